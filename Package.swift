@@ -1,0 +1,71 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every Parcelwatch target shares: Swift 6 language mode plus the upcoming
+/// features the model codebases enable, so dependencies between modules stay explicit.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "parcelwatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "parcelwatch", targets: ["parcelwatch"]),
+        .executable(name: "carrier-sim", targets: ["carrier-sim"]),
+        .library(name: "Curl", targets: ["Curl"]),
+        .library(name: "Markup", targets: ["Markup"]),
+        .library(name: "ParcelKit", targets: ["ParcelKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        .target(name: "Markup", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
+        .target(
+            name: "ParcelKit",
+            dependencies: ["Curl", "Markup", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CarrierSim",
+            dependencies: ["ParcelKit", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "carrier-sim",
+            dependencies: ["CarrierSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "parcelwatch",
+            dependencies: ["ParcelKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["CarrierSim", "ParcelKit"],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "MarkupTests", dependencies: ["Markup"], swiftSettings: swiftSettings),
+        .testTarget(name: "ParcelKitTests", dependencies: ["ParcelKit", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CarrierSimTests", dependencies: ["CarrierSim", "Curl", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "parcelwatchTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,42 @@
+/// One way a carrier's tracking numbers look: a pattern and a check digit.
+public struct NumberRule: Sendable {
+    /// Regex over the normalised number (spaces and dashes removed, upper case).
+    public var pattern: String
+    /// The check-digit algorithm.
+    public var check: CheckDigit
+    /// Weights for mod10/mod11, from the right of the payload.
+    public var weights: [Int]
+    /// Regex whose group 1 is the payload; default: everything but the check character (for
+    /// s10: the 8 serial digits).
+    public var payload: String?
+    /// 0-based index of the check character; default: the last (for s10: index 10).
+    public var checkAt: Int?
+
+    /// Why a number does not fit this rule, or nil when it does.
+    public func rejection(of number: String) -> String? {
+        guard let regex = try? Regex(pattern), (try? regex.wholeMatch(in: number)) != nil else {
+            return "does not match the pattern \(pattern)"
+        }
+        guard check != .none else { return nil }
+        let chars = Array(number)
+        let checkIndex = checkAt ?? (check == .s10 ? 10 : chars.count - 1)
+        guard checkIndex >= 0, checkIndex < chars.count else { return "too short for a check digit" }
+        let payloadText: String
+        if let payload {
+            guard let regex = try? Regex(payload), let match = try? regex.firstMatch(in: number),
+                  match.output.count > 1, let group = match.output[1].substring else {
+                return "payload pattern \(payload) does not match"
+            }
+            payloadText = String(group)
+        } else if check == .s10 {
+            payloadText = String(chars[2..<min(10, chars.count)])
+        } else {
+            payloadText = String(chars[..<checkIndex])
+        }
+        guard let expected = check.expected(payload: payloadText, weights: weights) else {
+            return "characters the \(check.rawValue) check cannot use"
+        }
+        let got = chars[checkIndex]
+        return got == expected ? nil : "\(check.rawValue) check digit expected \(expected), got \(got)"
+    }
+}

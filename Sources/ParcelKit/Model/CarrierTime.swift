@@ -1,0 +1,34 @@
+import Foundation
+
+/// A moment as a carrier reported it: the UTC instant plus the UTC offset the carrier's clock
+/// showed, so "14:02 in Madrid" can be shown back as the carrier wrote it.
+public struct CarrierTime: Sendable, Hashable, Codable, Comparable {
+    /// The instant.
+    public var date: Date
+    /// Seconds east of UTC of the carrier's local time at that instant.
+    public var offsetSeconds: Int
+
+    /// Creates a time.
+    public init(date: Date, offsetSeconds: Int) {
+        self.date = date
+        self.offsetSeconds = offsetSeconds
+    }
+
+    /// Orders by instant.
+    public static func < (lhs: CarrierTime, rhs: CarrierTime) -> Bool { lhs.date < rhs.date }
+
+    /// `2026-11-20T14:02:00Z`: ISO-8601 in UTC, whole seconds.
+    public var utcText: String { ISOTime.utc(date) }
+}
+
+/// ISO-8601 text without DateFormatter.
+public enum ISOTime {
+    /// `2026-11-20T14:02:00Z`.
+    public static func utc(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let rest = seconds - days * 86_400
+        let (y, m, d) = CivilTime.date(days: days)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, rest / 3600, rest % 3600 / 60, rest % 60)
+    }
+}

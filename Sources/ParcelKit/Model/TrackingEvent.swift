@@ -1,0 +1,58 @@
+import Foundation
+
+/// One scan or status line from a carrier, kept exactly as the carrier wrote it next to its
+/// canonical meaning.
+public struct TrackingEvent: Sendable, Hashable, Codable {
+    /// The carrier id (`seur`).
+    public var carrier: String
+    /// The tracking number the event belongs to.
+    public var trackingNumber: String
+    /// When it happened, with the carrier's UTC offset.
+    public var time: CarrierTime
+    /// The carrier's status text, whitespace-normalised, otherwise untouched.
+    public var rawStatus: String
+    /// The carrier's status code, where it has one.
+    public var rawCode: String?
+    /// The canonical status (`unknown` when no rule maps the raw text).
+    public var status: TrackingStatus
+    /// The exception reason, only with `exception`.
+    public var reason: ExceptionReason?
+    /// Where it happened, as the carrier names it.
+    public var location: String?
+
+    /// Creates an event.
+    public init(carrier: String, trackingNumber: String, time: CarrierTime, rawStatus: String, rawCode: String?,
+                status: TrackingStatus, reason: ExceptionReason?, location: String?) {
+        self.carrier = carrier
+        self.trackingNumber = trackingNumber
+        self.time = time
+        self.rawStatus = rawStatus
+        self.rawCode = rawCode
+        self.status = status
+        self.reason = reason
+        self.location = location
+    }
+
+    /// A stable identity for de-duplication: the same event re-read from a re-fetched page has
+    /// the same fingerprint on every machine and in every run (FNV-1a 64 over carrier, number,
+    /// instant, raw code, raw text and location; not Swift's randomly seeded `Hasher`).
+    public var fingerprint: String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        func mix(_ text: String) {
+            for byte in text.utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01B3
+            }
+            hash ^= 0x1F
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        mix(carrier)
+        mix(trackingNumber)
+        mix(String(Int64(time.date.timeIntervalSince1970.rounded())))
+        mix(rawCode ?? "")
+        mix(rawStatus)
+        mix(location ?? "")
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
