@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -43,7 +45,12 @@ let package = Package(
         ),
         .target(
             name: "CarrierSim",
-            dependencies: ["ParcelKit", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "ParcelKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -64,8 +71,8 @@ let package = Package(
         ),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MarkupTests", dependencies: ["Markup"], swiftSettings: swiftSettings),
-        .testTarget(name: "ParcelKitTests", dependencies: ["ParcelKit", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ParcelKitTests", dependencies: ["ParcelKit", "CarrierSim", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CarrierSimTests", dependencies: ["CarrierSim", "Curl", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "parcelwatchTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "parcelwatchTests", dependencies: ["CarrierSim", "ParcelKit", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

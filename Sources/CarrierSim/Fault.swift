@@ -9,7 +9,7 @@ struct Fault: Sendable, Equatable {
     var status: Int?
     /// `Retry-After` seconds to send with `status`.
     var retryAfter: Int?
-    /// Promise the full length, send half, and drop the connection.
+    /// Promise a long body, send a little of it, hang up.
     var truncate = false
     /// Answer with a 10 MiB body.
     var huge = false

@@ -51,7 +51,7 @@ final class EasyTransfer {
         try check(ccurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1), "nosignal")
         try check(ccurl_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"), "protocols")
         try check(ccurl_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"), "redirect protocols")
-        try check(ccurl_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1), "follow")
+        try check(ccurl_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, request.maxRedirects > 0 ? 1 : 0), "follow")
         try check(ccurl_easy_setopt_long(handle, CURLOPT_MAXREDIRS, max(0, request.maxRedirects)), "max redirects")
         try check(ccurl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeout.milliseconds), "timeout")
         try check(ccurl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeout.milliseconds), "connect timeout")

@@ -42,10 +42,13 @@ public struct HTTPResponse: Sendable {
 }
 
 extension String {
+    /// The text without leading and trailing spaces, tabs, CR and LF (scalar-wise: "\r\n" is one
+    /// Character in Swift, so Character comparisons would miss it).
     var trimmingSpaces: String {
-        var view = Substring(self)
-        while let first = view.first, first == " " || first == "\t" || first == "\r" || first == "\n" { view.removeFirst() }
-        while let last = view.last, last == " " || last == "\t" || last == "\r" || last == "\n" { view.removeLast() }
-        return String(view)
+        let scalars = unicodeScalars
+        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        guard let start = scalars.firstIndex(where: { !isSpace($0) }),
+              let end = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(scalars[start...end])
     }
 }

@@ -12,6 +12,15 @@ public struct NumberRule: Sendable {
     /// 0-based index of the check character; default: the last (for s10: index 10).
     public var checkAt: Int?
 
+    /// Creates a rule.
+    public init(pattern: String, check: CheckDigit, weights: [Int] = [], payload: String? = nil, checkAt: Int? = nil) {
+        self.pattern = pattern
+        self.check = check
+        self.weights = weights
+        self.payload = payload
+        self.checkAt = checkAt
+    }
+
     /// Why a number does not fit this rule, or nil when it does.
     public func rejection(of number: String) -> String? {
         guard let regex = try? Regex(pattern), (try? regex.wholeMatch(in: number)) != nil else {

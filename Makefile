@@ -1,0 +1,38 @@
+# Parcelwatch: `make demo` and `make test` work on a fresh Debian machine; both install what
+# they need first.
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config
+PREFIX ?= /usr/local
+
+.PHONY: deps build test demo install clean
+
+## Install the system libraries the build links against (skipped when already present).
+deps:
+	@if ! pkg-config --exists libcurl libxml-2.0 sqlite3 2>/dev/null; then \
+		echo "==> installing $(APT_PACKAGES)"; \
+		$(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(APT_PACKAGES); \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+## Run every test suite against real parts on 127.0.0.1.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+## Start the carrier simulator, track parcels of several carriers through it, print their timelines.
+demo: build
+	@scripts/demo.sh
+
+install: deps
+	$(SWIFT) build -c release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/parcelwatch/carriers
+	install -m 755 .build/release/parcelwatch .build/release/carrier-sim $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 carriers/*.yaml $(DESTDIR)$(PREFIX)/share/parcelwatch/carriers/
+
+clean:
+	rm -rf .build .demo

@@ -1,0 +1,198 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import Logging
+import ParcelKit
+
+/// Answers every request the simulator gets: control endpoints under `/_sim/`, carriers at their
+/// own URL shapes, and the fault a request asks for.
+struct SimResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+    let state: SimState
+    let truncator: TruncatingListener
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        var request = request
+        let fault = Fault(request.uri.queryParameters["_fault"].map(String.init) ?? request.headers[HTTPField.Name("X-Sim-Fault")!])
+        if fault.delayMilliseconds > 0 { try await Task.sleep(for: .milliseconds(fault.delayMilliseconds)) }
+        let bodyBuffer = try await request.collectBody(upTo: 1 << 20)
+        let body = String(buffer: bodyBuffer)
+        var outcome = try await answer(request, body: body)
+        outcome = apply(fault, to: outcome, request: request)
+        await state.log.record(.init(receivedAt: Date().timeIntervalSince1970, method: request.method.rawValue, path: request.uri.path,
+                                     carrier: outcome.carrier, number: outcome.number, status: outcome.status))
+        return outcome.response(acceptsGzip: request.headers[.acceptEncoding]?.contains("gzip") == true)
+    }
+
+    /// The response before faults.
+    private func answer(_ request: Request, body: String) async throws -> Outcome {
+        let path = request.uri.path
+        let query = request.uri.queryParameters
+        switch path {
+        case "/_sim/health":
+            return .text("ok\n")
+        case "/_sim/clock":
+            if request.method == .post, let hours = query["hours"].flatMap({ Double(String($0)) }) {
+                _ = await state.clock.advance(seconds: hours * 3600)
+            }
+            return .json(["now": ISOTime.utc(await state.clock.now)])
+        case "/_sim/advance":
+            let hours = query["hours"].flatMap { Double(String($0)) } ?? 0
+            let now = await state.clock.advance(seconds: hours * 3600)
+            return .json(["now": ISOTime.utc(now)])
+        case "/_sim/parcels":
+            guard request.method == .post else { return .status(405, "POST a parcel script\n") }
+            let data = Data(body.utf8)
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            let scripts = (try? decoder.decode([ParcelScript].self, from: data))
+                ?? (try? decoder.decode(ParcelScript.self, from: data)).map { [$0] }
+            guard let scripts else { return .status(400, "expected a parcel script or a list of them\n") }
+            await state.register(scripts)
+            return .json(["registered": String(scripts.count)])
+        case "/_sim/requests":
+            if request.method == .delete {
+                await state.log.clear()
+                return .text("cleared\n")
+            }
+            let encoder = JSONEncoder()
+            let entries = try encoder.encode(await state.log.entries)
+            return Outcome(status: 200, contentType: "application/json", body: [UInt8](entries))
+        case "/_sim/echo":
+            var fields: [String: String] = ["method": request.method.rawValue, "path": path, "query": request.uri.query ?? "", "body": body]
+            for field in request.headers { fields["header:" + field.name.canonicalName.lowercased()] = field.value }
+            return .json(fields)
+        case "/_sim/bytes":
+            let size = min(64 << 20, max(0, query["size"].flatMap { Int(String($0)) } ?? 0))
+            return Outcome(status: 200, contentType: "application/octet-stream", body: [UInt8](repeating: 0x61, count: size))
+        default:
+            break
+        }
+        if path.hasPrefix("/_sim/redirect/") {
+            let step = Int(path.dropFirst("/_sim/redirect/".count)) ?? 0
+            var outcome = Outcome.status(302, "")
+            outcome.headers.append(("Location", "/_sim/redirect/\(step + 1)"))
+            return outcome
+        }
+        if path.hasPrefix("/_sim/fixtures/") {
+            let parts = path.dropFirst("/_sim/fixtures/".count).split(separator: "/").map(String.init)
+            guard parts.count == 2 else { return .status(404, "use /_sim/fixtures/<carrier>/<name>?number=…\n") }
+            let number = query["number"].map(String.init) ?? "TEST0000000000"
+            let carrier = await state.carrier(parts[0])
+            guard let bytes = await state.fixture(carrier: carrier, carrierID: parts[0], name: parts[1], number: number) else {
+                return .status(404, "no fixture \(parts[0])/\(parts[1])\n")
+            }
+            let ext = await state.fixtureExtension(parts[0], parts[1]) ?? "txt"
+            return Outcome(status: 200, contentType: Self.contentType(ext), body: bytes, carrier: parts[0], number: number)
+        }
+        let target = request.uri.string
+        guard let (carrier, number) = await state.route(method: request.method.rawValue, target: target, body: body) else {
+            return .status(404, "the simulator knows no carrier at \(request.method.rawValue) \(path)\n")
+        }
+        guard let page = await state.page(carrier: carrier, number: number) else {
+            return Outcome(status: carrier.notFound.statuses.first ?? 404, contentType: "text/plain", body: Array("unknown parcel\n".utf8),
+                           carrier: carrier.id, number: number)
+        }
+        let ext = await state.fixtureExtension(carrier.id, page.fixture) ?? "txt"
+        let isNotFound = page.fixture.contains("not-found") || page.fixture.contains("notfound")
+        let status = isNotFound ? (carrier.notFound.statuses.first ?? 200) : 200
+        var outcome = Outcome(status: status, contentType: Self.contentType(ext), body: page.bytes, carrier: carrier.id, number: number)
+        outcome.headers.append(("Last-Modified", HTTPDateText.format(page.renderedAt)))
+        return outcome
+    }
+
+    private static func contentType(_ ext: String) -> String {
+        switch ext.lowercased() {
+        case "html", "htm": return "text/html"
+        case "xml": return "application/xml"
+        case "json": return "application/json; charset=utf-8"
+        default: return "text/plain"
+        }
+    }
+
+    private func apply(_ fault: Fault, to outcome: Outcome, request: Request) -> Outcome {
+        var outcome = outcome
+        if fault.truncate {
+            outcome = .status(307, "")
+            outcome.headers.append(("Location", "http://127.0.0.1:\(truncator.port)/truncated"))
+            return outcome
+        }
+        if fault.redirectLoop {
+            outcome = .status(302, "")
+            outcome.headers.append(("Location", "/_sim/redirect/1"))
+            return outcome
+        }
+        if let status = fault.status {
+            outcome.status = status
+            outcome.body = Array("simulated HTTP \(status)\n".utf8)
+            outcome.contentType = "text/plain"
+            if let retryAfter = fault.retryAfter { outcome.headers.append(("Retry-After", String(retryAfter))) }
+            return outcome
+        }
+        if fault.huge {
+            outcome.body = [UInt8](repeating: 0x20, count: 10 << 20)
+        }
+        if let charset = fault.charset {
+            let base = outcome.contentType.split(separator: ";").first.map(String.init) ?? outcome.contentType
+            outcome.contentType = "\(base); charset=\(charset)"
+        }
+        guard outcome.status == 200 else { return outcome }
+        let etag = "\"" + String(Gzip.crc32(outcome.body), radix: 16) + "-" + String(outcome.body.count, radix: 16) + "\""
+        outcome.headers.append(("ETag", etag))
+        if let ifNoneMatch = request.headers[.ifNoneMatch], ifNoneMatch == etag || ifNoneMatch == "*" {
+            outcome.status = 304
+            outcome.body = []
+        }
+        return outcome
+    }
+}
+
+/// A response being put together.
+struct Outcome {
+    var status: Int
+    var contentType: String
+    var body: [UInt8]
+    var headers: [(String, String)] = []
+    var carrier: String?
+    var number: String?
+
+    static func text(_ text: String) -> Outcome {
+        Outcome(status: 200, contentType: "text/plain; charset=utf-8", body: Array(text.utf8))
+    }
+
+    static func status(_ status: Int, _ text: String) -> Outcome {
+        Outcome(status: status, contentType: "text/plain; charset=utf-8", body: Array(text.utf8))
+    }
+
+    static func json(_ object: [String: String]) -> Outcome {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return Outcome(status: 200, contentType: "application/json", body: [UInt8](data))
+    }
+
+    func response(acceptsGzip: Bool) -> Response {
+        var fields = HTTPFields()
+        fields[.contentType] = contentType
+        for (name, value) in headers {
+            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
+        }
+        var bytes = body
+        if acceptsGzip, !bytes.isEmpty, status != 304 {
+            bytes = Gzip.wrap(bytes)
+            fields[.contentEncoding] = "gzip"
+        }
+        return Response(status: .init(code: status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+/// IMF-fixdate text for `Last-Modified`.
+enum HTTPDateText {
+    static func format(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970)
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let rest = seconds - days * 86_400
+        let (y, m, d) = CivilTime.date(days: days)
+        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
+        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m - 1]
+        return String(format: "%@, %02d %@ %04d %02d:%02d:%02d GMT", weekday, d, month, y, rest / 3600, rest % 3600 / 60, rest % 60)
+    }
+}

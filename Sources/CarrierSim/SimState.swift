@@ -1,0 +1,111 @@
+import Foundation
+import ParcelKit
+
+/// Everything the running simulator remembers: its clock, the parcels it moves, the carriers it
+/// impersonates, its fixtures and the request log.
+actor SimState {
+    let clock: SimClock
+    let log = RequestLog()
+    let fixturesDirectory: String
+    private let routes: [CarrierRoute]
+    private var parcels: [String: ParcelScript] = [:]
+    private var templates: [String: FixtureTemplate?] = [:]
+
+    init(options: SimulatorOptions, carriers: CarrierRegistry?) {
+        clock = SimClock(start: options.start)
+        fixturesDirectory = options.fixturesDirectory
+        routes = (carriers?.carriers ?? []).compactMap(CarrierRoute.init)
+        for script in options.scripts { parcels[Self.key(script.carrier, script.number)] = script }
+    }
+
+    private static func key(_ carrier: String, _ number: String) -> String { carrier + "/" + number }
+
+    /// Registers parcels; their timelines start at the simulator's current time.
+    func register(_ scripts: [ParcelScript]) async {
+        let now = await clock.now
+        for var script in scripts {
+            if script.registeredAt == nil { script.registeredAt = now }
+            parcels[Self.key(script.carrier, script.number)] = script
+        }
+    }
+
+    /// The carrier a request is for, and the number it asks about.
+    func route(method: String, target: String, body: String) -> (CarrierDefinition, String)? {
+        for route in routes {
+            if let number = route.number(method: method, target: target, body: body) { return (route.carrier, number) }
+        }
+        return nil
+    }
+
+    /// What the carrier shows for `number` now: the parcel's current stage, or for unknown
+    /// numbers the carrier's not-found fixture. Nil when there is nothing to show.
+    func page(carrier: CarrierDefinition, number: String) async -> (bytes: [UInt8], fixture: String, renderedAt: Date)? {
+        let now = await clock.now
+        var fixture: String?
+        var stageStart = now
+        if carrier.isFeed {
+            let feedScript = parcels.values.first { $0.carrier == carrier.id }
+            fixture = feedScript?.fixture(at: now)
+            if let script = feedScript, let start = script.registeredAt,
+               let stage = script.timeline.last(where: { $0.afterHours * 3600 <= now.timeIntervalSince(start) + 1e-6 }) {
+                stageStart = start.addingTimeInterval(stage.afterHours * 3600)
+            }
+        } else if let script = parcels[Self.key(carrier.id, number)] {
+            fixture = script.fixture(at: now)
+            // Render at the stage's start so re-fetching the same stage gives the same times.
+            if let start = script.registeredAt, let name = fixture,
+               let stage = script.timeline.last(where: { $0.fixture == name && $0.afterHours * 3600 <= now.timeIntervalSince(start) + 1e-6 }) {
+                stageStart = start.addingTimeInterval(stage.afterHours * 3600)
+            }
+        }
+        guard let name = fixture ?? notFoundFixture(carrier.id) else { return nil }
+        guard let template = template(carrier.id, name) else { return nil }
+        let pattern = carrier.timePatterns.first ?? (try? TimePattern("iso8601"))
+        guard let pattern else { return nil }
+        return (template.render(number: number, now: stageStart, pattern: pattern, zone: carrier.timeZone), name, stageStart)
+    }
+
+    /// A fixture rendered directly (`/_sim/fixtures/<carrier>/<name>?number=`).
+    func fixture(carrier: CarrierDefinition?, carrierID: String, name: String, number: String) async -> [UInt8]? {
+        guard let template = template(carrierID, name) else { return nil }
+        let now = await clock.now
+        let pattern = carrier?.timePatterns.first ?? (try? TimePattern("iso8601"))
+        guard let pattern else { return nil }
+        return template.render(number: number, now: now, pattern: pattern, zone: carrier?.timeZone ?? TimeZone(identifier: "UTC") ?? .current)
+    }
+
+    func carrier(_ id: String) -> CarrierDefinition? {
+        routes.first { $0.carrier.id == id }?.carrier
+    }
+
+    private func notFoundFixture(_ carrier: String) -> String? {
+        let names = fixtureNames(carrier)
+        return names.first { $0.contains("not-found") || $0.contains("notfound") }
+    }
+
+    func fixtureNames(_ carrier: String) -> [String] {
+        let directory = (fixturesDirectory as NSString).appendingPathComponent(carrier)
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return files.filter { !$0.hasSuffix(".expected.json") && !$0.hasPrefix(".") && !$0.hasSuffix(".py") && !$0.hasSuffix(".md") }
+            .map { ($0 as NSString).deletingPathExtension }.sorted()
+    }
+
+    /// The extension of a fixture file, for its content type.
+    func fixtureExtension(_ carrier: String, _ name: String) -> String? {
+        let directory = (fixturesDirectory as NSString).appendingPathComponent(carrier)
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return files.first { ($0 as NSString).deletingPathExtension == name && !$0.hasSuffix(".expected.json") }
+            .map { ($0 as NSString).pathExtension }
+    }
+
+    private func template(_ carrier: String, _ name: String) -> FixtureTemplate? {
+        let key = Self.key(carrier, name)
+        if let cached = templates[key] { return cached }
+        guard !name.contains("/"), !name.contains(".."), !carrier.contains("/"), !carrier.contains(".."),
+              let ext = fixtureExtension(carrier, name) else { return nil }
+        let path = ((fixturesDirectory as NSString).appendingPathComponent(carrier) as NSString).appendingPathComponent("\(name).\(ext)")
+        let loaded = FileManager.default.contents(atPath: path).map { FixtureTemplate(bytes: [UInt8]($0)) }
+        templates[key] = loaded
+        return loaded
+    }
+}

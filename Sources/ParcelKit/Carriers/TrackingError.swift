@@ -1,0 +1,59 @@
+import Curl
+import Markup
+
+/// Why a carrier answer gave no tracking history, sorted by what should happen next.
+public enum TrackingError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The carrier says it does not know this number.
+    case notFound(carrier: String, number: String)
+    /// The answer parsed but no longer looks like the carrier file expects: staff must update
+    /// the carrier file; no customer incident is raised from it.
+    case formatChanged(carrier: String, detail: String)
+    /// The bytes are not a readable page or feed at all.
+    case unreadable(carrier: String, detail: String)
+    /// The carrier answered with an HTTP error.
+    case httpStatus(carrier: String, status: Int, retryAfter: Double?)
+    /// The carrier could not be reached.
+    case unreachable(carrier: String, error: CurlError)
+    /// No carrier file has this id.
+    case unknownCarrier(String)
+    /// The number fits no carrier, or not the one named.
+    case invalidNumber(number: String, reason: String)
+    /// The carrier needs a secret from the environment that is not set.
+    case missingCredential(carrier: String, variable: String)
+
+    /// A sentence for people.
+    public var description: String {
+        switch self {
+        case .notFound(let carrier, let number):
+            return "\(carrier) does not know tracking number \(number)"
+        case .formatChanged(let carrier, let detail):
+            return "\(carrier)'s answer no longer matches carriers/\(carrier).yaml (\(detail)); the carrier file needs updating"
+        case .unreadable(let carrier, let detail):
+            return "\(carrier)'s answer could not be read: \(detail)"
+        case .httpStatus(let carrier, let status, let retryAfter):
+            return "\(carrier) answered HTTP \(status)" + (retryAfter.map { " (retry after \(Int($0)) s)" } ?? "")
+        case .unreachable(let carrier, let error):
+            return "\(carrier) unreachable: \(error)"
+        case .unknownCarrier(let id):
+            return "no carrier '\(id)' (see `parcelwatch carriers list`)"
+        case .invalidNumber(let number, let reason):
+            return "'\(number)' is not a valid tracking number: \(reason)"
+        case .missingCredential(let carrier, let variable):
+            return "\(carrier) needs the environment variable \(variable) (its API secret); it is not set"
+        }
+    }
+
+    /// A short stable name for counting by kind (`notFound`, `formatChanged`, `http500`, `timeout`…).
+    public var kind: String {
+        switch self {
+        case .notFound: return "notFound"
+        case .formatChanged: return "formatChanged"
+        case .unreadable: return "unreadable"
+        case .httpStatus(_, let status, _): return "http\(status)"
+        case .unreachable(_, let error): return error.kind
+        case .unknownCarrier: return "unknownCarrier"
+        case .invalidNumber: return "invalidNumber"
+        case .missingCredential: return "missingCredential"
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// The stable JSON shape of one parcel's history, printed by `parcelwatch parse --json` and
+/// `parcelwatch track --json` and stored beside every fixture as `NAME.expected.json`.
+public struct TrackingReport: Codable, Equatable, Sendable {
+    /// One event in the report.
+    public struct Event: Codable, Equatable, Sendable {
+        public var time: String
+        public var status: String
+        public var reason: String?
+        public var rawStatus: String
+        public var rawCode: String?
+        public var location: String?
+
+        /// Writes `reason`, `rawCode` and `location` as `null` rather than leaving them out.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(time, forKey: .time)
+            try container.encode(status, forKey: .status)
+            try container.encode(reason, forKey: .reason)
+            try container.encode(rawStatus, forKey: .rawStatus)
+            try container.encode(rawCode, forKey: .rawCode)
+            try container.encode(location, forKey: .location)
+        }
+    }
+
+    public var carrier: String
+    public var trackingNumber: String
+    public var status: String
+    public var reason: String?
+    public var events: [Event]
+
+    /// The report of a result: events oldest first, times in UTC.
+    public init(_ result: TrackingResult) {
+        carrier = result.carrier
+        trackingNumber = result.trackingNumber
+        status = result.status.rawValue
+        reason = result.reason?.rawValue
+        events = result.events.map {
+            Event(time: $0.time.utcText, status: $0.status.rawValue, reason: $0.reason?.rawValue,
+                  rawStatus: $0.rawStatus, rawCode: $0.rawCode, location: $0.location)
+        }
+    }
+
+    /// Writes `reason` as `null` rather than leaving it out.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(carrier, forKey: .carrier)
+        try container.encode(trackingNumber, forKey: .trackingNumber)
+        try container.encode(status, forKey: .status)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(events, forKey: .events)
+    }
+}

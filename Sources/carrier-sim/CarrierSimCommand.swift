@@ -1,0 +1,59 @@
+import ArgumentParser
+import CarrierSim
+import Foundation
+import ParcelKit
+
+/// `carrier-sim`: the local carrier network used by the demo, the tests and the benchmarks.
+@main
+struct CarrierSimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "carrier-sim",
+        abstract: "Serve every carrier's recorded pages on 127.0.0.1, move parcels through time, inject faults.",
+        discussion: """
+        Carriers answer at their own URL shapes (point Parcelwatch at it with --carrier-endpoint URL).
+        Control endpoints: GET /_sim/health, GET /_sim/clock, POST /_sim/advance?hours=N,
+        POST /_sim/parcels (JSON parcel scripts), GET|DELETE /_sim/requests, /_sim/fixtures/<carrier>/<name>?number=N.
+        Faults on any request: ?_fault=delay=800 | status=500 | status=429,retry-after=2 | truncate | huge |
+        redirect-loop | charset=windows-1250 (or the X-Sim-Fault header).
+        """)
+
+    @Option(help: "Port on 127.0.0.1 (0 picks a free one and prints it).")
+    var port = 0
+
+    @Option(help: "The fixtures directory.")
+    var fixtures = "fixtures"
+
+    @Option(help: "The carriers directory.")
+    var carriers = "carriers"
+
+    @Option(help: "Where the simulated clock starts (ISO-8601); default PARCELWATCH_NOW or the real time.")
+    var start: String?
+
+    @Option(help: "A JSON file of parcel scripts to load at start.")
+    var script: String?
+
+    func run() async throws {
+        let startText = start ?? ProcessInfo.processInfo.environment["PARCELWATCH_NOW"]
+        var startDate = Date()
+        if let startText {
+            guard let parsed = try? TimePattern("iso8601").parse(startText, zone: TimeZone(identifier: "UTC") ?? .current) else {
+                throw ValidationError("--start '\(startText)' is not an ISO-8601 time such as 2026-11-20T12:00:00Z")
+            }
+            startDate = parsed.date
+        }
+        var scripts: [ParcelScript] = []
+        if let script {
+            guard let data = FileManager.default.contents(atPath: script) else { throw ValidationError("cannot read --script \(script)") }
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            do { scripts = try decoder.decode([ParcelScript].self, from: data) } catch {
+                throw ValidationError("--script \(script) is not a JSON list of parcel scripts: \(error)")
+            }
+        }
+        let options = SimulatorOptions(port: port, fixturesDirectory: fixtures, carriersDirectory: carriers, start: startDate, scripts: scripts)
+        try await CarrierSimulator.run(options) { port in
+            // Unbuffered: scripts wait for this line to learn the port.
+            FileHandle.standardOutput.write(Data("carrier-sim listening on http://127.0.0.1:\(port)\n".utf8))
+        }
+    }
+}

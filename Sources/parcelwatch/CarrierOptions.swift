@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import ParcelKit
+
+/// `--carriers DIR`, shared by every command that needs carrier files.
+struct CarrierOptions: ParsableArguments {
+    @Option(name: .customLong("carriers"), help: "Directory of carrier files (default: $PARCELWATCH_CARRIERS, ./carriers, installed copy).")
+    var directory: String?
+
+    /// Loads the registry or fails with the file:line:key of the first bad file.
+    func registry() throws -> CarrierRegistry {
+        guard let directory = CarrierRegistry.locate(explicit: directory) else {
+            throw ValidationError("no carrier files found: pass --carriers DIR or set PARCELWATCH_CARRIERS")
+        }
+        do {
+            return try CarrierRegistry.load(directory: directory)
+        } catch {
+            throw CLIError.carrierFile(error.description)
+        }
+    }
+}
+
+/// `--json`, shared by every command.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print JSON for scripts instead of a table.")
+    var json = false
+}
+
+/// Failures the CLI reports with a specific exit code.
+enum CLIError: Error, CustomStringConvertible {
+    case carrierFile(String)
+    case tracking(TrackingError)
+
+    var description: String {
+        switch self {
+        case .carrierFile(let text): return "carrier file error: \(text)"
+        case .tracking(let error): return error.description
+        }
+    }
+
+    /// 1: unknown number; 2: bad input; 3: carrier unreachable or its format changed.
+    var exitCode: Int32 {
+        switch self {
+        case .carrierFile: return 2
+        case .tracking(let error):
+            switch error {
+            case .notFound: return 1
+            case .invalidNumber, .unknownCarrier, .missingCredential: return 2
+            default: return 3
+            }
+        }
+    }
+}
+
+/// Prints and exits with a CLI error's code.
+func fail(_ error: CLIError) -> ExitCode {
+    FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+    return ExitCode(error.exitCode)
+}
+
+/// Encodes any value as pretty, key-sorted JSON on standard output.
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data = try encoder.encode(value)
+    FileHandle.standardOutput.write(data)
+    FileHandle.standardOutput.write(Data("\n".utf8))
+}

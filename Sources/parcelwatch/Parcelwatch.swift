@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// `parcelwatch`: watch parcels so the shop speaks first.
+@main
+struct Parcelwatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parcelwatch",
+        abstract: "Track parcels across carriers and turn what carriers say into one canonical history.",
+        discussion: """
+        Carrier files are read from --carriers DIR, then $PARCELWATCH_CARRIERS, then ./carriers, then the installed copy.
+        Examples:
+          parcelwatch detect RR123456785PL
+          parcelwatch parse --carrier seur saved-page.html --json
+          parcelwatch track 12345678901234 --carrier seur --carrier-endpoint seur=http://127.0.0.1:8080
+        Exit codes: 0 success, 1 the carrier said "unknown number" or nothing matched, 2 bad input/usage, 3 carrier unreachable or broken.
+        """,
+        subcommands: [CarriersCommand.self, DetectCommand.self, ParseCommand.self, TrackCommand.self])
+}

@@ -1,0 +1,96 @@
+import CarrierSim
+import Foundation
+import ParcelKit
+import Testing
+import TestSupport
+
+/// Runs the built `parcelwatch` binary as a user would.
+struct CLIRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    static func run(_ arguments: [String]) throws -> CLIRun {
+        let binary = URL(fileURLWithPath: PackagePaths.root).appendingPathComponent(".build/debug/parcelwatch")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: PackagePaths.root)
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CLIRun(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+@Suite struct CLITests {
+    @Test func carriersListJSON() throws {
+        let run = try CLIRun.run(["carriers", "list", "--json"])
+        #expect(run.status == 0)
+        let rows = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(rows.count >= 14)
+        #expect(rows.contains { $0["id"] as? String == "poczta-polska" && $0["format"] as? String == "xml" })
+    }
+
+    @Test func detectExplainsRejections() throws {
+        let valid = try CLIRun.run(["detect", "RR123456785PL", "--json"])
+        #expect(valid.status == 0)
+        #expect(valid.stdout.contains("\"valid\" : true"))
+        let invalid = try CLIRun.run(["detect", "RR123456784PL"])
+        #expect(invalid.status == 1)
+        #expect(invalid.stdout.contains("s10 check digit expected 5, got 4"))
+    }
+
+    @Test func parsePrintsTheExactJSONShape() throws {
+        let page = try renderedFixture("correos", "delivered", ext: "json", number: "CP482915304ES")
+        let run = try CLIRun.run(["parse", "--carrier", "correos", page, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(Set(object.keys) == ["carrier", "trackingNumber", "status", "reason", "events"])
+        #expect(object["status"] as? String == "delivered")
+        let events = object["events"] as? [[String: Any]] ?? []
+        #expect(Set(events.first?.keys ?? [:].keys) == ["time", "status", "reason", "rawStatus", "rawCode", "location"])
+    }
+
+    @Test func malformedPageGivesAClearErrorAndExitCode() throws {
+        let path = NSTemporaryDirectory() + "broken-\(UUID().uuidString).json"
+        try Data("{\"not\": \"what correos sends\"}".utf8).write(to: URL(fileURLWithPath: path))
+        let run = try CLIRun.run(["parse", "--carrier", "correos", path])
+        #expect(run.status == 3)
+        #expect(run.stderr.contains("no longer matches carriers/correos.yaml"))
+        let unknown = try CLIRun.run(["parse", "--carrier", "nope", path])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no carrier 'nope'"))
+    }
+
+    @Test func trackFetchesThroughTheSimulator() async throws {
+        let base = try await SharedSimulator.shared.baseURL()
+        let run = try CLIRun.run(["track", "98765432109876", "--carrier", "seur", "--carrier-endpoint", "seur=\(base)", "--json"])
+        // Unregistered numbers get SEUR's not-found page: exit 1 with the carrier's words.
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("seur does not know tracking number 98765432109876"))
+    }
+
+    @Test func trackRejectsAnInvalidNumber() throws {
+        let run = try CLIRun.run(["track", "RR123456784PL", "--carrier-endpoint", "http://127.0.0.1:1"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("check digit expected 5, got 4"))
+    }
+
+    /// A fixture rendered at `fixtureNow` into a temporary file, as a saved page would be.
+    private func renderedFixture(_ carrier: String, _ name: String, ext: String, number: String) throws -> String {
+        let definition = try CarrierRegistry.load(directory: PackagePaths.carriers).carrier(carrier)
+        let template = FixtureTemplate(bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(PackagePaths.fixtures)/\(carrier)/\(name).\(ext)"))))
+        let page = template.render(number: number, now: fixtureNow, pattern: try #require(definition.timePatterns.first), zone: definition.timeZone)
+        let path = NSTemporaryDirectory() + "\(carrier)-\(name)-\(UUID().uuidString).\(ext)"
+        try Data(page).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+}
