@@ -1,3 +1,5 @@
+import Foundation
+
 /// Misbehaviour the simulator puts on a response when asked, so clients can be tested against
 /// every way a carrier fails. Asked for with `?_fault=…` or an `X-Sim-Fault: …` header, as a
 /// comma-separated list: `delay=800`, `status=500`, `status=429,retry-after=2`, `truncate`,
@@ -25,7 +27,7 @@ struct Fault: Sendable, Equatable {
     init(_ text: String?) {
         guard let text else { return }
         for item in text.split(separator: ",") {
-            let pair = item.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: " ") }
+            let pair = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             let value = pair.count > 1 ? pair[1] : ""
             switch pair[0].lowercased() {
             case "delay": delayMilliseconds = Int(value) ?? 0
@@ -41,13 +43,4 @@ struct Fault: Sendable, Equatable {
     }
 
     init() {}
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var view = Substring(self)
-        while let first = view.first, set.contains(first) { view.removeFirst() }
-        while let last = view.last, set.contains(last) { view.removeLast() }
-        return String(view)
-    }
 }

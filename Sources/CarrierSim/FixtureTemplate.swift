@@ -40,7 +40,7 @@ public struct FixtureTemplate: Sendable {
     }
 
     private func replacement(for inner: String, number: String, now: Date, pattern: TimePattern, zone: TimeZone) -> String? {
-        let trimmed = inner.trimmingCharacters(in: " ")
+        let trimmed = inner.trimmingCharacters(in: .whitespaces)
         if trimmed == "number" { return number }
         guard trimmed.hasPrefix("time:") else { return nil }
         let spec = trimmed.dropFirst(5)
@@ -59,7 +59,7 @@ public struct FixtureTemplate: Sendable {
     /// `-2d3h30m` → seconds; `+1d`, `-45m`, `0` accepted.
     static func offsetSeconds(_ text: String) -> Int? {
         var sign = 1
-        var rest = Substring(text.trimmingCharacters(in: " "))
+        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
         if rest.first == "-" { sign = -1; rest = rest.dropFirst() } else if rest.first == "+" { rest = rest.dropFirst() }
         if rest == "0" { return 0 }
         var total = 0, number = 0, sawDigit = false, sawUnit = false
