@@ -30,18 +30,26 @@ struct OutputOptions: ParsableArguments {
 enum CLIError: Error, CustomStringConvertible {
     case carrierFile(String)
     case tracking(TrackingError)
+    case store(StoreError)
+    case config(ConfigError)
+    case importFile(ImportError)
 
     var description: String {
         switch self {
         case .carrierFile(let text): return "carrier file error: \(text)"
         case .tracking(let error): return error.description
+        case .store(let error): return error.description
+        case .config(let error): return error.description
+        case .importFile(let error): return error.description
         }
     }
 
-    /// 1: unknown number; 2: bad input; 3: carrier unreachable or its format changed.
+    /// 1: unknown number; 2: bad input; 3: carrier unreachable or its format changed;
+    /// 4: the database cannot be used.
     var exitCode: Int32 {
         switch self {
-        case .carrierFile: return 2
+        case .carrierFile, .config, .importFile: return 2
+        case .store: return 4
         case .tracking(let error):
             switch error {
             case .notFound: return 1

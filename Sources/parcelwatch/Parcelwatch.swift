@@ -12,7 +12,11 @@ struct Parcelwatch: AsyncParsableCommand {
           parcelwatch detect RR123456785PL
           parcelwatch parse --carrier seur saved-page.html --json
           parcelwatch track 12345678901234 --carrier seur --carrier-endpoint seur=http://127.0.0.1:8080
-        Exit codes: 0 success, 1 the carrier said "unknown number" or nothing matched, 2 bad input/usage, 3 carrier unreachable or broken.
+          parcelwatch import orders.csv && parcelwatch sweep && parcelwatch shipments
+        The database is --db PATH, else $PARCELWATCH_DB, else ./parcelwatch.sqlite; the clock is --now, else $PARCELWATCH_NOW.
+        Exit codes: 0 success, 1 the carrier said "unknown number" or nothing matched, 2 bad input/usage, 3 carrier unreachable or broken,
+        4 the database cannot be used.
         """,
-        subcommands: [CarriersCommand.self, DetectCommand.self, ParseCommand.self, TrackCommand.self])
+        subcommands: [CarriersCommand.self, DetectCommand.self, ParseCommand.self, TrackCommand.self,
+                      ImportCommand.self, AddCommand.self, SweepCommand.self, ShipmentsCommand.self])
 }

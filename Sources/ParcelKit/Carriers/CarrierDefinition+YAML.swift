@@ -4,7 +4,7 @@ import Yams
 extension CarrierDefinition {
     private static let topKeys: Set<String> = [
         "id", "name", "country", "language", "numbers", "request", "feed", "format", "namespaces", "events",
-        "fields", "time", "tracking_number", "estimated_delivery", "not_found", "not_found_status", "statuses",
+        "fields", "time", "tracking_number", "estimated_delivery", "not_found", "not_found_status", "statuses", "limits",
     ]
 
     /// Loads and validates one carrier file; every problem names the file, line and key.
@@ -85,6 +85,22 @@ extension CarrierDefinition {
             return value
         }
 
+        var limits = Limits.standard
+        let limitsField = root("limits")
+        if limitsField.exists {
+            try limitsField.allowOnly(["concurrency", "per_second", "burst"])
+            if limitsField("concurrency").exists { limits.concurrency = try limitsField("concurrency").int() }
+            if limitsField("per_second").exists {
+                guard let rate = Double(try limitsField("per_second").string()), rate > 0 else {
+                    throw limitsField("per_second").error("expected a positive number of requests per second")
+                }
+                limits.perSecond = rate
+            }
+            limits.burst = limitsField("burst").exists ? try limitsField("burst").int() : max(1, Int(limits.perSecond.rounded(.up)))
+            guard limits.concurrency >= 1 else { throw limitsField("concurrency").error("must be at least 1") }
+            guard limits.burst >= 1 else { throw limitsField("burst").error("must be at least 1") }
+        }
+
         let definition = CarrierDefinition(
             id: id,
             name: try root("name").string(),
@@ -103,6 +119,7 @@ extension CarrierDefinition {
             estimatedDelivery: estimated,
             notFound: NotFoundProbe(path: try root("not_found").optionalString(), statuses: notFoundStatuses),
             statuses: try statusRules(root("statuses")),
+            limits: limits,
             sourceFile: file)
         try definition.validatePaths(root)
         return definition

@@ -62,6 +62,26 @@ public struct CarrierDefinition: Sendable {
         public var patterns: [TimePattern]
     }
 
+    /// How hard sweeps may ask this carrier.
+    public struct Limits: Sendable, Equatable {
+        /// Requests in flight at once.
+        public var concurrency: Int
+        /// Sustained requests per second (token bucket refill).
+        public var perSecond: Double
+        /// Requests allowed back to back before the rate applies.
+        public var burst: Int
+
+        /// Polite defaults for a carrier file without `limits:`: 4 at once, 5 a second.
+        public static let standard = Limits(concurrency: 4, perSecond: 5, burst: 5)
+
+        /// Creates limits.
+        public init(concurrency: Int, perSecond: Double, burst: Int) {
+            self.concurrency = concurrency
+            self.perSecond = perSecond
+            self.burst = burst
+        }
+    }
+
     /// The carrier id: a lowercase slug, same everywhere.
     public var id: String
     /// Display name.
@@ -96,6 +116,8 @@ public struct CarrierDefinition: Sendable {
     public var notFound: NotFoundProbe
     /// Status rules, first match wins.
     public var statuses: [StatusRule]
+    /// Politeness limits for sweeps.
+    public var limits: Limits
     /// The file it was loaded from.
     public var sourceFile: String
 

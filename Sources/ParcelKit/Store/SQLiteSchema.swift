@@ -1,0 +1,118 @@
+import GRDB
+
+/// The SQLite schema as versioned migrations: a database is only ever moved forward, one named
+/// step at a time, and a step never changes once released.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-orders-shipments-events") { db in
+            try db.execute(sql: """
+                CREATE TABLE orders (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    customer_name TEXT NOT NULL,
+                    email TEXT NOT NULL,
+                    phone TEXT,
+                    language TEXT NOT NULL,
+                    postcode TEXT NOT NULL,
+                    value_minor INTEGER NOT NULL,
+                    currency TEXT NOT NULL,
+                    promised_date TEXT,
+                    paid_at REAL,
+                    reshippable INTEGER NOT NULL DEFAULT 1,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE INDEX orders_email ON orders(email);
+
+                CREATE TABLE shipments (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    order_id TEXT NOT NULL REFERENCES orders(id),
+                    carrier TEXT NOT NULL,
+                    tracking_number TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'pending',
+                    reason TEXT,
+                    last_event_at REAL,
+                    next_check_at REAL,
+                    last_checked_at REAL,
+                    etag TEXT,
+                    last_modified TEXT,
+                    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    estimated_delivery REAL,
+                    created_at REAL NOT NULL,
+                    UNIQUE (carrier, tracking_number)
+                );
+                CREATE INDEX shipments_order ON shipments(order_id);
+                CREATE INDEX shipments_due ON shipments(next_check_at) WHERE next_check_at IS NOT NULL;
+
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    shipment_id INTEGER NOT NULL REFERENCES shipments(id),
+                    fingerprint TEXT NOT NULL,
+                    time REAL NOT NULL,
+                    offset_seconds INTEGER NOT NULL,
+                    raw_status TEXT NOT NULL,
+                    raw_code TEXT,
+                    status TEXT NOT NULL,
+                    reason TEXT,
+                    location TEXT,
+                    seen_at REAL NOT NULL,
+                    UNIQUE (shipment_id, fingerprint)
+                );
+                CREATE INDEX events_unmapped ON events(status) WHERE status = 'unknown';
+
+                CREATE TABLE carrier_health (
+                    carrier TEXT PRIMARY KEY NOT NULL,
+                    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                    paused_until REAL,
+                    format_changed INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    last_error_at REAL
+                );
+
+                CREATE TABLE incidents (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL,
+                    order_id TEXT REFERENCES orders(id),
+                    shipment_id INTEGER REFERENCES shipments(id),
+                    carrier TEXT,
+                    state TEXT NOT NULL DEFAULT 'open',
+                    customer_facing INTEGER NOT NULL,
+                    owner TEXT,
+                    priority INTEGER NOT NULL DEFAULT 0,
+                    opened_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    closed_at REAL,
+                    subject_key TEXT NOT NULL
+                );
+                CREATE UNIQUE INDEX incidents_one_open ON incidents(subject_key, kind) WHERE closed_at IS NULL;
+
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    dedupe_key TEXT NOT NULL UNIQUE,
+                    channel TEXT NOT NULL,
+                    recipient TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    incident_id INTEGER REFERENCES incidents(id),
+                    created_at REAL NOT NULL,
+                    due_at REAL NOT NULL,
+                    sent_at REAL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT
+                );
+                CREATE INDEX outbox_pending ON outbox(due_at) WHERE sent_at IS NULL;
+
+                CREATE TABLE audit_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at REAL NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    detail TEXT NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,325 @@
+import Curl
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file in WAL mode, migrated on open, no server to run.
+///
+/// Readers never block the writer; every write is one transaction on GRDB's serial writer, so
+/// concurrent sweep tasks can hand in their updates safely.
+public final class SQLiteStore: Store {
+    private let pool: DatabasePool
+    private let path: String
+
+    /// Opens (creating when missing) and migrates the database at `path`.
+    /// - Throws: ``StoreError/cannotOpen(location:detail:)`` naming the file.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try SQLiteSchema.migrator.migrate(pool)
+        } catch {
+            throw .cannotOpen(location: path, detail: Self.describe(error))
+        }
+    }
+
+    /// `sqlite:PATH`.
+    public var displayName: String { "sqlite:\(path)" }
+
+    // MARK: Orders and import
+
+    public func importRows(_ rows: [ImportRow], dryRun: Bool, actor: String, at: Date) async throws(StoreError) -> [ImportOutcome] {
+        try await writeTransaction("importing orders", rollback: dryRun) { db in
+            var outcomes: [ImportOutcome] = []
+            for row in rows {
+                var outcome = ImportOutcome.unchanged
+                try db.inSavepoint {
+                    do {
+                        outcome = try Self.upsert(row, db: db, at: at)
+                        return .commit
+                    } catch let conflict as ImportConflict {
+                        outcome = .rejected(conflict.reason)
+                        return .rollback
+                    }
+                }
+                outcomes.append(outcome)
+            }
+            let imported = outcomes.filter { $0 == .imported }.count
+            let rejected = outcomes.filter { if case .rejected = $0 { true } else { false } }.count
+            try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "import", subject: "orders",
+                                            detail: "\(imported) imported, \(outcomes.count - imported - rejected) unchanged, \(rejected) rejected"), db: db)
+            return outcomes
+        }
+    }
+
+    private struct ImportConflict: Error { var reason: String }
+
+    private static func upsert(_ row: ImportRow, db: Database, at: Date) throws -> ImportOutcome {
+        var changed = false
+        let order = row.order
+        let values: [(any DatabaseValueConvertible)?] = [
+            order.customerName, order.email, order.phone, order.language, order.postcode, order.value.minorUnits,
+            order.value.currency, order.promisedDate, order.paidAt?.timeIntervalSince1970, order.reshippable,
+        ]
+        if let stored = try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [order.id]) {
+            if try decodeOrder(stored) != order {
+                try db.execute(sql: """
+                    UPDATE orders SET customer_name = ?, email = ?, phone = ?, language = ?, postcode = ?, value_minor = ?,
+                    currency = ?, promised_date = ?, paid_at = ?, reshippable = ?, updated_at = ? WHERE id = ?
+                    """, arguments: StatementArguments(values + [at.timeIntervalSince1970, order.id]))
+                changed = true
+            }
+        } else {
+            try db.execute(sql: """
+                INSERT INTO orders (customer_name, email, phone, language, postcode, value_minor, currency, promised_date,
+                paid_at, reshippable, created_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: StatementArguments(values + [at.timeIntervalSince1970, at.timeIntervalSince1970, order.id]))
+            changed = true
+        }
+        if let carrier = row.carrier, let number = row.trackingNumber {
+            if let owner = try String.fetchOne(db, sql: "SELECT order_id FROM shipments WHERE carrier = ? AND tracking_number = ?",
+                                               arguments: [carrier, number]) {
+                if owner != order.id {
+                    throw ImportConflict(reason: "duplicate: \(carrier) \(number) already belongs to order \(owner)")
+                }
+            } else {
+                try db.execute(sql: """
+                    INSERT INTO shipments (order_id, carrier, tracking_number, next_check_at, created_at) VALUES (?, ?, ?, ?, ?)
+                    """, arguments: [order.id, carrier, number, at.timeIntervalSince1970, at.timeIntervalSince1970])
+                changed = true
+            }
+        }
+        return changed ? .imported : .unchanged
+    }
+
+    public func order(id: String) async throws(StoreError) -> Order? {
+        try await read("reading an order") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [id]).map(Self.decodeOrder)
+        }
+    }
+
+    public func shipment(carrier: String, trackingNumber: String) async throws(StoreError) -> Shipment? {
+        try await read("reading a shipment") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM shipments WHERE carrier = ? AND tracking_number = ?",
+                             arguments: [carrier, trackingNumber]).map(Self.decodeShipment)
+        }
+    }
+
+    public func shipments(_ filter: ShipmentFilter) async throws(StoreError) -> [Shipment] {
+        try await read("listing shipments") { db in
+            var clauses: [String] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if let carrier = filter.carrier { clauses.append("carrier = ?"); arguments.append(carrier) }
+            if let orderId = filter.orderId { clauses.append("order_id = ?"); arguments.append(orderId) }
+            if !filter.statuses.isEmpty {
+                clauses.append("status IN (\(filter.statuses.map { _ in "?" }.joined(separator: ", ")))")
+                arguments.append(contentsOf: filter.statuses.map(\.rawValue).sorted())
+            }
+            var sql = "SELECT * FROM shipments"
+            if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+            sql += " ORDER BY id"
+            if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.decodeShipment)
+        }
+    }
+
+    public func events(shipmentID: Int64) async throws(StoreError) -> [TrackingEvent] {
+        try await read("reading events") { db in
+            let shipment = try Row.fetchOne(db, sql: "SELECT carrier, tracking_number FROM shipments WHERE id = ?", arguments: [shipmentID])
+            guard let shipment else { return [] }
+            let carrier: String = shipment["carrier"]
+            let number: String = shipment["tracking_number"]
+            return try Row.fetchAll(db, sql: "SELECT * FROM events WHERE shipment_id = ? ORDER BY time, id", arguments: [shipmentID]).map { row in
+                TrackingEvent(carrier: carrier, trackingNumber: number,
+                              time: CarrierTime(date: Date(timeIntervalSince1970: row["time"]), offsetSeconds: row["offset_seconds"]),
+                              rawStatus: row["raw_status"], rawCode: row["raw_code"],
+                              status: TrackingStatus(rawValue: row["status"]) ?? .unknown,
+                              reason: (row["reason"] as String?).flatMap(ExceptionReason.init(rawValue:)), location: row["location"])
+            }
+        }
+    }
+
+    // MARK: Sweeps
+
+    public func dueShipments(now: Date, all: Bool, after: Int64, limit: Int) async throws(StoreError) -> [DueShipment] {
+        try await read("selecting due shipments") { db in
+            let due = all ? "" : "AND s.next_check_at IS NOT NULL AND s.next_check_at <= ?"
+            var arguments: [(any DatabaseValueConvertible)?] = [after]
+            if !all { arguments.append(now.timeIntervalSince1970) }
+            arguments.append(limit)
+            return try Row.fetchAll(db, sql: """
+                SELECT s.*, o.postcode AS order_postcode FROM shipments s JOIN orders o ON o.id = s.order_id
+                WHERE s.id > ? \(due) ORDER BY s.id LIMIT ?
+                """, arguments: StatementArguments(arguments)).map { row in
+                DueShipment(shipment: try Self.decodeShipment(row), postcode: row["order_postcode"])
+            }
+        }
+    }
+
+    public func countDue(now: Date, all: Bool) async throws(StoreError) -> Int {
+        try await read("counting due shipments") { db in
+            all ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM shipments") ?? 0
+                : try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM shipments WHERE next_check_at IS NOT NULL AND next_check_at <= ?",
+                                   arguments: [now.timeIntervalSince1970]) ?? 0
+        }
+    }
+
+    public func apply(_ update: TrackingUpdate) async throws(StoreError) -> AppliedUpdate {
+        try await writeTransaction("saving a tracking update") { db in
+            guard let before = try Row.fetchOne(db, sql: "SELECT status, reason FROM shipments WHERE id = ?", arguments: [update.shipmentID]) else {
+                throw StoreError.failed(operation: "saving a tracking update", detail: "no shipment \(update.shipmentID)")
+            }
+            let previousStatus = TrackingStatus(rawValue: before["status"]) ?? .pending
+            let previousReason = (before["reason"] as String?).flatMap(ExceptionReason.init(rawValue:))
+            let seenAt = update.checkedAt.timeIntervalSince1970
+            var inserted = 0
+            for event in update.events {
+                try db.execute(sql: """
+                    INSERT INTO events (shipment_id, fingerprint, time, offset_seconds, raw_status, raw_code, status, reason, location, seen_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (shipment_id, fingerprint) DO NOTHING
+                    """, arguments: [update.shipmentID, event.fingerprint, event.time.date.timeIntervalSince1970, event.time.offsetSeconds,
+                                     event.rawStatus, event.rawCode, event.status.rawValue, event.reason?.rawValue, event.location, seenAt])
+                inserted += db.changesCount
+            }
+            let deciding = try Row.fetchOne(db, sql: """
+                SELECT status, reason FROM events WHERE shipment_id = ? AND status <> 'unknown' ORDER BY time DESC, id DESC LIMIT 1
+                """, arguments: [update.shipmentID])
+            let status = deciding.flatMap { TrackingStatus(rawValue: $0["status"]) } ?? previousStatus
+            let reason = deciding == nil ? previousReason : (deciding?["reason"] as String?).flatMap(ExceptionReason.init(rawValue:))
+            let lastEventAt = try Double.fetchOne(db, sql: "SELECT MAX(time) FROM events WHERE shipment_id = ?", arguments: [update.shipmentID])
+            try db.execute(sql: """
+                UPDATE shipments SET status = ?, reason = ?, last_event_at = ?, next_check_at = ?, last_checked_at = ?, etag = ?,
+                last_modified = ?, consecutive_failures = 0, last_error = NULL, estimated_delivery = COALESCE(?, estimated_delivery)
+                WHERE id = ?
+                """, arguments: [status.rawValue, reason?.rawValue, lastEventAt, update.schedule.next(after: update.checkedAt, status: status)?.timeIntervalSince1970,
+                                 seenAt, update.validators.etag, update.validators.lastModified,
+                                 update.estimatedDelivery?.timeIntervalSince1970, update.shipmentID])
+            return AppliedUpdate(newEvents: inserted, previousStatus: previousStatus, previousReason: previousReason, status: status, reason: reason)
+        }
+    }
+
+    public func recordUnchanged(shipmentID: Int64, checkedAt: Date, nextCheckAt: Date?) async throws(StoreError) {
+        try await writeTransaction("recording an unchanged answer") { db in
+            try db.execute(sql: """
+                UPDATE shipments SET last_checked_at = ?, next_check_at = ?, consecutive_failures = 0, last_error = NULL WHERE id = ?
+                """, arguments: [checkedAt.timeIntervalSince1970, nextCheckAt?.timeIntervalSince1970, shipmentID])
+        }
+    }
+
+    public func recordFailure(shipmentID: Int64, checkedAt: Date, error: String, nextCheckAt: Date) async throws(StoreError) {
+        try await writeTransaction("recording a failed check") { db in
+            try db.execute(sql: """
+                UPDATE shipments SET last_checked_at = ?, next_check_at = ?, consecutive_failures = consecutive_failures + 1,
+                last_error = ? WHERE id = ?
+                """, arguments: [checkedAt.timeIntervalSince1970, nextCheckAt.timeIntervalSince1970, error, shipmentID])
+        }
+    }
+
+    public func carrierHealth() async throws(StoreError) -> [CarrierHealth] {
+        try await read("reading carrier health") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM carrier_health ORDER BY carrier").map { row in
+                CarrierHealth(carrier: row["carrier"], consecutiveFailures: row["consecutive_failures"],
+                              pausedUntil: (row["paused_until"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                              formatChanged: row["format_changed"], lastError: row["last_error"],
+                              lastErrorAt: (row["last_error_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+
+    public func saveCarrierHealth(_ health: CarrierHealth) async throws(StoreError) {
+        try await writeTransaction("saving carrier health") { db in
+            try db.execute(sql: """
+                INSERT INTO carrier_health (carrier, consecutive_failures, paused_until, format_changed, last_error, last_error_at)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (carrier) DO UPDATE SET consecutive_failures = excluded.consecutive_failures,
+                paused_until = excluded.paused_until, format_changed = excluded.format_changed, last_error = excluded.last_error,
+                last_error_at = excluded.last_error_at
+                """, arguments: [health.carrier, health.consecutiveFailures, health.pausedUntil?.timeIntervalSince1970, health.formatChanged,
+                                 health.lastError, health.lastErrorAt?.timeIntervalSince1970])
+        }
+    }
+
+    public func unmappedStatuses() async throws(StoreError) -> [UnmappedStatus] {
+        try await read("counting unmapped statuses") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.carrier, e.raw_status, e.raw_code, COUNT(*) AS n FROM events e JOIN shipments s ON s.id = e.shipment_id
+                WHERE e.status = 'unknown' GROUP BY s.carrier, e.raw_status, e.raw_code ORDER BY n DESC, s.carrier, e.raw_status
+                """).map { UnmappedStatus(carrier: $0["carrier"], rawStatus: $0["raw_status"], rawCode: $0["raw_code"], count: $0["n"]) }
+        }
+    }
+
+    // MARK: Audit
+
+    public func audit(_ entry: AuditEntry) async throws(StoreError) {
+        try await writeTransaction("writing the audit log") { db in try Self.insertAudit(entry, db: db) }
+    }
+
+    public func auditLog(limit: Int) async throws(StoreError) -> [AuditEntry] {
+        try await read("reading the audit log") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+                AuditEntry(at: Date(timeIntervalSince1970: $0["at"]), actor: $0["actor"], action: $0["action"], subject: $0["subject"], detail: $0["detail"])
+            }
+        }
+    }
+
+    private static func insertAudit(_ entry: AuditEntry, db: Database) throws {
+        try db.execute(sql: "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action, entry.subject, entry.detail])
+    }
+
+    // MARK: Decoding and plumbing
+
+    private static func decodeOrder(_ row: Row) throws -> Order {
+        Order(id: row["id"], customerName: row["customer_name"], email: row["email"], phone: row["phone"], language: row["language"],
+              postcode: row["postcode"], value: Money(minorUnits: row["value_minor"], currency: row["currency"]),
+              promisedDate: row["promised_date"], paidAt: (row["paid_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+              reshippable: row["reshippable"])
+    }
+
+    private static func decodeShipment(_ row: Row) throws -> Shipment {
+        func date(_ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
+        return Shipment(id: row["id"], orderId: row["order_id"], carrier: row["carrier"], trackingNumber: row["tracking_number"],
+                        status: TrackingStatus(rawValue: row["status"]) ?? .pending,
+                        reason: (row["reason"] as String?).flatMap(ExceptionReason.init(rawValue:)),
+                        lastEventAt: date("last_event_at"), nextCheckAt: date("next_check_at"), lastCheckedAt: date("last_checked_at"),
+                        etag: row["etag"], lastModified: row["last_modified"], consecutiveFailures: row["consecutive_failures"],
+                        lastError: row["last_error"], estimatedDelivery: date("estimated_delivery"))
+    }
+
+    private func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .failed(operation: operation, detail: Self.describe(error))
+        }
+    }
+
+    private func writeTransaction<T: Sendable>(_ operation: String, rollback: Bool = false,
+                                               _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return rollback ? .rollback : .commit
+                }
+                guard let result else { throw StoreError.failed(operation: operation, detail: "transaction produced no result") }
+                return result
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .failed(operation: operation, detail: Self.describe(error))
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let database = error as? DatabaseError { return database.message ?? database.description }
+        return "\(error)"
+    }
+}

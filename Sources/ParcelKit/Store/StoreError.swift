@@ -1,0 +1,21 @@
+/// Why the store could not do what was asked; the message names the database and what to do.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The database cannot be opened or migrated (missing directory, not a database, newer schema).
+    case cannotOpen(location: String, detail: String)
+    /// A query failed.
+    case failed(operation: String, detail: String)
+    /// `--db` names a kind of store this build does not have.
+    case unsupported(String)
+
+    /// A sentence for people.
+    public var description: String {
+        switch self {
+        case .cannotOpen(let location, let detail):
+            return "cannot open the database \(location): \(detail)"
+        case .failed(let operation, let detail):
+            return "database error while \(operation): \(detail)"
+        case .unsupported(let location):
+            return "\(location): unsupported database; use a SQLite file path (postgres:// arrives with the PostgreSQL store)"
+        }
+    }
+}

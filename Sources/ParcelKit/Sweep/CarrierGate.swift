@@ -1,0 +1,87 @@
+import Foundation
+
+/// Keeps one sweep polite to one carrier: at most `concurrency` requests in flight, a token
+/// bucket for the request rate, a shared pause when the carrier answers `429 Retry-After`, and
+/// the circuit breaker's failure count.
+///
+/// Rate and pauses run on real time (politeness is about the carrier's wall clock); the breaker's
+/// cool-down is judged on Parcelwatch's clock and kept in the store across sweeps.
+actor CarrierGate {
+    private let concurrency: Int
+    private let perSecond: Double
+    private let burst: Double
+    private var tokens: Double
+    private var refilledAt = ContinuousClock.now
+    private var inFlight = 0
+    private var pausedUntil: ContinuousClock.Instant?
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Failed checks in a row for this carrier (seeded from the store).
+    private(set) var consecutiveFailures: Int
+    /// Set once the breaker trips during this sweep.
+    private(set) var isOpen = false
+
+    init(limits: CarrierDefinition.Limits, rateOverride: Double?, consecutiveFailures: Int) {
+        concurrency = limits.concurrency
+        let rate = rateOverride ?? limits.perSecond
+        perSecond = rate
+        burst = rateOverride.map { max(1, $0.rounded(.up)) } ?? Double(limits.burst)
+        tokens = burst
+        self.consecutiveFailures = consecutiveFailures
+    }
+
+    /// Waits for a free slot and a token, then takes both. Every successful call must be
+    /// followed by ``release()``.
+    func acquire() async {
+        while true {
+            let now = ContinuousClock.now
+            if let pausedUntil, now < pausedUntil {
+                try? await Task.sleep(until: pausedUntil, clock: .continuous)
+                continue
+            }
+            guard inFlight < concurrency else {
+                await withCheckedContinuation { waiters.append($0) }
+                continue
+            }
+            let elapsed = refilledAt.duration(to: now)
+            tokens = min(burst, tokens + perSecond * Self.seconds(elapsed))
+            refilledAt = now
+            if tokens >= 1 {
+                tokens -= 1
+                inFlight += 1
+                return
+            }
+            try? await Task.sleep(for: .seconds((1 - tokens) / perSecond))
+        }
+    }
+
+    /// Gives the slot back.
+    func release() {
+        inFlight -= 1
+        if !waiters.isEmpty { waiters.removeFirst().resume() }
+    }
+
+    /// Nobody asks this carrier again for `seconds` (its `Retry-After`).
+    func pause(seconds: Double) {
+        let until = ContinuousClock.now.advanced(by: .milliseconds(Int64(seconds * 1000)))
+        if pausedUntil.map({ $0 < until }) ?? true { pausedUntil = until }
+    }
+
+    /// Counts a failed check; returns true when this failure trips the breaker.
+    func recordFailure(threshold: Int) -> Bool {
+        consecutiveFailures += 1
+        guard !isOpen, consecutiveFailures >= threshold else { return false }
+        isOpen = true
+        return true
+    }
+
+    /// Counts a check the carrier answered properly.
+    func recordSuccess() {
+        consecutiveFailures = 0
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,348 @@
+import Curl
+import Foundation
+
+/// One tracking sweep: select due shipments, fetch them politely and concurrently, merge what
+/// carriers say, schedule the next look (DESIGN.md, "Sweep").
+///
+/// Every shipment's update is one store transaction, so a sweep killed at any moment loses no
+/// committed event and the next sweep duplicates nothing (events are unique by fingerprint).
+/// Carrier errors are data: they are counted in the summary, never thrown.
+public struct Sweeper: Sendable {
+    private let store: any Store
+    private let registry: CarrierRegistry
+    private let fetcher: CarrierFetcher
+    private let clock: ParcelClock
+    private let options: SweepOptions
+    private let progress: (@Sendable (SweepProgress) -> Void)?
+    private let shouldStop: @Sendable () -> Bool
+
+    /// Creates a sweeper. `shouldStop` is asked before each new shipment starts (a signal sets
+    /// it); in-flight work always finishes and commits.
+    public init(store: any Store, registry: CarrierRegistry, fetcher: CarrierFetcher, clock: ParcelClock, options: SweepOptions = SweepOptions(),
+                progress: (@Sendable (SweepProgress) -> Void)? = nil, shouldStop: @escaping @Sendable () -> Bool = { false }) {
+        self.store = store
+        self.registry = registry
+        self.fetcher = fetcher
+        self.clock = clock
+        self.options = options
+        self.progress = progress
+        self.shouldStop = shouldStop
+    }
+
+    /// Runs the sweep.
+    /// - Throws: ``StoreError`` only when the store itself fails; carrier failures are in the summary.
+    public func run() async throws(StoreError) -> SweepSummary {
+        let started = ContinuousClock.now
+        let now = clock.now
+        let tally = Tally(now: now, total: try await store.countDue(now: now, all: options.all), started: started, progress: progress)
+        var health: [String: CarrierHealth] = [:]
+        for record in try await store.carrierHealth() { health[record.carrier] = record }
+        var gates: [String: CarrierGate] = [:]
+        for carrier in registry.carriers {
+            gates[carrier.id] = CarrierGate(limits: carrier.limits, rateOverride: options.rateOverride(for: carrier.id),
+                                            consecutiveFailures: health[carrier.id]?.consecutiveFailures ?? 0)
+        }
+        let context = Context(store: store, fetcher: fetcher, options: options, now: now, gates: gates, tally: tally)
+
+        var feedShipments: [String: [DueShipment]] = [:]
+        var after: Int64 = 0
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var inFlight = 0
+                paging: while true {
+                    let page = try await store.dueShipments(now: now, all: options.all, after: after, limit: options.pageSize)
+                    guard let last = page.last else { break }
+                    after = last.shipment.id
+                    for due in page {
+                        if shouldStop() { await tally.interrupt(); break paging }
+                        guard let carrier = try? registry.carrier(due.shipment.carrier) else {
+                            await tally.failed(carrier: due.shipment.carrier, kind: "unknownCarrier")
+                            continue
+                        }
+                        if let paused = health[carrier.id]?.pausedUntil, paused > now {
+                            await tally.skipped(carrier: carrier.id, pausedUntil: paused)
+                            continue
+                        }
+                        if carrier.isFeed {
+                            feedShipments[carrier.id, default: []].append(due)
+                            continue
+                        }
+                        if inFlight >= max(1, options.concurrency) {
+                            try await group.next()
+                            inFlight -= 1
+                        }
+                        inFlight += 1
+                        group.addTask { try await context.check(due, carrier: carrier) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .failed(operation: "sweeping", detail: "\(error)")
+        }
+        for (carrierID, dues) in feedShipments.sorted(by: { $0.key < $1.key }) where !shouldStop() {
+            guard let carrier = try? registry.carrier(carrierID) else { continue }
+            try await context.checkFeed(dues, carrier: carrier)
+        }
+
+        // Carrier health: failure counts, trips and format changes, kept for the next sweep.
+        let formatChanges = await tally.summary.formatChanged
+        for carrier in registry.carriers {
+            guard let gate = gates[carrier.id] else { continue }
+            var record = health[carrier.id] ?? CarrierHealth(carrier: carrier.id)
+            let failures = await gate.consecutiveFailures
+            let tripped = await gate.isOpen
+            let changed = formatChanges[carrier.id] ?? 0
+            let lastError = await tally.lastError(carrier: carrier.id)
+            guard failures != record.consecutiveFailures || tripped || changed > 0 || lastError != nil else { continue }
+            record.consecutiveFailures = failures
+            record.formatChanged += changed
+            if tripped {
+                let until = now.addingTimeInterval(options.breakerCooldown)
+                record.pausedUntil = until
+                await tally.paused(carrier: carrier.id, until: until)
+            }
+            if let lastError {
+                record.lastError = lastError
+                record.lastErrorAt = now
+            }
+            try await store.saveCarrierHealth(record)
+        }
+        var summary = await tally.summary
+        summary.durationSeconds = Self.seconds(started.duration(to: .now))
+        try await store.audit(AuditEntry(at: now, actor: "sweep", action: "sweep", subject: "shipments",
+                                         detail: "checked \(summary.checked), changed \(summary.changed), new events \(summary.newEvents), "
+                                             + "errors \(summary.errorCount), skipped \(summary.skipped)" + (summary.interrupted ? ", interrupted" : "")))
+        return summary
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let parts = duration.components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}
+
+/// What every check task shares.
+private struct Context: Sendable {
+    let store: any Store
+    let fetcher: CarrierFetcher
+    let options: SweepOptions
+    let now: Date
+    let gates: [String: CarrierGate]
+    let tally: Tally
+
+    /// Checks one shipment: fetch (with retries), then one transaction.
+    func check(_ due: DueShipment, carrier: CarrierDefinition) async throws(StoreError) {
+        let shipment = due.shipment
+        guard let gate = gates[carrier.id] else { return }
+        if await gate.isOpen {
+            await tally.skipped(carrier: carrier.id, pausedUntil: nil)
+            return
+        }
+        let validators = CacheValidators(etag: shipment.etag, lastModified: shipment.lastModified)
+        var inputs: [String: String] = [:]
+        if carrier.request.inputs.contains("postcode") { inputs["postcode"] = due.postcode }
+        var attempt = 0
+        while true {
+            await gate.acquire()
+            let outcome: Result<FetchOutcome, TrackingError>
+            do {
+                outcome = .success(try await fetcher.track(shipment.trackingNumber, carrier: carrier, inputs: inputs,
+                                                           validators: validators.isEmpty || options.all ? nil : validators))
+            } catch {
+                outcome = .failure(error)
+            }
+            await gate.release()
+            switch outcome {
+            case .success(.notModified):
+                await gate.recordSuccess()
+                try await store.recordUnchanged(shipmentID: shipment.id, checkedAt: now,
+                                                nextCheckAt: options.schedule.next(after: now, status: shipment.status))
+                await tally.unchanged(notModified: true)
+                return
+            case .success(.updated(let result, let newValidators)):
+                await gate.recordSuccess()
+                let applied = try await store.apply(TrackingUpdate(
+                    shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
+                    validators: newValidators, checkedAt: now, schedule: options.schedule))
+                await tally.applied(applied)
+                return
+            case .failure(let error):
+                if let wait = retryDelay(for: error, attempt: attempt) {
+                    attempt += 1
+                    if case .httpStatus(_, _, let retryAfter?) = error { await gate.pause(seconds: retryAfter) }
+                    try? await Task.sleep(for: wait)
+                    continue
+                }
+                try await fail(shipment, carrier: carrier, error: error, gate: gate)
+                return
+            }
+        }
+    }
+
+    /// One request for a feed carrier's whole account; events routed to shipments by number.
+    func checkFeed(_ dues: [DueShipment], carrier: CarrierDefinition) async throws(StoreError) {
+        guard let gate = gates[carrier.id] else { return }
+        var inputs: [String: String] = [:]
+        if let lookback = carrier.feedLookback { inputs["since"] = ISOTime.utc(now.addingTimeInterval(-lookback)) }
+        var attempt = 0
+        var results: [String: TrackingResult] = [:]
+        while true {
+            await gate.acquire()
+            let outcome: Result<[TrackingResult], TrackingError>
+            do {
+                let response = try await fetcher.fetch(carrier: carrier, number: "", inputs: inputs)
+                if response.status == 429 || response.status >= 500 {
+                    throw TrackingError.httpStatus(carrier: carrier.id, status: response.status, retryAfter: response.retryAfter(now: Date().timeIntervalSince1970))
+                }
+                outcome = .success(try CarrierParser(definition: carrier).parseFeed(response.body, contentType: response.contentType, httpStatus: response.status))
+            } catch let error as TrackingError {
+                outcome = .failure(error)
+            } catch {
+                outcome = .failure(.unreadable(carrier: carrier.id, detail: "\(error)"))
+            }
+            await gate.release()
+            switch outcome {
+            case .success(let parsed):
+                await gate.recordSuccess()
+                for result in parsed { results[result.trackingNumber] = result }
+            case .failure(let error):
+                if let wait = retryDelay(for: error, attempt: attempt) {
+                    attempt += 1
+                    try? await Task.sleep(for: wait)
+                    continue
+                }
+                for due in dues { try await fail(due.shipment, carrier: carrier, error: error, gate: gate) }
+                return
+            }
+            break
+        }
+        for due in dues {
+            let shipment = due.shipment
+            if let result = results[shipment.trackingNumber] {
+                let applied = try await store.apply(TrackingUpdate(
+                    shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
+                    validators: CacheValidators(), checkedAt: now, schedule: options.schedule))
+                await tally.applied(applied)
+            } else {
+                try await store.recordUnchanged(shipmentID: shipment.id, checkedAt: now,
+                                                nextCheckAt: options.schedule.next(after: now, status: shipment.status))
+                await tally.unchanged(notModified: false)
+            }
+        }
+    }
+
+    /// How long to wait before another attempt, or nil when this failure is final for this sweep.
+    private func retryDelay(for error: TrackingError, attempt: Int) -> Duration? {
+        guard attempt < options.retries else { return nil }
+        switch error {
+        case .httpStatus(_, let status, let retryAfter) where status == 429 || status == 503:
+            if let retryAfter {
+                return retryAfter <= options.maxRetryAfter ? .milliseconds(Int64(retryAfter * 1000)) : nil
+            }
+        case .httpStatus(_, let status, _) where status >= 500:
+            break
+        case .unreachable(_, let curlError) where curlError.kind != "tooLarge" && curlError.kind != "badURL":
+            break
+        default:
+            return nil
+        }
+        let base = Double(options.retryBase.components.seconds) + Double(options.retryBase.components.attoseconds) / 1e18
+        let jittered = base * pow(2, Double(attempt)) * Double.random(in: 0.5...1.5)
+        return .milliseconds(Int64(jittered * 1000))
+    }
+
+    /// Records a failed check: the shipment keeps its status and is retried later; the carrier's
+    /// breaker counts it unless the carrier answered properly (unknown number, changed format).
+    private func fail(_ shipment: Shipment, carrier: CarrierDefinition, error: TrackingError, gate: CarrierGate) async throws(StoreError) {
+        let next: Date
+        switch error {
+        case .notFound, .formatChanged:
+            await gate.recordSuccess()
+            next = options.schedule.next(after: now, status: shipment.status) ?? options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1)
+            if case .formatChanged = error { await tally.formatChanged(carrier: carrier.id) }
+        case .httpStatus(_, _, let retryAfter?):
+            next = max(now.addingTimeInterval(retryAfter), options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1))
+            if await gate.recordFailure(threshold: options.breakerThreshold) { await tally.tripped(carrier: carrier.id) }
+        default:
+            next = options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1)
+            if await gate.recordFailure(threshold: options.breakerThreshold) { await tally.tripped(carrier: carrier.id) }
+        }
+        try await store.recordFailure(shipmentID: shipment.id, checkedAt: now, error: "\(error.kind): \(error.description)", nextCheckAt: next)
+        await tally.failed(carrier: carrier.id, kind: error.kind, message: error.description)
+    }
+}
+
+/// The running count behind the summary and the progress bar.
+private actor Tally {
+    private(set) var summary = SweepSummary()
+    private var done = 0
+    private var lastErrors: [String: String] = [:]
+    private let started: ContinuousClock.Instant
+    private let progress: (@Sendable (SweepProgress) -> Void)?
+
+    init(now: Date, total: Int, started: ContinuousClock.Instant, progress: (@Sendable (SweepProgress) -> Void)?) {
+        summary.now = ISOTime.utc(now)
+        summary.due = total
+        self.started = started
+        self.progress = progress
+    }
+
+    func applied(_ update: AppliedUpdate) {
+        summary.checked += 1
+        summary.newEvents += update.newEvents
+        if update.newEvents > 0 || update.statusChanged { summary.changed += 1 } else { summary.unchanged += 1 }
+        if update.statusChanged {
+            let from = update.previousStatus.rawValue + (update.previousReason.map { "(\($0.rawValue))" } ?? "")
+            let to = update.status.rawValue + (update.reason.map { "(\($0.rawValue))" } ?? "")
+            summary.statusChanges["\(from)→\(to)", default: 0] += 1
+        }
+        advance()
+    }
+
+    func unchanged(notModified: Bool) {
+        summary.checked += 1
+        summary.unchanged += 1
+        if notModified { summary.notModified += 1 }
+        advance()
+    }
+
+    func failed(carrier: String, kind: String, message: String? = nil) {
+        summary.checked += 1
+        summary.count(error: kind, carrier: carrier)
+        if let message { lastErrors[carrier] = message }
+        advance()
+    }
+
+    func skipped(carrier: String, pausedUntil: Date?) {
+        summary.skipped += 1
+        summary.count(error: "circuitOpen", carrier: carrier)
+        if let pausedUntil { summary.pausedCarriers[carrier] = ISOTime.utc(pausedUntil) }
+        advance()
+    }
+
+    func tripped(carrier: String) {
+        summary.pausedCarriers[carrier] = summary.pausedCarriers[carrier] ?? "pending"
+    }
+
+    func paused(carrier: String, until: Date) {
+        summary.pausedCarriers[carrier] = ISOTime.utc(until)
+    }
+
+    func formatChanged(carrier: String) {
+        summary.formatChanged[carrier, default: 0] += 1
+    }
+
+    func interrupt() {
+        summary.interrupted = true
+    }
+
+    func lastError(carrier: String) -> String? { lastErrors[carrier] }
+
+    private func advance() {
+        done += 1
+        progress?(SweepProgress(done: done, total: summary.due, errors: summary.errorCount, elapsed: Sweeper.seconds(started.duration(to: .now))))
+    }
+}

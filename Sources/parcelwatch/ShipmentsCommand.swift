@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import ParcelKit
+
+/// `parcelwatch shipments`: what the store knows about every parcel.
+struct ShipmentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shipments",
+        abstract: "List stored shipments with status, last event and next check.",
+        discussion: """
+        Examples:
+          parcelwatch shipments
+          parcelwatch shipments --carrier seur --status exception
+          parcelwatch shipments --json | jq '.[] | select(.status == "delivered") | .trackingNumber'
+        """)
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Only this carrier.") var carrier: String?
+    @Option(help: "Only this status (repeatable): pending, inTransit, delivered, exception …") var status: [String] = []
+    @Option(help: "Only this order.") var order: String?
+    @Option(help: "At most this many.") var limit: Int?
+
+    /// One shipment as scripts see it.
+    struct Row: Encodable {
+        var carrier: String
+        var trackingNumber: String
+        var orderId: String
+        var status: String
+        var reason: String?
+        var lastEventAt: String?
+        var nextCheckAt: String?
+        var lastCheckedAt: String?
+        var consecutiveFailures: Int
+        var lastError: String?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(carrier, forKey: .carrier)
+            try container.encode(trackingNumber, forKey: .trackingNumber)
+            try container.encode(orderId, forKey: .orderId)
+            try container.encode(status, forKey: .status)
+            try container.encode(reason, forKey: .reason)
+            try container.encode(lastEventAt, forKey: .lastEventAt)
+            try container.encode(nextCheckAt, forKey: .nextCheckAt)
+            try container.encode(lastCheckedAt, forKey: .lastCheckedAt)
+            try container.encode(consecutiveFailures, forKey: .consecutiveFailures)
+            try container.encode(lastError, forKey: .lastError)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case carrier, trackingNumber, orderId, status, reason, lastEventAt, nextCheckAt, lastCheckedAt, consecutiveFailures, lastError
+        }
+    }
+
+    func run() async throws {
+        var statuses = Set<TrackingStatus>()
+        for name in status {
+            guard let parsed = TrackingStatus(rawValue: name) else {
+                throw ValidationError("--status '\(name)' is not one of \(TrackingStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            statuses.insert(parsed)
+        }
+        let database = try store.openStore()
+        let shipments: [Shipment]
+        do {
+            shipments = try await database.shipments(ShipmentFilter(carrier: carrier, statuses: statuses, orderId: order, limit: limit))
+        } catch { throw fail(.store(error)) }
+        let rows = shipments.map {
+            Row(carrier: $0.carrier, trackingNumber: $0.trackingNumber, orderId: $0.orderId, status: $0.status.rawValue,
+                reason: $0.reason?.rawValue, lastEventAt: $0.lastEventAt.map(ISOTime.utc), nextCheckAt: $0.nextCheckAt.map(ISOTime.utc),
+                lastCheckedAt: $0.lastCheckedAt.map(ISOTime.utc), consecutiveFailures: $0.consecutiveFailures, lastError: $0.lastError)
+        }
+        if output.json { return try printJSON(rows) }
+        if rows.isEmpty { print("no shipments in \(database.displayName)"); return }
+        print(Terminal.table(["ORDER", "CARRIER", "NUMBER", "STATUS", "LAST EVENT", "NEXT CHECK", "NOTE"], rows.map { row in
+            [row.orderId, row.carrier, row.trackingNumber, Terminal.status(row.status) + (row.reason.map { " (\($0))" } ?? ""),
+             row.lastEventAt.map(Self.short) ?? "—", row.nextCheckAt.map(Self.short) ?? Terminal.dim("never"),
+             row.lastError.map { Terminal.paint(String($0.prefix(60)), "33") } ?? ""]
+        }))
+        print(Terminal.dim("\(rows.count) shipment(s) in \(database.displayName)"))
+    }
+
+    /// `2026-11-20 14:02` from ISO text.
+    private static func short(_ iso: String) -> String {
+        String(iso.prefix(16)).replacingOccurrences(of: "T", with: " ")
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Curl
+import Foundation
+import ParcelKit
+
+/// `parcelwatch sweep`: check every due shipment once, or keep doing it with `--every`.
+struct SweepCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Ask carriers about every due shipment, store what is new, schedule the next check.",
+        discussion: """
+        Due: next check time reached and not delivered/returned/expired (--all: every shipment). Requests are
+        conditional (ETag/Last-Modified), limited per carrier by its file's `limits:` (concurrency, per_second, burst)
+        and by --concurrency overall; 429 Retry-After is honoured; transient failures are retried with jittered
+        backoff; after --breaker-threshold failures in a row a carrier is paused for --breaker-cooldown.
+        Next checks: out for delivery ~1 h, in transit ~4 h, info received ~12 h, terminal never.
+        SIGINT/SIGTERM finish the shipments in flight, commit and exit 0.
+        Examples:
+          parcelwatch sweep
+          parcelwatch sweep --every 15m
+          parcelwatch sweep --carrier-endpoint http://127.0.0.1:8080 --json
+        Exit codes: 0 the sweep ran (carrier errors are data, see the summary), 2 bad arguments, 4 database unusable.
+        """)
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var carriers: CarrierOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Run again after this long (30s, 15m, 1h) until SIGINT/SIGTERM.") var every: String?
+    @Flag(help: "Check every shipment now, due or not.") var all = false
+    @Option(help: "Requests in flight at once, all carriers together.") var concurrency = 16
+    @Option(help: "Extra attempts for a transient failure within one sweep.") var retries = 2
+    @Option(name: .customLong("breaker-threshold"), help: "Failures in a row that pause a carrier.") var breakerThreshold = 5
+    @Option(name: .customLong("breaker-cooldown"), help: "How long a paused carrier is left alone (30s, 15m, 1h).") var breakerCooldown = "30m"
+    @Option(name: .customLong("carrier-endpoint"), help: "[ID=]URL to use instead of the carrier's host (repeatable).")
+    var carrierEndpoints: [String] = []
+    @Option(name: .customLong("carrier-rate"), help: "[ID=]N requests per second instead of the carrier file's (repeatable).")
+    var carrierRates: [String] = []
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard retries >= 0 else { throw ValidationError("--retries cannot be negative") }
+        guard breakerThreshold >= 1 else { throw ValidationError("--breaker-threshold must be at least 1") }
+        if let every, DurationText.seconds(every) == nil { throw ValidationError("--every '\(every)' is not a duration such as 30s, 15m or 1h") }
+        if DurationText.seconds(breakerCooldown) == nil { throw ValidationError("--breaker-cooldown '\(breakerCooldown)' is not a duration such as 30m") }
+        _ = try rateOverrides()
+    }
+
+    func run() async throws {
+        let registry = try carriers.registry()
+        let clock = try store.clock()
+        let database = try store.openStore()
+        let endpoints: EndpointOverrides
+        do { endpoints = try EndpointOverrides(carrierEndpoints) } catch { throw fail(.tracking(error)) }
+        let client: HTTPClient
+        do { client = try HTTPClient() } catch { throw ValidationError("cannot start libcurl: \(error)") }
+        let stop = StopSignal()
+        let bar = output.json ? nil : ProgressBar()
+        let options = SweepOptions(concurrency: concurrency, all: all, retries: retries, breakerThreshold: breakerThreshold,
+                                   breakerCooldown: DurationText.seconds(breakerCooldown) ?? 1800, rateOverrides: try rateOverrides())
+        let progress: (@Sendable (SweepProgress) -> Void)?
+        if let bar { progress = { bar.update($0) } } else { progress = nil }
+        let sweeper = Sweeper(store: database, registry: registry, fetcher: CarrierFetcher(client: client, endpoints: endpoints),
+                              clock: clock, options: options, progress: progress, shouldStop: { stop.isRequested })
+        while true {
+            let summary: SweepSummary
+            do { summary = try await sweeper.run() } catch { throw fail(.store(error)) }
+            bar?.finish()
+            if output.json { try printJSON(summary) } else { print(Self.describe(summary, store: database.displayName)) }
+            guard let every, !stop.isRequested, let interval = DurationText.seconds(every) else { return }
+            let wake = ContinuousClock.now.advanced(by: .milliseconds(Int64(interval * 1000)))
+            while ContinuousClock.now < wake, !stop.isRequested { try? await Task.sleep(for: .milliseconds(200)) }
+            if stop.isRequested { return }
+        }
+    }
+
+    private func rateOverrides() throws -> [String: Double] {
+        var rates: [String: Double] = [:]
+        for text in carrierRates {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            let (id, number) = parts.count == 2 ? (parts[0], parts[1]) : ("", parts[0])
+            guard let rate = Double(number), rate > 0 else { throw ValidationError("--carrier-rate '\(text)' is not [ID=]N with N > 0") }
+            rates[id] = rate
+        }
+        return rates
+    }
+
+    /// The summary for people.
+    static func describe(_ summary: SweepSummary, store: String) -> String {
+        var lines: [String] = []
+        lines.append(Terminal.bold("sweep at \(summary.now)") + Terminal.dim(" (\(store), \(String(format: "%.1f", summary.durationSeconds)) s)"))
+        lines.append("  due \(summary.due) · checked \(summary.checked) · changed \(summary.changed) · unchanged \(summary.unchanged) (304: \(summary.notModified)) · new events \(summary.newEvents)"
+                     + (summary.skipped > 0 ? " · skipped \(summary.skipped)" : ""))
+        for (change, count) in summary.statusChanges.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(count) × \(change)")
+        }
+        if !summary.errors.isEmpty {
+            lines.append(Terminal.paint("  errors:", "31"))
+            for (carrier, kinds) in summary.errors.sorted(by: { $0.key < $1.key }) {
+                lines.append("    \(carrier): " + kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            }
+        }
+        for (carrier, count) in summary.formatChanged.sorted(by: { $0.key < $1.key }) {
+            lines.append(Terminal.paint("  \(carrier): \(count) answer(s) no longer match carriers/\(carrier).yaml: the carrier file needs updating", "33"))
+        }
+        for (carrier, until) in summary.pausedCarriers.sorted(by: { $0.key < $1.key }) {
+            lines.append(Terminal.paint("  \(carrier) is paused by the circuit breaker until \(until)", "33"))
+        }
+        if summary.interrupted { lines.append("  interrupted: the rest is checked next sweep") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `30s`, `15m`, `1h`, `2d`, or plain seconds.
+enum DurationText {
+    static func seconds(_ text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let unit = trimmed.last else { return nil }
+        let multiplier: Double
+        var number = String(trimmed.dropLast())
+        switch unit {
+        case "s": multiplier = 1
+        case "m": multiplier = 60
+        case "h": multiplier = 3600
+        case "d": multiplier = 86_400
+        default:
+            multiplier = 1
+            number = trimmed
+        }
+        guard let value = Double(number), value > 0, value.isFinite else { return nil }
+        return value * multiplier
+    }
+}
