@@ -70,14 +70,14 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["CarrierSim", "ParcelKit"],
+            dependencies: ["CarrierSim", "ParcelKit", "Curl"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MarkupTests", dependencies: ["Markup"], swiftSettings: swiftSettings),
-        .testTarget(name: "ParcelKitTests", dependencies: ["ParcelKit", "CarrierSim", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ParcelKitTests", dependencies: ["ParcelKit", "CarrierSim", "Curl", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CarrierSimTests", dependencies: ["CarrierSim", "Curl", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "parcelwatchTests", dependencies: ["CarrierSim", "ParcelKit", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "parcelwatchTests", dependencies: ["CarrierSim", "ParcelKit", "Curl", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

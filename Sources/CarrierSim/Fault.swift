@@ -3,7 +3,7 @@ import Foundation
 /// Misbehaviour the simulator puts on a response when asked, so clients can be tested against
 /// every way a carrier fails. Asked for with `?_fault=…` or an `X-Sim-Fault: …` header, as a
 /// comma-separated list: `delay=800`, `status=500`, `status=429,retry-after=2`, `truncate`,
-/// `huge`, `redirect-loop`, `charset=windows-1250`.
+/// `huge`, `redirect-loop`, `format-changed`, `charset=windows-1250`.
 struct Fault: Sendable, Equatable {
     /// Milliseconds to wait before answering.
     var delayMilliseconds = 0
@@ -17,6 +17,9 @@ struct Fault: Sendable, Equatable {
     var huge = false
     /// Redirect forever.
     var redirectLoop = false
+    /// Answer with a well-formed page of the same type that has none of the carrier's structure,
+    /// as after a site redesign (the client must report `formatChanged`).
+    var formatChanged = false
     /// Declare this charset in `Content-Type` whatever the body really is.
     var charset: String?
 
@@ -37,6 +40,7 @@ struct Fault: Sendable, Equatable {
             case "huge": huge = true
             case "redirect-loop": redirectLoop = true
             case "charset": charset = value
+            case "format-changed": formatChanged = true
             default: break
             }
         }

@@ -13,11 +13,16 @@ struct SimResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         var request = request
-        let fault = Fault(request.uri.queryParameters["_fault"].map(String.init) ?? request.headers[HTTPField.Name("X-Sim-Fault")!])
-        if fault.delayMilliseconds > 0 { try await Task.sleep(for: .milliseconds(fault.delayMilliseconds)) }
+        let asked = request.uri.queryParameters["_fault"].map(String.init) ?? request.headers[HTTPField.Name("X-Sim-Fault")!]
         let bodyBuffer = try await request.collectBody(upTo: 1 << 20)
         let body = String(buffer: bodyBuffer)
         var outcome = try await answer(request, body: body)
+        var fault = Fault(asked)
+        if asked == nil, let carrier = outcome.carrier, !request.uri.path.hasPrefix("/_sim/"),
+           let sticky = await state.takeFault(carrier: carrier, number: outcome.number) {
+            fault = sticky
+        }
+        if fault.delayMilliseconds > 0 { try await Task.sleep(for: .milliseconds(fault.delayMilliseconds)) }
         outcome = apply(fault, to: outcome, request: request)
         await state.log.record(.init(receivedAt: Date().timeIntervalSince1970, method: request.method.rawValue, path: request.uri.path,
                                      carrier: outcome.carrier, number: outcome.number, status: outcome.status))
@@ -50,6 +55,16 @@ struct SimResponder: HTTPResponder {
             guard let scripts else { return .status(400, "expected a parcel script or a list of them\n") }
             await state.register(scripts)
             return .json(["registered": String(scripts.count)])
+        case "/_sim/faults":
+            if request.method == .delete {
+                await state.clearFaults()
+                return .text("cleared\n")
+            }
+            guard request.method == .post, let sticky = try? JSONDecoder().decode(StickyFault.self, from: Data(body.utf8)) else {
+                return .status(400, "POST {\"carrier\": ID, \"number\": optional, \"fault\": \"status=429,retry-after=1\", \"count\": optional}\n")
+            }
+            await state.addFault(sticky)
+            return .json(["added": sticky.fault])
         case "/_sim/requests":
             if request.method == .delete {
                 await state.log.clear()
@@ -128,6 +143,15 @@ struct SimResponder: HTTPResponder {
             outcome.contentType = "text/plain"
             if let retryAfter = fault.retryAfter { outcome.headers.append(("Retry-After", String(retryAfter))) }
             return outcome
+        }
+        if fault.formatChanged, outcome.status == 200 {
+            if outcome.contentType.contains("json") {
+                outcome.body = Array(#"{"redesigned": true, "message": "Nueva web de seguimiento"}"#.utf8)
+            } else if outcome.contentType.contains("xml") {
+                outcome.body = Array(#"<?xml version="1.0" encoding="UTF-8"?><redesigned><message>New tracking site</message></redesigned>"#.utf8)
+            } else {
+                outcome.body = Array("<!DOCTYPE html><html><head><title>Tracking</title></head><body><main><h1>New tracking site</h1></main></body></html>".utf8)
+            }
         }
         if fault.huge {
             outcome.body = [UInt8](repeating: 0x20, count: 10 << 20)

@@ -10,6 +10,7 @@ actor SimState {
     private let routes: [CarrierRoute]
     private var parcels: [String: ParcelScript] = [:]
     private var templates: [String: FixtureTemplate?] = [:]
+    private var faults: [StickyFault] = []
 
     init(options: SimulatorOptions, carriers: CarrierRegistry?) {
         clock = SimClock(start: options.start)
@@ -27,6 +28,26 @@ actor SimState {
             if script.registeredAt == nil { script.registeredAt = now }
             parcels[Self.key(script.carrier, script.number)] = script
         }
+    }
+
+    /// Adds a fault that carrier requests get without asking (`POST /_sim/faults`).
+    func addFault(_ fault: StickyFault) {
+        faults.append(fault)
+    }
+
+    /// Forgets every sticky fault.
+    func clearFaults() {
+        faults.removeAll()
+    }
+
+    /// The first sticky fault matching a carrier request, used up by one when it has a count.
+    func takeFault(carrier: String, number: String?) -> Fault? {
+        guard let index = faults.firstIndex(where: { $0.matches(carrier: carrier, number: number) }) else { return nil }
+        let fault = Fault(faults[index].fault)
+        if let remaining = faults[index].count {
+            if remaining <= 1 { faults.remove(at: index) } else { faults[index].count = remaining - 1 }
+        }
+        return fault
     }
 
     /// The carrier a request is for, and the number it asks about.

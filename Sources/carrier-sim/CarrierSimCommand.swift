@@ -12,9 +12,10 @@ struct CarrierSimCommand: AsyncParsableCommand {
         discussion: """
         Carriers answer at their own URL shapes (point Parcelwatch at it with --carrier-endpoint URL).
         Control endpoints: GET /_sim/health, GET /_sim/clock, POST /_sim/advance?hours=N,
-        POST /_sim/parcels (JSON parcel scripts), GET|DELETE /_sim/requests, /_sim/fixtures/<carrier>/<name>?number=N.
+        POST /_sim/parcels (JSON parcel scripts), GET|DELETE /_sim/requests, /_sim/fixtures/<carrier>/<name>?number=N,
+        POST|DELETE /_sim/faults ({"carrier": ID, "number": N?, "fault": "status=500", "count": K?}: faults without asking).
         Faults on any request: ?_fault=delay=800 | status=500 | status=429,retry-after=2 | truncate | huge |
-        redirect-loop | charset=windows-1250 (or the X-Sim-Fault header).
+        redirect-loop | format-changed | charset=windows-1250 (or the X-Sim-Fault header).
         """)
 
     @Option(help: "Port on 127.0.0.1 (0 picks a free one and prints it).")

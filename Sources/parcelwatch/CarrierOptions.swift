@@ -10,12 +10,12 @@ struct CarrierOptions: ParsableArguments {
     /// Loads the registry or fails with the file:line:key of the first bad file.
     func registry() throws -> CarrierRegistry {
         guard let directory = CarrierRegistry.locate(explicit: directory) else {
-            throw ValidationError("no carrier files found: pass --carriers DIR or set PARCELWATCH_CARRIERS")
+            throw fail(.carrierFile("no carrier files found: pass --carriers DIR or set PARCELWATCH_CARRIERS"))
         }
         do {
             return try CarrierRegistry.load(directory: directory)
         } catch {
-            throw CLIError.carrierFile(error.description)
+            throw fail(.carrierFile(error.description))
         }
     }
 }

@@ -54,6 +54,12 @@ public struct CarrierFetcher: Sendable {
             if !cookies.isEmpty { headers.set(name: "Cookie", value: cookies.joined(separator: "; ")) }
         }
         var allInputs = inputs
+        for name in template.inputs where allInputs[name] == nil && name != "since" {
+            // Account-level inputs (Omniva's client code) come from the environment: OMNIVA_CLIENT.
+            let variable = (carrier.id + "_" + name).uppercased().replacingOccurrences(of: "-", with: "_")
+            guard let value = environment[variable], !value.isEmpty else { throw .missingCredential(carrier: carrier.id, variable: variable) }
+            allInputs[name] = value
+        }
         if carrier.isFeed, allInputs["since"] == nil, let lookback = carrier.feedLookback {
             allInputs["since"] = ISOTime.utc(Date().addingTimeInterval(-lookback))
         }

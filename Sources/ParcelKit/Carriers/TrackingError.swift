@@ -39,7 +39,7 @@ public enum TrackingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidNumber(let number, let reason):
             return "'\(number)' is not a valid tracking number: \(reason)"
         case .missingCredential(let carrier, let variable):
-            return "\(carrier) needs the environment variable \(variable) (its API secret); it is not set"
+            return "\(carrier) needs the environment variable \(variable) (an account value or secret from the carrier); it is not set"
         }
     }
 

@@ -6,12 +6,24 @@ public struct CSVReader: Sendable {
     public struct Record: Sendable, Equatable {
         public var line: Int
         public var fields: [String]
+
+        /// Creates a record.
+        public init(line: Int, fields: [String]) {
+            self.line = line
+            self.fields = fields
+        }
     }
 
     /// A record that cannot be read (an unterminated quote), with its line.
     public struct Failure: Sendable, Equatable {
         public var line: Int
         public var reason: String
+
+        /// Creates a failure.
+        public init(line: Int, reason: String) {
+            self.line = line
+            self.reason = reason
+        }
     }
 
     /// The records, blank lines skipped, and the failures.

@@ -173,6 +173,15 @@ public struct AppliedUpdate: Sendable, Equatable {
     /// See ``status``.
     public var reason: ExceptionReason?
 
+    /// Creates a result.
+    public init(newEvents: Int, previousStatus: TrackingStatus, previousReason: ExceptionReason?, status: TrackingStatus, reason: ExceptionReason?) {
+        self.newEvents = newEvents
+        self.previousStatus = previousStatus
+        self.previousReason = previousReason
+        self.status = status
+        self.reason = reason
+    }
+
     /// True when the status or reason moved.
     public var statusChanged: Bool { previousStatus != status || previousReason != reason }
 }

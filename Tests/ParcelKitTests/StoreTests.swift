@@ -1,0 +1,170 @@
+import Curl
+import Foundation
+import ParcelKit
+import Testing
+import TestSupport
+
+/// Opens a fresh, empty store of one implementation. The PostgreSQL store joins this list and
+/// must pass every test here unchanged.
+struct StoreKind: Sendable, CustomTestStringConvertible {
+    var name: String
+    var open: @Sendable () throws -> any Store
+    var testDescription: String { name }
+
+    static let all: [StoreKind] = [
+        StoreKind(name: "sqlite") { try SQLiteStore(path: try temporaryDirectory("store") + "/parcelwatch.sqlite") },
+    ]
+}
+
+func order(_ id: String, email: String = "anna@example.com", postcode: String = "00-950", value: Int64 = 12999) -> Order {
+    Order(id: id, customerName: "Anna Nowak", email: email, phone: "+48601234567", language: "pl", postcode: postcode,
+          value: Money(minorUnits: value, currency: "PLN"), promisedDate: "2026-11-24", paidAt: fixtureNow.addingTimeInterval(-86_400 * 2),
+          reshippable: true)
+}
+
+func event(_ number: String, hoursAgo: Double, raw: String, status: TrackingStatus, reason: ExceptionReason? = nil, carrier: String = "seur") -> TrackingEvent {
+    TrackingEvent(carrier: carrier, trackingNumber: number, time: CarrierTime(date: fixtureNow.addingTimeInterval(-hoursAgo * 3600), offsetSeconds: 3600),
+                  rawStatus: raw, rawCode: nil, status: status, reason: reason, location: "MADRID")
+}
+
+@Suite struct StoreTests {
+    @Test(arguments: StoreKind.all) func importIsAnIdempotentUpsert(kind: StoreKind) async throws {
+        let store = try kind.open()
+        let rows = [
+            ImportRow(line: 2, order: order("1001"), carrier: "seur", trackingNumber: "12345678901234"),
+            ImportRow(line: 3, order: order("1001"), carrier: "seur", trackingNumber: "12345678901235"),
+            ImportRow(line: 4, order: order("1002", email: "jan@example.com"), carrier: nil, trackingNumber: nil),
+        ]
+        #expect(try await store.importRows(rows, dryRun: false, actor: "test", at: fixtureNow) == [.imported, .imported, .imported])
+        #expect(try await store.importRows(rows, dryRun: false, actor: "test", at: fixtureNow) == [.unchanged, .unchanged, .unchanged])
+        #expect(try await store.shipments(ShipmentFilter()).count == 2)
+        #expect(try await store.order(id: "1002")?.email == "jan@example.com")
+
+        // A changed detail updates the order; the shipment stays one.
+        var changed = rows[0]
+        changed.order.postcode = "00-951"
+        #expect(try await store.importRows([changed], dryRun: false, actor: "test", at: fixtureNow) == [.imported])
+        #expect(try await store.order(id: "1001")?.postcode == "00-951")
+        #expect(try await store.shipments(ShipmentFilter(orderId: "1001")).count == 2)
+        let audit = try await store.auditLog(limit: 10)
+        #expect(audit.count == 3)
+        #expect(audit.first?.action == "import" && audit.first?.actor == "test")
+    }
+
+    @Test(arguments: StoreKind.all) func aNumberOfAnotherOrderIsRejectedAloneAndDryRunWritesNothing(kind: StoreKind) async throws {
+        let store = try kind.open()
+        _ = try await store.importRows([ImportRow(line: 2, order: order("1001"), carrier: "seur", trackingNumber: "12345678901234")],
+                                       dryRun: false, actor: "test", at: fixtureNow)
+        let outcomes = try await store.importRows([
+            ImportRow(line: 2, order: order("2001", email: "x@example.com"), carrier: "seur", trackingNumber: "12345678901234"),
+            ImportRow(line: 3, order: order("2002"), carrier: "correos", trackingNumber: "CP482915304ES"),
+        ], dryRun: false, actor: "test", at: fixtureNow)
+        #expect(outcomes == [.rejected("duplicate: seur 12345678901234 already belongs to order 1001"), .imported])
+        // The rejected row's savepoint rolled back its order too.
+        #expect(try await store.order(id: "2001") == nil)
+
+        let dry = try await store.importRows([ImportRow(line: 2, order: order("3001"), carrier: "ups", trackingNumber: "1Z999AA10123456784")],
+                                             dryRun: true, actor: "test", at: fixtureNow)
+        #expect(dry == [.imported])
+        #expect(try await store.order(id: "3001") == nil)
+        #expect(try await store.shipment(carrier: "ups", trackingNumber: "1Z999AA10123456784") == nil)
+    }
+
+    @Test(arguments: StoreKind.all) func eventsAreMergedByFingerprintAndUnknownNeverDecides(kind: StoreKind) async throws {
+        let store = try kind.open()
+        _ = try await store.importRows([ImportRow(line: 2, order: order("1001"), carrier: "seur", trackingNumber: "12345678901234")],
+                                       dryRun: false, actor: "test", at: fixtureNow)
+        let shipment = try #require(try await store.shipment(carrier: "seur", trackingNumber: "12345678901234"))
+        #expect(shipment.status == .pending && shipment.nextCheckAt == fixtureNow)
+        let first = [event("12345678901234", hoursAgo: 30, raw: "En tránsito", status: .inTransit)]
+        let applied = try await store.apply(TrackingUpdate(shipmentID: shipment.id, events: first, estimatedDelivery: nil,
+                                                           validators: CacheValidators(etag: "\"a\""), checkedAt: fixtureNow, schedule: .standard))
+        #expect(applied == AppliedUpdate(newEvents: 1, previousStatus: .pending, previousReason: nil, status: .inTransit, reason: nil))
+
+        // The page again plus two newer events, the newest one unmapped.
+        let second = first + [
+            event("12345678901234", hoursAgo: 5, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost),
+            event("12345678901234", hoursAgo: 1, raw: "Texto nuevo", status: .unknown),
+        ]
+        let again = try await store.apply(TrackingUpdate(shipmentID: shipment.id, events: second, estimatedDelivery: fixtureNow.addingTimeInterval(86_400),
+                                                         validators: CacheValidators(etag: "\"b\""), checkedAt: fixtureNow, schedule: .standard))
+        #expect(again.newEvents == 2)
+        #expect(again.status == .exception && again.reason == .damagedOrLost && again.statusChanged)
+        let repeated = try await store.apply(TrackingUpdate(shipmentID: shipment.id, events: second, estimatedDelivery: nil,
+                                                            validators: CacheValidators(etag: "\"b\""), checkedAt: fixtureNow, schedule: .standard))
+        #expect(repeated.newEvents == 0 && !repeated.statusChanged)
+
+        let stored = try await store.events(shipmentID: shipment.id)
+        #expect(stored.map(\.rawStatus) == ["En tránsito", "Deterioro o extravío", "Texto nuevo"])
+        #expect(Set(stored.map(\.fingerprint)).count == 3)
+        let after = try #require(try await store.shipment(carrier: "seur", trackingNumber: "12345678901234"))
+        #expect(after.etag == "\"b\"")
+        #expect(after.lastEventAt == fixtureNow.addingTimeInterval(-3600))
+        #expect(after.nextCheckAt == fixtureNow.addingTimeInterval(4 * 3600))
+        #expect(after.estimatedDelivery == fixtureNow.addingTimeInterval(86_400))
+        #expect(try await store.unmappedStatuses() == [UnmappedStatus(carrier: "seur", rawStatus: "Texto nuevo", rawCode: nil, count: 1)])
+
+        // Delivered is terminal: never due again.
+        _ = try await store.apply(TrackingUpdate(shipmentID: shipment.id, events: [event("12345678901234", hoursAgo: 0.5, raw: "Entregado", status: .delivered)],
+                                                 estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+        #expect(try await store.shipment(carrier: "seur", trackingNumber: "12345678901234")?.nextCheckAt == nil)
+        #expect(try await store.countDue(now: fixtureNow.addingTimeInterval(1e7), all: false) == 0)
+        #expect(try await store.countDue(now: fixtureNow, all: true) == 1)
+    }
+
+    @Test(arguments: StoreKind.all) func dueShipmentsArePagedInIdOrder(kind: StoreKind) async throws {
+        let store = try kind.open()
+        let rows = (0..<25).map { index in
+            ImportRow(line: index + 2, order: order("o\(index)"), carrier: "seur", trackingNumber: String(format: "100000000000%02d", index))
+        }
+        _ = try await store.importRows(rows, dryRun: false, actor: "test", at: fixtureNow)
+        var seen: [String] = []
+        var after: Int64 = 0
+        while true {
+            let page = try await store.dueShipments(now: fixtureNow, all: false, after: after, limit: 10)
+            guard let last = page.last else { break }
+            #expect(page.count <= 10)
+            seen += page.map(\.shipment.trackingNumber)
+            after = last.shipment.id
+        }
+        #expect(seen == rows.compactMap(\.trackingNumber))
+        #expect(try await store.dueShipments(now: fixtureNow, all: false, after: 0, limit: 1).first?.postcode == "00-950")
+        // Not yet due one second before the import time.
+        #expect(try await store.countDue(now: fixtureNow.addingTimeInterval(-1), all: false) == 0)
+
+        let first = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000000"))
+        try await store.recordFailure(shipmentID: first.id, checkedAt: fixtureNow, error: "timeout: seur unreachable", nextCheckAt: fixtureNow.addingTimeInterval(900))
+        try await store.recordFailure(shipmentID: first.id, checkedAt: fixtureNow, error: "timeout: seur unreachable", nextCheckAt: fixtureNow.addingTimeInterval(1800))
+        var failed = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000000"))
+        #expect(failed.consecutiveFailures == 2 && failed.status == .pending && failed.lastError?.hasPrefix("timeout") == true)
+        #expect(try await store.countDue(now: fixtureNow, all: false) == 24)
+        try await store.recordUnchanged(shipmentID: first.id, checkedAt: fixtureNow, nextCheckAt: fixtureNow.addingTimeInterval(3600))
+        failed = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000000"))
+        #expect(failed.consecutiveFailures == 0 && failed.lastError == nil && failed.nextCheckAt == fixtureNow.addingTimeInterval(3600))
+    }
+
+    @Test(arguments: StoreKind.all) func carrierHealthRoundTrips(kind: StoreKind) async throws {
+        let store = try kind.open()
+        #expect(try await store.carrierHealth().isEmpty)
+        var health = CarrierHealth(carrier: "gls", consecutiveFailures: 5, pausedUntil: fixtureNow.addingTimeInterval(1800), formatChanged: 2,
+                                   lastError: "http500", lastErrorAt: fixtureNow)
+        try await store.saveCarrierHealth(health)
+        health.consecutiveFailures = 0
+        try await store.saveCarrierHealth(health)
+        #expect(try await store.carrierHealth() == [health])
+    }
+
+    @Test func reopeningAFileKeepsItsDataAndSchema() async throws {
+        let path = try temporaryDirectory("store") + "/p.sqlite"
+        do {
+            let store = try SQLiteStore(path: path)
+            _ = try await store.importRows([ImportRow(line: 2, order: order("1001"), carrier: nil, trackingNumber: nil)], dryRun: false, actor: "t", at: fixtureNow)
+        }
+        let reopened = try SQLiteStore(path: path)
+        #expect(try await reopened.order(id: "1001")?.customerName == "Anna Nowak")
+        #expect(throws: StoreError.self) { try StoreLocation.open("/nonexistent-dir/x.sqlite") }
+        let garbage = try temporaryDirectory("store") + "/garbage.sqlite"
+        try Data("this is not a database, just text that is long enough to look like a header".utf8).write(to: URL(fileURLWithPath: garbage))
+        #expect(throws: StoreError.self) { try SQLiteStore(path: garbage) }
+    }
+}

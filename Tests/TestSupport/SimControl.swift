@@ -1,0 +1,65 @@
+import CarrierSim
+import Curl
+import Foundation
+import ParcelKit
+
+/// Drives the carrier simulator's control endpoints over real HTTP, as the demo does.
+public struct SimControl: Sendable {
+    /// One logged carrier request.
+    public struct LoggedRequest: Sendable, Decodable {
+        public var receivedAt: Double
+        public var method: String
+        public var path: String
+        public var carrier: String?
+        public var number: String?
+        public var status: Int
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    public let baseURL: String
+    private let client: HTTPClient
+
+    /// Controls the simulator at `baseURL`.
+    public init(baseURL: String) throws {
+        self.baseURL = baseURL
+        client = try HTTPClient()
+    }
+
+    /// Registers parcel scripts (their timelines start at the simulator's current time).
+    public func register(_ scripts: [ParcelScript]) async throws {
+        let body = try JSONEncoder().encode(scripts)
+        let response = try await client.send(HTTPRequest(url: baseURL + "/_sim/parcels", method: "POST", body: [UInt8](body)))
+        guard response.status == 200 else { throw SimControlError(message: "register answered \(response.status)") }
+    }
+
+    /// Adds a sticky fault.
+    public func addFault(_ fault: StickyFault) async throws {
+        let body = try JSONEncoder().encode(fault)
+        let response = try await client.send(HTTPRequest(url: baseURL + "/_sim/faults", method: "POST", body: [UInt8](body)))
+        guard response.status == 200 else { throw SimControlError(message: "fault answered \(response.status)") }
+    }
+
+    /// Every logged request (the log is shared by all tests: filter by number).
+    public func requests() async throws -> [LoggedRequest] {
+        let response = try await client.send(HTTPRequest(url: baseURL + "/_sim/requests"))
+        return try JSONDecoder().decode([LoggedRequest].self, from: Data(response.body))
+    }
+
+    /// Moves the simulator's clock.
+    public func advance(hours: Double) async throws {
+        _ = try await client.send(HTTPRequest(url: baseURL + "/_sim/advance?hours=\(hours)", method: "POST"))
+    }
+}
+
+/// A control request the simulator refused.
+public struct SimControlError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+/// A fresh directory under the system temp dir, for databases and files one test owns.
+public func temporaryDirectory(_ name: String = "parcelwatch") throws -> String {
+    let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("\(name)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
