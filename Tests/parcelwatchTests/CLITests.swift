@@ -11,6 +11,23 @@ struct CLIRun {
     var stderr: String
 
     static func run(_ arguments: [String]) throws -> CLIRun {
+        let process = try start(arguments)
+        let stdout = process.readAll()
+        let stderr = process.readErrors()
+        process.waitUntilExit()
+        return CLIRun(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
+
+    /// `run` on a thread of its own. Async tests must use this: blocking the few threads of
+    /// Swift's cooperative pool would starve the in-process simulator the command is talking to.
+    static func detached(_ arguments: [String]) async throws -> CLIRun {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try run(arguments) }) }.start()
+        }
+    }
+
+    /// Starts the binary without waiting; read its output with `readAll()` once it ends.
+    static func start(_ arguments: [String]) throws -> Process {
         let binary = URL(fileURLWithPath: PackagePaths.root).appendingPathComponent(".build/debug/parcelwatch")
         let process = Process()
         process.executableURL = binary
@@ -18,15 +35,38 @@ struct CLIRun {
         process.currentDirectoryURL = URL(fileURLWithPath: PackagePaths.root)
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment.removeValue(forKey: "PARCELWATCH_DB")
+        environment.removeValue(forKey: "PARCELWATCH_NOW")
         process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        process.standardOutput = Pipe()
+        process.standardError = Pipe()
         try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLIRun(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return process
+    }
+}
+
+extension Process {
+    /// Everything the process writes to standard output, until it closes it.
+    func readAll() -> String {
+        guard let pipe = standardOutput as? Pipe else { return "" }
+        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    /// Waits on a thread of its own for the process to end; returns its standard output.
+    func finish() async -> String {
+        await withCheckedContinuation { continuation in
+            Thread {
+                let output = self.readAll()
+                self.waitUntilExit()
+                continuation.resume(returning: output)
+            }.start()
+        }
+    }
+
+    /// Everything the process writes to standard error, until it closes it.
+    func readErrors() -> String {
+        guard let pipe = standardError as? Pipe else { return "" }
+        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     }
 }
 
@@ -72,7 +112,7 @@ struct CLIRun {
 
     @Test func trackFetchesThroughTheSimulator() async throws {
         let base = try await SharedSimulator.shared.baseURL()
-        let run = try CLIRun.run(["track", "98765432109876", "--carrier", "seur", "--carrier-endpoint", "seur=\(base)", "--json"])
+        let run = try await CLIRun.detached(["track", "98765432109876", "--carrier", "seur", "--carrier-endpoint", "seur=\(base)", "--json"])
         // Unregistered numbers get SEUR's not-found page: exit 1 with the carrier's words.
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stderr.contains("seur does not know tracking number 98765432109876"))
