@@ -1,30 +1,22 @@
 #!/usr/bin/env bash
-# The demo: a local carrier network, parcels of several carriers moving through time, and
-# Parcelwatch reading each carrier's own format into one canonical timeline.
+# The demo: a local carrier network, ~50 orders of a shop across 14 carriers imported into a fresh
+# database, and tracking sweeps while the simulated clock moves on five days. Time moves through
+# the clock of DESIGN.md (--now for Parcelwatch, /_sim/advance for the simulator): nothing sleeps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.build/debug
 DEMO=.demo
 rm -rf "$DEMO" && mkdir -p "$DEMO"
-export PARCELWATCH_NOW="${PARCELWATCH_NOW:-2026-11-20T12:00:00Z}"
-export NO_COLOR="${NO_COLOR:-}"
+START="${PARCELWATCH_NOW:-2026-11-20T12:00:00Z}"
+export PARCELWATCH_DB="$DEMO/parcelwatch.sqlite"
+export PARCELWATCH_CARRIERS=carriers
+export PARCELWATCH_ACTOR=demo
+# Carriers with accounts (Omniva, Canada Post, UPS) need credentials; the simulator accepts any.
+export OMNIVA_CLIENT=demo-shop OMNIVA_BASIC_AUTH=ZGVtbzpkZW1v
+export CANADA_POST_API_AUTH=ZGVtbzpkZW1v UPS_ACCESS_LICENSE_NUMBER=DEMO0000000000000
+unset PARCELWATCH_NOW
 
-cat > "$DEMO/parcels.json" <<'JSON'
-[
-  {"carrier": "seur", "number": "12345678901234", "timeline": [
-     {"afterHours": 0, "fixture": "in-transit"}, {"afterHours": 48, "fixture": "damaged-or-lost"}]},
-  {"carrier": "poczta-polska", "number": "RR123456785PL", "timeline": [
-     {"afterHours": 0, "fixture": "in-transit"}, {"afterHours": 48, "fixture": "awizo"}]},
-  {"carrier": "correos", "number": "CP482915304ES", "timeline": [
-     {"afterHours": 0, "fixture": "in-transit"}, {"afterHours": 48, "fixture": "delivered"}]},
-  {"carrier": "lietuvos-pastas", "number": "RR123456785LT", "timeline": [
-     {"afterHours": 0, "fixture": "in-transit"}, {"afterHours": 48, "fixture": "damaged-or-lost"}]},
-  {"carrier": "amazon", "number": "TBA123456789000", "timeline": [
-     {"afterHours": 0, "fixture": "in-transit"}, {"afterHours": 48, "fixture": "out-for-delivery"}]}
-]
-JSON
-
-"$BIN/carrier-sim" --port 0 --start "$PARCELWATCH_NOW" --script "$DEMO/parcels.json" > "$DEMO/sim.log" 2>&1 &
+"$BIN/carrier-sim" --port 0 --start "$START" --script demo/sim-parcels.json > "$DEMO/sim.log" 2>&1 &
 SIM_PID=$!
 trap 'kill $SIM_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
@@ -33,7 +25,8 @@ for _ in $(seq 1 100); do
 done
 URL=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$DEMO/sim.log" | head -n1)
 [ -n "$URL" ] || { echo "carrier-sim did not start:"; cat "$DEMO/sim.log"; exit 1; }
-echo "==> carrier simulator at $URL (clock starts at $PARCELWATCH_NOW)"
+at() { date -u -d "${START/T/ } + $1 hours" +%Y-%m-%dT%H:%M:%SZ; }
+echo "==> carrier simulator at $URL, clock at $START"
 
 echo; echo "==> carriers Parcelwatch knows"
 "$BIN/parcelwatch" carriers list
@@ -41,21 +34,33 @@ echo; echo "==> carriers Parcelwatch knows"
 echo; echo "==> which carrier does RR123456785PL belong to?"
 "$BIN/parcelwatch" detect RR123456785PL || true
 
-track_all() {
-  for entry in seur:12345678901234 poczta-polska:RR123456785PL correos:CP482915304ES lietuvos-pastas:RR123456785LT amazon:TBA123456789000; do
-    carrier=${entry%%:*}; number=${entry#*:}
-    echo
-    "$BIN/parcelwatch" track "$number" --carrier "$carrier" --carrier-endpoint "$URL" || echo "(exit $?)"
-  done
-}
+echo; echo "==> importing the shop's orders (demo/orders.csv) into $PARCELWATCH_DB"
+"$BIN/parcelwatch" import demo/orders.csv --now "$START"
+echo "==> importing the same file again changes nothing"
+"$BIN/parcelwatch" import demo/orders.csv --now "$START"
 
-echo; echo "==> tracking five parcels at the start"
-track_all
+echo; echo "==> a file with mistakes: every bad row is named, the good ones imported"
+cat > "$DEMO/late-orders.csv" <<'CSV'
+order_id,customer_name,email,phone,language,postcode,value,currency,promised_date,paid_at,carrier,tracking_number
+PW-2001,"Kowalska, Ewa",ewa.kowalska@example.com,+48601000111,pl,30-001,89.00,PLN,2026-11-26,2026-11-19T09:12:00+01:00,poczta-polska,RR123456784PL
+PW-2002,Lucía Romero,lucia@example.es,,es,41001,45.00,EUR,2026-11-31,2026-11-19T10:00:00+01:00,,
+PW-2003,Tomas Petraitis,tomas@example.lt,,lt,LT-44001,30.00,EUR,2026-11-27,2026-11-19T11:00:00+02:00,dhl-lt,123456
+PW-2004,Emma Brown,emma@example.org,+447700900123,en,SW1A 1AA,25.00,GBP,2026-11-27,2026-11-19T12:00:00Z,,
+CSV
+"$BIN/parcelwatch" import "$DEMO/late-orders.csv" --now "$START"
 
-curl -s -X POST "$URL/_sim/advance?hours=49" > /dev/null
-echo; echo "==> two days later (simulator clock advanced 49 h)"
-track_all
+previous=0
+for hours in 0 12 30 54 100; do
+  curl -fsS -X POST "$URL/_sim/advance?hours=$((hours - previous))" > /dev/null
+  previous=$hours
+  echo; echo "==> sweep at +${hours} h"
+  "$BIN/parcelwatch" sweep --now "$(at "$hours")" --carrier-endpoint "$URL"
+done
 
-echo; echo "==> a number the carrier does not know"
-"$BIN/parcelwatch" track 99999999999999 --carrier seur --carrier-endpoint "$URL" || echo "(exit $?: unknown number)"
-echo; echo "demo finished; simulator log in $DEMO/sim.log"
+echo; echo "==> shipments after five days"
+"$BIN/parcelwatch" shipments
+
+echo; echo "==> the ones that went wrong"
+"$BIN/parcelwatch" shipments --status exception --status returned --status returning --status attemptFailed
+
+echo; echo "demo finished: database $PARCELWATCH_DB (inspect it with: PARCELWATCH_DB=$PARCELWATCH_DB $BIN/parcelwatch shipments), simulator log $DEMO/sim.log"
