@@ -36,9 +36,13 @@ struct CarriersCommand: AsyncParsableCommand {
 
     struct Unmapped: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Raw statuses no rule maps, with counts, from saved pages.",
-            discussion: "Each FILE is parsed with the carrier named by --carrier, or by its parent directory's name (fixtures/<carrier>/…).")
+            abstract: "Raw statuses no rule maps, with counts, from the store or from saved pages.",
+            discussion: """
+            Without FILEs: every stored event no rule mapped (--db). With FILEs: each is parsed with the carrier named by
+            --carrier, or by its parent directory's name (fixtures/<carrier>/…).
+            """)
         @OptionGroup var carriers: CarrierOptions
+        @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
         @Option(help: "Carrier id for all files.") var carrier: String?
         @Argument(help: "Saved pages or feeds.") var files: [String] = []
@@ -52,7 +56,10 @@ struct CarriersCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard !files.isEmpty else {
-                throw ValidationError("give saved pages to scan (the store-backed report arrives with the store)")
+                let stored: [UnmappedStatus]
+                do { stored = try await store.openStore().unmappedStatuses() } catch let error as StoreError { throw fail(.store(error)) }
+                return try show(stored.filter { carrier == nil || $0.carrier == carrier }
+                    .map { Row(carrier: $0.carrier, rawStatus: $0.rawStatus, rawCode: $0.rawCode, count: $0.count) })
             }
             let registry = try carriers.registry()
             var counts: [String: (String, String, String?, Int)] = [:]
@@ -75,8 +82,11 @@ struct CarriersCommand: AsyncParsableCommand {
                     counts[key] = (id, event.rawStatus, event.rawCode, previous + 1)
                 }
             }
-            let rows = counts.values.map { Row(carrier: $0.0, rawStatus: $0.1, rawCode: $0.2, count: $0.3) }
-                .sorted { ($0.count, $1.carrier, $1.rawStatus) > ($1.count, $0.carrier, $0.rawStatus) }
+            try show(counts.values.map { Row(carrier: $0.0, rawStatus: $0.1, rawCode: $0.2, count: $0.3) })
+        }
+
+        private func show(_ unsorted: [Row]) throws {
+            let rows = unsorted.sorted { ($0.count, $1.carrier, $1.rawStatus) > ($1.count, $0.carrier, $0.rawStatus) }
             if output.json { return try printJSON(rows) }
             if rows.isEmpty { print("every raw status is mapped"); return }
             print(Terminal.table(["CARRIER", "COUNT", "CODE", "RAW STATUS"], rows.map { [$0.carrier, String($0.count), $0.rawCode ?? "", $0.rawStatus] }))

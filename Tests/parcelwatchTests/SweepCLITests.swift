@@ -1,4 +1,5 @@
 import CarrierSim
+import Curl
 import Foundation
 import ParcelKit
 import Synchronization
@@ -74,6 +75,24 @@ import TestSupport
         #expect(Self.json(more.stdout)["imported"] as? Int == 1, "\(more.stderr)")
         let bad = try CLIRun.run(["add", "--db", db, "--order", "A1", "RR123456784PL"])
         #expect(bad.status == 2 && bad.stderr.contains("check digit expected 5, got 4"))
+    }
+
+    @Test func unmappedStatusesComeFromTheStoreWhenNoFileIsGiven() async throws {
+        let db = try temporaryDirectory("cli") + "/p.sqlite"
+        let store = try SQLiteStore(path: db)
+        let number = Self.numbers(1)[0]
+        let order = Order(id: "U1", customerName: "Ana", email: "ana@example.es", phone: nil, language: "es", postcode: "28001",
+                          value: Money(minorUnits: 100, currency: "EUR"), promisedDate: nil, paidAt: nil, reshippable: true)
+        _ = try await store.importRows([ImportRow(line: 2, order: order, carrier: "seur", trackingNumber: number)], dryRun: false, actor: "t", at: fixtureNow)
+        let shipment = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
+        let unknown = TrackingEvent(carrier: "seur", trackingNumber: number, time: CarrierTime(date: fixtureNow, offsetSeconds: 3600),
+                                    rawStatus: "Situación desconocida", rawCode: "X999", status: .unknown, reason: nil, location: nil)
+        _ = try await store.apply(TrackingUpdate(shipmentID: shipment.id, events: [unknown], estimatedDelivery: nil, validators: CacheValidators(),
+                                                 checkedAt: fixtureNow, schedule: .standard))
+        let run = try await CLIRun.detached(["carriers", "unmapped", "--db", db, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [[String: Any]] ?? []
+        #expect(rows.count == 1 && rows.first?["rawStatus"] as? String == "Situación desconocida" && rows.first?["count"] as? Int == 1)
     }
 
     /// Sweeps with every carrier answer slowed down, kills the process with SIGKILL mid-sweep,
