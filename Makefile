@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config
 PREFIX ?= /usr/local
 
-.PHONY: deps build test demo install clean
+.PHONY: deps bench-deps build test demo bench install clean
 
 ## Install the system libraries the build links against (skipped when already present).
 deps:
@@ -28,8 +28,21 @@ test: deps
 demo: build
 	@scripts/demo.sh
 
+## The peers the benchmarks compare against: xmllint, hyperfine (Debian) and lxml (PyPI).
+bench-deps: deps
+	@if ! command -v xmllint >/dev/null || ! command -v hyperfine >/dev/null; then \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libxml2-utils hyperfine; \
+	fi
+	@python3 -c 'import lxml' 2>/dev/null || python3 -m pip install --quiet lxml
+
+## package-benchmark suites (Benchmarks/, a package of its own) and the UPS peers comparison.
+bench: bench-deps
+	$(SWIFT) build -c release --static-swift-stdlib --product parcelwatch
+	scripts/bench-peers.sh
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --format markdown
+
 install: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/parcelwatch/carriers
 	install -m 755 .build/release/parcelwatch .build/release/carrier-sim $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 carriers/*.yaml $(DESTDIR)$(PREFIX)/share/parcelwatch/carriers/

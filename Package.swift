@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Curl", targets: ["Curl"]),
         .library(name: "Markup", targets: ["Markup"]),
         .library(name: "ParcelKit", targets: ["ParcelKit"]),
+        .library(name: "CarrierSim", targets: ["CarrierSim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

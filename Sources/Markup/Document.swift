@@ -137,7 +137,12 @@ public final class Document {
     /// whitespace-normalised text of the first selected node. Nil when nothing (or only
     /// whitespace) is selected.
     public func text(_ xpath: XPath, in node: Node? = nil) throws(MarkupError) -> String? {
-        try evaluate(xpath, in: node) { result -> String? in
+        if let steps = xpath.childSteps, let node {
+            guard let found = xpath.firstChild(of: node.pointer, steps: steps[...]) else { return nil }
+            let value = Node(document: self, pointer: found).text
+            return value.isEmpty ? nil : value
+        }
+        return try evaluate(xpath, in: node) { result -> String? in
             let value: String?
             switch result.pointee.type {
             case XPATH_NODESET:
@@ -145,7 +150,7 @@ public final class Document {
                       let first = set.pointee.nodeTab?[0] else { return nil }
                 value = Node(document: self, pointer: first).text
             case XPATH_STRING:
-                value = result.pointee.stringval.map { Text.normalized(String(cString: $0)) }
+                value = result.pointee.stringval.map { $0.withMemoryRebound(to: CChar.self, capacity: 1) { Text.normalized(cString: $0) } }
             case XPATH_NUMBER:
                 let number = result.pointee.floatval
                 value = number.isNaN ? nil : (number == number.rounded() ? String(Int(number)) : String(number))

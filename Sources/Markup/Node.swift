@@ -22,7 +22,7 @@ public struct Node {
     public var text: String {
         guard let content = xmlNodeGetContent(pointer) else { return "" }
         defer { cxml_free(content) }
-        return Text.normalized(String(cString: content))
+        return content.withMemoryRebound(to: CChar.self, capacity: 1) { Text.normalized(cString: $0) }
     }
 
     /// The value of attribute `name`, or nil when absent.

@@ -1,4 +1,7 @@
 import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A compiled XPath expression. Compile once per carrier definition and parse, then evaluate
 /// against every event node: compiling per field per event costs more than the parse.
@@ -6,6 +9,10 @@ public final class XPath {
     /// The source text, for error messages.
     public let expression: String
     let compiled: xmlXPathCompExprPtr
+    /// For a plain relative child path (`./Status/StatusType/Code`, `Date`): its element names,
+    /// NUL-terminated, walked directly instead of through libxml2's evaluator, which allocates
+    /// a context result and a node set per call and dominated event extraction.
+    let childSteps: [[CChar]]?
 
     /// Compiles `expression`; an invalid expression is an error, never a crash.
     public init(_ expression: String) throws(MarkupError) {
@@ -15,6 +22,37 @@ public final class XPath {
         }
         self.expression = expression
         self.compiled = compiled
+        self.childSteps = Self.childSteps(of: expression)
+    }
+
+    /// The names of `./a/b/c` or `a/b/c` when every step is an unprefixed element name.
+    private static func childSteps(of expression: String) -> [[CChar]]? {
+        var path = Substring(expression)
+        if path.hasPrefix("./") { path = path.dropFirst(2) }
+        let steps = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard !steps.isEmpty else { return nil }
+        for step in steps {
+            guard let first = step.unicodeScalars.first, first.properties.isAlphabetic || first == "_",
+                  step.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == ".") })
+            else { return nil }
+        }
+        return steps.map { Array(String($0).utf8CString) }
+    }
+
+    /// The first element in document order that the child path selects below `node`.
+    func firstChild(of node: xmlNodePtr, steps: ArraySlice<[CChar]>) -> xmlNodePtr? {
+        guard let step = steps.first else { return node }
+        var child = node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE, current.pointee.ns == nil, let name = current.pointee.name,
+               step.withUnsafeBufferPointer({ buffer in
+                   buffer.baseAddress.map { strcmp(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), $0) } }) == 0,
+               let found = firstChild(of: current, steps: steps.dropFirst()) {
+                return found
+            }
+            child = current.pointee.next
+        }
+        return nil
     }
 
     deinit {

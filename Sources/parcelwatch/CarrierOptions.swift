@@ -20,6 +20,21 @@ struct CarrierOptions: ParsableArguments {
     }
 }
 
+extension CarrierOptions {
+    /// One carrier's file only, for commands that name their carrier: loading and compiling all
+    /// fourteen would cost more than parsing a page.
+    func definition(_ id: String) throws -> CarrierDefinition {
+        guard let directory = CarrierRegistry.locate(explicit: directory) else {
+            throw fail(.carrierFile("no carrier files found: pass --carriers DIR or set PARCELWATCH_CARRIERS"))
+        }
+        let file = (directory as NSString).appendingPathComponent("\(id).yaml")
+        guard id.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }), FileManager.default.fileExists(atPath: file) else {
+            throw fail(.tracking(.unknownCarrier(id)))
+        }
+        do { return try CarrierDefinition.load(file: file) } catch { throw fail(.carrierFile(error.description)) }
+    }
+}
+
 /// `--json`, shared by every command.
 struct OutputOptions: ParsableArguments {
     @Flag(help: "Print JSON for scripts instead of a table.")
@@ -64,6 +79,13 @@ enum CLIError: Error, CustomStringConvertible {
 func fail(_ error: CLIError) -> ExitCode {
     FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
     return ExitCode(error.exitCode)
+}
+
+/// Tracking reports as JSON on standard output (hand-written: they can hold thousands of events).
+func printReports(_ reports: [TrackingReport], asArray: Bool) {
+    var bytes = JSONText.pretty(reports, asArray: asArray)
+    bytes.append(0x0A)
+    FileHandle.standardOutput.write(Data(bytes))
 }
 
 /// Encodes any value as pretty, key-sorted JSON on standard output.

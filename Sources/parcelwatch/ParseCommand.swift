@@ -3,7 +3,7 @@ import Foundation
 import ParcelKit
 
 /// `parcelwatch parse --carrier ID FILE`.
-struct ParseCommand: AsyncParsableCommand {
+struct ParseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parse",
         abstract: "Parse a saved carrier page or feed into the canonical history.",
@@ -18,24 +18,28 @@ struct ParseCommand: AsyncParsableCommand {
     @Option(help: "The Content-Type the page was served with (its charset is honoured).") var contentType: String?
     @Argument(help: "The saved page or feed.") var file: String
 
-    func run() async throws {
-        let registry = try carriers.registry()
-        let definition: CarrierDefinition
-        do { definition = try registry.carrier(carrier) } catch { throw fail(.tracking(error)) }
+    func run() throws {
+        let definition = try carriers.definition(carrier)
         guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-        let parser = CarrierParser(definition: definition)
+        let reports: [TrackingReport]
         do {
-            if definition.isFeed {
-                let reports = try parser.parseFeed([UInt8](data), contentType: contentType).map(TrackingReport.init)
-                if output.json { return try printJSON(reports) }
-                for report in reports { Timeline.print(report); print() }
-            } else {
-                let result = try parser.parse([UInt8](data), contentType: contentType, number: number ?? "")
-                if output.json { return try printJSON(TrackingReport(result)) }
-                Timeline.print(TrackingReport(result))
-            }
-        } catch let error as TrackingError {
+            reports = try Self.parse([UInt8](data), definition: definition, contentType: contentType, number: number ?? "")
+        } catch {
             throw fail(.tracking(error))
         }
+        if output.json {
+            return printReports(reports, asArray: definition.isFeed)
+        }
+        for report in reports {
+            Timeline.print(report)
+            if definition.isFeed { print() }
+        }
+    }
+
+    /// One report for a page, one per parcel for a feed.
+    private static func parse(_ bytes: [UInt8], definition: CarrierDefinition, contentType: String?, number: String) throws(TrackingError) -> [TrackingReport] {
+        let parser = CarrierParser(definition: definition)
+        if definition.isFeed { return try parser.parseFeed(bytes, contentType: contentType).map(TrackingReport.init) }
+        return [TrackingReport(try parser.parse(bytes, contentType: contentType, number: number))]
     }
 }

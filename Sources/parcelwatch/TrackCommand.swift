@@ -32,7 +32,7 @@ struct TrackCommand: AsyncParsableCommand {
             if let postcode { inputs["postcode"] = postcode }
             guard case .updated(let result, _) = try await fetcher.track(normalized, carrier: definition, inputs: inputs) else { return }
             let report = TrackingReport(result)
-            if output.json { try printJSON(report) } else { Timeline.print(report) }
+            if output.json { printReports([report], asArray: false) } else { Timeline.print(report) }
         } catch let error as TrackingError {
             throw fail(.tracking(error))
         } catch let error as CurlError {

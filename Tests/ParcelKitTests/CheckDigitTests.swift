@@ -3,7 +3,20 @@ import Testing
 
 @Suite struct CheckDigitTests {
     func rule(_ pattern: String, _ check: CheckDigit, weights: [Int] = [], payload: String? = nil) -> NumberRule {
-        NumberRule(pattern: pattern, check: check, weights: weights, payload: payload, checkAt: nil)
+        // The patterns here are constants known to compile.
+        NumberRule(pattern: try! TextPattern(pattern, whole: true), check: check, weights: weights,
+                   payload: payload.map { try! TextPattern($0, whole: false) }, checkAt: nil)
+    }
+
+    @Test func patternsCompileOnceAndMatchLikeTheCarrierFilesSay() throws {
+        let code = try TextPattern("I535", whole: true)
+        #expect(code.matches("I535") && !code.matches("I5350") && !code.matches("xI535"))
+        let anchored = try TextPattern("[0-9]{14}", whole: true)
+        #expect(anchored.matches("12345678901234") && !anchored.matches("123456789012345"))
+        let text = try TextPattern("(?i)deterioro o extrav[ií]o", whole: false)
+        #expect(text.matches("Incidencia: DETERIORO O EXTRAVÍO") && !text.matches("Entregado"))
+        #expect(try TextPattern("^(.{13})", whole: false).firstGroup(in: "12345678901234") == "1234567890123")
+        #expect(throws: TextPatternError.self) { try TextPattern("(unclosed", whole: false) }
     }
 
     @Test func s10() {

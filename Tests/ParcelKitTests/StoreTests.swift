@@ -168,3 +168,22 @@ func event(_ number: String, hoursAgo: Double, raw: String, status: TrackingStat
         #expect(throws: StoreError.self) { try SQLiteStore(path: garbage) }
     }
 }
+
+@Suite struct JSONTextTests {
+    @Test func handWrittenReportsDecodeToTheSameReport() throws {
+        let hostile = TrackingEvent(carrier: "seur", trackingNumber: "1", time: CarrierTime(date: fixtureNow, offsetSeconds: 3600),
+                                    rawStatus: "Quote \" back\\slash\ttab\u{1}ctl <script>ä</script>", rawCode: nil, status: .unknown,
+                                    reason: nil, location: "Łódź\nline")
+        let report = TrackingReport(TrackingResult(carrier: "seur", trackingNumber: "1", events: [hostile,
+            event("1", hoursAgo: 2, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost)]))
+        let single = JSONText.pretty([report], asArray: false)
+        #expect(try JSONDecoder().decode(TrackingReport.self, from: Data(single)) == report)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let foundation = try encoder.encode(report)
+        #expect(String(decoding: single, as: UTF8.self) == String(decoding: foundation, as: UTF8.self))
+        let many = JSONText.pretty([report, report], asArray: true)
+        #expect(try JSONDecoder().decode([TrackingReport].self, from: Data(many)) == [report, report])
+        #expect(JSONText.pretty([], asArray: true) == Array("[]".utf8))
+    }
+}

@@ -140,13 +140,24 @@ extension CarrierDefinition {
         }
     }
 
+    /// Compiles a pattern from the file, or fails naming its line and key.
+    private static func pattern(_ source: String?, whole: Bool, field: YAMLField) throws(CarrierFileError) -> TextPattern? {
+        guard let source else { return nil }
+        do {
+            return try TextPattern(source, whole: whole)
+        } catch {
+            throw field.error(error.description)
+        }
+    }
+
     private static func numberRules(_ field: YAMLField) throws(CarrierFileError) -> [NumberRule] {
         let items = try field.list()
         if items.isEmpty { throw field.error("at least one number rule is required") }
         return try items.map { (item) throws(CarrierFileError) -> NumberRule in
             try item.allowOnly(["pattern", "check", "weights", "payload", "check_at"])
-            let pattern = try item("pattern").string()
-            do { _ = try Regex(pattern) } catch { throw item("pattern").error("invalid regex: \(error)") }
+            guard let pattern = try Self.pattern(try item("pattern").string(), whole: true, field: item("pattern")) else {
+                throw item("pattern").error("is required")
+            }
             let checkName = try item("check").optionalString() ?? "none"
             guard let check = CheckDigit(rawValue: checkName) else {
                 throw item("check").error("unknown check '\(checkName)' (known: \(CheckDigit.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -155,10 +166,7 @@ extension CarrierDefinition {
                 guard let value = Int(text) else { throw item("weights").error("'\(text)' is not a number") }
                 return value
             }
-            let payload = try item("payload").optionalString()
-            if let payload {
-                do { _ = try Regex(payload) } catch { throw item("payload").error("invalid regex: \(error)") }
-            }
+            let payload = try Self.pattern(try item("payload").optionalString(), whole: false, field: item("payload"))
             let checkAt = item("check_at").exists ? try item("check_at").int() : nil
             return NumberRule(pattern: pattern, check: check, weights: weights, payload: payload, checkAt: checkAt)
         }
@@ -191,13 +199,11 @@ extension CarrierDefinition {
         if items.isEmpty { throw field.error("at least one status rule is required") }
         return try items.map { (item) throws(CarrierFileError) -> StatusRule in
             try item.allowOnly(["match", "code", "status", "reason"])
-            let match = try item("match").optionalString()
-            let code = try item("code").optionalString()
-            if match == nil, code == nil { throw item.error("a rule needs match and/or code") }
-            for (key, value) in [("match", match), ("code", code)] {
-                guard let value else { continue }
-                do { _ = try Regex(value) } catch { throw item(key).error("invalid regex: \(error)") }
-            }
+            let matchSource = try item("match").optionalString()
+            let codeSource = try item("code").optionalString()
+            if matchSource == nil, codeSource == nil { throw item.error("a rule needs match and/or code") }
+            let match = try Self.pattern(matchSource, whole: false, field: item("match"))
+            let code = try Self.pattern(codeSource, whole: true, field: item("code"))
             let statusName = try item("status").string()
             guard let status = TrackingStatus(rawValue: statusName), status != .unknown else {
                 throw item("status").error("unknown status '\(statusName)'")

@@ -102,27 +102,23 @@ protocol EventSource {
 /// Maps raw texts to statuses with the carrier's rules, first match wins, each distinct
 /// (text, code) pair evaluated once: carriers repeat the same few texts thousands of times.
 struct StatusMapper {
-    private let rules: [(rule: StatusRule, text: Regex<AnyRegexOutput>?, code: Regex<AnyRegexOutput>?)]
+    private let rules: [StatusRule]
     private var memo: [String: (TrackingStatus, ExceptionReason?)] = [:]
 
     init(rules: [StatusRule]) {
-        self.rules = rules.map { rule in
-            (rule, rule.match.flatMap { try? Regex($0) }, rule.code.flatMap { try? Regex("^(?:\($0))$") })
-        }
+        self.rules = rules
     }
 
     mutating func map(text: String, code: String?) -> (TrackingStatus, ExceptionReason?) {
         let key = (code ?? "") + "\u{1F}" + text
         if let known = memo[key] { return known }
         var result: (TrackingStatus, ExceptionReason?) = (.unknown, nil)
-        for entry in rules {
-            if let regex = entry.code {
-                guard let code, (try? regex.wholeMatch(in: code)) != nil else { continue }
+        for rule in rules {
+            if let pattern = rule.code {
+                guard let code, pattern.matches(code) else { continue }
             }
-            if let regex = entry.text {
-                guard (try? regex.firstMatch(in: text)) != nil else { continue }
-            }
-            result = (entry.rule.status, entry.rule.reason)
+            if let pattern = rule.match, !pattern.matches(text) { continue }
+            result = (rule.status, rule.reason)
             break
         }
         memo[key] = result

@@ -1,19 +1,19 @@
 /// One way a carrier's tracking numbers look: a pattern and a check digit.
 public struct NumberRule: Sendable {
     /// Regex over the normalised number (spaces and dashes removed, upper case).
-    public var pattern: String
+    public var pattern: TextPattern
     /// The check-digit algorithm.
     public var check: CheckDigit
     /// Weights for mod10/mod11, from the right of the payload.
     public var weights: [Int]
     /// Regex whose group 1 is the payload; default: everything but the check character (for
     /// s10: the 8 serial digits).
-    public var payload: String?
+    public var payload: TextPattern?
     /// 0-based index of the check character; default: the last (for s10: index 10).
     public var checkAt: Int?
 
     /// Creates a rule.
-    public init(pattern: String, check: CheckDigit, weights: [Int] = [], payload: String? = nil, checkAt: Int? = nil) {
+    public init(pattern: TextPattern, check: CheckDigit, weights: [Int] = [], payload: TextPattern? = nil, checkAt: Int? = nil) {
         self.pattern = pattern
         self.check = check
         self.weights = weights
@@ -23,7 +23,7 @@ public struct NumberRule: Sendable {
 
     /// Why a number does not fit this rule, or nil when it does.
     public func rejection(of number: String) -> String? {
-        guard let regex = try? Regex(pattern), (try? regex.wholeMatch(in: number)) != nil else {
+        guard pattern.matches(number) else {
             return "does not match the pattern \(pattern)"
         }
         guard check != .none else { return nil }
@@ -32,11 +32,10 @@ public struct NumberRule: Sendable {
         guard checkIndex >= 0, checkIndex < chars.count else { return "too short for a check digit" }
         let payloadText: String
         if let payload {
-            guard let regex = try? Regex(payload), let match = try? regex.firstMatch(in: number),
-                  match.output.count > 1, let group = match.output[1].substring else {
+            guard let group = payload.firstGroup(in: number) else {
                 return "payload pattern \(payload) does not match"
             }
-            payloadText = String(group)
+            payloadText = group
         } else if check == .s10 {
             payloadText = String(chars[2..<min(10, chars.count)])
         } else {

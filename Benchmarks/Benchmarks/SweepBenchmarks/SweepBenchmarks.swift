@@ -1,0 +1,83 @@
+import Benchmark
+import CarrierSim
+import Curl
+import Foundation
+import ParcelKit
+
+/// Sweep throughput and peak memory for 10k and 100k shipments against the carrier simulator on
+/// loopback, into a fresh SQLite file: the first sweep (every page downloaded and parsed, every
+/// event stored) and a second one where every answer is `304 Not Modified`.
+///
+/// Shipments are spread over three carriers with three formats (SEUR HTML, InPost JSON,
+/// Poczta Polska SOAP); rate limits are lifted so the figure is Parcelwatch's, not a politeness
+/// setting. Shipments per second = N / wall clock.
+let benchmarks: @Sendable () -> Void = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+    let now = Date(timeIntervalSince1970: 1_795_176_000)  // 2026-11-20T12:00:00Z, the simulator's start
+
+    for count in [10_000, 100_000] {
+        Benchmark("sweep \(count / 1000)k shipments, first sweep then all-304",
+                  configuration: .init(metrics: [.wallClock, .peakMemoryResident, .cpuTotal], warmupIterations: 0,
+                                       maxDuration: .seconds(1), maxIterations: 1)) { benchmark in
+            let fixture = try await SweepFixture.make(count: count, root: root, now: now)
+            defer { fixture.simulator.stop() }
+            let options = SweepOptions(concurrency: 64, rateOverrides: ["": 1_000_000], pageSize: 1000)
+            let first = Sweeper(store: fixture.store, registry: fixture.registry, fetcher: fixture.fetcher, clock: .fixed(now), options: options)
+            let second = Sweeper(store: fixture.store, registry: fixture.registry, fetcher: fixture.fetcher,
+                                 clock: .fixed(now.addingTimeInterval(13 * 3600)), options: options)
+            benchmark.startMeasurement()
+            let firstSummary = try await first.run()
+            let secondSummary = try await second.run()
+            benchmark.stopMeasurement()
+            let report = String(format: "%dk: first sweep %.1f s (%.0f shipments/s, %d events), second sweep %.1f s (%.0f shipments/s, %d × 304)",
+                                count / 1000, firstSummary.durationSeconds, Double(firstSummary.checked) / firstSummary.durationSeconds,
+                                firstSummary.newEvents, secondSummary.durationSeconds,
+                                Double(secondSummary.checked) / secondSummary.durationSeconds, secondSummary.notModified)
+            FileHandle.standardError.write(Data((report + "\n").utf8))
+            guard firstSummary.checked == count, firstSummary.errors.isEmpty, secondSummary.notModified == count else {
+                throw SweepFixture.Failure(message: "sweep did not check every shipment cleanly: \(firstSummary.errors) \(secondSummary.errors)")
+            }
+        }
+    }
+}
+
+/// A simulator, a store and shipments for one benchmark run.
+struct SweepFixture {
+    struct Failure: Error { var message: String }
+
+    let simulator: RunningSimulator
+    let store: SQLiteStore
+    let registry: CarrierRegistry
+    let fetcher: CarrierFetcher
+
+    static func make(count: Int, root: String, now: Date) async throws -> SweepFixture {
+        let kinds: [(carrier: String, fixture: String, number: (Int) -> String)] = [
+            ("seur", "in-transit", { String(format: "8%013d", $0) }),
+            ("inpost", "in-transit", { String(format: "6%023d", $0) }),
+            ("poczta-polska", "in-transit", { String(format: "0015%016d", $0) }),
+        ]
+        var scripts: [ParcelScript] = []
+        var rows: [ImportRow] = []
+        scripts.reserveCapacity(count)
+        rows.reserveCapacity(count)
+        for index in 0..<count {
+            let kind = kinds[index % kinds.count]
+            let number = kind.number(index)
+            scripts.append(ParcelScript(carrier: kind.carrier, number: number, timeline: [.init(afterHours: 0, fixture: kind.fixture)]))
+            let order = Order(id: "B\(index)", customerName: "Bench \(index)", email: "b\(index)@example.com", phone: nil, language: "pl",
+                              postcode: "00-950", value: Money(minorUnits: 10_000, currency: "PLN"), promisedDate: "2026-11-25",
+                              paidAt: now.addingTimeInterval(-86_400), reshippable: true)
+            rows.append(ImportRow(line: index + 2, order: order, carrier: kind.carrier, trackingNumber: number))
+        }
+        let simulator = try await RunningSimulator.start(SimulatorOptions(
+            port: 0, fixturesDirectory: root + "/fixtures", carriersDirectory: root + "/carriers", start: now, scripts: scripts))
+        let directory = NSTemporaryDirectory() + "parcelwatch-bench-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: directory + "/bench.sqlite")
+        _ = try await store.importRows(rows, dryRun: false, actor: "bench", at: now)
+        let registry = try CarrierRegistry.load(directory: root + "/carriers")
+        let fetcher = CarrierFetcher(client: try HTTPClient(), endpoints: try EndpointOverrides([simulator.baseURL]))
+        return SweepFixture(simulator: simulator, store: store, registry: registry, fetcher: fetcher)
+    }
+}
