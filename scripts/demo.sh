@@ -13,7 +13,7 @@ export PARCELWATCH_CARRIERS=carriers
 export PARCELWATCH_ACTOR=demo
 # Carriers with accounts (Omniva, Canada Post, UPS) need credentials; the simulator accepts any.
 export OMNIVA_CLIENT=demo-shop OMNIVA_BASIC_AUTH=ZGVtbzpkZW1v
-export CANADA_POST_API_AUTH=ZGVtbzpkZW1v UPS_ACCESS_LICENSE_NUMBER=DEMO0000000000000
+export CANADA_POST_API_AUTH=ZGVtbzpkZW1v UPS_ACCESS_LICENSE_NUMBER=DEMO0000000000000 UPS_USER_ID=demo UPS_PASSWORD=demo USPS_USERID=DEMO
 unset PARCELWATCH_NOW
 
 "$BIN/carrier-sim" --port 0 --start "$START" --script demo/sim-parcels.json > "$DEMO/sim.log" 2>&1 &

@@ -31,7 +31,7 @@ struct CarrierRoute {
         while index < template.endIndex {
             if template[index] == "{", let close = template[index...].firstIndex(of: "}") {
                 let name = template[template.index(after: index)..<close]
-                if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0 == "_" }) {
+                if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0 == "_" || $0 == ":" }) {
                     out += name == "number" ? "(?<number>[^/&?\"<>=]+)" : "[^&\"<>]*?"
                     index = template.index(after: close)
                     continue

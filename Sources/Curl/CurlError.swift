@@ -91,3 +91,27 @@ extension Duration {
         return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
     }
 }
+
+extension CurlError {
+    /// The same error with every occurrence of `secrets` in its URL and detail replaced by
+    /// `***`, for callers that had to put a secret into a URL (some carrier APIs want one there).
+    public func redacting(_ secrets: [String]) -> CurlError {
+        let secrets = secrets.filter { !$0.isEmpty }
+        guard !secrets.isEmpty else { return self }
+        func clean(_ text: String) -> String {
+            secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
+        }
+        switch self {
+        case .invalidURL(let url): return .invalidURL(clean(url))
+        case .hostNotFound(let url, let detail): return .hostNotFound(url: clean(url), detail: clean(detail))
+        case .connectionFailed(let url, let detail): return .connectionFailed(url: clean(url), detail: clean(detail))
+        case .timedOut(let url, let limit): return .timedOut(url: clean(url), limit: limit)
+        case .tls(let url, let detail): return .tls(url: clean(url), detail: clean(detail))
+        case .responseTooLarge(let url, let limit): return .responseTooLarge(url: clean(url), limit: limit)
+        case .tooManyRedirects(let url, let limit): return .tooManyRedirects(url: clean(url), limit: limit)
+        case .truncated(let url, let detail): return .truncated(url: clean(url), detail: clean(detail))
+        case .transferFailed(let url, let code, let detail): return .transferFailed(url: clean(url), code: code, detail: clean(detail))
+        case .clientShutDown, .setupFailed: return self
+        }
+    }
+}

@@ -37,6 +37,8 @@ private struct Expectation: Decodable {
     var feed: Bool?
     var shipments: [TrackingReport]?
     var trackingNumber: String?
+    /// The carrier's promised delivery, ISO-8601 UTC, where the fixture carries one.
+    var estimatedDelivery: String?
 }
 
 @Suite struct FixtureTests {
@@ -53,6 +55,14 @@ private struct Expectation: Decodable {
         #expect(formats[.html, default: 0] >= 4)
         #expect(formats[.xml, default: 0] >= 5)
         #expect(formats[.json, default: 0] >= 2)
+    }
+
+    @Test func promisedDeliveryDatesAreChecked() throws {
+        // At least two fixtures carry the carrier's promised date and have it checked above.
+        let withDates = try FixtureCase.all.filter {
+            try JSONDecoder().decode(Expectation.self, from: Data(contentsOf: URL(fileURLWithPath: $0.expected))).estimatedDelivery != nil
+        }
+        #expect(withDates.count >= 2)
     }
 
     @Test(arguments: FixtureCase.all)
@@ -82,7 +92,9 @@ private struct Expectation: Decodable {
             return
         }
         let expected = try JSONDecoder().decode(TrackingReport.self, from: expectedData)
-        let actual = TrackingReport(try parser.parse(page, contentType: contentType, number: number))
+        let result = try parser.parse(page, contentType: contentType, number: number)
+        if let estimated = expectation.estimatedDelivery { #expect(result.estimatedDelivery?.utcText == estimated) }
+        let actual = TrackingReport(result)
         #expect(actual.carrier == expected.carrier)
         #expect(actual.trackingNumber == expected.trackingNumber)
         #expect(actual.status == expected.status)

@@ -140,6 +140,26 @@ import TestSupport
         }
     }
 
+    /// `--every` sweeps again and again until SIGTERM, which ends it with exit 0.
+    @Test func everyRepeatsUntilTerminated() async throws {
+        let numbers = Self.numbers(2)
+        let (csv, db) = try Self.orderFile(numbers)
+        let base = try await SharedSimulator.shared.baseURL()
+        try await SimControl(baseURL: base).register(numbers.map { ParcelScript(carrier: "seur", number: $0, timeline: [.init(afterHours: 0, fixture: "in-transit")]) })
+        #expect(try await CLIRun.detached(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
+        let process = try CLIRun.start(["sweep", "--every", "0.3s", "--db", db, "--carrier-endpoint", base, "--json"])
+        let store = try SQLiteStore(path: db)
+        for _ in 0..<200 {
+            try await Task.sleep(for: .milliseconds(50))
+            if try await store.auditLog(limit: 10).filter({ $0.action == "sweep" }).count >= 3 { break }
+        }
+        kill(process.processIdentifier, SIGTERM)
+        let output = await process.finish()
+        #expect(process.terminationStatus == 0)
+        #expect(output.components(separatedBy: "\"checked\"").count - 1 >= 3, "\(output)")
+        #expect(try await store.auditLog(limit: 10).filter { $0.action == "sweep" }.count >= 3)
+    }
+
     /// SIGTERM finishes the shipments in flight, commits them, prints the summary and exits 0.
     @Test func sigtermFinishesInFlightWorkAndExitsZero() async throws {
         let numbers = Self.numbers(30)

@@ -180,15 +180,35 @@ extension CarrierDefinition {
         guard url.hasPrefix("https://") || url.hasPrefix("http://") else { throw field("url").error("must be an http(s) URL") }
         var headers: [(name: String, value: String)] = []
         for (name, value) in try field("headers").pairs() { headers.append((name, try value.string())) }
-        var credentials: Credentials?
         let creds = field("credentials")
-        if creds.exists {
-            try creds.allowOnly(["env", "header", "format"])
-            credentials = Credentials(env: try creds("env").string(), header: try creds("header").optionalString() ?? "Authorization",
-                                      format: try creds("format").optionalString() ?? "{secret}")
-        }
+        let entries = creds.exists ? (creds.node?.sequence != nil ? try creds.list() : [creds]) : []
         let body = try field("body").optionalString()
         if body != nil, method != "POST" { throw field("body").error("a body needs method: POST") }
+        let templates = [url, body ?? ""] + headers.map(\.value)
+        var credentials: [Credentials] = []
+        for entry in entries {
+            try entry.allowOnly(["env", "header", "format"])
+            let env = try entry("env").string()
+            guard env.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "_") }) else {
+                throw entry("env").error("'\(env)' is not an environment variable name (A-Z, 0-9, _)")
+            }
+            var header = try entry("header").optionalString()
+            let placeholder = templates.contains { $0.contains("{env:\(env)}") }
+            if header == nil, !placeholder { header = "Authorization" }
+            credentials.append(Credentials(env: env, header: header, format: try entry("format").optionalString() ?? "{secret}"))
+        }
+        // Every {env:NAME} must be declared: a carrier file may read only its own secrets.
+        for template in templates {
+            var rest = Substring(template)
+            while let start = rest.range(of: "{env:") {
+                guard let close = rest[start.upperBound...].firstIndex(of: "}") else { break }
+                let name = String(rest[start.upperBound..<close])
+                if !credentials.contains(where: { $0.env == name }) {
+                    throw creds.error("{env:\(name)} is used in the request but \(name) is not declared under credentials")
+                }
+                rest = rest[rest.index(after: close)...]
+            }
+        }
         return RequestTemplate(method: method, url: url, headers: headers, body: body,
                                contentType: try field("content_type").optionalString(), prime: try field("prime").optionalString(),
                                credentials: credentials, inputs: try field("inputs").strings())

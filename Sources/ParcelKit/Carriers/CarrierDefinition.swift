@@ -23,19 +23,21 @@ public struct CarrierDefinition: Sendable {
         public var contentType: String?
         /// A URL to `GET` first for a session cookie.
         public var prime: String?
-        /// Where a secret from the environment goes.
-        public var credentials: Credentials?
+        /// Secrets from the environment: into headers, or into `{env:NAME}` placeholders of the
+        /// URL and body.
+        public var credentials: [Credentials]
         /// Extra values the URL/body need besides the number (`postcode`).
         public var inputs: [String]
     }
 
-    /// A secret named by environment variable; the file never holds the secret itself.
+    /// A secret named by environment variable; the file never holds the secret itself. Only
+    /// declared variables can be read: a carrier file cannot reach into `HOME` or a database URL.
     public struct Credentials: Sendable {
         /// The environment variable.
         public var env: String
-        /// The header it goes into.
-        public var header: String
-        /// How it is written, with `{secret}`.
+        /// The header it goes into; nil when it only fills `{env:NAME}` in the URL or body.
+        public var header: String?
+        /// How it is written into the header, with `{secret}`.
         public var format: String
     }
 
@@ -141,6 +143,18 @@ enum Template {
             out = out.replacingOccurrences(of: "{\(key)}", with: encode ? percentEncode(value) : value)
         }
         return out
+    }
+
+    /// A secret written into a request body of `contentType`: XML- or JSON-escaped, or
+    /// percent-encoded for forms.
+    static func escape(_ text: String, forBody contentType: String?) -> String {
+        let type = contentType?.lowercased() ?? ""
+        if type.contains("x-www-form-urlencoded") { return percentEncode(text) }
+        if type.contains("json") {
+            return text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        }
+        return text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     static func percentEncode(_ text: String) -> String {

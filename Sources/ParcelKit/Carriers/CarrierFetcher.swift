@@ -40,15 +40,19 @@ public struct CarrierFetcher: Sendable {
             headers.add(name: header.name, value: Template.fill(header.value, number: number, inputs: inputs, encode: false))
         }
         if let contentType = template.contentType { headers.set(name: "Content-Type", value: contentType) }
-        if let credentials = template.credentials {
-            guard let secret = environment[credentials.env], !secret.isEmpty else {
-                throw .missingCredential(carrier: carrier.id, variable: credentials.env)
+        var secrets: [String: String] = [:]
+        for credential in template.credentials {
+            guard let secret = environment[credential.env], !secret.isEmpty else {
+                throw .missingCredential(carrier: carrier.id, variable: credential.env)
             }
-            headers.set(name: credentials.header, value: credentials.format.replacingOccurrences(of: "{secret}", with: secret))
+            secrets[credential.env] = secret
+            if let header = credential.header {
+                headers.set(name: header, value: credential.format.replacingOccurrences(of: "{secret}", with: secret))
+            }
         }
         if let prime = template.prime {
             let primeURL = endpoint.map { Template.rebase(prime, onto: $0) } ?? prime
-            let primed = try await send(HTTPRequest(url: primeURL, headers: headers), carrier: carrier)
+            let primed = try await send(HTTPRequest(url: primeURL, headers: headers), carrier: carrier, secrets: [])
             let cookies = primed.headers.fields.filter { $0.name.lowercased() == "set-cookie" }
                 .compactMap { $0.value.split(separator: ";").first.map(String.init) }
             if !cookies.isEmpty { headers.set(name: "Cookie", value: cookies.joined(separator: "; ")) }
@@ -63,16 +67,28 @@ public struct CarrierFetcher: Sendable {
         if carrier.isFeed, allInputs["since"] == nil, let lookback = carrier.feedLookback {
             allInputs["since"] = ISOTime.utc(Date().addingTimeInterval(-lookback))
         }
-        let body = template.body.map { Array(Template.fill($0, number: number, inputs: allInputs, encode: false).utf8) }
-        let url = carrier.url(for: number, inputs: allInputs, endpoint: endpoint)
-        return try await send(HTTPRequest(url: url, method: template.method, headers: headers, body: body, validators: validators), carrier: carrier)
+        let body = template.body.map { bodyTemplate in
+            var filled = Template.fill(bodyTemplate, number: number, inputs: allInputs, encode: false)
+            for (name, secret) in secrets {
+                filled = filled.replacingOccurrences(of: "{env:\(name)}", with: Template.escape(secret, forBody: template.contentType))
+            }
+            return Array(filled.utf8)
+        }
+        var url = carrier.url(for: number, inputs: allInputs, endpoint: endpoint)
+        for (name, secret) in secrets {
+            url = url.replacingOccurrences(of: "{env:\(name)}", with: Template.percentEncode(secret))
+        }
+        let request = HTTPRequest(url: url, method: template.method, headers: headers, body: body, validators: validators)
+        return try await send(request, carrier: carrier, secrets: secrets.values.filter { url.contains(Template.percentEncode($0)) })
     }
 
-    private func send(_ request: HTTPRequest, carrier: CarrierDefinition) async throws(TrackingError) -> HTTPResponse {
+    /// Sends; a secret that had to go into the URL is blanked out of any error before it can
+    /// reach a log, the store or the terminal.
+    private func send(_ request: HTTPRequest, carrier: CarrierDefinition, secrets: [String]) async throws(TrackingError) -> HTTPResponse {
         do {
             return try await client.send(request)
         } catch let error as CurlError {
-            throw .unreachable(carrier: carrier.id, error: error)
+            throw .unreachable(carrier: carrier.id, error: error.redacting(secrets.flatMap { [$0, Template.percentEncode($0)] }))
         } catch {
             throw .unreachable(carrier: carrier.id, error: .clientShutDown)
         }

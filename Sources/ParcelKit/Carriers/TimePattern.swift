@@ -222,9 +222,23 @@ struct ByteReader {
         return true
     }
 
-    /// `Z`, `+01:00`, `+0100`, `+01`; nil when none is there.
+    /// RFC 822 zone names (RSS `pubDate`) and their offsets in hours.
+    private static let zoneNames: [(name: String, hours: Int)] = [
+        ("UTC", 0), ("GMT", 0), ("UT", 0), ("EST", -5), ("EDT", -4), ("CST", -6), ("CDT", -5), ("MST", -7), ("MDT", -6),
+        ("PST", -8), ("PDT", -7),
+    ]
+
+    /// `Z`, `+01:00`, `+0100`, `+01`, or an RFC 822 zone name (`GMT`, `EST`); nil when none is there.
     mutating func offset() -> Int? {
         guard index < bytes.count else { return nil }
+        for zone in Self.zoneNames {
+            let name = Array(zone.name.utf8)
+            guard index + name.count <= bytes.count, Array(bytes[index..<(index + name.count)]) == name else { continue }
+            let next = index + name.count
+            if next < bytes.count, (bytes[next] >= UInt8(ascii: "A") && bytes[next] <= UInt8(ascii: "Z")) { continue }
+            index = next
+            return zone.hours * 3600
+        }
         if bytes[index] == UInt8(ascii: "Z") || bytes[index] == UInt8(ascii: "z") { index += 1; return 0 }
         guard bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") else { return nil }
         let negative = bytes[index] == UInt8(ascii: "-")

@@ -244,7 +244,7 @@ private struct Context: Sendable {
             }
         case .httpStatus(_, let status, _) where status >= 500:
             break
-        case .unreachable(_, let curlError) where curlError.kind != "tooLarge" && curlError.kind != "badURL":
+        case .unreachable(_, let curlError) where curlError.kind != "tooLarge" && curlError.kind != "invalidURL":
             break
         default:
             return nil
