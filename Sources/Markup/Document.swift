@@ -138,7 +138,7 @@ public final class Document {
     /// whitespace) is selected.
     public func text(_ xpath: XPath, in node: Node? = nil) throws(MarkupError) -> String? {
         if let steps = xpath.childSteps, let node {
-            guard let found = xpath.firstChild(of: node.pointer, steps: steps[...]) else { return nil }
+            guard let found = xpath.firstChild(of: node.pointer, steps: steps) else { return nil }
             let value = Node(document: self, pointer: found).text
             return value.isEmpty ? nil : value
         }

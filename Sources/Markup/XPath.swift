@@ -12,7 +12,7 @@ public final class XPath {
     /// For a plain relative child path (`./Status/StatusType/Code`, `Date`): its element names,
     /// NUL-terminated, walked directly instead of through libxml2's evaluator, which allocates
     /// a context result and a node set per call and dominated event extraction.
-    let childSteps: [[CChar]]?
+    let childSteps: [UnsafeMutablePointer<CChar>]?
 
     /// Compiles `expression`; an invalid expression is an error, never a crash.
     public init(_ expression: String) throws(MarkupError) {
@@ -22,11 +22,11 @@ public final class XPath {
         }
         self.expression = expression
         self.compiled = compiled
-        self.childSteps = Self.childSteps(of: expression)
+        self.childSteps = Self.childSteps(of: expression)?.compactMap { strdup($0) }
     }
 
     /// The names of `./a/b/c` or `a/b/c` when every step is an unprefixed element name.
-    private static func childSteps(of expression: String) -> [[CChar]]? {
+    private static func childSteps(of expression: String) -> [String]? {
         var path = Substring(expression)
         if path.hasPrefix("./") { path = path.dropFirst(2) }
         let steps = path.split(separator: "/", omittingEmptySubsequences: false)
@@ -36,18 +36,18 @@ public final class XPath {
                   step.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == ".") })
             else { return nil }
         }
-        return steps.map { Array(String($0).utf8CString) }
+        return steps.map(String.init)
     }
 
     /// The first element in document order that the child path selects below `node`.
-    func firstChild(of node: xmlNodePtr, steps: ArraySlice<[CChar]>) -> xmlNodePtr? {
-        guard let step = steps.first else { return node }
+    func firstChild(of node: xmlNodePtr, steps: [UnsafeMutablePointer<CChar>], depth: Int = 0) -> xmlNodePtr? {
+        guard depth < steps.count else { return node }
+        let step = steps[depth]
         var child = node.pointee.children
         while let current = child {
             if current.pointee.type == XML_ELEMENT_NODE, current.pointee.ns == nil, let name = current.pointee.name,
-               step.withUnsafeBufferPointer({ buffer in
-                   buffer.baseAddress.map { strcmp(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), $0) } }) == 0,
-               let found = firstChild(of: current, steps: steps.dropFirst()) {
+               strcmp(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), step) == 0,
+               let found = firstChild(of: current, steps: steps, depth: depth + 1) {
                 return found
             }
             child = current.pointee.next
@@ -57,6 +57,7 @@ public final class XPath {
 
     deinit {
         xmlXPathFreeCompExpr(compiled)
+        for step in childSteps ?? [] { free(step) }
     }
 }
 

@@ -48,6 +48,7 @@ enum CLIError: Error, CustomStringConvertible {
     case store(StoreError)
     case config(ConfigError)
     case importFile(ImportError)
+    case unreadable(String)
 
     var description: String {
         switch self {
@@ -56,6 +57,7 @@ enum CLIError: Error, CustomStringConvertible {
         case .store(let error): return error.description
         case .config(let error): return error.description
         case .importFile(let error): return error.description
+        case .unreadable(let file): return "cannot read \(file): not a readable file"
         }
     }
 
@@ -63,7 +65,7 @@ enum CLIError: Error, CustomStringConvertible {
     /// 4: the database cannot be used.
     var exitCode: Int32 {
         switch self {
-        case .carrierFile, .config, .importFile: return 2
+        case .carrierFile, .config, .importFile, .unreadable: return 2
         case .store: return 4
         case .tracking(let error):
             switch error {

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import ParcelKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `parcelwatch parse --carrier ID FILE`.
 struct ParseCommand: ParsableCommand {
@@ -20,10 +23,10 @@ struct ParseCommand: ParsableCommand {
 
     func run() throws {
         let definition = try carriers.definition(carrier)
-        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+        guard let bytes = Self.read(file) else { throw fail(.unreadable(file)) }
         let reports: [TrackingReport]
         do {
-            reports = try Self.parse([UInt8](data), definition: definition, contentType: contentType, number: number ?? "")
+            reports = try Self.parse(bytes, definition: definition, contentType: contentType, number: number ?? "")
         } catch {
             throw fail(.tracking(error))
         }
@@ -34,6 +37,27 @@ struct ParseCommand: ParsableCommand {
             Timeline.print(report)
             if definition.isFeed { print() }
         }
+    }
+
+    /// The file's bytes read straight into one array (no `Data` in between: pages can be MBs).
+    private static func read(_ path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let size = Int(info.st_size)
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = 0
+            while count < size, let base = buffer.baseAddress {
+                let got = Glibc.read(descriptor, base + count, size - count)
+                if got < 0 { failed = true; break }
+                if got == 0 { break }
+                count += got
+            }
+        }
+        return failed ? nil : bytes
     }
 
     /// One report for a page, one per parcel for a feed.
