@@ -66,6 +66,7 @@ enum CLIError: Error, CustomStringConvertible {
     var exitCode: Int32 {
         switch self {
         case .carrierFile, .config, .importFile, .unreadable: return 2
+        case .store(.rejected): return 2
         case .store: return 4
         case .tracking(let error):
             switch error {

@@ -33,6 +33,26 @@ struct ShipmentsCommand: AsyncParsableCommand {
         var consecutiveFailures: Int
         var lastError: String?
 
+        init(carrier: String, trackingNumber: String, orderId: String, status: String, reason: String?, lastEventAt: String?,
+             nextCheckAt: String?, lastCheckedAt: String?, consecutiveFailures: Int, lastError: String?) {
+            self.carrier = carrier
+            self.trackingNumber = trackingNumber
+            self.orderId = orderId
+            self.status = status
+            self.reason = reason
+            self.lastEventAt = lastEventAt
+            self.nextCheckAt = nextCheckAt
+            self.lastCheckedAt = lastCheckedAt
+            self.consecutiveFailures = consecutiveFailures
+            self.lastError = lastError
+        }
+
+        init(_ shipment: Shipment) {
+            self.init(carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, orderId: shipment.orderId, status: shipment.status.rawValue,
+                      reason: shipment.reason?.rawValue, lastEventAt: shipment.lastEventAt.map(ISOTime.utc), nextCheckAt: shipment.nextCheckAt.map(ISOTime.utc),
+                      lastCheckedAt: shipment.lastCheckedAt.map(ISOTime.utc), consecutiveFailures: shipment.consecutiveFailures, lastError: shipment.lastError)
+        }
+
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(carrier, forKey: .carrier)
@@ -65,11 +85,7 @@ struct ShipmentsCommand: AsyncParsableCommand {
         do {
             shipments = try await database.shipments(ShipmentFilter(carrier: carrier, statuses: statuses, orderId: order, limit: limit))
         } catch { throw fail(.store(error)) }
-        let rows = shipments.map {
-            Row(carrier: $0.carrier, trackingNumber: $0.trackingNumber, orderId: $0.orderId, status: $0.status.rawValue,
-                reason: $0.reason?.rawValue, lastEventAt: $0.lastEventAt.map(ISOTime.utc), nextCheckAt: $0.nextCheckAt.map(ISOTime.utc),
-                lastCheckedAt: $0.lastCheckedAt.map(ISOTime.utc), consecutiveFailures: $0.consecutiveFailures, lastError: $0.lastError)
-        }
+        let rows = shipments.map(Row.init)
         if output.json { return try printJSON(rows) }
         if rows.isEmpty { print("no shipments in \(database.displayName)"); return }
         print(Terminal.table(["ORDER", "CARRIER", "NUMBER", "STATUS", "LAST EVENT", "NEXT CHECK", "NOTE"], rows.map { row in

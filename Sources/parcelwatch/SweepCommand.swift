@@ -58,8 +58,9 @@ struct SweepCommand: AsyncParsableCommand {
                                    breakerCooldown: DurationText.seconds(breakerCooldown) ?? 1800, rateOverrides: try rateOverrides())
         let progress: (@Sendable (SweepProgress) -> Void)?
         if let bar { progress = { bar.update($0) } } else { progress = nil }
+        let incidents = IncidentEngine(store: database, config: try store.shopConfig(), registry: registry)
         let sweeper = Sweeper(store: database, registry: registry, fetcher: CarrierFetcher(client: client, endpoints: endpoints),
-                              clock: clock, options: options, progress: progress, shouldStop: { stop.isRequested })
+                              clock: clock, options: options, incidents: incidents, progress: progress, shouldStop: { stop.isRequested })
         while true {
             let summary: SweepSummary
             do { summary = try await sweeper.run() } catch { throw fail(.store(error)) }
@@ -103,6 +104,12 @@ struct SweepCommand: AsyncParsableCommand {
         }
         for (carrier, until) in summary.pausedCarriers.sorted(by: { $0.key < $1.key }) {
             lines.append(Terminal.paint("  \(carrier) is paused by the circuit breaker until \(until)", "33"))
+        }
+        if let incidents = summary.incidents, !incidents.opened.isEmpty || incidents.retriggered > 0 || incidents.escalated > 0 {
+            let opened = incidents.opened.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            lines.append(Terminal.paint("  incidents: opened \(opened.isEmpty ? "none" : opened)", "35")
+                         + (incidents.retriggered > 0 ? " · updated \(incidents.retriggered)" : "")
+                         + (incidents.escalated > 0 ? Terminal.paint(" · SLA breaches escalated \(incidents.escalated)", "31") : ""))
         }
         if summary.interrupted { lines.append("  interrupted: the rest is checked next sweep") }
         return lines.joined(separator: "\n")

@@ -10,6 +10,16 @@ public struct TrackingReport: Codable, Equatable, Sendable {
         public var rawCode: String?
         public var location: String?
 
+        /// Creates an event line.
+        public init(time: String, status: String, reason: String?, rawStatus: String, rawCode: String?, location: String?) {
+            self.time = time
+            self.status = status
+            self.reason = reason
+            self.rawStatus = rawStatus
+            self.rawCode = rawCode
+            self.location = location
+        }
+
         /// Writes `reason`, `rawCode` and `location` as `null` rather than leaving them out.
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)

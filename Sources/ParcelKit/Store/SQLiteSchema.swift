@@ -113,6 +113,47 @@ enum SQLiteSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2-cases-staff-escalations") { db in
+            try db.execute(sql: """
+                ALTER TABLE incidents ADD COLUMN tracking_number TEXT;
+                ALTER TABLE incidents ADD COLUMN summary TEXT NOT NULL DEFAULT '';
+                ALTER TABLE incidents ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
+                ALTER TABLE incidents ADD COLUMN notice_due REAL;
+                ALTER TABLE incidents ADD COLUMN first_touch_due REAL;
+                ALTER TABLE incidents ADD COLUMN resolution_due REAL;
+                ALTER TABLE incidents ADD COLUMN first_touched_at REAL;
+                CREATE INDEX incidents_subject ON incidents(subject_key, kind, evidence);
+                CREATE INDEX incidents_shipment ON incidents(shipment_id) WHERE closed_at IS NULL;
+
+                CREATE TABLE incident_history (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+                    at REAL NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    detail TEXT NOT NULL
+                );
+                CREATE INDEX incident_history_incident ON incident_history(incident_id);
+
+                CREATE TABLE staff (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    display_name TEXT NOT NULL,
+                    active INTEGER NOT NULL DEFAULT 1,
+                    created_at REAL NOT NULL
+                );
+
+                CREATE TABLE escalations (
+                    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+                    clock TEXT NOT NULL,
+                    due REAL NOT NULL,
+                    at REAL NOT NULL,
+                    owner TEXT,
+                    delivered_at REAL,
+                    PRIMARY KEY (incident_id, clock)
+                );
+                CREATE INDEX audit_subject ON audit_log(subject);
+                """)
+        }
         return migrator
     }
 }

@@ -198,6 +198,15 @@ public final class SQLiteStore: Store {
                 """, arguments: [status.rawValue, reason?.rawValue, lastEventAt, update.schedule.next(after: update.checkedAt, status: status)?.timeIntervalSince1970,
                                  seenAt, update.validators.etag, update.validators.lastModified,
                                  update.estimatedDelivery?.timeIntervalSince1970, update.shipmentID])
+            if inserted > 0 {
+                // Open cases about this parcel learn that it moved (or arrived) in the same transaction.
+                let action = status == .delivered ? "delivered" : "moved"
+                let detail = "\(inserted) new carrier event(s); the carrier now reports \(status.rawValue)" + (reason.map { " (\($0.rawValue))" } ?? "")
+                try db.execute(sql: """
+                    INSERT INTO incident_history (incident_id, at, actor, action, detail)
+                    SELECT id, ?, 'sweep', ?, ? FROM incidents WHERE shipment_id = ? AND closed_at IS NULL
+                    """, arguments: [seenAt, action, detail, update.shipmentID])
+            }
             return AppliedUpdate(newEvents: inserted, previousStatus: previousStatus, previousReason: previousReason, status: status, reason: reason)
         }
     }
@@ -257,29 +266,28 @@ public final class SQLiteStore: Store {
         try await writeTransaction("writing the audit log") { db in try Self.insertAudit(entry, db: db) }
     }
 
-    public func auditLog(limit: Int) async throws(StoreError) -> [AuditEntry] {
+    public func auditLog(limit: Int, subject: String?) async throws(StoreError) -> [AuditEntry] {
         try await read("reading the audit log") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+            let rows = try subject.map { try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE subject = ? ORDER BY id DESC LIMIT ?", arguments: [$0, limit]) }
+                ?? Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit])
+            return rows.map {
                 AuditEntry(at: Date(timeIntervalSince1970: $0["at"]), actor: $0["actor"], action: $0["action"], subject: $0["subject"], detail: $0["detail"])
             }
         }
     }
 
-    private static func insertAudit(_ entry: AuditEntry, db: Database) throws {
+    static func insertAudit(_ entry: AuditEntry, db: Database) throws {
         try db.execute(sql: "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
                        arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action, entry.subject, entry.detail])
     }
 
     // MARK: Decoding and plumbing
 
-    private static func decodeOrder(_ row: Row) throws -> Order {
-        Order(id: row["id"], customerName: row["customer_name"], email: row["email"], phone: row["phone"], language: row["language"],
-              postcode: row["postcode"], value: Money(minorUnits: row["value_minor"], currency: row["currency"]),
-              promisedDate: row["promised_date"], paidAt: (row["paid_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-              reshippable: row["reshippable"])
+    static func decodeOrder(_ row: Row) throws -> Order {
+        decodeOrder(row, prefix: "")
     }
 
-    private static func decodeShipment(_ row: Row) throws -> Shipment {
+    static func decodeShipment(_ row: Row) throws -> Shipment {
         func date(_ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
         return Shipment(id: row["id"], orderId: row["order_id"], carrier: row["carrier"], trackingNumber: row["tracking_number"],
                         status: TrackingStatus(rawValue: row["status"]) ?? .pending,
@@ -289,7 +297,7 @@ public final class SQLiteStore: Store {
                         lastError: row["last_error"], estimatedDelivery: date("estimated_delivery"))
     }
 
-    private func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
             return try await pool.read(body)
         } catch let error as StoreError {
@@ -299,7 +307,7 @@ public final class SQLiteStore: Store {
         }
     }
 
-    private func writeTransaction<T: Sendable>(_ operation: String, rollback: Bool = false,
+    func writeTransaction<T: Sendable>(_ operation: String, rollback: Bool = false,
                                                _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
             return try await pool.writeWithoutTransaction { db in

@@ -60,13 +60,164 @@ public protocol Store: Sendable {
     /// Raw statuses no rule mapped, with how many stored events carry each.
     func unmappedStatuses() async throws(StoreError) -> [UnmappedStatus]
 
+    // MARK: Incidents
+
+    /// Shipments incident rules look at (everything not delivered or expired), with their
+    /// orders, `limit` at a time after shipment id `after`.
+    func detectionCandidates(after: Int64, limit: Int) async throws(StoreError) -> [DetectionCandidate]
+
+    /// Paid orders none of whose shipments the carrier has accepted yet (none, or label only),
+    /// `limit` at a time after order id `after`.
+    func ordersAwaitingCarrier(after: String, limit: Int) async throws(StoreError) -> [OrderCandidate]
+
+    /// Opens a case for `trigger`, or adds to the open one of the same subject and kind, in one
+    /// transaction. A closed case with the same evidence is not opened again. New cases get an
+    /// owner round-robin over active staff.
+    func raise(_ trigger: IncidentTrigger, plan: IncidentPlan, at: Date) async throws(StoreError) -> RaiseOutcome
+
+    /// Cases matching `filter`.
+    func incidents(_ filter: IncidentFilter) async throws(StoreError) -> [Incident]
+
+    /// One case.
+    func incident(id: Int64) async throws(StoreError) -> Incident?
+
+    /// A case's history, oldest first.
+    func incidentHistory(id: Int64) async throws(StoreError) -> [IncidentNote]
+
+    /// A staff action on a case, audited, in one transaction. The actor must be staff.
+    func act(_ action: IncidentAction, on id: Int64, actor: String, at: Date) async throws(StoreError) -> Incident
+
+    /// Records every SLA clock of an open case that ran out by `now` and was not recorded yet:
+    /// each breach is escalated exactly once, however often this runs.
+    func escalate(now: Date) async throws(StoreError) -> [Escalation]
+
+    /// Adds (or renames) a staff member.
+    func addStaff(_ member: StaffMember, actor: String, at: Date) async throws(StoreError)
+
+    /// Active staff, by name.
+    func staff() async throws(StoreError) -> [StaffMember]
+
+    /// Orders, shipments and cases matching an order id, tracking number, e-mail, phone or name.
+    func find(_ query: String) async throws(StoreError) -> FindResult
+
     // MARK: Audit
 
     /// Appends to the audit log.
     func audit(_ entry: AuditEntry) async throws(StoreError)
 
+    /// The newest audit entries first, optionally only those about `subject` (`incident:7`).
+    func auditLog(limit: Int, subject: String?) async throws(StoreError) -> [AuditEntry]
+}
+
+extension Store {
     /// The newest audit entries first.
-    func auditLog(limit: Int) async throws(StoreError) -> [AuditEntry]
+    public func auditLog(limit: Int) async throws(StoreError) -> [AuditEntry] {
+        try await auditLog(limit: limit, subject: nil)
+    }
+}
+
+/// A shipment incident rules look at, with its order.
+public struct DetectionCandidate: Sendable, Equatable {
+    public var shipment: Shipment
+    public var order: Order
+
+    /// Creates a candidate.
+    public init(shipment: Shipment, order: Order) {
+        self.shipment = shipment
+        self.order = order
+    }
+}
+
+/// A paid order no carrier has yet, with its (label-only) shipments.
+public struct OrderCandidate: Sendable, Equatable {
+    public var order: Order
+    public var shipments: [Shipment]
+
+    /// Creates a candidate.
+    public init(order: Order, shipments: [Shipment]) {
+        self.order = order
+        self.shipments = shipments
+    }
+}
+
+/// What ``Store/raise(_:plan:at:)`` did.
+public enum RaiseOutcome: Sendable, Equatable {
+    /// A new case.
+    case opened(Incident)
+    /// The open case got a new history line (new evidence).
+    case retriggered(Int64)
+    /// The open case already knew this.
+    case unchanged(Int64)
+    /// A closed case had exactly this evidence: staff already dealt with it.
+    case suppressed
+}
+
+/// Which cases to list.
+public struct IncidentFilter: Sendable, Equatable {
+    public var kinds: Set<IncidentKind> = []
+    public var statuses: Set<IncidentStatus> = []
+    public var owner: String?
+    public var carrier: String?
+    public var shipmentId: Int64?
+    /// Only open (not resolved or dismissed) cases.
+    public var openOnly = true
+
+    /// Creates a filter; the default lists open cases.
+    public init(kinds: Set<IncidentKind> = [], statuses: Set<IncidentStatus> = [], owner: String? = nil, carrier: String? = nil,
+                shipmentId: Int64? = nil, openOnly: Bool = true) {
+        self.kinds = kinds
+        self.statuses = statuses
+        self.owner = owner
+        self.carrier = carrier
+        self.shipmentId = shipmentId
+        self.openOnly = openOnly
+    }
+}
+
+/// A staff action on a case.
+public enum IncidentAction: Sendable, Equatable {
+    /// Give the case to a staff member.
+    case assign(to: String)
+    /// Add a note to the history.
+    case note(String)
+    /// A false alarm, with the reason.
+    case dismiss(reason: String)
+    /// Done, with what was done.
+    case resolve(outcome: String)
+}
+
+/// One SLA clock that ran out.
+public struct Escalation: Sendable, Equatable, Codable {
+    /// The case.
+    public var incidentId: Int64
+    /// `notice`, `firstTouch` or `resolution`.
+    public var clock: String
+    /// The deadline that passed.
+    public var due: Date
+    /// Who owns the case (who is told).
+    public var owner: String?
+
+    /// Creates an escalation.
+    public init(incidentId: Int64, clock: String, due: Date, owner: String?) {
+        self.incidentId = incidentId
+        self.clock = clock
+        self.due = due
+        self.owner = owner
+    }
+}
+
+/// What `parcelwatch find` found.
+public struct FindResult: Sendable, Equatable, Codable {
+    public var orders: [Order]
+    public var shipments: [Shipment]
+    public var incidents: [Incident]
+
+    /// Creates a result.
+    public init(orders: [Order], shipments: [Shipment], incidents: [Incident]) {
+        self.orders = orders
+        self.shipments = shipments
+        self.incidents = incidents
+    }
 }
 
 /// One validated import row (see ``OrderImporter``).

@@ -6,6 +6,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case failed(operation: String, detail: String)
     /// `--db` names a kind of store this build does not have.
     case unsupported(String)
+    /// The request contradicts what is stored (an unknown incident, a closed case, a non-member).
+    case rejected(String)
 
     /// A sentence for people.
     public var description: String {
@@ -14,6 +16,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot open the database \(location): \(detail)"
         case .failed(let operation, let detail):
             return "database error while \(operation): \(detail)"
+        case .rejected(let reason):
+            return reason
         case .unsupported(let location):
             return "\(location): unsupported database; use a SQLite file path (postgres:// arrives with the PostgreSQL store)"
         }

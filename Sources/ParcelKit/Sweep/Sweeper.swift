@@ -15,11 +15,16 @@ public struct Sweeper: Sendable {
     private let options: SweepOptions
     private let progress: (@Sendable (SweepProgress) -> Void)?
     private let shouldStop: @Sendable () -> Bool
+    private let incidents: IncidentEngine?
 
     /// Creates a sweeper. `shouldStop` is asked before each new shipment starts (a signal sets
     /// it); in-flight work always finishes and commits.
+    /// With `incidents`, the incident rules run over all open orders and shipments after the
+    /// fetches, and breached SLA clocks are escalated.
     public init(store: any Store, registry: CarrierRegistry, fetcher: CarrierFetcher, clock: ParcelClock, options: SweepOptions = SweepOptions(),
+                incidents: IncidentEngine? = nil,
                 progress: (@Sendable (SweepProgress) -> Void)? = nil, shouldStop: @escaping @Sendable () -> Bool = { false }) {
+        self.incidents = incidents
         self.store = store
         self.registry = registry
         self.fetcher = fetcher
@@ -111,6 +116,16 @@ public struct Sweeper: Sendable {
             try await store.saveCarrierHealth(record)
         }
         var summary = await tally.summary
+        if let incidents, !summary.interrupted {
+            var signals: [IncidentEngine.CarrierSignal] = []
+            for carrier in registry.carriers {
+                let paused = summary.pausedCarriers[carrier.id] != nil
+                let changed = summary.formatChanged[carrier.id] ?? 0
+                guard paused || changed > 0 else { continue }
+                signals.append(.init(carrier: carrier.id, paused: paused, formatChanged: changed, lastError: await tally.lastError(carrier: carrier.id)))
+            }
+            summary.incidents = try await incidents.run(now: now, carriers: signals)
+        }
         summary.durationSeconds = Self.seconds(started.duration(to: .now))
         try await store.audit(AuditEntry(at: now, actor: "sweep", action: "sweep", subject: "shipments",
                                          detail: "checked \(summary.checked), changed \(summary.changed), new events \(summary.newEvents), "

@@ -1,0 +1,263 @@
+import Foundation
+import GRDB
+
+/// Cases, staff, escalations and search in the SQLite store.
+extension SQLiteStore {
+    public func detectionCandidates(after: Int64, limit: Int) async throws(StoreError) -> [DetectionCandidate] {
+        try await read("selecting shipments for incident rules") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.*, o.id AS o_id, o.customer_name AS o_customer_name, o.email AS o_email, o.phone AS o_phone,
+                o.language AS o_language, o.postcode AS o_postcode, o.value_minor AS o_value_minor, o.currency AS o_currency,
+                o.promised_date AS o_promised_date, o.paid_at AS o_paid_at, o.reshippable AS o_reshippable
+                FROM shipments s JOIN orders o ON o.id = s.order_id
+                WHERE s.id > ? AND s.status NOT IN ('delivered', 'expired') ORDER BY s.id LIMIT ?
+                """, arguments: [after, limit]).map { row in
+                DetectionCandidate(shipment: try Self.decodeShipment(row), order: Self.decodeOrder(row, prefix: "o_"))
+            }
+        }
+    }
+
+    public func ordersAwaitingCarrier(after: String, limit: Int) async throws(StoreError) -> [OrderCandidate] {
+        try await read("selecting orders without a carrier") { db in
+            let orders = try Row.fetchAll(db, sql: """
+                SELECT * FROM orders o WHERE o.id > ? AND o.paid_at IS NOT NULL AND NOT EXISTS (
+                    SELECT 1 FROM shipments s WHERE s.order_id = o.id AND s.status NOT IN ('pending', 'infoReceived'))
+                ORDER BY o.id LIMIT ?
+                """, arguments: [after, limit]).map { try Self.decodeOrder($0) }
+            return try orders.map { order in
+                OrderCandidate(order: order, shipments: try Row.fetchAll(db, sql: "SELECT * FROM shipments WHERE order_id = ? ORDER BY id",
+                                                                         arguments: [order.id]).map(Self.decodeShipment))
+            }
+        }
+    }
+
+    public func raise(_ trigger: IncidentTrigger, plan: IncidentPlan, at: Date) async throws(StoreError) -> RaiseOutcome {
+        try await writeTransaction("raising an incident") { db in
+            let key = trigger.subject.key
+            if let open = try Row.fetchOne(db, sql: "SELECT id, evidence FROM incidents WHERE subject_key = ? AND kind = ? AND closed_at IS NULL",
+                                           arguments: [key, trigger.kind.rawValue]) {
+                let id: Int64 = open["id"]
+                guard (open["evidence"] as String) != trigger.evidence else { return .unchanged(id) }
+                try db.execute(sql: "UPDATE incidents SET evidence = ?, updated_at = ? WHERE id = ?", arguments: [trigger.evidence, at.timeIntervalSince1970, id])
+                try Self.history(db, id: id, at: at, actor: "sweep", action: "retriggered", detail: trigger.summary)
+                return .retriggered(id)
+            }
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM incidents WHERE subject_key = ? AND kind = ? AND evidence = ?)",
+                                 arguments: [key, trigger.kind.rawValue, trigger.evidence]) == true {
+                return .suppressed
+            }
+            var orderId: String?, shipmentId: Int64?, carrier: String?, number: String?
+            switch trigger.subject {
+            case .shipment(let id, let order, let carrierID, let trackingNumber):
+                (orderId, shipmentId, carrier, number) = (order, id, carrierID, trackingNumber)
+            case .order(let id): orderId = id
+            case .carrier(let id): carrier = id
+            }
+            let owner = try Self.nextOwner(db)
+            try db.execute(sql: """
+                INSERT INTO incidents (kind, order_id, shipment_id, carrier, tracking_number, state, customer_facing, owner, priority,
+                opened_at, updated_at, subject_key, summary, evidence, notice_due, first_touch_due, resolution_due)
+                VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [trigger.kind.rawValue, orderId, shipmentId, carrier, number, plan.customerFacing, owner, plan.priority,
+                                 at.timeIntervalSince1970, at.timeIntervalSince1970, key, trigger.summary, trigger.evidence,
+                                 plan.noticeDue?.timeIntervalSince1970, plan.firstTouchDue.timeIntervalSince1970,
+                                 plan.resolutionDue.timeIntervalSince1970])
+            let id = db.lastInsertedRowID
+            try Self.history(db, id: id, at: at, actor: "sweep", action: "detected", detail: trigger.summary)
+            if let owner { try Self.history(db, id: id, at: at, actor: "sweep", action: "assigned", detail: "to \(owner) (round-robin)") }
+            try Self.insertAudit(AuditEntry(at: at, actor: "sweep", action: "incident.open", subject: "incident:\(id)",
+                                            detail: "\(trigger.kind.rawValue): \(trigger.summary)" + (owner.map { "; owner \($0)" } ?? "")), db: db)
+            guard let incident = try Self.fetchIncident(db, id: id) else {
+                throw StoreError.failed(operation: "raising an incident", detail: "incident \(id) vanished")
+            }
+            return .opened(incident)
+        }
+    }
+
+    public func incidents(_ filter: IncidentFilter) async throws(StoreError) -> [Incident] {
+        try await read("listing incidents") { db in
+            var clauses: [String] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if filter.openOnly { clauses.append("closed_at IS NULL") }
+            if !filter.kinds.isEmpty {
+                clauses.append("kind IN (\(filter.kinds.map { _ in "?" }.joined(separator: ", ")))")
+                arguments += filter.kinds.map(\.rawValue).sorted()
+            }
+            if !filter.statuses.isEmpty {
+                clauses.append("state IN (\(filter.statuses.map { _ in "?" }.joined(separator: ", ")))")
+                arguments += filter.statuses.map(\.rawValue).sorted()
+            }
+            if let owner = filter.owner { clauses.append("owner = ?"); arguments.append(owner) }
+            if let carrier = filter.carrier { clauses.append("carrier = ?"); arguments.append(carrier) }
+            if let shipmentId = filter.shipmentId { clauses.append("shipment_id = ?"); arguments.append(shipmentId) }
+            let sql = "SELECT * FROM incidents" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY id"
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { try Self.decodeIncident($0, db: db) }
+        }
+    }
+
+    public func incident(id: Int64) async throws(StoreError) -> Incident? {
+        try await read("reading an incident") { db in try Self.fetchIncident(db, id: id) }
+    }
+
+    public func incidentHistory(id: Int64) async throws(StoreError) -> [IncidentNote] {
+        try await read("reading an incident's history") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM incident_history WHERE incident_id = ? ORDER BY at, id", arguments: [id]).map {
+                IncidentNote(at: Date(timeIntervalSince1970: $0["at"]), actor: $0["actor"], action: $0["action"], detail: $0["detail"])
+            }
+        }
+    }
+
+    public func act(_ action: IncidentAction, on id: Int64, actor: String, at: Date) async throws(StoreError) -> Incident {
+        try await writeTransaction("changing an incident") { db in
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM staff WHERE name = ? AND active = 1)", arguments: [actor]) == true else {
+                throw StoreError.rejected("\(actor) is not a member of staff (see `parcelwatch staff list`); nothing was changed")
+            }
+            guard let incident = try Self.fetchIncident(db, id: id) else { throw StoreError.rejected("no incident \(id)") }
+            let time = at.timeIntervalSince1970
+            let name: String
+            let detail: String
+            switch action {
+            case .assign(let member):
+                guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM staff WHERE name = ? AND active = 1)", arguments: [member]) == true else {
+                    throw StoreError.rejected("\(member) is not a member of staff; cases can only be assigned to staff")
+                }
+                try Self.requireOpen(incident)
+                try db.execute(sql: "UPDATE incidents SET owner = ? WHERE id = ?", arguments: [member, id])
+                (name, detail) = ("assigned", "to \(member)" + (incident.owner.map { " (was \($0))" } ?? ""))
+            case .note(let text):
+                (name, detail) = ("note", text)
+            case .dismiss(let reason):
+                try Self.requireOpen(incident)
+                try db.execute(sql: "UPDATE incidents SET state = 'dismissed', closed_at = ? WHERE id = ?", arguments: [time, id])
+                (name, detail) = ("dismissed", reason)
+            case .resolve(let outcome):
+                try Self.requireOpen(incident)
+                try db.execute(sql: "UPDATE incidents SET state = 'resolved', closed_at = ? WHERE id = ?", arguments: [time, id])
+                (name, detail) = ("resolved", outcome)
+            }
+            try db.execute(sql: "UPDATE incidents SET updated_at = ?, first_touched_at = COALESCE(first_touched_at, ?) WHERE id = ?",
+                           arguments: [time, time, id])
+            try Self.history(db, id: id, at: at, actor: actor, action: name, detail: detail)
+            try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "incident.\(name)", subject: "incident:\(id)", detail: detail), db: db)
+            guard let changed = try Self.fetchIncident(db, id: id) else { throw StoreError.rejected("no incident \(id)") }
+            return changed
+        }
+    }
+
+    public func escalate(now: Date) async throws(StoreError) -> [Escalation] {
+        try await writeTransaction("escalating SLA breaches") { db in
+            let time = now.timeIntervalSince1970
+            let due = try Row.fetchAll(db, sql: """
+                SELECT id, owner, 'notice' AS clock, notice_due AS due FROM incidents
+                 WHERE closed_at IS NULL AND state = 'open' AND notice_due IS NOT NULL AND notice_due < ?
+                UNION ALL
+                SELECT id, owner, 'firstTouch', first_touch_due FROM incidents
+                 WHERE closed_at IS NULL AND first_touched_at IS NULL AND first_touch_due < ?
+                UNION ALL
+                SELECT id, owner, 'resolution', resolution_due FROM incidents WHERE closed_at IS NULL AND resolution_due < ?
+                """, arguments: [time, time, time])
+            var escalations: [Escalation] = []
+            for row in due {
+                let escalation = Escalation(incidentId: row["id"], clock: row["clock"], due: Date(timeIntervalSince1970: row["due"]), owner: row["owner"])
+                try db.execute(sql: "INSERT INTO escalations (incident_id, clock, due, at, owner) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                               arguments: [escalation.incidentId, escalation.clock, row["due"] as Double, time, escalation.owner])
+                guard db.changesCount > 0 else { continue }
+                let detail = "\(escalation.clock) deadline \(ISOTime.utc(escalation.due)) passed" + (escalation.owner.map { "; owner \($0)" } ?? "; unassigned")
+                try Self.history(db, id: escalation.incidentId, at: now, actor: "sweep", action: "escalated", detail: detail)
+                try Self.insertAudit(AuditEntry(at: now, actor: "sweep", action: "incident.escalate", subject: "incident:\(escalation.incidentId)",
+                                                detail: detail), db: db)
+                escalations.append(escalation)
+            }
+            return escalations
+        }
+    }
+
+    public func addStaff(_ member: StaffMember, actor: String, at: Date) async throws(StoreError) {
+        try await writeTransaction("adding staff") { db in
+            try db.execute(sql: """
+                INSERT INTO staff (name, display_name, active, created_at) VALUES (?, ?, 1, ?)
+                ON CONFLICT (name) DO UPDATE SET display_name = excluded.display_name, active = 1
+                """, arguments: [member.name, member.displayName, at.timeIntervalSince1970])
+            try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "staff.add", subject: "staff:\(member.name)", detail: member.displayName), db: db)
+        }
+    }
+
+    public func staff() async throws(StoreError) -> [StaffMember] {
+        try await read("listing staff") { db in
+            try Row.fetchAll(db, sql: "SELECT name, display_name FROM staff WHERE active = 1 ORDER BY name").map {
+                StaffMember(name: $0["name"], displayName: $0["display_name"])
+            }
+        }
+    }
+
+    public func find(_ query: String) async throws(StoreError) -> FindResult {
+        try await read("searching") { db in
+            let trimmed = query.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else { return FindResult(orders: [], shipments: [], incidents: []) }
+            let like = "%" + trimmed.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            let number = trimmed.uppercased().filter { !$0.isWhitespace && $0 != "-" }
+            let phone = trimmed.filter { $0.isNumber || $0 == "+" }
+            let orders = try Row.fetchAll(db, sql: """
+                SELECT DISTINCT o.* FROM orders o LEFT JOIN shipments s ON s.order_id = o.id
+                WHERE o.id = ? OR lower(o.email) = lower(?) OR o.customer_name LIKE ? ESCAPE '\\' OR (? <> '' AND o.phone = ?)
+                   OR s.tracking_number = ?
+                ORDER BY o.id LIMIT 50
+                """, arguments: [trimmed, trimmed, like, phone, phone, number]).map { try Self.decodeOrder($0) }
+            let ids = orders.map(\.id)
+            let placeholders = ids.map { _ in "?" }.joined(separator: ", ")
+            guard !ids.isEmpty else { return FindResult(orders: [], shipments: [], incidents: []) }
+            let shipments = try Row.fetchAll(db, sql: "SELECT * FROM shipments WHERE order_id IN (\(placeholders)) ORDER BY id",
+                                             arguments: StatementArguments(ids)).map(Self.decodeShipment)
+            let incidents = try Row.fetchAll(db, sql: "SELECT * FROM incidents WHERE order_id IN (\(placeholders)) ORDER BY id",
+                                             arguments: StatementArguments(ids)).map { try Self.decodeIncident($0, db: db) }
+            return FindResult(orders: orders, shipments: shipments, incidents: incidents)
+        }
+    }
+
+    // MARK: Helpers
+
+    private static func requireOpen(_ incident: Incident) throws {
+        if incident.status.isClosed {
+            throw StoreError.rejected("incident \(incident.id) is already \(incident.status.rawValue); add a note instead")
+        }
+    }
+
+    /// The active staff member after the owner of the newest owned case (round-robin).
+    private static func nextOwner(_ db: Database) throws -> String? {
+        let names = try String.fetchAll(db, sql: "SELECT name FROM staff WHERE active = 1 ORDER BY name")
+        guard let first = names.first else { return nil }
+        guard let last = try String.fetchOne(db, sql: "SELECT owner FROM incidents WHERE owner IS NOT NULL ORDER BY id DESC LIMIT 1") else { return first }
+        return names.first { $0 > last } ?? first
+    }
+
+    static func history(_ db: Database, id: Int64, at: Date, actor: String, action: String, detail: String) throws {
+        try db.execute(sql: "INSERT INTO incident_history (incident_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [id, at.timeIntervalSince1970, actor, action, detail])
+    }
+
+    static func fetchIncident(_ db: Database, id: Int64) throws -> Incident? {
+        try Row.fetchOne(db, sql: "SELECT * FROM incidents WHERE id = ?", arguments: [id]).map { try decodeIncident($0, db: db) }
+    }
+
+    static func decodeIncident(_ row: Row, db: Database) throws -> Incident {
+        func date(_ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
+        let id: Int64 = row["id"]
+        let detected = Date(timeIntervalSince1970: row["opened_at"])
+        return Incident(
+            id: id, kind: IncidentKind(rawValue: row["kind"]) ?? .stalled, status: IncidentStatus(rawValue: row["state"]) ?? .open,
+            orderId: row["order_id"], shipmentId: row["shipment_id"], carrier: row["carrier"], trackingNumber: row["tracking_number"],
+            customerFacing: row["customer_facing"], owner: row["owner"], priority: row["priority"], summary: row["summary"],
+            detectedAt: detected, noticeDue: date("notice_due"), firstTouchDue: date("first_touch_due") ?? detected,
+            resolutionDue: date("resolution_due") ?? detected, firstTouchedAt: date("first_touched_at"), closedAt: date("closed_at"),
+            breaches: try String.fetchAll(db, sql: "SELECT clock FROM escalations WHERE incident_id = ? ORDER BY at, clock", arguments: [id]))
+    }
+
+    static func decodeOrder(_ row: Row, prefix: String) -> Order {
+        Order(id: row[prefix + "id"], customerName: row[prefix + "customer_name"], email: row[prefix + "email"], phone: row[prefix + "phone"],
+              language: row[prefix + "language"], postcode: row[prefix + "postcode"],
+              value: Money(minorUnits: row[prefix + "value_minor"], currency: row[prefix + "currency"]),
+              promisedDate: row[prefix + "promised_date"], paidAt: (row[prefix + "paid_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+              reshippable: row[prefix + "reshippable"])
+    }
+}

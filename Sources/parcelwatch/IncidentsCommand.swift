@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import ParcelKit
+
+/// `parcelwatch incidents`: the staff queue, most urgent deadline first.
+struct IncidentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "incidents",
+        abstract: "The incident queue: open cases sorted by their next deadline, with owner and breaches.",
+        discussion: """
+        A ! marks a case with a deadline already passed (customer notice, staff first touch or resolution).
+        Examples:
+          parcelwatch incidents
+          parcelwatch incidents --overdue --owner anna
+          parcelwatch incidents --kind damagedOrLost --kind lost --json
+        Kinds: \(IncidentKind.allCases.map(\.rawValue).joined(separator: ", ")).
+        Statuses: \(IncidentStatus.allCases.map(\.rawValue).joined(separator: ", ")).
+        """)
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+    @Option(help: "Only this kind (repeatable).") var kind: [String] = []
+    @Option(help: "Only this status (repeatable).") var status: [String] = []
+    @Option(help: "Only cases owned by this staff member.") var owner: String?
+    @Option(help: "Only cases about this carrier.") var carrier: String?
+    @Flag(help: "Only cases with a deadline already passed.") var overdue = false
+    @Flag(help: "Include resolved and dismissed cases.") var all = false
+
+    func run() async throws {
+        var kinds = Set<IncidentKind>()
+        for name in kind {
+            guard let parsed = IncidentKind(rawValue: name) else { throw ValidationError("--kind '\(name)' is not one of \(IncidentKind.allCases.map(\.rawValue).joined(separator: ", "))") }
+            kinds.insert(parsed)
+        }
+        var statuses = Set<IncidentStatus>()
+        for name in status {
+            guard let parsed = IncidentStatus(rawValue: name) else { throw ValidationError("--status '\(name)' is not one of \(IncidentStatus.allCases.map(\.rawValue).joined(separator: ", "))") }
+            statuses.insert(parsed)
+        }
+        let now = try store.clock().now
+        let database = try store.openStore()
+        let filter = IncidentFilter(kinds: kinds, statuses: statuses, owner: owner, carrier: carrier, openOnly: !all)
+        var cases: [Incident]
+        do { cases = try await database.incidents(filter) } catch { throw fail(.store(error)) }
+        if overdue { cases = cases.filter { !IncidentRow.passed($0, now: now).isEmpty } }
+        cases.sort { ($0.nextDeadline, -$0.priority, $0.id) < ($1.nextDeadline, -$1.priority, $1.id) }
+        let rows = cases.map { IncidentRow($0, now: now) }
+        if output.json { return try printJSON(rows) }
+        if rows.isEmpty { print(all ? "no incidents" : "no open incidents"); return }
+        print(Terminal.table(["", "ID", "KIND", "STATUS", "ABOUT", "OWNER", "AGE", "NEXT DUE", "PRIORITY"], cases.map { incident in
+            let passed = IncidentRow.passed(incident, now: now)
+            return [passed.isEmpty ? " " : Terminal.paint("!", "31;1"), String(incident.id), Terminal.status(incident.kind.rawValue),
+                    incident.status.rawValue, incident.trackingNumber.map { "\(incident.carrier ?? "") \($0)" } ?? incident.orderId.map { "order \($0)" } ?? incident.carrier ?? "",
+                    incident.owner ?? Terminal.dim("unassigned"), When.age(now.timeIntervalSince(incident.detectedAt)),
+                    (passed.isEmpty ? "" : Terminal.paint("overdue \(passed.joined(separator: ",")) ", "31")) + When.short(incident.nextDeadline),
+                    String(incident.priority)]
+        }))
+        print(Terminal.dim("\(rows.count) case(s); ! = deadline passed. `parcelwatch incident show ID` for the whole story."))
+    }
+}
+
+/// One case as scripts see it.
+struct IncidentRow: Encodable {
+    var id: Int64
+    var kind: String
+    var status: String
+    var carrier: String?
+    var trackingNumber: String?
+    var orderId: String?
+    var owner: String?
+    var priority: Int
+    var customerFacing: Bool
+    var summary: String
+    var detectedAt: String
+    var noticeDue: String?
+    var firstTouchDue: String
+    var resolutionDue: String
+    var firstTouchedAt: String?
+    var closedAt: String?
+    var breached: Bool
+    var overdue: [String]
+    var escalated: [String]
+
+    init(_ incident: Incident, now: Date) {
+        id = incident.id
+        kind = incident.kind.rawValue
+        status = incident.status.rawValue
+        carrier = incident.carrier
+        trackingNumber = incident.trackingNumber
+        orderId = incident.orderId
+        owner = incident.owner
+        priority = incident.priority
+        customerFacing = incident.customerFacing
+        summary = incident.summary
+        detectedAt = ISOTime.utc(incident.detectedAt)
+        noticeDue = incident.noticeDue.map(ISOTime.utc)
+        firstTouchDue = ISOTime.utc(incident.firstTouchDue)
+        resolutionDue = ISOTime.utc(incident.resolutionDue)
+        firstTouchedAt = incident.firstTouchedAt.map(ISOTime.utc)
+        closedAt = incident.closedAt.map(ISOTime.utc)
+        overdue = Self.passed(incident, now: now)
+        escalated = incident.breaches
+        breached = !overdue.isEmpty || !incident.breaches.isEmpty
+    }
+
+    /// The clocks of an open case whose deadline has passed at `now`.
+    static func passed(_ incident: Incident, now: Date) -> [String] {
+        guard !incident.status.isClosed else { return [] }
+        var clocks: [String] = []
+        if let notice = incident.noticeDue, incident.status == .open, notice < now { clocks.append("notice") }
+        if incident.firstTouchedAt == nil, incident.firstTouchDue < now { clocks.append("firstTouch") }
+        if incident.resolutionDue < now { clocks.append("resolution") }
+        return clocks
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(status, forKey: .status)
+        try container.encode(carrier, forKey: .carrier)
+        try container.encode(trackingNumber, forKey: .trackingNumber)
+        try container.encode(orderId, forKey: .orderId)
+        try container.encode(owner, forKey: .owner)
+        try container.encode(priority, forKey: .priority)
+        try container.encode(customerFacing, forKey: .customerFacing)
+        try container.encode(summary, forKey: .summary)
+        try container.encode(detectedAt, forKey: .detectedAt)
+        try container.encode(noticeDue, forKey: .noticeDue)
+        try container.encode(firstTouchDue, forKey: .firstTouchDue)
+        try container.encode(resolutionDue, forKey: .resolutionDue)
+        try container.encode(firstTouchedAt, forKey: .firstTouchedAt)
+        try container.encode(closedAt, forKey: .closedAt)
+        try container.encode(breached, forKey: .breached)
+        try container.encode(overdue, forKey: .overdue)
+        try container.encode(escalated, forKey: .escalated)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, status, carrier, trackingNumber, orderId, owner, priority, customerFacing, summary, detectedAt, noticeDue,
+             firstTouchDue, resolutionDue, firstTouchedAt, closedAt, breached, overdue, escalated
+    }
+}

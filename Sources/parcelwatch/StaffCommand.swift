@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import ParcelKit
+
+/// `parcelwatch staff add|list`: the people who may act on incidents.
+struct StaffCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "staff",
+        abstract: "The staff table: only its members may act on incidents; new cases go round-robin to them.",
+        subcommands: [Add.self, List.self], defaultSubcommand: List.self)
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a staff member (the first one by anyone; later ones by a member, --as).")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var staff: StaffOptions
+        @Argument(help: "Login-style name (a-z, 0-9, . _ -).") var name: String
+        @Option(name: .customLong("display-name"), help: "How the name is shown, e.g. \"Anna Nowak\".") var displayName: String?
+
+        func validate() throws {
+            guard !name.isEmpty, name.count <= 32, name.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || "._-".contains($0)) }) else {
+                throw ValidationError("'\(name)' is not a staff name: use up to 32 of a-z, 0-9, '.', '_', '-'")
+            }
+        }
+
+        func run() async throws {
+            let now = try store.clock().now
+            let database = try store.openStore()
+            do {
+                let members = try await database.staff()
+                if !members.isEmpty, !members.contains(where: { $0.name == staff.actor }) {
+                    throw StoreError.rejected("\(staff.actor) is not a member of staff; only members add members (pass --as NAME)")
+                }
+                try await database.addStaff(StaffMember(name: name, displayName: displayName ?? name), actor: staff.actor, at: now)
+                print("staff member \(name) added")
+            } catch let error as StoreError {
+                throw fail(.store(error))
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Active staff members.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let database = try store.openStore()
+            let members: [StaffMember]
+            do { members = try await database.staff() } catch { throw fail(.store(error)) }
+            if output.json { return try printJSON(members) }
+            if members.isEmpty { print("no staff yet: parcelwatch staff add NAME --display-name \"Full Name\""); return }
+            print(Terminal.table(["NAME", "DISPLAY NAME"], members.map { [$0.name, $0.displayName] }))
+        }
+    }
+}

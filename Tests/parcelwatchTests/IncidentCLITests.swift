@@ -1,0 +1,58 @@
+import Foundation
+import ParcelKit
+import Testing
+import TestSupport
+
+/// The staff side from the command line: queue, show, act, refusal, audit, find.
+@Suite struct IncidentCLITests {
+    @Test func theQueueStaffActionsAndTheAuditTrail() async throws {
+        let directory = try temporaryDirectory("cli-incidents")
+        let db = directory + "/p.sqlite"
+        let csv = directory + "/orders.csv"
+        try Data("""
+            order_id,customer_name,email,phone,language,postcode,value,currency,promised_date,paid_at,carrier,tracking_number
+            B-1,"Nowak, Anna",anna.nowak@example.com,+48601234567,pl,00-950,59.00,PLN,2026-11-23,2026-11-16T09:00:00+01:00,,
+            """.utf8).write(to: URL(fileURLWithPath: csv))
+        let now = ["--db", db, "--now", "2026-11-20T12:00:00Z"]
+        #expect(try await CLIRun.detached(["import", csv] + now).status == 0)
+        #expect(try await CLIRun.detached(["staff", "add", "anna", "--display-name", "Anna Kowalczyk"] + now).status == 0)
+        let refused = try await CLIRun.detached(["staff", "add", "marek", "--as", "mallory"] + now)
+        #expect(refused.status == 2 && refused.stderr.contains("mallory is not a member of staff"))
+        #expect(try await CLIRun.detached(["staff", "add", "marek", "--as", "anna"] + now).status == 0)
+
+        // A sweep with no parcels to fetch still runs the rules: the order was paid 4 business days ago.
+        let sweep = try await CLIRun.detached(["sweep", "--json"] + now)
+        #expect(sweep.status == 0, "\(sweep.stderr)")
+        #expect(sweep.stdout.contains("\"notDispatched\" : 1"))
+
+        let queue = try await CLIRun.detached(["incidents", "--json"] + now)
+        let rows = (try? JSONSerialization.jsonObject(with: Data(queue.stdout.utf8))) as? [[String: Any]] ?? []
+        #expect(rows.count == 1)
+        let row = try #require(rows.first)
+        #expect(Set(row.keys).isSuperset(of: ["id", "kind", "status", "carrier", "trackingNumber", "orderId", "owner", "detectedAt",
+                                               "noticeDue", "firstTouchDue", "resolutionDue", "breached"]))
+        #expect(row["kind"] as? String == "notDispatched" && row["status"] as? String == "open" && row["owner"] as? String == "anna")
+        let id = try #require(row["id"] as? Int)
+
+        let stranger = try await CLIRun.detached(["incident", "note", String(id), "looked at it", "--as", "mallory"] + now)
+        #expect(stranger.status == 2 && stranger.stderr.contains("mallory is not a member of staff"))
+        #expect(try await CLIRun.detached(["incident", "assign", String(id), "--to", "marek", "--as", "anna"] + now).status == 0)
+        #expect(try await CLIRun.detached(["incident", "note", String(id), "Out of stock; refund agreed by phone", "--as", "marek"] + now).status == 0)
+        let show = try await CLIRun.detached(["incident", "show", String(id)] + now)
+        #expect(show.stdout.contains("Nowak, Anna <anna.nowak@example.com>") && show.stdout.contains("marek note: Out of stock"))
+        #expect(try await CLIRun.detached(["incident", "resolve", String(id), "--outcome", "refunded", "--as", "marek"] + now).status == 0)
+        let closedAgain = try await CLIRun.detached(["incident", "dismiss", String(id), "--reason", "x", "--as", "marek"] + now)
+        #expect(closedAgain.status == 2 && closedAgain.stderr.contains("already resolved"))
+        #expect(try await CLIRun.detached(["incident", "show", "999"] + now).status == 1)
+
+        let audit = try await CLIRun.detached(["audit", "--incident", String(id), "--json"] + now)
+        let entries = (try? JSONSerialization.jsonObject(with: Data(audit.stdout.utf8))) as? [[String: Any]] ?? []
+        #expect(entries.map { $0["action"] as? String ?? "" } == ["incident.resolved", "incident.note", "incident.assigned", "incident.open"])
+        #expect(entries.first?["actor"] as? String == "marek")
+
+        let found = try await CLIRun.detached(["find", "anna.nowak@example.com", "--json"] + now)
+        #expect(found.status == 0 && found.stdout.contains("\"orderId\" : \"B-1\""))
+        #expect(try await CLIRun.detached(["find", "nobody@example.com"] + now).status == 1)
+        #expect(try await CLIRun.detached(["incidents"] + now).stdout.contains("no open incidents"))
+    }
+}
