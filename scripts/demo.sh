@@ -49,6 +49,11 @@ PW-2004,Emma Brown,emma@example.org,+447700900123,en,SW1A 1AA,25.00,GBP,2026-11-
 CSV
 "$BIN/parcelwatch" import "$DEMO/late-orders.csv" --now "$START"
 
+echo; echo "==> the shop's staff: new incidents go round-robin to them"
+"$BIN/parcelwatch" staff add anna --display-name "Anna Kowalczyk" --now "$START"
+"$BIN/parcelwatch" staff add marek --display-name "Marek Wiśniewski" --as anna --now "$START"
+"$BIN/parcelwatch" staff add lucia --display-name "Lucía Fernández" --as anna --now "$START"
+
 previous=0
 for hours in 0 12 30 54 100; do
   curl -fsS -X POST "$URL/_sim/advance?hours=$((hours - previous))" > /dev/null
@@ -62,5 +67,24 @@ echo; echo "==> shipments after five days"
 
 echo; echo "==> the ones that went wrong"
 "$BIN/parcelwatch" shipments --status exception --status returned --status returning --status attemptFailed
+
+END="$(at 100)"
+echo; echo "==> the incident queue at +100 h, most urgent deadline first (! = a deadline has passed)"
+"$BIN/parcelwatch" incidents --now "$END"
+
+SEUR_CASE=$("$BIN/parcelwatch" incidents --kind damagedOrLost --carrier seur --json --now "$END" | sed -n 's/^ *"id" : \([0-9]*\).*/\1/p' | head -n1)
+if [ -n "$SEUR_CASE" ]; then
+  echo; echo "==> Lucía takes the SEUR \"damaged or lost\" desk and notes the call to the depot"
+  "$BIN/parcelwatch" incident assign "$SEUR_CASE" --to lucia --as anna --now "$END"
+  "$BIN/parcelwatch" incident note "$SEUR_CASE" "Called SEUR Madrid depot: parcel confirmed damaged, claim opened" --as lucia --now "$END"
+  echo; echo "==> incident $SEUR_CASE: the carrier's events beside the case history"
+  "$BIN/parcelwatch" incident show "$SEUR_CASE" --now "$END"
+fi
+
+echo; echo "==> a customer writes in: find everything by e-mail"
+"$BIN/parcelwatch" find "$(sed -n '2p' demo/orders.csv | cut -d, -f3)" --now "$END" || true
+
+echo; echo "==> the audit trail (newest first)"
+"$BIN/parcelwatch" audit --limit 8
 
 echo; echo "demo finished: database $PARCELWATCH_DB (inspect it with: PARCELWATCH_DB=$PARCELWATCH_DB $BIN/parcelwatch shipments), simulator log $DEMO/sim.log"

@@ -151,6 +151,31 @@ import TestSupport
         #expect(try await setup.store.carrierHealth().first { $0.carrier == "seur" }?.formatChanged == 1)
     }
 
+    @Test func aChangedCarrierRaisesOneStaffOnlyIncidentAndNoCustomerOnes() async throws {
+        let numbers = (0..<3).map { _ in Self.seurNumber() }
+        let setup = try await Self.setup(numbers.map { ("seur", $0, "in-transit") })
+        for number in numbers { try await setup.sim.addFault(StickyFault(carrier: "seur", number: number, fault: "format-changed")) }
+        // Orders not paid yet, so nothing but the carrier's trouble can raise a case.
+        for (index, number) in numbers.enumerated() {
+            var unpaid = order("o-\(number)")
+            unpaid.paidAt = nil
+            _ = try await setup.store.importRows([ImportRow(line: index + 2, order: unpaid, carrier: "seur", trackingNumber: number)],
+                                                 dryRun: false, actor: "test", at: fixtureNow)
+        }
+        let engine = IncidentEngine(store: setup.store, config: .defaults, registry: setup.registry)
+        let sweeper = Sweeper(store: setup.store, registry: setup.registry, fetcher: setup.fetcher, clock: .fixed(fixtureNow), incidents: engine)
+        let summary = try await sweeper.run()
+        #expect(summary.formatChanged == ["seur": 3])
+        #expect(summary.incidents?.opened == ["trackingBroken": 1])
+        let cases = try await setup.store.incidents(IncidentFilter())
+        #expect(cases.count == 1 && cases.first?.carrier == "seur" && cases.first?.customerFacing == false && cases.first?.noticeDue == nil)
+        // The next sweep the same day adds nothing.
+        let again = try await Sweeper(store: setup.store, registry: setup.registry, fetcher: setup.fetcher,
+                                      clock: .fixed(fixtureNow.addingTimeInterval(3600)), options: SweepOptions(all: true), incidents: engine).run()
+        #expect(again.incidents?.opened.isEmpty == true)
+        #expect(try await setup.store.incidents(IncidentFilter()).count == 1)
+    }
+
     @Test func aFeedIsFetchedOnceAndRoutedByNumber() async throws {
         let setup = try await Self.setup([("omniva", "CE473067582EE", "feed-normal-day")])
         _ = try await setup.store.importRows([ImportRow(line: 3, order: order("o-feed-2"), carrier: "omniva", trackingNumber: "CE000000000EE")],
