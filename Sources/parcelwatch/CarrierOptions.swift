@@ -84,6 +84,20 @@ func fail(_ error: CLIError) -> ExitCode {
     return ExitCode(error.exitCode)
 }
 
+/// The values of a repeatable enum option (`--status inTransit --status exception`), or a usage
+/// error listing the allowed spellings.
+func parseOptions<Value: RawRepresentable & CaseIterable & Hashable>(_ names: [String], option: String) throws -> Set<Value>
+where Value.RawValue == String {
+    var values = Set<Value>()
+    for name in names {
+        guard let value = Value(rawValue: name) else {
+            throw ValidationError("\(option) '\(name)' is not one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        values.insert(value)
+    }
+    return values
+}
+
 /// Tracking reports as JSON on standard output (hand-written: they can hold thousands of events).
 func printReports(_ reports: [TrackingReport], asArray: Bool) {
     var bytes = JSONText.pretty(reports, asArray: asArray)

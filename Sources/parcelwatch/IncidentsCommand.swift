@@ -26,16 +26,8 @@ struct IncidentsCommand: AsyncParsableCommand {
     @Flag(help: "Include resolved and dismissed cases.") var all = false
 
     func run() async throws {
-        var kinds = Set<IncidentKind>()
-        for name in kind {
-            guard let parsed = IncidentKind(rawValue: name) else { throw ValidationError("--kind '\(name)' is not one of \(IncidentKind.allCases.map(\.rawValue).joined(separator: ", "))") }
-            kinds.insert(parsed)
-        }
-        var statuses = Set<IncidentStatus>()
-        for name in status {
-            guard let parsed = IncidentStatus(rawValue: name) else { throw ValidationError("--status '\(name)' is not one of \(IncidentStatus.allCases.map(\.rawValue).joined(separator: ", "))") }
-            statuses.insert(parsed)
-        }
+        let kinds: Set<IncidentKind> = try parseOptions(kind, option: "--kind")
+        let statuses: Set<IncidentStatus> = try parseOptions(status, option: "--status")
         let now = try store.clock().now
         let database = try store.openStore()
         let filter = IncidentFilter(kinds: kinds, statuses: statuses, owner: owner, carrier: carrier, openOnly: !all)

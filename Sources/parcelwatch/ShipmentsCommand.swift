@@ -73,13 +73,7 @@ struct ShipmentsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var statuses = Set<TrackingStatus>()
-        for name in status {
-            guard let parsed = TrackingStatus(rawValue: name) else {
-                throw ValidationError("--status '\(name)' is not one of \(TrackingStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            statuses.insert(parsed)
-        }
+        let statuses: Set<TrackingStatus> = try parseOptions(status, option: "--status")
         let database = try store.openStore()
         let shipments: [Shipment]
         do {
