@@ -7,21 +7,52 @@ import ParcelKit
 struct TrackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "track",
-        abstract: "Fetch a parcel's history from its carrier now and print the timeline (no database).",
+        abstract: "Track a parcel: a customer's own parcel from the shop's store (--postcode/--email), else ask the carrier now.",
         discussion: """
+        With --postcode CODE or --email ADDRESS and the shop's database (--db), a customer sees their own parcel: status,
+        carrier events, the promised date and, when something is wrong, what the shop is doing and when they will hear
+        next, in the order's language. A wrong postcode or e-mail reads exactly like an unknown number. Without a store
+        match, the carrier is asked directly (ad-hoc, nothing stored).
         The carrier is detected from the number unless --carrier names it. --carrier-endpoint [ID=]URL sends requests
         to another host (e.g. the carrier simulator); without ID= it applies to every carrier. Repeatable.
-        Exit codes: 0 found, 1 the carrier does not know the number, 2 invalid number or options, 3 carrier unreachable or changed.
+        Exit codes: 0 found, 1 unknown number (or not yours), 2 invalid number or options, 3 carrier unreachable or changed.
         """)
     @OptionGroup var carriers: CarrierOptions
+    @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: "The tracking number.") var number: String
     @Option(help: "Carrier id; detected from the number when omitted.") var carrier: String?
     @Option(name: .customLong("carrier-endpoint"), help: "[ID=]URL to use instead of the carrier's host (repeatable).")
     var carrierEndpoints: [String] = []
-    @Option(help: "Recipient postcode, for carriers that ask for it.") var postcode: String?
+    @Option(help: "The recipient's postcode: proves the parcel is yours (and some carriers ask for it).") var postcode: String?
+    @Option(help: "The order's e-mail address: proves the parcel is yours.") var email: String?
 
     func run() async throws {
+        if postcode != nil || email != nil, let database = try existingStore() {
+            let config = try store.shopConfig()
+            let now = try store.clock().now
+            let tracking = CustomerTracking(store: database, config: config)
+            let found: CustomerParcel?
+            do { found = try await tracking.lookup(number: number, postcode: postcode, email: email, now: now) } catch {
+                throw fail(.store(error))
+            }
+            if let found {
+                if output.json { return try printJSON(found) }
+                return CustomerView.print(found, timeZone: config.timeZone)
+            }
+        }
+        try await trackAtCarrier()
+    }
+
+    /// The shop's database when it exists (a customer query never creates one).
+    private func existingStore() throws -> (any Store)? {
+        let location = StoreLocation.resolve(explicit: store.db)
+        let path = location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try store.openStore()
+    }
+
+    private func trackAtCarrier() async throws {
         let registry = try carriers.registry()
         let normalized = CarrierRegistry.normalize(number)
         do {

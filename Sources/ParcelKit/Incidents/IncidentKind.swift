@@ -23,6 +23,8 @@ public enum IncidentKind: String, Sendable, Codable, CaseIterable, Hashable {
     case notDispatched
     /// The carrier is failing or its pages changed: one per carrier, staff only.
     case trackingBroken
+    /// The customer told us (not received, damaged on arrival, cancel the order).
+    case customerReport
 
     /// Kinds that are customer-facing unless the config says otherwise.
     public var customerFacingByDefault: Bool {
@@ -32,7 +34,7 @@ public enum IncidentKind: String, Sendable, Codable, CaseIterable, Hashable {
     /// Higher is more urgent, before the order's value is considered.
     public var basePriority: Int {
         switch self {
-        case .lost, .damaged, .damagedOrLost: return 3
+        case .lost, .damaged, .damagedOrLost, .customerReport: return 3
         case .notDispatched, .late, .returnedToSender, .addressIssue, .trackingBroken: return 2
         case .customsHold, .deliveryFailed, .stalled: return 1
         }

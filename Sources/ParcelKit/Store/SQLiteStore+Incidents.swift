@@ -90,6 +90,7 @@ extension SQLiteStore {
             if let owner = filter.owner { clauses.append("owner = ?"); arguments.append(owner) }
             if let carrier = filter.carrier { clauses.append("carrier = ?"); arguments.append(carrier) }
             if let shipmentId = filter.shipmentId { clauses.append("shipment_id = ?"); arguments.append(shipmentId) }
+            if let orderId = filter.orderId { clauses.append("order_id = ?"); arguments.append(orderId) }
             let sql = "SELECT * FROM incidents" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY id"
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { try Self.decodeIncident($0, db: db) }
         }

@@ -115,6 +115,7 @@ public final class SQLiteStore: Store {
             var arguments: [(any DatabaseValueConvertible)?] = []
             if let carrier = filter.carrier { clauses.append("carrier = ?"); arguments.append(carrier) }
             if let orderId = filter.orderId { clauses.append("order_id = ?"); arguments.append(orderId) }
+            if let number = filter.trackingNumber { clauses.append("tracking_number = ?"); arguments.append(number) }
             if !filter.statuses.isEmpty {
                 clauses.append("status IN (\(filter.statuses.map { _ in "?" }.joined(separator: ", ")))")
                 arguments.append(contentsOf: filter.statuses.map(\.rawValue).sorted())

@@ -159,12 +159,14 @@ public struct IncidentFilter: Sendable, Equatable {
     public var owner: String?
     public var carrier: String?
     public var shipmentId: Int64?
+    public var orderId: String?
     /// Only open (not resolved or dismissed) cases.
     public var openOnly = true
 
     /// Creates a filter; the default lists open cases.
     public init(kinds: Set<IncidentKind> = [], statuses: Set<IncidentStatus> = [], owner: String? = nil, carrier: String? = nil,
-                shipmentId: Int64? = nil, openOnly: Bool = true) {
+                shipmentId: Int64? = nil, orderId: String? = nil, openOnly: Bool = true) {
+        self.orderId = orderId
         self.kinds = kinds
         self.statuses = statuses
         self.owner = owner
@@ -258,14 +260,17 @@ public struct ShipmentFilter: Sendable, Equatable {
     public var statuses: Set<TrackingStatus>
     /// Only this order.
     public var orderId: String?
+    /// Only this tracking number (any carrier).
+    public var trackingNumber: String?
     /// At most this many.
     public var limit: Int?
 
     /// Creates a filter; the default lists everything.
-    public init(carrier: String? = nil, statuses: Set<TrackingStatus> = [], orderId: String? = nil, limit: Int? = nil) {
+    public init(carrier: String? = nil, statuses: Set<TrackingStatus> = [], orderId: String? = nil, trackingNumber: String? = nil, limit: Int? = nil) {
         self.carrier = carrier
         self.statuses = statuses
         self.orderId = orderId
+        self.trackingNumber = trackingNumber
         self.limit = limit
     }
 }

@@ -1,0 +1,34 @@
+import Foundation
+import ParcelKit
+
+/// A customer's parcel for people, in the order's language.
+enum CustomerView {
+    static func print(_ parcel: CustomerParcel, timeZone: TimeZone) {
+        let words = CustomerPhrases(language: parcel.language)
+        var lines: [String] = []
+        lines.append(Terminal.bold("\(words["heading"]): \(parcel.carrier) \(parcel.trackingNumber)"))
+        if let status = TrackingStatus(rawValue: parcel.status) {
+            lines.append("  \(words["status"]): " + Terminal.status(words.status(status)))
+        }
+        if let promised = parcel.promisedDate { lines.append("  \(words["promised"]): \(promised)") }
+        if let incident = parcel.incident {
+            lines.append("")
+            lines.append(Terminal.paint("  \(words["shopIsDoing"]): ", "35") + incident.message)
+            lines.append("  \(words["nextUpdate"]) \(local(incident.nextUpdateBy, timeZone))")
+        }
+        lines.append("")
+        lines.append(Terminal.bold("  \(words["events"])"))
+        for event in parcel.events.reversed() {
+            let status = TrackingStatus(rawValue: event.status).map(words.status) ?? event.status
+            lines.append("  \(local(event.time, timeZone))  \(status) — \(event.rawStatus)" + (event.location.map { " (\($0))" } ?? ""))
+        }
+        Swift.print(lines.joined(separator: "\n"))
+    }
+
+    /// `2026-11-22 19:00 (Europe/Warsaw)` from ISO UTC text.
+    static func local(_ iso: String, _ zone: TimeZone) -> String {
+        guard let pattern = try? TimePattern("iso8601"), let utc = TimeZone(identifier: "UTC"), let time = pattern.parse(iso, zone: utc),
+              let minutes = try? TimePattern("yyyy-MM-dd HH:mm") else { return iso }
+        return "\(minutes.format(time.date, zone: zone)) (\(zone.identifier))"
+    }
+}
