@@ -1,0 +1,80 @@
+import Curl
+import Foundation
+import ParcelKit
+import Testing
+import TestSupport
+
+/// A customer asks about their own parcel: their language, what the shop is doing, and nothing
+/// that is not theirs to see.
+@Suite struct CustomerCLITests {
+    /// A store with one Spanish order whose SEUR parcel is "damaged or lost", owned by staff
+    /// member lucia with an internal note.
+    static func store() async throws -> (db: String, number: String) {
+        let db = try temporaryDirectory("customer") + "/p.sqlite"
+        let store = try SQLiteStore(path: db)
+        let number = "0821569\(String(format: "%07d", Int.random(in: 0..<9_999_999)))"
+        let order = Order(id: "PW-7", customerName: "Alejandro Sánchez", email: "alejandro@example.com", phone: "+34611223344", language: "es",
+                          postcode: "28045", value: Money(minorUnits: 12999, currency: "EUR"), promisedDate: "2026-11-22",
+                          paidAt: fixtureNow.addingTimeInterval(-5 * 86_400), reshippable: true)
+        _ = try await store.importRows([ImportRow(line: 2, order: order, carrier: "seur", trackingNumber: number)], dryRun: false, actor: "t", at: fixtureNow)
+        let shipment = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
+        _ = try await store.apply(TrackingUpdate(shipmentID: shipment.id, events: [
+            event(number, hoursAgo: 30, raw: "MERCANCIA EN MADRID", status: .inTransit),
+            event(number, hoursAgo: 3, raw: "Deterioro o extravío de la mercancía", status: .exception, reason: .damagedOrLost),
+        ], estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+        try await store.addStaff(StaffMember(name: "lucia", displayName: "Lucía Fernández"), actor: "t", at: fixtureNow)
+        _ = try await IncidentEngine(store: store, config: .defaults, registry: try CarrierRegistry.load(directory: PackagePaths.carriers)).run(now: fixtureNow)
+        let incident = try #require(try await store.incidents(IncidentFilter(kinds: [.damagedOrLost])).first)
+        _ = try await store.act(.note("INTERNAL: depot manager says the van crashed"), on: incident.id, actor: "lucia", at: fixtureNow)
+        return (db, number)
+    }
+
+    @Test func theCustomerSeesTheirParcelInTheirLanguageAndNothingInternal() async throws {
+        let (db, number) = try await Self.store()
+        let json = try await CLIRun.detached(["track", number, "--postcode", "28 045", "--db", db, "--now", "2026-11-20T12:00:00Z", "--json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(Set(object.keys) == ["trackingNumber", "carrier", "status", "reason", "promisedDate", "language", "events", "incident"])
+        #expect(object["status"] as? String == "exception" && object["reason"] as? String == "damagedOrLost" && object["promisedDate"] as? String == "2026-11-22")
+        let incident = object["incident"] as? [String: Any] ?? [:]
+        #expect(Set(incident.keys) == ["kind", "message", "nextUpdateBy"])
+        #expect(incident["kind"] as? String == "damagedOrLost")
+        #expect((incident["message"] as? String)?.hasPrefix("El transportista informa") == true)
+        let text = try await CLIRun.detached(["track", number, "--email", "ALEJANDRO@example.com", "--db", db, "--now", "2026-11-20T12:00:00Z"])
+        #expect(text.stdout.contains("Qué estamos haciendo") && text.stdout.contains("Deterioro o extravío"))
+        for output in [json.stdout, text.stdout] {
+            #expect(!output.contains("lucia") && !output.contains("Lucía") && !output.contains("INTERNAL") && !output.contains("alejandro@"))
+        }
+    }
+
+    @Test func aWrongPostcodeReadsExactlyLikeAnUnknownNumber() async throws {
+        let (db, number) = try await Self.store()
+        let base = try await SharedSimulator.shared.baseURL()
+        let unknown = "0821569" + String(format: "%07d", Int.random(in: 0..<9_999_999))
+        func ask(_ asked: String, _ postcode: String) async throws -> CLIRun {
+            try await CLIRun.detached(["track", asked, "--carrier", "seur", "--postcode", postcode, "--db", db, "--carrier-endpoint", base, "--now", "2026-11-20T12:00:00Z"])
+        }
+        let wrong = try await ask(number, "00-950")
+        let missing = try await ask(unknown, "28045")
+        #expect(wrong.status == 1 && missing.status == 1)
+        #expect(wrong.stdout == missing.stdout)
+        #expect(wrong.stderr.replacingOccurrences(of: number, with: "N") == missing.stderr.replacingOccurrences(of: unknown, with: "N"))
+        #expect(!wrong.stderr.contains("Alejandro") && !wrong.stderr.contains("exception"))
+    }
+
+    @Test func aCustomerReportOpensACaseWithAnOwnerAndADeadline() async throws {
+        let (db, number) = try await Self.store()
+        let refused = try await CLIRun.detached(["report-problem", number, "--postcode", "99999", "--kind", "notReceived", "--db", db, "--now", "2026-11-20T12:00:00Z"])
+        #expect(refused.status == 1 && refused.stderr.contains("could not find a parcel"))
+        let reported = try await CLIRun.detached(["report-problem", number, "--postcode", "28045", "--kind", "damagedOnArrival",
+                                                  "--message", "La caja llegó aplastada", "--db", db, "--now", "2026-11-20T12:00:00Z", "--json"])
+        #expect(reported.status == 0, "\(reported.stderr)")
+        let answer = try JSONSerialization.jsonObject(with: Data(reported.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(answer["reported"] as? Bool == true && answer["nextUpdateBy"] as? String == "2026-11-20T13:00:00Z")
+        let store = try SQLiteStore(path: db)
+        let cases = try await store.incidents(IncidentFilter(kinds: [.customerReport]))
+        #expect(cases.count == 1 && cases.first?.owner == "lucia" && cases.first?.customerFacing == true)
+        #expect(cases.first?.summary.contains("La caja llegó aplastada") == true)
+        #expect(try await CLIRun.detached(["report-problem", number, "--postcode", "28045", "--kind", "nonsense", "--db", db]).status == 2)
+    }
+}
