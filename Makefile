@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config
 PREFIX ?= /usr/local
 
-.PHONY: deps bench-deps build test demo bench install clean
+.PHONY: deps test-deps bench-deps build test demo bench install clean
 
 ## Install the system libraries the build links against (skipped when already present).
 deps:
@@ -19,8 +19,12 @@ deps:
 build: deps
 	$(SWIFT) build
 
+## The real SMTP server the notice tests send to (aiosmtpd, from PyPI).
+test-deps: deps
+	@python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet aiosmtpd
+
 ## Run every test suite against real parts on 127.0.0.1.
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 

@@ -11,6 +11,7 @@ START="${PARCELWATCH_NOW:-2026-11-20T12:00:00Z}"
 export PARCELWATCH_DB="$DEMO/parcelwatch.sqlite"
 export PARCELWATCH_CARRIERS=carriers
 export PARCELWATCH_ACTOR=demo
+export PARCELWATCH_CONFIG=demo/parcelwatch.yaml
 # Carriers with accounts (Omniva, Canada Post, UPS) need credentials; the simulator accepts any.
 export OMNIVA_CLIENT=demo-shop OMNIVA_BASIC_AUTH=ZGVtbzpkZW1v
 export CANADA_POST_API_AUTH=ZGVtbzpkZW1v UPS_ACCESS_LICENSE_NUMBER=DEMO0000000000000 UPS_USER_ID=demo UPS_PASSWORD=demo USPS_USERID=DEMO
@@ -80,6 +81,24 @@ if [ -n "$SEUR_CASE" ]; then
   echo; echo "==> incident $SEUR_CASE: the carrier's events beside the case history"
   "$BIN/parcelwatch" incident show "$SEUR_CASE" --now "$END"
 fi
+
+echo; echo "==> customer notices delivered as .eml files in $DEMO/outbox (every language of the orders)"
+"$BIN/parcelwatch" notices --sent --limit 8
+SEUR_NOTICE=$(ls "$DEMO"/outbox/*-damagedOrLost-es.eml 2>/dev/null | head -n1 || true)
+if [ -n "$SEUR_NOTICE" ]; then
+  echo; echo "==> the Spanish notice about the SEUR desk ($SEUR_NOTICE), decoded"
+  python3 - "$SEUR_NOTICE" <<'PY'
+import sys
+from email import policy
+from email.parser import BytesParser
+message = BytesParser(policy=policy.default).parse(open(sys.argv[1], "rb"))
+print(f"To: {message['To']}\nSubject: {message['Subject']}\n")
+print(message.get_content())
+PY
+fi
+
+echo; echo "==> the customer asks: track with the postcode, in Spanish"
+"$BIN/parcelwatch" track 08215690051372 --postcode 28045 --now "$END" || true
 
 echo; echo "==> a customer writes in: find everything by e-mail"
 "$BIN/parcelwatch" find "$(sed -n '2p' demo/orders.csv | cut -d, -f3)" --now "$END" || true

@@ -14,6 +14,7 @@ struct ReportProblemCommand: AsyncParsableCommand {
         Exit codes: 0 reported, 1 unknown number (or not yours), 2 bad options, 4 database unusable.
         """)
     @OptionGroup var store: StoreOptions
+    @OptionGroup var carriers: CarrierOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: "The tracking number.") var number: String
     @Option(help: "The recipient's postcode (proves the parcel is yours).") var postcode: String?
@@ -38,8 +39,12 @@ struct ReportProblemCommand: AsyncParsableCommand {
         let now = try store.clock().now
         let database = try store.openStore()
         let result: (incident: Incident, nextUpdateBy: Date)?
+        let templates: NoticeTemplates
+        do { templates = try NoticeTemplates() } catch { throw ValidationError(error.description) }
+        let names = Dictionary((try? carriers.registry().carriers.map { ($0.id, $0.name) }) ?? [], uniquingKeysWith: { first, _ in first })
+        let composer = NoticeComposer(templates: templates, config: config, carrierNames: names)
         do {
-            result = try await CustomerTracking(store: database, config: config)
+            result = try await CustomerTracking(store: database, config: config, composer: composer)
                 .report(number: number, postcode: postcode, email: email, problem: problem, message: message, now: now)
         } catch { throw fail(.store(error)) }
         guard let result else {

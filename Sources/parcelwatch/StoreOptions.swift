@@ -22,6 +22,14 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
+    /// Where notices go when the config names no channel: `outbox/` beside the database.
+    var defaultOutbox: String {
+        let location = StoreLocation.resolve(explicit: db)
+        let path = location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
+        let directory = (path as NSString).deletingLastPathComponent
+        return directory.isEmpty ? "outbox" : (directory as NSString).appendingPathComponent("outbox")
+    }
+
     /// The clock.
     func clock() throws -> ParcelClock {
         do { return try ParcelClock.resolve(explicit: now) } catch { throw fail(.config(error)) }

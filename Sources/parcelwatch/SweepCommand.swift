@@ -58,9 +58,14 @@ struct SweepCommand: AsyncParsableCommand {
                                    breakerCooldown: DurationText.seconds(breakerCooldown) ?? 1800, rateOverrides: try rateOverrides())
         let progress: (@Sendable (SweepProgress) -> Void)?
         if let bar { progress = { bar.update($0) } } else { progress = nil }
-        let incidents = IncidentEngine(store: database, config: try store.shopConfig(), registry: registry)
+        let config = try store.shopConfig()
+        let templates: NoticeTemplates
+        do { templates = try NoticeTemplates() } catch { throw ValidationError(error.description) }
+        let incidents = IncidentEngine(store: database, config: config, registry: registry, templates: templates)
+        let notices = NoticeDeliverer(store: database, config: config, defaultDirectory: store.defaultOutbox, client: client)
         let sweeper = Sweeper(store: database, registry: registry, fetcher: CarrierFetcher(client: client, endpoints: endpoints),
-                              clock: clock, options: options, incidents: incidents, progress: progress, shouldStop: { stop.isRequested })
+                              clock: clock, options: options, incidents: incidents, notices: notices, progress: progress,
+                              shouldStop: { stop.isRequested })
         while true {
             let summary: SweepSummary
             do { summary = try await sweeper.run() } catch { throw fail(.store(error)) }
@@ -110,6 +115,9 @@ struct SweepCommand: AsyncParsableCommand {
             lines.append(Terminal.paint("  incidents: opened \(opened.isEmpty ? "none" : opened)", "35")
                          + (incidents.retriggered > 0 ? " · updated \(incidents.retriggered)" : "")
                          + (incidents.escalated > 0 ? Terminal.paint(" · SLA breaches escalated \(incidents.escalated)", "31") : ""))
+        }
+        if let notices = summary.notices, notices.sent + notices.failed > 0 {
+            lines.append("  notices: sent \(notices.sent)" + (notices.failed > 0 ? Terminal.paint(" · failed \(notices.failed) (retried later)", "31") : ""))
         }
         if summary.interrupted { lines.append("  interrupted: the rest is checked next sweep") }
         return lines.joined(separator: "\n")

@@ -32,6 +32,10 @@ public struct ShopConfig: Sendable {
     public var country: String
     /// Incident thresholds and SLA clocks.
     public var policy: IncidentPolicy
+    /// How customers reach the shop; printed in every notice.
+    public var contact = ShopContact()
+    /// How notices leave Parcelwatch; nil: `.eml` files in an `outbox` folder beside the database.
+    public var delivery: NoticeDelivery?
     /// Where the settings came from (`embedded defaults` without a file).
     public var source: String
 
@@ -74,8 +78,11 @@ public struct ShopConfig: Sendable {
         var config = defaults
         config.source = file
         guard let root = node?.mapping else { return config }
-        for key in root.keys.compactMap(\.string) where !["shop", "incidents"].contains(key) {
-            throw .badValue(file: file, key: key, detail: "unknown section (known: shop, incidents)")
+        for key in root.keys.compactMap(\.string) where !["shop", "incidents", "notices"].contains(key) {
+            throw .badValue(file: file, key: key, detail: "unknown section (known: shop, incidents, notices)")
+        }
+        if let notices = root["notices"]?.mapping {
+            config.delivery = try NoticeDelivery.read(notices, file: file)
         }
         if let shop = root["shop"]?.mapping {
             if let name = shop["name"]?.string { config.shopName = name }
@@ -90,6 +97,17 @@ public struct ShopConfig: Sendable {
                     throw .badValue(file: file, key: "shop.country", detail: "'\(country)' is not a two-letter country code such as PL")
                 }
                 config.country = country.uppercased()
+            }
+            if let contact = shop["contact"]?.mapping {
+                for (keyNode, value) in contact {
+                    switch keyNode.string {
+                    case "email": config.contact.email = value.string ?? config.contact.email
+                    case "phone": config.contact.phone = value.string ?? config.contact.phone
+                    case "hours": config.contact.hours = value.string ?? config.contact.hours
+                    case "from": config.contact.from = value.string ?? config.contact.from
+                    default: throw .badValue(file: file, key: "shop.contact.\(keyNode.string ?? "")", detail: "unknown key (known: email, phone, hours, from)")
+                    }
+                }
             }
             if let quiet = shop["quiet_hours"]?.string {
                 let parts = quiet.split(separator: "-").map { String($0).trimmingCharacters(in: .whitespaces) }

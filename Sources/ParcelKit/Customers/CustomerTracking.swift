@@ -9,11 +9,13 @@ import Foundation
 public struct CustomerTracking: Sendable {
     private let store: any Store
     private let config: ShopConfig
+    private let composer: NoticeComposer?
 
-    /// Creates the customer view of `store`.
-    public init(store: any Store, config: ShopConfig) {
+    /// Creates the customer view of `store`; with a composer, a report is acknowledged by notice.
+    public init(store: any Store, config: ShopConfig, composer: NoticeComposer? = nil) {
         self.store = store
         self.config = config
+        self.composer = composer
     }
 
     /// The parcel with `number`, when `postcode` or `email` matches its order; nil otherwise
@@ -48,7 +50,9 @@ public struct CustomerTracking: Sendable {
             evidence: "report:\(problem.rawValue):\(ISOTime.utc(now))",
             summary: "customer reports \(problem.rawValue) for \(shipment.carrier) \(shipment.trackingNumber)" + (text.isEmpty ? "" : ": \(text)"))
         let plan = IncidentPlanner(config: config).plan(kind: .customerReport, value: order.value, now: now)
-        switch try await store.raise(trigger, plan: plan, at: now) {
+        let notice = composer?.notice(kind: .customerReport, dedupeKey: "report:\(shipment.id):\(trigger.evidence)", order: order,
+                                      shipment: shipment, plan: plan, now: now, problem: problem)
+        switch try await store.raise(trigger, plan: plan, notice: notice, at: now) {
         case .opened(let incident):
             return (incident, Self.nextUpdate(for: incident, now: now))
         case .retriggered(let id), .unchanged(let id):

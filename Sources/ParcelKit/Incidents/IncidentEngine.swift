@@ -7,16 +7,31 @@ public struct IncidentEngine: Sendable {
     private let store: any Store
     private let detector: IncidentDetector
     private let planner: IncidentPlanner
+    private let composer: NoticeComposer?
     private let pageSize: Int
 
-    /// Creates an engine for the shop's settings and carriers.
-    public init(store: any Store, config: ShopConfig, registry: CarrierRegistry, pageSize: Int = 500) {
+    /// Creates an engine for the shop's settings and carriers; with `templates`, every new
+    /// customer-facing case queues its customer notice in the same transaction.
+    public init(store: any Store, config: ShopConfig, registry: CarrierRegistry, templates: NoticeTemplates? = nil, pageSize: Int = 500) {
         self.store = store
         var countries: [String: String] = [:]
-        for carrier in registry.carriers { countries[carrier.id] = carrier.country }
+        var names: [String: String] = [:]
+        for carrier in registry.carriers {
+            countries[carrier.id] = carrier.country
+            names[carrier.id] = carrier.name
+        }
         detector = IncidentDetector(config: config, carrierCountries: countries)
         planner = IncidentPlanner(config: config)
+        composer = templates.map { NoticeComposer(templates: $0, config: config, carrierNames: names) }
         self.pageSize = pageSize
+    }
+
+    /// Raises one trigger with its plan and, for customer-facing kinds, its notice.
+    private func raise(_ trigger: IncidentTrigger, order: Order?, shipment: Shipment?, now: Date) async throws(StoreError) -> RaiseOutcome {
+        let plan = planner.plan(kind: trigger.kind, value: order?.value, now: now)
+        let key = "incident:\(trigger.subject.key):\(trigger.kind.rawValue):\(trigger.evidence)"
+        let notice = order.flatMap { composer?.notice(kind: trigger.kind, dedupeKey: key, order: $0, shipment: shipment, plan: plan, now: now) }
+        return try await store.raise(trigger, plan: plan, notice: notice, at: now)
     }
 
     /// A carrier the sweep found in trouble.
@@ -65,7 +80,7 @@ public struct IncidentEngine: Sendable {
             after = last.shipment.id
             for candidate in page {
                 for trigger in detector.triggers(shipment: candidate.shipment, order: candidate.order, now: now) {
-                    record(try await store.raise(trigger, plan: planner.plan(kind: trigger.kind, value: candidate.order.value, now: now), at: now))
+                    record(try await raise(trigger, order: candidate.order, shipment: candidate.shipment, now: now))
                 }
             }
         }
@@ -76,14 +91,14 @@ public struct IncidentEngine: Sendable {
             afterOrder = last.order.id
             for candidate in page {
                 for trigger in detector.triggers(order: candidate.order, shipments: candidate.shipments, now: now) {
-                    record(try await store.raise(trigger, plan: planner.plan(kind: trigger.kind, value: candidate.order.value, now: now), at: now))
+                    record(try await raise(trigger, order: candidate.order, shipment: nil, now: now))
                 }
             }
         }
         for signal in signals {
             guard let trigger = detector.triggers(carrier: signal.carrier, paused: signal.paused, formatChanged: signal.formatChanged,
                                                   lastError: signal.lastError, now: now) else { continue }
-            record(try await store.raise(trigger, plan: planner.plan(kind: .trackingBroken, value: nil, now: now), at: now))
+            record(try await raise(trigger, order: nil, shipment: nil, now: now))
         }
         summary.escalated = try await store.escalate(now: now).count
         return summary

@@ -154,6 +154,12 @@ enum SQLiteSchema {
                 CREATE INDEX audit_subject ON audit_log(subject);
                 """)
         }
+        migrator.registerMigration("v3-outbox-language") { db in
+            try db.execute(sql: """
+                ALTER TABLE outbox ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+                ALTER TABLE outbox ADD COLUMN template TEXT NOT NULL DEFAULT '';
+                """)
+        }
         return migrator
     }
 }

@@ -31,7 +31,7 @@ extension SQLiteStore {
         }
     }
 
-    public func raise(_ trigger: IncidentTrigger, plan: IncidentPlan, at: Date) async throws(StoreError) -> RaiseOutcome {
+    public func raise(_ trigger: IncidentTrigger, plan: IncidentPlan, notice: NoticeDraft?, at: Date) async throws(StoreError) -> RaiseOutcome {
         try await writeTransaction("raising an incident") { db in
             let key = trigger.subject.key
             if let open = try Row.fetchOne(db, sql: "SELECT id, evidence FROM incidents WHERE subject_key = ? AND kind = ? AND closed_at IS NULL",
@@ -67,6 +67,11 @@ extension SQLiteStore {
             if let owner { try Self.history(db, id: id, at: at, actor: "sweep", action: "assigned", detail: "to \(owner) (round-robin)") }
             try Self.insertAudit(AuditEntry(at: at, actor: "sweep", action: "incident.open", subject: "incident:\(id)",
                                             detail: "\(trigger.kind.rawValue): \(trigger.summary)" + (owner.map { "; owner \($0)" } ?? "")), db: db)
+            if let notice, plan.customerFacing {
+                try Self.insertNotice(notice, incidentId: id, at: at, db: db)
+                try Self.history(db, id: id, at: at, actor: "sweep", action: "notice",
+                                 detail: "\(notice.template) (\(notice.language)) queued for \(ISOTime.utc(notice.dueAt))")
+            }
             guard let incident = try Self.fetchIncident(db, id: id) else {
                 throw StoreError.failed(operation: "raising an incident", detail: "incident \(id) vanished")
             }

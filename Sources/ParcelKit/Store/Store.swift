@@ -71,9 +71,10 @@ public protocol Store: Sendable {
     func ordersAwaitingCarrier(after: String, limit: Int) async throws(StoreError) -> [OrderCandidate]
 
     /// Opens a case for `trigger`, or adds to the open one of the same subject and kind, in one
+    /// transaction; a new customer-facing case's `notice` goes into the outbox in that same
     /// transaction. A closed case with the same evidence is not opened again. New cases get an
     /// owner round-robin over active staff.
-    func raise(_ trigger: IncidentTrigger, plan: IncidentPlan, at: Date) async throws(StoreError) -> RaiseOutcome
+    func raise(_ trigger: IncidentTrigger, plan: IncidentPlan, notice: NoticeDraft?, at: Date) async throws(StoreError) -> RaiseOutcome
 
     /// Cases matching `filter`.
     func incidents(_ filter: IncidentFilter) async throws(StoreError) -> [Incident]
@@ -100,6 +101,23 @@ public protocol Store: Sendable {
     /// Orders, shipments and cases matching an order id, tracking number, e-mail, phone or name.
     func find(_ query: String) async throws(StoreError) -> FindResult
 
+    // MARK: Outbox
+
+    /// Queues a notice; a second one with the same dedupe key is ignored.
+    func enqueue(_ notice: NoticeDraft, incidentId: Int64?) async throws(StoreError)
+
+    /// Unsent notices due at `now`, oldest first.
+    func dueNotices(now: Date, limit: Int) async throws(StoreError) -> [OutboxNotice]
+
+    /// Marks a notice delivered; its case moves from `open` to `notified` (audited).
+    func markNoticeSent(id: Int64, at: Date) async throws(StoreError)
+
+    /// Records a failed delivery and when to try again.
+    func markNoticeFailed(id: Int64, error: String, retryAt: Date) async throws(StoreError)
+
+    /// Notices by state, newest first.
+    func notices(_ state: NoticeState, limit: Int) async throws(StoreError) -> [OutboxNotice]
+
     // MARK: Audit
 
     /// Appends to the audit log.
@@ -110,6 +128,11 @@ public protocol Store: Sendable {
 }
 
 extension Store {
+    /// ``raise(_:plan:notice:at:)`` without a notice.
+    public func raise(_ trigger: IncidentTrigger, plan: IncidentPlan, at: Date) async throws(StoreError) -> RaiseOutcome {
+        try await raise(trigger, plan: plan, notice: nil, at: at)
+    }
+
     /// The newest audit entries first.
     public func auditLog(limit: Int) async throws(StoreError) -> [AuditEntry] {
         try await auditLog(limit: limit, subject: nil)
@@ -410,4 +433,62 @@ public struct AuditEntry: Sendable, Equatable, Codable {
         self.subject = subject
         self.detail = detail
     }
+}
+
+
+/// A notice to queue.
+public struct NoticeDraft: Sendable, Equatable {
+    /// Never two notices with the same key (incident + template, milestone + shipment …).
+    public var dedupeKey: String
+    /// `email` or `webhook`.
+    public var channel: String
+    public var recipient: String
+    public var subject: String
+    public var body: String
+    public var language: String
+    public var template: String
+    /// Not before (quiet hours hold notices until morning).
+    public var dueAt: Date
+
+    /// Creates a draft.
+    public init(dedupeKey: String, channel: String, recipient: String, subject: String, body: String, language: String, template: String, dueAt: Date) {
+        self.dedupeKey = dedupeKey
+        self.channel = channel
+        self.recipient = recipient
+        self.subject = subject
+        self.body = body
+        self.language = language
+        self.template = template
+        self.dueAt = dueAt
+    }
+}
+
+/// A notice in the outbox.
+public struct OutboxNotice: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var dedupeKey: String
+    public var channel: String
+    public var recipient: String
+    public var subject: String
+    public var body: String
+    public var language: String
+    public var template: String
+    public var incidentId: Int64?
+    public var createdAt: Date
+    public var dueAt: Date
+    public var sentAt: Date?
+    public var attempts: Int
+    public var lastError: String?
+}
+
+/// Which notices to list.
+public enum NoticeState: String, Sendable, CaseIterable {
+    /// Not sent yet (due or held).
+    case pending
+    /// Not sent and at least one attempt failed.
+    case failed
+    /// Delivered.
+    case sent
+    /// Everything.
+    case all
 }

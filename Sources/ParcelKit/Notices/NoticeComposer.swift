@@ -1,0 +1,95 @@
+import Foundation
+
+/// Turns a case into the customer's notice: the right template in the order's language, filled
+/// with the parcel, the shop's contact channel and hours, and the time the customer will hear
+/// next; held until the quiet hours end.
+public struct NoticeComposer: Sendable {
+    private let templates: NoticeTemplates
+    private let config: ShopConfig
+    private let carrierNames: [String: String]
+    private let planner: IncidentPlanner
+
+    /// Creates a composer.
+    public init(templates: NoticeTemplates, config: ShopConfig, carrierNames: [String: String]) {
+        self.templates = templates
+        self.config = config
+        self.carrierNames = carrierNames
+        planner = IncidentPlanner(config: config)
+    }
+
+    /// The notice for a new customer-facing case of `kind`, or nil for staff-only kinds.
+    public func notice(kind: IncidentKind, dedupeKey: String, order: Order, shipment: Shipment?, plan: IncidentPlan,
+                       now: Date, problem: CustomerProblem? = nil) -> NoticeDraft? {
+        guard plan.customerFacing, templates.names.contains(kind.rawValue) else { return nil }
+        var values = baseValues(order: order, shipment: shipment, nextUpdateBy: plan.resolutionDue)
+        // Until workflows decide automatically, a person at the shop decides what to do.
+        values["reviewing"] = true
+        values["askedCarrier"] = [.late, .lost, .customsHold, .deliveryFailed, .damaged, .damagedOrLost].contains(kind)
+        if let problem { values[problem.rawValue] = true }
+        return draft(template: kind.rawValue, dedupeKey: dedupeKey, order: order, values: values, now: now)
+    }
+
+    /// A milestone notice (`shipped`, `outForDelivery`, `refundIssued`, `reshipSent`, `resolved`).
+    public func milestone(_ name: String, dedupeKey: String, order: Order, shipment: Shipment?, nextUpdateBy: Date, now: Date,
+                          extra: [String: Any] = [:]) -> NoticeDraft? {
+        guard templates.names.contains(name) else { return nil }
+        let values = baseValues(order: order, shipment: shipment, nextUpdateBy: nextUpdateBy).merging(extra) { _, new in new }
+        return draft(template: name, dedupeKey: dedupeKey, order: order, values: values, now: now)
+    }
+
+    private func draft(template: String, dedupeKey: String, order: Order, values: [String: Any], now: Date) -> NoticeDraft? {
+        guard let rendered = try? templates.render(template, language: order.language, values: values) else { return nil }
+        return NoticeDraft(dedupeKey: dedupeKey, channel: "email", recipient: order.email, subject: rendered.subject, body: rendered.body,
+                           language: rendered.language, template: template, dueAt: planner.afterWorkingTime(0, from: now))
+    }
+
+    private func baseValues(order: Order, shipment: Shipment?, nextUpdateBy: Date) -> [String: Any] {
+        let language = order.language
+        var values: [String: Any] = [
+            "customerName": order.customerName, "orderId": order.id, "shopName": config.shopName,
+            "contactEmail": config.contact.email, "contactPhone": config.contact.phone, "contactHours": config.contact.hours,
+            "amount": LocalDates.amount(order.value, language: language), "nextUpdateBy": LocalDates.dateTime(nextUpdateBy, language: language, zone: config.timeZone),
+            "promisedDate": order.promisedDate.flatMap(CivilDate.init).map { LocalDates.date($0, language: language) } ?? "",
+            "newDate": "", "newCarrierName": "", "newTrackingNumber": "",
+        ]
+        if let shipment {
+            values["carrierName"] = carrierNames[shipment.carrier] ?? shipment.carrier
+            values["trackingNumber"] = shipment.trackingNumber
+        } else {
+            values["carrierName"] = ""
+            values["trackingNumber"] = ""
+        }
+        return values
+    }
+}
+
+/// Dates the way each language writes them.
+public enum LocalDates {
+    /// `24.11.2026` (pl), `24/11/2026` (es), `2026-11-24` (lt), `24 Nov 2026` (en).
+    public static func date(_ day: CivilDate, language: String) -> String {
+        let dd = day.day < 10 ? "0\(day.day)" : "\(day.day)"
+        let mm = day.month < 10 ? "0\(day.month)" : "\(day.month)"
+        switch language {
+        case "pl": return "\(dd).\(mm).\(day.year)"
+        case "es": return "\(dd)/\(mm)/\(day.year)"
+        case "lt": return "\(day.year)-\(mm)-\(dd)"
+        default:
+            let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+            return "\(day.day) \(months[day.month - 1]) \(day.year)"
+        }
+    }
+
+    /// `129,99 EUR` with the decimal comma of pl, es and lt; `129.99 EUR` in English.
+    public static func amount(_ money: Money, language: String) -> String {
+        let text = money.decimalText
+        return (language == "en" ? text : text.replacingOccurrences(of: ".", with: ",")) + " " + money.currency
+    }
+
+    /// The date and 24-hour time in the shop's zone.
+    public static func dateTime(_ instant: Date, language: String, zone: TimeZone) -> String {
+        let day = CivilDate(instant, in: zone)
+        let minutes = Int(instant.timeIntervalSince(day.start(in: zone)) / 60)
+        let time = "\(minutes / 60 < 10 ? "0" : "")\(minutes / 60):\(minutes % 60 < 10 ? "0" : "")\(minutes % 60)"
+        return "\(date(day, language: language)) \(time)"
+    }
+}

@@ -1,0 +1,117 @@
+import Crypto
+import Curl
+import Foundation
+
+/// Delivers due notices from the outbox through the configured channel (files, SMTP, webhook),
+/// retrying failures with backoff. A notice is marked sent only after its channel accepted it;
+/// a crash in between re-sends it with the same `Message-ID`/`Idempotency-Key`, so receivers can
+/// drop the copy.
+public struct NoticeDeliverer: Sendable {
+    private let store: any Store
+    private let config: ShopConfig
+    private let environment: [String: String]
+    private let client: HTTPClient?
+    private let delivery: NoticeDelivery
+
+    /// Creates a deliverer; `client` is needed for webhooks only. Without a configured channel,
+    /// notices become `.eml` files in `defaultDirectory`.
+    public init(store: any Store, config: ShopConfig, defaultDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                client: HTTPClient? = nil) {
+        self.store = store
+        self.config = config
+        self.environment = environment
+        self.client = client
+        delivery = config.delivery ?? .files(directory: defaultDirectory)
+    }
+
+    /// What one delivery run did.
+    public struct Summary: Sendable, Equatable, Codable {
+        public var sent = 0
+        public var failed = 0
+        public var errors: [String] = []
+
+        /// Creates an empty summary.
+        public init() {}
+    }
+
+    /// Sends every notice due at `now`.
+    public func deliver(now: Date, limit: Int = 500) async throws(StoreError) -> Summary {
+        var summary = Summary()
+        for notice in try await store.dueNotices(now: now, limit: limit) {
+            do {
+                try await send(notice, now: now)
+                try await store.markNoticeSent(id: notice.id, at: now)
+                summary.sent += 1
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                let text = (error as? NoticeError)?.description ?? "\(error)"
+                let delay = min(6 * 3600, 300 * pow(2, Double(min(notice.attempts, 10))))
+                try await store.markNoticeFailed(id: notice.id, error: text, retryAt: now.addingTimeInterval(delay))
+                summary.failed += 1
+                summary.errors.append("notice \(notice.id): \(text)")
+            }
+        }
+        return summary
+    }
+
+    private func send(_ notice: OutboxNotice, now: Date) async throws {
+        let message = EmailMessage(from: config.contact.from, fromName: config.shopName, to: notice.recipient, subject: notice.subject,
+                                   body: notice.body, date: now, dedupeKey: notice.dedupeKey, language: notice.language)
+        switch delivery {
+        case .files(let directory):
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                let path = (directory as NSString).appendingPathComponent("\(notice.id)-\(notice.template)-\(notice.language).eml")
+                try Data(message.bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw NoticeError.delivery("cannot write to \(directory): \(error.localizedDescription)")
+            }
+        case .smtp(let url, let usernameEnv, let passwordEnv, let requireTLS):
+            let sender = SMTPSender(configuration: .init(url: url, username: usernameEnv.flatMap { environment[$0] },
+                                                         password: passwordEnv.flatMap { environment[$0] }, requireTLS: requireTLS))
+            do {
+                try await sender.send(message.bytes, from: config.contact.from, to: [notice.recipient])
+            } catch {
+                throw NoticeError.delivery("SMTP: \(error.description)")
+            }
+        case .webhook(let url, let secretEnv):
+            guard let client else { throw NoticeError.delivery("webhook delivery needs an HTTP client") }
+            guard let secret = environment[secretEnv], !secret.isEmpty else { throw NoticeError.delivery("\(secretEnv) is not set (the webhook signing key)") }
+            let payload: [String: Any] = ["id": notice.id, "dedupeKey": notice.dedupeKey, "recipient": notice.recipient, "subject": notice.subject,
+                                          "body": notice.body, "language": notice.language, "template": notice.template]
+            let body = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
+            let request = WebhookSignature.signedRequest(url: url, body: [UInt8](body), secret: secret, idempotencyKey: notice.dedupeKey, now: now)
+            let response: HTTPResponse
+            do { response = try await client.send(request) } catch {
+                throw NoticeError.delivery("webhook: \(error)")
+            }
+            guard (200..<300).contains(response.status) else { throw NoticeError.delivery("webhook answered HTTP \(response.status)") }
+        }
+    }
+}
+
+/// `X-Parcelwatch-Signature: sha256=HEX`, an HMAC-SHA256 over `TIMESTAMP.BODY` with the shared
+/// secret, beside `X-Parcelwatch-Timestamp` and an `Idempotency-Key`: the receiver checks the
+/// signature, rejects stale timestamps and never acts twice on one key.
+public enum WebhookSignature {
+    /// The signature header value for `body` sent at `timestamp` (Unix seconds).
+    public static func signature(body: [UInt8], timestamp: Int, secret: String) -> String {
+        let key = SymmetricKey(data: Data(secret.utf8))
+        var signed = Data("\(timestamp).".utf8)
+        signed.append(contentsOf: body)
+        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: key)
+        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A signed JSON POST.
+    public static func signedRequest(url: String, body: [UInt8], secret: String, idempotencyKey: String, now: Date) -> HTTPRequest {
+        let timestamp = Int(now.timeIntervalSince1970)
+        var headers = HTTPHeaders()
+        headers.set(name: "Content-Type", value: "application/json")
+        headers.set(name: "X-Parcelwatch-Timestamp", value: String(timestamp))
+        headers.set(name: "X-Parcelwatch-Signature", value: signature(body: body, timestamp: timestamp, secret: secret))
+        headers.set(name: "Idempotency-Key", value: idempotencyKey)
+        return HTTPRequest(url: url, method: "POST", headers: headers, body: body, timeout: .seconds(15))
+    }
+}

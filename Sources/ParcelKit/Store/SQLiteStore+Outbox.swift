@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+
+/// The outbox in the SQLite store: notices written with the change that caused them, delivered
+/// later, each at most once per dedupe key.
+extension SQLiteStore {
+    public func enqueue(_ notice: NoticeDraft, incidentId: Int64?) async throws(StoreError) {
+        try await writeTransaction("queueing a notice") { db in
+            try Self.insertNotice(notice, incidentId: incidentId, at: notice.dueAt, db: db)
+        }
+    }
+
+    public func dueNotices(now: Date, limit: Int) async throws(StoreError) -> [OutboxNotice] {
+        try await read("selecting due notices") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE sent_at IS NULL AND due_at <= ? ORDER BY due_at, id LIMIT ?",
+                             arguments: [now.timeIntervalSince1970, limit]).map(Self.decodeNotice)
+        }
+    }
+
+    public func markNoticeSent(id: Int64, at: Date) async throws(StoreError) {
+        try await writeTransaction("recording a delivered notice") { db in
+            try db.execute(sql: "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND sent_at IS NULL",
+                           arguments: [at.timeIntervalSince1970, id])
+            guard db.changesCount > 0, let incidentId = try Int64.fetchOne(db, sql: "SELECT incident_id FROM outbox WHERE id = ?", arguments: [id]) else { return }
+            try db.execute(sql: "UPDATE incidents SET state = 'notified', updated_at = ? WHERE id = ? AND state = 'open'",
+                           arguments: [at.timeIntervalSince1970, incidentId])
+            if db.changesCount > 0 {
+                try Self.history(db, id: incidentId, at: at, actor: "sweep", action: "notified", detail: "customer notice \(id) delivered")
+                try Self.insertAudit(AuditEntry(at: at, actor: "sweep", action: "incident.notified", subject: "incident:\(incidentId)",
+                                                detail: "customer notice \(id) delivered"), db: db)
+            }
+        }
+    }
+
+    public func markNoticeFailed(id: Int64, error: String, retryAt: Date) async throws(StoreError) {
+        try await writeTransaction("recording a failed notice") { db in
+            try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ?, due_at = ? WHERE id = ? AND sent_at IS NULL",
+                           arguments: [String(error.prefix(500)), retryAt.timeIntervalSince1970, id])
+        }
+    }
+
+    public func notices(_ state: NoticeState, limit: Int) async throws(StoreError) -> [OutboxNotice] {
+        try await read("listing notices") { db in
+            let condition: String
+            switch state {
+            case .pending: condition = "sent_at IS NULL"
+            case .failed: condition = "sent_at IS NULL AND attempts > 0"
+            case .sent: condition = "sent_at IS NOT NULL"
+            case .all: condition = "1 = 1"
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE \(condition) ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Self.decodeNotice)
+        }
+    }
+
+    static func insertNotice(_ notice: NoticeDraft, incidentId: Int64?, at: Date, db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, incident_id, created_at, due_at, language, template)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING
+            """, arguments: [notice.dedupeKey, notice.channel, notice.recipient, notice.subject, notice.body, incidentId,
+                             at.timeIntervalSince1970, notice.dueAt.timeIntervalSince1970, notice.language, notice.template])
+    }
+
+    static func decodeNotice(_ row: Row) throws -> OutboxNotice {
+        OutboxNotice(id: row["id"], dedupeKey: row["dedupe_key"], channel: row["channel"], recipient: row["recipient"], subject: row["subject"],
+                     body: row["body"], language: row["language"], template: row["template"], incidentId: row["incident_id"],
+                     createdAt: Date(timeIntervalSince1970: row["created_at"]), dueAt: Date(timeIntervalSince1970: row["due_at"]),
+                     sentAt: (row["sent_at"] as Double?).map(Date.init(timeIntervalSince1970:)), attempts: row["attempts"], lastError: row["last_error"])
+    }
+}

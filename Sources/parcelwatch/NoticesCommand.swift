@@ -1,0 +1,69 @@
+import ArgumentParser
+import Curl
+import Foundation
+import ParcelKit
+
+/// `parcelwatch notices [--pending|--failed|--sent]` and `parcelwatch notices deliver`.
+struct NoticesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notices",
+        abstract: "The customer notice outbox: list it, or deliver what is due (sweeps deliver too).",
+        discussion: """
+        Notices are written with the change that caused them (a new customer-facing incident) in the order's language and
+        held until the shop's quiet hours end. Delivery is configured under `notices:` in parcelwatch.yaml (files, smtp,
+        webhook); a failed delivery is retried with backoff and never sent twice once accepted.
+        """,
+        subcommands: [List.self, Deliver.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List notices (default: pending).")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+        @Flag(help: "Which notices.") var state: NoticeState = .pending
+        @Option(help: "At most this many.") var limit = 100
+
+        func run() async throws {
+            let database = try store.openStore()
+            let notices: [OutboxNotice]
+            do { notices = try await database.notices(state, limit: max(1, limit)) } catch { throw fail(.store(error)) }
+            if output.json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                encoder.dateEncodingStrategy = .custom { date, encoder in
+                    var container = encoder.singleValueContainer()
+                    try container.encode(ISOTime.utc(date))
+                }
+                FileHandle.standardOutput.write(try encoder.encode(notices) + Data("\n".utf8))
+                return
+            }
+            if notices.isEmpty { print("no \(state.rawValue) notices"); return }
+            print(Terminal.table(["ID", "TO", "LANG", "TEMPLATE", "DUE", "SENT", "TRIES", "SUBJECT"], notices.map {
+                [String($0.id), $0.recipient, $0.language, $0.template, When.short($0.dueAt), When.short($0.sentAt), String($0.attempts),
+                 $0.lastError.map { Terminal.paint(String($0.prefix(40)), "31") } ?? $0.subject]
+            }))
+        }
+    }
+
+    struct Deliver: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Deliver every notice that is due now.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let config = try store.shopConfig()
+            let now = try store.clock().now
+            let database = try store.openStore()
+            let client: HTTPClient
+            do { client = try HTTPClient() } catch { throw ValidationError("cannot start libcurl: \(error)") }
+            let summary: NoticeDeliverer.Summary
+            do { summary = try await NoticeDeliverer(store: database, config: config, defaultDirectory: store.defaultOutbox, client: client).deliver(now: now) } catch {
+                throw fail(.store(error))
+            }
+            if output.json { return try printJSON(summary) }
+            print("notices: sent \(summary.sent), failed \(summary.failed)")
+            for error in summary.errors { FileHandle.standardError.write(Data("  \(error)\n".utf8)) }
+        }
+    }
+}
+
+extension NoticeState: EnumerableFlag {}

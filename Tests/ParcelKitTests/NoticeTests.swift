@@ -1,0 +1,181 @@
+import Curl
+import Foundation
+import ParcelKit
+import Testing
+import TestSupport
+
+@Suite struct NoticeTemplateTests {
+    static let variables: Set<String> = ["customerName", "orderId", "shopName", "carrierName", "trackingNumber", "promisedDate", "nextUpdateBy",
+                                         "contactEmail", "contactPhone", "contactHours", "amount", "newCarrierName", "newTrackingNumber", "newDate"]
+    static let sections: Set<String> = ["reshipping", "refunding", "reviewing", "askedCarrier", "hasNewDate", "notReceived", "damagedOnArrival", "cancelOrder"]
+
+    /// The `{{name}}`, `{{#name}}`, `{{^name}}` tags of a template (the pragma and closers aside).
+    static func tags(_ text: String) -> Set<String> {
+        var found = Set<String>()
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+            let tag = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            if !tag.hasPrefix("%"), !tag.hasPrefix("/") { found.insert(String(tag.drop { "#^".contains($0) })) }
+            rest = rest[close.upperBound...]
+        }
+        return found
+    }
+
+    @Test func everyTemplateExistsInFourLanguagesWithTheSameVariables() throws {
+        let templates = try NoticeTemplates()
+        let expected = Set(IncidentKind.allCases.filter { $0 != .stalled && $0 != .trackingBroken }.map(\.rawValue) + NoticeTemplates.milestones)
+        #expect(Set(templates.names) == expected)
+        for name in templates.names {
+            let english = Self.tags(templates.sources["en"]?[name] ?? "")
+            #expect(english.isSubset(of: Self.variables.union(Self.sections)), "\(name): \(english.subtracting(Self.variables.union(Self.sections)))")
+            for language in NoticeTemplates.languages {
+                let source = try #require(templates.sources[language]?[name], "\(language)/\(name) missing")
+                #expect(Self.tags(source) == english, "\(language)/\(name) uses \(Self.tags(source).symmetricDifference(english))")
+            }
+        }
+    }
+
+    @Test func everyTemplateRendersCompletelyInEveryLanguage() throws {
+        let templates = try NoticeTemplates()
+        var values: [String: Any] = [:]
+        for name in Self.variables { values[name] = "«\(name)»" }
+        for flags in [["reviewing", "askedCarrier"], ["reshipping"], ["refunding", "hasNewDate"], ["notReceived"], ["damagedOnArrival"], ["cancelOrder"]] {
+            var filled = values
+            for flag in flags { filled[flag] = true }
+            for name in templates.names {
+                for language in NoticeTemplates.languages {
+                    let notice = try templates.render(name, language: language, values: filled)
+                    #expect(notice.language == language)
+                    #expect(!notice.subject.isEmpty && !notice.subject.contains("{{") && !notice.body.contains("{{"), "\(language)/\(name)")
+                    #expect(notice.body.contains("«customerName»") && notice.body.contains("«contactEmail»") && notice.body.contains("«contactHours»"),
+                            "\(language)/\(name) lacks the greeting or the shop's contact")
+                    if name != "resolved" { #expect(notice.body.contains("«nextUpdateBy»"), "\(language)/\(name) never says when they hear next") }
+                    #expect(!notice.body.contains("\n\n\n"), "\(language)/\(name)")
+                }
+            }
+        }
+        // An unknown language falls back to English.
+        #expect(try templates.render("shipped", language: "de", values: values).language == "en")
+    }
+
+    @Test func emailsAreUTF8AndCannotBeHeaderInjected() throws {
+        let message = EmailMessage(from: "powiadomienia@shop.example", fromName: "Sklep Łódź", to: "anna@example.com",
+                                   subject: "Przesyłka uszkodzona\r\nBcc: evil@example.com", body: "Dzień dobry,\nżółć", date: fixtureNow,
+                                   dedupeKey: "k", language: "pl")
+        let text = String(decoding: message.bytes, as: UTF8.self)
+        #expect(!text.contains("Bcc: evil"))
+        #expect(text.contains("Subject: =?UTF-8?B?") && text.contains("Content-Type: text/plain; charset=UTF-8"))
+        #expect(text.contains("Date: Fri, 20 Nov 2026 12:00:00 +0000"))
+        #expect(text.contains("\r\n\r\n"))
+    }
+
+    @Test func webhookSignaturesAreHMACSHA256OverTimestampAndBody() {
+        // Reference computed with Python's hmac module.
+        #expect(WebhookSignature.signature(body: Array(#"{"id":1}"#.utf8), timestamp: 1_795_176_000, secret: "shop-secret")
+                == "sha256=48b24782d2ef752e0fd75747d351c1c4f4005219ef7be344512d88a03b7e40fb")
+    }
+}
+
+@Suite struct NoticeOutboxTests {
+    static func store() async throws -> (SQLiteStore, String) {
+        let directory = try temporaryDirectory("notices")
+        let store = try SQLiteStore(path: directory + "/p.sqlite")
+        _ = try await store.importRows([ImportRow(line: 2, order: order("N-1"), carrier: "seur", trackingNumber: "10000000000009")],
+                                       dryRun: false, actor: "t", at: fixtureNow)
+        return (store, directory)
+    }
+
+    static func engine(_ store: SQLiteStore) throws -> IncidentEngine {
+        IncidentEngine(store: store, config: .defaults, registry: try CarrierRegistry.load(directory: PackagePaths.carriers), templates: try NoticeTemplates())
+    }
+
+    static func damage(_ store: SQLiteStore, at time: Date) async throws {
+        let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000009"))
+        _ = try await store.apply(TrackingUpdate(shipmentID: parcel.id, events: [event("10000000000009", hoursAgo: 1, raw: "Deterioro o extravío",
+                                                                                        status: .exception, reason: .damagedOrLost)],
+                                                 estimatedDelivery: nil, validators: CacheValidators(), checkedAt: time, schedule: .standard))
+    }
+
+    @Test func aNoticeIsWrittenWithItsCaseHeldThroughQuietHoursAndSentOnce() async throws {
+        let (store, directory) = try await Self.store()
+        try await Self.damage(store, at: fixtureNow)
+        // 22:30 in Warsaw: quiet hours; the notice waits for 08:00.
+        let late = local("2026-11-20 22:30")
+        let summary = try await Self.engine(store).run(now: late)
+        #expect(summary.opened["damagedOrLost"] == 1)
+        let queued = try await store.notices(.pending, limit: 10)
+        #expect(queued.count == 1 && queued.first?.language == "pl" && queued.first?.template == "damagedOrLost")
+        #expect(queued.first?.dueAt == local("2026-11-21 08:00"))
+        #expect(queued.first?.body.contains("SEUR") == true && queued.first?.body.contains("10000000000009") == true)
+        // Running the rules again queues nothing new.
+        _ = try await Self.engine(store).run(now: late.addingTimeInterval(600))
+        #expect(try await store.notices(.all, limit: 10).count == 1)
+
+        let deliverer = NoticeDeliverer(store: store, config: .defaults, defaultDirectory: directory + "/outbox")
+        #expect(try await deliverer.deliver(now: local("2026-11-21 07:59")).sent == 0)
+        #expect(try await deliverer.deliver(now: local("2026-11-21 08:00")).sent == 1)
+        #expect(try await deliverer.deliver(now: local("2026-11-21 09:00")).sent == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory + "/outbox")
+        #expect(files.count == 1 && files.first?.hasSuffix("-damagedOrLost-pl.eml") == true)
+        let incident = try #require(try await store.incidents(IncidentFilter()).first)
+        #expect(incident.status == .notified)
+        // Notified in time: no notice breach is escalated later.
+        #expect(try await store.escalate(now: local("2026-11-21 12:00")).allSatisfy { $0.clock != "notice" })
+    }
+
+    @Test func aFailedDeliveryIsRetriedLater() async throws {
+        let (store, _) = try await Self.store()
+        try await Self.damage(store, at: fixtureNow)
+        _ = try await Self.engine(store).run(now: fixtureNow)
+        var config = ShopConfig.defaults
+        config.delivery = .smtp(url: "smtp://127.0.0.1:1", usernameEnv: nil, passwordEnv: nil, requireTLS: false)
+        let deliverer = NoticeDeliverer(store: store, config: config, defaultDirectory: "unused")
+        let first = try await deliverer.deliver(now: fixtureNow)
+        #expect(first.failed == 1 && first.sent == 0 && first.errors.first?.contains("SMTP") == true)
+        let failed = try await store.notices(.failed, limit: 5)
+        #expect(failed.first?.attempts == 1 && (failed.first?.dueAt ?? .distantPast) > fixtureNow)
+        #expect(try await deliverer.deliver(now: fixtureNow.addingTimeInterval(60)).failed == 0)  // not due yet
+    }
+}
+
+/// A real SMTP server (aiosmtpd) on 127.0.0.1 receives the notice.
+@Suite struct SMTPDeliveryTests {
+    @Test func aPolishNoticeArrivesOverSMTPWithUTF8SubjectAndBody() async throws {
+        let spool = try temporaryDirectory("smtp")
+        let sink = Process()
+        sink.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sink.arguments = ["python3", PackagePaths.root + "/Tests/Support/smtp_sink.py", spool]
+        let output = Pipe(), input = Pipe()
+        sink.standardOutput = output
+        sink.standardInput = input
+        try sink.run()
+        defer { try? input.fileHandleForWriting.close(); sink.waitUntilExit() }
+        let line = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
+            Thread { continuation.resume(returning: String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)) }.start()
+        }
+        let port = try #require(line.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }, "sink said \(line)")
+
+        let (store, _) = try await NoticeOutboxTests.store()
+        try await NoticeOutboxTests.damage(store, at: fixtureNow)
+        _ = try await NoticeOutboxTests.engine(store).run(now: fixtureNow)
+        var config = ShopConfig.defaults
+        config.delivery = .smtp(url: "smtp://127.0.0.1:\(port)", usernameEnv: nil, passwordEnv: nil, requireTLS: false)
+        config.contact.from = "powiadomienia@sklep.example"
+        let summary = try await NoticeDeliverer(store: store, config: config, defaultDirectory: "unused").deliver(now: fixtureNow)
+        #expect(summary.sent == 1, "\(summary.errors)")
+
+        let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: spool + "/1.json"))) as? [String: Any] ?? [:]
+        #expect(envelope["from"] as? String == "powiadomienia@sklep.example" && envelope["to"] as? [String] == ["anna@example.com"])
+        let raw = String(decoding: try Data(contentsOf: URL(fileURLWithPath: spool + "/1.eml")), as: UTF8.self)
+        let parts = raw.components(separatedBy: "\r\n\r\n")
+        let headers = parts[0]
+        #expect(headers.contains("To: <anna@example.com>") && headers.contains("Content-Language: pl"))
+        let subjectWord = try #require(headers.split(separator: "\r\n").first { $0.hasPrefix("Subject: =?UTF-8?B?") })
+        let subject = String(decoding: Data(base64Encoded: String(subjectWord.dropFirst("Subject: =?UTF-8?B?".count).dropLast(2))) ?? Data(), as: UTF8.self)
+        #expect(subject.contains("N-1"))
+        let body = String(decoding: Data(base64Encoded: parts.dropFirst().joined(), options: .ignoreUnknownCharacters) ?? Data(), as: UTF8.self)
+        #expect(body.contains("Dzień dobry") && body.contains("uszkodzona lub zagubiona") && body.contains("10000000000009"), "\(body)")
+        #expect(try await store.incidents(IncidentFilter()).first?.status == .notified)
+    }
+}
