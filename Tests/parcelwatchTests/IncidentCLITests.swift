@@ -31,7 +31,10 @@ import TestSupport
         let row = try #require(rows.first)
         #expect(Set(row.keys).isSuperset(of: ["id", "kind", "status", "carrier", "trackingNumber", "orderId", "owner", "detectedAt",
                                                "noticeDue", "firstTouchDue", "resolutionDue", "breached"]))
-        #expect(row["kind"] as? String == "notDispatched" && row["status"] as? String == "open" && row["owner"] as? String == "anna")
+        // The sweep delivered the Polish notice (files beside the database by default): the case is notified.
+        #expect(row["kind"] as? String == "notDispatched" && row["status"] as? String == "notified" && row["owner"] as? String == "anna")
+        let outbox = try FileManager.default.contentsOfDirectory(atPath: directory + "/outbox")
+        #expect(outbox.count == 1 && outbox.first?.hasSuffix("-notDispatched-pl.eml") == true)
         let id = try #require(row["id"] as? Int)
 
         let stranger = try await CLIRun.detached(["incident", "note", String(id), "looked at it", "--as", "mallory"] + now)
@@ -47,7 +50,7 @@ import TestSupport
 
         let audit = try await CLIRun.detached(["audit", "--incident", String(id), "--json"] + now)
         let entries = (try? JSONSerialization.jsonObject(with: Data(audit.stdout.utf8))) as? [[String: Any]] ?? []
-        #expect(entries.map { $0["action"] as? String ?? "" } == ["incident.resolved", "incident.note", "incident.assigned", "incident.open"])
+        #expect(entries.map { $0["action"] as? String ?? "" } == ["incident.resolved", "incident.note", "incident.assigned", "incident.notified", "incident.open"])
         #expect(entries.first?["actor"] as? String == "marek")
 
         let found = try await CLIRun.detached(["find", "anna.nowak@example.com", "--json"] + now)
