@@ -11,7 +11,8 @@ START="${PARCELWATCH_NOW:-2026-11-20T12:00:00Z}"
 export PARCELWATCH_DB="$DEMO/parcelwatch.sqlite"
 export PARCELWATCH_CARRIERS=carriers
 export PARCELWATCH_ACTOR=demo
-export PARCELWATCH_CONFIG=demo/parcelwatch.yaml
+export PARCELWATCH_CONFIG="$DEMO/parcelwatch.yaml"
+export SHOP_WEBHOOK_SECRET=sim-webhook-secret
 # Carriers with accounts (Omniva, Canada Post, UPS) need credentials; the simulator accepts any.
 export OMNIVA_CLIENT=demo-shop OMNIVA_BASIC_AUTH=ZGVtbzpkZW1v
 export CANADA_POST_API_AUTH=ZGVtbzpkZW1v UPS_ACCESS_LICENSE_NUMBER=DEMO0000000000000 UPS_USER_ID=demo UPS_PASSWORD=demo USPS_USERID=DEMO
@@ -27,6 +28,19 @@ done
 URL=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$DEMO/sim.log" | head -n1)
 [ -n "$URL" ] || { echo "carrier-sim did not start:"; cat "$DEMO/sim.log"; exit 1; }
 at() { date -u -d "${START/T/ } + $1 hours" +%Y-%m-%dT%H:%M:%SZ; }
+# The demo shop's settings, with the simulator standing in for the shop's backend (refunds, reships).
+{ cat demo/parcelwatch.yaml
+  printf 'workflows:\n  webhook: { url: "%s/_sim/webhook", secret_env: SHOP_WEBHOOK_SECRET }\n' "$URL"
+  cat <<'YAML'
+  rules:
+    # A small shop: damaged or lost parcels under these values are replaced (or refunded when out of stock) at once.
+    - kinds: [lost, damaged, damagedOrLost]
+      auto_below: { PLN: 1000, EUR: 250, USD: 300, GBP: 200, CAD: 400 }
+      reshippable: reship
+      otherwise: refund
+    - { kinds: [notDispatched, returnedToSender], propose: refund }
+YAML
+} > "$PARCELWATCH_CONFIG"
 echo "==> carrier simulator at $URL, clock at $START"
 
 echo; echo "==> carriers Parcelwatch knows"
@@ -81,6 +95,13 @@ if [ -n "$SEUR_CASE" ]; then
   echo; echo "==> incident $SEUR_CASE: the carrier's events beside the case history"
   "$BIN/parcelwatch" incident show "$SEUR_CASE" --now "$END"
 fi
+
+echo; echo "==> what the shop's backend carried out (each Idempotency-Key once)"
+curl -fsS "$URL/_sim/webhook" | python3 -c '
+import json, sys
+for e in json.load(sys.stdin):
+    extra = " → replacement %s %s" % (e["reply"]["carrier"], e["reply"]["trackingNumber"]) if "trackingNumber" in e["reply"] else ""
+    print("  %-8s incident %-3s key %s (%d request(s))%s" % (e["action"], e["incidentId"], e["key"], e["requests"], extra))'
 
 echo; echo "==> customer notices delivered as .eml files in $DEMO/outbox (every language of the orders)"
 "$BIN/parcelwatch" notices --sent --limit 8

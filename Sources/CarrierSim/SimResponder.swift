@@ -55,6 +55,20 @@ struct SimResponder: HTTPResponder {
             guard let scripts else { return .status(400, "expected a parcel script or a list of them\n") }
             await state.register(scripts)
             return .json(["registered": String(scripts.count)])
+        case "/_sim/webhook":
+            if request.method == .get {
+                return Outcome(status: 200, contentType: "application/json", body: [UInt8](try JSONEncoder().encode(await state.webhookExecutions())))
+            }
+            let timestamp = Int(request.headers[HTTPField.Name("X-Parcelwatch-Timestamp")!] ?? "") ?? 0
+            let expected = WebhookSignature.signature(body: Array(body.utf8), timestamp: timestamp, secret: state.webhookSecret)
+            guard request.headers[HTTPField.Name("X-Parcelwatch-Signature")!] == expected else { return .status(401, "bad signature\n") }
+            guard let key = request.headers[HTTPField.Name("Idempotency-Key")!],
+                  let payload = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+                  let action = payload["action"] as? String else { return .status(400, "expected a signed action with an Idempotency-Key\n") }
+            let result = await state.execute(key: key, action: action, incidentId: payload["incidentId"] as? Int ?? 0, carrier: payload["carrier"] as? String)
+            var outcome = Outcome.json(result.reply)
+            if result.replayed { outcome.headers.append(("Idempotent-Replayed", "true")) }
+            return outcome
         case "/_sim/faults":
             if request.method == .delete {
                 await state.clearFaults()

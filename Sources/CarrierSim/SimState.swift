@@ -11,9 +11,12 @@ actor SimState {
     private var parcels: [String: ParcelScript] = [:]
     private var templates: [String: FixtureTemplate?] = [:]
     private var faults: [StickyFault] = []
+    let webhookSecret: String
+    private var executions: [WebhookExecution] = []
 
     init(options: SimulatorOptions, carriers: CarrierRegistry?) {
         clock = SimClock(start: options.start)
+        webhookSecret = options.webhookSecret
         fixturesDirectory = options.fixturesDirectory
         routes = (carriers?.carriers ?? []).compactMap(CarrierRoute.init)
         for script in options.scripts { parcels[Self.key(script.carrier, script.number)] = script }
@@ -29,6 +32,27 @@ actor SimState {
             parcels[Self.key(script.carrier, script.number)] = script
         }
     }
+
+    /// Carries out a shop-backend action once per idempotency key; a repeat gets the first answer.
+    func execute(key: String, action: String, incidentId: Int, carrier: String?) async -> (reply: [String: String], replayed: Bool) {
+        if let index = executions.firstIndex(where: { $0.key == key }) {
+            executions[index].requests += 1
+            return (executions[index].reply, true)
+        }
+        var reply = ["status": "done", "reference": "SIM-\(executions.count + 1)"]
+        if action == "reship", let carrier, fixtureNames(carrier).contains("in-transit") {
+            // The warehouse ships a replacement; the simulated carrier knows it from now on.
+            let number = "RS\(String(format: "%012d", executions.count + 1))"
+            reply["carrier"] = carrier
+            reply["trackingNumber"] = number
+            await register([ParcelScript(carrier: carrier, number: number, timeline: [.init(afterHours: 0, fixture: "in-transit")])])
+        }
+        executions.append(WebhookExecution(key: key, action: action, incidentId: incidentId, requests: 1, reply: reply))
+        return (reply, false)
+    }
+
+    /// Every action the sink carried out, with how often its key was sent.
+    func webhookExecutions() -> [WebhookExecution] { executions }
 
     /// Adds a fault that carrier requests get without asking (`POST /_sim/faults`).
     func addFault(_ fault: StickyFault) {
@@ -129,4 +153,14 @@ actor SimState {
         templates[key] = loaded
         return loaded
     }
+}
+
+/// One action the webhook sink carried out.
+struct WebhookExecution: Sendable, Codable {
+    var key: String
+    var action: String
+    var incidentId: Int
+    /// How many requests carried this key (retries after a crash included); executed once.
+    var requests: Int
+    var reply: [String: String]
 }

@@ -16,6 +16,8 @@ public struct SimulatorOptions: Sendable {
     public var start: Date
     /// Parcels to move from the start.
     public var scripts: [ParcelScript]
+    /// The HMAC secret the shop-backend webhook sink (`/_sim/webhook`) checks signatures with.
+    public var webhookSecret = "sim-webhook-secret"
 
     /// Creates options.
     public init(port: Int = 0, fixturesDirectory: String, carriersDirectory: String?, start: Date, scripts: [ParcelScript] = []) {

@@ -13,6 +13,8 @@ struct CarrierSimCommand: AsyncParsableCommand {
         Carriers answer at their own URL shapes (point Parcelwatch at it with --carrier-endpoint URL).
         Control endpoints: GET /_sim/health, GET /_sim/clock, POST /_sim/advance?hours=N,
         POST /_sim/parcels (JSON parcel scripts), GET|DELETE /_sim/requests, /_sim/fixtures/<carrier>/<name>?number=N,
+        POST /_sim/webhook: a shop backend that checks X-Parcelwatch-Signature (--webhook-secret) and carries out each
+        Idempotency-Key once (GET /_sim/webhook lists what it did); a reship answers with a replacement parcel it then serves.
         POST|DELETE /_sim/faults ({"carrier": ID, "number": N?, "fault": "status=500", "count": K?}: faults without asking).
         Faults on any request: ?_fault=delay=800 | status=500 | status=429,retry-after=2 | truncate | huge |
         redirect-loop | format-changed | charset=windows-1250 (or the X-Sim-Fault header).
@@ -33,6 +35,9 @@ struct CarrierSimCommand: AsyncParsableCommand {
     @Option(help: "A JSON file of parcel scripts to load at start.")
     var script: String?
 
+    @Option(name: .customLong("webhook-secret"), help: "The HMAC secret /_sim/webhook checks (default: sim-webhook-secret).")
+    var webhookSecret = "sim-webhook-secret"
+
     func run() async throws {
         let startText = start ?? ProcessInfo.processInfo.environment["PARCELWATCH_NOW"]
         var startDate = Date()
@@ -51,7 +56,8 @@ struct CarrierSimCommand: AsyncParsableCommand {
                 throw ValidationError("--script \(script) is not a JSON list of parcel scripts: \(error)")
             }
         }
-        let options = SimulatorOptions(port: port, fixturesDirectory: fixtures, carriersDirectory: carriers, start: startDate, scripts: scripts)
+        var options = SimulatorOptions(port: port, fixturesDirectory: fixtures, carriersDirectory: carriers, start: startDate, scripts: scripts)
+        options.webhookSecret = webhookSecret
         try await CarrierSimulator.run(options) { port in
             // Unbuffered: scripts wait for this line to learn the port.
             FileHandle.standardOutput.write(Data("carrier-sim listening on http://127.0.0.1:\(port)\n".utf8))

@@ -15,9 +15,15 @@ struct IncidentCommand: AsyncParsableCommand {
           parcelwatch incident note 12 "Called SEUR Madrid depot, claim 4711 opened" --as anna
           parcelwatch incident dismiss 12 --reason "parcel scanned again this morning" --as anna
           parcelwatch incident resolve 12 --outcome "replacement delivered" --as anna
+          parcelwatch incident refund 12 --as anna                 (the order's value unless --amount)
+          parcelwatch incident reship 12 --carrier inpost --tracking 602677440512180023561874 --as anna
+          parcelwatch incident approve 12 --as anna                (carry out what the policy proposed)
+        Refunds, reships, claims and vouchers are POSTed to the shop backend's webhook (workflows: in the config) by the
+        next sweep, signed and with an Idempotency-Key, so each is carried out exactly once.
         Exit codes: 0 done, 1 no such incident (show), 2 refused (not staff, unknown or closed case) or bad input, 4 database unusable.
         """,
-        subcommands: [Show.self, Assign.self, Note.self, Dismiss.self, Resolve.self])
+        subcommands: [Show.self, Assign.self, Note.self, Dismiss.self, Resolve.self,
+                      Refund.self, Reship.self, Claim.self, Compensate.self, Approve.self])
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The order, the customer's contact, and carrier events beside the case history.")
@@ -126,6 +132,29 @@ struct IncidentCommand: AsyncParsableCommand {
     }
 }
 
+/// Asks for a workflow action on a case (staff only) and prints where it stands.
+private func request(_ kind: ActionKind, id: Int64, amount: String?, store: StoreOptions, staff: StaffOptions) async throws {
+    let now = try store.clock().now
+    let database = try store.openStore()
+    do {
+        guard let incident = try await database.incident(id: id) else { throw StoreError.rejected("no incident \(id)") }
+        let order = try await incident.orderId.asyncMap { try await database.order(id: $0) } ?? nil
+        var money = order?.value
+        if let amount {
+            guard let parsed = Money(decimal: amount, currency: order?.value.currency ?? "EUR"), parsed.minorUnits > 0 else {
+                throw ValidationError("--amount '\(amount)' is not an amount such as 25.00")
+            }
+            money = parsed
+        }
+        let action = try await database.requestAction(incidentId: id, kind: kind, amount: kind == .carrierClaim || kind == .reship ? nil : money,
+                                                      state: .pending, actor: staff.actor, at: now)
+        print("incident \(id): \(action.kind.rawValue) \(action.state.rawValue)" + (action.amount.map { " (\($0))" } ?? "")
+              + " · idempotency key \(action.idempotencyKey)")
+    } catch let error as StoreError {
+        throw fail(.store(error))
+    }
+}
+
 /// Runs one staff action and prints the case's new state.
 private func act(_ action: IncidentAction, id: Int64, store: StoreOptions, staff: StaffOptions) async throws {
     let now = try store.clock().now
@@ -138,6 +167,72 @@ private func act(_ action: IncidentAction, id: Int64, store: StoreOptions, staff
         print("incident \(incident.id): \(incident.status.rawValue), owner \(incident.owner ?? "unassigned")")
     } catch {
         throw fail(.store(error))
+    }
+}
+
+extension IncidentCommand {
+    struct Refund: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Refund the customer (the order's value unless --amount).")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var staff: StaffOptions
+        @Argument(help: "The incident id.") var id: Int64
+        @Option(help: "The amount, e.g. 59.90 (the order's currency).") var amount: String?
+        func run() async throws { try await request(.refund, id: id, amount: amount, store: store, staff: staff) }
+    }
+
+    struct Reship: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send a replacement; with --carrier and --tracking, link the replacement parcel (now or later).")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var staff: StaffOptions
+        @Argument(help: "The incident id.") var id: Int64
+        @Option(help: "The replacement's carrier.") var carrier: String?
+        @Option(help: "The replacement's tracking number.") var tracking: String?
+
+        func run() async throws {
+            try await request(.reship, id: id, amount: nil, store: store, staff: staff)
+            guard let carrier, let tracking else { return }
+            let database = try store.openStore()
+            do {
+                let shipment = try await database.linkReplacement(incidentId: id, carrier: carrier, trackingNumber: CarrierRegistry.normalize(tracking),
+                                                                  actor: staff.actor, at: try store.clock().now)
+                print("replacement \(shipment.carrier) \(shipment.trackingNumber) linked to order \(shipment.orderId)")
+            } catch let error as StoreError {
+                throw fail(.store(error))
+            }
+        }
+    }
+
+    struct Claim: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "File a claim with the carrier.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var staff: StaffOptions
+        @Argument(help: "The incident id.") var id: Int64
+        func run() async throws { try await request(.carrierClaim, id: id, amount: nil, store: store, staff: staff) }
+    }
+
+    struct Compensate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give the customer a voucher for a broken promise.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var staff: StaffOptions
+        @Argument(help: "The incident id.") var id: Int64
+        @Option(help: "The voucher's value, e.g. 10.00.") var amount: String
+        func run() async throws { try await request(.compensate, id: id, amount: amount, store: store, staff: staff) }
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Approve the action the policy proposed.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var staff: StaffOptions
+        @Argument(help: "The incident id.") var id: Int64
+
+        func run() async throws {
+            let database = try store.openStore()
+            let proposed: [WorkflowAction]
+            do { proposed = try await database.actions(incidentId: id, states: [.proposed]) } catch { throw fail(.store(error)) }
+            guard let action = proposed.first else { throw fail(.store(.rejected("incident \(id) has no proposed action to approve"))) }
+            try await request(action.kind, id: id, amount: action.amount?.decimalText, store: store, staff: staff)
+        }
     }
 }
 

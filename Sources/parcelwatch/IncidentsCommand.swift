@@ -67,6 +67,7 @@ struct IncidentRow: Encodable {
     var firstTouchDue: String
     var resolutionDue: String
     var firstTouchedAt: String?
+    var notifiedAt: String?
     var closedAt: String?
     var breached: Bool
     var overdue: [String]
@@ -88,6 +89,7 @@ struct IncidentRow: Encodable {
         firstTouchDue = ISOTime.utc(incident.firstTouchDue)
         resolutionDue = ISOTime.utc(incident.resolutionDue)
         firstTouchedAt = incident.firstTouchedAt.map(ISOTime.utc)
+        notifiedAt = incident.notifiedAt.map(ISOTime.utc)
         closedAt = incident.closedAt.map(ISOTime.utc)
         overdue = Self.passed(incident, now: now)
         escalated = incident.breaches
@@ -98,7 +100,7 @@ struct IncidentRow: Encodable {
     static func passed(_ incident: Incident, now: Date) -> [String] {
         guard !incident.status.isClosed else { return [] }
         var clocks: [String] = []
-        if let notice = incident.noticeDue, incident.status == .open, notice < now { clocks.append("notice") }
+        if let notice = incident.noticeDue, incident.notifiedAt == nil, notice < now { clocks.append("notice") }
         if incident.firstTouchedAt == nil, incident.firstTouchDue < now { clocks.append("firstTouch") }
         if incident.resolutionDue < now { clocks.append("resolution") }
         return clocks
@@ -121,6 +123,7 @@ struct IncidentRow: Encodable {
         try container.encode(firstTouchDue, forKey: .firstTouchDue)
         try container.encode(resolutionDue, forKey: .resolutionDue)
         try container.encode(firstTouchedAt, forKey: .firstTouchedAt)
+        try container.encode(notifiedAt, forKey: .notifiedAt)
         try container.encode(closedAt, forKey: .closedAt)
         try container.encode(breached, forKey: .breached)
         try container.encode(overdue, forKey: .overdue)
@@ -129,6 +132,6 @@ struct IncidentRow: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, kind, status, carrier, trackingNumber, orderId, owner, priority, customerFacing, summary, detectedAt, noticeDue,
-             firstTouchDue, resolutionDue, firstTouchedAt, closedAt, breached, overdue, escalated
+             firstTouchDue, resolutionDue, firstTouchedAt, notifiedAt, closedAt, breached, overdue, escalated
     }
 }

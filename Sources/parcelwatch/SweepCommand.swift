@@ -63,8 +63,11 @@ struct SweepCommand: AsyncParsableCommand {
         do { templates = try NoticeTemplates() } catch { throw ValidationError(error.description) }
         let incidents = IncidentEngine(store: database, config: config, registry: registry, templates: templates)
         let notices = NoticeDeliverer(store: database, config: config, defaultDirectory: store.defaultOutbox, client: client)
+        let names = Dictionary(registry.carriers.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let actions = ActionExecutor(store: database, config: config, client: client,
+                                     composer: NoticeComposer(templates: templates, config: config, carrierNames: names))
         let sweeper = Sweeper(store: database, registry: registry, fetcher: CarrierFetcher(client: client, endpoints: endpoints),
-                              clock: clock, options: options, incidents: incidents, notices: notices, progress: progress,
+                              clock: clock, options: options, incidents: incidents, actions: actions, notices: notices, progress: progress,
                               shouldStop: { stop.isRequested })
         while true {
             let summary: SweepSummary
@@ -115,6 +118,10 @@ struct SweepCommand: AsyncParsableCommand {
             lines.append(Terminal.paint("  incidents: opened \(opened.isEmpty ? "none" : opened)", "35")
                          + (incidents.retriggered > 0 ? " · updated \(incidents.retriggered)" : "")
                          + (incidents.escalated > 0 ? Terminal.paint(" · SLA breaches escalated \(incidents.escalated)", "31") : ""))
+        }
+        if let actions = summary.actions, actions.executed + actions.failed > 0 || !actions.errors.isEmpty {
+            lines.append("  actions: executed \(actions.executed)" + (actions.failed > 0 ? Terminal.paint(" · failed \(actions.failed) (retried later)", "31") : ""))
+            for error in actions.errors.prefix(3) { lines.append(Terminal.paint("    \(error)", "33")) }
         }
         if let notices = summary.notices, notices.sent + notices.failed > 0 {
             lines.append("  notices: sent \(notices.sent)" + (notices.failed > 0 ? Terminal.paint(" · failed \(notices.failed) (retried later)", "31") : ""))

@@ -31,8 +31,10 @@ import TestSupport
         let row = try #require(rows.first)
         #expect(Set(row.keys).isSuperset(of: ["id", "kind", "status", "carrier", "trackingNumber", "orderId", "owner", "detectedAt",
                                                "noticeDue", "firstTouchDue", "resolutionDue", "breached"]))
-        // The sweep delivered the Polish notice (files beside the database by default): the case is notified.
-        #expect(row["kind"] as? String == "notDispatched" && row["status"] as? String == "notified" && row["owner"] as? String == "anna")
+        // The default policy proposes a refund for an order never shipped; the sweep delivered the Polish notice
+        // (files beside the database by default).
+        #expect(row["kind"] as? String == "notDispatched" && row["status"] as? String == "actionProposed" && row["owner"] as? String == "anna")
+        #expect(row["notifiedAt"] as? String == "2026-11-20T12:00:00Z")
         let outbox = try FileManager.default.contentsOfDirectory(atPath: directory + "/outbox")
         #expect(outbox.count == 1 && outbox.first?.hasSuffix("-notDispatched-pl.eml") == true)
         let id = try #require(row["id"] as? Int)
@@ -50,7 +52,7 @@ import TestSupport
 
         let audit = try await CLIRun.detached(["audit", "--incident", String(id), "--json"] + now)
         let entries = (try? JSONSerialization.jsonObject(with: Data(audit.stdout.utf8))) as? [[String: Any]] ?? []
-        #expect(entries.map { $0["action"] as? String ?? "" } == ["incident.resolved", "incident.note", "incident.assigned", "incident.notified", "incident.open"])
+        #expect(entries.map { $0["action"] as? String ?? "" } == ["incident.resolved", "incident.note", "incident.assigned", "incident.notified", "action.propose", "incident.open"])
         #expect(entries.first?["actor"] as? String == "marek")
 
         let found = try await CLIRun.detached(["find", "anna.nowak@example.com", "--json"] + now)

@@ -36,6 +36,8 @@ public struct ShopConfig: Sendable {
     public var contact = ShopContact()
     /// How notices leave Parcelwatch; nil: `.eml` files in an `outbox` folder beside the database.
     public var delivery: NoticeDelivery?
+    /// Refund/reship/claim/voucher decisions and the shop backend's webhook.
+    public var workflows = WorkflowPolicy.standard
     /// Where the settings came from (`embedded defaults` without a file).
     public var source: String
 
@@ -78,8 +80,11 @@ public struct ShopConfig: Sendable {
         var config = defaults
         config.source = file
         guard let root = node?.mapping else { return config }
-        for key in root.keys.compactMap(\.string) where !["shop", "incidents", "notices"].contains(key) {
-            throw .badValue(file: file, key: key, detail: "unknown section (known: shop, incidents, notices)")
+        for key in root.keys.compactMap(\.string) where !["shop", "incidents", "notices", "workflows"].contains(key) {
+            throw .badValue(file: file, key: key, detail: "unknown section (known: shop, incidents, notices, workflows)")
+        }
+        if let workflows = root["workflows"]?.mapping {
+            config.workflows = try WorkflowPolicy.read(workflows, file: file)
         }
         if let notices = root["notices"]?.mapping {
             config.delivery = try NoticeDelivery.read(notices, file: file)

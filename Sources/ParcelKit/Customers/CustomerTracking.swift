@@ -66,7 +66,7 @@ public struct CustomerTracking: Sendable {
     /// When the customer hears next: the notice deadline until they have been told, then the
     /// resolution deadline.
     static func nextUpdate(for incident: Incident, now: Date) -> Date {
-        if incident.status == .open, let notice = incident.noticeDue, notice > now { return notice }
+        if incident.notifiedAt == nil, let notice = incident.noticeDue, notice > now { return notice }
         return max(incident.resolutionDue, now)
     }
 

@@ -35,6 +35,8 @@ public struct Incident: Sendable, Equatable, Codable {
     public var resolutionDue: Date
     /// When a staff member first acted on it.
     public var firstTouchedAt: Date?
+    /// When the customer's notice was delivered.
+    public var notifiedAt: Date?
     /// When it was resolved or dismissed.
     public var closedAt: Date?
     /// SLA clocks already breached and escalated (`notice`, `firstTouch`, `resolution`).
@@ -43,7 +45,9 @@ public struct Incident: Sendable, Equatable, Codable {
     /// Creates an incident record.
     public init(id: Int64, kind: IncidentKind, status: IncidentStatus, orderId: String?, shipmentId: Int64?, carrier: String?,
                 trackingNumber: String?, customerFacing: Bool, owner: String?, priority: Int, summary: String, detectedAt: Date,
-                noticeDue: Date?, firstTouchDue: Date, resolutionDue: Date, firstTouchedAt: Date?, closedAt: Date?, breaches: [String]) {
+                noticeDue: Date?, firstTouchDue: Date, resolutionDue: Date, firstTouchedAt: Date?, notifiedAt: Date? = nil, closedAt: Date?,
+                breaches: [String]) {
+        self.notifiedAt = notifiedAt
         self.id = id
         self.kind = kind
         self.status = status
@@ -68,7 +72,7 @@ public struct Incident: Sendable, Equatable, Codable {
     public var nextDeadline: Date {
         var deadlines = [resolutionDue]
         if firstTouchedAt == nil { deadlines.append(firstTouchDue) }
-        if let noticeDue, status == .open { deadlines.append(noticeDue) }
+        if let noticeDue, notifiedAt == nil { deadlines.append(noticeDue) }
         return deadlines.min() ?? resolutionDue
     }
 }

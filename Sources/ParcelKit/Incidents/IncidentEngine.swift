@@ -8,6 +8,7 @@ public struct IncidentEngine: Sendable {
     private let detector: IncidentDetector
     private let planner: IncidentPlanner
     private let composer: NoticeComposer?
+    private let workflows: WorkflowPolicy
     private let pageSize: Int
 
     /// Creates an engine for the shop's settings and carriers; with `templates`, every new
@@ -23,6 +24,7 @@ public struct IncidentEngine: Sendable {
         detector = IncidentDetector(config: config, carrierCountries: countries)
         planner = IncidentPlanner(config: config)
         composer = templates.map { NoticeComposer(templates: $0, config: config, carrierNames: names) }
+        workflows = config.workflows
         self.pageSize = pageSize
     }
 
@@ -30,8 +32,23 @@ public struct IncidentEngine: Sendable {
     private func raise(_ trigger: IncidentTrigger, order: Order?, shipment: Shipment?, now: Date) async throws(StoreError) -> RaiseOutcome {
         let plan = planner.plan(kind: trigger.kind, value: order?.value, now: now)
         let key = "incident:\(trigger.subject.key):\(trigger.kind.rawValue):\(trigger.evidence)"
-        let notice = order.flatMap { composer?.notice(kind: trigger.kind, dedupeKey: key, order: $0, shipment: shipment, plan: plan, now: now) }
-        return try await store.raise(trigger, plan: plan, notice: notice, at: now)
+        let decision = order.map { workflows.decide(kind: trigger.kind, order: $0) } ?? .wait
+        let notice = order.flatMap { order in
+            composer?.notice(kind: trigger.kind, dedupeKey: key, order: order, shipment: shipment, plan: plan, now: now, decision: decision)
+        }
+        let outcome = try await store.raise(trigger, plan: plan, notice: notice, at: now)
+        // The policy acts (or proposes) on new cases only; staff decide everything else.
+        if case .opened(let incident) = outcome, let order {
+            switch decision {
+            case .act(let action):
+                _ = try await store.requestAction(incidentId: incident.id, kind: action, amount: order.value, state: .pending, actor: "policy", at: now)
+            case .propose(let action):
+                _ = try await store.requestAction(incidentId: incident.id, kind: action, amount: order.value, state: .proposed, actor: "policy", at: now)
+            case .wait:
+                break
+            }
+        }
+        return outcome
     }
 
     /// A carrier the sweep found in trouble.

@@ -19,11 +19,15 @@ public struct NoticeComposer: Sendable {
 
     /// The notice for a new customer-facing case of `kind`, or nil for staff-only kinds.
     public func notice(kind: IncidentKind, dedupeKey: String, order: Order, shipment: Shipment?, plan: IncidentPlan,
-                       now: Date, problem: CustomerProblem? = nil) -> NoticeDraft? {
+                       now: Date, problem: CustomerProblem? = nil, decision: WorkflowPolicy.Decision = .wait) -> NoticeDraft? {
         guard plan.customerFacing, templates.names.contains(kind.rawValue) else { return nil }
         var values = baseValues(order: order, shipment: shipment, nextUpdateBy: plan.resolutionDue)
-        // Until workflows decide automatically, a person at the shop decides what to do.
-        values["reviewing"] = true
+        // What the shop is doing: what the policy acts on at once, otherwise a person decides.
+        switch decision {
+        case .act(.reship): values["reshipping"] = true
+        case .act(.refund): values["refunding"] = true
+        default: values["reviewing"] = true
+        }
         values["askedCarrier"] = [.late, .lost, .customsHold, .deliveryFailed, .damaged, .damagedOrLost].contains(kind)
         if let problem { values[problem.rawValue] = true }
         return draft(template: kind.rawValue, dedupeKey: dedupeKey, order: order, values: values, now: now)

@@ -160,6 +160,30 @@ enum SQLiteSchema {
                 ALTER TABLE outbox ADD COLUMN template TEXT NOT NULL DEFAULT '';
                 """)
         }
+        migrator.registerMigration("v4-actions") { db in
+            try db.execute(sql: """
+                CREATE TABLE actions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    incident_id INTEGER NOT NULL REFERENCES incidents(id),
+                    kind TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    amount_minor INTEGER,
+                    currency TEXT,
+                    idempotency_key TEXT NOT NULL UNIQUE,
+                    requested_by TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at REAL,
+                    lease_until REAL,
+                    last_error TEXT,
+                    result TEXT,
+                    completed_at REAL,
+                    UNIQUE (incident_id, kind)
+                );
+                CREATE INDEX actions_due ON actions(state, next_attempt_at);
+                ALTER TABLE incidents ADD COLUMN notified_at REAL;
+                """)
+        }
         return migrator
     }
 }

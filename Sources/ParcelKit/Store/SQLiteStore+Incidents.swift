@@ -155,7 +155,7 @@ extension SQLiteStore {
             let time = now.timeIntervalSince1970
             let due = try Row.fetchAll(db, sql: """
                 SELECT id, owner, 'notice' AS clock, notice_due AS due FROM incidents
-                 WHERE closed_at IS NULL AND state = 'open' AND notice_due IS NOT NULL AND notice_due < ?
+                 WHERE closed_at IS NULL AND notified_at IS NULL AND notice_due IS NOT NULL AND notice_due < ?
                 UNION ALL
                 SELECT id, owner, 'firstTouch', first_touch_due FROM incidents
                  WHERE closed_at IS NULL AND first_touched_at IS NULL AND first_touch_due < ?
@@ -255,7 +255,8 @@ extension SQLiteStore {
             orderId: row["order_id"], shipmentId: row["shipment_id"], carrier: row["carrier"], trackingNumber: row["tracking_number"],
             customerFacing: row["customer_facing"], owner: row["owner"], priority: row["priority"], summary: row["summary"],
             detectedAt: detected, noticeDue: date("notice_due"), firstTouchDue: date("first_touch_due") ?? detected,
-            resolutionDue: date("resolution_due") ?? detected, firstTouchedAt: date("first_touched_at"), closedAt: date("closed_at"),
+            resolutionDue: date("resolution_due") ?? detected, firstTouchedAt: date("first_touched_at"), notifiedAt: date("notified_at"),
+            closedAt: date("closed_at"),
             breaches: try String.fetchAll(db, sql: "SELECT clock FROM escalations WHERE incident_id = ? ORDER BY at, clock", arguments: [id]))
     }
 

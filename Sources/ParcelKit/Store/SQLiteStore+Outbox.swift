@@ -22,8 +22,10 @@ extension SQLiteStore {
             try db.execute(sql: "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND sent_at IS NULL",
                            arguments: [at.timeIntervalSince1970, id])
             guard db.changesCount > 0, let incidentId = try Int64.fetchOne(db, sql: "SELECT incident_id FROM outbox WHERE id = ?", arguments: [id]) else { return }
-            try db.execute(sql: "UPDATE incidents SET state = 'notified', updated_at = ? WHERE id = ? AND state = 'open'",
-                           arguments: [at.timeIntervalSince1970, incidentId])
+            try db.execute(sql: """
+                UPDATE incidents SET state = CASE WHEN state = 'open' THEN 'notified' ELSE state END, notified_at = ?, updated_at = ?
+                WHERE id = ? AND notified_at IS NULL
+                """, arguments: [at.timeIntervalSince1970, at.timeIntervalSince1970, incidentId])
             if db.changesCount > 0 {
                 try Self.history(db, id: incidentId, at: at, actor: "sweep", action: "notified", detail: "customer notice \(id) delivered")
                 try Self.insertAudit(AuditEntry(at: at, actor: "sweep", action: "incident.notified", subject: "incident:\(incidentId)",

@@ -207,6 +207,19 @@ public final class SQLiteStore: Store {
                     INSERT INTO incident_history (incident_id, at, actor, action, detail)
                     SELECT id, ?, 'sweep', ?, ? FROM incidents WHERE shipment_id = ? AND closed_at IS NULL
                     """, arguments: [seenAt, action, detail, update.shipmentID])
+                if status == .delivered, previousStatus != .delivered {
+                    // A replacement already went out for this parcel: staff must stop a double delivery.
+                    let cases = try Int64.fetchAll(db, sql: """
+                        SELECT DISTINCT a.incident_id FROM actions a JOIN incidents i ON i.id = a.incident_id
+                        WHERE i.shipment_id = ? AND a.kind = 'reship' AND a.state IN ('pending', 'sending', 'done')
+                        """, arguments: [update.shipmentID])
+                    for incidentId in cases {
+                        let warning = "the original parcel was delivered after a replacement was ordered: double delivery, check with the customer"
+                        try Self.history(db, id: incidentId, at: update.checkedAt, actor: "sweep", action: "doubleDelivery", detail: warning)
+                        try Self.insertAudit(AuditEntry(at: update.checkedAt, actor: "sweep", action: "incident.doubleDelivery",
+                                                        subject: "incident:\(incidentId)", detail: warning), db: db)
+                    }
+                }
             }
             return AppliedUpdate(newEvents: inserted, previousStatus: previousStatus, previousReason: previousReason, status: status, reason: reason)
         }

@@ -101,6 +101,30 @@ public protocol Store: Sendable {
     /// Orders, shipments and cases matching an order id, tracking number, e-mail, phone or name.
     func find(_ query: String) async throws(StoreError) -> FindResult
 
+    // MARK: Workflows
+
+    /// Records an action on a case (one per case and kind): `proposed` waits for staff, `pending`
+    /// goes to the executor. Asking again returns the existing action; a pending request for a
+    /// proposed one approves it. The case moves to `actionProposed`. Audited.
+    func requestAction(incidentId: Int64, kind: ActionKind, amount: Money?, state: ActionState, actor: String, at: Date) async throws(StoreError) -> WorkflowAction
+
+    /// Takes up to `limit` actions due at `now` for execution, leasing them for `lease` seconds so
+    /// a second worker skips them and a dead worker's lease runs out.
+    func claimActions(now: Date, lease: TimeInterval, limit: Int) async throws(StoreError) -> [WorkflowAction]
+
+    /// The shop's backend acknowledged the action: done, the case moves to `actionTaken`, and the
+    /// customer's `notice` (refund issued …) is queued in the same transaction.
+    func completeAction(id: Int64, result: String, notice: NoticeDraft?, at: Date) async throws(StoreError)
+
+    /// The attempt failed; try again at `retryAt`.
+    func failAction(id: Int64, error: String, retryAt: Date) async throws(StoreError)
+
+    /// Actions of one case, or every action in `states`.
+    func actions(incidentId: Int64?, states: Set<ActionState>) async throws(StoreError) -> [WorkflowAction]
+
+    /// A replacement parcel for a case: a new shipment of the same order, linked in the history.
+    func linkReplacement(incidentId: Int64, carrier: String, trackingNumber: String, actor: String, at: Date) async throws(StoreError) -> Shipment
+
     // MARK: Outbox
 
     /// Queues a notice; a second one with the same dedupe key is ignored.

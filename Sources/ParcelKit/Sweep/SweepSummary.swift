@@ -26,6 +26,8 @@ public struct SweepSummary: Sendable, Equatable, Codable {
     public var due = 0
     /// What the incident rules did after the fetches (nil when they did not run).
     public var incidents: IncidentEngine.Summary?
+    /// What executing workflow actions did (nil when it did not run).
+    public var actions: ActionExecutor.Summary?
     /// What delivering the outbox did (nil when it did not run).
     public var notices: NoticeDeliverer.Summary?
     /// True when a signal stopped the sweep early (in-flight work was finished and committed).

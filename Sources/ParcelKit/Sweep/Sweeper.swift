@@ -17,15 +17,17 @@ public struct Sweeper: Sendable {
     private let shouldStop: @Sendable () -> Bool
     private let incidents: IncidentEngine?
     private let notices: NoticeDeliverer?
+    private let actions: ActionExecutor?
 
     /// Creates a sweeper. `shouldStop` is asked before each new shipment starts (a signal sets
     /// it); in-flight work always finishes and commits.
     /// With `incidents`, the incident rules run over all open orders and shipments after the
     /// fetches, and breached SLA clocks are escalated; with `notices`, the outbox is delivered.
     public init(store: any Store, registry: CarrierRegistry, fetcher: CarrierFetcher, clock: ParcelClock, options: SweepOptions = SweepOptions(),
-                incidents: IncidentEngine? = nil, notices: NoticeDeliverer? = nil,
+                incidents: IncidentEngine? = nil, actions: ActionExecutor? = nil, notices: NoticeDeliverer? = nil,
                 progress: (@Sendable (SweepProgress) -> Void)? = nil, shouldStop: @escaping @Sendable () -> Bool = { false }) {
         self.incidents = incidents
+        self.actions = actions
         self.notices = notices
         self.store = store
         self.registry = registry
@@ -127,6 +129,9 @@ public struct Sweeper: Sendable {
                 signals.append(.init(carrier: carrier.id, paused: paused, formatChanged: changed, lastError: await tally.lastError(carrier: carrier.id)))
             }
             summary.incidents = try await incidents.run(now: now, carriers: signals)
+        }
+        if let actions, !summary.interrupted {
+            summary.actions = try await actions.run(now: now)
         }
         if let notices, !summary.interrupted {
             summary.notices = try await notices.deliver(now: now)

@@ -1,0 +1,128 @@
+import Foundation
+import GRDB
+
+/// Workflow actions in the SQLite store.
+extension SQLiteStore {
+    public func requestAction(incidentId: Int64, kind: ActionKind, amount: Money?, state: ActionState, actor: String, at: Date) async throws(StoreError) -> WorkflowAction {
+        try await writeTransaction("requesting an action") { db in
+            if actor != "policy", try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM staff WHERE name = ? AND active = 1)", arguments: [actor]) != true {
+                throw StoreError.rejected("\(actor) is not a member of staff (see `parcelwatch staff list`); nothing was changed")
+            }
+            guard let incident = try Self.fetchIncident(db, id: incidentId) else { throw StoreError.rejected("no incident \(incidentId)") }
+            let key = "incident-\(incidentId)-\(kind.rawValue)"
+            if let existing = try Row.fetchOne(db, sql: "SELECT * FROM actions WHERE idempotency_key = ?", arguments: [key]).map(Self.decodeAction) {
+                guard existing.state == .proposed, state == .pending else { return existing }
+                try db.execute(sql: "UPDATE actions SET state = 'pending', next_attempt_at = ? WHERE id = ?", arguments: [at.timeIntervalSince1970, existing.id])
+                try Self.history(db, id: incidentId, at: at, actor: actor, action: "approved", detail: kind.rawValue)
+                try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "action.approve", subject: "incident:\(incidentId)", detail: kind.rawValue), db: db)
+                return try Row.fetchOne(db, sql: "SELECT * FROM actions WHERE id = ?", arguments: [existing.id]).map(Self.decodeAction) ?? existing
+            }
+            guard !incident.status.isClosed else { throw StoreError.rejected("incident \(incidentId) is already \(incident.status.rawValue)") }
+            try db.execute(sql: """
+                INSERT INTO actions (incident_id, kind, state, amount_minor, currency, idempotency_key, requested_by, created_at, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [incidentId, kind.rawValue, state.rawValue, amount?.minorUnits, amount?.currency, key, actor,
+                                 at.timeIntervalSince1970, at.timeIntervalSince1970])
+            let id = db.lastInsertedRowID
+            let detail = kind.rawValue + (amount.map { " \($0)" } ?? "") + (state == .proposed ? " proposed for approval" : " requested")
+            try Self.history(db, id: incidentId, at: at, actor: actor, action: state == .proposed ? "proposed" : "requested", detail: detail)
+            try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "action.\(state == .proposed ? "propose" : "request")",
+                                            subject: "incident:\(incidentId)", detail: detail), db: db)
+            try db.execute(sql: """
+                UPDATE incidents SET state = 'actionProposed', updated_at = ? WHERE id = ? AND state IN ('open', 'notified')
+                """, arguments: [at.timeIntervalSince1970, incidentId])
+            guard let action = try Row.fetchOne(db, sql: "SELECT * FROM actions WHERE id = ?", arguments: [id]).map(Self.decodeAction) else {
+                throw StoreError.failed(operation: "requesting an action", detail: "action \(id) vanished")
+            }
+            return action
+        }
+    }
+
+    public func claimActions(now: Date, lease: TimeInterval, limit: Int) async throws(StoreError) -> [WorkflowAction] {
+        try await writeTransaction("claiming actions") { db in
+            let time = now.timeIntervalSince1970
+            let ids = try Int64.fetchAll(db, sql: """
+                SELECT id FROM actions WHERE (state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?))
+                   OR (state = 'sending' AND lease_until < ?) ORDER BY id LIMIT ?
+                """, arguments: [time, time, limit])
+            guard !ids.isEmpty else { return [] }
+            let list = ids.map { _ in "?" }.joined(separator: ", ")
+            try db.execute(sql: "UPDATE actions SET state = 'sending', lease_until = ?, attempts = attempts + 1 WHERE id IN (\(list))",
+                           arguments: StatementArguments([time + lease] + ids))
+            return try Row.fetchAll(db, sql: "SELECT * FROM actions WHERE id IN (\(list)) ORDER BY id", arguments: StatementArguments(ids)).map(Self.decodeAction)
+        }
+    }
+
+    public func completeAction(id: Int64, result: String, notice: NoticeDraft?, at: Date) async throws(StoreError) {
+        try await writeTransaction("recording an executed action") { db in
+            guard let action = try Row.fetchOne(db, sql: "SELECT * FROM actions WHERE id = ?", arguments: [id]).map(Self.decodeAction),
+                  action.state != .done else { return }
+            try db.execute(sql: "UPDATE actions SET state = 'done', result = ?, completed_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?",
+                           arguments: [String(result.prefix(2000)), at.timeIntervalSince1970, id])
+            try db.execute(sql: "UPDATE incidents SET state = 'actionTaken', updated_at = ? WHERE id = ? AND closed_at IS NULL",
+                           arguments: [at.timeIntervalSince1970, action.incidentId])
+            let detail = "\(action.kind.rawValue)" + (action.amount.map { " \($0)" } ?? "") + " executed by the shop backend"
+            try Self.history(db, id: action.incidentId, at: at, actor: "workflow", action: "actionTaken", detail: detail)
+            try Self.insertAudit(AuditEntry(at: at, actor: "workflow", action: "action.done", subject: "incident:\(action.incidentId)",
+                                            detail: detail + " (\(action.idempotencyKey))"), db: db)
+            if let notice { try Self.insertNotice(notice, incidentId: action.incidentId, at: at, db: db) }
+        }
+    }
+
+    public func failAction(id: Int64, error: String, retryAt: Date) async throws(StoreError) {
+        try await writeTransaction("recording a failed action") { db in
+            try db.execute(sql: "UPDATE actions SET state = 'pending', lease_until = NULL, last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'sending'",
+                           arguments: [String(error.prefix(500)), retryAt.timeIntervalSince1970, id])
+        }
+    }
+
+    public func actions(incidentId: Int64?, states: Set<ActionState>) async throws(StoreError) -> [WorkflowAction] {
+        try await read("listing actions") { db in
+            var clauses: [String] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if let incidentId { clauses.append("incident_id = ?"); arguments.append(incidentId) }
+            if !states.isEmpty {
+                clauses.append("state IN (\(states.map { _ in "?" }.joined(separator: ", ")))")
+                arguments += states.map(\.rawValue).sorted()
+            }
+            let sql = "SELECT * FROM actions" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY id"
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.decodeAction)
+        }
+    }
+
+    public func linkReplacement(incidentId: Int64, carrier: String, trackingNumber: String, actor: String, at: Date) async throws(StoreError) -> Shipment {
+        try await writeTransaction("linking a replacement shipment") { db in
+            guard let incident = try Self.fetchIncident(db, id: incidentId), let orderId = incident.orderId else {
+                throw StoreError.rejected("incident \(incidentId) has no order to ship a replacement for")
+            }
+            if let owner = try String.fetchOne(db, sql: "SELECT order_id FROM shipments WHERE carrier = ? AND tracking_number = ?", arguments: [carrier, trackingNumber]),
+               owner != orderId {
+                throw StoreError.rejected("\(carrier) \(trackingNumber) already belongs to order \(owner)")
+            }
+            try db.execute(sql: """
+                INSERT INTO shipments (order_id, carrier, tracking_number, next_check_at, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (carrier, tracking_number) DO NOTHING
+                """, arguments: [orderId, carrier, trackingNumber, at.timeIntervalSince1970, at.timeIntervalSince1970])
+            try Self.history(db, id: incidentId, at: at, actor: actor, action: "replacement", detail: "replacement shipment \(carrier) \(trackingNumber)")
+            try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "action.replacement", subject: "incident:\(incidentId)",
+                                            detail: "\(carrier) \(trackingNumber)"), db: db)
+            guard let shipment = try Row.fetchOne(db, sql: "SELECT * FROM shipments WHERE carrier = ? AND tracking_number = ?",
+                                                  arguments: [carrier, trackingNumber]).map(Self.decodeShipment) else {
+                throw StoreError.failed(operation: "linking a replacement shipment", detail: "shipment vanished")
+            }
+            return shipment
+        }
+    }
+
+    static func decodeAction(_ row: Row) throws -> WorkflowAction {
+        let currency: String? = row["currency"]
+        let minor: Int64? = row["amount_minor"]
+        return WorkflowAction(
+            id: row["id"], incidentId: row["incident_id"], kind: ActionKind(rawValue: row["kind"]) ?? .refund,
+            state: ActionState(rawValue: row["state"]) ?? .pending,
+            amount: minor.flatMap { amount in currency.map { Money(minorUnits: amount, currency: $0) } },
+            idempotencyKey: row["idempotency_key"], requestedBy: row["requested_by"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            attempts: row["attempts"], nextAttemptAt: (row["next_attempt_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            lastError: row["last_error"], result: row["result"], completedAt: (row["completed_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+}
