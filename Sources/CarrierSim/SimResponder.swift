@@ -12,6 +12,7 @@ struct SimResponder: HTTPResponder {
     let truncator: TruncatingListener
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        let received = Date().timeIntervalSince1970
         var request = request
         let asked = request.uri.queryParameters["_fault"].map(String.init) ?? request.headers[HTTPField.Name("X-Sim-Fault")!]
         let bodyBuffer = try await request.collectBody(upTo: 1 << 20)
@@ -24,7 +25,7 @@ struct SimResponder: HTTPResponder {
         }
         if fault.delayMilliseconds > 0 { try await Task.sleep(for: .milliseconds(fault.delayMilliseconds)) }
         outcome = apply(fault, to: outcome, request: request)
-        await state.log.record(.init(receivedAt: Date().timeIntervalSince1970, method: request.method.rawValue, path: request.uri.path,
+        await state.log.record(.init(receivedAt: received, method: request.method.rawValue, path: request.uri.path,
                                      carrier: outcome.carrier, number: outcome.number, status: outcome.status))
         return outcome.response(acceptsGzip: request.headers[.acceptEncoding]?.contains("gzip") == true)
     }

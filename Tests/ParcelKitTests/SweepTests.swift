@@ -133,8 +133,10 @@ import TestSupport
         let times = try await setup.requests(numbers).map(\.receivedAt)
         #expect(times.count == 8)
         let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
-        // 5 a second with no burst: at least 200 ms apart (a little slack for the loopback hop).
-        #expect(gaps.allSatisfy { $0 >= 0.18 }, "gaps \(gaps)")
+        // 5 a second with no burst: 8 requests take at least 7 × 200 ms. Single gaps are judged
+        // loosely: under a loaded test run the loopback hop can bunch two arrivals a little.
+        #expect((times.last ?? 0) - (times.first ?? 0) >= 7 * 0.2 * 0.95, "gaps \(gaps)")
+        #expect(gaps.allSatisfy { $0 >= 0.1 }, "gaps \(gaps)")
     }
 
     @Test func aChangedFormatKeepsTheStatusAndIsCountedPerCarrier() async throws {
