@@ -45,6 +45,13 @@ public struct SimControl: Sendable {
         return try JSONDecoder().decode([LoggedRequest].self, from: Data(response.body))
     }
 
+    /// What the shop-backend sink carried out for `key` (one entry at most, with its request count).
+    public func webhookExecutions(key: String) async throws -> [[String: Any]] {
+        let response = try await client.send(HTTPRequest(url: baseURL + "/_sim/webhook"))
+        let all = try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]] ?? []
+        return all.filter { $0["key"] as? String == key }
+    }
+
     /// Moves the simulator's clock.
     public func advance(hours: Double) async throws {
         _ = try await client.send(HTTPRequest(url: baseURL + "/_sim/advance?hours=\(hours)", method: "POST"))

@@ -1,0 +1,112 @@
+import Curl
+import Foundation
+import ParcelKit
+import Testing
+import TestSupport
+
+@Suite struct WorkflowPolicyTests {
+    @Test func smallReshippableLossesAreReplacedAtOnceLargerOnesProposed() throws {
+        let policy = WorkflowPolicy.standard
+        var small = order("W-1", value: 12_999)          // 129.99 PLN
+        #expect(policy.decide(kind: .damagedOrLost, order: small) == .act(.reship))
+        small.reshippable = false
+        #expect(policy.decide(kind: .lost, order: small) == .act(.refund))
+        #expect(policy.decide(kind: .damaged, order: order("W-2", value: 45_000)) == .propose(.reship))
+        #expect(policy.decide(kind: .notDispatched, order: small) == .propose(.refund))
+        #expect(policy.decide(kind: .late, order: small) == .wait)
+        var euro = order("W-3", value: 4_999)
+        euro.value.currency = "EUR"
+        #expect(policy.decide(kind: .damaged, order: euro) == .act(.reship))
+    }
+
+    @Test func rulesComeFromTheConfig() throws {
+        let config = try ShopConfig.parse(yaml: """
+            workflows:
+              webhook: { url: "https://shop.example/hooks/parcelwatch", secret_env: MY_SECRET }
+              rules:
+                - { kinds: [late], action: compensate, auto_below: { PLN: 1000 } }
+                - { kinds: [customerReport], propose: refund }
+            """, file: "w.yaml")
+        #expect(config.workflows.webhookURL == "https://shop.example/hooks/parcelwatch" && config.workflows.secretEnv == "MY_SECRET")
+        #expect(config.workflows.decide(kind: .late, order: order("W")) == .act(.compensate))
+        #expect(config.workflows.decide(kind: .customerReport, order: order("W")) == .propose(.refund))
+        #expect(config.workflows.decide(kind: .damaged, order: order("W")) == .wait)
+        #expect(throws: ConfigError.self) { try ShopConfig.parse(yaml: "workflows: { rules: [{ kinds: [late], action: teleport }] }", file: "w.yaml") }
+    }
+}
+
+@Suite struct ActionExecutorTests {
+    static func setup(secret: String = "sim-webhook-secret", reshippable: Bool = true) async throws -> (SQLiteStore, ActionExecutor, Incident, String) {
+        let base = try await SharedSimulator.shared.baseURL()
+        let store = try SQLiteStore(path: try temporaryDirectory("actions") + "/p.sqlite")
+        let number = "5\(String(format: "%013d", Int.random(in: 0..<9_999_999_999_999)))"
+        var theOrder = order("A-\(number)")
+        theOrder.reshippable = reshippable
+        _ = try await store.importRows([ImportRow(line: 2, order: theOrder, carrier: "seur", trackingNumber: number)], dryRun: false, actor: "t", at: fixtureNow)
+        let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
+        _ = try await store.apply(TrackingUpdate(shipmentID: parcel.id, events: [event(number, hoursAgo: 1, raw: "Deterioro o extravío", status: .exception,
+                                                                                        reason: .damagedOrLost)],
+                                                 estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+        var config = ShopConfig.defaults
+        config.workflows.webhookURL = base + "/_sim/webhook"
+        let registry = try CarrierRegistry.load(directory: PackagePaths.carriers)
+        let templates = try NoticeTemplates()
+        _ = try await IncidentEngine(store: store, config: config, registry: registry, templates: templates).run(now: fixtureNow)
+        let incident = try #require(try await store.incidents(IncidentFilter(kinds: [.damagedOrLost])).first)
+        let executor = ActionExecutor(store: store, config: config, client: try HTTPClient(),
+                                      composer: NoticeComposer(templates: templates, config: config, carrierNames: ["seur": "SEUR"]),
+                                      environment: ["SHOP_WEBHOOK_SECRET": secret])
+        return (store, executor, incident, base)
+    }
+
+
+    @Test func aReshipIsCarriedOutOnceAndItsReplacementTracked() async throws {
+        let (store, executor, incident, base) = try await Self.setup()
+        let actions = try await store.actions(incidentId: incident.id, states: [])
+        #expect(actions.map(\.kind) == [.reship] && actions.first?.state == .pending && actions.first?.requestedBy == "policy")
+        let summary = try await executor.run(now: fixtureNow)
+        #expect(summary.executed == 1, "\(summary.errors)")
+        #expect(try await executor.run(now: fixtureNow.addingTimeInterval(600)).executed == 0)
+        let done = try #require(try await store.actions(incidentId: incident.id, states: [.done]).first)
+        #expect(done.idempotencyKey == "incident-\(incident.id)-reship")
+        #expect(try await SimControl(baseURL: base).webhookExecutions(key: done.idempotencyKey).first?["requests"] as? Int == 1)
+        #expect(try await store.incident(id: incident.id)?.status == .actionTaken)
+        // The backend's replacement is now a shipment of the same order, and the customer hears about it.
+        let parcels = try await store.shipments(ShipmentFilter(orderId: incident.orderId))
+        #expect(parcels.count == 2 && parcels.contains { $0.trackingNumber.hasPrefix("RS") })
+        #expect(try await store.notices(.pending, limit: 10).contains { $0.template == "reshipSent" && $0.body.contains("RS") })
+        // If the "lost" original turns up after all, staff are told before it ships twice.
+        let original = try #require(parcels.first { !$0.trackingNumber.hasPrefix("RS") })
+        _ = try await store.apply(TrackingUpdate(shipmentID: original.id, events: [event(original.trackingNumber, hoursAgo: 0.5, raw: "Entregado", status: .delivered)],
+                                                 estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow.addingTimeInterval(3600), schedule: .standard))
+        #expect(try await store.incidentHistory(id: incident.id).contains { $0.action == "doubleDelivery" })
+    }
+
+    @Test func aBadSignatureIsRefusedAndRetriedLater() async throws {
+        let (store, executor, incident, _) = try await Self.setup(secret: "wrong-secret", reshippable: false)
+        let summary = try await executor.run(now: fixtureNow)
+        #expect(summary.failed == 1 && summary.errors.first?.contains("HTTP 401") == true)
+        let action = try #require(try await store.actions(incidentId: incident.id, states: [.pending]).first)
+        #expect(action.kind == .refund && action.attempts == 1 && (action.nextAttemptAt ?? .distantPast) > fixtureNow)
+    }
+
+    @Test func staffActionsAreForStaffAndProposalsWaitForApproval() async throws {
+        let (store, _, incident, _) = try await Self.setup()
+        await #expect(throws: StoreError.self) {
+            try await store.requestAction(incidentId: incident.id, kind: .refund, amount: nil, state: .pending, actor: "mallory", at: fixtureNow)
+        }
+        try await store.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "t", at: fixtureNow)
+        let voucher = try await store.requestAction(incidentId: incident.id, kind: .compensate, amount: Money(minorUnits: 1000, currency: "PLN"),
+                                                    state: .proposed, actor: "anna", at: fixtureNow)
+        #expect(voucher.state == .proposed)
+        #expect(try await store.claimActions(now: fixtureNow, lease: 60, limit: 10).allSatisfy { $0.kind != .compensate })
+        let approved = try await store.requestAction(incidentId: incident.id, kind: .compensate, amount: nil, state: .pending, actor: "anna", at: fixtureNow)
+        #expect(approved.state == .pending && approved.id == voucher.id)
+        let claimed = try await store.claimActions(now: fixtureNow, lease: 60, limit: 10)
+        #expect(claimed.map(\.kind) == [.compensate])
+        // A second worker finds nothing while the lease runs, and everything once it ran out.
+        #expect(try await store.claimActions(now: fixtureNow.addingTimeInterval(30), lease: 60, limit: 10).isEmpty)
+        // (The policy's reship, leased by the first claim above, comes back too.)
+        #expect(Set(try await store.claimActions(now: fixtureNow.addingTimeInterval(61), lease: 60, limit: 10).map(\.kind)) == [.reship, .compensate])
+    }
+}
