@@ -64,10 +64,11 @@ struct SweepCommand: AsyncParsableCommand {
         let incidents = IncidentEngine(store: database, config: config, registry: registry, templates: templates)
         let notices = NoticeDeliverer(store: database, config: config, defaultDirectory: store.defaultOutbox, client: client)
         let names = Dictionary(registry.carriers.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let actions = ActionExecutor(store: database, config: config, client: client,
-                                     composer: NoticeComposer(templates: templates, config: config, carrierNames: names))
+        let composer = NoticeComposer(templates: templates, config: config, carrierNames: names)
+        let actions = ActionExecutor(store: database, config: config, client: client, composer: composer)
         let sweeper = Sweeper(store: database, registry: registry, fetcher: CarrierFetcher(client: client, endpoints: endpoints),
-                              clock: clock, options: options, incidents: incidents, actions: actions, notices: notices, progress: progress,
+                              clock: clock, options: options, incidents: incidents, actions: actions, notices: notices,
+                              milestones: composer, progress: progress,
                               shouldStop: { stop.isRequested })
         while true {
             let summary: SweepSummary

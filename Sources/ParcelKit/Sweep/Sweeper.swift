@@ -18,6 +18,7 @@ public struct Sweeper: Sendable {
     private let incidents: IncidentEngine?
     private let notices: NoticeDeliverer?
     private let actions: ActionExecutor?
+    private let milestones: NoticeComposer?
 
     /// Creates a sweeper. `shouldStop` is asked before each new shipment starts (a signal sets
     /// it); in-flight work always finishes and commits.
@@ -25,8 +26,10 @@ public struct Sweeper: Sendable {
     /// fetches, and breached SLA clocks are escalated; with `notices`, the outbox is delivered.
     public init(store: any Store, registry: CarrierRegistry, fetcher: CarrierFetcher, clock: ParcelClock, options: SweepOptions = SweepOptions(),
                 incidents: IncidentEngine? = nil, actions: ActionExecutor? = nil, notices: NoticeDeliverer? = nil,
+                milestones: NoticeComposer? = nil,
                 progress: (@Sendable (SweepProgress) -> Void)? = nil, shouldStop: @escaping @Sendable () -> Bool = { false }) {
         self.incidents = incidents
+        self.milestones = milestones
         self.actions = actions
         self.notices = notices
         self.store = store
@@ -51,7 +54,7 @@ public struct Sweeper: Sendable {
             gates[carrier.id] = CarrierGate(limits: carrier.limits, rateOverride: options.rateOverride(for: carrier.id),
                                             consecutiveFailures: health[carrier.id]?.consecutiveFailures ?? 0)
         }
-        let context = Context(store: store, fetcher: fetcher, options: options, now: now, gates: gates, tally: tally)
+        let context = Context(store: store, fetcher: fetcher, options: options, now: now, gates: gates, tally: tally, milestones: milestones)
 
         var feedShipments: [String: [DueShipment]] = [:]
         var after: Int64 = 0
@@ -157,6 +160,7 @@ private struct Context: Sendable {
     let now: Date
     let gates: [String: CarrierGate]
     let tally: Tally
+    let milestones: NoticeComposer?
 
     /// Checks one shipment: fetch (with retries), then one transaction.
     func check(_ due: DueShipment, carrier: CarrierDefinition) async throws(StoreError) {
@@ -193,6 +197,7 @@ private struct Context: Sendable {
                     shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
                     validators: newValidators, checkedAt: now, schedule: options.schedule))
                 await tally.applied(applied)
+                try await milestone(applied, shipment: shipment)
                 return
             case .failure(let error):
                 if let wait = retryDelay(for: error, attempt: attempt) {
@@ -204,6 +209,27 @@ private struct Context: Sendable {
                 try await fail(shipment, carrier: carrier, error: error, gate: gate)
                 return
             }
+        }
+    }
+
+    /// The customer hears when the carrier first has the parcel and when it is out for delivery
+    /// (once each: the dedupe key is the shipment's).
+    private func milestone(_ applied: AppliedUpdate, shipment: Shipment) async throws(StoreError) {
+        guard let milestones, applied.statusChanged else { return }
+        let name: String
+        if applied.status == .outForDelivery {
+            name = "outForDelivery"
+        } else if [.pending, .infoReceived].contains(applied.previousStatus), ![.pending, .infoReceived, .unknown].contains(applied.status) {
+            name = "shipped"
+        } else {
+            return
+        }
+        guard let order = try await store.order(id: shipment.orderId) else { return }
+        var current = shipment
+        current.status = applied.status
+        if let draft = milestones.milestone(name, dedupeKey: "\(name):\(shipment.id)", order: order, shipment: current,
+                                            nextUpdateBy: now.addingTimeInterval(24 * 3600), now: now) {
+            try await store.enqueue(draft, incidentId: nil)
         }
     }
 
