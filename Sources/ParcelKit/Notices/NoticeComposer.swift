@@ -37,7 +37,8 @@ public struct NoticeComposer: Sendable {
     public func milestone(_ name: String, dedupeKey: String, order: Order, shipment: Shipment?, nextUpdateBy: Date, now: Date,
                           extra: [String: Any] = [:]) -> NoticeDraft? {
         guard templates.names.contains(name) else { return nil }
-        let values = baseValues(order: order, shipment: shipment, nextUpdateBy: nextUpdateBy).merging(extra) { _, new in new }
+        var values = baseValues(order: order, shipment: shipment, nextUpdateBy: nextUpdateBy).merging(extra) { _, new in new }
+        if let carrier = values["newCarrierName"] as? String { values["newCarrierName"] = carrierNames[carrier] ?? carrier }
         return draft(template: name, dedupeKey: dedupeKey, order: order, values: values, now: now)
     }
 

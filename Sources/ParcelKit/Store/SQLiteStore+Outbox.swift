@@ -63,9 +63,11 @@ extension SQLiteStore {
     }
 
     static func decodeNotice(_ row: Row) throws -> OutboxNotice {
-        OutboxNotice(id: row["id"], dedupeKey: row["dedupe_key"], channel: row["channel"], recipient: row["recipient"], subject: row["subject"],
-                     body: row["body"], language: row["language"], template: row["template"], incidentId: row["incident_id"],
-                     createdAt: Date(timeIntervalSince1970: row["created_at"]), dueAt: Date(timeIntervalSince1970: row["due_at"]),
+        OutboxNotice(id: row["id"],
+                     draft: NoticeDraft(dedupeKey: row["dedupe_key"], channel: row["channel"], recipient: row["recipient"], subject: row["subject"],
+                                        body: row["body"], language: row["language"], template: row["template"],
+                                        dueAt: Date(timeIntervalSince1970: row["due_at"])),
+                     incidentId: row["incident_id"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
                      sentAt: (row["sent_at"] as Double?).map(Date.init(timeIntervalSince1970:)), attempts: row["attempts"], lastError: row["last_error"])
     }
 }

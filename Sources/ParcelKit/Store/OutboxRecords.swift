@@ -1,0 +1,74 @@
+import Foundation
+
+// Values the store takes and gives for the customer notice outbox.
+
+/// A notice to queue.
+public struct NoticeDraft: Sendable, Equatable, Codable {
+    /// Never two notices with the same key (incident + template, milestone + shipment …).
+    public var dedupeKey: String
+    /// `email` or `webhook`.
+    public var channel: String
+    public var recipient: String
+    public var subject: String
+    public var body: String
+    public var language: String
+    public var template: String
+    /// Not before (quiet hours hold notices until morning).
+    public var dueAt: Date
+
+    /// Creates a draft.
+    public init(dedupeKey: String, channel: String, recipient: String, subject: String, body: String, language: String, template: String, dueAt: Date) {
+        self.dedupeKey = dedupeKey
+        self.channel = channel
+        self.recipient = recipient
+        self.subject = subject
+        self.body = body
+        self.language = language
+        self.template = template
+        self.dueAt = dueAt
+    }
+}
+
+/// A notice in the outbox: the draft as queued, and what delivery did with it.
+@dynamicMemberLookup
+public struct OutboxNotice: Sendable, Equatable, Encodable {
+    public var id: Int64
+    /// What was queued (recipient, subject, body, language, template, due time).
+    public var draft: NoticeDraft
+    public var incidentId: Int64?
+    public var createdAt: Date
+    public var sentAt: Date?
+    public var attempts: Int
+    public var lastError: String?
+
+    /// `notice.subject` for `notice.draft.subject`.
+    public subscript<Value>(dynamicMember keyPath: KeyPath<NoticeDraft, Value>) -> Value { draft[keyPath: keyPath] }
+
+    /// One flat JSON object (the draft's fields beside the delivery's).
+    public func encode(to encoder: any Encoder) throws {
+        try draft.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(incidentId, forKey: .incidentId)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(sentAt, forKey: .sentAt)
+        try container.encode(attempts, forKey: .attempts)
+        try container.encode(lastError, forKey: .lastError)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, incidentId, createdAt, sentAt, attempts, lastError
+    }
+}
+
+/// Which notices to list.
+public enum NoticeState: String, Sendable, CaseIterable {
+    /// Not sent yet (due or held).
+    case pending
+    /// Not sent and at least one attempt failed.
+    case failed
+    /// Delivered.
+    case sent
+    /// Everything.
+    case all
+}
