@@ -65,9 +65,9 @@ CSV
 "$BIN/parcelwatch" import "$DEMO/late-orders.csv" --now "$START"
 
 echo; echo "==> the shop's staff: new incidents go round-robin to them"
-"$BIN/parcelwatch" staff add anna --display-name "Anna Kowalczyk" --now "$START"
-"$BIN/parcelwatch" staff add marek --display-name "Marek Wiśniewski" --as anna --now "$START"
-"$BIN/parcelwatch" staff add lucia --display-name "Lucía Fernández" --as anna --now "$START"
+"$BIN/parcelwatch" staff add anna --display-name "Anna Kowalczyk" --email anna@shop.example --now "$START"
+"$BIN/parcelwatch" staff add marek --display-name "Marek Wiśniewski" --email marek@shop.example --as anna --now "$START"
+"$BIN/parcelwatch" staff add lucia --display-name "Lucía Fernández" --email lucia@shop.example --as anna --now "$START"
 
 previous=0
 for hours in 0 12 30 54 100; do

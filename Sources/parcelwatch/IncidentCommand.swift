@@ -163,9 +163,16 @@ private func act(_ action: IncidentAction, id: Int64, store: StoreOptions, staff
         throw ValidationError("the \(label) must not be empty")
     }
     do {
-        let incident = try await database.act(action, on: id, actor: staff.actor, at: now)
+        // Resolving tells the customer the case is closed, in the same transaction.
+        var notice: NoticeDraft?
+        if case .resolve = action, let current = try await database.incident(id: id), let orderId = current.orderId,
+           let order = try await database.order(id: orderId), let templates = try? NoticeTemplates() {
+            let composer = NoticeComposer(templates: templates, config: try store.shopConfig(), carrierNames: [:])
+            notice = composer.milestone("resolved", dedupeKey: "resolved:\(id)", order: order, shipment: nil, nextUpdateBy: now, now: now)
+        }
+        let incident = try await database.act(action, on: id, actor: staff.actor, notice: notice, at: now)
         print("incident \(incident.id): \(incident.status.rawValue), owner \(incident.owner ?? "unassigned")")
-    } catch {
+    } catch let error as StoreError {
         throw fail(.store(error))
     }
 }

@@ -16,6 +16,7 @@ struct StaffCommand: AsyncParsableCommand {
         @OptionGroup var staff: StaffOptions
         @Argument(help: "Login-style name (a-z, 0-9, . _ -).") var name: String
         @Option(name: .customLong("display-name"), help: "How the name is shown, e.g. \"Anna Nowak\".") var displayName: String?
+        @Option(help: "Where escalations of this member's cases are sent.") var email: String?
 
         func validate() throws {
             guard !name.isEmpty, name.count <= 32, name.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || "._-".contains($0)) }) else {
@@ -31,7 +32,7 @@ struct StaffCommand: AsyncParsableCommand {
                 if !members.isEmpty, !members.contains(where: { $0.name == staff.actor }) {
                     throw StoreError.rejected("\(staff.actor) is not a member of staff; only members add members (pass --as NAME)")
                 }
-                try await database.addStaff(StaffMember(name: name, displayName: displayName ?? name), actor: staff.actor, at: now)
+                try await database.addStaff(StaffMember(name: name, displayName: displayName ?? name, email: email), actor: staff.actor, at: now)
                 print("staff member \(name) added")
             } catch let error as StoreError {
                 throw fail(.store(error))
@@ -50,7 +51,7 @@ struct StaffCommand: AsyncParsableCommand {
             do { members = try await database.staff() } catch { throw fail(.store(error)) }
             if output.json { return try printJSON(members) }
             if members.isEmpty { print("no staff yet: parcelwatch staff add NAME --display-name \"Full Name\""); return }
-            print(Terminal.table(["NAME", "DISPLAY NAME"], members.map { [$0.name, $0.displayName] }))
+            print(Terminal.table(["NAME", "DISPLAY NAME", "E-MAIL"], members.map { [$0.name, $0.displayName, $0.email ?? ""] }))
         }
     }
 }

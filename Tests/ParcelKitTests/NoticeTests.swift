@@ -126,6 +126,30 @@ import TestSupport
         #expect(try await store.escalate(now: local("2026-11-21 12:00")).allSatisfy { $0.clock != "notice" })
     }
 
+    @Test func thePromisedUpdateIsSentAndEscalationsReachTheOwner() async throws {
+        let (store, directory) = try await Self.store()
+        try await store.addStaff(StaffMember(name: "anna", displayName: "Anna", email: "anna@shop.example"), actor: "t", at: fixtureNow)
+        try await Self.damage(store, at: fixtureNow)
+        let engine = try Self.engine(store)
+        _ = try await engine.run(now: fixtureNow)
+        let deliverer = NoticeDeliverer(store: store, config: .defaults, defaultDirectory: directory + "/outbox")
+        #expect(try await deliverer.deliver(now: fixtureNow).sent == 1)
+        let incident = try #require(try await store.incidents(IncidentFilter()).first)
+        let promised = try #require(incident.nextUpdateDue)
+        #expect(promised == incident.resolutionDue)
+        // Before the promised time nothing; at it, one update in Polish and a new promise a business day later.
+        #expect(try await engine.run(now: promised.addingTimeInterval(-60)).followUps == 0)
+        #expect(try await engine.run(now: promised).followUps == 1)
+        #expect(try await engine.run(now: promised.addingTimeInterval(60)).followUps == 0)
+        let update = try #require(try await store.notices(.pending, limit: 20).first { $0.template == "stillWorking" })
+        #expect(update.language == "pl" && update.body.contains("nadal zajmujemy się sprawą"))
+        #expect(try await store.incident(id: incident.id)?.nextUpdateDue == IncidentPlanner(config: .defaults).afterBusinessDays(1, from: promised))
+        // The staff first-touch deadline passed long ago: the owner hears about it by e-mail, once.
+        let staffNotes = try await store.notices(.all, limit: 50).filter { $0.template == "escalation" }
+        #expect(!staffNotes.isEmpty && staffNotes.allSatisfy { $0.recipient == "anna@shop.example" })
+        #expect(Set(staffNotes.map(\.dedupeKey)).count == staffNotes.count)
+    }
+
     @Test func aFailedDeliveryIsRetriedLater() async throws {
         let (store, _) = try await Self.store()
         try await Self.damage(store, at: fixtureNow)

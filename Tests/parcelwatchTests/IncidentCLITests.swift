@@ -46,6 +46,8 @@ import TestSupport
         let show = try await CLIRun.detached(["incident", "show", String(id)] + now)
         #expect(show.stdout.contains("Nowak, Anna <anna.nowak@example.com>") && show.stdout.contains("marek note: Out of stock"))
         #expect(try await CLIRun.detached(["incident", "resolve", String(id), "--outcome", "refunded", "--as", "marek"] + now).status == 0)
+        let notices = try await CLIRun.detached(["notices", "--all", "--json"] + now)
+        #expect(notices.stdout.contains("\"template\" : \"resolved\""), "the customer hears the case is closed")
         let closedAgain = try await CLIRun.detached(["incident", "dismiss", String(id), "--reason", "x", "--as", "marek"] + now)
         #expect(closedAgain.status == 2 && closedAgain.stderr.contains("already resolved"))
         #expect(try await CLIRun.detached(["incident", "show", "999"] + now).status == 1)

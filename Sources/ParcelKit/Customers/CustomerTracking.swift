@@ -67,7 +67,7 @@ public struct CustomerTracking: Sendable {
     /// resolution deadline.
     static func nextUpdate(for incident: Incident, now: Date) -> Date {
         if incident.notifiedAt == nil, let notice = incident.noticeDue, notice > now { return notice }
-        return max(incident.resolutionDue, now)
+        return max(incident.nextUpdateDue ?? incident.resolutionDue, now)
     }
 
     private func owned(number: String, postcode: String?, email: String?) async throws(StoreError) -> (Shipment, Order)? {

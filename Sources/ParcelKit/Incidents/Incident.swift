@@ -37,6 +37,8 @@ public struct Incident: Sendable, Equatable, Codable {
     public var firstTouchedAt: Date?
     /// When the customer's notice was delivered.
     public var notifiedAt: Date?
+    /// When the customer was promised to hear from the shop next (a follow-up is sent then).
+    public var nextUpdateDue: Date?
     /// When it was resolved or dismissed.
     public var closedAt: Date?
     /// SLA clocks already breached and escalated (`notice`, `firstTouch`, `resolution`).
@@ -45,9 +47,10 @@ public struct Incident: Sendable, Equatable, Codable {
     /// Creates an incident record.
     public init(id: Int64, kind: IncidentKind, status: IncidentStatus, orderId: String?, shipmentId: Int64?, carrier: String?,
                 trackingNumber: String?, customerFacing: Bool, owner: String?, priority: Int, summary: String, detectedAt: Date,
-                noticeDue: Date?, firstTouchDue: Date, resolutionDue: Date, firstTouchedAt: Date?, notifiedAt: Date? = nil, closedAt: Date?,
-                breaches: [String]) {
+                noticeDue: Date?, firstTouchDue: Date, resolutionDue: Date, firstTouchedAt: Date?, notifiedAt: Date? = nil,
+                nextUpdateDue: Date? = nil, closedAt: Date?, breaches: [String]) {
         self.notifiedAt = notifiedAt
+        self.nextUpdateDue = nextUpdateDue
         self.id = id
         self.kind = kind
         self.status = status
@@ -104,10 +107,13 @@ public struct StaffMember: Sendable, Equatable, Codable {
     public var name: String
     /// How the name is shown (`Anna Nowak`).
     public var displayName: String
+    /// Where escalations of this member's cases go.
+    public var email: String?
 
     /// Creates a member.
-    public init(name: String, displayName: String) {
+    public init(name: String, displayName: String, email: String? = nil) {
         self.name = name
         self.displayName = displayName
+        self.email = email
     }
 }

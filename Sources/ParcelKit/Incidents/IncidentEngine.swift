@@ -75,6 +75,8 @@ public struct IncidentEngine: Sendable {
         public var retriggered = 0
         /// SLA breaches escalated (each exactly once).
         public var escalated = 0
+        /// Follow-up notices sent because a promised update was due.
+        public var followUps = 0
 
         /// Creates an empty summary.
         public init() {}
@@ -118,6 +120,28 @@ public struct IncidentEngine: Sendable {
             record(try await raise(trigger, order: nil, shipment: nil, now: now))
         }
         summary.escalated = try await store.escalate(now: now).count
+        summary.followUps = try await followUps(now: now)
         return summary
+    }
+
+    /// Keeps the promise of every notice: when "you will hear from us by …" comes and the case is
+    /// still open, the customer gets an update and a new promise (one business day later).
+    private func followUps(now: Date) async throws(StoreError) -> Int {
+        guard let composer else { return 0 }
+        var sent = 0
+        for incident in try await store.dueFollowUps(now: now, limit: pageSize) {
+            guard let orderId = incident.orderId, let order = try await store.order(id: orderId), let promised = incident.nextUpdateDue else { continue }
+            var shipment: Shipment?
+            if let number = incident.trackingNumber {
+                shipment = try await store.shipments(ShipmentFilter(carrier: incident.carrier, trackingNumber: number)).first
+            }
+            let next = planner.afterBusinessDays(1, from: now)
+            guard let notice = composer.milestone("stillWorking", dedupeKey: "followup:\(incident.id):\(ISOTime.utc(promised))", order: order,
+                                                  shipment: shipment, nextUpdateBy: next, now: now,
+                                                  extra: ["askedCarrier": incident.trackingNumber != nil]) else { continue }
+            try await store.recordFollowUp(incidentId: incident.id, notice: notice, nextUpdateDue: next, at: now)
+            sent += 1
+        }
+        return sent
     }
 }

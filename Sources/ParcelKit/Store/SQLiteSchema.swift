@@ -184,6 +184,12 @@ enum SQLiteSchema {
                 ALTER TABLE incidents ADD COLUMN notified_at REAL;
                 """)
         }
+        migrator.registerMigration("v5-follow-ups-staff-email") { db in
+            try db.execute(sql: """
+                ALTER TABLE incidents ADD COLUMN next_update_due REAL;
+                ALTER TABLE staff ADD COLUMN email TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -56,12 +56,12 @@ extension SQLiteStore {
             let owner = try Self.nextOwner(db)
             try db.execute(sql: """
                 INSERT INTO incidents (kind, order_id, shipment_id, carrier, tracking_number, state, customer_facing, owner, priority,
-                opened_at, updated_at, subject_key, summary, evidence, notice_due, first_touch_due, resolution_due)
-                VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                opened_at, updated_at, subject_key, summary, evidence, notice_due, first_touch_due, resolution_due, next_update_due)
+                VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [trigger.kind.rawValue, orderId, shipmentId, carrier, number, plan.customerFacing, owner, plan.priority,
                                  at.timeIntervalSince1970, at.timeIntervalSince1970, key, trigger.summary, trigger.evidence,
                                  plan.noticeDue?.timeIntervalSince1970, plan.firstTouchDue.timeIntervalSince1970,
-                                 plan.resolutionDue.timeIntervalSince1970])
+                                 plan.resolutionDue.timeIntervalSince1970, plan.customerFacing ? plan.resolutionDue.timeIntervalSince1970 : nil])
             let id = db.lastInsertedRowID
             try Self.history(db, id: id, at: at, actor: "sweep", action: "detected", detail: trigger.summary)
             if let owner { try Self.history(db, id: id, at: at, actor: "sweep", action: "assigned", detail: "to \(owner) (round-robin)") }
@@ -113,7 +113,7 @@ extension SQLiteStore {
         }
     }
 
-    public func act(_ action: IncidentAction, on id: Int64, actor: String, at: Date) async throws(StoreError) -> Incident {
+    public func act(_ action: IncidentAction, on id: Int64, actor: String, notice: NoticeDraft?, at: Date) async throws(StoreError) -> Incident {
         try await writeTransaction("changing an incident") { db in
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM staff WHERE name = ? AND active = 1)", arguments: [actor]) == true else {
                 throw StoreError.rejected("\(actor) is not a member of staff (see `parcelwatch staff list`); nothing was changed")
@@ -145,6 +145,7 @@ extension SQLiteStore {
                            arguments: [time, time, id])
             try Self.history(db, id: id, at: at, actor: actor, action: name, detail: detail)
             try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "incident.\(name)", subject: "incident:\(id)", detail: detail), db: db)
+            if let notice, incident.customerFacing { try Self.insertNotice(notice, incidentId: id, at: at, db: db) }
             guard let changed = try Self.fetchIncident(db, id: id) else { throw StoreError.rejected("no incident \(id)") }
             return changed
         }
@@ -172,26 +173,60 @@ extension SQLiteStore {
                 try Self.history(db, id: escalation.incidentId, at: now, actor: "sweep", action: "escalated", detail: detail)
                 try Self.insertAudit(AuditEntry(at: now, actor: "sweep", action: "incident.escalate", subject: "incident:\(escalation.incidentId)",
                                                 detail: detail), db: db)
+                // Staff hear about it through the same outbox and channels as customers.
+                if let owner = escalation.owner,
+                   let email = try String.fetchOne(db, sql: "SELECT email FROM staff WHERE name = ? AND email IS NOT NULL", arguments: [owner]),
+                   let incident = try Self.fetchIncident(db, id: escalation.incidentId) {
+                    let subject = "[Parcelwatch] incident \(incident.id) \(incident.kind.rawValue): \(escalation.clock) deadline passed"
+                    let body = """
+                        \(incident.summary)
+                        The \(escalation.clock) deadline \(ISOTime.utc(escalation.due)) has passed; the case is \(incident.status.rawValue).
+                        See: parcelwatch incident show \(incident.id)
+
+                        """
+                    try Self.insertNotice(NoticeDraft(dedupeKey: "escalation:\(incident.id):\(escalation.clock)", channel: "email", recipient: email,
+                                                      subject: subject, body: body, language: "en", template: "escalation", dueAt: now),
+                                          incidentId: nil, at: now, db: db)
+                }
                 escalations.append(escalation)
             }
             return escalations
         }
     }
 
+    public func dueFollowUps(now: Date, limit: Int) async throws(StoreError) -> [Incident] {
+        try await read("selecting due follow-ups") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM incidents WHERE closed_at IS NULL AND customer_facing = 1 AND notified_at IS NOT NULL
+                AND next_update_due IS NOT NULL AND next_update_due <= ? ORDER BY next_update_due LIMIT ?
+                """, arguments: [now.timeIntervalSince1970, limit]).map { try Self.decodeIncident($0, db: db) }
+        }
+    }
+
+    public func recordFollowUp(incidentId: Int64, notice: NoticeDraft, nextUpdateDue: Date, at: Date) async throws(StoreError) {
+        try await writeTransaction("recording a follow-up") { db in
+            try Self.insertNotice(notice, incidentId: incidentId, at: at, db: db)
+            try db.execute(sql: "UPDATE incidents SET next_update_due = ?, updated_at = ? WHERE id = ?",
+                           arguments: [nextUpdateDue.timeIntervalSince1970, at.timeIntervalSince1970, incidentId])
+            try Self.history(db, id: incidentId, at: at, actor: "sweep", action: "followUp",
+                             detail: "update sent as promised; next one by \(ISOTime.utc(nextUpdateDue))")
+        }
+    }
+
     public func addStaff(_ member: StaffMember, actor: String, at: Date) async throws(StoreError) {
         try await writeTransaction("adding staff") { db in
             try db.execute(sql: """
-                INSERT INTO staff (name, display_name, active, created_at) VALUES (?, ?, 1, ?)
-                ON CONFLICT (name) DO UPDATE SET display_name = excluded.display_name, active = 1
-                """, arguments: [member.name, member.displayName, at.timeIntervalSince1970])
+                INSERT INTO staff (name, display_name, email, active, created_at) VALUES (?, ?, ?, 1, ?)
+                ON CONFLICT (name) DO UPDATE SET display_name = excluded.display_name, email = COALESCE(excluded.email, email), active = 1
+                """, arguments: [member.name, member.displayName, member.email, at.timeIntervalSince1970])
             try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "staff.add", subject: "staff:\(member.name)", detail: member.displayName), db: db)
         }
     }
 
     public func staff() async throws(StoreError) -> [StaffMember] {
         try await read("listing staff") { db in
-            try Row.fetchAll(db, sql: "SELECT name, display_name FROM staff WHERE active = 1 ORDER BY name").map {
-                StaffMember(name: $0["name"], displayName: $0["display_name"])
+            try Row.fetchAll(db, sql: "SELECT name, display_name, email FROM staff WHERE active = 1 ORDER BY name").map {
+                StaffMember(name: $0["name"], displayName: $0["display_name"], email: $0["email"])
             }
         }
     }
@@ -255,7 +290,7 @@ extension SQLiteStore {
             orderId: row["order_id"], shipmentId: row["shipment_id"], carrier: row["carrier"], trackingNumber: row["tracking_number"],
             customerFacing: row["customer_facing"], owner: row["owner"], priority: row["priority"], summary: row["summary"],
             detectedAt: detected, noticeDue: date("notice_due"), firstTouchDue: date("first_touch_due") ?? detected,
-            resolutionDue: date("resolution_due") ?? detected, firstTouchedAt: date("first_touched_at"), notifiedAt: date("notified_at"),
+            resolutionDue: date("resolution_due") ?? detected, firstTouchedAt: date("first_touched_at"), notifiedAt: date("notified_at"), nextUpdateDue: date("next_update_due"),
             closedAt: date("closed_at"),
             breaches: try String.fetchAll(db, sql: "SELECT clock FROM escalations WHERE incident_id = ? ORDER BY at, clock", arguments: [id]))
     }

@@ -85,8 +85,16 @@ public protocol Store: Sendable {
     /// A case's history, oldest first.
     func incidentHistory(id: Int64) async throws(StoreError) -> [IncidentNote]
 
-    /// A staff action on a case, audited, in one transaction. The actor must be staff.
-    func act(_ action: IncidentAction, on id: Int64, actor: String, at: Date) async throws(StoreError) -> Incident
+    /// A staff action on a case, audited, in one transaction with its customer `notice` (the
+    /// "resolved" message). The actor must be staff.
+    func act(_ action: IncidentAction, on id: Int64, actor: String, notice: NoticeDraft?, at: Date) async throws(StoreError) -> Incident
+
+    /// Open customer-facing cases whose promised next update is due: the customer was told
+    /// "you will hear from us by …", and that time has come.
+    func dueFollowUps(now: Date, limit: Int) async throws(StoreError) -> [Incident]
+
+    /// Queues a follow-up notice and moves the promise to `nextUpdateDue`, in one transaction.
+    func recordFollowUp(incidentId: Int64, notice: NoticeDraft, nextUpdateDue: Date, at: Date) async throws(StoreError)
 
     /// Records every SLA clock of an open case that ran out by `now` and was not recorded yet:
     /// each breach is escalated exactly once, however often this runs.
@@ -152,6 +160,11 @@ public protocol Store: Sendable {
 }
 
 extension Store {
+    /// ``act(_:on:actor:notice:at:)`` without a notice.
+    public func act(_ action: IncidentAction, on id: Int64, actor: String, at: Date) async throws(StoreError) -> Incident {
+        try await act(action, on: id, actor: actor, notice: nil, at: at)
+    }
+
     /// ``raise(_:plan:notice:at:)`` without a notice.
     public func raise(_ trigger: IncidentTrigger, plan: IncidentPlan, at: Date) async throws(StoreError) -> RaiseOutcome {
         try await raise(trigger, plan: plan, notice: nil, at: at)
