@@ -70,6 +70,16 @@ import TestSupport
         #expect(text.contains("\r\n\r\n"))
     }
 
+    @Test func aSecretFileIsUsedOnlyWhenOthersCannotReadIt() throws {
+        let path = try temporaryDirectory("secret") + "/smtp-password"
+        try Data("s3cret\nignored".utf8).write(to: URL(fileURLWithPath: path))
+        chmod(path, 0o644)
+        #expect(throws: NoticeError.self) { try SecretFile.read(path) }
+        chmod(path, 0o600)
+        #expect(try SecretFile.read(path) == "s3cret")
+        #expect(throws: NoticeError.self) { try SecretFile.read(path + ".missing") }
+    }
+
     @Test func webhookSignaturesAreHMACSHA256OverTimestampAndBody() {
         // Reference computed with Python's hmac module.
         #expect(WebhookSignature.signature(body: Array(#"{"id":1}"#.utf8), timestamp: 1_795_176_000, secret: "shop-secret")

@@ -178,6 +178,17 @@ import TestSupport
         #expect(try await setup.store.incidents(IncidentFilter()).count == 1)
     }
 
+    @Test func theShippedMilestoneIsWrittenWithTheFirstCarrierScan() async throws {
+        let number = Self.seurNumber()
+        let setup = try await Self.setup([("seur", number, "in-transit")])
+        let composer = NoticeComposer(templates: try NoticeTemplates(), config: .defaults, carrierNames: ["seur": "SEUR"])
+        _ = try await Sweeper(store: setup.store, registry: setup.registry, fetcher: setup.fetcher, clock: .fixed(fixtureNow), milestones: composer).run()
+        _ = try await Sweeper(store: setup.store, registry: setup.registry, fetcher: setup.fetcher, clock: .fixed(fixtureNow.addingTimeInterval(5 * 3600)),
+                              options: SweepOptions(all: true), milestones: composer).run()
+        let shipped = try await setup.store.notices(.all, limit: 10).filter { $0.template == "shipped" }
+        #expect(shipped.count == 1 && shipped.first?.language == "pl" && shipped.first?.body.contains(number) == true)
+    }
+
     @Test func aFeedIsFetchedOnceAndRoutedByNumber() async throws {
         let setup = try await Self.setup([("omniva", "CE473067582EE", "feed-normal-day")])
         _ = try await setup.store.importRows([ImportRow(line: 3, order: order("o-feed-2"), carrier: "omniva", trackingNumber: "CE000000000EE")],

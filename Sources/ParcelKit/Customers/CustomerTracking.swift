@@ -94,7 +94,7 @@ public enum CustomerProblem: String, Sendable, CaseIterable, Codable {
 }
 
 /// A parcel as its customer sees it (`parcelwatch track --postcode … --json`).
-public struct CustomerParcel: Sendable, Equatable, Codable {
+public struct CustomerParcel: Sendable, Equatable, Encodable {
     /// The most urgent customer-facing case, in the customer's words.
     public struct Incident: Sendable, Equatable, Codable {
         public var kind: String
@@ -112,7 +112,8 @@ public struct CustomerParcel: Sendable, Equatable, Codable {
     public var events: [TrackingReport.Event]
     public var incident: Incident?
 
-    /// Writes every documented key, nulls included.
+    /// Writes exactly the documented keys, nulls included (the language is for people only:
+    /// the texts in `incident` are already in it).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(trackingNumber, forKey: .trackingNumber)
@@ -120,8 +121,11 @@ public struct CustomerParcel: Sendable, Equatable, Codable {
         try container.encode(status, forKey: .status)
         try container.encode(reason, forKey: .reason)
         try container.encode(promisedDate, forKey: .promisedDate)
-        try container.encode(language, forKey: .language)
         try container.encode(events, forKey: .events)
         try container.encode(incident, forKey: .incident)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case trackingNumber, carrier, status, reason, promisedDate, events, incident
     }
 }

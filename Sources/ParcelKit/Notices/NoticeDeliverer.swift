@@ -67,9 +67,10 @@ public struct NoticeDeliverer: Sendable {
             } catch {
                 throw NoticeError.delivery("cannot write to \(directory): \(error.localizedDescription)")
             }
-        case .smtp(let url, let usernameEnv, let passwordEnv, let requireTLS):
+        case .smtp(let url, let usernameEnv, let passwordEnv, let passwordFile, let requireTLS):
+            let password = try passwordFile.map(SecretFile.read) ?? passwordEnv.flatMap { environment[$0] }
             let sender = SMTPSender(configuration: .init(url: url, username: usernameEnv.flatMap { environment[$0] },
-                                                         password: passwordEnv.flatMap { environment[$0] }, requireTLS: requireTLS))
+                                                         password: password, requireTLS: requireTLS))
             do {
                 try await sender.send(message.bytes, from: config.contact.from, to: [notice.recipient])
             } catch {

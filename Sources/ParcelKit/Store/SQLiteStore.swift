@@ -221,7 +221,9 @@ public final class SQLiteStore: Store {
                     }
                 }
             }
-            return AppliedUpdate(newEvents: inserted, previousStatus: previousStatus, previousReason: previousReason, status: status, reason: reason)
+            let applied = AppliedUpdate(newEvents: inserted, previousStatus: previousStatus, previousReason: previousReason, status: status, reason: reason)
+            if let draft = update.milestone?(applied) { try Self.insertNotice(draft, incidentId: nil, at: update.checkedAt, db: db) }
+            return applied
         }
     }
 

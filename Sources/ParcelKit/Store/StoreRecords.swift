@@ -84,10 +84,14 @@ public struct TrackingUpdate: Sendable {
     public var checkedAt: Date
     /// How the next check is chosen from the resulting status.
     public var schedule: CheckSchedule
+    /// The customer's milestone notice for the resulting change (shipped, out for delivery),
+    /// queued in the same transaction as the change.
+    public var milestone: (@Sendable (AppliedUpdate) -> NoticeDraft?)?
 
     /// Creates an update.
     public init(shipmentID: Int64, events: [TrackingEvent], estimatedDelivery: Date?, validators: CacheValidators,
-                checkedAt: Date, schedule: CheckSchedule) {
+                checkedAt: Date, schedule: CheckSchedule, milestone: (@Sendable (AppliedUpdate) -> NoticeDraft?)? = nil) {
+        self.milestone = milestone
         self.shipmentID = shipmentID
         self.events = events
         self.estimatedDelivery = estimatedDelivery

@@ -195,9 +195,8 @@ private struct Context: Sendable {
                 await gate.recordSuccess()
                 let applied = try await store.apply(TrackingUpdate(
                     shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
-                    validators: newValidators, checkedAt: now, schedule: options.schedule))
+                    validators: newValidators, checkedAt: now, schedule: options.schedule, milestone: try await milestone(for: shipment)))
                 await tally.applied(applied)
-                try await milestone(applied, shipment: shipment)
                 return
             case .failure(let error):
                 if let wait = retryDelay(for: error, attempt: attempt) {
@@ -213,23 +212,24 @@ private struct Context: Sendable {
     }
 
     /// The customer hears when the carrier first has the parcel and when it is out for delivery
-    /// (once each: the dedupe key is the shipment's).
-    private func milestone(_ applied: AppliedUpdate, shipment: Shipment) async throws(StoreError) {
-        guard let milestones, applied.statusChanged else { return }
-        let name: String
-        if applied.status == .outForDelivery {
-            name = "outForDelivery"
-        } else if [.pending, .infoReceived].contains(applied.previousStatus), ![.pending, .infoReceived, .unknown].contains(applied.status) {
-            name = "shipped"
-        } else {
-            return
-        }
-        guard let order = try await store.order(id: shipment.orderId) else { return }
-        var current = shipment
-        current.status = applied.status
-        if let draft = milestones.milestone(name, dedupeKey: "\(name):\(shipment.id)", order: order, shipment: current,
-                                            nextUpdateBy: now.addingTimeInterval(24 * 3600), now: now) {
-            try await store.enqueue(draft, incidentId: nil)
+    /// (once each: the dedupe key is the shipment's), written with the change itself.
+    private func milestone(for shipment: Shipment) async throws(StoreError) -> (@Sendable (AppliedUpdate) -> NoticeDraft?)? {
+        guard let milestones, let order = try await store.order(id: shipment.orderId) else { return nil }
+        let now = self.now
+        return { applied in
+            guard applied.statusChanged else { return nil }
+            let name: String
+            if applied.status == .outForDelivery {
+                name = "outForDelivery"
+            } else if [.pending, .infoReceived].contains(applied.previousStatus), ![.pending, .infoReceived, .unknown].contains(applied.status) {
+                name = "shipped"
+            } else {
+                return nil
+            }
+            var current = shipment
+            current.status = applied.status
+            return milestones.milestone(name, dedupeKey: "\(name):\(shipment.id)", order: order, shipment: current,
+                                        nextUpdateBy: now.addingTimeInterval(24 * 3600), now: now)
         }
     }
 
