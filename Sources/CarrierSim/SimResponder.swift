@@ -65,7 +65,9 @@ struct SimResponder: HTTPResponder {
             guard request.headers[HTTPField.Name("X-Parcelwatch-Signature")!] == expected else { return .status(401, "bad signature\n") }
             guard let key = request.headers[HTTPField.Name("Idempotency-Key")!],
                   let payload = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
-                  let action = payload["action"] as? String else { return .status(400, "expected a signed action with an Idempotency-Key\n") }
+                  let action = (payload["action"] as? String) ?? (payload["template"] as? String).map({ "notice:" + $0 }) else {
+                return .status(400, "expected a signed action or notice with an Idempotency-Key\n")
+            }
             let result = await state.execute(key: key, action: action, incidentId: payload["incidentId"] as? Int ?? 0, carrier: payload["carrier"] as? String)
             var outcome = Outcome.json(result.reply)
             if result.replayed { outcome.headers.append(("Idempotent-Replayed", "true")) }

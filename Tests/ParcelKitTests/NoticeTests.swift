@@ -160,6 +160,24 @@ import TestSupport
         #expect(Set(staffNotes.map(\.dedupeKey)).count == staffNotes.count)
     }
 
+    @Test func aWebhookNoticeIsSignedAndDeliveredOnce() async throws {
+        let base = try await SharedSimulator.shared.baseURL()
+        let (store, _) = try await Self.store()
+        try await Self.damage(store, at: fixtureNow)
+        _ = try await Self.engine(store).run(now: fixtureNow)
+        var config = ShopConfig.defaults
+        config.delivery = .webhook(url: base + "/_sim/webhook", secretEnv: "NOTICE_SECRET")
+        let wrong = NoticeDeliverer(store: store, config: config, defaultDirectory: "unused", environment: ["NOTICE_SECRET": "not-the-secret"],
+                                    client: try HTTPClient())
+        #expect(try await wrong.deliver(now: fixtureNow).errors.first?.contains("HTTP 401") == true)
+        let right = NoticeDeliverer(store: store, config: config, defaultDirectory: "unused", environment: ["NOTICE_SECRET": "sim-webhook-secret"],
+                                    client: try HTTPClient())
+        #expect(try await right.deliver(now: fixtureNow.addingTimeInterval(3600)).sent == 1)
+        let notice = try #require(try await store.notices(.sent, limit: 5).first)
+        let received = try await SimControl(baseURL: base).webhookExecutions(key: notice.dedupeKey)
+        #expect(received.first?["action"] as? String == "notice:damagedOrLost" && received.first?["requests"] as? Int == 1)
+    }
+
     @Test func aFailedDeliveryIsRetriedLater() async throws {
         let (store, _) = try await Self.store()
         try await Self.damage(store, at: fixtureNow)
