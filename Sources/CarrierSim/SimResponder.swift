@@ -14,7 +14,7 @@ struct SimResponder: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         let received = Date().timeIntervalSince1970
         var request = request
-        let asked = request.uri.queryParameters["_fault"].map(String.init) ?? request.headers[HTTPField.Name("X-Sim-Fault")!]
+        let asked = request.uri.queryParameters["_fault"].map(String.init) ?? Self.header(request, "X-Sim-Fault")
         let bodyBuffer = try await request.collectBody(upTo: 1 << 20)
         let body = String(buffer: bodyBuffer)
         var outcome = try await answer(request, body: body)
@@ -60,10 +60,10 @@ struct SimResponder: HTTPResponder {
             if request.method == .get {
                 return Outcome(status: 200, contentType: "application/json", body: [UInt8](try JSONEncoder().encode(await state.webhookExecutions())))
             }
-            let timestamp = Int(request.headers[HTTPField.Name("X-Parcelwatch-Timestamp")!] ?? "") ?? 0
+            let timestamp = Int(Self.header(request, "X-Parcelwatch-Timestamp") ?? "") ?? 0
             let expected = WebhookSignature.signature(body: Array(body.utf8), timestamp: timestamp, secret: state.webhookSecret)
-            guard request.headers[HTTPField.Name("X-Parcelwatch-Signature")!] == expected else { return .status(401, "bad signature\n") }
-            guard let key = request.headers[HTTPField.Name("Idempotency-Key")!],
+            guard Self.header(request, "X-Parcelwatch-Signature") == expected else { return .status(401, "bad signature\n") }
+            guard let key = Self.header(request, "Idempotency-Key"),
                   let payload = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
                   let action = (payload["action"] as? String) ?? (payload["template"] as? String).map({ "notice:" + $0 }) else {
                 return .status(400, "expected a signed action or notice with an Idempotency-Key\n")
@@ -131,6 +131,11 @@ struct SimResponder: HTTPResponder {
         var outcome = Outcome(status: status, contentType: Self.contentType(ext), body: page.bytes, carrier: carrier.id, number: number)
         outcome.headers.append(("Last-Modified", HTTPDateText.format(page.renderedAt)))
         return outcome
+    }
+
+    /// A request header by name (nil for names HTTP does not allow).
+    private static func header(_ request: Request, _ name: String) -> String? {
+        HTTPField.Name(name).flatMap { request.headers[$0] }
     }
 
     private static func contentType(_ ext: String) -> String {
