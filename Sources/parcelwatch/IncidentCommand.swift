@@ -37,6 +37,7 @@ struct IncidentCommand: AsyncParsableCommand {
             var shipment: ShipmentsCommand.Row?
             var events: [TrackingReport.Event]
             var history: [IncidentNote]
+            var actions: [WorkflowAction]
         }
 
         func run() async throws {
@@ -53,15 +54,22 @@ struct IncidentCommand: AsyncParsableCommand {
                 } ?? nil
                 let events = try await shipment.asyncMap { try await database.events(shipmentID: $0.id) } ?? []
                 let history = try await database.incidentHistory(id: id)
+                let actions = try await database.actions(incidentId: id, states: [])
                 let eventRows = events.map {
                     TrackingReport.Event(time: $0.time.utcText, status: $0.status.rawValue, reason: $0.reason?.rawValue,
                                          rawStatus: $0.rawStatus, rawCode: $0.rawCode, location: $0.location)
                 }
                 if output.json {
                     return try printJSON(Report(incident: IncidentRow(incident, now: now), order: order, shipment: shipment.map(ShipmentsCommand.Row.init),
-                                                events: eventRows, history: history))
+                                                events: eventRows, history: history, actions: actions))
                 }
                 print(Self.render(incident, order: order, shipment: shipment, events: events, history: history, now: now))
+                if !actions.isEmpty {
+                    print("")
+                    print(Terminal.table(["ACTION", "STATE", "AMOUNT", "REQUESTED BY", "TRIES", "KEY"], actions.map {
+                        [$0.kind.rawValue, $0.state.rawValue, $0.amount?.description ?? "", $0.requestedBy, String($0.attempts), $0.idempotencyKey]
+                    }))
+                }
             } catch let error as StoreError {
                 throw fail(.store(error))
             }

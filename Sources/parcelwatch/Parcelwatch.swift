@@ -17,6 +17,9 @@ struct Parcelwatch: AsyncParsableCommand {
           parcelwatch parse --carrier seur saved-page.html --json
           parcelwatch track 12345678901234 --carrier seur --carrier-endpoint seur=http://127.0.0.1:8080
           parcelwatch import orders.csv && parcelwatch sweep && parcelwatch shipments
+          parcelwatch incidents --overdue                      (the staff queue)
+          parcelwatch incident show 12
+          parcelwatch track 08215690051372 --postcode 28045    (a customer's own parcel, in their language)
         The database is --db PATH, else $PARCELWATCH_DB, else ./parcelwatch.sqlite; the clock is --now, else $PARCELWATCH_NOW.
         Exit codes: 0 success, 1 the carrier said "unknown number" or nothing matched, 2 bad input/usage, 3 carrier unreachable or broken,
         4 the database cannot be used.
