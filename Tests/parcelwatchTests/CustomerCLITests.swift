@@ -78,3 +78,22 @@ import TestSupport
         #expect(try await CLIRun.detached(["report-problem", number, "--postcode", "28045", "--kind", "nonsense", "--db", db]).status == 2)
     }
 }
+
+/// Export, erase and purge from the command line: staff only, audited.
+@Suite struct CustomerDataCLITests {
+    @Test func dataRightsAreForStaffAndLeaveNoPersonalDataBehind() async throws {
+        let (db, _) = try await CustomerCLITests.store()
+        let now = ["--db", db, "--now", "2026-11-20T12:00:00Z"]
+        let stranger = try await CLIRun.detached(["customer", "export", "alejandro@example.com", "--as", "mallory"] + now)
+        #expect(stranger.status == 2 && stranger.stderr.contains("mallory is not a member of staff"))
+        let export = try await CLIRun.detached(["customer", "export", "alejandro@example.com", "--as", "lucia"] + now)
+        #expect(export.status == 0 && export.stdout.contains("Alejandro Sánchez") && !export.stdout.contains("INTERNAL"))
+        #expect(try await CLIRun.detached(["customer", "erase", "alejandro@example.com", "--as", "lucia"] + now).status == 0)
+        #expect(try await CLIRun.detached(["customer", "export", "alejandro@example.com", "--as", "lucia"] + now).status == 1)
+        #expect(try await CLIRun.detached(["purge", "--older-than", "18 months", "--as", "lucia"] + now).status == 2)
+        let purge = try await CLIRun.detached(["purge", "--older-than", "18mo", "--as", "lucia"] + now)
+        #expect(purge.status == 0 && purge.stdout.contains("purged 0"))
+        let audit = try await CLIRun.detached(["audit", "--json"] + now)
+        #expect(audit.stdout.contains("customer.erase") && audit.stdout.contains("customer.export") && !audit.stdout.contains("alejandro@"))
+    }
+}

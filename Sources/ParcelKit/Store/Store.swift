@@ -150,6 +150,20 @@ public protocol Store: Sendable {
     /// Notices by state, newest first.
     func notices(_ state: NoticeState, limit: Int) async throws(StoreError) -> [OutboxNotice]
 
+    // MARK: Customer data
+
+    /// Everything held about the customer with `email`: orders, shipments, carrier events, cases
+    /// (without staff notes) and the notices sent to them.
+    func customerData(email: String) async throws(StoreError) -> CustomerExport
+
+    /// Replaces the customer's personal data (name, e-mail, phone, postcode, notice texts) with an
+    /// erased marker; orders, parcels, cases and figures stay. Audited. Returns the orders changed.
+    func eraseCustomer(email: String, actor: String, at: Date) async throws(StoreError) -> Int
+
+    /// Deletes closed orders (every parcel delivered, returned or expired, no open case) with no
+    /// activity since `before`, with everything that hangs off them. Audited.
+    func purge(before: Date, actor: String, at: Date) async throws(StoreError) -> Int
+
     // MARK: Audit
 
     /// Appends to the audit log.

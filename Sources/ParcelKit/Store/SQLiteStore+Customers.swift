@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+
+/// Customer data rights in the SQLite store: export, erasure, purge of old closed orders.
+extension SQLiteStore {
+    public func customerData(email: String) async throws(StoreError) -> CustomerExport {
+        try await read("exporting a customer's data") { db in
+            let orders = try Row.fetchAll(db, sql: "SELECT * FROM orders WHERE lower(email) = lower(?) ORDER BY id", arguments: [email]).map(Self.decodeOrder)
+            return CustomerExport(email: email, orders: try orders.map { order in
+                let shipments = try Row.fetchAll(db, sql: "SELECT * FROM shipments WHERE order_id = ? ORDER BY id", arguments: [order.id]).map(Self.decodeShipment)
+                let shipmentRecords = try shipments.map { shipment in
+                    CustomerExport.ShipmentRecord(
+                        carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, status: shipment.status.rawValue,
+                        events: try Row.fetchAll(db, sql: "SELECT * FROM events WHERE shipment_id = ? ORDER BY time, id", arguments: [shipment.id]).map {
+                            TrackingReport.Event(time: ISOTime.utc(Date(timeIntervalSince1970: $0["time"])), status: $0["status"], reason: $0["reason"],
+                                                 rawStatus: $0["raw_status"], rawCode: $0["raw_code"], location: $0["location"])
+                        })
+                }
+                let incidents = try Row.fetchAll(db, sql: "SELECT kind, state, opened_at, closed_at FROM incidents WHERE order_id = ? ORDER BY id",
+                                                 arguments: [order.id]).map {
+                    CustomerExport.IncidentRecord(kind: $0["kind"], status: $0["state"], detectedAt: ISOTime.utc(Date(timeIntervalSince1970: $0["opened_at"])),
+                                                  closedAt: ($0["closed_at"] as Double?).map { ISOTime.utc(Date(timeIntervalSince1970: $0)) })
+                }
+                let notices = try Row.fetchAll(db, sql: """
+                    SELECT o.subject, o.body, o.language, o.sent_at FROM outbox o LEFT JOIN incidents i ON i.id = o.incident_id
+                    WHERE lower(o.recipient) = lower(?) ORDER BY o.id
+                    """, arguments: [order.email]).map {
+                    CustomerExport.NoticeRecord(subject: $0["subject"], body: $0["body"], language: $0["language"],
+                                                sentAt: ($0["sent_at"] as Double?).map { ISOTime.utc(Date(timeIntervalSince1970: $0)) })
+                }
+                return CustomerExport.OrderRecord(order: order, shipments: shipmentRecords, incidents: incidents, notices: notices)
+            })
+        }
+    }
+
+    public func eraseCustomer(email: String, actor: String, at: Date) async throws(StoreError) -> Int {
+        try await writeTransaction("erasing a customer's personal data") { db in
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM orders WHERE lower(email) = lower(?)", arguments: [email])
+            guard !ids.isEmpty else { return 0 }
+            // A stable marker per customer, so their orders still group together in reports.
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            for byte in email.lowercased().utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            let marker = "erased-" + String(hash, radix: 16).prefix(10)
+            try db.execute(sql: """
+                UPDATE outbox SET recipient = ?, subject = '(erased)', body = '(erased)' WHERE lower(recipient) = lower(?)
+                """, arguments: ["\(marker)@erased.invalid", email])
+            try db.execute(sql: """
+                UPDATE orders SET customer_name = ?, email = ?, phone = NULL, postcode = 'ERASED', updated_at = ? WHERE lower(email) = lower(?)
+                """, arguments: [marker, "\(marker)@erased.invalid", at.timeIntervalSince1970, email])
+            try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "customer.erase", subject: "customer:\(marker)",
+                                            detail: "personal data of \(ids.count) order(s) erased: \(ids.joined(separator: ", "))"), db: db)
+            return ids.count
+        }
+    }
+
+    public func purge(before: Date, actor: String, at: Date) async throws(StoreError) -> Int {
+        try await writeTransaction("purging old closed orders") { db in
+            let cutoff = before.timeIntervalSince1970
+            let ids = try String.fetchAll(db, sql: """
+                SELECT o.id FROM orders o
+                WHERE o.updated_at < ?
+                  AND NOT EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id
+                                  AND (s.status NOT IN ('delivered', 'returned', 'expired') OR COALESCE(s.last_event_at, 0) >= ? OR s.created_at >= ?))
+                  AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.order_id = o.id AND (i.closed_at IS NULL OR i.closed_at >= ?))
+                  AND EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id)
+                """, arguments: [cutoff, cutoff, cutoff, cutoff])
+            for id in ids {
+                let email = try String.fetchOne(db, sql: "SELECT email FROM orders WHERE id = ?", arguments: [id]) ?? ""
+                let cases = "SELECT id FROM incidents WHERE order_id = ?"
+                try db.execute(sql: "DELETE FROM incident_history WHERE incident_id IN (\(cases))", arguments: [id])
+                try db.execute(sql: "DELETE FROM escalations WHERE incident_id IN (\(cases))", arguments: [id])
+                try db.execute(sql: "DELETE FROM actions WHERE incident_id IN (\(cases))", arguments: [id])
+                try db.execute(sql: "DELETE FROM outbox WHERE incident_id IN (\(cases))", arguments: [id])
+                try db.execute(sql: "DELETE FROM incidents WHERE order_id = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM events WHERE shipment_id IN (SELECT id FROM shipments WHERE order_id = ?)", arguments: [id])
+                try db.execute(sql: "DELETE FROM shipments WHERE order_id = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM orders WHERE id = ?", arguments: [id])
+                // Milestone notices to this customer go too, unless another order of theirs remains.
+                try db.execute(sql: """
+                    DELETE FROM outbox WHERE lower(recipient) = lower(?) AND NOT EXISTS (SELECT 1 FROM orders WHERE lower(email) = lower(?))
+                    """, arguments: [email, email])
+            }
+            if !ids.isEmpty {
+                try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "purge", subject: "orders",
+                                                detail: "\(ids.count) closed order(s) without activity since \(ISOTime.utc(before)) deleted"), db: db)
+            }
+            return ids.count
+        }
+    }
+}
