@@ -11,6 +11,8 @@ START="${PARCELWATCH_NOW:-2026-11-20T12:00:00Z}"
 export PARCELWATCH_DB="$DEMO/parcelwatch.sqlite"
 export PARCELWATCH_CARRIERS=carriers
 export PARCELWATCH_ACTOR=demo
+# Every fetch stays on this machine: any other address is refused before a packet is sent.
+export PARCELWATCH_LOOPBACK_ONLY=1
 export PARCELWATCH_CONFIG="$DEMO/parcelwatch.yaml"
 export SHOP_WEBHOOK_SECRET=sim-webhook-secret
 # Carriers with accounts (Omniva, Canada Post, UPS) need credentials; the simulator accepts any.

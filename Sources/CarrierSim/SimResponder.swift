@@ -100,6 +100,12 @@ struct SimResponder: HTTPResponder {
         default:
             break
         }
+        if path == "/_sim/redirect-to", let target = query["target"].map(String.init) {
+            // An open redirect, for testing that clients check where a redirect leads.
+            var outcome = Outcome.status(302, "")
+            outcome.headers.append(("Location", target))
+            return outcome
+        }
         if path.hasPrefix("/_sim/redirect/") {
             let step = Int(path.dropFirst("/_sim/redirect/".count)) ?? 0
             var outcome = Outcome.status(302, "")

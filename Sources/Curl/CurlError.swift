@@ -25,6 +25,8 @@ public enum CurlError: Error, Sendable, Equatable, CustomStringConvertible, Loca
     case transferFailed(url: String, code: Int, detail: String)
     /// The client was shut down while the transfer was waiting or running.
     case clientShutDown
+    /// Loopback-only mode refused a non-loopback address (before any packet was sent).
+    case notAllowed(url: String)
     /// libcurl could not be set up at all (out of memory, broken installation).
     case setupFailed(String)
 
@@ -49,6 +51,8 @@ public enum CurlError: Error, Sendable, Equatable, CustomStringConvertible, Loca
             return "the response from \(url) was cut short (\(detail)); it will be retried"
         case .transferFailed(let url, let code, let detail):
             return "fetching \(url) failed (curl error \(code): \(detail))"
+        case .notAllowed(let url):
+            return "refused to connect to \(url): only loopback addresses are allowed in loopback-only mode"
         case .clientShutDown:
             return "the HTTP client was shut down before the transfer finished"
         case .setupFailed(let detail):
@@ -62,6 +66,7 @@ public enum CurlError: Error, Sendable, Equatable, CustomStringConvertible, Loca
     /// A short stable name for counting errors by kind in sweep summaries.
     public var kind: String {
         switch self {
+        case .notAllowed: return "notAllowed"
         case .invalidURL: return "invalidURL"
         case .hostNotFound: return "dns"
         case .connectionFailed: return "connect"
@@ -111,6 +116,7 @@ extension CurlError {
         case .tooManyRedirects(let url, let limit): return .tooManyRedirects(url: clean(url), limit: limit)
         case .truncated(let url, let detail): return .truncated(url: clean(url), detail: clean(detail))
         case .transferFailed(let url, let code, let detail): return .transferFailed(url: clean(url), code: code, detail: clean(detail))
+        case .notAllowed(let url): return .notAllowed(url: clean(url))
         case .clientShutDown, .setupFailed: return self
         }
     }

@@ -15,6 +15,8 @@ final class EasyTransfer {
     let handle: UnsafeMutableRawPointer
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// Set by the loopback-only socket callback when it refused an address.
+    private let denied: UnsafeMutablePointer<Int32>
     private(set) var body: [UInt8] = []
     private(set) var headers = HTTPHeaders()
     private(set) var exceededSizeCap = false
@@ -29,6 +31,8 @@ final class EasyTransfer {
         self.handle = handle
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        denied = .allocate(capacity: 1)
+        denied.initialize(to: 0)
         try configure(userAgent: userAgent)
     }
 
@@ -36,6 +40,7 @@ final class EasyTransfer {
         curl_easy_cleanup(handle)
         curl_slist_free_all(headerList)
         errorBuffer.deallocate()
+        denied.deallocate()
     }
 
     private func check(_ code: CURLcode, _ what: String) throws(CurlError) {
@@ -60,6 +65,7 @@ final class EasyTransfer {
         try check(ccurl_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1), "verify peer")
         try check(ccurl_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2), "verify host")
         try check(ccurl_easy_setopt_string(handle, CURLOPT_USERAGENT, userAgent), "user agent")
+        if request.loopbackOnly { try check(ccurl_easy_restrict_to_loopback(handle, denied), "loopback only") }
         if let proxy = request.proxy {
             try check(ccurl_easy_setopt_string(handle, CURLOPT_PROXY, proxy), "proxy")
         } else {
@@ -168,6 +174,10 @@ final class EasyTransfer {
             return .invalidURL(displayURL)
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return .hostNotFound(url: displayURL, detail: detail)
+        case CURLE_COULDNT_CONNECT where denied.pointee != 0:
+            var effective: UnsafeMutablePointer<CChar>?
+            _ = ccurl_easy_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
+            return .notAllowed(url: URLCheck.redacted(effective.map { String(cString: $0) } ?? request.url))
         case CURLE_COULDNT_CONNECT, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING:
             return .connectionFailed(url: displayURL, detail: detail)
         case CURLE_OPERATION_TIMEDOUT:

@@ -24,6 +24,8 @@ public final class HTTPClient: Sendable {
         public var maxConnectionsPerHost: Int
         /// Connections open at once, all hosts together.
         public var maxConnections: Int
+        /// Every request of this client connects only to loopback addresses.
+        public var loopbackOnly = false
 
         /// Creates a configuration.
         public init(userAgent: String = "Parcelwatch/0.1 (+shipment tracker)", maxConnectionsPerHost: Int = 16, maxConnections: Int = 256) {
@@ -34,6 +36,7 @@ public final class HTTPClient: Sendable {
     }
 
     private let mailbox: Mailbox
+    private let loopbackOnly: Bool
 
     /// Starts the client's loop thread.
     /// - Throws: ``CurlError/setupFailed(_:)`` when libcurl cannot be initialised.
@@ -44,6 +47,7 @@ public final class HTTPClient: Sendable {
         let mailbox = try Mailbox()
         let loop = try MultiLoop(mailbox: mailbox, configuration: configuration)
         self.mailbox = mailbox
+        loopbackOnly = configuration.loopbackOnly
         let transfer = LoopHandOff(loop: loop)
         let thread = Thread {
             transfer.take()?.run()
@@ -62,6 +66,8 @@ public final class HTTPClient: Sendable {
     /// is the caller's business. Transport failures throw ``CurlError``; cancelling the task
     /// throws `CancellationError` and aborts the transfer.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var request = request
+        if loopbackOnly { request.loopbackOnly = true }
         let id = mailbox.allocate()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in

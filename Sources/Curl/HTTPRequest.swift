@@ -22,6 +22,9 @@ public struct HTTPRequest: Sendable {
     public var validators: CacheValidators?
     /// An HTTP proxy URL, or nil to connect directly.
     public var proxy: String?
+    /// Connect only to loopback addresses (127.0.0.0/8, ::1), for this request and every redirect;
+    /// anything else is refused before a packet is sent.
+    public var loopbackOnly = false
 
     /// Creates a request with safe defaults: 30 s timeout, 10 s to connect, 5 MiB body cap,
     /// at most 5 redirects.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Curl
 import Foundation
 import ParcelKit
 
@@ -96,6 +97,15 @@ where Value.RawValue == String {
         values.insert(value)
     }
     return values
+}
+
+/// The libcurl client every fetching command uses. `PARCELWATCH_LOOPBACK_ONLY=1` (the demo and
+/// the tests set it) refuses any address outside 127.0.0.0/8 and ::1, redirects included, before
+/// a packet is sent.
+func makeHTTPClient() throws -> HTTPClient {
+    var configuration = HTTPClient.Configuration()
+    configuration.loopbackOnly = ProcessInfo.processInfo.environment["PARCELWATCH_LOOPBACK_ONLY"] == "1"
+    do { return try HTTPClient(configuration: configuration) } catch { throw ValidationError("cannot start libcurl: \(error)") }
 }
 
 /// Tracking reports as JSON on standard output (hand-written: they can hold thousands of events).

@@ -54,7 +54,7 @@ struct NoticesCommand: AsyncParsableCommand {
             let now = try store.clock().now
             let database = try store.openStore()
             let client: HTTPClient
-            do { client = try HTTPClient() } catch { throw ValidationError("cannot start libcurl: \(error)") }
+            client = try makeHTTPClient()
             let summary: NoticeDeliverer.Summary
             do { summary = try await NoticeDeliverer(store: database, config: config, defaultDirectory: store.defaultOutbox, client: client).deliver(now: now) } catch {
                 throw fail(.store(error))

@@ -51,7 +51,7 @@ struct SweepCommand: AsyncParsableCommand {
         let endpoints: EndpointOverrides
         do { endpoints = try EndpointOverrides(carrierEndpoints) } catch { throw fail(.tracking(error)) }
         let client: HTTPClient
-        do { client = try HTTPClient() } catch { throw ValidationError("cannot start libcurl: \(error)") }
+        client = try makeHTTPClient()
         let stop = StopSignal()
         let bar = output.json ? nil : ProgressBar()
         let options = SweepOptions(concurrency: concurrency, all: all, retries: retries, breakerThreshold: breakerThreshold,

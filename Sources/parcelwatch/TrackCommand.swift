@@ -58,7 +58,7 @@ struct TrackCommand: AsyncParsableCommand {
         do {
             let endpoints = try EndpointOverrides(carrierEndpoints)
             let definition = try pickCarrier(registry, normalized)
-            let fetcher = CarrierFetcher(client: try HTTPClient(), endpoints: endpoints)
+            let fetcher = CarrierFetcher(client: try makeHTTPClient(), endpoints: endpoints)
             var inputs: [String: String] = [:]
             if let postcode { inputs["postcode"] = postcode }
             guard case .updated(let result, _) = try await fetcher.track(normalized, carrier: definition, inputs: inputs) else { return }

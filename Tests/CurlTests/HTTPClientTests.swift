@@ -153,3 +153,28 @@ import TestSupport
         #expect(Date().timeIntervalSince(started) < 8)  // the server would answer after 10 s
     }
 }
+
+/// Loopback-only mode: a redirect off the machine is refused before any connection is made.
+@Suite struct LoopbackOnlyTests {
+    @Test func aRedirectToAnotherHostIsRefusedBeforeConnecting() async throws {
+        let base = try await SharedSimulator.shared.baseURL()
+        var configuration = HTTPClient.Configuration()
+        configuration.loopbackOnly = true
+        let client = try HTTPClient(configuration: configuration)
+        // Loopback itself still works.
+        #expect(try await client.send(HTTPRequest(url: base + "/_sim/health")).status == 200)
+        // 192.0.2.1 (TEST-NET-1) would hang until the connect timeout if a SYN were ever sent.
+        let started = ContinuousClock.now
+        await #expect(throws: CurlError.notAllowed(url: "http://192.0.2.1/parcel")) {
+            _ = try await client.send(HTTPRequest(url: "http://192.0.2.1/parcel", connectTimeout: .seconds(5)))
+        }
+        #expect(started.duration(to: .now) < .seconds(2))
+        // The same through a redirect issued by a loopback server.
+        do {
+            _ = try await client.send(HTTPRequest(url: base + "/_sim/redirect-to?target=http%3A%2F%2F192.0.2.1%2Fparcel", connectTimeout: .seconds(5)))
+            Issue.record("the redirect was followed off loopback")
+        } catch let error as CurlError {
+            #expect(error.kind == "notAllowed", "\(error)")
+        }
+    }
+}
