@@ -189,6 +189,44 @@ import TestSupport
         #expect(shipped.count == 1 && shipped.first?.language == "pl" && shipped.first?.body.contains(number) == true)
     }
 
+    /// 400 parcels, a fifth of the answers failing in mixed ways, then one carrier switching to
+    /// a new page format: the sweep completes, retries win, and the changed carrier raises one
+    /// staff-only case and no customer ones.
+    @Test func faultsAtScale() async throws {
+        let seur = (0..<300).map { _ in Self.seurNumber() }
+        let amazon = (0..<100).map { index in "TBA9\(String(format: "%011d", Int(ProcessInfo.processInfo.processIdentifier) * 1000 + index))" }
+        let setup = try await Self.setup(seur.map { ("seur", $0, "in-transit") } + amazon.map { ("amazon", $0, "in-transit") })
+        var paid: [ImportRow] = []
+        for (index, number) in (seur + amazon).enumerated() {
+            var unpaid = order("o-\(number)")
+            unpaid.paidAt = nil
+            paid.append(ImportRow(line: index + 2, order: unpaid, carrier: index < seur.count ? "seur" : "amazon", trackingNumber: number))
+        }
+        _ = try await setup.store.importRows(paid, dryRun: false, actor: "test", at: fixtureNow)
+        let faults = ["status=500", "status=429,retry-after=0", "truncate", "delay=300", "status=503"]
+        for (index, number) in (seur + amazon).enumerated() where index % 5 == 0 {
+            try await setup.sim.addFault(StickyFault(carrier: index < seur.count ? "seur" : "amazon", number: number,
+                                                     fault: faults[(index / 5) % faults.count], count: 1))
+        }
+        let engine = IncidentEngine(store: setup.store, config: .defaults, registry: setup.registry)
+        let options = SweepOptions(concurrency: 32, retries: 2, retryBase: .milliseconds(20), rateOverrides: ["": 10_000])
+        let first = try await Sweeper(store: setup.store, registry: setup.registry, fetcher: setup.fetcher, clock: .fixed(fixtureNow),
+                                      options: options, incidents: engine).run()
+        #expect(first.checked == 400 && first.changed == 400, "\(first.errors)")
+        #expect(first.errors.isEmpty && first.pausedCarriers.isEmpty)
+
+        for number in amazon { try await setup.sim.addFault(StickyFault(carrier: "amazon", number: number, fault: "format-changed")) }
+        var all = options
+        all.all = true
+        let second = try await Sweeper(store: setup.store, registry: setup.registry, fetcher: setup.fetcher,
+                                       clock: .fixed(fixtureNow.addingTimeInterval(3600)), options: all, incidents: engine).run()
+        #expect(second.checked == 400 && second.formatChanged == ["amazon": 100])
+        #expect(second.incidents?.opened == ["trackingBroken": 1])
+        let cases = try await setup.store.incidents(IncidentFilter())
+        #expect(cases.count == 1 && cases.first?.customerFacing == false && cases.first?.carrier == "amazon")
+        #expect(try await setup.store.shipments(ShipmentFilter(carrier: "amazon")).allSatisfy { $0.status == .inTransit })
+    }
+
     @Test func aFeedIsFetchedOnceAndRoutedByNumber() async throws {
         let setup = try await Self.setup([("omniva", "CE473067582EE", "feed-normal-day")])
         _ = try await setup.store.importRows([ImportRow(line: 3, order: order("o-feed-2"), carrier: "omniva", trackingNumber: "CE000000000EE")],
