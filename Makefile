@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config
 PREFIX ?= /usr/local
 
-.PHONY: deps test-deps bench-deps build test demo bench install clean
+.PHONY: deps test-deps bench-deps build soak test demo bench install clean
 
 ## Install the system libraries the build links against (skipped when already present).
 deps:
@@ -31,6 +31,11 @@ test: test-deps
 ## Start the carrier simulator, track parcels of several carriers through it, print their timelines.
 demo: build
 	@scripts/demo.sh
+
+## 50 sweeps killed with SIGKILL at random moments, then the store's invariants (CI runs 5).
+soak: test-deps
+	$(SWIFT) build --build-tests
+	SOAK_KILLS=50 $(SWIFT) test --filter SoakTests
 
 ## The peers the benchmarks compare against: xmllint, hyperfine (Debian) and lxml (PyPI).
 bench-deps: deps
