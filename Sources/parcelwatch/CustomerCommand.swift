@@ -16,21 +16,16 @@ struct CustomerCommand: AsyncParsableCommand {
         @Argument(help: "The customer's e-mail address.") var email: String
 
         func run() async throws {
-            let now = try store.clock().now
-            let database = try store.openStore()
+            let (database, now) = try await openForStaff(store, staff)
             let export: CustomerExport
             do {
-                try await requireStaff(database, staff.actor)
                 export = try await database.customerData(email: email)
                 try await database.audit(AuditEntry(at: now, actor: staff.actor, action: "customer.export", subject: "customer",
                                                     detail: "\(export.orders.count) order(s) exported"))
             } catch {
                 throw fail(.store(error))
             }
-            guard !export.orders.isEmpty else {
-                FileHandle.standardError.write(Data("no orders with the e-mail \(email)\n".utf8))
-                throw ExitCode(1)
-            }
+            guard !export.orders.isEmpty else { throw noOrders(email) }
             try printJSON(export)
         }
     }
@@ -43,19 +38,10 @@ struct CustomerCommand: AsyncParsableCommand {
         @Argument(help: "The customer's e-mail address.") var email: String
 
         func run() async throws {
-            let now = try store.clock().now
-            let database = try store.openStore()
+            let (database, now) = try await openForStaff(store, staff)
             let count: Int
-            do {
-                try await requireStaff(database, staff.actor)
-                count = try await database.eraseCustomer(email: email, actor: staff.actor, at: now)
-            } catch {
-                throw fail(.store(error))
-            }
-            guard count > 0 else {
-                FileHandle.standardError.write(Data("no orders with the e-mail \(email)\n".utf8))
-                throw ExitCode(1)
-            }
+            do { count = try await database.eraseCustomer(email: email, actor: staff.actor, at: now) } catch { throw fail(.store(error)) }
+            guard count > 0 else { throw noOrders(email) }
             print("personal data erased from \(count) order(s)")
         }
     }
@@ -75,15 +61,14 @@ struct PurgeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let now = try store.clock().now
-        let database = try store.openStore()
+        let (database, now) = try await openForStaff(store, staff)
+        let count: Int
         do {
-            try await requireStaff(database, staff.actor)
-            let count = try await database.purge(before: now.addingTimeInterval(-(Self.seconds(olderThan) ?? 0)), actor: staff.actor, at: now)
-            print("purged \(count) closed order(s)")
+            count = try await database.purge(before: now.addingTimeInterval(-(Self.seconds(olderThan) ?? 0)), actor: staff.actor, at: now)
         } catch {
             throw fail(.store(error))
         }
+        print("purged \(count) closed order(s)")
     }
 
     /// `18mo` (30-day months), `2y` (365-day years), `90d`.
@@ -97,9 +82,20 @@ struct PurgeCommand: AsyncParsableCommand {
     }
 }
 
-/// Refuses anyone not in the staff table.
-func requireStaff(_ store: any Store, _ actor: String) async throws(StoreError) {
-    guard try await store.staff().contains(where: { $0.name == actor }) else {
-        throw .rejected("\(actor) is not a member of staff (see `parcelwatch staff list`); nothing was changed")
+/// The database and the clock for a staff-only command, after checking the actor is staff.
+func openForStaff(_ store: StoreOptions, _ staff: StaffOptions) async throws -> (database: any Store, now: Date) {
+    let now = try store.clock().now
+    let database = try store.openStore()
+    let members: [StaffMember]
+    do { members = try await database.staff() } catch { throw fail(.store(error)) }
+    guard members.contains(where: { $0.name == staff.actor }) else {
+        throw fail(.store(.rejected("\(staff.actor) is not a member of staff (see `parcelwatch staff list`); nothing was changed")))
     }
+    return (database, now)
+}
+
+/// "No orders with this e-mail", exit 1.
+private func noOrders(_ email: String) -> ExitCode {
+    FileHandle.standardError.write(Data("no orders with the e-mail \(email)\n".utf8))
+    return ExitCode(1)
 }
