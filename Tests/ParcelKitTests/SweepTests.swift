@@ -85,7 +85,7 @@ import TestSupport
         #expect(summary.changed == 1 && summary.errors.isEmpty)
         let log = try await setup.requests([number])
         #expect(log.map(\.status) == [429, 200])
-        if log.count == 2 { #expect(log[1].receivedAt - log[0].receivedAt >= 0.95) }
+        if log.count == 2 { #expect(log[1].receivedAt - log[0].receivedAt >= 0.8) }  // 1 s asked; arrival times jitter under load
     }
 
     @Test func aRetryAfterTooLongToWaitForReschedulesTheShipment() async throws {
@@ -133,10 +133,11 @@ import TestSupport
         let times = try await setup.requests(numbers).map(\.receivedAt)
         #expect(times.count == 8)
         let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
-        // 5 a second with no burst: 8 requests take at least 7 × 200 ms. Single gaps are judged
-        // loosely: under a loaded test run the loopback hop can bunch two arrivals a little.
+        // 5 a second with no burst: 8 requests take at least 7 × 200 ms, and any 5 consecutive
+        // intervals at least about a second. Single gaps are not judged: on a loaded machine the
+        // in-process server can take two requests from its socket back to back.
         #expect((times.last ?? 0) - (times.first ?? 0) >= 7 * 0.2 * 0.95, "gaps \(gaps)")
-        #expect(gaps.allSatisfy { $0 >= 0.1 }, "gaps \(gaps)")
+        #expect(zip(times.dropFirst(5), times).allSatisfy { $0 - $1 >= 0.75 }, "gaps \(gaps)")
     }
 
     @Test func aChangedFormatKeepsTheStatusAndIsCountedPerCarrier() async throws {
