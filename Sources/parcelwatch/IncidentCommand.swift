@@ -200,6 +200,7 @@ extension IncidentCommand {
             abstract: "Send a replacement; with --carrier and --tracking, link the replacement parcel (now or later).")
         @OptionGroup var store: StoreOptions
         @OptionGroup var staff: StaffOptions
+        @OptionGroup var carriers: CarrierOptions
         @Argument(help: "The incident id.") var id: Int64
         @Option(help: "The replacement's carrier.") var carrier: String?
         @Option(help: "The replacement's tracking number.") var tracking: String?
@@ -208,9 +209,23 @@ extension IncidentCommand {
             try await request(.reship, id: id, amount: nil, store: store, staff: staff)
             guard let carrier, let tracking else { return }
             let database = try store.openStore()
+            let now = try store.clock().now
+            let number = CarrierRegistry.normalize(tracking)
+            let registry = try carriers.registry()
+            guard let definition = try? registry.carrier(carrier) else { throw fail(.tracking(.unknownCarrier(carrier))) }
+            if let reason = registry.rejection(of: number, carrier: definition) {
+                throw fail(.tracking(.invalidNumber(number: number, reason: "\(carrier): \(reason)")))
+            }
             do {
-                let shipment = try await database.linkReplacement(incidentId: id, carrier: carrier, trackingNumber: CarrierRegistry.normalize(tracking),
-                                                                  actor: staff.actor, at: try store.clock().now)
+                // The customer hears about the replacement in the same transaction that links it.
+                var notice: NoticeDraft?
+                if let incident = try await database.incident(id: id), let orderId = incident.orderId,
+                   let order = try await database.order(id: orderId), let templates = try? NoticeTemplates() {
+                    notice = NoticeComposer(templates: templates, config: try store.shopConfig(), carrierNames: [definition.id: definition.name])
+                        .replacementSent(incident: incident, order: order, carrier: definition.id, trackingNumber: number, now: now)
+                }
+                let shipment = try await database.linkReplacement(incidentId: id, carrier: definition.id, trackingNumber: number, notice: notice,
+                                                                  actor: staff.actor, at: now)
                 print("replacement \(shipment.carrier) \(shipment.trackingNumber) linked to order \(shipment.orderId)")
             } catch let error as StoreError {
                 throw fail(.store(error))

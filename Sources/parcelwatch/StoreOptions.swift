@@ -24,8 +24,7 @@ struct StoreOptions: ParsableArguments {
 
     /// Where notices go when the config names no channel: `outbox/` beside the database.
     var defaultOutbox: String {
-        let location = StoreLocation.resolve(explicit: db)
-        let path = location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
+        let path = StoreLocation.sqlitePath(StoreLocation.resolve(explicit: db))
         let directory = (path as NSString).deletingLastPathComponent
         return directory.isEmpty ? "outbox" : (directory as NSString).appendingPathComponent("outbox")
     }

@@ -46,8 +46,7 @@ struct TrackCommand: AsyncParsableCommand {
 
     /// The shop's database when it exists (a customer query never creates one).
     private func existingStore() throws -> (any Store)? {
-        let location = StoreLocation.resolve(explicit: store.db)
-        let path = location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
+        let path = StoreLocation.sqlitePath(StoreLocation.resolve(explicit: store.db))
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         return try store.openStore()
     }

@@ -97,3 +97,20 @@ import TestSupport
         #expect(audit.stdout.contains("customer.erase") && audit.stdout.contains("customer.export") && !audit.stdout.contains("alejandro@"))
     }
 }
+
+/// Staff link a replacement parcel by hand: checked like any number, and the customer is told.
+@Suite struct ReplacementCLITests {
+    @Test func aLinkedReplacementIsValidatedAndAnnounced() async throws {
+        let (db, _) = try await CustomerCLITests.store()
+        let store = try SQLiteStore(path: db)
+        let incident = try #require(try await store.incidents(IncidentFilter(kinds: [.damagedOrLost])).first)
+        let now = ["--db", db, "--now", "2026-11-20T13:00:00Z", "--as", "lucia"]
+        let bad = try await CLIRun.detached(["incident", "reship", String(incident.id), "--carrier", "poczta-polska", "--tracking", "RR123456784PL"] + now)
+        #expect(bad.status == 2 && bad.stderr.contains("check digit expected 5, got 4"))
+        let good = try await CLIRun.detached(["incident", "reship", String(incident.id), "--carrier", "poczta-polska", "--tracking", "RR123456785PL"] + now)
+        #expect(good.status == 0, "\(good.stderr)")
+        let notices = try await store.notices(.all, limit: 20).filter { $0.template == "reshipSent" }
+        #expect(notices.count == 1 && notices.first?.language == "es" && notices.first?.body.contains("RR123456785PL") == true)
+        #expect(try await store.shipments(ShipmentFilter(orderId: "PW-7")).contains { $0.trackingNumber == "RR123456785PL" })
+    }
+}

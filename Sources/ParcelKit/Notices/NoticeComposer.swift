@@ -42,6 +42,12 @@ public struct NoticeComposer: Sendable {
         return draft(template: name, dedupeKey: dedupeKey, order: order, values: values, now: now)
     }
 
+    /// "Your replacement is on its way", with the new carrier and number.
+    public func replacementSent(incident: Incident, order: Order, carrier: String, trackingNumber: String, now: Date) -> NoticeDraft? {
+        milestone("reshipSent", dedupeKey: "reship:\(incident.id):\(carrier):\(trackingNumber)", order: order, shipment: nil,
+                  nextUpdateBy: incident.resolutionDue, now: now, extra: ["newCarrierName": carrier, "newTrackingNumber": trackingNumber])
+    }
+
     private func draft(template: String, dedupeKey: String, order: Order, values: [String: Any], now: Date) -> NoticeDraft? {
         guard let rendered = try? templates.render(template, language: order.language, values: values) else { return nil }
         return NoticeDraft(dedupeKey: dedupeKey, channel: "email", recipient: order.email, subject: rendered.subject, body: rendered.body,

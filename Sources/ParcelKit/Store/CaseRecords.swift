@@ -3,16 +3,7 @@ import Foundation
 // Values the store takes and gives for incidents and their search.
 
 /// A shipment incident rules look at, with its order.
-public struct DetectionCandidate: Sendable, Equatable {
-    public var shipment: Shipment
-    public var order: Order
-
-    /// Creates a candidate.
-    public init(shipment: Shipment, order: Order) {
-        self.shipment = shipment
-        self.order = order
-    }
-}
+public typealias DetectionCandidate = DueShipment
 
 /// A paid order no carrier has yet, with its (label-only) shipments.
 public struct OrderCandidate: Sendable, Equatable {

@@ -5,9 +5,7 @@ import GRDB
 extension SQLiteStore {
     public func requestAction(incidentId: Int64, kind: ActionKind, amount: Money?, state: ActionState, actor: String, at: Date) async throws(StoreError) -> WorkflowAction {
         try await writeTransaction("requesting an action") { db in
-            if actor != "policy", try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM staff WHERE name = ? AND active = 1)", arguments: [actor]) != true {
-                throw StoreError.rejected("\(actor) is not a member of staff (see `parcelwatch staff list`); nothing was changed")
-            }
+            if actor != "policy" { try Self.requireStaff(db, actor) }
             guard let incident = try Self.fetchIncident(db, id: incidentId) else { throw StoreError.rejected("no incident \(incidentId)") }
             let key = "incident-\(incidentId)-\(kind.rawValue)"
             if let existing = try Row.fetchOne(db, sql: "SELECT * FROM actions WHERE idempotency_key = ?", arguments: [key]).map(Self.decodeAction) {
@@ -90,7 +88,8 @@ extension SQLiteStore {
         }
     }
 
-    public func linkReplacement(incidentId: Int64, carrier: String, trackingNumber: String, actor: String, at: Date) async throws(StoreError) -> Shipment {
+    public func linkReplacement(incidentId: Int64, carrier: String, trackingNumber: String, notice: NoticeDraft?, actor: String,
+                                at: Date) async throws(StoreError) -> Shipment {
         try await writeTransaction("linking a replacement shipment") { db in
             guard let incident = try Self.fetchIncident(db, id: incidentId), let orderId = incident.orderId else {
                 throw StoreError.rejected("incident \(incidentId) has no order to ship a replacement for")
@@ -106,6 +105,7 @@ extension SQLiteStore {
             try Self.history(db, id: incidentId, at: at, actor: actor, action: "replacement", detail: "replacement shipment \(carrier) \(trackingNumber)")
             try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "action.replacement", subject: "incident:\(incidentId)",
                                             detail: "\(carrier) \(trackingNumber)"), db: db)
+            if let notice { try Self.insertNotice(notice, incidentId: incidentId, at: at, db: db) }
             guard let shipment = try Row.fetchOne(db, sql: "SELECT * FROM shipments WHERE carrier = ? AND tracking_number = ?",
                                                   arguments: [carrier, trackingNumber]).map(Self.decodeShipment) else {
                 throw StoreError.failed(operation: "linking a replacement shipment", detail: "shipment vanished")

@@ -6,10 +6,7 @@ extension SQLiteStore {
     public func detectionCandidates(after: Int64, limit: Int) async throws(StoreError) -> [DetectionCandidate] {
         try await read("selecting shipments for incident rules") { db in
             try Row.fetchAll(db, sql: """
-                SELECT s.*, o.id AS o_id, o.customer_name AS o_customer_name, o.email AS o_email, o.phone AS o_phone,
-                o.language AS o_language, o.postcode AS o_postcode, o.value_minor AS o_value_minor, o.currency AS o_currency,
-                o.promised_date AS o_promised_date, o.paid_at AS o_paid_at, o.reshippable AS o_reshippable
-                FROM shipments s JOIN orders o ON o.id = s.order_id
+                SELECT s.*, \(Self.orderColumns) FROM shipments s JOIN orders o ON o.id = s.order_id
                 WHERE s.id > ? AND s.status NOT IN ('delivered', 'expired') ORDER BY s.id LIMIT ?
                 """, arguments: [after, limit]).map { row in
                 DetectionCandidate(shipment: try Self.decodeShipment(row), order: Self.decodeOrder(row, prefix: "o_"))
@@ -115,18 +112,14 @@ extension SQLiteStore {
 
     public func act(_ action: IncidentAction, on id: Int64, actor: String, notice: NoticeDraft?, at: Date) async throws(StoreError) -> Incident {
         try await writeTransaction("changing an incident") { db in
-            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM staff WHERE name = ? AND active = 1)", arguments: [actor]) == true else {
-                throw StoreError.rejected("\(actor) is not a member of staff (see `parcelwatch staff list`); nothing was changed")
-            }
+            try Self.requireStaff(db, actor)
             guard let incident = try Self.fetchIncident(db, id: id) else { throw StoreError.rejected("no incident \(id)") }
             let time = at.timeIntervalSince1970
             let name: String
             let detail: String
             switch action {
             case .assign(let member):
-                guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM staff WHERE name = ? AND active = 1)", arguments: [member]) == true else {
-                    throw StoreError.rejected("\(member) is not a member of staff; cases can only be assigned to staff")
-                }
+                try Self.requireStaff(db, member, "cases can only be assigned to staff")
                 try Self.requireOpen(incident)
                 try db.execute(sql: "UPDATE incidents SET owner = ? WHERE id = ?", arguments: [member, id])
                 (name, detail) = ("assigned", "to \(member)" + (incident.owner.map { " (was \($0))" } ?? ""))
@@ -258,6 +251,13 @@ extension SQLiteStore {
 
     // MARK: Helpers
 
+    /// Refuses anyone not in the staff table.
+    static func requireStaff(_ db: Database, _ name: String, _ hint: String = "see `parcelwatch staff list`; nothing was changed") throws {
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM staff WHERE name = ? AND active = 1)", arguments: [name]) == true else {
+            throw StoreError.rejected("\(name) is not a member of staff (\(hint))")
+        }
+    }
+
     private static func requireOpen(_ incident: Incident) throws {
         if incident.status.isClosed {
             throw StoreError.rejected("incident \(incident.id) is already \(incident.status.rawValue); add a note instead")
@@ -294,6 +294,13 @@ extension SQLiteStore {
             closedAt: date("closed_at"),
             breaches: try String.fetchAll(db, sql: "SELECT clock FROM escalations WHERE incident_id = ? ORDER BY at, clock", arguments: [id]))
     }
+
+    /// The order's columns as `o_…`, beside a shipment's own in one row.
+    static let orderColumns = """
+        o.id AS o_id, o.customer_name AS o_customer_name, o.email AS o_email, o.phone AS o_phone, o.language AS o_language,
+        o.postcode AS o_postcode, o.value_minor AS o_value_minor, o.currency AS o_currency, o.promised_date AS o_promised_date,
+        o.paid_at AS o_paid_at, o.reshippable AS o_reshippable
+        """
 
     static func decodeOrder(_ row: Row, prefix: String) -> Order {
         Order(id: row[prefix + "id"], customerName: row[prefix + "customer_name"], email: row[prefix + "email"], phone: row[prefix + "phone"],

@@ -153,10 +153,10 @@ public final class SQLiteStore: Store {
             if !all { arguments.append(now.timeIntervalSince1970) }
             arguments.append(limit)
             return try Row.fetchAll(db, sql: """
-                SELECT s.*, o.postcode AS order_postcode FROM shipments s JOIN orders o ON o.id = s.order_id
+                SELECT s.*, \(Self.orderColumns) FROM shipments s JOIN orders o ON o.id = s.order_id
                 WHERE s.id > ? \(due) ORDER BY s.id LIMIT ?
                 """, arguments: StatementArguments(arguments)).map { row in
-                DueShipment(shipment: try Self.decodeShipment(row), postcode: row["order_postcode"])
+                DueShipment(shipment: try Self.decodeShipment(row), order: Self.decodeOrder(row, prefix: "o_"))
             }
         }
     }

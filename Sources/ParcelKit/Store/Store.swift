@@ -130,8 +130,10 @@ public protocol Store: Sendable {
     /// Actions of one case, or every action in `states`.
     func actions(incidentId: Int64?, states: Set<ActionState>) async throws(StoreError) -> [WorkflowAction]
 
-    /// A replacement parcel for a case: a new shipment of the same order, linked in the history.
-    func linkReplacement(incidentId: Int64, carrier: String, trackingNumber: String, actor: String, at: Date) async throws(StoreError) -> Shipment
+    /// A replacement parcel for a case: a new shipment of the same order, linked in the history,
+    /// with the customer's "replacement sent" `notice` in the same transaction.
+    func linkReplacement(incidentId: Int64, carrier: String, trackingNumber: String, notice: NoticeDraft?, actor: String,
+                         at: Date) async throws(StoreError) -> Shipment
 
     // MARK: Outbox
 

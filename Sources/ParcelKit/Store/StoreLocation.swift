@@ -9,10 +9,15 @@ public enum StoreLocation {
         return "parcelwatch.sqlite"
     }
 
+    /// The file of a SQLite location (`PATH` or `sqlite:PATH`).
+    public static func sqlitePath(_ location: String) -> String {
+        location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
+    }
+
     /// Opens the store `location` names: a file path (or `sqlite:PATH`) is SQLite.
     public static func open(_ location: String) throws(StoreError) -> any Store {
         if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") { throw .unsupported("postgres://…") }
-        let path = location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
+        let path = sqlitePath(location)
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             var isDirectory: ObjCBool = false

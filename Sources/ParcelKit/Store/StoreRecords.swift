@@ -56,18 +56,22 @@ public struct ShipmentFilter: Sendable, Equatable {
     }
 }
 
-/// A shipment the sweep must check, with what the carrier request needs from its order.
+/// A shipment with its order, read together: the sweep needs the postcode (some carriers ask
+/// for it) and the customer for milestone notices, the incident rules need the promise.
 public struct DueShipment: Sendable, Equatable {
     /// The shipment.
     public var shipment: Shipment
-    /// The order's recipient postcode (some carriers ask for it).
-    public var postcode: String
+    /// Its order.
+    public var order: Order
 
     /// Creates a due shipment.
-    public init(shipment: Shipment, postcode: String) {
+    public init(shipment: Shipment, order: Order) {
         self.shipment = shipment
-        self.postcode = postcode
+        self.order = order
     }
+
+    /// The order's recipient postcode.
+    public var postcode: String { order.postcode }
 }
 
 /// One carrier answer to merge into a shipment.

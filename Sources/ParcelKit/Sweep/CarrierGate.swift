@@ -44,7 +44,7 @@ actor CarrierGate {
                 continue
             }
             let elapsed = refilledAt.duration(to: now)
-            tokens = min(burst, tokens + perSecond * Self.seconds(elapsed))
+            tokens = min(burst, tokens + perSecond * elapsed.inSeconds)
             refilledAt = now
             if tokens >= 1 {
                 tokens -= 1
@@ -78,10 +78,5 @@ actor CarrierGate {
     /// Counts a check the carrier answered properly.
     func recordSuccess() {
         consecutiveFailures = 0
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        let parts = duration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }

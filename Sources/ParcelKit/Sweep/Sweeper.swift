@@ -139,17 +139,13 @@ public struct Sweeper: Sendable {
         if let notices, !summary.interrupted {
             summary.notices = try await notices.deliver(now: now)
         }
-        summary.durationSeconds = Self.seconds(started.duration(to: .now))
+        summary.durationSeconds = started.duration(to: .now).inSeconds
         try await store.audit(AuditEntry(at: now, actor: "sweep", action: "sweep", subject: "shipments",
                                          detail: "checked \(summary.checked), changed \(summary.changed), new events \(summary.newEvents), "
                                              + "errors \(summary.errorCount), skipped \(summary.skipped)" + (summary.interrupted ? ", interrupted" : "")))
         return summary
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        let parts = duration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
 }
 
 /// What every check task shares.
@@ -195,7 +191,7 @@ private struct Context: Sendable {
                 await gate.recordSuccess()
                 let applied = try await store.apply(TrackingUpdate(
                     shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
-                    validators: newValidators, checkedAt: now, schedule: options.schedule, milestone: try await milestone(for: shipment)))
+                    validators: newValidators, checkedAt: now, schedule: options.schedule, milestone: milestone(for: shipment, order: due.order)))
                 await tally.applied(applied)
                 return
             case .failure(let error):
@@ -212,9 +208,10 @@ private struct Context: Sendable {
     }
 
     /// The customer hears when the carrier first has the parcel and when it is out for delivery
-    /// (once each: the dedupe key is the shipment's), written with the change itself.
-    private func milestone(for shipment: Shipment) async throws(StoreError) -> (@Sendable (AppliedUpdate) -> NoticeDraft?)? {
-        guard let milestones, let order = try await store.order(id: shipment.orderId) else { return nil }
+    /// (once each: the dedupe key is the shipment's), written with the change itself. The order
+    /// came with the due shipment: no extra read per parcel.
+    private func milestone(for shipment: Shipment, order: Order) -> (@Sendable (AppliedUpdate) -> NoticeDraft?)? {
+        guard let milestones else { return nil }
         let now = self.now
         return { applied in
             guard applied.statusChanged else { return nil }
@@ -300,8 +297,7 @@ private struct Context: Sendable {
         default:
             return nil
         }
-        let base = Double(options.retryBase.components.seconds) + Double(options.retryBase.components.attoseconds) / 1e18
-        let jittered = base * pow(2, Double(attempt)) * Double.random(in: 0.5...1.5)
+        let jittered = options.retryBase.inSeconds * pow(2, Double(attempt)) * Double.random(in: 0.5...1.5)
         return .milliseconds(Int64(jittered * 1000))
     }
 
@@ -394,6 +390,6 @@ private actor Tally {
 
     private func advance() {
         done += 1
-        progress?(SweepProgress(done: done, total: summary.due, errors: summary.errorCount, elapsed: Sweeper.seconds(started.duration(to: .now))))
+        progress?(SweepProgress(done: done, total: summary.due, errors: summary.errorCount, elapsed: started.duration(to: .now).inSeconds))
     }
 }

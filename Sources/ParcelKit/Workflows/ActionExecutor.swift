@@ -64,13 +64,11 @@ public struct ActionExecutor: Sendable {
                 let reply = String(decoding: response.body.prefix(2000), as: UTF8.self)
                 try await store.completeAction(id: action.id, result: reply, notice: notice(for: action, order: order, incident: incident, now: now), at: now)
                 if action.kind == .reship, let replacement = Self.replacement(in: response.body) {
-                    let shipment = try await store.linkReplacement(incidentId: incident.id, carrier: replacement.carrier,
-                                                                   trackingNumber: replacement.number, actor: "workflow", at: now)
-                    if let order, let draft = composer?.milestone("reshipSent", dedupeKey: "reship:\(shipment.id)", order: order, shipment: shipment,
-                                                                 nextUpdateBy: incident.resolutionDue, now: now,
-                                                                 extra: ["newCarrierName": replacement.carrier, "newTrackingNumber": replacement.number]) {
-                        try await store.enqueue(draft, incidentId: incident.id)
+                    let notice = order.flatMap {
+                        composer?.replacementSent(incident: incident, order: $0, carrier: replacement.carrier, trackingNumber: replacement.number, now: now)
                     }
+                    _ = try await store.linkReplacement(incidentId: incident.id, carrier: replacement.carrier, trackingNumber: replacement.number,
+                                                        notice: notice, actor: "workflow", at: now)
                 }
                 summary.executed += 1
             } catch let error as StoreError {
