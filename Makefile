@@ -19,13 +19,23 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## The real SMTP server the notice tests send to (aiosmtpd, from PyPI).
+## The real servers the tests use: PostgreSQL (Debian's `postgresql`) and an SMTP server
+## (aiosmtpd, from PyPI).
 test-deps: deps
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "==> installing postgresql"; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q postgresql; \
+	fi
 	@python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet aiosmtpd
 
-## Run every test suite against real parts on 127.0.0.1.
+## Run every test suite against real parts on 127.0.0.1: a throwaway PostgreSQL server is
+## started in a temporary directory for the run and removed after it, pass or fail.
 test: test-deps
 	$(SWIFT) build --build-tests
+	@pgdir=$$(mktemp -d /tmp/parcelwatch-pg.XXXXXX); \
+	trap 'scripts/test-postgres.sh stop '"$$pgdir" EXIT INT TERM; \
+	eval "$$(scripts/test-postgres.sh start $$pgdir)" && \
+	echo "==> PostgreSQL for the tests at $$PARCELWATCH_TEST_POSTGRES" && \
 	$(SWIFT) test
 
 ## Start the carrier simulator, track parcels of several carriers through it, print their timelines.

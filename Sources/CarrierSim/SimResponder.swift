@@ -32,8 +32,14 @@ struct SimResponder: HTTPResponder {
 
     /// The response before faults.
     private func answer(_ request: Request, body: String) async throws -> Outcome {
-        let path = request.uri.path
+        var path = request.uri.path
         let query = request.uri.queryParameters
+        // `/_sim/webhook/NAME` is a backend of its own: keys of two shops (or two tests) never meet.
+        var backend = ""
+        if path.hasPrefix("/_sim/webhook/") {
+            backend = String(path.dropFirst("/_sim/webhook/".count))
+            path = "/_sim/webhook"
+        }
         switch path {
         case "/_sim/health":
             return .text("ok\n")
@@ -58,7 +64,8 @@ struct SimResponder: HTTPResponder {
             return .json(["registered": String(scripts.count)])
         case "/_sim/webhook":
             if request.method == .get {
-                return Outcome(status: 200, contentType: "application/json", body: [UInt8](try JSONEncoder().encode(await state.webhookExecutions())))
+                return Outcome(status: 200, contentType: "application/json",
+                               body: [UInt8](try JSONEncoder().encode(await state.webhookExecutions(backend: backend))))
             }
             let timestamp = Int(Self.header(request, "X-Parcelwatch-Timestamp") ?? "") ?? 0
             let expected = WebhookSignature.signature(body: Array(body.utf8), timestamp: timestamp, secret: state.webhookSecret)
@@ -68,7 +75,7 @@ struct SimResponder: HTTPResponder {
                   let action = (payload["action"] as? String) ?? (payload["template"] as? String).map({ "notice:" + $0 }) else {
                 return .status(400, "expected a signed action or notice with an Idempotency-Key\n")
             }
-            let result = await state.execute(key: key, action: action, incidentId: payload["incidentId"] as? Int ?? 0, carrier: payload["carrier"] as? String)
+            let result = await state.execute(backend: backend, key: key, action: action, incidentId: payload["incidentId"] as? Int ?? 0, carrier: payload["carrier"] as? String)
             var outcome = Outcome.json(result.reply)
             if result.replayed { outcome.headers.append(("Idempotent-Replayed", "true")) }
             return outcome

@@ -34,8 +34,8 @@ actor SimState {
     }
 
     /// Carries out a shop-backend action once per idempotency key; a repeat gets the first answer.
-    func execute(key: String, action: String, incidentId: Int, carrier: String?) async -> (reply: [String: String], replayed: Bool) {
-        if let index = executions.firstIndex(where: { $0.key == key }) {
+    func execute(backend: String, key: String, action: String, incidentId: Int, carrier: String?) async -> (reply: [String: String], replayed: Bool) {
+        if let index = executions.firstIndex(where: { $0.backend == backend && $0.key == key }) {
             executions[index].requests += 1
             return (executions[index].reply, true)
         }
@@ -47,12 +47,12 @@ actor SimState {
             reply["trackingNumber"] = number
             await register([ParcelScript(carrier: carrier, number: number, timeline: [.init(afterHours: 0, fixture: "in-transit")])])
         }
-        executions.append(WebhookExecution(key: key, action: action, incidentId: incidentId, requests: 1, reply: reply))
+        executions.append(WebhookExecution(backend: backend, key: key, action: action, incidentId: incidentId, requests: 1, reply: reply))
         return (reply, false)
     }
 
-    /// Every action the sink carried out, with how often its key was sent.
-    func webhookExecutions() -> [WebhookExecution] { executions }
+    /// Every action the sink carried out for `backend`, with how often its key was sent.
+    func webhookExecutions(backend: String) -> [WebhookExecution] { executions.filter { $0.backend == backend } }
 
     /// Adds a fault that carrier requests get without asking (`POST /_sim/faults`).
     func addFault(_ fault: StickyFault) {
@@ -157,6 +157,8 @@ actor SimState {
 
 /// One action the webhook sink carried out.
 struct WebhookExecution: Sendable, Codable {
+    /// The `/_sim/webhook/NAME` it came to ("" for `/_sim/webhook`).
+    var backend: String
     var key: String
     var action: String
     var incidentId: Int

@@ -42,7 +42,7 @@ struct IncidentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let now = try store.clock().now
-            let database = try store.openStore()
+            let database = try await store.openStore()
             do {
                 guard let incident = try await database.incident(id: id) else {
                     FileHandle.standardError.write(Data("error: no incident \(id)\n".utf8))
@@ -143,7 +143,7 @@ struct IncidentCommand: AsyncParsableCommand {
 /// Asks for a workflow action on a case (staff only) and prints where it stands.
 private func request(_ kind: ActionKind, id: Int64, amount: String?, store: StoreOptions, staff: StaffOptions) async throws {
     let now = try store.clock().now
-    let database = try store.openStore()
+    let database = try await store.openStore()
     do {
         guard let incident = try await database.incident(id: id) else { throw StoreError.rejected("no incident \(id)") }
         let order = try await incident.orderId.asyncMap { try await database.order(id: $0) } ?? nil
@@ -166,7 +166,7 @@ private func request(_ kind: ActionKind, id: Int64, amount: String?, store: Stor
 /// Runs one staff action and prints the case's new state.
 private func act(_ action: IncidentAction, id: Int64, store: StoreOptions, staff: StaffOptions) async throws {
     let now = try store.clock().now
-    let database = try store.openStore()
+    let database = try await store.openStore()
     for (label, text) in [("text", action.text)] where text.trimmingCharacters(in: .whitespaces).isEmpty {
         throw ValidationError("the \(label) must not be empty")
     }
@@ -208,7 +208,7 @@ extension IncidentCommand {
         func run() async throws {
             try await request(.reship, id: id, amount: nil, store: store, staff: staff)
             guard let carrier, let tracking else { return }
-            let database = try store.openStore()
+            let database = try await store.openStore()
             let now = try store.clock().now
             let number = CarrierRegistry.normalize(tracking)
             let registry = try carriers.registry()
@@ -257,7 +257,7 @@ extension IncidentCommand {
         @Argument(help: "The incident id.") var id: Int64
 
         func run() async throws {
-            let database = try store.openStore()
+            let database = try await store.openStore()
             let proposed: [WorkflowAction]
             do { proposed = try await database.actions(incidentId: id, states: [.proposed]) } catch { throw fail(.store(error)) }
             guard let action = proposed.first else { throw fail(.store(.rejected("incident \(id) has no proposed action to approve"))) }

@@ -26,7 +26,7 @@ struct StaffCommand: AsyncParsableCommand {
 
         func run() async throws {
             let now = try store.clock().now
-            let database = try store.openStore()
+            let database = try await store.openStore()
             do {
                 let members = try await database.staff()
                 if !members.isEmpty, !members.contains(where: { $0.name == staff.actor }) {
@@ -46,7 +46,7 @@ struct StaffCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try store.openStore()
+            let database = try await store.openStore()
             let members: [StaffMember]
             do { members = try await database.staff() } catch { throw fail(.store(error)) }
             if output.json { return try printJSON(members) }

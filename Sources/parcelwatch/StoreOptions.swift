@@ -4,7 +4,8 @@ import ParcelKit
 
 /// `--db`, `--now`, `--config`: shared by every command that uses the store.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "The database: a SQLite file (default: $PARCELWATCH_DB, else ./parcelwatch.sqlite).")
+    @Option(help: ArgumentHelp("The database: a SQLite file, or postgres://USER@HOST:PORT/DB shared by workers on several machines (default: $PARCELWATCH_DB, else ./parcelwatch.sqlite).",
+                              discussion: "A PostgreSQL password goes in PGPASSWORD rather than the URL, so it stays out of process lists."))
     var db: String?
 
     @Option(help: "Fix the clock at this ISO-8601 time (default: $PARCELWATCH_NOW, else the real time).")
@@ -14,17 +15,20 @@ struct StoreOptions: ParsableArguments {
     var config: String?
 
     /// Opens the store or fails with exit code 4 and the reason.
-    func openStore() throws -> any Store {
+    func openStore() async throws -> any Store {
         do {
-            return try StoreLocation.open(StoreLocation.resolve(explicit: db))
+            return try await StoreLocation.open(StoreLocation.resolve(explicit: db))
         } catch {
             throw fail(.store(error))
         }
     }
 
-    /// Where notices go when the config names no channel: `outbox/` beside the database.
+    /// Where notices go when the config names no channel: `outbox/` beside a SQLite database, in
+    /// the working directory with PostgreSQL.
     var defaultOutbox: String {
-        let path = StoreLocation.sqlitePath(StoreLocation.resolve(explicit: db))
+        let location = StoreLocation.resolve(explicit: db)
+        guard !StoreLocation.isPostgres(location) else { return "outbox" }
+        let path = StoreLocation.sqlitePath(location)
         let directory = (path as NSString).deletingLastPathComponent
         return directory.isEmpty ? "outbox" : (directory as NSString).appendingPathComponent("outbox")
     }

@@ -15,10 +15,15 @@ struct SweepCommand: AsyncParsableCommand {
         backoff; after --breaker-threshold failures in a row a carrier is paused for --breaker-cooldown.
         Next checks: out for delivery ~1 h, in transit ~4 h, info received ~12 h, terminal never.
         SIGINT/SIGTERM finish the shipments in flight, commit and exit 0.
+        Several workers (on one machine or many) may sweep one database, e.g. --db postgres://…: each leases the
+        shipments it takes (FOR UPDATE SKIP LOCKED) for --lease, so every due shipment is checked once, and a dead
+        worker's shipments are taken up by the others when its lease runs out. Incidents, actions and notices are
+        safe to run from every worker: each case opens once, each action and notice goes out once.
         Examples:
           parcelwatch sweep
           parcelwatch sweep --every 15m
           parcelwatch sweep --carrier-endpoint http://127.0.0.1:8080 --json
+          PGPASSWORD=… parcelwatch sweep --every 15m --db postgres://parcelwatch@db.internal/parcelwatch
         Exit codes: 0 the sweep ran (carrier errors are data, see the summary), 2 bad arguments, 4 database unusable.
         """)
     @OptionGroup var store: StoreOptions
@@ -34,6 +39,9 @@ struct SweepCommand: AsyncParsableCommand {
     var carrierEndpoints: [String] = []
     @Option(name: .customLong("carrier-rate"), help: "[ID=]N requests per second instead of the carrier file's (repeatable).")
     var carrierRates: [String] = []
+    @Option(help: "How long a claimed shipment stays this worker's before another may take it (5m, 10m, 1h).") var lease = "10m"
+    @Option(help: "This worker's name in the leases it holds (default: host:pid).") var worker: String?
+    @Option(name: .customLong("page-size"), help: "Due shipments claimed from the database at a time.") var pageSize = 500
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
@@ -41,13 +49,15 @@ struct SweepCommand: AsyncParsableCommand {
         guard breakerThreshold >= 1 else { throw ValidationError("--breaker-threshold must be at least 1") }
         if let every, DurationText.seconds(every) == nil { throw ValidationError("--every '\(every)' is not a duration such as 30s, 15m or 1h") }
         if DurationText.seconds(breakerCooldown) == nil { throw ValidationError("--breaker-cooldown '\(breakerCooldown)' is not a duration such as 30m") }
+        guard pageSize >= 1 else { throw ValidationError("--page-size must be at least 1") }
+        guard let seconds = DurationText.seconds(lease), seconds >= 10 else { throw ValidationError("--lease '\(lease)' must be a duration of at least 10s, such as 10m") }
         _ = try rateOverrides()
     }
 
     func run() async throws {
         let registry = try carriers.registry()
         let clock = try store.clock()
-        let database = try store.openStore()
+        let database = try await store.openStore()
         let endpoints: EndpointOverrides
         do { endpoints = try EndpointOverrides(carrierEndpoints) } catch { throw fail(.tracking(error)) }
         let client: HTTPClient
@@ -55,7 +65,8 @@ struct SweepCommand: AsyncParsableCommand {
         let stop = StopSignal()
         let bar = output.json ? nil : ProgressBar()
         let options = SweepOptions(concurrency: concurrency, all: all, retries: retries, breakerThreshold: breakerThreshold,
-                                   breakerCooldown: DurationText.seconds(breakerCooldown) ?? 1800, rateOverrides: try rateOverrides())
+                                   breakerCooldown: DurationText.seconds(breakerCooldown) ?? 1800, rateOverrides: try rateOverrides(),
+                                   pageSize: pageSize, lease: DurationText.seconds(lease) ?? 600, worker: worker ?? SweepOptions.defaultWorker)
         let progress: (@Sendable (SweepProgress) -> Void)?
         if let bar { progress = { bar.update($0) } } else { progress = nil }
         let config = try store.shopConfig()

@@ -28,7 +28,7 @@ struct TrackCommand: AsyncParsableCommand {
     @Option(help: "The order's e-mail address: proves the parcel is yours.") var email: String?
 
     func run() async throws {
-        if postcode != nil || email != nil, let database = try existingStore() {
+        if postcode != nil || email != nil, let database = try await existingStore() {
             let config = try store.shopConfig()
             let now = try store.clock().now
             let tracking = CustomerTracking(store: database, config: config)
@@ -45,10 +45,10 @@ struct TrackCommand: AsyncParsableCommand {
     }
 
     /// The shop's database when it exists (a customer query never creates one).
-    private func existingStore() throws -> (any Store)? {
-        let path = StoreLocation.sqlitePath(StoreLocation.resolve(explicit: store.db))
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        return try store.openStore()
+    private func existingStore() async throws -> (any Store)? {
+        let location = StoreLocation.resolve(explicit: store.db)
+        guard StoreLocation.isPostgres(location) || FileManager.default.fileExists(atPath: StoreLocation.sqlitePath(location)) else { return nil }
+        return try await store.openStore()
     }
 
     private func trackAtCarrier() async throws {

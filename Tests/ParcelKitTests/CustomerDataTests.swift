@@ -7,7 +7,7 @@ import TestSupport
 /// A customer's data rights, in every store implementation.
 @Suite struct CustomerDataTests {
     static func store(_ kind: StoreKind) async throws -> (any Store, Int64) {
-        let store = try kind.open()
+        let store = try await kind.open()
         _ = try await store.importRows([
             ImportRow(line: 2, order: order("C-1", email: "ewa@example.com"), carrier: "seur", trackingNumber: "20000000000001"),
             ImportRow(line: 3, order: order("C-2", email: "other@example.com"), carrier: "seur", trackingNumber: "20000000000002"),

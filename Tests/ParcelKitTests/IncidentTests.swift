@@ -143,15 +143,15 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
 }
 
 @Suite struct IncidentStoreTests {
-    static func store(staff: [String] = ["anna", "marek"]) async throws -> SQLiteStore {
-        let store = try SQLiteStore(path: try temporaryDirectory("incidents") + "/p.sqlite")
+    static func store(_ kind: StoreKind, staff: [String] = ["anna", "marek"]) async throws -> any Store {
+        let store = try await kind.open()
         for name in staff { try await store.addStaff(StaffMember(name: name, displayName: name.capitalized), actor: "setup", at: fixtureNow) }
         let rows = (1...3).map { ImportRow(line: $0 + 1, order: order("o\($0)"), carrier: "seur", trackingNumber: String(format: "1000000000000%d", $0)) }
         _ = try await store.importRows(rows, dryRun: false, actor: "setup", at: fixtureNow)
         return store
     }
 
-    static func trigger(_ store: SQLiteStore, _ number: String, kind: IncidentKind = .damagedOrLost, evidence: String = "status:exception:damagedOrLost") async throws -> IncidentTrigger {
+    static func trigger(_ store: any Store, _ number: String, kind: IncidentKind = .damagedOrLost, evidence: String = "status:exception:damagedOrLost") async throws -> IncidentTrigger {
         let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
         return IncidentTrigger(kind: kind, subject: .shipment(id: parcel.id, orderId: parcel.orderId, carrier: "seur", trackingNumber: number),
                                evidence: evidence, summary: "seur \(number): damaged or lost")
@@ -159,8 +159,8 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
 
     static let plan = IncidentPlanner(config: .defaults).plan(kind: .damagedOrLost, value: nil, now: fixtureNow)
 
-    @Test func oneOpenCasePerSubjectAndKindOwnedRoundRobin() async throws {
-        let store = try await Self.store()
+    @Test(arguments: StoreKind.all) func oneOpenCasePerSubjectAndKindOwnedRoundRobin(kind: StoreKind) async throws {
+        let store = try await Self.store(kind)
         var owners: [String?] = []
         for number in ["10000000000001", "10000000000002", "10000000000003"] {
             guard case .opened(let incident) = try await store.raise(try await Self.trigger(store, number), plan: Self.plan, at: fixtureNow) else {
@@ -178,8 +178,8 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
         #expect(try await store.incidentHistory(id: id).map(\.action) == ["detected", "assigned", "retriggered"])
     }
 
-    @Test func aDismissedFalseAlarmIsNotReopenedForTheSameEvidence() async throws {
-        let store = try await Self.store()
+    @Test(arguments: StoreKind.all) func aDismissedFalseAlarmIsNotReopenedForTheSameEvidence(kind: StoreKind) async throws {
+        let store = try await Self.store(kind)
         let trigger = try await Self.trigger(store, "10000000000001", kind: .stalled, evidence: "silent since 2026-11-10T10:00:00Z")
         guard case .opened(let incident) = try await store.raise(trigger, plan: Self.plan, at: fixtureNow) else { Issue.record("not opened"); return }
         let dismissed = try await store.act(.dismiss(reason: "scanned again this morning"), on: incident.id, actor: "marek", at: fixtureNow.addingTimeInterval(600))
@@ -193,8 +193,8 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
         #expect(audit.contains { $0.action == "incident.dismissed" && $0.actor == "marek" && $0.detail == "scanned again this morning" })
     }
 
-    @Test func staffOnlyAndClosedCasesAreRefused() async throws {
-        let store = try await Self.store()
+    @Test(arguments: StoreKind.all) func staffOnlyAndClosedCasesAreRefused(kind: StoreKind) async throws {
+        let store = try await Self.store(kind)
         guard case .opened(let incident) = try await store.raise(try await Self.trigger(store, "10000000000001"), plan: Self.plan, at: fixtureNow) else {
             Issue.record("not opened"); return
         }
@@ -206,8 +206,8 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
         #expect(try await store.incidentHistory(id: incident.id).map(\.action).suffix(2) == ["resolved", "note"])
     }
 
-    @Test func aParcelThatMovesAgainIsRecordedOnItsCase() async throws {
-        let store = try await Self.store()
+    @Test(arguments: StoreKind.all) func aParcelThatMovesAgainIsRecordedOnItsCase(kind: StoreKind) async throws {
+        let store = try await Self.store(kind)
         guard case .opened(let incident) = try await store.raise(try await Self.trigger(store, "10000000000002", kind: .lost), plan: Self.plan, at: fixtureNow) else {
             Issue.record("not opened"); return
         }
@@ -219,8 +219,8 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
         #expect(history.last?.detail.contains("the carrier now reports delivered") == true)
     }
 
-    @Test func eachBreachIsEscalatedExactlyOnce() async throws {
-        let store = try await Self.store()
+    @Test(arguments: StoreKind.all) func eachBreachIsEscalatedExactlyOnce(kind: StoreKind) async throws {
+        let store = try await Self.store(kind)
         let plan = IncidentPlanner(config: .defaults).plan(kind: .damagedOrLost, value: nil, now: local("2026-11-20 10:00"))
         guard case .opened(let incident) = try await store.raise(try await Self.trigger(store, "10000000000001"), plan: plan, at: local("2026-11-20 10:00")) else {
             Issue.record("not opened"); return
@@ -236,8 +236,8 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
         #expect(try await store.auditLog(limit: 20, subject: "incident:\(incident.id)").filter { $0.action == "incident.escalate" }.count == 3)
     }
 
-    @Test func theEngineOpensNothingTwiceOverRepeatedSweeps() async throws {
-        let store = try await Self.store()
+    @Test(arguments: StoreKind.all) func theEngineOpensNothingTwiceOverRepeatedSweeps(kind: StoreKind) async throws {
+        let store = try await Self.store(kind)
         let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000003"))
         _ = try await store.apply(TrackingUpdate(shipmentID: parcel.id, events: [event("10000000000003", hoursAgo: 2, raw: "Deterioro o extravío",
                                                                                         status: .exception, reason: .damagedOrLost)],

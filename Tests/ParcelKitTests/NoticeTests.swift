@@ -88,27 +88,27 @@ import TestSupport
 }
 
 @Suite struct NoticeOutboxTests {
-    static func store() async throws -> (SQLiteStore, String) {
+    static func store(_ kind: StoreKind) async throws -> (any Store, String) {
         let directory = try temporaryDirectory("notices")
-        let store = try SQLiteStore(path: directory + "/p.sqlite")
+        let store = try await kind.open()
         _ = try await store.importRows([ImportRow(line: 2, order: order("N-1"), carrier: "seur", trackingNumber: "10000000000009")],
                                        dryRun: false, actor: "t", at: fixtureNow)
         return (store, directory)
     }
 
-    static func engine(_ store: SQLiteStore) throws -> IncidentEngine {
+    static func engine(_ store: any Store) throws -> IncidentEngine {
         IncidentEngine(store: store, config: .defaults, registry: try CarrierRegistry.load(directory: PackagePaths.carriers), templates: try NoticeTemplates())
     }
 
-    static func damage(_ store: SQLiteStore, at time: Date) async throws {
+    static func damage(_ store: any Store, at time: Date) async throws {
         let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000009"))
         _ = try await store.apply(TrackingUpdate(shipmentID: parcel.id, events: [event("10000000000009", hoursAgo: 1, raw: "Deterioro o extravío",
                                                                                         status: .exception, reason: .damagedOrLost)],
                                                  estimatedDelivery: nil, validators: CacheValidators(), checkedAt: time, schedule: .standard))
     }
 
-    @Test func aNoticeIsWrittenWithItsCaseHeldThroughQuietHoursAndSentOnce() async throws {
-        let (store, directory) = try await Self.store()
+    @Test(arguments: StoreKind.all) func aNoticeIsWrittenWithItsCaseHeldThroughQuietHoursAndSentOnce(kind: StoreKind) async throws {
+        let (store, directory) = try await Self.store(kind)
         try await Self.damage(store, at: fixtureNow)
         // 22:30 in Warsaw: quiet hours; the notice waits for 08:00.
         let late = local("2026-11-20 22:30")
@@ -136,8 +136,8 @@ import TestSupport
         #expect(try await store.escalate(now: local("2026-11-21 12:00")).allSatisfy { $0.clock != "notice" })
     }
 
-    @Test func thePromisedUpdateIsSentAndEscalationsReachTheOwner() async throws {
-        let (store, directory) = try await Self.store()
+    @Test(arguments: StoreKind.all) func thePromisedUpdateIsSentAndEscalationsReachTheOwner(kind: StoreKind) async throws {
+        let (store, directory) = try await Self.store(kind)
         try await store.addStaff(StaffMember(name: "anna", displayName: "Anna", email: "anna@shop.example"), actor: "t", at: fixtureNow)
         try await Self.damage(store, at: fixtureNow)
         let engine = try Self.engine(store)
@@ -160,13 +160,13 @@ import TestSupport
         #expect(Set(staffNotes.map(\.dedupeKey)).count == staffNotes.count)
     }
 
-    @Test func aWebhookNoticeIsSignedAndDeliveredOnce() async throws {
+    @Test(arguments: StoreKind.all) func aWebhookNoticeIsSignedAndDeliveredOnce(kind: StoreKind) async throws {
         let base = try await SharedSimulator.shared.baseURL()
-        let (store, _) = try await Self.store()
+        let (store, _) = try await Self.store(kind)
         try await Self.damage(store, at: fixtureNow)
         _ = try await Self.engine(store).run(now: fixtureNow)
         var config = ShopConfig.defaults
-        config.delivery = .webhook(url: base + "/_sim/webhook", secretEnv: "NOTICE_SECRET")
+        config.delivery = .webhook(url: base + "/_sim/webhook/notices-\(kind.name)", secretEnv: "NOTICE_SECRET")
         let wrong = NoticeDeliverer(store: store, config: config, defaultDirectory: "unused", environment: ["NOTICE_SECRET": "not-the-secret"],
                                     client: try HTTPClient())
         #expect(try await wrong.deliver(now: fixtureNow).errors.first?.contains("HTTP 401") == true)
@@ -174,12 +174,12 @@ import TestSupport
                                     client: try HTTPClient())
         #expect(try await right.deliver(now: fixtureNow.addingTimeInterval(3600)).sent == 1)
         let notice = try #require(try await store.notices(.sent, limit: 5).first)
-        let received = try await SimControl(baseURL: base).webhookExecutions(key: notice.dedupeKey)
+        let received = try await SimControl(baseURL: base).webhookExecutions(key: notice.dedupeKey, backend: "notices-\(kind.name)")
         #expect(received.first?["action"] as? String == "notice:damagedOrLost" && received.first?["requests"] as? Int == 1)
     }
 
-    @Test func aFailedDeliveryIsRetriedLater() async throws {
-        let (store, _) = try await Self.store()
+    @Test(arguments: StoreKind.all) func aFailedDeliveryIsRetriedLater(kind: StoreKind) async throws {
+        let (store, _) = try await Self.store(kind)
         try await Self.damage(store, at: fixtureNow)
         _ = try await Self.engine(store).run(now: fixtureNow)
         var config = ShopConfig.defaults
@@ -210,7 +210,7 @@ import TestSupport
         }
         let port = try #require(line.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }, "sink said \(line)")
 
-        let (store, _) = try await NoticeOutboxTests.store()
+        let (store, _) = try await NoticeOutboxTests.store(StoreKind.all[0])
         try await NoticeOutboxTests.damage(store, at: fixtureNow)
         _ = try await NoticeOutboxTests.engine(store).run(now: fixtureNow)
         var config = ShopConfig.defaults

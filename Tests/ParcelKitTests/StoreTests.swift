@@ -8,17 +8,18 @@ import TestSupport
 /// must pass every test here unchanged.
 struct StoreKind: Sendable, CustomTestStringConvertible {
     var name: String
-    var open: @Sendable () throws -> any Store
+    var open: @Sendable () async throws -> any Store
     var testDescription: String { name }
 
+    /// SQLite always; PostgreSQL when `make test` started a server (each test its own database).
     static let all: [StoreKind] = [
-        StoreKind(name: "sqlite") { try SQLiteStore(path: try temporaryDirectory("store") + "/parcelwatch.sqlite") },
-    ]
+        StoreKind(name: "sqlite") { try SQLStore.sqlite(path: try temporaryDirectory("store") + "/parcelwatch.sqlite") },
+    ] + (PostgresTestServer.isAvailable ? [StoreKind(name: "postgres") { try await SQLStore.postgres(try await PostgresTestServer.freshDatabase()) }] : [])
 }
 
 @Suite struct StoreTests {
     @Test(arguments: StoreKind.all) func importIsAnIdempotentUpsert(kind: StoreKind) async throws {
-        let store = try kind.open()
+        let store = try await kind.open()
         let rows = [
             ImportRow(line: 2, order: order("1001"), carrier: "seur", trackingNumber: "12345678901234"),
             ImportRow(line: 3, order: order("1001"), carrier: "seur", trackingNumber: "12345678901235"),
@@ -41,7 +42,7 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
     }
 
     @Test(arguments: StoreKind.all) func aNumberOfAnotherOrderIsRejectedAloneAndDryRunWritesNothing(kind: StoreKind) async throws {
-        let store = try kind.open()
+        let store = try await kind.open()
         _ = try await store.importRows([ImportRow(line: 2, order: order("1001"), carrier: "seur", trackingNumber: "12345678901234")],
                                        dryRun: false, actor: "test", at: fixtureNow)
         let outcomes = try await store.importRows([
@@ -60,7 +61,7 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
     }
 
     @Test(arguments: StoreKind.all) func eventsAreMergedByFingerprintAndUnknownNeverDecides(kind: StoreKind) async throws {
-        let store = try kind.open()
+        let store = try await kind.open()
         _ = try await store.importRows([ImportRow(line: 2, order: order("1001"), carrier: "seur", trackingNumber: "12345678901234")],
                                        dryRun: false, actor: "test", at: fixtureNow)
         let shipment = try #require(try await store.shipment(carrier: "seur", trackingNumber: "12345678901234"))
@@ -101,8 +102,8 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         #expect(try await store.countDue(now: fixtureNow, all: true) == 1)
     }
 
-    @Test(arguments: StoreKind.all) func dueShipmentsArePagedInIdOrder(kind: StoreKind) async throws {
-        let store = try kind.open()
+    @Test(arguments: StoreKind.all) func dueShipmentsAreLeasedPageByPageInIdOrder(kind: StoreKind) async throws {
+        let store = try await kind.open()
         let rows = (0..<25).map { index in
             ImportRow(line: index + 2, order: order("o\(index)"), carrier: "seur", trackingNumber: String(format: "100000000000%02d", index))
         }
@@ -110,14 +111,26 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         var seen: [String] = []
         var after: Int64 = 0
         while true {
-            let page = try await store.dueShipments(now: fixtureNow, all: false, after: after, limit: 10)
+            let page = try await store.claimDueShipments(now: fixtureNow, all: false, after: after, limit: 10, worker: "a", lease: 600)
             guard let last = page.last else { break }
             #expect(page.count <= 10)
             seen += page.map(\.shipment.trackingNumber)
             after = last.shipment.id
         }
         #expect(seen == rows.compactMap(\.trackingNumber))
-        #expect(try await store.dueShipments(now: fixtureNow, all: false, after: 0, limit: 1).first?.postcode == "00-950")
+        // Worker b finds nothing while a holds every lease, and nothing is counted as due.
+        #expect(try await store.claimDueShipments(now: fixtureNow, all: false, after: 0, limit: 100, worker: "b", lease: 600).isEmpty)
+        #expect(try await store.countDue(now: fixtureNow, all: false) == 0)
+        // a gives three back; b takes exactly those, with their orders.
+        let ids = try await store.shipments(ShipmentFilter()).map(\.id)
+        try await store.releaseShipments(Array(ids.prefix(3)))
+        let released = try await store.claimDueShipments(now: fixtureNow, all: false, after: 0, limit: 100, worker: "b", lease: 600)
+        #expect(released.map(\.shipment.id) == Array(ids.prefix(3)))
+        #expect(released.first?.postcode == "00-950")
+        // A dead worker's leases run out: ten minutes later everything is due again.
+        #expect(try await store.claimDueShipments(now: fixtureNow.addingTimeInterval(601), all: false, after: 0, limit: 100, worker: "c",
+                                                  lease: 600).count == 25)
+        try await store.releaseShipments(ids)
         // Not yet due one second before the import time.
         #expect(try await store.countDue(now: fixtureNow.addingTimeInterval(-1), all: false) == 0)
 
@@ -133,7 +146,7 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
     }
 
     @Test(arguments: StoreKind.all) func carrierHealthRoundTrips(kind: StoreKind) async throws {
-        let store = try kind.open()
+        let store = try await kind.open()
         #expect(try await store.carrierHealth().isEmpty)
         var health = CarrierHealth(carrier: "gls", consecutiveFailures: 5, pausedUntil: fixtureNow.addingTimeInterval(1800), formatChanged: 2,
                                    lastError: "http500", lastErrorAt: fixtureNow)
@@ -146,15 +159,15 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
     @Test func reopeningAFileKeepsItsDataAndSchema() async throws {
         let path = try temporaryDirectory("store") + "/p.sqlite"
         do {
-            let store = try SQLiteStore(path: path)
+            let store = try SQLStore.sqlite(path: path)
             _ = try await store.importRows([ImportRow(line: 2, order: order("1001"), carrier: nil, trackingNumber: nil)], dryRun: false, actor: "t", at: fixtureNow)
         }
-        let reopened = try SQLiteStore(path: path)
+        let reopened = try SQLStore.sqlite(path: path)
         #expect(try await reopened.order(id: "1001")?.customerName == "Anna Nowak")
-        #expect(throws: StoreError.self) { try StoreLocation.open("/nonexistent-dir/x.sqlite") }
+        await #expect(throws: StoreError.self) { try await StoreLocation.open("/nonexistent-dir/x.sqlite") }
         let garbage = try temporaryDirectory("store") + "/garbage.sqlite"
         try Data("this is not a database, just text that is long enough to look like a header".utf8).write(to: URL(fileURLWithPath: garbage))
-        #expect(throws: StoreError.self) { try SQLiteStore(path: garbage) }
+        #expect(throws: StoreError.self) { try SQLStore.sqlite(path: garbage) }
     }
 }
 
@@ -174,5 +187,35 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         let many = JSONText.pretty([report, report], asArray: true)
         #expect(try JSONDecoder().decode([TrackingReport].self, from: Data(many)) == [report, report])
         #expect(JSONText.pretty([], asArray: true) == Array("[]".utf8))
+    }
+}
+
+@Suite(.enabled(if: PostgresTestServer.isAvailable, "needs the PostgreSQL server `make test` starts"))
+struct PostgresStoreTests {
+    @Test func aWrongPasswordOrADeadServerIsAClearErrorWithoutThePassword() async throws {
+        let url = try await PostgresTestServer.freshDatabase()
+        let withWrongPassword = url.replacingOccurrences(of: "parcelwatch@", with: "parcelwatch:hunter2-secret@")
+        let refused = await #expect(throws: StoreError.self) { try await StoreLocation.open(withWrongPassword) }
+        let refusal = refused.map { "\($0)" } ?? ""
+        #expect(refusal.contains("parcelwatch@127.0.0.1") && refusal.contains("password"))
+        #expect(!refusal.contains("hunter2"))
+
+        // Port 1 on loopback: nothing listens there.
+        let dead = await #expect(throws: StoreError.self) { try await StoreLocation.open("postgres://parcelwatch:hunter2-secret@127.0.0.1:1/x") }
+        let deadText = dead.map { "\($0)" } ?? ""
+        #expect(deadText.contains("cannot connect to postgres://parcelwatch@127.0.0.1:1/x"))
+        #expect(!deadText.contains("hunter2"))
+        await #expect(throws: StoreError.self) { try await StoreLocation.open("postgres://127.0.0.1:5432/x?sslmode=sometimes") }
+    }
+
+    @Test func workersStartingTogetherMigrateOnce() async throws {
+        let url = try await PostgresTestServer.freshDatabase()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 { group.addTask { _ = try await SQLStore.postgres(url) } }
+            try await group.waitForAll()
+        }
+        let store = try await SQLStore.postgres(url)
+        #expect(store.displayName == url)
+        #expect(try await store.shipments(ShipmentFilter()).isEmpty)
     }
 }

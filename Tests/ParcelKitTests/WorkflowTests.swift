@@ -36,9 +36,9 @@ import TestSupport
 }
 
 @Suite struct ActionExecutorTests {
-    static func setup(secret: String = "sim-webhook-secret", reshippable: Bool = true) async throws -> (SQLiteStore, ActionExecutor, Incident, String) {
+    static func setup(_ kind: StoreKind, secret: String = "sim-webhook-secret", reshippable: Bool = true) async throws -> (any Store, ActionExecutor, Incident, String) {
         let base = try await SharedSimulator.shared.baseURL()
-        let store = try SQLiteStore(path: try temporaryDirectory("actions") + "/p.sqlite")
+        let store = try await kind.open()
         let number = "5\(String(format: "%013d", Int.random(in: 0..<9_999_999_999_999)))"
         var theOrder = order("A-\(number)")
         theOrder.reshippable = reshippable
@@ -48,7 +48,8 @@ import TestSupport
                                                                                         reason: .damagedOrLost)],
                                                  estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
         var config = ShopConfig.defaults
-        config.workflows.webhookURL = base + "/_sim/webhook"
+        // A backend of its own per test and store kind: keys like incident-1-reship recur across fresh databases.
+        config.workflows.webhookURL = base + "/_sim/webhook/\(kind.name)-\(theOrder.id)"
         let registry = try CarrierRegistry.load(directory: PackagePaths.carriers)
         let templates = try NoticeTemplates()
         _ = try await IncidentEngine(store: store, config: config, registry: registry, templates: templates).run(now: fixtureNow)
@@ -60,8 +61,8 @@ import TestSupport
     }
 
 
-    @Test func aReshipIsCarriedOutOnceAndItsReplacementTracked() async throws {
-        let (store, executor, incident, base) = try await Self.setup()
+    @Test(arguments: StoreKind.all) func aReshipIsCarriedOutOnceAndItsReplacementTracked(kind: StoreKind) async throws {
+        let (store, executor, incident, base) = try await Self.setup(kind)
         let actions = try await store.actions(incidentId: incident.id, states: [])
         #expect(actions.map(\.kind) == [.reship] && actions.first?.state == .pending && actions.first?.requestedBy == "policy")
         let summary = try await executor.run(now: fixtureNow)
@@ -69,7 +70,7 @@ import TestSupport
         #expect(try await executor.run(now: fixtureNow.addingTimeInterval(600)).executed == 0)
         let done = try #require(try await store.actions(incidentId: incident.id, states: [.done]).first)
         #expect(done.idempotencyKey == "incident-\(incident.id)-reship")
-        #expect(try await SimControl(baseURL: base).webhookExecutions(key: done.idempotencyKey).first?["requests"] as? Int == 1)
+        #expect(try await SimControl(baseURL: base).webhookExecutions(key: done.idempotencyKey, backend: "\(kind.name)-\(incident.orderId ?? "")").first?["requests"] as? Int == 1)
         #expect(try await store.incident(id: incident.id)?.status == .actionTaken)
         // The backend's replacement is now a shipment of the same order, and the customer hears about it.
         let parcels = try await store.shipments(ShipmentFilter(orderId: incident.orderId))
@@ -82,16 +83,16 @@ import TestSupport
         #expect(try await store.incidentHistory(id: incident.id).contains { $0.action == "doubleDelivery" })
     }
 
-    @Test func aBadSignatureIsRefusedAndRetriedLater() async throws {
-        let (store, executor, incident, _) = try await Self.setup(secret: "wrong-secret", reshippable: false)
+    @Test(arguments: StoreKind.all) func aBadSignatureIsRefusedAndRetriedLater(kind: StoreKind) async throws {
+        let (store, executor, incident, _) = try await Self.setup(kind, secret: "wrong-secret", reshippable: false)
         let summary = try await executor.run(now: fixtureNow)
         #expect(summary.failed == 1 && summary.errors.first?.contains("HTTP 401") == true)
         let action = try #require(try await store.actions(incidentId: incident.id, states: [.pending]).first)
         #expect(action.kind == .refund && action.attempts == 1 && (action.nextAttemptAt ?? .distantPast) > fixtureNow)
     }
 
-    @Test func staffActionsAreForStaffAndProposalsWaitForApproval() async throws {
-        let (store, _, incident, _) = try await Self.setup()
+    @Test(arguments: StoreKind.all) func staffActionsAreForStaffAndProposalsWaitForApproval(kind: StoreKind) async throws {
+        let (store, _, incident, _) = try await Self.setup(kind)
         await #expect(throws: StoreError.self) {
             try await store.requestAction(incidentId: incident.id, kind: .refund, amount: nil, state: .pending, actor: "mallory", at: fixtureNow)
         }

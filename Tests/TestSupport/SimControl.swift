@@ -46,10 +46,14 @@ public struct SimControl: Sendable {
     }
 
     /// What the shop-backend sink carried out for `key` (one entry at most, with its request count).
-    public func webhookExecutions(key: String) async throws -> [[String: Any]] {
-        let response = try await client.send(HTTPRequest(url: baseURL + "/_sim/webhook"))
-        let all = try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]] ?? []
-        return all.filter { $0["key"] as? String == key }
+    public func webhookExecutions(key: String, backend: String = "") async throws -> [[String: Any]] {
+        try await webhookExecutions(backend: backend).filter { $0["key"] as? String == key }
+    }
+
+    /// Everything the shop-backend sink `/_sim/webhook/BACKEND` carried out, with request counts.
+    public func webhookExecutions(backend: String) async throws -> [[String: Any]] {
+        let response = try await client.send(HTTPRequest(url: baseURL + "/_sim/webhook" + (backend.isEmpty ? "" : "/" + backend)))
+        return try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]] ?? []
     }
 
     /// Moves the simulator's clock.

@@ -11,7 +11,7 @@ import TestSupport
         let base = try await SharedSimulator.shared.baseURL()
         let directory = try temporaryDirectory("crash")
         let db = directory + "/p.sqlite"
-        let store = try SQLiteStore(path: db)
+        let store = try SQLStore.sqlite(path: db)
         let number = "4\(String(format: "%013d", Int.random(in: 0..<9_999_999_999_999)))"
         var theOrder = order("K-\(number)", value: 90_000)   // 900 PLN: proposed, then approved by staff
         theOrder.reshippable = false

@@ -11,7 +11,7 @@ import TestSupport
     /// member lucia with an internal note.
     static func store() async throws -> (db: String, number: String) {
         let db = try temporaryDirectory("customer") + "/p.sqlite"
-        let store = try SQLiteStore(path: db)
+        let store = try SQLStore.sqlite(path: db)
         let number = "0821569\(String(format: "%07d", Int.random(in: 0..<9_999_999)))"
         let order = Order(id: "PW-7", customerName: "Alejandro Sánchez", email: "alejandro@example.com", phone: "+34611223344", language: "es",
                           postcode: "28045", value: Money(minorUnits: 12999, currency: "EUR"), promisedDate: "2026-11-22",
@@ -71,7 +71,7 @@ import TestSupport
         #expect(reported.status == 0, "\(reported.stderr)")
         let answer = try JSONSerialization.jsonObject(with: Data(reported.stdout.utf8)) as? [String: Any] ?? [:]
         #expect(answer["reported"] as? Bool == true && answer["nextUpdateBy"] as? String == "2026-11-20T13:00:00Z")
-        let store = try SQLiteStore(path: db)
+        let store = try SQLStore.sqlite(path: db)
         let cases = try await store.incidents(IncidentFilter(kinds: [.customerReport]))
         #expect(cases.count == 1 && cases.first?.owner == "lucia" && cases.first?.customerFacing == true)
         #expect(cases.first?.summary.contains("La caja llegó aplastada") == true)
@@ -102,7 +102,7 @@ import TestSupport
 @Suite struct ReplacementCLITests {
     @Test func aLinkedReplacementIsValidatedAndAnnounced() async throws {
         let (db, _) = try await CustomerCLITests.store()
-        let store = try SQLiteStore(path: db)
+        let store = try SQLStore.sqlite(path: db)
         let incident = try #require(try await store.incidents(IncidentFilter(kinds: [.damagedOrLost])).first)
         let now = ["--db", db, "--now", "2026-11-20T13:00:00Z", "--as", "lucia"]
         let bad = try await CLIRun.detached(["incident", "reship", String(incident.id), "--carrier", "poczta-polska", "--tracking", "RR123456784PL"] + now)

@@ -27,9 +27,9 @@ import TestSupport
         // Notices and reships go to the simulator's sink, which answers slowly: kills land mid-request.
         let config = directory + "/parcelwatch.yaml"
         try Data("""
-            notices: { channel: webhook, url: "\(base)/_sim/webhook?_fault=delay=150", secret_env: SOAK_SECRET }
+            notices: { channel: webhook, url: "\(base)/_sim/webhook/soak?_fault=delay=150", secret_env: SOAK_SECRET }
             workflows:
-              webhook: { url: "\(base)/_sim/webhook?_fault=delay=150", secret_env: SOAK_SECRET }
+              webhook: { url: "\(base)/_sim/webhook/soak?_fault=delay=150", secret_env: SOAK_SECRET }
             """.utf8).write(to: URL(fileURLWithPath: config))
         setenv("SOAK_SECRET", "sim-webhook-secret", 1)
         let common = ["--db", db, "--config", config, "--carrier-endpoint", base, "--carrier-rate", "1000"]
@@ -37,8 +37,8 @@ import TestSupport
 
         var random = FuzzCorpus.Generator(seed: 0x50A4)
         for round in 0..<Self.kills {
-            // Each round a little later on the clock, past the action leases, so every stage reruns.
-            let now = ISOTime.utc(Date(timeIntervalSince1970: 1_795_176_000 + Double(round) * 400))
+            // Each round a little later on the clock, past the shipment, notice and action leases (10 minutes), so every stage reruns.
+            let now = ISOTime.utc(Date(timeIntervalSince1970: 1_795_176_000 + Double(round) * 700))
             let sweep = try CLIRun.start(["sweep", "--all", "--now", now] + common)
             try await Task.sleep(for: .milliseconds(Int.random(in: 50...1500, using: &random)))
             kill(sweep.processIdentifier, SIGKILL)
@@ -47,7 +47,7 @@ import TestSupport
         let final = try await CLIRun.detached(["sweep", "--all", "--now", "2026-11-21T12:00:00Z", "--json"] + common)
         #expect(final.status == 0, "\(final.stderr)")
 
-        let store = try SQLiteStore(path: db)
+        let store = try SQLStore.sqlite(path: db)
         // Every parcel has exactly its page's events, each once.
         for number in numbers {
             let shipment = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
@@ -62,12 +62,12 @@ import TestSupport
         let actions = try await store.actions(incidentId: nil, states: [])
         #expect(Set(actions.map(\.idempotencyKey)).count == actions.count)
         for action in actions where action.state == .done {
-            let executions = try await sim.webhookExecutions(key: action.idempotencyKey)
+            let executions = try await sim.webhookExecutions(key: action.idempotencyKey, backend: "soak")
             #expect(executions.count == 1, "\(action.idempotencyKey)")
         }
         // Each notice delivered is at the sink once (retried deliveries carry the same key).
         for notice in try await store.notices(.sent, limit: 1000) {
-            #expect(try await sim.webhookExecutions(key: notice.dedupeKey).count == 1)
+            #expect(try await sim.webhookExecutions(key: notice.dedupeKey, backend: "soak").count == 1)
         }
         #expect(try await store.notices(.sent, limit: 1000).count >= numbers.count / 2)
     }

@@ -47,7 +47,7 @@ struct SweepFixture {
     struct Failure: Error { var message: String }
 
     let simulator: RunningSimulator
-    let store: SQLiteStore
+    let store: SQLStore
     let registry: CarrierRegistry
     let fetcher: CarrierFetcher
 
@@ -74,7 +74,7 @@ struct SweepFixture {
             port: 0, fixturesDirectory: root + "/fixtures", carriersDirectory: root + "/carriers", start: now, scripts: scripts))
         let directory = NSTemporaryDirectory() + "parcelwatch-bench-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: directory + "/bench.sqlite")
+        let store = try SQLStore.sqlite(path: directory + "/bench.sqlite")
         _ = try await store.importRows(rows, dryRun: false, actor: "bench", at: now)
         let registry = try CarrierRegistry.load(directory: root + "/carriers")
         let fetcher = CarrierFetcher(client: try HTTPClient(), endpoints: try EndpointOverrides([simulator.baseURL]))

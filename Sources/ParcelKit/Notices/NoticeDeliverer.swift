@@ -34,10 +34,11 @@ public struct NoticeDeliverer: Sendable {
         public init() {}
     }
 
-    /// Sends every notice due at `now`.
+    /// Sends every notice due at `now`, leasing each first so that workers sharing the database
+    /// never send one twice (a lease outlives any delivery attempt: 10 minutes).
     public func deliver(now: Date, limit: Int = 500) async throws(StoreError) -> Summary {
         var summary = Summary()
-        for notice in try await store.dueNotices(now: now, limit: limit) {
+        for notice in try await store.claimNotices(now: now, lease: 600, limit: limit) {
             do {
                 try await send(notice, now: now)
                 try await store.markNoticeSent(id: notice.id, at: now)

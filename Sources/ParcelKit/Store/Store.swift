@@ -32,11 +32,21 @@ public protocol Store: Sendable {
 
     // MARK: Sweeps
 
-    /// Up to `limit` shipments due at `now` (or every shipment with `all`) with an id above
-    /// `after`, ordered by id: the sweep pages through them so memory stays flat at any size.
-    func dueShipments(now: Date, all: Bool, after: Int64, limit: Int) async throws(StoreError) -> [DueShipment]
+    /// Leases up to `limit` shipments due at `now` (or every shipment with `all`) with an id
+    /// above `after`, ordered by id, skipping those another worker holds: each is leased to
+    /// `worker` until `now + lease`. Sweep workers on one database share the work this way
+    /// (PostgreSQL skips rows another worker is claiming, `FOR UPDATE SKIP LOCKED`), and a dead
+    /// worker's parcels are taken up again once its lease runs out. Saving a check
+    /// (``apply(_:)``, ``recordUnchanged(shipmentID:checkedAt:nextCheckAt:)``,
+    /// ``recordFailure(shipmentID:checkedAt:error:nextCheckAt:)``) or
+    /// ``releaseShipments(_:)`` ends the lease. The sweep pages by `after`, so memory stays flat.
+    func claimDueShipments(now: Date, all: Bool, after: Int64, limit: Int, worker: String, lease: TimeInterval) async throws(StoreError) -> [DueShipment]
 
-    /// How many shipments ``dueShipments(now:all:after:limit:)`` would page through.
+    /// Ends the leases on shipments a worker claimed but will not check (it was stopped, or their
+    /// carrier is paused), so another worker need not wait for the lease to run out.
+    func releaseShipments(_ ids: [Int64]) async throws(StoreError)
+
+    /// How many shipments ``claimDueShipments(now:all:after:limit:worker:lease:)`` could lease now.
     func countDue(now: Date, all: Bool) async throws(StoreError) -> Int
 
     /// Merges a carrier answer into a shipment in one transaction: new events inserted by
@@ -140,8 +150,10 @@ public protocol Store: Sendable {
     /// Queues a notice; a second one with the same dedupe key is ignored.
     func enqueue(_ notice: NoticeDraft, incidentId: Int64?) async throws(StoreError)
 
-    /// Unsent notices due at `now`, oldest first.
-    func dueNotices(now: Date, limit: Int) async throws(StoreError) -> [OutboxNotice]
+    /// Leases up to `limit` unsent notices due at `now`, oldest first, for `lease` seconds: a
+    /// second worker skips them, and a dead worker's notices go out once the lease runs out.
+    /// ``markNoticeSent(id:at:)`` and ``markNoticeFailed(id:error:retryAt:)`` end the lease.
+    func claimNotices(now: Date, lease: TimeInterval, limit: Int) async throws(StoreError) -> [OutboxNotice]
 
     /// Marks a notice delivered; its case moves from `open` to `notified` (audited).
     func markNoticeSent(id: Int64, at: Date) async throws(StoreError)

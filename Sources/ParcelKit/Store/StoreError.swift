@@ -4,8 +4,6 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotOpen(location: String, detail: String)
     /// A query failed.
     case failed(operation: String, detail: String)
-    /// `--db` names a kind of store this build does not have.
-    case unsupported(String)
     /// The request contradicts what is stored (an unknown incident, a closed case, a non-member).
     case rejected(String)
 
@@ -18,8 +16,6 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "database error while \(operation): \(detail)"
         case .rejected(let reason):
             return reason
-        case .unsupported(let location):
-            return "\(location): unsupported database; use a SQLite file path (postgres:// arrives with the PostgreSQL store)"
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Where the store is: `--db`, else `PARCELWATCH_DB`, else `./parcelwatch.sqlite`.
+/// Where the store is: `--db`, else `PARCELWATCH_DB`, else `./parcelwatch.sqlite`; a
+/// `postgres://` location is a shared PostgreSQL database.
 public enum StoreLocation {
     /// The location text to open.
     public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -9,14 +10,20 @@ public enum StoreLocation {
         return "parcelwatch.sqlite"
     }
 
+    /// True for a `postgres://` (or `postgresql://`) location.
+    public static func isPostgres(_ location: String) -> Bool {
+        location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
+    }
+
     /// The file of a SQLite location (`PATH` or `sqlite:PATH`).
     public static func sqlitePath(_ location: String) -> String {
         location.hasPrefix("sqlite:") ? String(location.dropFirst("sqlite:".count)) : location
     }
 
-    /// Opens the store `location` names: a file path (or `sqlite:PATH`) is SQLite.
-    public static func open(_ location: String) throws(StoreError) -> any Store {
-        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") { throw .unsupported("postgres://…") }
+    /// Opens the store `location` names: `postgres://…` is a shared PostgreSQL database, a file
+    /// path (or `sqlite:PATH`) is SQLite.
+    public static func open(_ location: String) async throws(StoreError) -> any Store {
+        if isPostgres(location) { return try await SQLStore.postgres(location) }
         let path = sqlitePath(location)
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -25,6 +32,6 @@ public enum StoreLocation {
                 throw .cannotOpen(location: path, detail: "the directory \(directory) does not exist")
             }
         }
-        return try SQLiteStore(path: path)
+        return try SQLStore.sqlite(path: path)
     }
 }

@@ -22,11 +22,19 @@ public struct SweepOptions: Sendable {
     public var schedule: CheckSchedule
     /// Due shipments are read from the store this many at a time.
     public var pageSize: Int
+    /// How long a claimed shipment stays this worker's (`--lease`): another worker sharing the
+    /// database takes it up only after that, so it must outlast checking one page.
+    public var lease: TimeInterval
+    /// This worker's name in the store's leases (`--worker`): host and process id by default.
+    public var worker: String
 
     /// Creates options; the defaults are what `parcelwatch sweep` uses.
     public init(concurrency: Int = 16, all: Bool = false, retries: Int = 2, retryBase: Duration = .milliseconds(500),
                 maxRetryAfter: TimeInterval = 30, breakerThreshold: Int = 5, breakerCooldown: TimeInterval = 1800,
-                rateOverrides: [String: Double] = [:], schedule: CheckSchedule = .standard, pageSize: Int = 500) {
+                rateOverrides: [String: Double] = [:], schedule: CheckSchedule = .standard, pageSize: Int = 500,
+                lease: TimeInterval = 600, worker: String = SweepOptions.defaultWorker) {
+        self.lease = lease
+        self.worker = worker
         self.concurrency = concurrency
         self.all = all
         self.retries = retries
@@ -37,6 +45,11 @@ public struct SweepOptions: Sendable {
         self.rateOverrides = rateOverrides
         self.schedule = schedule
         self.pageSize = pageSize
+    }
+
+    /// `host:pid`, which names the worker holding a lease for people looking at the database.
+    public static var defaultWorker: String {
+        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
     }
 
     /// The rate override for `carrier`, if any.

@@ -62,17 +62,27 @@ public struct Sweeper: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 var inFlight = 0
                 paging: while true {
-                    let page = try await store.dueShipments(now: now, all: options.all, after: after, limit: options.pageSize)
+                    // The lease is taken on the clock as it is now, not as the sweep began: a long
+                    // sweep must not hand out leases that have already run out for other workers.
+                    let page = try await store.claimDueShipments(now: clock.now, all: options.all, after: after, limit: options.pageSize,
+                                                                 worker: options.worker, lease: options.lease)
                     guard let last = page.last else { break }
                     after = last.shipment.id
-                    for due in page {
-                        if shouldStop() { await tally.interrupt(); break paging }
+                    var unchecked: [Int64] = []
+                    for (index, due) in page.enumerated() {
+                        if shouldStop() {
+                            await tally.interrupt()
+                            try await store.releaseShipments(unchecked + page[index...].map(\.shipment.id))
+                            break paging
+                        }
                         guard let carrier = try? registry.carrier(due.shipment.carrier) else {
                             await tally.failed(carrier: due.shipment.carrier, kind: "unknownCarrier")
+                            unchecked.append(due.shipment.id)
                             continue
                         }
                         if let paused = health[carrier.id]?.pausedUntil, paused > now {
                             await tally.skipped(carrier: carrier.id, pausedUntil: paused)
+                            unchecked.append(due.shipment.id)
                             continue
                         }
                         if carrier.isFeed {
@@ -86,6 +96,7 @@ public struct Sweeper: Sendable {
                         inFlight += 1
                         group.addTask { try await context.check(due, carrier: carrier) }
                     }
+                    try await store.releaseShipments(unchecked)
                 }
                 try await group.waitForAll()
             }
@@ -94,8 +105,11 @@ public struct Sweeper: Sendable {
         } catch {
             throw .failed(operation: "sweeping", detail: "\(error)")
         }
-        for (carrierID, dues) in feedShipments.sorted(by: { $0.key < $1.key }) where !shouldStop() {
-            guard let carrier = try? registry.carrier(carrierID) else { continue }
+        for (carrierID, dues) in feedShipments.sorted(by: { $0.key < $1.key }) {
+            guard !shouldStop(), let carrier = try? registry.carrier(carrierID) else {
+                try await store.releaseShipments(dues.map(\.shipment.id))
+                continue
+            }
             try await context.checkFeed(dues, carrier: carrier)
         }
 
@@ -164,6 +178,7 @@ private struct Context: Sendable {
         guard let gate = gates[carrier.id] else { return }
         if await gate.isOpen {
             await tally.skipped(carrier: carrier.id, pausedUntil: nil)
+            try await store.releaseShipments([shipment.id])
             return
         }
         let validators = CacheValidators(etag: shipment.etag, lastModified: shipment.lastModified)

@@ -1,11 +1,10 @@
 import Foundation
-import GRDB
 
 /// Cases, staff, escalations and search in the SQLite store.
-extension SQLiteStore {
+extension SQLStore {
     public func detectionCandidates(after: Int64, limit: Int) async throws(StoreError) -> [DetectionCandidate] {
         try await read("selecting shipments for incident rules") { db in
-            try Row.fetchAll(db, sql: """
+            try db.fetchAll(sql: """
                 SELECT s.*, \(Self.orderColumns) FROM shipments s JOIN orders o ON o.id = s.order_id
                 WHERE s.id > ? AND s.status NOT IN ('delivered', 'expired') ORDER BY s.id LIMIT ?
                 """, arguments: [after, limit]).map { row in
@@ -16,13 +15,13 @@ extension SQLiteStore {
 
     public func ordersAwaitingCarrier(after: String, limit: Int) async throws(StoreError) -> [OrderCandidate] {
         try await read("selecting orders without a carrier") { db in
-            let orders = try Row.fetchAll(db, sql: """
+            let orders = try db.fetchAll(sql: """
                 SELECT * FROM orders o WHERE o.id > ? AND o.paid_at IS NOT NULL AND NOT EXISTS (
                     SELECT 1 FROM shipments s WHERE s.order_id = o.id AND s.status NOT IN ('pending', 'infoReceived'))
                 ORDER BY o.id LIMIT ?
                 """, arguments: [after, limit]).map { try Self.decodeOrder($0) }
             return try orders.map { order in
-                OrderCandidate(order: order, shipments: try Row.fetchAll(db, sql: "SELECT * FROM shipments WHERE order_id = ? ORDER BY id",
+                OrderCandidate(order: order, shipments: try db.fetchAll(sql: "SELECT * FROM shipments WHERE order_id = ? ORDER BY id",
                                                                          arguments: [order.id]).map(Self.decodeShipment))
             }
         }
@@ -31,7 +30,7 @@ extension SQLiteStore {
     public func raise(_ trigger: IncidentTrigger, plan: IncidentPlan, notice: NoticeDraft?, at: Date) async throws(StoreError) -> RaiseOutcome {
         try await writeTransaction("raising an incident") { db in
             let key = trigger.subject.key
-            if let open = try Row.fetchOne(db, sql: "SELECT id, evidence FROM incidents WHERE subject_key = ? AND kind = ? AND closed_at IS NULL",
+            if let open = try db.fetchOne(sql: "SELECT id, evidence FROM incidents WHERE subject_key = ? AND kind = ? AND closed_at IS NULL",
                                            arguments: [key, trigger.kind.rawValue]) {
                 let id: Int64 = open["id"]
                 guard (open["evidence"] as String) != trigger.evidence else { return .unchanged(id) }
@@ -39,7 +38,7 @@ extension SQLiteStore {
                 try Self.history(db, id: id, at: at, actor: "sweep", action: "retriggered", detail: trigger.summary)
                 return .retriggered(id)
             }
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM incidents WHERE subject_key = ? AND kind = ? AND evidence = ?)",
+            if try db.scalar(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM incidents WHERE subject_key = ? AND kind = ? AND evidence = ?)",
                                  arguments: [key, trigger.kind.rawValue, trigger.evidence]) == true {
                 return .suppressed
             }
@@ -51,7 +50,7 @@ extension SQLiteStore {
             case .carrier(let id): carrier = id
             }
             let owner = try Self.nextOwner(db)
-            try db.execute(sql: """
+            let id = try db.insertReturningID(sql: """
                 INSERT INTO incidents (kind, order_id, shipment_id, carrier, tracking_number, state, customer_facing, owner, priority,
                 opened_at, updated_at, subject_key, summary, evidence, notice_due, first_touch_due, resolution_due, next_update_due)
                 VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -59,7 +58,6 @@ extension SQLiteStore {
                                  at.timeIntervalSince1970, at.timeIntervalSince1970, key, trigger.summary, trigger.evidence,
                                  plan.noticeDue?.timeIntervalSince1970, plan.firstTouchDue.timeIntervalSince1970,
                                  plan.resolutionDue.timeIntervalSince1970, plan.customerFacing ? plan.resolutionDue.timeIntervalSince1970 : nil])
-            let id = db.lastInsertedRowID
             try Self.history(db, id: id, at: at, actor: "sweep", action: "detected", detail: trigger.summary)
             if let owner { try Self.history(db, id: id, at: at, actor: "sweep", action: "assigned", detail: "to \(owner) (round-robin)") }
             try Self.insertAudit(AuditEntry(at: at, actor: "sweep", action: "incident.open", subject: "incident:\(id)",
@@ -79,7 +77,7 @@ extension SQLiteStore {
     public func incidents(_ filter: IncidentFilter) async throws(StoreError) -> [Incident] {
         try await read("listing incidents") { db in
             var clauses: [String] = []
-            var arguments: [(any DatabaseValueConvertible)?] = []
+            var arguments: [(any SQLBindable)?] = []
             if filter.openOnly { clauses.append("closed_at IS NULL") }
             if !filter.kinds.isEmpty {
                 clauses.append("kind IN (\(filter.kinds.map { _ in "?" }.joined(separator: ", ")))")
@@ -94,7 +92,7 @@ extension SQLiteStore {
             if let shipmentId = filter.shipmentId { clauses.append("shipment_id = ?"); arguments.append(shipmentId) }
             if let orderId = filter.orderId { clauses.append("order_id = ?"); arguments.append(orderId) }
             let sql = "SELECT * FROM incidents" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY id"
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { try Self.decodeIncident($0, db: db) }
+            return try db.fetchAll(sql: sql, arguments: SQLArguments(arguments)).map { try Self.decodeIncident($0, db: db) }
         }
     }
 
@@ -104,7 +102,7 @@ extension SQLiteStore {
 
     public func incidentHistory(id: Int64) async throws(StoreError) -> [IncidentNote] {
         try await read("reading an incident's history") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM incident_history WHERE incident_id = ? ORDER BY at, id", arguments: [id]).map {
+            try db.fetchAll(sql: "SELECT * FROM incident_history WHERE incident_id = ? ORDER BY at, id", arguments: [id]).map {
                 IncidentNote(at: Date(timeIntervalSince1970: $0["at"]), actor: $0["actor"], action: $0["action"], detail: $0["detail"])
             }
         }
@@ -147,7 +145,7 @@ extension SQLiteStore {
     public func escalate(now: Date) async throws(StoreError) -> [Escalation] {
         try await writeTransaction("escalating SLA breaches") { db in
             let time = now.timeIntervalSince1970
-            let due = try Row.fetchAll(db, sql: """
+            let due = try db.fetchAll(sql: """
                 SELECT id, owner, 'notice' AS clock, notice_due AS due FROM incidents
                  WHERE closed_at IS NULL AND notified_at IS NULL AND notice_due IS NOT NULL AND notice_due < ?
                 UNION ALL
@@ -168,7 +166,7 @@ extension SQLiteStore {
                                                 detail: detail), db: db)
                 // Staff hear about it through the same outbox and channels as customers.
                 if let owner = escalation.owner,
-                   let email = try String.fetchOne(db, sql: "SELECT email FROM staff WHERE name = ? AND email IS NOT NULL", arguments: [owner]),
+                   let email = try db.scalar(String.self, sql: "SELECT email FROM staff WHERE name = ? AND email IS NOT NULL", arguments: [owner]),
                    let incident = try Self.fetchIncident(db, id: escalation.incidentId) {
                     let subject = "[Parcelwatch] incident \(incident.id) \(incident.kind.rawValue): \(escalation.clock) deadline passed"
                     let body = """
@@ -189,7 +187,7 @@ extension SQLiteStore {
 
     public func dueFollowUps(now: Date, limit: Int) async throws(StoreError) -> [Incident] {
         try await read("selecting due follow-ups") { db in
-            try Row.fetchAll(db, sql: """
+            try db.fetchAll(sql: """
                 SELECT * FROM incidents WHERE closed_at IS NULL AND customer_facing = 1 AND notified_at IS NOT NULL
                 AND next_update_due IS NOT NULL AND next_update_due <= ? ORDER BY next_update_due LIMIT ?
                 """, arguments: [now.timeIntervalSince1970, limit]).map { try Self.decodeIncident($0, db: db) }
@@ -210,7 +208,7 @@ extension SQLiteStore {
         try await writeTransaction("adding staff") { db in
             try db.execute(sql: """
                 INSERT INTO staff (name, display_name, email, active, created_at) VALUES (?, ?, ?, 1, ?)
-                ON CONFLICT (name) DO UPDATE SET display_name = excluded.display_name, email = COALESCE(excluded.email, email), active = 1
+                ON CONFLICT (name) DO UPDATE SET display_name = excluded.display_name, email = COALESCE(excluded.email, staff.email), active = 1
                 """, arguments: [member.name, member.displayName, member.email, at.timeIntervalSince1970])
             try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "staff.add", subject: "staff:\(member.name)", detail: member.displayName), db: db)
         }
@@ -218,7 +216,7 @@ extension SQLiteStore {
 
     public func staff() async throws(StoreError) -> [StaffMember] {
         try await read("listing staff") { db in
-            try Row.fetchAll(db, sql: "SELECT name, display_name, email FROM staff WHERE active = 1 ORDER BY name").map {
+            try db.fetchAll(sql: "SELECT name, display_name, email FROM staff WHERE active = 1 ORDER BY name").map {
                 StaffMember(name: $0["name"], displayName: $0["display_name"], email: $0["email"])
             }
         }
@@ -232,19 +230,19 @@ extension SQLiteStore {
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
             let number = trimmed.uppercased().filter { !$0.isWhitespace && $0 != "-" }
             let phone = trimmed.filter { $0.isNumber || $0 == "+" }
-            let orders = try Row.fetchAll(db, sql: """
+            let orders = try db.fetchAll(sql: """
                 SELECT DISTINCT o.* FROM orders o LEFT JOIN shipments s ON s.order_id = o.id
-                WHERE o.id = ? OR lower(o.email) = lower(?) OR o.customer_name LIKE ? ESCAPE '\\' OR (? <> '' AND o.phone = ?)
+                WHERE o.id = ? OR lower(o.email) = lower(?) OR lower(o.customer_name) LIKE lower(?) ESCAPE '\\' OR (? <> '' AND o.phone = ?)
                    OR s.tracking_number = ?
                 ORDER BY o.id LIMIT 50
                 """, arguments: [trimmed, trimmed, like, phone, phone, number]).map { try Self.decodeOrder($0) }
             let ids = orders.map(\.id)
             let placeholders = ids.map { _ in "?" }.joined(separator: ", ")
             guard !ids.isEmpty else { return FindResult(orders: [], shipments: [], incidents: []) }
-            let shipments = try Row.fetchAll(db, sql: "SELECT * FROM shipments WHERE order_id IN (\(placeholders)) ORDER BY id",
-                                             arguments: StatementArguments(ids)).map(Self.decodeShipment)
-            let incidents = try Row.fetchAll(db, sql: "SELECT * FROM incidents WHERE order_id IN (\(placeholders)) ORDER BY id",
-                                             arguments: StatementArguments(ids)).map { try Self.decodeIncident($0, db: db) }
+            let shipments = try db.fetchAll(sql: "SELECT * FROM shipments WHERE order_id IN (\(placeholders)) ORDER BY id",
+                                             arguments: SQLArguments(ids)).map(Self.decodeShipment)
+            let incidents = try db.fetchAll(sql: "SELECT * FROM incidents WHERE order_id IN (\(placeholders)) ORDER BY id",
+                                             arguments: SQLArguments(ids)).map { try Self.decodeIncident($0, db: db) }
             return FindResult(orders: orders, shipments: shipments, incidents: incidents)
         }
     }
@@ -252,8 +250,8 @@ extension SQLiteStore {
     // MARK: Helpers
 
     /// Refuses anyone not in the staff table.
-    static func requireStaff(_ db: Database, _ name: String, _ hint: String = "see `parcelwatch staff list`; nothing was changed") throws {
-        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM staff WHERE name = ? AND active = 1)", arguments: [name]) == true else {
+    static func requireStaff(_ db: any SQLConnection, _ name: String, _ hint: String = "see `parcelwatch staff list`; nothing was changed") throws {
+        guard try db.scalar(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM staff WHERE name = ? AND active = 1)", arguments: [name]) == true else {
             throw StoreError.rejected("\(name) is not a member of staff (\(hint))")
         }
     }
@@ -265,23 +263,23 @@ extension SQLiteStore {
     }
 
     /// The active staff member after the owner of the newest owned case (round-robin).
-    private static func nextOwner(_ db: Database) throws -> String? {
-        let names = try String.fetchAll(db, sql: "SELECT name FROM staff WHERE active = 1 ORDER BY name")
+    private static func nextOwner(_ db: any SQLConnection) throws -> String? {
+        let names = try db.scalars(String.self, sql: "SELECT name FROM staff WHERE active = 1 ORDER BY name")
         guard let first = names.first else { return nil }
-        guard let last = try String.fetchOne(db, sql: "SELECT owner FROM incidents WHERE owner IS NOT NULL ORDER BY id DESC LIMIT 1") else { return first }
+        guard let last = try db.scalar(String.self, sql: "SELECT owner FROM incidents WHERE owner IS NOT NULL ORDER BY id DESC LIMIT 1") else { return first }
         return names.first { $0 > last } ?? first
     }
 
-    static func history(_ db: Database, id: Int64, at: Date, actor: String, action: String, detail: String) throws {
+    static func history(_ db: any SQLConnection, id: Int64, at: Date, actor: String, action: String, detail: String) throws {
         try db.execute(sql: "INSERT INTO incident_history (incident_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
                        arguments: [id, at.timeIntervalSince1970, actor, action, detail])
     }
 
-    static func fetchIncident(_ db: Database, id: Int64) throws -> Incident? {
-        try Row.fetchOne(db, sql: "SELECT * FROM incidents WHERE id = ?", arguments: [id]).map { try decodeIncident($0, db: db) }
+    static func fetchIncident(_ db: any SQLConnection, id: Int64) throws -> Incident? {
+        try db.fetchOne(sql: "SELECT * FROM incidents WHERE id = ?", arguments: [id]).map { try decodeIncident($0, db: db) }
     }
 
-    static func decodeIncident(_ row: Row, db: Database) throws -> Incident {
+    static func decodeIncident(_ row: SQLRow, db: any SQLConnection) throws -> Incident {
         func date(_ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
         let id: Int64 = row["id"]
         let detected = Date(timeIntervalSince1970: row["opened_at"])
@@ -292,7 +290,7 @@ extension SQLiteStore {
             detectedAt: detected, noticeDue: date("notice_due"), firstTouchDue: date("first_touch_due") ?? detected,
             resolutionDue: date("resolution_due") ?? detected, firstTouchedAt: date("first_touched_at"), notifiedAt: date("notified_at"), nextUpdateDue: date("next_update_due"),
             closedAt: date("closed_at"),
-            breaches: try String.fetchAll(db, sql: "SELECT clock FROM escalations WHERE incident_id = ? ORDER BY at, clock", arguments: [id]))
+            breaches: try db.scalars(String.self, sql: "SELECT clock FROM escalations WHERE incident_id = ? ORDER BY at, clock", arguments: [id]))
     }
 
     /// The order's columns as `o_…`, beside a shipment's own in one row.
@@ -302,7 +300,7 @@ extension SQLiteStore {
         o.paid_at AS o_paid_at, o.reshippable AS o_reshippable
         """
 
-    static func decodeOrder(_ row: Row, prefix: String) -> Order {
+    static func decodeOrder(_ row: SQLRow, prefix: String) -> Order {
         Order(id: row[prefix + "id"], customerName: row[prefix + "customer_name"], email: row[prefix + "email"], phone: row[prefix + "phone"],
               language: row[prefix + "language"], postcode: row[prefix + "postcode"],
               value: Money(minorUnits: row[prefix + "value_minor"], currency: row[prefix + "currency"]),

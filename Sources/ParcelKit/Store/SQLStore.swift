@@ -1,34 +1,35 @@
 import Curl
 import Foundation
-import GRDB
 
-/// The embedded store: one SQLite file in WAL mode, migrated on open, no server to run.
+/// The store on SQL: every statement written once, run by a backend, either an embedded
+/// SQLite file (one machine, no server) or a shared PostgreSQL database (sweep workers on many
+/// machines). Both pass the same store test suite.
 ///
-/// Readers never block the writer; every write is one transaction on GRDB's serial writer, so
-/// concurrent sweep tasks can hand in their updates safely.
-public final class SQLiteStore: Store {
-    private let pool: DatabasePool
-    private let path: String
+/// Each method is one transaction. Writes that check and then insert (cases, actions, imports)
+/// are serialized across the whole database; writes to shipments a worker holds a lease on are
+/// not, so PostgreSQL workers save their parcels side by side.
+public final class SQLStore: Store {
+    private let backend: any SQLBackend
 
-    /// Opens (creating when missing) and migrates the database at `path`.
-    /// - Throws: ``StoreError/cannotOpen(location:detail:)`` naming the file.
-    public init(path: String) throws(StoreError) {
-        self.path = path
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try SQLiteSchema.migrator.migrate(pool)
-        } catch {
-            throw .cannotOpen(location: path, detail: Self.describe(error))
-        }
+    private init(backend: any SQLBackend) {
+        self.backend = backend
     }
 
-    /// `sqlite:PATH`.
-    public var displayName: String { "sqlite:\(path)" }
+    /// Opens (creating when missing) and migrates the SQLite database at `path`.
+    /// - Throws: ``StoreError/cannotOpen(location:detail:)`` naming the file.
+    public static func sqlite(path: String) throws(StoreError) -> SQLStore {
+        SQLStore(backend: try SQLiteBackend(path: path))
+    }
+
+    /// Connects to the PostgreSQL database at `location` (`postgres://user[:password]@host[:port]/db`,
+    /// password also from `PGPASSWORD`) and migrates it.
+    /// - Throws: ``StoreError/cannotOpen(location:detail:)`` naming the server without its password.
+    public static func postgres(_ location: String, connections: Int = 4) async throws(StoreError) -> SQLStore {
+        SQLStore(backend: try await PostgresBackend(location: location, connections: connections))
+    }
+
+    /// `sqlite:PATH` or `postgres://user@host:port/db`.
+    public var displayName: String { backend.displayName }
 
     // MARK: Orders and import
 
@@ -40,10 +41,10 @@ public final class SQLiteStore: Store {
                 try db.inSavepoint {
                     do {
                         outcome = try Self.upsert(row, db: db, at: at)
-                        return .commit
+                        return true
                     } catch let conflict as ImportConflict {
                         outcome = .rejected(conflict.reason)
-                        return .rollback
+                        return false
                     }
                 }
                 outcomes.append(outcome)
@@ -58,30 +59,30 @@ public final class SQLiteStore: Store {
 
     private struct ImportConflict: Error { var reason: String }
 
-    private static func upsert(_ row: ImportRow, db: Database, at: Date) throws -> ImportOutcome {
+    private static func upsert(_ row: ImportRow, db: any SQLConnection, at: Date) throws -> ImportOutcome {
         var changed = false
         let order = row.order
-        let values: [(any DatabaseValueConvertible)?] = [
+        let values: [(any SQLBindable)?] = [
             order.customerName, order.email, order.phone, order.language, order.postcode, order.value.minorUnits,
             order.value.currency, order.promisedDate, order.paidAt?.timeIntervalSince1970, order.reshippable,
         ]
-        if let stored = try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [order.id]) {
+        if let stored = try db.fetchOne(sql: "SELECT * FROM orders WHERE id = ?", arguments: [order.id]) {
             if try decodeOrder(stored) != order {
                 try db.execute(sql: """
                     UPDATE orders SET customer_name = ?, email = ?, phone = ?, language = ?, postcode = ?, value_minor = ?,
                     currency = ?, promised_date = ?, paid_at = ?, reshippable = ?, updated_at = ? WHERE id = ?
-                    """, arguments: StatementArguments(values + [at.timeIntervalSince1970, order.id]))
+                    """, arguments: SQLArguments(values + [at.timeIntervalSince1970, order.id]))
                 changed = true
             }
         } else {
             try db.execute(sql: """
                 INSERT INTO orders (customer_name, email, phone, language, postcode, value_minor, currency, promised_date,
                 paid_at, reshippable, created_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: StatementArguments(values + [at.timeIntervalSince1970, at.timeIntervalSince1970, order.id]))
+                """, arguments: SQLArguments(values + [at.timeIntervalSince1970, at.timeIntervalSince1970, order.id]))
             changed = true
         }
         if let carrier = row.carrier, let number = row.trackingNumber {
-            if let owner = try String.fetchOne(db, sql: "SELECT order_id FROM shipments WHERE carrier = ? AND tracking_number = ?",
+            if let owner = try db.scalar(String.self, sql: "SELECT order_id FROM shipments WHERE carrier = ? AND tracking_number = ?",
                                                arguments: [carrier, number]) {
                 if owner != order.id {
                     throw ImportConflict(reason: "duplicate: \(carrier) \(number) already belongs to order \(owner)")
@@ -98,13 +99,13 @@ public final class SQLiteStore: Store {
 
     public func order(id: String) async throws(StoreError) -> Order? {
         try await read("reading an order") { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [id]).map(Self.decodeOrder)
+            try db.fetchOne(sql: "SELECT * FROM orders WHERE id = ?", arguments: [id]).map(Self.decodeOrder)
         }
     }
 
     public func shipment(carrier: String, trackingNumber: String) async throws(StoreError) -> Shipment? {
         try await read("reading a shipment") { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM shipments WHERE carrier = ? AND tracking_number = ?",
+            try db.fetchOne(sql: "SELECT * FROM shipments WHERE carrier = ? AND tracking_number = ?",
                              arguments: [carrier, trackingNumber]).map(Self.decodeShipment)
         }
     }
@@ -112,7 +113,7 @@ public final class SQLiteStore: Store {
     public func shipments(_ filter: ShipmentFilter) async throws(StoreError) -> [Shipment] {
         try await read("listing shipments") { db in
             var clauses: [String] = []
-            var arguments: [(any DatabaseValueConvertible)?] = []
+            var arguments: [(any SQLBindable)?] = []
             if let carrier = filter.carrier { clauses.append("carrier = ?"); arguments.append(carrier) }
             if let orderId = filter.orderId { clauses.append("order_id = ?"); arguments.append(orderId) }
             if let number = filter.trackingNumber { clauses.append("tracking_number = ?"); arguments.append(number) }
@@ -124,17 +125,17 @@ public final class SQLiteStore: Store {
             if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
             sql += " ORDER BY id"
             if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.decodeShipment)
+            return try db.fetchAll(sql: sql, arguments: SQLArguments(arguments)).map(Self.decodeShipment)
         }
     }
 
     public func events(shipmentID: Int64) async throws(StoreError) -> [TrackingEvent] {
         try await read("reading events") { db in
-            let shipment = try Row.fetchOne(db, sql: "SELECT carrier, tracking_number FROM shipments WHERE id = ?", arguments: [shipmentID])
+            let shipment = try db.fetchOne(sql: "SELECT carrier, tracking_number FROM shipments WHERE id = ?", arguments: [shipmentID])
             guard let shipment else { return [] }
             let carrier: String = shipment["carrier"]
             let number: String = shipment["tracking_number"]
-            return try Row.fetchAll(db, sql: "SELECT * FROM events WHERE shipment_id = ? ORDER BY time, id", arguments: [shipmentID]).map { row in
+            return try db.fetchAll(sql: "SELECT * FROM events WHERE shipment_id = ? ORDER BY time, id", arguments: [shipmentID]).map { row in
                 TrackingEvent(carrier: carrier, trackingNumber: number,
                               time: CarrierTime(date: Date(timeIntervalSince1970: row["time"]), offsetSeconds: row["offset_seconds"]),
                               rawStatus: row["raw_status"], rawCode: row["raw_code"],
@@ -146,32 +147,50 @@ public final class SQLiteStore: Store {
 
     // MARK: Sweeps
 
-    public func dueShipments(now: Date, all: Bool, after: Int64, limit: Int) async throws(StoreError) -> [DueShipment] {
-        try await read("selecting due shipments") { db in
-            let due = all ? "" : "AND s.next_check_at IS NOT NULL AND s.next_check_at <= ?"
-            var arguments: [(any DatabaseValueConvertible)?] = [after]
-            if !all { arguments.append(now.timeIntervalSince1970) }
+    public func claimDueShipments(now: Date, all: Bool, after: Int64, limit: Int, worker: String,
+                                  lease: TimeInterval) async throws(StoreError) -> [DueShipment] {
+        try await writeTransaction("claiming due shipments", serialized: false) { db in
+            let time = now.timeIntervalSince1970
+            let due = all ? "" : "AND next_check_at IS NOT NULL AND next_check_at <= ?"
+            var arguments: [(any SQLBindable)?] = [after, time]
+            if !all { arguments.append(time) }
             arguments.append(limit)
-            return try Row.fetchAll(db, sql: """
-                SELECT s.*, \(Self.orderColumns) FROM shipments s JOIN orders o ON o.id = s.order_id
-                WHERE s.id > ? \(due) ORDER BY s.id LIMIT ?
-                """, arguments: StatementArguments(arguments)).map { row in
+            let ids = try db.scalars(Int64.self, sql: """
+                SELECT id FROM shipments WHERE id > ? AND (lease_until IS NULL OR lease_until <= ?) \(due)
+                ORDER BY id LIMIT ?\(db.dialect.skipLocked)
+                """, arguments: SQLArguments(arguments))
+            guard !ids.isEmpty else { return [] }
+            let list = ids.map { _ in "?" }.joined(separator: ", ")
+            try db.execute(sql: "UPDATE shipments SET lease_until = ?, lease_owner = ? WHERE id IN (\(list))",
+                           arguments: SQLArguments([time + lease, worker] + ids))
+            return try db.fetchAll(sql: """
+                SELECT s.*, \(Self.orderColumns) FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.id IN (\(list)) ORDER BY s.id
+                """, arguments: SQLArguments(ids)).map { row in
                 DueShipment(shipment: try Self.decodeShipment(row), order: Self.decodeOrder(row, prefix: "o_"))
             }
         }
     }
 
+    public func releaseShipments(_ ids: [Int64]) async throws(StoreError) {
+        guard !ids.isEmpty else { return }
+        try await writeTransaction("releasing shipment leases", serialized: false) { db in
+            let list = ids.map { _ in "?" }.joined(separator: ", ")
+            try db.execute(sql: "UPDATE shipments SET lease_until = NULL, lease_owner = NULL WHERE id IN (\(list))", arguments: SQLArguments(ids))
+        }
+    }
+
     public func countDue(now: Date, all: Bool) async throws(StoreError) -> Int {
         try await read("counting due shipments") { db in
-            all ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM shipments") ?? 0
-                : try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM shipments WHERE next_check_at IS NOT NULL AND next_check_at <= ?",
-                                   arguments: [now.timeIntervalSince1970]) ?? 0
+            let time = now.timeIntervalSince1970
+            let due = all ? "" : "AND next_check_at IS NOT NULL AND next_check_at <= ?"
+            return try db.scalar(Int.self, sql: "SELECT COUNT(*) FROM shipments WHERE (lease_until IS NULL OR lease_until <= ?) \(due)",
+                                 arguments: all ? [time] : [time, time]) ?? 0
         }
     }
 
     public func apply(_ update: TrackingUpdate) async throws(StoreError) -> AppliedUpdate {
-        try await writeTransaction("saving a tracking update") { db in
-            guard let before = try Row.fetchOne(db, sql: "SELECT status, reason FROM shipments WHERE id = ?", arguments: [update.shipmentID]) else {
+        try await writeTransaction("saving a tracking update", serialized: false) { db in
+            guard let before = try db.fetchOne(sql: "SELECT status, reason FROM shipments WHERE id = ?", arguments: [update.shipmentID]) else {
                 throw StoreError.failed(operation: "saving a tracking update", detail: "no shipment \(update.shipmentID)")
             }
             let previousStatus = TrackingStatus(rawValue: before["status"]) ?? .pending
@@ -186,16 +205,16 @@ public final class SQLiteStore: Store {
                                      event.rawStatus, event.rawCode, event.status.rawValue, event.reason?.rawValue, event.location, seenAt])
                 inserted += db.changesCount
             }
-            let deciding = try Row.fetchOne(db, sql: """
+            let deciding = try db.fetchOne(sql: """
                 SELECT status, reason FROM events WHERE shipment_id = ? AND status <> 'unknown' ORDER BY time DESC, id DESC LIMIT 1
                 """, arguments: [update.shipmentID])
             let status = deciding.flatMap { TrackingStatus(rawValue: $0["status"]) } ?? previousStatus
             let reason = deciding == nil ? previousReason : (deciding?["reason"] as String?).flatMap(ExceptionReason.init(rawValue:))
-            let lastEventAt = try Double.fetchOne(db, sql: "SELECT MAX(time) FROM events WHERE shipment_id = ?", arguments: [update.shipmentID])
+            let lastEventAt = try db.scalar(Double.self, sql: "SELECT MAX(time) FROM events WHERE shipment_id = ?", arguments: [update.shipmentID])
             try db.execute(sql: """
                 UPDATE shipments SET status = ?, reason = ?, last_event_at = ?, next_check_at = ?, last_checked_at = ?, etag = ?,
-                last_modified = ?, consecutive_failures = 0, last_error = NULL, estimated_delivery = COALESCE(?, estimated_delivery)
-                WHERE id = ?
+                last_modified = ?, consecutive_failures = 0, last_error = NULL, estimated_delivery = COALESCE(?, estimated_delivery),
+                lease_until = NULL, lease_owner = NULL WHERE id = ?
                 """, arguments: [status.rawValue, reason?.rawValue, lastEventAt, update.schedule.next(after: update.checkedAt, status: status)?.timeIntervalSince1970,
                                  seenAt, update.validators.etag, update.validators.lastModified,
                                  update.estimatedDelivery?.timeIntervalSince1970, update.shipmentID])
@@ -209,7 +228,7 @@ public final class SQLiteStore: Store {
                     """, arguments: [seenAt, action, detail, update.shipmentID])
                 if status == .delivered, previousStatus != .delivered {
                     // A replacement already went out for this parcel: staff must stop a double delivery.
-                    let cases = try Int64.fetchAll(db, sql: """
+                    let cases = try db.scalars(Int64.self, sql: """
                         SELECT DISTINCT a.incident_id FROM actions a JOIN incidents i ON i.id = a.incident_id
                         WHERE i.shipment_id = ? AND a.kind = 'reship' AND a.state IN ('pending', 'sending', 'done')
                         """, arguments: [update.shipmentID])
@@ -228,25 +247,26 @@ public final class SQLiteStore: Store {
     }
 
     public func recordUnchanged(shipmentID: Int64, checkedAt: Date, nextCheckAt: Date?) async throws(StoreError) {
-        try await writeTransaction("recording an unchanged answer") { db in
+        try await writeTransaction("recording an unchanged answer", serialized: false) { db in
             try db.execute(sql: """
-                UPDATE shipments SET last_checked_at = ?, next_check_at = ?, consecutive_failures = 0, last_error = NULL WHERE id = ?
+                UPDATE shipments SET last_checked_at = ?, next_check_at = ?, consecutive_failures = 0, last_error = NULL,
+                lease_until = NULL, lease_owner = NULL WHERE id = ?
                 """, arguments: [checkedAt.timeIntervalSince1970, nextCheckAt?.timeIntervalSince1970, shipmentID])
         }
     }
 
     public func recordFailure(shipmentID: Int64, checkedAt: Date, error: String, nextCheckAt: Date) async throws(StoreError) {
-        try await writeTransaction("recording a failed check") { db in
+        try await writeTransaction("recording a failed check", serialized: false) { db in
             try db.execute(sql: """
                 UPDATE shipments SET last_checked_at = ?, next_check_at = ?, consecutive_failures = consecutive_failures + 1,
-                last_error = ? WHERE id = ?
+                last_error = ?, lease_until = NULL, lease_owner = NULL WHERE id = ?
                 """, arguments: [checkedAt.timeIntervalSince1970, nextCheckAt.timeIntervalSince1970, error, shipmentID])
         }
     }
 
     public func carrierHealth() async throws(StoreError) -> [CarrierHealth] {
         try await read("reading carrier health") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM carrier_health ORDER BY carrier").map { row in
+            try db.fetchAll(sql: "SELECT * FROM carrier_health ORDER BY carrier").map { row in
                 CarrierHealth(carrier: row["carrier"], consecutiveFailures: row["consecutive_failures"],
                               pausedUntil: (row["paused_until"] as Double?).map(Date.init(timeIntervalSince1970:)),
                               formatChanged: row["format_changed"], lastError: row["last_error"],
@@ -269,7 +289,7 @@ public final class SQLiteStore: Store {
 
     public func unmappedStatuses() async throws(StoreError) -> [UnmappedStatus] {
         try await read("counting unmapped statuses") { db in
-            try Row.fetchAll(db, sql: """
+            try db.fetchAll(sql: """
                 SELECT s.carrier, e.raw_status, e.raw_code, COUNT(*) AS n FROM events e JOIN shipments s ON s.id = e.shipment_id
                 WHERE e.status = 'unknown' GROUP BY s.carrier, e.raw_status, e.raw_code ORDER BY n DESC, s.carrier, e.raw_status
                 """).map { UnmappedStatus(carrier: $0["carrier"], rawStatus: $0["raw_status"], rawCode: $0["raw_code"], count: $0["n"]) }
@@ -284,26 +304,26 @@ public final class SQLiteStore: Store {
 
     public func auditLog(limit: Int, subject: String?) async throws(StoreError) -> [AuditEntry] {
         try await read("reading the audit log") { db in
-            let rows = try subject.map { try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE subject = ? ORDER BY id DESC LIMIT ?", arguments: [$0, limit]) }
-                ?? Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit])
+            let rows = try subject.map { try db.fetchAll(sql: "SELECT * FROM audit_log WHERE subject = ? ORDER BY id DESC LIMIT ?", arguments: [$0, limit]) }
+                ?? db.fetchAll(sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit])
             return rows.map {
                 AuditEntry(at: Date(timeIntervalSince1970: $0["at"]), actor: $0["actor"], action: $0["action"], subject: $0["subject"], detail: $0["detail"])
             }
         }
     }
 
-    static func insertAudit(_ entry: AuditEntry, db: Database) throws {
+    static func insertAudit(_ entry: AuditEntry, db: any SQLConnection) throws {
         try db.execute(sql: "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
                        arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action, entry.subject, entry.detail])
     }
 
     // MARK: Decoding and plumbing
 
-    static func decodeOrder(_ row: Row) throws -> Order {
+    static func decodeOrder(_ row: SQLRow) throws -> Order {
         decodeOrder(row, prefix: "")
     }
 
-    static func decodeShipment(_ row: Row) throws -> Shipment {
+    static func decodeShipment(_ row: SQLRow) throws -> Shipment {
         func date(_ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
         return Shipment(id: row["id"], orderId: row["order_id"], carrier: row["carrier"], trackingNumber: row["tracking_number"],
                         status: TrackingStatus(rawValue: row["status"]) ?? .pending,
@@ -313,37 +333,25 @@ public final class SQLiteStore: Store {
                         lastError: row["last_error"], estimatedDelivery: date("estimated_delivery"))
     }
 
-    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws(StoreError) -> T {
         do {
-            return try await pool.read(body)
+            return try await backend.read(body)
         } catch let error as StoreError {
             throw error
         } catch {
-            throw .failed(operation: operation, detail: Self.describe(error))
+            throw .failed(operation: operation, detail: backend.describe(error))
         }
     }
 
-    func writeTransaction<T: Sendable>(_ operation: String, rollback: Bool = false,
-                                               _ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    /// One write transaction; `serialized: false` only for rows the caller holds a lease on.
+    func writeTransaction<T: Sendable>(_ operation: String, rollback: Bool = false, serialized: Bool = true,
+                                       _ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws(StoreError) -> T {
         do {
-            return try await pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return rollback ? .rollback : .commit
-                }
-                guard let result else { throw StoreError.failed(operation: operation, detail: "transaction produced no result") }
-                return result
-            }
+            return try await backend.write(serialized: serialized, rollback: rollback, body)
         } catch let error as StoreError {
             throw error
         } catch {
-            throw .failed(operation: operation, detail: Self.describe(error))
+            throw .failed(operation: operation, detail: backend.describe(error))
         }
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        if let database = error as? DatabaseError { return database.message ?? database.description }
-        return "\(error)"
     }
 }

@@ -190,6 +190,14 @@ enum SQLiteSchema {
                 ALTER TABLE staff ADD COLUMN email TEXT;
                 """)
         }
+        migrator.registerMigration("v6-leases") { db in
+            try db.execute(sql: """
+                ALTER TABLE shipments ADD COLUMN lease_until REAL;
+                ALTER TABLE shipments ADD COLUMN lease_owner TEXT;
+                ALTER TABLE outbox ADD COLUMN lease_until REAL;
+                CREATE INDEX incidents_order ON incidents(order_id);
+                """)
+        }
         return migrator
     }
 }

@@ -1,27 +1,36 @@
 import Foundation
-import GRDB
 
 /// The outbox in the SQLite store: notices written with the change that caused them, delivered
 /// later, each at most once per dedupe key.
-extension SQLiteStore {
+extension SQLStore {
     public func enqueue(_ notice: NoticeDraft, incidentId: Int64?) async throws(StoreError) {
         try await writeTransaction("queueing a notice") { db in
             try Self.insertNotice(notice, incidentId: incidentId, at: notice.dueAt, db: db)
         }
     }
 
-    public func dueNotices(now: Date, limit: Int) async throws(StoreError) -> [OutboxNotice] {
-        try await read("selecting due notices") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE sent_at IS NULL AND due_at <= ? ORDER BY due_at, id LIMIT ?",
-                             arguments: [now.timeIntervalSince1970, limit]).map(Self.decodeNotice)
+    public func claimNotices(now: Date, lease: TimeInterval, limit: Int) async throws(StoreError) -> [OutboxNotice] {
+        try await writeTransaction("claiming due notices", serialized: false) { db in
+            let time = now.timeIntervalSince1970
+            let ids = try db.scalars(Int64.self, sql: """
+                SELECT id FROM outbox WHERE sent_at IS NULL AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+                ORDER BY due_at, id LIMIT ?\(db.dialect.skipLocked)
+                """, arguments: [time, time, limit])
+            guard !ids.isEmpty else { return [] }
+            let list = ids.map { _ in "?" }.joined(separator: ", ")
+            try db.execute(sql: "UPDATE outbox SET lease_until = ? WHERE id IN (\(list))", arguments: SQLArguments([time + lease] + ids))
+            return try db.fetchAll(sql: "SELECT * FROM outbox WHERE id IN (\(list)) ORDER BY due_at, id", arguments: SQLArguments(ids))
+                .map(Self.decodeNotice)
         }
     }
 
     public func markNoticeSent(id: Int64, at: Date) async throws(StoreError) {
-        try await writeTransaction("recording a delivered notice") { db in
-            try db.execute(sql: "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND sent_at IS NULL",
+        try await writeTransaction("recording a delivered notice", serialized: false) { db in
+            try db.execute(sql: """
+                UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL, lease_until = NULL WHERE id = ? AND sent_at IS NULL
+                """,
                            arguments: [at.timeIntervalSince1970, id])
-            guard db.changesCount > 0, let incidentId = try Int64.fetchOne(db, sql: "SELECT incident_id FROM outbox WHERE id = ?", arguments: [id]) else { return }
+            guard db.changesCount > 0, let incidentId = try db.scalar(Int64.self, sql: "SELECT incident_id FROM outbox WHERE id = ?", arguments: [id]) else { return }
             try db.execute(sql: """
                 UPDATE incidents SET state = CASE WHEN state = 'open' THEN 'notified' ELSE state END, notified_at = ?, updated_at = ?
                 WHERE id = ? AND notified_at IS NULL
@@ -35,8 +44,8 @@ extension SQLiteStore {
     }
 
     public func markNoticeFailed(id: Int64, error: String, retryAt: Date) async throws(StoreError) {
-        try await writeTransaction("recording a failed notice") { db in
-            try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ?, due_at = ? WHERE id = ? AND sent_at IS NULL",
+        try await writeTransaction("recording a failed notice", serialized: false) { db in
+            try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ?, due_at = ?, lease_until = NULL WHERE id = ? AND sent_at IS NULL",
                            arguments: [String(error.prefix(500)), retryAt.timeIntervalSince1970, id])
         }
     }
@@ -50,11 +59,11 @@ extension SQLiteStore {
             case .sent: condition = "sent_at IS NOT NULL"
             case .all: condition = "1 = 1"
             }
-            return try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE \(condition) ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Self.decodeNotice)
+            return try db.fetchAll(sql: "SELECT * FROM outbox WHERE \(condition) ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Self.decodeNotice)
         }
     }
 
-    static func insertNotice(_ notice: NoticeDraft, incidentId: Int64?, at: Date, db: Database) throws {
+    static func insertNotice(_ notice: NoticeDraft, incidentId: Int64?, at: Date, db: any SQLConnection) throws {
         try db.execute(sql: """
             INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, incident_id, created_at, due_at, language, template)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING
@@ -62,7 +71,7 @@ extension SQLiteStore {
                              at.timeIntervalSince1970, notice.dueAt.timeIntervalSince1970, notice.language, notice.template])
     }
 
-    static func decodeNotice(_ row: Row) throws -> OutboxNotice {
+    static func decodeNotice(_ row: SQLRow) throws -> OutboxNotice {
         OutboxNotice(id: row["id"],
                      draft: NoticeDraft(dedupeKey: row["dedupe_key"], channel: row["channel"], recipient: row["recipient"], subject: row["subject"],
                                         body: row["body"], language: row["language"], template: row["template"],

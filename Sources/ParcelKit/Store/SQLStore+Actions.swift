@@ -1,27 +1,25 @@
 import Foundation
-import GRDB
 
 /// Workflow actions in the SQLite store.
-extension SQLiteStore {
+extension SQLStore {
     public func requestAction(incidentId: Int64, kind: ActionKind, amount: Money?, state: ActionState, actor: String, at: Date) async throws(StoreError) -> WorkflowAction {
         try await writeTransaction("requesting an action") { db in
             if actor != "policy" { try Self.requireStaff(db, actor) }
             guard let incident = try Self.fetchIncident(db, id: incidentId) else { throw StoreError.rejected("no incident \(incidentId)") }
             let key = "incident-\(incidentId)-\(kind.rawValue)"
-            if let existing = try Row.fetchOne(db, sql: "SELECT * FROM actions WHERE idempotency_key = ?", arguments: [key]).map(Self.decodeAction) {
+            if let existing = try db.fetchOne(sql: "SELECT * FROM actions WHERE idempotency_key = ?", arguments: [key]).map(Self.decodeAction) {
                 guard existing.state == .proposed, state == .pending else { return existing }
                 try db.execute(sql: "UPDATE actions SET state = 'pending', next_attempt_at = ? WHERE id = ?", arguments: [at.timeIntervalSince1970, existing.id])
                 try Self.history(db, id: incidentId, at: at, actor: actor, action: "approved", detail: kind.rawValue)
                 try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "action.approve", subject: "incident:\(incidentId)", detail: kind.rawValue), db: db)
-                return try Row.fetchOne(db, sql: "SELECT * FROM actions WHERE id = ?", arguments: [existing.id]).map(Self.decodeAction) ?? existing
+                return try db.fetchOne(sql: "SELECT * FROM actions WHERE id = ?", arguments: [existing.id]).map(Self.decodeAction) ?? existing
             }
             guard !incident.status.isClosed else { throw StoreError.rejected("incident \(incidentId) is already \(incident.status.rawValue)") }
-            try db.execute(sql: """
+            let id = try db.insertReturningID(sql: """
                 INSERT INTO actions (incident_id, kind, state, amount_minor, currency, idempotency_key, requested_by, created_at, next_attempt_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [incidentId, kind.rawValue, state.rawValue, amount?.minorUnits, amount?.currency, key, actor,
                                  at.timeIntervalSince1970, at.timeIntervalSince1970])
-            let id = db.lastInsertedRowID
             let detail = kind.rawValue + (amount.map { " \($0)" } ?? "") + (state == .proposed ? " proposed for approval" : " requested")
             try Self.history(db, id: incidentId, at: at, actor: actor, action: state == .proposed ? "proposed" : "requested", detail: detail)
             try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "action.\(state == .proposed ? "propose" : "request")",
@@ -29,7 +27,7 @@ extension SQLiteStore {
             try db.execute(sql: """
                 UPDATE incidents SET state = 'actionProposed', updated_at = ? WHERE id = ? AND state IN ('open', 'notified')
                 """, arguments: [at.timeIntervalSince1970, incidentId])
-            guard let action = try Row.fetchOne(db, sql: "SELECT * FROM actions WHERE id = ?", arguments: [id]).map(Self.decodeAction) else {
+            guard let action = try db.fetchOne(sql: "SELECT * FROM actions WHERE id = ?", arguments: [id]).map(Self.decodeAction) else {
                 throw StoreError.failed(operation: "requesting an action", detail: "action \(id) vanished")
             }
             return action
@@ -37,23 +35,23 @@ extension SQLiteStore {
     }
 
     public func claimActions(now: Date, lease: TimeInterval, limit: Int) async throws(StoreError) -> [WorkflowAction] {
-        try await writeTransaction("claiming actions") { db in
+        try await writeTransaction("claiming actions", serialized: false) { db in
             let time = now.timeIntervalSince1970
-            let ids = try Int64.fetchAll(db, sql: """
+            let ids = try db.scalars(Int64.self, sql: """
                 SELECT id FROM actions WHERE (state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?))
-                   OR (state = 'sending' AND lease_until < ?) ORDER BY id LIMIT ?
+                   OR (state = 'sending' AND lease_until < ?) ORDER BY id LIMIT ?\(db.dialect.skipLocked)
                 """, arguments: [time, time, limit])
             guard !ids.isEmpty else { return [] }
             let list = ids.map { _ in "?" }.joined(separator: ", ")
             try db.execute(sql: "UPDATE actions SET state = 'sending', lease_until = ?, attempts = attempts + 1 WHERE id IN (\(list))",
-                           arguments: StatementArguments([time + lease] + ids))
-            return try Row.fetchAll(db, sql: "SELECT * FROM actions WHERE id IN (\(list)) ORDER BY id", arguments: StatementArguments(ids)).map(Self.decodeAction)
+                           arguments: SQLArguments([time + lease] + ids))
+            return try db.fetchAll(sql: "SELECT * FROM actions WHERE id IN (\(list)) ORDER BY id", arguments: SQLArguments(ids)).map(Self.decodeAction)
         }
     }
 
     public func completeAction(id: Int64, result: String, notice: NoticeDraft?, at: Date) async throws(StoreError) {
         try await writeTransaction("recording an executed action") { db in
-            guard let action = try Row.fetchOne(db, sql: "SELECT * FROM actions WHERE id = ?", arguments: [id]).map(Self.decodeAction),
+            guard let action = try db.fetchOne(sql: "SELECT * FROM actions WHERE id = ?", arguments: [id]).map(Self.decodeAction),
                   action.state != .done else { return }
             try db.execute(sql: "UPDATE actions SET state = 'done', result = ?, completed_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?",
                            arguments: [String(result.prefix(2000)), at.timeIntervalSince1970, id])
@@ -68,7 +66,7 @@ extension SQLiteStore {
     }
 
     public func failAction(id: Int64, error: String, retryAt: Date) async throws(StoreError) {
-        try await writeTransaction("recording a failed action") { db in
+        try await writeTransaction("recording a failed action", serialized: false) { db in
             try db.execute(sql: "UPDATE actions SET state = 'pending', lease_until = NULL, last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'sending'",
                            arguments: [String(error.prefix(500)), retryAt.timeIntervalSince1970, id])
         }
@@ -77,14 +75,14 @@ extension SQLiteStore {
     public func actions(incidentId: Int64?, states: Set<ActionState>) async throws(StoreError) -> [WorkflowAction] {
         try await read("listing actions") { db in
             var clauses: [String] = []
-            var arguments: [(any DatabaseValueConvertible)?] = []
+            var arguments: [(any SQLBindable)?] = []
             if let incidentId { clauses.append("incident_id = ?"); arguments.append(incidentId) }
             if !states.isEmpty {
                 clauses.append("state IN (\(states.map { _ in "?" }.joined(separator: ", ")))")
                 arguments += states.map(\.rawValue).sorted()
             }
             let sql = "SELECT * FROM actions" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY id"
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.decodeAction)
+            return try db.fetchAll(sql: sql, arguments: SQLArguments(arguments)).map(Self.decodeAction)
         }
     }
 
@@ -94,7 +92,7 @@ extension SQLiteStore {
             guard let incident = try Self.fetchIncident(db, id: incidentId), let orderId = incident.orderId else {
                 throw StoreError.rejected("incident \(incidentId) has no order to ship a replacement for")
             }
-            if let owner = try String.fetchOne(db, sql: "SELECT order_id FROM shipments WHERE carrier = ? AND tracking_number = ?", arguments: [carrier, trackingNumber]),
+            if let owner = try db.scalar(String.self, sql: "SELECT order_id FROM shipments WHERE carrier = ? AND tracking_number = ?", arguments: [carrier, trackingNumber]),
                owner != orderId {
                 throw StoreError.rejected("\(carrier) \(trackingNumber) already belongs to order \(owner)")
             }
@@ -106,7 +104,7 @@ extension SQLiteStore {
             try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "action.replacement", subject: "incident:\(incidentId)",
                                             detail: "\(carrier) \(trackingNumber)"), db: db)
             if let notice { try Self.insertNotice(notice, incidentId: incidentId, at: at, db: db) }
-            guard let shipment = try Row.fetchOne(db, sql: "SELECT * FROM shipments WHERE carrier = ? AND tracking_number = ?",
+            guard let shipment = try db.fetchOne(sql: "SELECT * FROM shipments WHERE carrier = ? AND tracking_number = ?",
                                                   arguments: [carrier, trackingNumber]).map(Self.decodeShipment) else {
                 throw StoreError.failed(operation: "linking a replacement shipment", detail: "shipment vanished")
             }
@@ -114,7 +112,7 @@ extension SQLiteStore {
         }
     }
 
-    static func decodeAction(_ row: Row) throws -> WorkflowAction {
+    static func decodeAction(_ row: SQLRow) throws -> WorkflowAction {
         let currency: String? = row["currency"]
         let minor: Int64? = row["amount_minor"]
         return WorkflowAction(

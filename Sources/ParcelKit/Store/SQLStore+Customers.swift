@@ -1,27 +1,26 @@
 import Foundation
-import GRDB
 
 /// Customer data rights in the SQLite store: export, erasure, purge of old closed orders.
-extension SQLiteStore {
+extension SQLStore {
     public func customerData(email: String) async throws(StoreError) -> CustomerExport {
         try await read("exporting a customer's data") { db in
-            let orders = try Row.fetchAll(db, sql: "SELECT * FROM orders WHERE lower(email) = lower(?) ORDER BY id", arguments: [email]).map(Self.decodeOrder)
+            let orders = try db.fetchAll(sql: "SELECT * FROM orders WHERE lower(email) = lower(?) ORDER BY id", arguments: [email]).map(Self.decodeOrder)
             return CustomerExport(email: email, orders: try orders.map { order in
-                let shipments = try Row.fetchAll(db, sql: "SELECT * FROM shipments WHERE order_id = ? ORDER BY id", arguments: [order.id]).map(Self.decodeShipment)
+                let shipments = try db.fetchAll(sql: "SELECT * FROM shipments WHERE order_id = ? ORDER BY id", arguments: [order.id]).map(Self.decodeShipment)
                 let shipmentRecords = try shipments.map { shipment in
                     CustomerExport.ShipmentRecord(
                         carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, status: shipment.status.rawValue,
-                        events: try Row.fetchAll(db, sql: "SELECT * FROM events WHERE shipment_id = ? ORDER BY time, id", arguments: [shipment.id]).map {
+                        events: try db.fetchAll(sql: "SELECT * FROM events WHERE shipment_id = ? ORDER BY time, id", arguments: [shipment.id]).map {
                             TrackingReport.Event(time: ISOTime.utc(Date(timeIntervalSince1970: $0["time"])), status: $0["status"], reason: $0["reason"],
                                                  rawStatus: $0["raw_status"], rawCode: $0["raw_code"], location: $0["location"])
                         })
                 }
-                let incidents = try Row.fetchAll(db, sql: "SELECT kind, state, opened_at, closed_at FROM incidents WHERE order_id = ? ORDER BY id",
+                let incidents = try db.fetchAll(sql: "SELECT kind, state, opened_at, closed_at FROM incidents WHERE order_id = ? ORDER BY id",
                                                  arguments: [order.id]).map {
                     CustomerExport.IncidentRecord(kind: $0["kind"], status: $0["state"], detectedAt: ISOTime.utc(Date(timeIntervalSince1970: $0["opened_at"])),
                                                   closedAt: ($0["closed_at"] as Double?).map { ISOTime.utc(Date(timeIntervalSince1970: $0)) })
                 }
-                let notices = try Row.fetchAll(db, sql: """
+                let notices = try db.fetchAll(sql: """
                     SELECT o.subject, o.body, o.language, o.sent_at FROM outbox o LEFT JOIN incidents i ON i.id = o.incident_id
                     WHERE lower(o.recipient) = lower(?) ORDER BY o.id
                     """, arguments: [order.email]).map {
@@ -35,7 +34,7 @@ extension SQLiteStore {
 
     public func eraseCustomer(email: String, actor: String, at: Date) async throws(StoreError) -> Int {
         try await writeTransaction("erasing a customer's personal data") { db in
-            let ids = try String.fetchAll(db, sql: "SELECT id FROM orders WHERE lower(email) = lower(?)", arguments: [email])
+            let ids = try db.scalars(String.self, sql: "SELECT id FROM orders WHERE lower(email) = lower(?)", arguments: [email])
             guard !ids.isEmpty else { return 0 }
             // A stable marker per customer, so their orders still group together in reports.
             var hash: UInt64 = 0xCBF2_9CE4_8422_2325
@@ -56,7 +55,7 @@ extension SQLiteStore {
     public func purge(before: Date, actor: String, at: Date) async throws(StoreError) -> Int {
         try await writeTransaction("purging old closed orders") { db in
             let cutoff = before.timeIntervalSince1970
-            let ids = try String.fetchAll(db, sql: """
+            let ids = try db.scalars(String.self, sql: """
                 SELECT o.id FROM orders o
                 WHERE o.updated_at < ?
                   AND NOT EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id
@@ -65,7 +64,7 @@ extension SQLiteStore {
                   AND EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id)
                 """, arguments: [cutoff, cutoff, cutoff, cutoff])
             for id in ids {
-                let email = try String.fetchOne(db, sql: "SELECT email FROM orders WHERE id = ?", arguments: [id]) ?? ""
+                let email = try db.scalar(String.self, sql: "SELECT email FROM orders WHERE id = ?", arguments: [id]) ?? ""
                 let cases = "SELECT id FROM incidents WHERE order_id = ?"
                 try db.execute(sql: "DELETE FROM incident_history WHERE incident_id IN (\(cases))", arguments: [id])
                 try db.execute(sql: "DELETE FROM escalations WHERE incident_id IN (\(cases))", arguments: [id])
