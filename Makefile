@@ -55,10 +55,14 @@ bench-deps: deps
 	@python3 -c 'import lxml' 2>/dev/null || python3 -m pip install --quiet lxml
 
 ## package-benchmark suites (Benchmarks/, a package of its own) and the UPS peers comparison.
-bench: bench-deps
+bench: bench-deps test-deps
 	$(SWIFT) build -c release --static-swift-stdlib --product parcelwatch
 	scripts/bench-peers.sh
-	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --format markdown
+	@pgdir=$$(mktemp -d /tmp/parcelwatch-pg.XXXXXX); \
+	trap 'scripts/test-postgres.sh stop '"$$pgdir" EXIT INT TERM; \
+	eval "$$(scripts/test-postgres.sh start $$pgdir)" && \
+	cd Benchmarks && PARCELWATCH_BENCH_POSTGRES=$$PARCELWATCH_TEST_POSTGRES \
+		$(SWIFT) package --allow-writing-to-package-directory benchmark --format markdown
 
 install: deps
 	$(SWIFT) build -c release --static-swift-stdlib

@@ -5,7 +5,8 @@ import Foundation
 import ParcelKit
 
 /// Sweep throughput and peak memory for 10k and 100k shipments against the carrier simulator on
-/// loopback, into a fresh SQLite file: the first sweep (every page downloaded and parsed, every
+/// loopback, into a fresh SQLite file and, when `make bench` started one
+/// (`PARCELWATCH_BENCH_POSTGRES`), a fresh PostgreSQL database: the first sweep (every page downloaded and parsed, every
 /// event stored) and a second one where every answer is `304 Not Modified`.
 ///
 /// Shipments are spread over three carriers with three formats (SEUR HTML, InPost JSON,
@@ -16,11 +17,12 @@ let benchmarks: @Sendable () -> Void = {
         .deletingLastPathComponent().deletingLastPathComponent().path
     let now = Date(timeIntervalSince1970: 1_795_176_000)  // 2026-11-20T12:00:00Z, the simulator's start
 
-    for count in [10_000, 100_000] {
-        Benchmark("sweep \(count / 1000)k shipments, first sweep then all-304",
+    let postgres = ProcessInfo.processInfo.environment["PARCELWATCH_BENCH_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+    for (kind, count) in [("sqlite", 10_000), ("sqlite", 100_000)] + (postgres == nil ? [] : [("postgres", 10_000), ("postgres", 100_000)]) {
+        Benchmark("sweep \(count / 1000)k shipments (\(kind)), first sweep then all-304",
                   configuration: .init(metrics: [.wallClock, .peakMemoryResident, .cpuTotal], warmupIterations: 0,
                                        maxDuration: .seconds(1), maxIterations: 1)) { benchmark in
-            let fixture = try await SweepFixture.make(count: count, root: root, now: now)
+            let fixture = try await SweepFixture.make(count: count, root: root, now: now, postgres: kind == "postgres" ? postgres : nil)
             defer { fixture.simulator.stop() }
             let options = SweepOptions(concurrency: 64, rateOverrides: ["": 1_000_000], pageSize: 1000)
             let first = Sweeper(store: fixture.store, registry: fixture.registry, fetcher: fixture.fetcher, clock: .fixed(now), options: options)
@@ -30,7 +32,7 @@ let benchmarks: @Sendable () -> Void = {
             let firstSummary = try await first.run()
             let secondSummary = try await second.run()
             benchmark.stopMeasurement()
-            let report = String(format: "%dk: first sweep %.1f s (%.0f shipments/s, %d events), second sweep %.1f s (%.0f shipments/s, %d × 304)",
+            let report = String(format: "\(kind) %dk: first sweep %.1f s (%.0f shipments/s, %d events), second sweep %.1f s (%.0f shipments/s, %d × 304)",
                                 count / 1000, firstSummary.durationSeconds, Double(firstSummary.checked) / firstSummary.durationSeconds,
                                 firstSummary.newEvents, secondSummary.durationSeconds,
                                 Double(secondSummary.checked) / secondSummary.durationSeconds, secondSummary.notModified)
@@ -51,7 +53,8 @@ struct SweepFixture {
     let registry: CarrierRegistry
     let fetcher: CarrierFetcher
 
-    static func make(count: Int, root: String, now: Date) async throws -> SweepFixture {
+    /// With `postgres` (a server URL), the store is a new database on that server.
+    static func make(count: Int, root: String, now: Date, postgres: String?) async throws -> SweepFixture {
         let kinds: [(carrier: String, fixture: String, number: (Int) -> String)] = [
             ("seur", "in-transit", { String(format: "8%013d", $0) }),
             ("inpost", "in-transit", { String(format: "6%023d", $0) }),
@@ -74,10 +77,32 @@ struct SweepFixture {
             port: 0, fixturesDirectory: root + "/fixtures", carriersDirectory: root + "/carriers", start: now, scripts: scripts))
         let directory = NSTemporaryDirectory() + "parcelwatch-bench-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let store = try SQLStore.sqlite(path: directory + "/bench.sqlite")
-        _ = try await store.importRows(rows, dryRun: false, actor: "bench", at: now)
+        let store: SQLStore
+        if let postgres {
+            store = try await SQLStore.postgres(try createDatabase(on: postgres), connections: 8)
+        } else {
+            store = try SQLStore.sqlite(path: directory + "/bench.sqlite")
+        }
+        for start in stride(from: 0, to: rows.count, by: 20_000) {
+            _ = try await store.importRows(Array(rows[start..<min(rows.count, start + 20_000)]), dryRun: false, actor: "bench", at: now)
+        }
         let registry = try CarrierRegistry.load(directory: root + "/carriers")
         let fetcher = CarrierFetcher(client: try HTTPClient(), endpoints: try EndpointOverrides([simulator.baseURL]))
         return SweepFixture(simulator: simulator, store: store, registry: registry, fetcher: fetcher)
+    }
+
+    /// A new, empty database on the server at `url` (made with `psql`), and its URL.
+    static func createDatabase(on url: String) throws -> String {
+        let name = "bench_\(UUID().uuidString.prefix(8).lowercased())"
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        psql.arguments = ["psql", url, "-q", "-c", "CREATE DATABASE \(name)"]
+        try psql.run()
+        psql.waitUntilExit()
+        guard psql.terminationStatus == 0, var components = URLComponents(string: url) else {
+            throw Failure(message: "psql could not create a database on \(url)")
+        }
+        components.path = "/" + name
+        return components.string ?? url
     }
 }
