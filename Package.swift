@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Markup", targets: ["Markup"]),
         .library(name: "ParcelKit", targets: ["ParcelKit"]),
         .library(name: "CarrierSim", targets: ["CarrierSim"]),
+        .library(name: "ParcelServer", targets: ["ParcelServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -72,6 +74,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "ParcelServer",
+            dependencies: [
+                "ParcelKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            resources: [.copy("Templates")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "carrier-sim",
             dependencies: ["CarrierSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -79,7 +95,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "parcelwatch",
-            dependencies: ["ParcelKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["ParcelKit", "ParcelServer", "Curl", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -99,6 +115,7 @@ let package = Package(
         .testTarget(name: "ParcelKitTests", dependencies: ["ParcelKit", "CarrierSim", "Curl", "TestSupport"],
                     exclude: ["Feeds"], swiftSettings: swiftSettings),
         .testTarget(name: "CarrierSimTests", dependencies: ["CarrierSim", "Curl", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ParcelServerTests", dependencies: ["ParcelServer", "ParcelKit", "Curl", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "parcelwatchTests", dependencies: ["CarrierSim", "ParcelKit", "Curl", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -117,9 +117,5 @@ func printReports(_ reports: [TrackingReport], asArray: Bool) {
 
 /// Encodes any value as pretty, key-sorted JSON on standard output.
 func printJSON(_ value: some Encodable) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let data = try encoder.encode(value)
-    FileHandle.standardOutput.write(data)
-    FileHandle.standardOutput.write(Data("\n".utf8))
+    FileHandle.standardOutput.write(try JSONOutput.data(value))
 }

@@ -27,8 +27,7 @@ enum CustomerView {
 
     /// `2026-11-22 19:00 (Europe/Warsaw)` from ISO UTC text.
     static func local(_ iso: String, _ zone: TimeZone) -> String {
-        guard let pattern = try? TimePattern("iso8601"), let utc = TimeZone(identifier: "UTC"), let time = pattern.parse(iso, zone: utc),
-              let minutes = try? TimePattern("yyyy-MM-dd HH:mm") else { return iso }
-        return "\(minutes.format(time.date, zone: zone)) (\(zone.identifier))"
+        guard let time = ISOTime.parse(iso), let minutes = try? TimePattern("yyyy-MM-dd HH:mm") else { return iso }
+        return "\(minutes.format(time, zone: zone)) (\(zone.identifier))"
     }
 }

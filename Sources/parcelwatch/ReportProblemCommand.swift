@@ -22,12 +22,6 @@ struct ReportProblemCommand: AsyncParsableCommand {
     @Option(help: "What is wrong.") var kind: String
     @Option(help: "Anything the shop should know (up to 2,000 characters).") var message: String?
 
-    struct Answer: Encodable {
-        var reported: Bool
-        var incident: Int64
-        var nextUpdateBy: String
-    }
-
     func validate() throws {
         guard postcode != nil || email != nil else { throw ValidationError("give --postcode or --email: they prove the parcel is yours") }
         let _: Set<CustomerProblem> = try parseOptions([kind], option: "--kind")
@@ -51,7 +45,7 @@ struct ReportProblemCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\(CustomerPhrases(language: "en")["notFound"])\n".utf8))
             throw ExitCode(1)
         }
-        if output.json { return try printJSON(Answer(reported: true, incident: result.incident.id, nextUpdateBy: ISOTime.utc(result.nextUpdateBy))) }
+        if output.json { return try printJSON(CustomerReportReceipt(incident: result.incident.id, nextUpdateBy: result.nextUpdateBy)) }
         let language = try await database.order(id: result.incident.orderId ?? "")?.language ?? "en"
         print("\(CustomerPhrases(language: language)["reported"]) \(CustomerView.local(ISOTime.utc(result.nextUpdateBy), config.timeZone)).")
     }

@@ -15,7 +15,13 @@ struct TrackCommand: AsyncParsableCommand {
         match, the carrier is asked directly (ad-hoc, nothing stored).
         The carrier is detected from the number unless --carrier names it. --carrier-endpoint [ID=]URL sends requests
         to another host (e.g. the carrier simulator); without ID= it applies to every carrier. Repeatable.
-        Exit codes: 0 found, 1 unknown number (or not yours), 2 invalid number or options, 3 carrier unreachable or changed.
+        With --server URL (or $PARCELWATCH_SERVER) the shop's `parcelwatch serve` is asked instead of a database: what
+        a customer without the shop's database runs. It prints the same timeline, in the order's language.
+        Examples:
+          parcelwatch track 12345678901234 --postcode 28001 --server https://track.shop.example
+          PARCELWATCH_SERVER=http://127.0.0.1:8080 parcelwatch track CP482915304ES --email ana@example.es --json
+        Exit codes: 0 found, 1 unknown number (or not yours), 2 invalid number or options, 3 carrier or shop server
+        unreachable or changed, 5 the shop's server is rate-limiting this address (try again later).
         """)
     @OptionGroup var carriers: CarrierOptions
     @OptionGroup var store: StoreOptions
@@ -26,8 +32,22 @@ struct TrackCommand: AsyncParsableCommand {
     var carrierEndpoints: [String] = []
     @Option(help: "The recipient's postcode: proves the parcel is yours (and some carriers ask for it).") var postcode: String?
     @Option(help: "The order's e-mail address: proves the parcel is yours.") var email: String?
+    @Option(help: "The shop's server (`parcelwatch serve`) to ask, e.g. https://track.shop.example (default: $PARCELWATCH_SERVER).")
+    var server: String?
+
+    /// `--server`, else `$PARCELWATCH_SERVER`.
+    private var serverURL: String? {
+        (server ?? ProcessInfo.processInfo.environment["PARCELWATCH_SERVER"]).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func validate() throws {
+        if serverURL != nil, postcode?.isEmpty != false, email?.isEmpty != false {
+            throw ValidationError("asking the shop's server needs --postcode or --email of the order: they prove the parcel is yours")
+        }
+    }
 
     func run() async throws {
+        if let serverURL { return try await ShopServerClient(base: serverURL).track(number: number, postcode: postcode, email: email, json: output.json) }
         if postcode != nil || email != nil, let database = try await existingStore() {
             let config = try store.shopConfig()
             let now = try store.clock().now

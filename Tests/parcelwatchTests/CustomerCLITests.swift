@@ -114,3 +114,51 @@ import TestSupport
         #expect(try await store.shipments(ShipmentFilter(orderId: "PW-7")).contains { $0.trackingNumber == "RR123456785PL" })
     }
 }
+
+/// A customer without the shop's database asks the shop's `parcelwatch serve` from the CLI.
+@Suite struct CustomerServerCLITests {
+    @Test func trackAsksTheShopsServerWithDistinctExitCodes() async throws {
+        let (db, number) = try await CustomerCLITests.store()
+        let server = try CLIRun.start(["serve", "--listen", "127.0.0.1:0", "--db", db, "--now", "2026-11-20T12:00:00Z"])
+        defer { server.terminate() }
+        let banner = await Self.firstLine(of: server)
+        let url = try #require(banner.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init), "serve printed \(banner)")
+
+        // Same words as the local command, in the order's language; --json is the API's JSON.
+        let shown = try await CLIRun.detached(["track", number, "--postcode", "28045", "--server", url])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("Deterioro o extravío") && shown.stdout.contains("Su paquete") && !shown.stdout.contains("INTERNAL"))
+        let json = try await CLIRun.detached(["track", number, "--postcode", "28045", "--server", url, "--json"])
+        let local = try await CLIRun.detached(["track", number, "--postcode", "28045", "--db", db, "--now", "2026-11-20T12:00:00Z", "--json"])
+        #expect(json.status == 0 && json.stdout == local.stdout)
+
+        let wrong = try await CLIRun.detached(["track", number, "--postcode", "99999", "--server", url])
+        #expect(wrong.status == 1 && wrong.stderr.contains("could not find"))
+        let noProof = try await CLIRun.detached(["track", number, "--server", url])
+        #expect(noProof.status == 2 && noProof.stderr.contains("--postcode or --email"))
+        let down = try await CLIRun.detached(["track", number, "--postcode", "28045", "--server", "http://127.0.0.1:1"])
+        #expect(down.status == 3 && down.stderr.contains("cannot reach the shop's server"))
+        // A scan from this address runs into the limit: exit 5, with when to try again.
+        var last = wrong
+        for attempt in 0..<12 where last.status != 5 {
+            last = try await CLIRun.detached(["track", "1999999999990\(attempt % 10)", "--postcode", "00000", "--server", url])
+        }
+        #expect(last.status == 5 && last.stderr.contains("try again in"), "\(last.stderr)")
+    }
+
+    /// The first line a process prints (the server's banner), read on a thread of its own.
+    static func firstLine(of process: Process) async -> String {
+        await withCheckedContinuation { continuation in
+            Thread {
+                guard let pipe = process.standardOutput as? Pipe else { return continuation.resume(returning: "") }
+                var bytes: [UInt8] = []
+                while !bytes.contains(0x0A) {
+                    let chunk = pipe.fileHandleForReading.availableData
+                    if chunk.isEmpty { break }
+                    bytes += chunk
+                }
+                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
+            }.start()
+        }
+    }
+}

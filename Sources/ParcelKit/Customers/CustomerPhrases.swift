@@ -36,6 +36,11 @@ public struct CustomerPhrases: Sendable {
 
     static let tables: [String: [String: String]] = [
         "en": [
+            "page.title": "Track your parcel", "page.intro": "Enter your tracking number and the postcode or e-mail address of your order.",
+            "form.number": "Tracking number", "form.postcode": "Postcode", "form.email": "E-mail address", "form.or": "or",
+            "form.submit": "Show my parcel", "page.when": "When", "page.what": "What happened", "page.where": "Where",
+            "page.noEvents": "The carrier has not reported anything yet.", "page.contact": "Questions? Write to us:",
+            "page.tooMany": "Too many attempts. Please wait a moment and try again.", "page.another": "Track another parcel",
             "heading": "Your parcel", "status": "Status", "promised": "Promised delivery", "events": "Tracking history",
             "shopIsDoing": "What we are doing", "nextUpdate": "You will hear from us by",
             "notFound": "We could not find a parcel with this tracking number and postcode or e-mail. Please check both and try again.",
@@ -58,6 +63,11 @@ public struct CustomerPhrases: Sendable {
             "incident.stalled": "We are checking with the carrier.", "incident.trackingBroken": "We are checking with the carrier.",
         ],
         "pl": [
+            "page.title": "Śledź swoją przesyłkę", "page.intro": "Podaj numer przesyłki oraz kod pocztowy lub adres e-mail z zamówienia.",
+            "form.number": "Numer przesyłki", "form.postcode": "Kod pocztowy", "form.email": "Adres e-mail", "form.or": "lub",
+            "form.submit": "Pokaż moją przesyłkę", "page.when": "Kiedy", "page.what": "Co się stało", "page.where": "Gdzie",
+            "page.noEvents": "Przewoźnik jeszcze niczego nie zgłosił.", "page.contact": "Pytania? Napisz do nas:",
+            "page.tooMany": "Zbyt wiele prób. Odczekaj chwilę i spróbuj ponownie.", "page.another": "Śledź inną przesyłkę",
             "heading": "Twoja przesyłka", "status": "Status", "promised": "Obiecana dostawa", "events": "Historia przesyłki",
             "shopIsDoing": "Co robimy", "nextUpdate": "Odezwiemy się najpóźniej",
             "notFound": "Nie znaleźliśmy przesyłki o tym numerze i kodzie pocztowym lub adresie e-mail. Sprawdź oba i spróbuj ponownie.",
@@ -80,6 +90,11 @@ public struct CustomerPhrases: Sendable {
             "incident.stalled": "Sprawdzamy to z przewoźnikiem.", "incident.trackingBroken": "Sprawdzamy to z przewoźnikiem.",
         ],
         "es": [
+            "page.title": "Siga su envío", "page.intro": "Introduzca el número de seguimiento y el código postal o el correo electrónico de su pedido.",
+            "form.number": "Número de seguimiento", "form.postcode": "Código postal", "form.email": "Correo electrónico", "form.or": "o",
+            "form.submit": "Ver mi envío", "page.when": "Cuándo", "page.what": "Qué ha pasado", "page.where": "Dónde",
+            "page.noEvents": "El transportista todavía no ha informado de nada.", "page.contact": "¿Dudas? Escríbanos:",
+            "page.tooMany": "Demasiados intentos. Espere un momento y vuelva a intentarlo.", "page.another": "Seguir otro envío",
             "heading": "Su paquete", "status": "Estado", "promised": "Entrega prometida", "events": "Historial de seguimiento",
             "shopIsDoing": "Qué estamos haciendo", "nextUpdate": "Le escribiremos como muy tarde el",
             "notFound": "No hemos encontrado ningún paquete con este número y código postal o correo electrónico. Compruebe ambos datos e inténtelo de nuevo.",
@@ -102,6 +117,11 @@ public struct CustomerPhrases: Sendable {
             "incident.stalled": "Lo estamos comprobando con el transportista.", "incident.trackingBroken": "Lo estamos comprobando con el transportista.",
         ],
         "lt": [
+            "page.title": "Sekite savo siuntą", "page.intro": "Įveskite siuntos numerį ir užsakymo pašto kodą arba el. pašto adresą.",
+            "form.number": "Siuntos numeris", "form.postcode": "Pašto kodas", "form.email": "El. pašto adresas", "form.or": "arba",
+            "form.submit": "Rodyti mano siuntą", "page.when": "Kada", "page.what": "Kas įvyko", "page.where": "Kur",
+            "page.noEvents": "Vežėjas dar nieko nepranešė.", "page.contact": "Klausimų? Parašykite mums:",
+            "page.tooMany": "Per daug bandymų. Palaukite ir bandykite dar kartą.", "page.another": "Sekti kitą siuntą",
             "heading": "Jūsų siunta", "status": "Būsena", "promised": "Pažadėtas pristatymas", "events": "Siuntos istorija",
             "shopIsDoing": "Ką darome", "nextUpdate": "Parašysime Jums ne vėliau kaip",
             "notFound": "Neradome siuntos su šiuo numeriu ir pašto kodu ar el. pašto adresu. Patikrinkite abu ir bandykite dar kartą.",

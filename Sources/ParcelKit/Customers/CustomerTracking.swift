@@ -88,6 +88,23 @@ public struct CustomerTracking: Sendable {
     }
 }
 
+/// The answer to a customer's report (`report-problem --json`, `POST /api/track/{number}/report`):
+/// their case number and when they hear next.
+public struct CustomerReportReceipt: Sendable, Codable, Equatable {
+    /// Always true: the report was recorded.
+    public var reported = true
+    /// The case number, to quote when writing to the shop.
+    public var incident: Int64
+    /// When the customer hears from the shop next (ISO 8601, UTC).
+    public var nextUpdateBy: String
+
+    /// A receipt for case `incident`, with the next update due at `nextUpdateBy`.
+    public init(incident: Int64, nextUpdateBy: Date) {
+        self.incident = incident
+        self.nextUpdateBy = ISOTime.utc(nextUpdateBy)
+    }
+}
+
 /// What a customer can report that tracking cannot know.
 public enum CustomerProblem: String, Sendable, CaseIterable, Codable {
     case notReceived, damagedOnArrival, cancelOrder
@@ -127,5 +144,20 @@ public struct CustomerParcel: Sendable, Equatable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case trackingNumber, carrier, status, reason, promisedDate, events, incident
+    }
+}
+
+extension CustomerParcel: Decodable {
+    /// Reads what ``encode(to:)`` wrote; the language is not in the JSON (a server sends it as
+    /// `Content-Language`), so it reads as English until the caller sets it.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(trackingNumber: try container.decode(String.self, forKey: .trackingNumber),
+                  carrier: try container.decode(String.self, forKey: .carrier),
+                  status: try container.decode(String.self, forKey: .status),
+                  reason: try container.decodeIfPresent(String.self, forKey: .reason),
+                  promisedDate: try container.decodeIfPresent(String.self, forKey: .promisedDate), language: "en",
+                  events: try container.decode([TrackingReport.Event].self, forKey: .events),
+                  incident: try container.decodeIfPresent(Incident.self, forKey: .incident))
     }
 }

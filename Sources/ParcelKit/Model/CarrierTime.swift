@@ -23,6 +23,12 @@ public struct CarrierTime: Sendable, Hashable, Codable, Comparable {
 
 /// ISO-8601 text without DateFormatter.
 public enum ISOTime {
+    /// The instant `text` (`2026-11-20T14:02:00Z`, or with an offset) names; nil when it is not ISO-8601.
+    public static func parse(_ text: String) -> Date? {
+        guard let pattern = try? TimePattern("iso8601"), let utc = TimeZone(identifier: "UTC") else { return nil }
+        return pattern.parse(text, zone: utc)?.date
+    }
+
     /// `2026-11-20T14:02:00Z`.
     public static func utc(_ date: Date) -> String {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))

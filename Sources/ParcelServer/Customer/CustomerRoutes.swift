@@ -1,0 +1,116 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ParcelKit
+
+/// The customer side of `parcelwatch serve`: the tracking API and the `/track` page.
+///
+/// A customer proves a parcel is theirs with the order's postcode or e-mail; a wrong proof is
+/// answered exactly like an unknown number (same status, same body, same delay), and every
+/// miss makes the next one slower and costlier for that client (``ClientLimiter``). Nothing
+/// but ``CustomerParcel`` ever leaves: no internal notes, staff names or other orders.
+struct CustomerRoutes: Sendable {
+    let store: any Store
+    let options: ServerOptions
+    let limiter: ClientLimiter
+    let page: TrackPage
+    let composer: NoticeComposer
+
+    func add(to router: Router<ServerContext>) {
+        router.get("/api/track/:number") { request, context in try await lookup(request, context) }
+        router.post("/api/track/:number/report") { request, context in try await report(request, context) }
+        router.get("/track") { request, context in try await trackPage(request, context) }
+        router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/track"]) }
+    }
+
+    /// `GET /api/track/{number}?postcode=…|email=…`: the JSON of `parcelwatch track --json`.
+    private func lookup(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let number = try context.parameters.require("number")
+        let query = request.uri.queryParameters
+        let postcode = query["postcode"].map(String.init), email = query["email"].map(String.init)
+        guard postcode?.isEmpty == false || email?.isEmpty == false else {
+            return Self.json(.badRequest, ["error": "proofRequired", "message": "add ?postcode=… or ?email=… of your order"])
+        }
+        if case .refuse(let retryAfter) = await limiter.admit(context.client) { return Self.tooMany(retryAfter) }
+        let found = try await CustomerTracking(store: store, config: options.config)
+            .lookup(number: number, postcode: postcode, email: email, now: options.clock.now)
+        guard let found else { return await notFound(context) }
+        var response = Self.json(.ok, found)
+        response.headers[.contentLanguage] = found.language
+        return response
+    }
+
+    /// `POST /api/track/{number}/report` with `{"postcode"|"email", "problem", "message"?}`: what
+    /// `parcelwatch report-problem` does, answered with its JSON.
+    private func report(_ request: Request, _ context: ServerContext) async throws -> Response {
+        struct Body: Decodable {
+            var postcode: String?
+            var email: String?
+            var problem: CustomerProblem
+            var message: String?
+        }
+        let number = try context.parameters.require("number")
+        let bytes = try await request.body.collect(upTo: 16 * 1024)
+        guard let body = try? JSONDecoder().decode(Body.self, from: Data(bytes.readableBytesView)) else {
+            let problems = CustomerProblem.allCases.map(\.rawValue).joined(separator: ", ")
+            return Self.json(.badRequest, ["error": "badRequest", "message": "expected JSON {\"postcode\" or \"email\", \"problem\": one of \(problems), \"message\"}"])
+        }
+        if case .refuse(let retryAfter) = await limiter.admit(context.client) { return Self.tooMany(retryAfter) }
+        let receipt = try await CustomerTracking(store: store, config: options.config, composer: composer)
+            .report(number: number, postcode: body.postcode, email: body.email, problem: body.problem, message: body.message, now: options.clock.now)
+        guard let receipt else { return await notFound(context) }
+        return Self.json(.accepted, CustomerReportReceipt(incident: receipt.incident.id, nextUpdateBy: receipt.nextUpdateBy))
+    }
+
+    /// `GET /track[?number=…&postcode=…|email=…]`: the form, or the parcel's page.
+    private func trackPage(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let number = query["number"].map(String.init) ?? "", postcode = query["postcode"].map(String.init) ?? ""
+        let email = query["email"].map(String.init) ?? ""
+        let browser = AcceptLanguage.pick(request.headers[.acceptLanguage])
+        guard !number.isEmpty, !postcode.isEmpty || !email.isEmpty else { return Self.html(.ok, page.form(language: browser, number: number)) }
+        if case .refuse(let retryAfter) = await limiter.admit(context.client) {
+            var response = Self.html(.tooManyRequests, page.form(language: browser, message: CustomerPhrases(language: browser)["page.tooMany"], number: number))
+            response.headers[.retryAfter] = String(retryAfter)
+            return response
+        }
+        let found = try await CustomerTracking(store: store, config: options.config)
+            .lookup(number: number, postcode: postcode, email: email, now: options.clock.now)
+        guard let found else {
+            try await Task.sleep(for: await limiter.miss(context.client))
+            return Self.html(.notFound, page.form(language: browser, message: CustomerPhrases(language: browser)["notFound"], number: number,
+                                                  postcode: postcode, email: email))
+        }
+        var response = Self.html(.ok, page.parcel(found))
+        response.headers[.contentLanguage] = found.language
+        return response
+    }
+
+    /// The one answer for an unknown number and a wrong proof, held back as the client's misses demand.
+    private func notFound(_ context: ServerContext) async -> Response {
+        try? await Task.sleep(for: await limiter.miss(context.client))
+        return Self.json(.notFound, ["error": "notFound", "message": CustomerPhrases(language: "en")["notFound"]])
+    }
+
+    static func tooMany(_ retryAfter: Int) -> Response {
+        var response = json(.tooManyRequests, ["error": "rateLimited", "message": "too many requests; try again in \(retryAfter) s"])
+        response.headers[.retryAfter] = String(retryAfter)
+        return response
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
+        let data = (try? JSONOutput.data(value)) ?? Data("{}\n".utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func html(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                                   .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"]
+        for (name, value) in [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer")] {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Mustache
+import ParcelKit
+
+/// The customer page `/track`: server-rendered HTML (no JavaScript) in the order's language,
+/// else the browser's (`Accept-Language`), else English. Every value is HTML-escaped by the
+/// template: a carrier status like `<script>` shows as text.
+struct TrackPage: Sendable {
+    private let template: MustacheTemplate
+    private let options: ServerOptions
+
+    /// Loads the page template shipped with the package.
+    init(options: ServerOptions) throws(ServerError) {
+        guard let url = Bundle.module.url(forResource: "Templates", withExtension: nil)?.appendingPathComponent("track.mustache"),
+              let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            throw .resources("the package's ParcelServer/Templates/track.mustache is missing")
+        }
+        do { template = try MustacheTemplate(string: text) } catch { throw .resources("track.mustache does not parse: \(error)") }
+        self.options = options
+    }
+
+    /// The form, with `message` above it (not found, too many attempts) and what was typed.
+    func form(language: String, message: String? = nil, number: String = "", postcode: String = "", email: String = "") -> String {
+        let phrases = CustomerPhrases(language: language)
+        var values = common(phrases)
+        values["message"] = message
+        values["number"] = number
+        values["postcode"] = postcode
+        values["email"] = email
+        return template.render(values)
+    }
+
+    /// The parcel's page, in its language.
+    func parcel(_ parcel: CustomerParcel) -> String {
+        let phrases = CustomerPhrases(language: parcel.language)
+        let zone = options.config.timeZone
+        let language = phrases.language
+        var values = common(phrases)
+        let events: [[String: Any]] = parcel.events.reversed().map { event in
+            let instant = ISOTime.parse(event.time)
+            var row: [String: Any] = [
+                "iso": event.time, "raw": event.rawStatus,
+                "when": instant.map { LocalDates.dateTime($0, language: language, zone: zone) } ?? event.time,
+                "what": TrackingStatus(rawValue: event.status).map(phrases.status) ?? event.status,
+            ]
+            row["location"] = event.location
+            return row
+        }
+        var shown: [String: Any] = [
+            "carrierName": options.carrierNames[parcel.carrier] ?? parcel.carrier, "trackingNumber": parcel.trackingNumber,
+            "statusText": TrackingStatus(rawValue: parcel.status).map(phrases.status) ?? parcel.status,
+            "events": events, "hasEvents": !events.isEmpty,
+        ]
+        shown["promisedDate"] = parcel.promisedDate.flatMap(CivilDate.init).map { LocalDates.date($0, language: language) }
+        if let incident = parcel.incident {
+            shown["incident"] = [
+                "message": incident.message,
+                "nextUpdateBy": ISOTime.parse(incident.nextUpdateBy).map { LocalDates.dateTime($0, language: language, zone: zone) } ?? incident.nextUpdateBy,
+            ]
+        }
+        values["parcel"] = shown
+        return template.render(values)
+    }
+
+    private func common(_ phrases: CustomerPhrases) -> [String: Any] {
+        let keys = ["title": "page.title", "intro": "page.intro", "number": "form.number", "postcode": "form.postcode", "email": "form.email",
+                    "or": "form.or", "submit": "form.submit", "noEvents": "page.noEvents", "contact": "page.contact", "another": "page.another",
+                    "heading": "heading", "status": "status", "promised": "promised", "events": "events", "shopIsDoing": "shopIsDoing",
+                    "nextUpdate": "nextUpdate"]
+        var values: [String: Any] = ["lang": phrases.language, "shop": options.config.shopName, "t": keys.mapValues { phrases[$0] }]
+        if !options.config.contact.email.isEmpty { values["contact"] = options.config.contact.email }
+        return values
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ParcelKit
+import Prometheus
+
+/// `/metrics` in Prometheus' text format and `/healthz`.
+///
+/// The server's own requests are counted as they happen (by route and status, with latency);
+/// the shop's state — open incidents by kind, SLA breaches by clock, the outbox backlog, each
+/// carrier's failure streak and pause — is read from the store at every scrape, so it is right
+/// whichever worker on whichever machine changed it.
+final class ServerMetrics: Sendable {
+    private let registry = PrometheusCollectorRegistry()
+    private let store: any Store
+    private let clock: ParcelClock
+
+    init(store: any Store, clock: ParcelClock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    func add(to router: Router<ServerContext>) {
+        router.get("/healthz") { _, _ in
+            do {
+                _ = try await self.store.carrierHealth()
+                return CustomerRoutes.json(.ok, ["status": "ok"])
+            } catch {
+                return CustomerRoutes.json(.serviceUnavailable, ["status": "databaseUnavailable"])
+            }
+        }
+        router.get("/metrics") { _, _ in
+            try await self.refresh()
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: self.registry.emitToBuffer())))
+        }
+    }
+
+    /// Counts one answered request.
+    func record(route: String, status: Int, seconds: Double) {
+        registry.makeCounter(descriptor: Self.name("http_requests", "total", "Requests answered by parcelwatch serve."),
+                             labels: [("route", route), ("status", String(status))]).increment()
+        registry.makeValueHistogram(descriptor: Self.name("http_request", "seconds", "Time to answer a request, miss delays included."),
+                                    labels: [("route", route)], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]).record(seconds)
+    }
+
+    private func gauge(_ name: String, _ help: String, _ labels: [(String, String)], _ value: Int) {
+        registry.makeGauge(descriptor: Self.name(name, nil, help), labels: labels).set(to: Double(value))
+    }
+
+    /// `parcelwatch_<name>_<unit>` with its help text.
+    private static func name(_ name: String, _ unit: String?, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "parcelwatch", metricName: name, unitName: unit ?? "", helpText: help)
+    }
+
+    private func refresh() async throws {
+        let open = try await store.incidents(IncidentFilter())
+        for kind in IncidentKind.allCases {
+            gauge("incidents_open", "Open incidents by kind.", [("kind", kind.rawValue)], open.filter { $0.kind == kind }.count)
+        }
+        for clock in ["notice", "firstTouch", "resolution"] {
+            gauge("sla_breaches_open", "Open incidents whose SLA clock has run out.", [("clock", clock)], open.filter { $0.breaches.contains(clock) }.count)
+        }
+        let pending = try await store.notices(.pending, limit: 1_000_000)
+        gauge("outbox_backlog", "Notices waiting to be delivered.", [], pending.count)
+        let now = clock.now
+        gauge("outbox_overdue", "Notices due but not delivered.", [], pending.filter { $0.draft.dueAt <= now }.count)
+        for health in try await store.carrierHealth() {
+            let carrier = [("carrier", health.carrier)]
+            gauge("carrier_consecutive_failures", "Failed checks in a row per carrier.", carrier, health.consecutiveFailures)
+            gauge("carrier_paused", "1 while the circuit breaker pauses the carrier.", carrier, (health.pausedUntil ?? .distantPast) > now ? 1 : 0)
+            gauge("carrier_format_changes", "Pages that stopped matching the carrier file.", carrier, health.formatChanged)
+        }
+    }
+}
+
+/// Times and counts every request for ``ServerMetrics``.
+struct MetricsMiddleware: RouterMiddleware {
+    typealias Context = ServerContext
+    let metrics: ServerMetrics
+
+    func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        let route = context.endpointPath ?? "unmatched"
+        do {
+            let response = try await next(request, context)
+            metrics.record(route: context.endpointPath ?? route, status: response.status.code, seconds: (ContinuousClock.now - started).inSeconds)
+            return response
+        } catch let error as any HTTPResponseError {
+            metrics.record(route: context.endpointPath ?? route, status: error.status.code, seconds: (ContinuousClock.now - started).inSeconds)
+            throw error
+        } catch {
+            metrics.record(route: context.endpointPath ?? route, status: 500, seconds: (ContinuousClock.now - started).inSeconds)
+            throw error
+        }
+    }
+}

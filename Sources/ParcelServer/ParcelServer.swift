@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import Logging
+import ParcelKit
+
+/// `parcelwatch serve`: the customer tracking API and page, `/metrics` and `/healthz`, over
+/// the shop's store (SQLite or PostgreSQL) with Hummingbird.
+public enum ParcelServer {
+    /// Serves until the task is cancelled; `onReady` gets the port once it listens (useful with port 0).
+    public static func run(store: any Store, options: ServerOptions, onReady: @escaping @Sendable (Int) async -> Void) async throws {
+        let templates: NoticeTemplates
+        do { templates = try NoticeTemplates() } catch { throw ServerError.resources(error.description) }
+        let metrics = ServerMetrics(store: store, clock: options.clock)
+        let router = Router(context: ServerContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        CustomerRoutes(store: store, options: options, limiter: ClientLimiter(policy: options.limits), page: try TrackPage(options: options),
+                       composer: NoticeComposer(templates: templates, config: options.config, carrierNames: options.carrierNames))
+            .add(to: router)
+        metrics.add(to: router)
+        var logger = Logger(label: "parcelwatch.serve")
+        logger.logLevel = .warning
+        let app = Application(router: router, configuration: .init(address: .hostname(options.host, port: options.port), serverName: "parcelwatch"),
+                              onServerRunning: { channel in await onReady(channel.localAddress?.port ?? options.port) }, logger: logger)
+        try await app.run()
+    }
+}
+
+/// A server started in this process (tests, the demo): its port and a way to stop it.
+public final class RunningParcelServer: Sendable {
+    /// The port it listens on.
+    public let port: Int
+    private let task: Task<Void, any Error>
+
+    /// `http://127.0.0.1:<port>`.
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    private init(port: Int, task: Task<Void, any Error>) {
+        self.port = port
+        self.task = task
+    }
+
+    /// Starts a server and returns once it listens.
+    public static func start(store: any Store, options: ServerOptions) async throws -> RunningParcelServer {
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let task = Task {
+            defer { continuation.finish() }
+            try await ParcelServer.run(store: store, options: options) { port in continuation.yield(port) }
+        }
+        for await port in stream { return RunningParcelServer(port: port, task: task) }
+        try await task.value
+        throw ServerError.listen("the server stopped before it listened")
+    }
+
+    /// Stops it.
+    public func stop() { task.cancel() }
+}

@@ -1,0 +1,15 @@
+/// Why the server cannot start.
+public enum ServerError: Error, Sendable, CustomStringConvertible {
+    /// A file shipped with the package is missing or broken (a bad install).
+    case resources(String)
+    /// The address cannot be listened on.
+    case listen(String)
+
+    /// A sentence for people.
+    public var description: String {
+        switch self {
+        case .resources(let detail): "cannot start the server: \(detail); reinstall Parcelwatch"
+        case .listen(let detail): "cannot listen: \(detail)"
+        }
+    }
+}

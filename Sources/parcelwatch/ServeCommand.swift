@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import ParcelKit
+import ParcelServer
+
+/// `parcelwatch serve`: the shop's customer-facing server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve customers: the tracking API and page, plus /metrics and /healthz.",
+        discussion: """
+        Endpoints:
+          GET  /api/track/NUMBER?postcode=CODE (or ?email=ADDRESS)  the JSON of `parcelwatch track --json`, with
+                                                                   Content-Language set to the order's language
+          POST /api/track/NUMBER/report  {"postcode"|"email", "problem": notReceived|damagedOnArrival|cancelOrder, "message"}
+                                         what `parcelwatch report-problem` does; 202 with its JSON
+          GET  /track                    the customer page: a form, then the parcel's status, timeline, promised date and,
+                                         when something is wrong, what the shop is doing and when they hear next
+          GET  /metrics, /healthz        Prometheus text format; 200 while the database answers, else 503
+        A wrong postcode is answered exactly like an unknown number (404, same body). Each client address has a token
+        bucket (10 at once, then one every 2 s); every miss after the third is held back longer (0.5 s doubling to 8 s)
+        and drains the bucket faster, so numbers cannot be enumerated; beyond it: 429 with Retry-After.
+        Serve behind a TLS-terminating proxy that connects per client, or directly on a trusted network.
+        Examples:
+          parcelwatch serve --listen 127.0.0.1:8080
+          parcelwatch serve --listen 0.0.0.0:8080 --db postgres://parcelwatch@db.internal/parcelwatch
+        Exit codes: 0 stopped by SIGINT/SIGTERM, 2 bad arguments or address in use, 4 database unusable.
+        """)
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var carriers: CarrierOptions
+    @Option(help: "HOST:PORT to listen on (port 0 picks a free one and prints it).") var listen = "127.0.0.1:8080"
+
+    func validate() throws {
+        guard Self.address(listen) != nil else { throw ValidationError("--listen '\(listen)' is not HOST:PORT, e.g. 127.0.0.1:8080") }
+    }
+
+    static func address(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        let host = String(text[..<colon])
+        return host.isEmpty ? nil : (host, port)
+    }
+
+    func run() async throws {
+        guard let (host, port) = Self.address(listen) else { throw ValidationError("--listen '\(listen)' is not HOST:PORT") }
+        let database = try await store.openStore()
+        var options = ServerOptions(host: host, port: port, config: try store.shopConfig(), clock: try store.clock())
+        options.carrierNames = Dictionary(((try? carriers.registry())?.carriers ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let serving = options
+        let stop = StopSignal()
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await ParcelServer.run(store: database, options: serving) { port in
+                        let line = "parcelwatch serving on http://\(host):\(port) (customer page /track, API /api/track, /metrics, /healthz)\n"
+                        FileHandle.standardOutput.write(Data(line.utf8))
+                    }
+                }
+                // SIGINT/SIGTERM end the server: the watcher's cancellation stops the group.
+                group.addTask {
+                    while !stop.isRequested { try await Task.sleep(for: .milliseconds(200)) }
+                    throw CancellationError()
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch is CancellationError {
+            return
+        } catch {
+            FileHandle.standardError.write(Data("error: cannot serve on \(listen): \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
