@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config
 PREFIX ?= /usr/local
 
-.PHONY: deps test-deps bench-deps build soak test demo bench install clean
+.PHONY: deps test-deps bench-deps build soak test demo serve-demo bench install clean
 
 ## Install the system libraries the build links against (skipped when already present).
 deps:
@@ -19,14 +19,16 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## The real servers the tests use: PostgreSQL (Debian's `postgresql`) and an SMTP server
-## (aiosmtpd, from PyPI).
+## The real servers and browser the tests use: PostgreSQL (Debian's `postgresql`), an SMTP
+## server (aiosmtpd, from PyPI) and headless Chromium (Debian's `chromium`, `chromium-driver`)
+## driven by Selenium (PyPI).
 test-deps: deps
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-		echo "==> installing postgresql"; \
-		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q postgresql; \
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromedriver >/dev/null; then \
+		echo "==> installing postgresql chromium chromium-driver"; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q postgresql chromium chromium-driver; \
 	fi
 	@python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet aiosmtpd
+	@python3 -c 'import selenium' 2>/dev/null || python3 -m pip install --quiet selenium
 
 ## Run every test suite against real parts on 127.0.0.1: a throwaway PostgreSQL server is
 ## started in a temporary directory for the run and removed after it, pass or fail.
@@ -41,6 +43,12 @@ test: test-deps
 ## Start the carrier simulator, track parcels of several carriers through it, print their timelines.
 demo: build
 	@scripts/demo.sh
+
+## Serve the demo's database on http://127.0.0.1:8080 (after `make demo`) until Ctrl-C.
+serve-demo: build
+	@test -f .demo/parcelwatch.sqlite || { echo "run make demo first"; exit 2; }
+	.build/debug/parcelwatch serve --listen 127.0.0.1:8080 --db .demo/parcelwatch.sqlite --config .demo/parcelwatch.yaml \
+		--carriers carriers --now "$$(cat .demo/now)"
 
 ## 50 sweeps killed with SIGKILL at random moments, then the store's invariants (CI runs 5).
 soak: test-deps

@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -83,6 +84,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             resources: [.copy("Templates")],
@@ -116,6 +118,6 @@ let package = Package(
                     exclude: ["Feeds"], swiftSettings: swiftSettings),
         .testTarget(name: "CarrierSimTests", dependencies: ["CarrierSim", "Curl", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ParcelServerTests", dependencies: ["ParcelServer", "ParcelKit", "Curl", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "parcelwatchTests", dependencies: ["CarrierSim", "ParcelKit", "Curl", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "parcelwatchTests", dependencies: ["CarrierSim", "ParcelKit", "ParcelServer", "Curl", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

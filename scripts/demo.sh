@@ -70,6 +70,9 @@ echo; echo "==> the shop's staff: new incidents go round-robin to them"
 "$BIN/parcelwatch" staff add anna --display-name "Anna Kowalczyk" --email anna@shop.example --now "$START"
 "$BIN/parcelwatch" staff add marek --display-name "Marek Wiśniewski" --email marek@shop.example --as anna --now "$START"
 "$BIN/parcelwatch" staff add lucia --display-name "Lucía Fernández" --email lucia@shop.example --as anna --now "$START"
+# Console passwords for the served demo (make serve-demo); standard input keeps them off the command line.
+printf '%s\n' "demo-anna-2026" | "$BIN/parcelwatch" staff passwd anna --as anna --now "$START"
+printf '%s\n' "demo-lucia-2026" | "$BIN/parcelwatch" staff passwd lucia --as anna --now "$START"
 
 previous=0
 for hours in 0 12 30 54 100; do
@@ -129,4 +132,9 @@ echo; echo "==> a customer writes in: find everything by e-mail"
 echo; echo "==> the audit trail (newest first)"
 "$BIN/parcelwatch" audit --limit 8
 
+echo "$END" > "$DEMO/now"
 echo; echo "demo finished: database $PARCELWATCH_DB (inspect it with: PARCELWATCH_DB=$PARCELWATCH_DB $BIN/parcelwatch shipments), simulator log $DEMO/sim.log"
+echo
+echo "Serve the demo database to a browser with:  make serve-demo"
+echo "  customer page for the SEUR parcel:  http://127.0.0.1:8080/track?number=08215690051372&postcode=28045"
+echo "  staff console:                      http://127.0.0.1:8080/staff  (sign in as anna / demo-anna-2026)"

@@ -16,6 +16,8 @@ public enum ParcelServer {
         CustomerRoutes(store: store, options: options, limiter: ClientLimiter(policy: options.limits), page: try TrackPage(options: options),
                        composer: NoticeComposer(templates: templates, config: options.config, carrierNames: options.carrierNames))
             .add(to: router)
+        ShopRoutes(store: store, options: options).add(to: router)
+        try StaffConsole(store: store, options: options).add(to: router)
         metrics.add(to: router)
         var logger = Logger(label: "parcelwatch.serve")
         logger.logLevel = .warning

@@ -10,10 +10,21 @@ public struct ServerOptions: Sendable {
     public var config: ShopConfig
     /// The clock (`--now` in tests and the demo).
     public var clock: ParcelClock
+    /// The carriers, for validating orders sent to the shop API (numbers, check digits).
+    public var registry: CarrierRegistry?
     /// Carrier ids to the names customers know (`seur` → `SEUR`).
-    public var carrierNames: [String: String] = [:]
+    public var carrierNames: [String: String] {
+        Dictionary((registry?.carriers ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+    }
     /// Per-client limits of the customer API and page.
     var limits = ClientLimiter.Policy()
+    /// True when clients reach the server over TLS (a terminating proxy in front): the staff
+    /// console's session cookie is then marked `Secure`, so browsers never send it over plain HTTP.
+    public var secureCookies = false
+    /// The bcrypt cost of staff console passwords (`parcelwatch staff passwd` uses 12). A sign-in
+    /// with an unknown name is checked against a stand-in hash of this cost, so it takes as long
+    /// as a wrong password; tests that hash with a lower cost lower this too.
+    public var staffPasswordCost: UInt8 = 12
 
     /// Options for a server on `host:port`.
     public init(host: String = "127.0.0.1", port: Int = 8080, config: ShopConfig = .defaults, clock: ParcelClock = .system) {

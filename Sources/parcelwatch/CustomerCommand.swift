@@ -75,7 +75,9 @@ struct PurgeCommand: AsyncParsableCommand {
     static func seconds(_ text: String) -> TimeInterval? {
         let units: [(String, Double)] = [("mo", 30 * 86_400), ("y", 365 * 86_400), ("d", 86_400)]
         for (suffix, size) in units where text.hasSuffix(suffix) {
-            guard let value = Double(text.dropLast(suffix.count)), value > 0 else { return nil }
+            let digits = text.dropLast(suffix.count)
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let value = Double(digits), value > 0,
+                  value < 1000 else { return nil }
             return value * size
         }
         return nil

@@ -140,48 +140,49 @@ struct IncidentCommand: AsyncParsableCommand {
     }
 }
 
-/// Asks for a workflow action on a case (staff only) and prints where it stands.
-private func request(_ kind: ActionKind, id: Int64, amount: String?, store: StoreOptions, staff: StaffOptions) async throws {
+/// The staff desk over the command's store and config, with the clock's now: the CLI and the
+/// staff console act through the same ``StaffDesk``.
+private func openDesk(_ store: StoreOptions, registry: CarrierRegistry? = nil) async throws -> (desk: StaffDesk, now: Date) {
     let now = try store.clock().now
     let database = try await store.openStore()
+    return (StaffDesk(store: database, config: try store.shopConfig(), registry: registry), now)
+}
+
+/// A desk refusal as the CLI reports it: bad input exits 2 with usage wording, the rest by kind.
+private func refusal(_ error: StaffDeskError) -> any Error {
+    switch error {
+    case .emptyText: return ValidationError("the text must not be empty")
+    case .badAmount(let text): return ValidationError("--amount '\(text)' is not an amount such as 25.00")
+    case .amountRequired, .incompleteReplacement, .noCarriers: return ValidationError(error.description)
+    case .tracking(let error): return fail(.tracking(error))
+    case .store(let error): return fail(.store(error))
+    }
+}
+
+/// Prints where a requested workflow action stands.
+private func printAction(_ id: Int64, _ action: WorkflowAction) {
+    print("incident \(id): \(action.kind.rawValue) \(action.state.rawValue)" + (action.amount.map { " (\($0))" } ?? "")
+          + " · idempotency key \(action.idempotencyKey)")
+}
+
+/// Asks for a workflow action on a case (staff only) and prints where it stands.
+private func request(_ kind: ActionKind, id: Int64, amount: String?, store: StoreOptions, staff: StaffOptions) async throws {
+    let (desk, now) = try await openDesk(store)
     do {
-        guard let incident = try await database.incident(id: id) else { throw StoreError.rejected("no incident \(id)") }
-        let order = try await incident.orderId.asyncMap { try await database.order(id: $0) } ?? nil
-        var money = order?.value
-        if let amount {
-            guard let parsed = Money(decimal: amount, currency: order?.value.currency ?? "EUR"), parsed.minorUnits > 0 else {
-                throw ValidationError("--amount '\(amount)' is not an amount such as 25.00")
-            }
-            money = parsed
-        }
-        let action = try await database.requestAction(incidentId: id, kind: kind, amount: kind == .carrierClaim || kind == .reship ? nil : money,
-                                                      state: .pending, actor: staff.actor, at: now)
-        print("incident \(id): \(action.kind.rawValue) \(action.state.rawValue)" + (action.amount.map { " (\($0))" } ?? "")
-              + " · idempotency key \(action.idempotencyKey)")
-    } catch let error as StoreError {
-        throw fail(.store(error))
+        printAction(id, try await desk.request(kind, on: id, amount: amount, actor: staff.actor, now: now))
+    } catch {
+        throw refusal(error)
     }
 }
 
 /// Runs one staff action and prints the case's new state.
 private func act(_ action: IncidentAction, id: Int64, store: StoreOptions, staff: StaffOptions) async throws {
-    let now = try store.clock().now
-    let database = try await store.openStore()
-    for (label, text) in [("text", action.text)] where text.trimmingCharacters(in: .whitespaces).isEmpty {
-        throw ValidationError("the \(label) must not be empty")
-    }
+    let (desk, now) = try await openDesk(store)
     do {
-        // Resolving tells the customer the case is closed, in the same transaction.
-        var notice: NoticeDraft?
-        if case .resolve = action, let current = try await database.incident(id: id), let orderId = current.orderId,
-           let order = try await database.order(id: orderId), let templates = try? NoticeTemplates() {
-            let composer = NoticeComposer(templates: templates, config: try store.shopConfig(), carrierNames: [:])
-            notice = composer.milestone("resolved", dedupeKey: "resolved:\(id)", order: order, shipment: nil, nextUpdateBy: now, now: now)
-        }
-        let incident = try await database.act(action, on: id, actor: staff.actor, notice: notice, at: now)
+        let incident = try await desk.act(action, on: id, actor: staff.actor, now: now)
         print("incident \(incident.id): \(incident.status.rawValue), owner \(incident.owner ?? "unassigned")")
-    } catch let error as StoreError {
-        throw fail(.store(error))
+    } catch {
+        throw refusal(error)
     }
 }
 
@@ -206,29 +207,18 @@ extension IncidentCommand {
         @Option(help: "The replacement's tracking number.") var tracking: String?
 
         func run() async throws {
-            try await request(.reship, id: id, amount: nil, store: store, staff: staff)
-            guard let carrier, let tracking else { return }
-            let database = try await store.openStore()
-            let now = try store.clock().now
-            let number = CarrierRegistry.normalize(tracking)
-            let registry = try carriers.registry()
-            guard let definition = try? registry.carrier(carrier) else { throw fail(.tracking(.unknownCarrier(carrier))) }
-            if let reason = registry.rejection(of: number, carrier: definition) {
-                throw fail(.tracking(.invalidNumber(number: number, reason: "\(carrier): \(reason)")))
-            }
+            // One of the two alone only asks for the reship; the replacement can be linked later.
+            let linking = carrier != nil && tracking != nil
+            let (desk, now) = try await openDesk(store, registry: linking ? try carriers.registry() : nil)
             do {
-                // The customer hears about the replacement in the same transaction that links it.
-                var notice: NoticeDraft?
-                if let incident = try await database.incident(id: id), let orderId = incident.orderId,
-                   let order = try await database.order(id: orderId), let templates = try? NoticeTemplates() {
-                    notice = NoticeComposer(templates: templates, config: try store.shopConfig(), carrierNames: [definition.id: definition.name])
-                        .replacementSent(incident: incident, order: order, carrier: definition.id, trackingNumber: number, now: now)
+                let done = try await desk.reship(on: id, carrier: linking ? carrier : nil, tracking: linking ? tracking : nil,
+                                                 actor: staff.actor, now: now)
+                printAction(id, done.action)
+                if let shipment = done.replacement {
+                    print("replacement \(shipment.carrier) \(shipment.trackingNumber) linked to order \(shipment.orderId)")
                 }
-                let shipment = try await database.linkReplacement(incidentId: id, carrier: definition.id, trackingNumber: number, notice: notice,
-                                                                  actor: staff.actor, at: now)
-                print("replacement \(shipment.carrier) \(shipment.trackingNumber) linked to order \(shipment.orderId)")
-            } catch let error as StoreError {
-                throw fail(.store(error))
+            } catch {
+                throw refusal(error)
             }
         }
     }
@@ -257,23 +247,12 @@ extension IncidentCommand {
         @Argument(help: "The incident id.") var id: Int64
 
         func run() async throws {
-            let database = try await store.openStore()
-            let proposed: [WorkflowAction]
-            do { proposed = try await database.actions(incidentId: id, states: [.proposed]) } catch { throw fail(.store(error)) }
-            guard let action = proposed.first else { throw fail(.store(.rejected("incident \(id) has no proposed action to approve"))) }
-            try await request(action.kind, id: id, amount: action.amount?.decimalText, store: store, staff: staff)
-        }
-    }
-}
-
-extension IncidentAction {
-    /// The free text of the action (the member's name for an assignment).
-    var text: String {
-        switch self {
-        case .assign(let member): return member
-        case .note(let text): return text
-        case .dismiss(let reason): return reason
-        case .resolve(let outcome): return outcome
+            let (desk, now) = try await openDesk(store)
+            do {
+                printAction(id, try await desk.approve(on: id, actor: staff.actor, now: now))
+            } catch {
+                throw refusal(error)
+            }
         }
     }
 }

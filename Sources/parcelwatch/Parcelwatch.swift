@@ -27,7 +27,7 @@ struct Parcelwatch: AsyncParsableCommand {
         subcommands: [CarriersCommand.self, DetectCommand.self, ParseCommand.self, TrackCommand.self,
                       ImportCommand.self, AddCommand.self, SweepCommand.self, ShipmentsCommand.self,
                       IncidentsCommand.self, IncidentCommand.self, FindCommand.self, StaffCommand.self, AuditCommand.self,
-                      ReportProblemCommand.self, NoticesCommand.self, CustomerCommand.self, PurgeCommand.self, ServeCommand.self])
+                      ReportProblemCommand.self, NoticesCommand.self, CustomerCommand.self, PurgeCommand.self, ServeCommand.self, TokenCommand.self, ReportCommand.self])
 
     /// Starts the command after asking glibc to grow the heap in 32 MiB steps: a big carrier page
     /// makes libxml2 allocate tens of MiB in small blocks, and the default 128 KiB steps cost one

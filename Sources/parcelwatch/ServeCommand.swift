@@ -17,6 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
           GET  /track                    the customer page: a form, then the parcel's status, timeline, promised date and,
                                          when something is wrong, what the shop is doing and when they hear next
           GET  /metrics, /healthz        Prometheus text format; 200 while the database answers, else 503
+          /staff                         the staff console: sign in with the password of `parcelwatch staff passwd NAME`
+                                         (5 failures in a row lock the member for 15 minutes); the queue, each case with
+                                         its actions (audited under the member's name), search, the shop report, the audit log
         A wrong postcode is answered exactly like an unknown number (404, same body). Each client address has a token
         bucket (10 at once, then one every 2 s); every miss after the third is held back longer (0.5 s doubling to 8 s)
         and drains the bucket faster, so numbers cannot be enumerated; beyond it: 429 with Retry-After.
@@ -29,6 +32,8 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var carriers: CarrierOptions
     @Option(help: "HOST:PORT to listen on (port 0 picks a free one and prints it).") var listen = "127.0.0.1:8080"
+    @Flag(help: "Mark the staff console's session cookie Secure (browsers then send it over HTTPS only): use it when a TLS-terminating proxy is in front.")
+    var secureCookies = false
 
     func validate() throws {
         guard Self.address(listen) != nil else { throw ValidationError("--listen '\(listen)' is not HOST:PORT, e.g. 127.0.0.1:8080") }
@@ -44,7 +49,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard let (host, port) = Self.address(listen) else { throw ValidationError("--listen '\(listen)' is not HOST:PORT") }
         let database = try await store.openStore()
         var options = ServerOptions(host: host, port: port, config: try store.shopConfig(), clock: try store.clock())
-        options.carrierNames = Dictionary(((try? carriers.registry())?.carriers ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        options.registry = try carriers.registry()
+        options.secureCookies = secureCookies
         let serving = options
         let stop = StopSignal()
         do {

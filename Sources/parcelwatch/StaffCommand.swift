@@ -1,13 +1,39 @@
 import ArgumentParser
 import Foundation
 import ParcelKit
+import ParcelServer
 
 /// `parcelwatch staff add|list`: the people who may act on incidents.
 struct StaffCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "staff",
         abstract: "The staff table: only its members may act on incidents; new cases go round-robin to them.",
-        subcommands: [Add.self, List.self], defaultSubcommand: List.self)
+        subcommands: [Add.self, List.self, Passwd.self], defaultSubcommand: List.self)
+
+    struct Passwd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a member's staff console password (bcrypt-hashed; lifts a lockout).",
+            discussion: """
+            On a terminal the password is asked twice without echo; otherwise the first line of standard input is read,
+            so it never appears in the process list or the shell history:
+              parcelwatch staff passwd anna --as anna
+              printf '%s\\n' "$PASSWORD" | parcelwatch staff passwd marek --as anna
+            """)
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var staff: StaffOptions
+        @Argument(help: "The member whose password is set.") var name: String
+
+        func run() async throws {
+            guard let password = PasswordPrompt.read() else { throw ValidationError("no password given (or the two entries differ)") }
+            if let problem = StaffPassword.problem(password) { throw ValidationError(problem) }
+            let now = try store.clock().now
+            let database = try await store.openStore()
+            do {
+                try await database.setStaffPassword(name: name, passwordHash: StaffPassword.hash(password), actor: staff.actor, at: now)
+            } catch { throw fail(.store(error)) }
+            print("console password of \(name) set")
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

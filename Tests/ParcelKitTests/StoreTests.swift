@@ -156,6 +156,39 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         #expect(try await store.carrierHealth() == [health])
     }
 
+    @Test(arguments: StoreKind.all) func countersTokensAndCancellation(kind: StoreKind) async throws {
+        let store = try await kind.open()
+        try await store.addToCounters([CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "gls"], value: 2)])
+        try await store.addToCounters([CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "gls"], value: 3),
+                                       CounterValue(name: "parcelwatch_sweeps_total", value: 1)])
+        #expect(try await store.counters() == [CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "gls"], value: 5),
+                                               CounterValue(name: "parcelwatch_sweeps_total", value: 1)])
+
+        await #expect(throws: StoreError.self) { try await store.addToken(name: "shop", tokenHash: "h1", actor: "mallory", at: fixtureNow) }
+        try await store.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "t", at: fixtureNow)
+        try await store.addToken(name: "shop", tokenHash: "h1", actor: "anna", at: fixtureNow)
+        await #expect(throws: StoreError.self) { try await store.addToken(name: "shop", tokenHash: "h2", actor: "anna", at: fixtureNow) }
+        #expect(try await store.tokenName(hash: "h1", at: fixtureNow) == "shop")
+        #expect(try await store.tokenName(hash: "h2", at: fixtureNow) == nil)
+        #expect(try await store.tokens().first?.lastUsedAt == fixtureNow)
+        #expect(try await store.revokeToken(name: "shop", actor: "anna", at: fixtureNow))
+        #expect(try await store.tokenName(hash: "h1", at: fixtureNow) == nil)
+        #expect(try await !store.revokeToken(name: "shop", actor: "anna", at: fixtureNow))
+
+        _ = try await store.importRows([ImportRow(line: 2, order: order("C-1"), carrier: "seur", trackingNumber: "10000000000077")],
+                                       dryRun: false, actor: "t", at: fixtureNow)
+        let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000077"))
+        let trigger = IncidentTrigger(kind: .stalled, subject: .shipment(id: parcel.id, orderId: "C-1", carrier: "seur", trackingNumber: parcel.trackingNumber),
+                                      evidence: "silent", summary: "no news")
+        _ = try await store.raise(trigger, plan: IncidentPlanner(config: .defaults).plan(kind: .stalled, value: nil, now: fixtureNow), at: fixtureNow)
+        #expect(try await store.cancelOrder(id: "C-1", actor: "api:shop", at: fixtureNow))
+        #expect(try await store.cancelOrder(id: "C-1", actor: "api:shop", at: fixtureNow), "cancelling twice is not an error")
+        #expect(try await !store.cancelOrder(id: "C-404", actor: "api:shop", at: fixtureNow))
+        #expect(try await store.shipment(carrier: "seur", trackingNumber: "10000000000077")?.nextCheckAt == nil)
+        #expect(try await store.incidents(IncidentFilter()).isEmpty, "its open case was dismissed")
+        #expect(try await store.detectionCandidates(after: 0, limit: 10).isEmpty, "no rule looks at a cancelled order")
+    }
+
     @Test func reopeningAFileKeepsItsDataAndSchema() async throws {
         let path = try temporaryDirectory("store") + "/p.sqlite"
         do {

@@ -35,7 +35,7 @@ import TestSupport
         let incident = try #require(try await store.incidents(IncidentFilter(kinds: [.damagedOrLost])).first)
         _ = try await store.act(.note("customer is a VIP-secret-note, call supplier Zeta"), on: incident.id, actor: "anna", at: fixtureNow)
         var options = ServerOptions(host: "127.0.0.1", port: 0, config: .defaults, clock: .fixed(fixtureNow))
-        options.carrierNames = ["seur": "SEUR"]
+        options.registry = try CarrierRegistry.load(directory: PackagePaths.carriers)
         options.useFastLimits(burst: burst, perSecond: perSecond)
         return (try await RunningParcelServer.start(store: store, options: options), store, try HTTPClient())
     }

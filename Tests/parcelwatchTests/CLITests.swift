@@ -10,8 +10,8 @@ struct CLIRun {
     var stdout: String
     var stderr: String
 
-    static func run(_ arguments: [String]) throws -> CLIRun {
-        let process = try start(arguments)
+    static func run(_ arguments: [String], executable: String? = nil) throws -> CLIRun {
+        let process = try start(arguments, executable: executable)
         let stdout = process.readAll()
         let stderr = process.readErrors()
         process.waitUntilExit()
@@ -26,9 +26,16 @@ struct CLIRun {
         }
     }
 
+    /// `detached` for another program (`["python3", "script.py"]`), found on the PATH.
+    static func detachedCommand(_ arguments: [String]) async throws -> CLIRun {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try run(arguments, executable: "/usr/bin/env") }) }.start()
+        }
+    }
+
     /// Starts the binary without waiting; read its output with `readAll()` once it ends.
-    static func start(_ arguments: [String]) throws -> Process {
-        let binary = URL(fileURLWithPath: PackagePaths.root).appendingPathComponent(".build/debug/parcelwatch")
+    static func start(_ arguments: [String], executable: String? = nil) throws -> Process {
+        let binary = executable.map(URL.init(fileURLWithPath:)) ?? URL(fileURLWithPath: PackagePaths.root).appendingPathComponent(".build/debug/parcelwatch")
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments

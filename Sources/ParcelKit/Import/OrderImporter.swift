@@ -31,7 +31,7 @@ public struct OrderImporter: Sendable {
         }
         let trimmed = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
         if file.lowercased().hasSuffix(".json") || trimmed.first == "[" {
-            return (try jsonRecords(data: data, file: file), [])
+            return (try records(json: data, source: file), [])
         }
         return try csvRecords(text: text, file: file)
     }
@@ -56,10 +56,17 @@ public struct OrderImporter: Sendable {
         return (records, rejected)
     }
 
-    private func jsonRecords(data: Data, file: String) throws(ImportError) -> [(line: Int, fields: [String: String])] {
+    /// Rows from JSON: an array of objects with the CSV's column names as keys (one object, for
+    /// the shop API, is one row). `source` names the input in errors.
+    public func records(json data: Data, source file: String) throws(ImportError) -> [(line: Int, fields: [String: String])] {
         let value: JSONValue
         do { value = try JSONValue.parse([UInt8](data)) } catch { throw .badJSON(file: file, detail: "not valid JSON") }
-        guard case .array(let items) = value else { throw .badJSON(file: file, detail: "the top level is not an array") }
+        let items: [JSONValue]
+        switch value {
+        case .array(let array): items = array
+        case .object: items = [value]
+        default: throw .badJSON(file: file, detail: "the top level is not an array or an object")
+        }
         var records: [(line: Int, fields: [String: String])] = []
         for (index, item) in items.enumerated() {
             guard case .object(let object) = item else { throw .badJSON(file: file, detail: "element \(index + 1) is not an object") }

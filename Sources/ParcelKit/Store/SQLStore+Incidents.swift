@@ -6,7 +6,7 @@ extension SQLStore {
         try await read("selecting shipments for incident rules") { db in
             try db.fetchAll(sql: """
                 SELECT s.*, \(Self.orderColumns) FROM shipments s JOIN orders o ON o.id = s.order_id
-                WHERE s.id > ? AND s.status NOT IN ('delivered', 'expired') ORDER BY s.id LIMIT ?
+                WHERE s.id > ? AND s.status NOT IN ('delivered', 'expired') AND o.cancelled_at IS NULL ORDER BY s.id LIMIT ?
                 """, arguments: [after, limit]).map { row in
                 DetectionCandidate(shipment: try Self.decodeShipment(row), order: Self.decodeOrder(row, prefix: "o_"))
             }
@@ -16,7 +16,7 @@ extension SQLStore {
     public func ordersAwaitingCarrier(after: String, limit: Int) async throws(StoreError) -> [OrderCandidate] {
         try await read("selecting orders without a carrier") { db in
             let orders = try db.fetchAll(sql: """
-                SELECT * FROM orders o WHERE o.id > ? AND o.paid_at IS NOT NULL AND NOT EXISTS (
+                SELECT * FROM orders o WHERE o.id > ? AND o.paid_at IS NOT NULL AND o.cancelled_at IS NULL AND NOT EXISTS (
                     SELECT 1 FROM shipments s WHERE s.order_id = o.id AND s.status NOT IN ('pending', 'infoReceived'))
                 ORDER BY o.id LIMIT ?
                 """, arguments: [after, limit]).map { try Self.decodeOrder($0) }

@@ -178,6 +178,63 @@ public protocol Store: Sendable {
     /// activity since `before`, with everything that hangs off them. Audited.
     func purge(before: Date, actor: String, at: Date) async throws(StoreError) -> Int
 
+    // MARK: Reports
+
+    /// The shop's figures for shipments and cases created at or after `since` (see
+    /// ``ShopReport`` for every definition): per carrier on-time, damage and loss rates, cases by
+    /// kind, the median time to the customer's first notice, SLA compliance per clock and the
+    /// money refunded, compensated and reshipped per currency. Delivery days are judged in
+    /// `timeZone` (the shop's); clocks still unmet are judged at `now`. Read from one snapshot.
+    func report(since: Date, now: Date, timeZone: TimeZone) async throws(StoreError) -> ShopReport
+
+    // MARK: Serving
+
+    /// Adds to named counters (created at zero), in one transaction: sweeps on any machine add
+    /// their fetch counts and latencies here, and `/metrics` reads them back.
+    func addToCounters(_ increments: [CounterValue]) async throws(StoreError)
+
+    /// Every counter, by name and labels.
+    func counters() async throws(StoreError) -> [CounterValue]
+
+    /// Records a shop API token by the SHA-256 of its secret (the secret itself is never stored).
+    /// The actor must be staff; a name in use is refused.
+    func addToken(name: String, tokenHash: String, actor: String, at: Date) async throws(StoreError)
+
+    /// Revokes a token; false when there is no active token of that name. Audited.
+    func revokeToken(name: String, actor: String, at: Date) async throws(StoreError) -> Bool
+
+    /// Every token, active and revoked, without secrets.
+    func tokens() async throws(StoreError) -> [APIToken]
+
+    /// The name of the active token whose secret hashes to `tokenHash` (its last use is noted), or nil.
+    func tokenName(hash tokenHash: String, at: Date) async throws(StoreError) -> String?
+
+    /// Cancels an order: its parcels are no longer checked and its open cases are dismissed, in
+    /// one audited transaction. False when there is no such order.
+    func cancelOrder(id: String, actor: String, at: Date) async throws(StoreError) -> Bool
+
+    // MARK: Staff console
+
+    /// Sets a staff member's console password (its bcrypt hash) and lifts any lockout. The actor
+    /// must be staff. Audited.
+    func setStaffPassword(name: String, passwordHash: String, actor: String, at: Date) async throws(StoreError)
+
+    /// What signing in checks: the member's password hash and lockout, nil for no such member.
+    func staffCredentials(name: String) async throws(StoreError) -> StaffCredentials?
+
+    /// Records a sign-in attempt: a success clears the failure count; the `lockAfter`-th failure
+    /// in a row locks the member out until `at + lockFor`. Failures and lockouts are audited.
+    func recordSignIn(name: String, succeeded: Bool, at: Date, lockAfter: Int, lockFor: TimeInterval) async throws(StoreError)
+
+    /// Stores a console session by the SHA-256 of its cookie value, with its CSRF token.
+    func createSession(_ session: StaffSession) async throws(StoreError)
+
+    /// The unexpired session whose cookie hashes to `idHash` (its last use is noted), or nil.
+    func session(idHash: String, at: Date) async throws(StoreError) -> StaffSession?
+
+    /// Ends a session (sign-out).
+    func deleteSession(idHash: String) async throws(StoreError)
+
     // MARK: Audit
 
     /// Appends to the audit log.

@@ -136,6 +136,8 @@ public struct Sweeper: Sendable {
             }
             try await store.saveCarrierHealth(record)
         }
+        // Fetch counts and latencies go into the store, where /metrics finds them from any machine.
+        try await store.addToCounters(await tally.counters())
         var summary = await tally.summary
         if let incidents, !summary.interrupted {
             var signals: [IncidentEngine.CarrierSignal] = []
@@ -188,6 +190,7 @@ private struct Context: Sendable {
         while true {
             await gate.acquire()
             let outcome: Result<FetchOutcome, TrackingError>
+            let requested = ContinuousClock.now
             do {
                 outcome = .success(try await fetcher.track(shipment.trackingNumber, carrier: carrier, inputs: inputs,
                                                            validators: validators.isEmpty || options.all ? nil : validators))
@@ -195,6 +198,7 @@ private struct Context: Sendable {
                 outcome = .failure(error)
             }
             await gate.release()
+            await tally.fetched(carrier: carrier.id, seconds: (ContinuousClock.now - requested).inSeconds)
             switch outcome {
             case .success(.notModified):
                 await gate.recordSuccess()
@@ -395,6 +399,29 @@ private actor Tally {
 
     func formatChanged(carrier: String) {
         summary.formatChanged[carrier, default: 0] += 1
+    }
+
+    /// Requests made and seconds spent per carrier, for `/metrics`.
+    private(set) var fetches: [String: (count: Int, seconds: Double)] = [:]
+
+    func fetched(carrier: String, seconds: Double) {
+        fetches[carrier, default: (0, 0)].count += 1
+        fetches[carrier, default: (0, 0)].seconds += seconds
+    }
+
+    /// This sweep as increments of the store's counters (read back by `parcelwatch serve`'s `/metrics`).
+    func counters() -> [CounterValue] {
+        var values = [CounterValue(name: "parcelwatch_sweeps_total", value: 1)]
+        for (carrier, fetch) in fetches {
+            values.append(CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": carrier], value: Double(fetch.count)))
+            values.append(CounterValue(name: "parcelwatch_fetch_seconds_sum", labels: ["carrier": carrier], value: fetch.seconds))
+        }
+        for (carrier, kinds) in summary.errors {
+            for (kind, count) in kinds {
+                values.append(CounterValue(name: "parcelwatch_fetch_errors_total", labels: ["carrier": carrier, "kind": kind], value: Double(count)))
+            }
+        }
+        return values
     }
 
     func interrupt() {

@@ -32,9 +32,37 @@ final class ServerMetrics: Sendable {
         }
         router.get("/metrics") { _, _ in
             try await self.refresh()
+            var text = self.registry.emitToBuffer()
+            text += Array(Self.exposition(try await self.store.counters()).utf8)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: self.registry.emitToBuffer())))
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
         }
+    }
+
+    /// The sweeps' counters from the store (sweeps, fetches, fetch seconds, errors by kind per
+    /// carrier), in the text format: they are totals kept by every worker, not this process.
+    static func exposition(_ counters: [CounterValue]) -> String {
+        let help = [
+            "parcelwatch_sweeps_total": "Sweeps run by all workers.",
+            "parcelwatch_fetches_total": "Carrier requests made by all workers.",
+            "parcelwatch_fetch_seconds_sum": "Seconds spent on carrier requests (divide by fetches_total for the mean latency).",
+            "parcelwatch_fetch_errors_total": "Failed checks by carrier and kind.",
+        ]
+        var text = ""
+        var previous = ""
+        for counter in counters {
+            if counter.name != previous {
+                text += "# HELP \(counter.name) \(help[counter.name] ?? counter.name)\n# TYPE \(counter.name) counter\n"
+                previous = counter.name
+            }
+            let labels = counter.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\(escape($0.value))\"" }.joined(separator: ",")
+            text += counter.name + (labels.isEmpty ? "" : "{\(labels)}") + " \(counter.value)\n"
+        }
+        return text
+    }
+
+    private static func escape(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
     }
 
     /// Counts one answered request.

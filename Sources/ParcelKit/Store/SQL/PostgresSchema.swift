@@ -95,6 +95,34 @@ enum PostgresSchema {
             """,
             "CREATE INDEX audit_subject ON audit_log (subject)",
         ]),
+        ("v2-serve", serveStatements),
+    ]
+
+    /// What `parcelwatch serve` adds, in SQL both databases accept (SQLite's step v7 runs the
+    /// same text): shop API tokens, staff passwords, lockouts and console sessions, cancelled
+    /// orders, and the counters behind `/metrics` that sweeps on any machine add to.
+    static let serveStatements = [
+        """
+        CREATE TABLE api_tokens (
+            name TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, created_at DOUBLE PRECISION NOT NULL, created_by TEXT NOT NULL,
+            last_used_at DOUBLE PRECISION, revoked_at DOUBLE PRECISION)
+        """,
+        "ALTER TABLE staff ADD COLUMN password_hash TEXT",
+        "ALTER TABLE staff ADD COLUMN failed_logins BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE staff ADD COLUMN locked_until DOUBLE PRECISION",
+        """
+        CREATE TABLE staff_sessions (
+            id_hash TEXT PRIMARY KEY, staff TEXT NOT NULL REFERENCES staff (name), csrf_token TEXT NOT NULL,
+            created_at DOUBLE PRECISION NOT NULL, expires_at DOUBLE PRECISION NOT NULL, last_seen_at DOUBLE PRECISION NOT NULL)
+        """,
+        "ALTER TABLE orders ADD COLUMN cancelled_at DOUBLE PRECISION",
+        """
+        CREATE TABLE counters (
+            name TEXT NOT NULL, labels TEXT NOT NULL, value DOUBLE PRECISION NOT NULL, PRIMARY KEY (name, labels))
+        """,
+        // The report's windows start at a time: no whole-table scans on a big store.
+        "CREATE INDEX shipments_created ON shipments (created_at)",
+        "CREATE INDEX incidents_opened ON incidents (opened_at)",
     ]
 
     /// Applies the steps `connection`'s database has not seen, inside the caller's transaction.

@@ -198,6 +198,9 @@ enum SQLiteSchema {
                 CREATE INDEX incidents_order ON incidents(order_id);
                 """)
         }
+        migrator.registerMigration("v7-serve") { db in
+            try db.execute(sql: PostgresSchema.serveStatements.joined(separator: ";\n") + ";")
+        }
         return migrator
     }
 }

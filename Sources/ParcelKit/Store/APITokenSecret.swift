@@ -1,0 +1,19 @@
+import Crypto
+import Foundation
+
+/// Shop API token secrets: 32 random bytes shown once, stored only as their SHA-256 (a secret
+/// this long needs no slow hash: it cannot be guessed, only stolen, and the hash is useless to a thief).
+public enum APITokenSecret {
+    /// A new secret (`pw_` and 64 hex digits) and the hash to store.
+    public static func generate() -> (secret: String, hash: String) {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let secret = "pw_" + bytes.map { String(format: "%02x", $0) }.joined()
+        return (secret, hash(secret))
+    }
+
+    /// The stored form of `secret`.
+    public static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Staff console passwords, sign-in lockouts and sessions in the SQL store.
+extension SQLStore {
+    public func setStaffPassword(name: String, passwordHash: String, actor: String, at: Date) async throws(StoreError) {
+        try await writeTransaction("setting a staff password") { db in
+            try Self.requireStaff(db, actor)
+            try Self.requireStaff(db, name, "only staff members have console passwords")
+            try db.execute(sql: "UPDATE staff SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE name = ?", arguments: [passwordHash, name])
+            try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "staff.passwd", subject: "staff:\(name)", detail: "console password set"), db: db)
+        }
+    }
+
+    public func staffCredentials(name: String) async throws(StoreError) -> StaffCredentials? {
+        try await read("reading staff credentials") { db in
+            try db.fetchOne(sql: "SELECT name, display_name, password_hash, failed_logins, locked_until FROM staff WHERE name = ? AND active = 1",
+                            arguments: [name]).map {
+                StaffCredentials(name: $0["name"], displayName: $0["display_name"], passwordHash: $0["password_hash"],
+                                 failedSignIns: $0["failed_logins"], lockedUntil: ($0["locked_until"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+
+    public func recordSignIn(name: String, succeeded: Bool, at: Date, lockAfter: Int, lockFor: TimeInterval) async throws(StoreError) {
+        try await writeTransaction("recording a sign-in") { db in
+            guard try db.scalar(Int.self, sql: "SELECT COUNT(*) FROM staff WHERE name = ?", arguments: [name]) == 1 else {
+                try Self.insertAudit(AuditEntry(at: at, actor: name, action: "console.signInFailed", subject: "staff:\(name)", detail: "no such member"), db: db)
+                return
+            }
+            if succeeded {
+                try db.execute(sql: "UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE name = ?", arguments: [name])
+                try Self.insertAudit(AuditEntry(at: at, actor: name, action: "console.signIn", subject: "staff:\(name)", detail: "signed in"), db: db)
+                return
+            }
+            try db.execute(sql: "UPDATE staff SET failed_logins = failed_logins + 1 WHERE name = ?", arguments: [name])
+            let failures = try db.scalar(Int.self, sql: "SELECT failed_logins FROM staff WHERE name = ?", arguments: [name]) ?? 0
+            var detail = "wrong password (\(failures) in a row)"
+            if failures >= lockAfter {
+                try db.execute(sql: "UPDATE staff SET locked_until = ? WHERE name = ?", arguments: [at.timeIntervalSince1970 + lockFor, name])
+                detail += "; locked until \(ISOTime.utc(at.addingTimeInterval(lockFor)))"
+            }
+            try Self.insertAudit(AuditEntry(at: at, actor: name, action: "console.signInFailed", subject: "staff:\(name)", detail: detail), db: db)
+        }
+    }
+
+    public func createSession(_ session: StaffSession) async throws(StoreError) {
+        try await writeTransaction("starting a console session", serialized: false) { db in
+            try db.execute(sql: """
+                INSERT INTO staff_sessions (id_hash, staff, csrf_token, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [session.idHash, session.staff, session.csrfToken, session.createdAt.timeIntervalSince1970,
+                                 session.expiresAt.timeIntervalSince1970, session.createdAt.timeIntervalSince1970])
+            // Expired sessions go as new ones come: the table stays small without a janitor.
+            try db.execute(sql: "DELETE FROM staff_sessions WHERE expires_at < ?", arguments: [session.createdAt.timeIntervalSince1970])
+        }
+    }
+
+    public func session(idHash: String, at: Date) async throws(StoreError) -> StaffSession? {
+        try await writeTransaction("reading a console session", serialized: false) { db in
+            guard let row = try db.fetchOne(sql: """
+                SELECT s.* FROM staff_sessions s JOIN staff m ON m.name = s.staff AND m.active = 1 WHERE s.id_hash = ? AND s.expires_at > ?
+                """, arguments: [idHash, at.timeIntervalSince1970]) else { return nil }
+            try db.execute(sql: "UPDATE staff_sessions SET last_seen_at = ? WHERE id_hash = ?", arguments: [at.timeIntervalSince1970, idHash])
+            return StaffSession(idHash: row["id_hash"], staff: row["staff"], csrfToken: row["csrf_token"],
+                                createdAt: Date(timeIntervalSince1970: row["created_at"]), expiresAt: Date(timeIntervalSince1970: row["expires_at"]))
+        }
+    }
+
+    public func deleteSession(idHash: String) async throws(StoreError) {
+        try await writeTransaction("ending a console session", serialized: false) { db in
+            try db.execute(sql: "DELETE FROM staff_sessions WHERE id_hash = ?", arguments: [idHash])
+        }
+    }
+}

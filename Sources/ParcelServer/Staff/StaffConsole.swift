@@ -1,0 +1,155 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ParcelKit
+
+/// The staff console of `parcelwatch serve`, under `/staff`: server-rendered pages (no
+/// JavaScript) for the incident queue, one case with its forms, search, the shop report and the
+/// audit log.
+///
+/// - `GET /staff/login`, `POST /staff/login` (`name`, `password`), `POST /staff/logout`.
+/// - `GET /staff?kind=&state=&owner=&carrier=`: open cases by next deadline, breaches marked.
+/// - `GET /staff/incidents/{id}`; `POST /staff/incidents/{id}/{assign|note|refund|reship|
+///   compensate|claim|approve|dismiss|resolve}`: each action goes through ``StaffDesk`` — the
+///   code `parcelwatch incident …` runs — with the signed-in member as actor, then redirects
+///   (303) back to the case; a refusal shows the case again with the reason (400, 404, 409).
+/// - `GET /staff/search?q=`, `GET /staff/report?since=YYYY-MM-DD`, `GET /staff/audit`.
+///
+/// Anything under `/staff` without a session redirects (303) to the sign-in page. Every POST
+/// but the sign-in must carry the session's CSRF token in its `csrf` field, else it is refused
+/// with 403 before anything is read or changed (see ``StaffSessions``).
+struct StaffConsole: Sendable {
+    let store: any Store
+    let options: ServerOptions
+    let sessions: StaffSessions
+    let pages: StaffPages
+    let desk: StaffDesk
+
+    /// A console over `store`; fails when its templates are missing from the install.
+    init(store: any Store, options: ServerOptions) throws(ServerError) {
+        self.store = store
+        self.options = options
+        sessions = StaffSessions(store: store, options: options)
+        pages = try StaffPages()
+        desk = StaffDesk(store: store, config: options.config, registry: options.registry)
+    }
+
+    /// Registers every `/staff` route.
+    func add(to router: Router<ServerContext>) {
+        router.get("/staff/login") { request, _ in try await loginPage(request) }
+        router.post("/staff/login") { request, _ in try await signIn(request) }
+        router.post("/staff/logout") { request, _ in
+            try await posted(request) { session, _ in try await signOut(session) }
+        }
+        router.get("/staff") { request, _ in
+            try await signedIn(request) { session in try await queue(request, session) }
+        }
+        router.get("/staff/incidents/:id") { request, context in
+            try await signedIn(request) { session in
+                guard let id = context.parameters.get("id", as: Int64.self) else { return notFound(session) }
+                return try await incidentPage(id, session)
+            }
+        }
+        router.post("/staff/incidents/:id/:verb") { request, context in
+            try await posted(request) { session, form in
+                guard let id = context.parameters.get("id", as: Int64.self), let verb = context.parameters.get("verb") else { return notFound(session) }
+                return try await perform(verb, on: id, form: form, session: session)
+            }
+        }
+        router.get("/staff/search") { request, _ in
+            try await signedIn(request) { session in try await search(request, session) }
+        }
+        router.get("/staff/report") { request, _ in
+            try await signedIn(request) { session in try await report(request, session) }
+        }
+        router.get("/staff/audit") { request, _ in
+            try await signedIn(request) { session in try await audit(request, session) }
+        }
+        // Anything else under /staff: the sign-in page for strangers, "not found" for staff.
+        router.get("/staff/**") { request, _ in try await signedIn(request) { session in notFound(session) } }
+        router.post("/staff/**") { request, _ in try await posted(request) { session, _ in notFound(session) } }
+    }
+
+    // MARK: Guards
+
+    /// Runs `body` for a signed-in member; anyone else is sent to the sign-in page.
+    func signedIn(_ request: Request, _ body: (StaffSession) async throws -> Response) async throws -> Response {
+        guard let session = try await sessions.current(request) else { return Self.redirect("/staff/login") }
+        return try await body(session)
+    }
+
+    /// Runs `body` for a form POSTed by a signed-in member with the session's CSRF token.
+    /// Without a session: the sign-in page (303). A body that is not a form: 415 or 400. A
+    /// missing or wrong token: 403. In every refusal nothing is changed.
+    func posted(_ request: Request, _ body: (StaffSession, FormBody) async throws -> Response) async throws -> Response {
+        guard let session = try await sessions.current(request) else { return Self.redirect("/staff/login") }
+        let form: FormBody
+        switch try await Self.form(request) {
+        case .success(let decoded): form = decoded
+        case .failure(let refusal): return message(session, status: refusal.status, title: "Form refused", text: refusal.text)
+        }
+        guard StaffSessions.csrfMatches(form["csrf"], session) else {
+            return message(session, status: .forbidden, title: "Form refused",
+                           text: "This form is missing the console's security token or has an old one. Go back, reload the page and try again.")
+        }
+        return try await body(session, form)
+    }
+
+    /// Why a request body was not read as a form.
+    struct FormRefusal: Error {
+        var status: HTTPResponse.Status
+        var text: String
+    }
+
+    /// The request's form, or why it is refused.
+    static func form(_ request: Request) async throws -> Result<FormBody, FormRefusal> {
+        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard type == "application/x-www-form-urlencoded" else {
+            return .failure(FormRefusal(status: .unsupportedMediaType, text: "The console accepts only forms (application/x-www-form-urlencoded)."))
+        }
+        let bytes = try await request.body.collect(upTo: FormBody.limit + 1)
+        do {
+            return .success(try FormBody(decoding: bytes.readableBytesView))
+        } catch {
+            return .failure(FormRefusal(status: error == .tooLarge(limit: FormBody.limit) ? .contentTooLarge : .badRequest, text: error.description))
+        }
+    }
+
+    // MARK: Responses
+
+    /// Values every page has: the shop, the time zone, the signed-in member and the CSRF token
+    /// for the sign-out form, and which section of the menu is current.
+    func common(_ session: StaffSession?, title: String, section: String = "") -> [String: Any] {
+        var values: [String: Any] = ["title": title, "shop": options.config.shopName, "zone": options.config.timeZone.identifier]
+        if let session {
+            values["member"] = session.staff
+            values["csrf"] = session.csrfToken
+        }
+        if !section.isEmpty { values["section"] = [section: true] }
+        return values
+    }
+
+    /// A page with a heading and one message (not found, refused forms).
+    func message(_ session: StaffSession?, status: HTTPResponse.Status, title: String, text: String) -> Response {
+        var values = common(session, title: title)
+        values["text"] = text
+        return page(status, "message", values)
+    }
+
+    /// "Not found" for a signed-in member.
+    func notFound(_ session: StaffSession) -> Response {
+        message(session, status: .notFound, title: "Not found", text: "There is no such page or case in the console.")
+    }
+
+    /// A rendered page with the console's headers: never cached, never framed.
+    func page(_ status: HTTPResponse.Status, _ name: String, _ values: [String: Any]) -> Response {
+        var response = CustomerRoutes.html(status, pages.render(name, values))
+        response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+        return response
+    }
+
+    /// `303 See Other` to `location`.
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+}
