@@ -68,6 +68,10 @@ import TestSupport
         #expect(try await Self.send(client, "PUT", server.baseURL + "/api/orders/API-9",
                                     token: token, update.replacingOccurrences(of: "{", with: "{\"order_id\": \"API-1\", ")).status == 400)
 
+        // One parcel first (a label that will not be used), then the whole order.
+        #expect(try await Self.send(client, "DELETE", server.baseURL + "/api/orders/API-1/shipments/correos/CP482915304ES", token: token).status == 200)
+        #expect(try await Self.send(client, "DELETE", server.baseURL + "/api/orders/API-1/shipments/correos/CP000000000ES", token: token).status == 404)
+        #expect(try await store.auditLog(limit: 5).contains { $0.action == "shipment.cancel" && $0.actor == "api:shop-backend" })
         #expect(try await Self.send(client, "DELETE", server.baseURL + "/api/orders/API-1", token: token).status == 200)
         let parcel = try #require(try await store.shipment(carrier: "correos", trackingNumber: "CP482915304ES"))
         #expect(parcel.nextCheckAt == nil, "a cancelled order's parcels are not checked any more")

@@ -83,4 +83,22 @@ extension SQLStore {
             return true
         }
     }
+
+    public func cancelShipment(orderId: String, carrier: String, trackingNumber: String, actor: String, at: Date) async throws(StoreError) -> Bool {
+        try await writeTransaction("cancelling a shipment") { db in
+            guard let id = try db.scalar(Int64.self, sql: "SELECT id FROM shipments WHERE order_id = ? AND carrier = ? AND tracking_number = ?",
+                                         arguments: [orderId, carrier, trackingNumber]) else { return false }
+            try db.execute(sql: "UPDATE shipments SET next_check_at = NULL, status = CASE WHEN status IN ('pending', 'infoReceived') THEN 'expired' ELSE status END WHERE id = ?",
+                           arguments: [id])
+            let cases = try db.scalars(Int64.self, sql: "SELECT id FROM incidents WHERE shipment_id = ? AND closed_at IS NULL", arguments: [id])
+            for incident in cases {
+                try db.execute(sql: "UPDATE incidents SET state = 'dismissed', closed_at = ?, updated_at = ? WHERE id = ?",
+                               arguments: [at.timeIntervalSince1970, at.timeIntervalSince1970, incident])
+                try Self.history(db, id: incident, at: at, actor: actor, action: "dismissed", detail: "the shipment was cancelled")
+            }
+            try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "shipment.cancel", subject: "order:\(orderId)",
+                                            detail: "\(carrier) \(trackingNumber) cancelled; \(cases.count) open case(s) dismissed"), db: db)
+            return true
+        }
+    }
 }

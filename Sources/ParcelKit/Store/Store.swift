@@ -213,6 +213,11 @@ public protocol Store: Sendable {
     /// one audited transaction. False when there is no such order.
     func cancelOrder(id: String, actor: String, at: Date) async throws(StoreError) -> Bool
 
+    /// Cancels one parcel of an order (it will not be sent, or it was replaced by another
+    /// number): no more checks, its open cases dismissed, audited. False when the order has no
+    /// such parcel.
+    func cancelShipment(orderId: String, carrier: String, trackingNumber: String, actor: String, at: Date) async throws(StoreError) -> Bool
+
     // MARK: Staff console
 
     /// Sets a staff member's console password (its bcrypt hash) and lifts any lockout. The actor

@@ -15,6 +15,8 @@ import ParcelKit
 /// - `PUT /api/orders/{id}`: one row for that order (its `order_id` may be left out).
 /// - `DELETE /api/orders/{id}`: cancels the order: its parcels are no longer checked and its
 ///   open cases are dismissed.
+/// - `DELETE /api/orders/{id}/shipments/{carrier}/{number}`: cancels one parcel of the order the
+///   same way (a label never used, a number replaced).
 struct ShopRoutes: Sendable {
     let store: any Store
     let options: ServerOptions
@@ -23,6 +25,7 @@ struct ShopRoutes: Sendable {
         router.post("/api/orders") { request, context in try await upsert(request, context, orderId: nil) }
         router.put("/api/orders/:id") { request, context in try await upsert(request, context, orderId: try context.parameters.require("id")) }
         router.delete("/api/orders/:id") { request, context in try await cancel(request, context) }
+        router.delete("/api/orders/:id/shipments/:carrier/:number") { request, context in try await cancelShipment(request, context) }
     }
 
     private func upsert(_ request: Request, _ context: ServerContext, orderId: String?) async throws -> Response {
@@ -54,6 +57,16 @@ struct ShopRoutes: Sendable {
             return CustomerRoutes.json(.notFound, ["error": "notFound", "message": "no order \(id)"])
         }
         return CustomerRoutes.json(.ok, ["cancelled": id])
+    }
+
+    private func cancelShipment(_ request: Request, _ context: ServerContext) async throws -> Response {
+        guard let token = try await authorize(request) else { return Self.unauthorized() }
+        let id = try context.parameters.require("id"), carrier = try context.parameters.require("carrier")
+        let number = CarrierRegistry.normalize(try context.parameters.require("number"))
+        guard try await store.cancelShipment(orderId: id, carrier: carrier, trackingNumber: number, actor: "api:\(token)", at: options.clock.now) else {
+            return CustomerRoutes.json(.notFound, ["error": "notFound", "message": "order \(id) has no \(carrier) parcel \(number)"])
+        }
+        return CustomerRoutes.json(.ok, ["cancelled": "\(carrier) \(number)"])
     }
 
     /// The token's name, or nil when the header is missing, malformed, unknown or revoked.
