@@ -22,6 +22,15 @@ extension SQLStore {
         }
     }
 
+    public func outboxBacklog(now: Date) async throws(StoreError) -> (waiting: Int, overdue: Int) {
+        try await read("counting the outbox") { db in
+            let row = try db.fetchOne(sql: """
+                SELECT COUNT(*) AS waiting, COALESCE(SUM(CASE WHEN due_at <= ? THEN 1 ELSE 0 END), 0) AS overdue FROM outbox WHERE sent_at IS NULL
+                """, arguments: [now.timeIntervalSince1970])
+            return (row?["waiting"] ?? 0, row?["overdue"] ?? 0)
+        }
+    }
+
     public func addToken(name: String, tokenHash: String, actor: String, at: Date) async throws(StoreError) {
         try await writeTransaction("adding an API token") { db in
             try Self.requireStaff(db, actor)

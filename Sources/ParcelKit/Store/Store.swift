@@ -196,6 +196,10 @@ public protocol Store: Sendable {
     /// Every counter, by name and labels.
     func counters() async throws(StoreError) -> [CounterValue]
 
+    /// How many notices wait in the outbox, and how many of them are already due at `now`
+    /// (counted in the database: a scrape never loads the backlog).
+    func outboxBacklog(now: Date) async throws(StoreError) -> (waiting: Int, overdue: Int)
+
     /// Records a shop API token by the SHA-256 of its secret (the secret itself is never stored).
     /// The actor must be staff; a name in use is refused.
     func addToken(name: String, tokenHash: String, actor: String, at: Date) async throws(StoreError)

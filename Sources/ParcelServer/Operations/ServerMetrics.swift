@@ -90,10 +90,10 @@ final class ServerMetrics: Sendable {
         for clock in ["notice", "firstTouch", "resolution"] {
             gauge("sla_breaches_open", "Open incidents whose SLA clock has run out.", [("clock", clock)], open.filter { $0.breaches.contains(clock) }.count)
         }
-        let pending = try await store.notices(.pending, limit: 1_000_000)
-        gauge("outbox_backlog", "Notices waiting to be delivered.", [], pending.count)
         let now = clock.now
-        gauge("outbox_overdue", "Notices due but not delivered.", [], pending.filter { $0.draft.dueAt <= now }.count)
+        let outbox = try await store.outboxBacklog(now: now)
+        gauge("outbox_backlog", "Notices waiting to be delivered.", [], outbox.waiting)
+        gauge("outbox_overdue", "Notices due but not delivered.", [], outbox.overdue)
         for health in try await store.carrierHealth() {
             let carrier = [("carrier", health.carrier)]
             gauge("carrier_consecutive_failures", "Failed checks in a row per carrier.", carrier, health.consecutiveFailures)
