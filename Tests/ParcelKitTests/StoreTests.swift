@@ -187,6 +187,8 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         #expect(try await store.shipment(carrier: "seur", trackingNumber: "10000000000077")?.nextCheckAt == nil)
         #expect(try await store.incidents(IncidentFilter()).isEmpty, "its open case was dismissed")
         #expect(try await store.detectionCandidates(after: 0, limit: 10).isEmpty, "no rule looks at a cancelled order")
+        #expect(try await store.claimDueShipments(now: fixtureNow, all: true, after: 0, limit: 10, worker: "w", lease: 60).isEmpty,
+                "not even sweep --all checks a cancelled order's parcels")
 
         for (key, due) in [("a", fixtureNow.addingTimeInterval(-60)), ("b", fixtureNow.addingTimeInterval(3600))] {
             try await store.enqueue(NoticeDraft(dedupeKey: key, channel: "email", recipient: "x@example.com", subject: "s", body: "b",

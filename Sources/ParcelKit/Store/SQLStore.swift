@@ -151,7 +151,7 @@ public final class SQLStore: Store {
                                   lease: TimeInterval) async throws(StoreError) -> [DueShipment] {
         try await writeTransaction("claiming due shipments", serialized: false) { db in
             let time = now.timeIntervalSince1970
-            let due = all ? "" : "AND next_check_at IS NOT NULL AND next_check_at <= ?"
+            let due = all ? Self.notCancelled : "AND next_check_at IS NOT NULL AND next_check_at <= ?"
             var arguments: [(any SQLBindable)?] = [after, time]
             if !all { arguments.append(time) }
             arguments.append(limit)
@@ -171,6 +171,9 @@ public final class SQLStore: Store {
         }
     }
 
+    /// `--all` ignores next checks, but never a cancelled order's parcels.
+    static let notCancelled = "AND NOT EXISTS (SELECT 1 FROM orders c WHERE c.id = shipments.order_id AND c.cancelled_at IS NOT NULL)"
+
     public func releaseShipments(_ ids: [Int64]) async throws(StoreError) {
         guard !ids.isEmpty else { return }
         try await writeTransaction("releasing shipment leases", serialized: false) { db in
@@ -182,7 +185,7 @@ public final class SQLStore: Store {
     public func countDue(now: Date, all: Bool) async throws(StoreError) -> Int {
         try await read("counting due shipments") { db in
             let time = now.timeIntervalSince1970
-            let due = all ? "" : "AND next_check_at IS NOT NULL AND next_check_at <= ?"
+            let due = all ? Self.notCancelled : "AND next_check_at IS NOT NULL AND next_check_at <= ?"
             return try db.scalar(Int.self, sql: "SELECT COUNT(*) FROM shipments WHERE (lease_until IS NULL OR lease_until <= ?) \(due)",
                                  arguments: all ? [time] : [time, time]) ?? 0
         }
