@@ -13,11 +13,13 @@ public enum ParcelServer {
         let metrics = ServerMetrics(store: store, clock: options.clock)
         let router = Router(context: ServerContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
-        CustomerRoutes(store: store, options: options, limiter: ClientLimiter(policy: options.limits), page: try TrackPage(options: options),
+        // One set of per-address limits: tracking misses and failed staff sign-ins both draw on it.
+        let limiter = ClientLimiter(policy: options.limits)
+        CustomerRoutes(store: store, options: options, limiter: limiter, page: try TrackPage(options: options),
                        composer: NoticeComposer(templates: templates, config: options.config, carrierNames: options.carrierNames))
             .add(to: router)
         ShopRoutes(store: store, options: options).add(to: router)
-        try StaffConsole(store: store, options: options).add(to: router)
+        try StaffConsole(store: store, options: options, limiter: limiter).add(to: router)
         metrics.add(to: router)
         var logger = Logger(label: "parcelwatch.serve")
         logger.logLevel = .warning

@@ -27,7 +27,7 @@ import TestSupport
     /// A store with two SEUR parcels: one damaged or lost (its carrier wrote a `<script>`
     /// status) with a case detected a week ago whose clocks all ran out, one lost with a
     /// case detected now; staff anna and marek with console passwords (bcrypt cost 4).
-    static func serve(secureCookies: Bool = false) async throws -> Setup {
+    static func serve(secureCookies: Bool = false, fastLimits: Bool = false) async throws -> Setup {
         let store = try SQLStore.sqlite(path: try temporaryDirectory("staff-console") + "/p.sqlite")
         var spanish = order("ES-1", email: "ana@example.es")
         spanish.language = "es"
@@ -58,6 +58,7 @@ import TestSupport
         options.registry = try CarrierRegistry.load(directory: PackagePaths.carriers)
         options.secureCookies = secureCookies
         options.staffPasswordCost = 4
+        if fastLimits { options.useFastLimits() }
         return Setup(server: try await RunningParcelServer.start(store: store, options: options), store: store, client: try HTTPClient(),
                      overdue: overdue, fresh: fresh)
     }
@@ -169,6 +170,24 @@ import TestSupport
         // Another member is not affected.
         var other = setup.browser
         #expect(try await other.signIn("marek", Self.marekPassword).status == 303)
+    }
+
+    @Test func guessingNamesFromOneAddressRunsIntoTheLimit() async throws {
+        let setup = try await Self.serve(fastLimits: true)
+        defer { setup.server.stop() }
+        var browser = setup.browser
+        var statuses: [Int] = []
+        var retryAfter: String?
+        for guess in 0..<10 {
+            let response = try await browser.signIn("guess\(guess)", "password-\(guess)")
+            statuses.append(response.status)
+            if response.status == 429 { retryAfter = response.headers["Retry-After"] }
+        }
+        #expect(statuses.prefix(3) == [401, 401, 401] && statuses.suffix(2) == [429, 429], "\(statuses)")
+        #expect(Int(retryAfter ?? "") ?? 0 >= 1)
+        // Refused attempts are not even checked: no audit entries for them.
+        let audited = try await setup.store.auditLog(limit: 50).filter { $0.action == "console.signInFailed" }.count
+        #expect(audited == statuses.filter { $0 == 401 }.count)
     }
 
     @Test func anUnknownMemberReadsExactlyLikeAWrongPassword() async throws {

@@ -18,7 +18,13 @@ extension StaffConsole {
 
     /// `POST /staff/login` with `name` and `password`: a session cookie and the queue, or the
     /// form again with the one refusal (401).
-    func signIn(_ request: Request) async throws -> Response {
+    func signIn(_ request: Request, client: String) async throws -> Response {
+        if case .refuse(let retryAfter) = await limiter.admit(client) {
+            var response = message(nil, status: .tooManyRequests, title: "Too many attempts",
+                                   text: "Too many sign-in attempts from this address; try again in \(retryAfter) seconds.")
+            response.headers[.retryAfter] = String(retryAfter)
+            return response
+        }
         let form: FormBody
         switch try await Self.form(request) {
         case .success(let decoded): form = decoded
@@ -26,6 +32,7 @@ extension StaffConsole {
         }
         let name = form["name"] ?? ""
         guard let started = try await sessions.signIn(name: name, password: form["password"] ?? "") else {
+            try await Task.sleep(for: await limiter.miss(client))
             var values = common(nil, title: "Sign in")
             values["error"] = Self.signInRefused
             values["name"] = name

@@ -24,10 +24,14 @@ struct StaffConsole: Sendable {
     let sessions: StaffSessions
     let pages: StaffPages
     let desk: StaffDesk
+    /// Per-address limits: failed sign-ins count as misses, so guessing from one address slows
+    /// down and then gets 429, whichever names it tries.
+    let limiter: ClientLimiter
 
     /// A console over `store`; fails when its templates are missing from the install.
-    init(store: any Store, options: ServerOptions) throws(ServerError) {
+    init(store: any Store, options: ServerOptions, limiter: ClientLimiter) throws(ServerError) {
         self.store = store
+        self.limiter = limiter
         self.options = options
         sessions = StaffSessions(store: store, options: options)
         pages = try StaffPages()
@@ -37,7 +41,7 @@ struct StaffConsole: Sendable {
     /// Registers every `/staff` route.
     func add(to router: Router<ServerContext>) {
         router.get("/staff/login") { request, _ in try await loginPage(request) }
-        router.post("/staff/login") { request, _ in try await signIn(request) }
+        router.post("/staff/login") { request, context in try await signIn(request, client: context.client) }
         router.post("/staff/logout") { request, _ in
             try await posted(request) { session, _ in try await signOut(session) }
         }
