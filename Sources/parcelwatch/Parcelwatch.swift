@@ -40,17 +40,28 @@ struct Parcelwatch: AsyncParsableCommand {
             _ = unsafeBitCast(symbol, to: MallOpt.self)(-2, 32 << 20)
         }
         #endif
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot()
+        } catch {
+            // Usage mistakes exit 2 like every other bad input (ArgumentParser's own code is 64).
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+        do {
             if var asynchronous = command as? any AsyncParsableCommand {
                 try await asynchronous.run()
             } else {
                 try command.run()
             }
         } catch {
-            // Usage mistakes exit 2 like every other bad input (ArgumentParser's own code is 64).
+            // A value found wrong while running (the arguments parsed): the sentence, not the
+            // root command's usage line.
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                FileHandle.standardError.write(Data("error: \(message(for: error))\n".utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)
