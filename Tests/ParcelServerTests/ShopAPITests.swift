@@ -7,8 +7,6 @@ import TestSupport
 
 /// The shop API over loopback: bearer tokens, the import's validation, updates, cancellation.
 @Suite struct ShopAPITests {
-    static let header = "order_id,customer_name,email,phone,language,postcode,value,currency,promised_date,paid_at,carrier,tracking_number"
-
     static func serve() async throws -> (RunningParcelServer, any Store, HTTPClient, String) {
         let store = try SQLStore.sqlite(path: try temporaryDirectory("shop-api") + "/p.sqlite")
         try await store.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "setup", at: fixtureNow)

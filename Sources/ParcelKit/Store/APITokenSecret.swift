@@ -6,10 +6,15 @@ import Foundation
 public enum APITokenSecret {
     /// A new secret (`pw_` and 64 hex digits) and the hash to store.
     public static func generate() -> (secret: String, hash: String) {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let secret = "pw_" + bytes.map { String(format: "%02x", $0) }.joined()
+        let secret = "pw_" + randomHex()
         return (secret, hash(secret))
+    }
+
+    /// 32 bytes from the system's secure generator as 64 hex digits (token secrets, session
+    /// cookies, CSRF tokens).
+    public static func randomHex() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
     }
 
     /// The stored form of `secret`.

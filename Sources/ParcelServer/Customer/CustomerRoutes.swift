@@ -30,13 +30,13 @@ struct CustomerRoutes: Sendable {
         let query = request.uri.queryParameters
         let postcode = query["postcode"].map(String.init), email = query["email"].map(String.init)
         guard postcode?.isEmpty == false || email?.isEmpty == false else {
-            return Self.json(.badRequest, ["error": "proofRequired", "message": "add ?postcode=… or ?email=… of your order"])
+            return ServerResponse.json(.badRequest, ["error": "proofRequired", "message": "add ?postcode=… or ?email=… of your order"])
         }
         if case .refuse(let retryAfter) = await limiter.admit(context.client) { return Self.tooMany(retryAfter) }
         let found = try await CustomerTracking(store: store, config: options.config)
             .lookup(number: number, postcode: postcode, email: email, now: options.clock.now)
         guard let found else { return await notFound(context) }
-        var response = Self.json(.ok, found)
+        var response = ServerResponse.json(.ok, found)
         response.headers[.contentLanguage] = found.language
         return response
     }
@@ -54,13 +54,13 @@ struct CustomerRoutes: Sendable {
         let bytes = try await request.body.collect(upTo: 16 * 1024)
         guard let body = try? JSONDecoder().decode(Body.self, from: Data(bytes.readableBytesView)) else {
             let problems = CustomerProblem.allCases.map(\.rawValue).joined(separator: ", ")
-            return Self.json(.badRequest, ["error": "badRequest", "message": "expected JSON {\"postcode\" or \"email\", \"problem\": one of \(problems), \"message\"}"])
+            return ServerResponse.json(.badRequest, ["error": "badRequest", "message": "expected JSON {\"postcode\" or \"email\", \"problem\": one of \(problems), \"message\"}"])
         }
         if case .refuse(let retryAfter) = await limiter.admit(context.client) { return Self.tooMany(retryAfter) }
         let receipt = try await CustomerTracking(store: store, config: options.config, composer: composer)
             .report(number: number, postcode: body.postcode, email: body.email, problem: body.problem, message: body.message, now: options.clock.now)
         guard let receipt else { return await notFound(context) }
-        return Self.json(.accepted, CustomerReportReceipt(incident: receipt.incident.id, nextUpdateBy: receipt.nextUpdateBy))
+        return ServerResponse.json(.accepted, CustomerReportReceipt(incident: receipt.incident.id, nextUpdateBy: receipt.nextUpdateBy))
     }
 
     /// `GET /track[?number=…&postcode=…|email=…]`: the form, or the parcel's page.
@@ -69,9 +69,9 @@ struct CustomerRoutes: Sendable {
         let number = query["number"].map(String.init) ?? "", postcode = query["postcode"].map(String.init) ?? ""
         let email = query["email"].map(String.init) ?? ""
         let browser = AcceptLanguage.pick(request.headers[.acceptLanguage])
-        guard !number.isEmpty, !postcode.isEmpty || !email.isEmpty else { return Self.html(.ok, page.form(language: browser, number: number)) }
+        guard !number.isEmpty, !postcode.isEmpty || !email.isEmpty else { return ServerResponse.html(.ok, page.form(language: browser, number: number)) }
         if case .refuse(let retryAfter) = await limiter.admit(context.client) {
-            var response = Self.html(.tooManyRequests, page.form(language: browser, message: CustomerPhrases(language: browser)["page.tooMany"], number: number))
+            var response = ServerResponse.html(.tooManyRequests, page.form(language: browser, message: CustomerPhrases(language: browser)["page.tooMany"], number: number))
             response.headers[.retryAfter] = String(retryAfter)
             return response
         }
@@ -79,10 +79,10 @@ struct CustomerRoutes: Sendable {
             .lookup(number: number, postcode: postcode, email: email, now: options.clock.now)
         guard let found else {
             try await Task.sleep(for: await limiter.miss(context.client))
-            return Self.html(.notFound, page.form(language: browser, message: CustomerPhrases(language: browser)["notFound"], number: number,
+            return ServerResponse.html(.notFound, page.form(language: browser, message: CustomerPhrases(language: browser)["notFound"], number: number,
                                                   postcode: postcode, email: email))
         }
-        var response = Self.html(.ok, page.parcel(found))
+        var response = ServerResponse.html(.ok, page.parcel(found))
         response.headers[.contentLanguage] = found.language
         return response
     }
@@ -90,27 +90,12 @@ struct CustomerRoutes: Sendable {
     /// The one answer for an unknown number and a wrong proof, held back as the client's misses demand.
     private func notFound(_ context: ServerContext) async -> Response {
         try? await Task.sleep(for: await limiter.miss(context.client))
-        return Self.json(.notFound, ["error": "notFound", "message": CustomerPhrases(language: "en")["notFound"]])
+        return ServerResponse.json(.notFound, ["error": "notFound", "message": CustomerPhrases(language: "en")["notFound"]])
     }
 
     static func tooMany(_ retryAfter: Int) -> Response {
-        var response = json(.tooManyRequests, ["error": "rateLimited", "message": "too many requests; try again in \(retryAfter) s"])
+        var response = ServerResponse.json(.tooManyRequests, ["error": "rateLimited", "message": "too many requests; try again in \(retryAfter) s"])
         response.headers[.retryAfter] = String(retryAfter)
         return response
-    }
-
-    static func json(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
-        let data = (try? JSONOutput.data(value)) ?? Data("{}\n".utf8)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    static func html(_ status: HTTPResponse.Status, _ text: String) -> Response {
-        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-                                   .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"]
-        for (name, value) in [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer")] {
-            if let field = HTTPField.Name(name) { headers[field] = value }
-        }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

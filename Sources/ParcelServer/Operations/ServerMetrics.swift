@@ -25,9 +25,9 @@ final class ServerMetrics: Sendable {
         router.get("/healthz") { _, _ in
             do {
                 _ = try await self.store.carrierHealth()
-                return CustomerRoutes.json(.ok, ["status": "ok"])
+                return ServerResponse.json(.ok, ["status": "ok"])
             } catch {
-                return CustomerRoutes.json(.serviceUnavailable, ["status": "databaseUnavailable"])
+                return ServerResponse.json(.serviceUnavailable, ["status": "databaseUnavailable"])
             }
         }
         router.get("/metrics") { _, _ in

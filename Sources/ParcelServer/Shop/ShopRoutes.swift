@@ -30,33 +30,33 @@ struct ShopRoutes: Sendable {
 
     private func upsert(_ request: Request, _ context: ServerContext, orderId: String?) async throws -> Response {
         guard let token = try await authorize(request) else { return Self.unauthorized() }
-        guard let registry = options.registry else { return CustomerRoutes.json(.serviceUnavailable, ["error": "noCarriers"]) }
+        guard let registry = options.registry else { return ServerResponse.json(.serviceUnavailable, ["error": "noCarriers"]) }
         let body = try await request.body.collect(upTo: 8 * 1024 * 1024)
         let importer = OrderImporter(registry: registry, config: options.config)
         var records: [(line: Int, fields: [String: String])]
         do {
             records = try importer.records(json: Data(body.readableBytesView), source: "the request body")
         } catch {
-            return CustomerRoutes.json(.badRequest, ["error": "badJSON", "message": error.description])
+            return ServerResponse.json(.badRequest, ["error": "badJSON", "message": error.description])
         }
         if let orderId {
-            guard records.count == 1 else { return CustomerRoutes.json(.badRequest, ["error": "oneOrder", "message": "PUT takes one order row"]) }
+            guard records.count == 1 else { return ServerResponse.json(.badRequest, ["error": "oneOrder", "message": "PUT takes one order row"]) }
             if let given = records[0].fields["order_id"], !given.isEmpty, given != orderId {
-                return CustomerRoutes.json(.badRequest, ["error": "orderMismatch", "message": "order_id \(given) differs from the URL's \(orderId)"])
+                return ServerResponse.json(.badRequest, ["error": "orderMismatch", "message": "order_id \(given) differs from the URL's \(orderId)"])
             }
             records[0].fields["order_id"] = orderId
         }
         let summary = try await importer.run(records, store: store, dryRun: false, actor: "api:\(token)", at: options.clock.now)
-        return CustomerRoutes.json(summary.rejected.isEmpty ? .ok : .unprocessableContent, summary)
+        return ServerResponse.json(summary.rejected.isEmpty ? .ok : .unprocessableContent, summary)
     }
 
     private func cancel(_ request: Request, _ context: ServerContext) async throws -> Response {
         guard let token = try await authorize(request) else { return Self.unauthorized() }
         let id = try context.parameters.require("id")
         guard try await store.cancelOrder(id: id, actor: "api:\(token)", at: options.clock.now) else {
-            return CustomerRoutes.json(.notFound, ["error": "notFound", "message": "no order \(id)"])
+            return ServerResponse.json(.notFound, ["error": "notFound", "message": "no order \(id)"])
         }
-        return CustomerRoutes.json(.ok, ["cancelled": id])
+        return ServerResponse.json(.ok, ["cancelled": id])
     }
 
     private func cancelShipment(_ request: Request, _ context: ServerContext) async throws -> Response {
@@ -64,9 +64,9 @@ struct ShopRoutes: Sendable {
         let id = try context.parameters.require("id"), carrier = try context.parameters.require("carrier")
         let number = CarrierRegistry.normalize(try context.parameters.require("number"))
         guard try await store.cancelShipment(orderId: id, carrier: carrier, trackingNumber: number, actor: "api:\(token)", at: options.clock.now) else {
-            return CustomerRoutes.json(.notFound, ["error": "notFound", "message": "order \(id) has no \(carrier) parcel \(number)"])
+            return ServerResponse.json(.notFound, ["error": "notFound", "message": "order \(id) has no \(carrier) parcel \(number)"])
         }
-        return CustomerRoutes.json(.ok, ["cancelled": "\(carrier) \(number)"])
+        return ServerResponse.json(.ok, ["cancelled": "\(carrier) \(number)"])
     }
 
     /// The token's name, or nil when the header is missing, malformed, unknown or revoked.
@@ -78,7 +78,7 @@ struct ShopRoutes: Sendable {
     }
 
     private static func unauthorized() -> Response {
-        var response = CustomerRoutes.json(.unauthorized, ["error": "unauthorized", "message": "send Authorization: Bearer <token from `parcelwatch token add NAME`>"])
+        var response = ServerResponse.json(.unauthorized, ["error": "unauthorized", "message": "send Authorization: Bearer <token from `parcelwatch token add NAME`>"])
         response.headers[.wwwAuthenticate] = "Bearer realm=\"parcelwatch\""
         return response
     }

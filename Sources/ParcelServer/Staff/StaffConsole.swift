@@ -145,11 +145,9 @@ struct StaffConsole: Sendable {
         message(session, status: .notFound, title: "Not found", text: "There is no such page or case in the console.")
     }
 
-    /// A rendered page with the console's headers: never cached, never framed.
+    /// A rendered page with the server's page headers: never cached, never framed.
     func page(_ status: HTTPResponse.Status, _ name: String, _ values: [String: Any]) -> Response {
-        var response = CustomerRoutes.html(status, pages.render(name, values))
-        response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
-        return response
+        ServerResponse.html(status, pages.render(name, values))
     }
 
     /// `303 See Other` to `location`.

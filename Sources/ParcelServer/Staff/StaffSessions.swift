@@ -35,7 +35,7 @@ struct StaffSessions: Sendable {
         clock = options.clock
         secureCookies = options.secureCookies
         standInHash = options.staffPasswordCost == 12
-            ? Self.standInHash12 : StaffPassword.hash(Self.randomHex(), cost: options.staffPasswordCost)
+            ? Self.standInHash12 : StaffPassword.hash(APITokenSecret.randomHex(), cost: options.staffPasswordCost)
     }
 
     /// Checks a sign-in and, when it succeeds, starts a session: the cookie's value (to send
@@ -52,8 +52,8 @@ struct StaffSessions: Sendable {
             try await store.recordSignIn(name: name, succeeded: succeeded, at: now, lockAfter: Self.lockAfter, lockFor: Self.lockFor)
         }
         guard succeeded, let credentials else { return nil }
-        let cookie = Self.randomHex()
-        let session = StaffSession(idHash: APITokenSecret.hash(cookie), staff: credentials.name, csrfToken: Self.randomHex(),
+        let cookie = APITokenSecret.randomHex()
+        let session = StaffSession(idHash: APITokenSecret.hash(cookie), staff: credentials.name, csrfToken: APITokenSecret.randomHex(),
                                    createdAt: now, expiresAt: now.addingTimeInterval(Self.lifetime))
         try await store.createSession(session)
         return (cookie, session)
@@ -86,11 +86,5 @@ struct StaffSessions: Sendable {
         let expected = Array(session.csrfToken.utf8), actual = Array(given.utf8)
         guard expected.count == actual.count, !expected.isEmpty else { return false }
         return zip(expected, actual).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
-
-    /// 32 random bytes as 64 hex digits.
-    private static func randomHex() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
     }
 }
