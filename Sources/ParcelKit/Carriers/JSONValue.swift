@@ -1,17 +1,32 @@
-import Foundation
-
 /// A JSON document as plain Swift values, decoded exactly (a `true` stays a boolean, `3` an
 /// integer), for carriers that answer in JSON.
 public enum JSONValue: Sendable, Equatable, Decodable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number written with a fraction or an exponent (`2.5`, `1e3`, `3.0`), or an integer too
+    /// large for `Int64`, as the nearest `Double` (±infinity past the `Double` range).
     case number(Double)
+    /// A number written without fraction or exponent that fits `Int64` (`-0` is `0`).
     case integer(Int64)
+    /// A string, escapes resolved.
     case string(String)
+    /// An array, in document order.
     case array([JSONValue])
+    /// An object. When a key occurs more than once the last value wins (carriers' JSON converted
+    /// from XML often repeats keys; the last occurrence is what most JSON readers keep too).
+    /// Keys compare as Swift strings do, so canonically equivalent spellings (precomposed `é`
+    /// and `e` + U+0301) are one key.
     case object([String: JSONValue])
 
-    /// Decodes any JSON value.
+    /// How deeply arrays and objects may nest in ``parse(_:)``: deeper input throws
+    /// ``JSONParseError/Reason/tooDeep(limit:)`` instead of exhausting the stack. Real carrier
+    /// answers nest a dozen levels at most.
+    public static let maximumDepth = 512
+
+    /// Decodes any JSON value through `Codable`, for callers that embed a `JSONValue` in their
+    /// own `Decodable` types (carrier answers themselves go through ``parse(_:)``).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
@@ -23,9 +38,18 @@ public enum JSONValue: Sendable, Equatable, Decodable {
         else { self = .object(try container.decode([String: JSONValue].self)) }
     }
 
-    /// Parses bytes; throws Foundation's error for malformed JSON.
+    /// Parses one RFC 8259 JSON document from UTF-8 bytes, as carriers send them.
+    ///
+    /// Strict where it matters and tolerant where real carriers need it: a leading UTF-8 byte
+    /// order mark is skipped; duplicate object keys keep the last value; escaped lone surrogates
+    /// (`"\uD800"`) become U+FFFD. Everything else the RFC forbids is refused — invalid UTF-8 in
+    /// strings, raw control characters, leading zeros, whitespace other than space, tab, CR and
+    /// LF, anything after the value — as is nesting deeper than ``maximumDepth``. Any input, however
+    /// hostile, either parses or throws; nothing crashes, recurses without bound, or loops.
+    ///
+    /// - Throws: ``JSONParseError`` naming the byte offset and the reason.
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        try JSONParser.parse(bytes)
     }
 
     /// The value as text: strings as they are, numbers and booleans written out, nil for null,
