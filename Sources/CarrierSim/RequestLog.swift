@@ -10,6 +10,9 @@ actor RequestLog {
         var method: String
         var path: String
         var carrier: String?
+        /// The carrier source that answered (nil for control endpoints).
+        var source: String?
+        /// The number asked about; for a batch, the numbers joined by the source's separator.
         var number: String?
         var status: Int
     }

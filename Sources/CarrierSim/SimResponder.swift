@@ -19,14 +19,14 @@ struct SimResponder: HTTPResponder {
         let body = String(buffer: bodyBuffer)
         var outcome = try await answer(request, body: body)
         var fault = Fault(asked)
-        if asked == nil, let carrier = outcome.carrier, !request.uri.path.hasPrefix("/_sim/"),
-           let sticky = await state.takeFault(carrier: carrier, number: outcome.number) {
+        if asked == nil, let carrier = outcome.carrier, !request.uri.path.hasPrefix("/_sim/"), !outcome.isTokenAnswer,
+           let sticky = await state.takeFault(carrier: carrier, number: outcome.number, numbers: outcome.numbers) {
             fault = sticky
         }
         if fault.delayMilliseconds > 0 { try await Task.sleep(for: .milliseconds(fault.delayMilliseconds)) }
         outcome = apply(fault, to: outcome, request: request)
         await state.log.record(.init(receivedAt: received, method: request.method.rawValue, path: request.uri.path,
-                                     carrier: outcome.carrier, number: outcome.number, status: outcome.status))
+                                     carrier: outcome.carrier, source: outcome.source, number: outcome.number, status: outcome.status))
         return outcome.response(acceptsGzip: request.headers[.acceptEncoding]?.contains("gzip") == true)
     }
 
@@ -97,6 +97,10 @@ struct SimResponder: HTTPResponder {
             let encoder = JSONEncoder()
             let entries = try encoder.encode(await state.log.entries)
             return Outcome(status: 200, contentType: "application/json", body: [UInt8](entries))
+        case "/_sim/auth":
+            return await authControl(method: request.method.rawValue, body: body)
+        case "/_sim/quota":
+            return await quotaControl(method: request.method.rawValue, body: body, carrier: query["carrier"].map(String.init))
         case "/_sim/echo":
             var fields: [String: String] = ["method": request.method.rawValue, "path": path, "query": request.uri.query ?? "", "body": body]
             for field in request.headers { fields["header:" + field.name.canonicalName.lowercased()] = field.value }
@@ -121,29 +125,26 @@ struct SimResponder: HTTPResponder {
         }
         if path.hasPrefix("/_sim/fixtures/") {
             let parts = path.dropFirst("/_sim/fixtures/".count).split(separator: "/").map(String.init)
-            guard parts.count == 2 else { return .status(404, "use /_sim/fixtures/<carrier>/<name>?number=…\n") }
-            let number = query["number"].map(String.init) ?? "TEST0000000000"
-            let carrier = await state.carrier(parts[0])
-            guard let bytes = await state.fixture(carrier: carrier, carrierID: parts[0], name: parts[1], number: number) else {
-                return .status(404, "no fixture \(parts[0])/\(parts[1])\n")
+            guard parts.count == 2 || parts.count == 3, let name = parts.last else {
+                return .status(404, "use /_sim/fixtures/<carrier>[/<source>]/<name>?number=…\n")
             }
-            let ext = await state.fixtureExtension(parts[0], parts[1]) ?? "txt"
+            let folder = parts.dropLast().joined(separator: "/")
+            let number = query["number"].map(String.init) ?? "TEST0000000000"
+            var carrier = await state.carrier(parts[0])
+            if parts.count == 3 { carrier = try? carrier?.using(source: parts[1]) }
+            guard let bytes = await state.fixture(carrier: carrier, carrierID: folder, name: name, number: number) else {
+                return .status(404, "no fixture \(folder)/\(name)\n")
+            }
+            let ext = await state.fixtureExtension(folder, name) ?? "txt"
             return Outcome(status: 200, contentType: Self.contentType(ext), body: bytes, carrier: parts[0], number: number)
         }
-        let target = request.uri.string
-        guard let (carrier, number) = await state.route(method: request.method.rawValue, target: target, body: body) else {
-            return .status(404, "the simulator knows no carrier at \(request.method.rawValue) \(path)\n")
+        var headers: [String: String] = [:]
+        for field in request.headers where headers[field.name.canonicalName.lowercased()] == nil {
+            headers[field.name.canonicalName.lowercased()] = field.value
         }
-        guard let page = await state.page(carrier: carrier, number: number) else {
-            return Outcome(status: carrier.notFound.statuses.first ?? 404, contentType: "text/plain", body: Array("unknown parcel\n".utf8),
-                           carrier: carrier.id, number: number)
-        }
-        let ext = await state.fixtureExtension(carrier.id, page.fixture) ?? "txt"
-        let isNotFound = page.fixture.contains("not-found") || page.fixture.contains("notfound")
-        let status = isNotFound ? (carrier.notFound.statuses.first ?? 200) : 200
-        var outcome = Outcome(status: status, contentType: Self.contentType(ext), body: page.bytes, carrier: carrier.id, number: number)
-        outcome.headers.append(("Last-Modified", HTTPDateText.format(page.renderedAt)))
-        return outcome
+        let simRequest = SimRequest(method: request.method.rawValue, path: path, target: request.uri.string, headers: headers, body: body)
+        if let outcome = await carrierAnswer(simRequest) { return outcome }
+        return .status(404, "the simulator knows no carrier at \(request.method.rawValue) \(path)\n")
     }
 
     /// A request header by name (nil for names HTTP does not allow).
@@ -151,7 +152,7 @@ struct SimResponder: HTTPResponder {
         HTTPField.Name(name).flatMap { request.headers[$0] }
     }
 
-    private static func contentType(_ ext: String) -> String {
+    static func contentType(_ ext: String) -> String {
         switch ext.lowercased() {
         case "html", "htm": return "text/html"
         case "xml": return "application/xml"
@@ -214,6 +215,12 @@ struct Outcome {
     var headers: [(String, String)] = []
     var carrier: String?
     var number: String?
+    /// The carrier source that answered.
+    var source: String?
+    /// For a batch request: the numbers asked about (`number` is them joined).
+    var numbers: [String]?
+    /// True for a token endpoint's answer: sticky faults are for tracking answers.
+    var isTokenAnswer = false
 
     static func text(_ text: String) -> Outcome {
         Outcome(status: 200, contentType: "text/plain; charset=utf-8", body: Array(text.utf8))
@@ -221,6 +228,14 @@ struct Outcome {
 
     static func status(_ status: Int, _ text: String) -> Outcome {
         Outcome(status: status, contentType: "text/plain; charset=utf-8", body: Array(text.utf8))
+    }
+
+    /// `value` as JSON (sorted keys) with `status`.
+    static func encoded<Value: Encodable>(_ value: Value, status: Int = 200) -> Outcome {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Outcome(status: status, contentType: "application/json", body: [UInt8](data))
     }
 
     static func json(_ object: [String: String]) -> Outcome {

@@ -2,12 +2,22 @@ import Foundation
 import ParcelKit
 
 /// Everything the running simulator remembers: its clock, the parcels it moves, the carriers it
-/// impersonates, its fixtures and the request log.
+/// impersonates (one route per source, their token endpoints, credentials and quotas), its
+/// fixtures and the request log.
 actor SimState {
     let clock: SimClock
     let log = RequestLog()
     let fixturesDirectory: String
+    /// Tokens, lifetimes, revocations and their counts (`/_sim/auth`).
+    let auth: SimAuth
+    /// Request quotas and their counts (`/_sim/quota`).
+    let quota = SimQuota()
+    /// One route per carrier source, most specific first.
     private let routes: [CarrierRoute]
+    /// One token endpoint per oauth2 source.
+    private let tokenEndpoints: [TokenEndpoint]
+    /// Every carrier on its first source, by id.
+    private let definitions: [String: CarrierDefinition]
     private var parcels: [String: ParcelScript] = [:]
     private var templates: [String: FixtureTemplate?] = [:]
     private var faults: [StickyFault] = []
@@ -18,7 +28,16 @@ actor SimState {
         clock = SimClock(start: options.start)
         webhookSecret = options.webhookSecret
         fixturesDirectory = options.fixturesDirectory
-        routes = (carriers?.carriers ?? []).compactMap(CarrierRoute.init)
+        auth = SimAuth(defaultLifetime: options.tokenLifetime)
+        let perSource = (carriers?.carriers ?? []).flatMap { carrier in
+            carrier.sources.compactMap { source in try? carrier.using(source: source.name) }
+        }
+        // Stable: among equally specific routes the carrier file's order decides.
+        routes = perSource.compactMap(CarrierRoute.init).enumerated()
+            .sorted { $0.element.specificity != $1.element.specificity ? $0.element.specificity > $1.element.specificity : $0.offset < $1.offset }
+            .map(\.element)
+        tokenEndpoints = perSource.compactMap(TokenEndpoint.init)
+        definitions = Dictionary((carriers?.carriers ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for script in options.scripts { parcels[Self.key(script.carrier, script.number)] = script }
     }
 
@@ -40,7 +59,7 @@ actor SimState {
             return (executions[index].reply, true)
         }
         var reply = ["status": "done", "reference": "SIM-\(executions.count + 1)"]
-        if action == "reship", let carrier, fixtureNames(carrier).contains("in-transit") {
+        if action == "reship", let carrier, let definition = self.carrier(carrier), fixtureNames(definition.fixtureFolder).contains("in-transit") {
             // The warehouse ships a replacement; the simulated carrier knows it from now on.
             let number = "RS\(String(format: "%012d", executions.count + 1))"
             reply["carrier"] = carrier
@@ -64,9 +83,12 @@ actor SimState {
         faults.removeAll()
     }
 
-    /// The first sticky fault matching a carrier request, used up by one when it has a count.
-    func takeFault(carrier: String, number: String?) -> Fault? {
-        guard let index = faults.firstIndex(where: { $0.matches(carrier: carrier, number: number) }) else { return nil }
+    /// The first sticky fault matching a carrier request (for a batch: any of its `numbers`),
+    /// used up by one when it has a count.
+    func takeFault(carrier: String, number: String?, numbers: [String]? = nil) -> Fault? {
+        guard let index = faults.firstIndex(where: { fault in
+            numbers.map { $0.contains { fault.matches(carrier: carrier, number: $0) } } ?? fault.matches(carrier: carrier, number: number)
+        }) else { return nil }
         let fault = Fault(faults[index].fault)
         if let remaining = faults[index].count {
             if remaining <= 1 { faults.remove(at: index) } else { faults[index].count = remaining - 1 }
@@ -74,12 +96,30 @@ actor SimState {
         return fault
     }
 
-    /// The carrier a request is for, and the number it asks about.
-    func route(method: String, target: String, body: String) -> (CarrierDefinition, String)? {
+    /// The carrier source a request is for (the carrier answering through it), and what the
+    /// request carries; routes are tried most specific first.
+    func route(method: String, target: String, body: String) -> (CarrierDefinition, CarrierRoute.Match)? {
         for route in routes {
-            if let number = route.number(method: method, target: target, body: body) { return (route.carrier, number) }
+            if let match = route.match(method: method, target: target, body: body) { return (route.carrier, match) }
         }
         return nil
+    }
+
+    /// The token endpoint a request is for: of the oauth2 sources at its path, the one whose
+    /// client id it carries, else the first.
+    func tokenEndpoint(for request: SimRequest) -> TokenEndpoint? {
+        let fitting = tokenEndpoints.filter { $0.fits(request) }
+        return fitting.first { $0.claims(request) } ?? fitting.first
+    }
+
+    /// Every authenticated source, for `GET /_sim/auth`.
+    var authenticatedSources: [(carrier: String, source: String, oauth2: Bool)] {
+        definitions.values.flatMap { carrier in
+            carrier.sources.compactMap { source -> (carrier: String, source: String, oauth2: Bool)? in
+                guard let kind = source.auth else { return nil }
+                return (carrier.id, source.name, kind.kind == "oauth2")
+            }
+        }
     }
 
     /// What the carrier shows for `number` now: the parcel's current stage, or for unknown
@@ -103,8 +143,8 @@ actor SimState {
                 stageStart = start.addingTimeInterval(stage.afterHours * 3600)
             }
         }
-        guard let name = fixture ?? notFoundFixture(carrier.id) else { return nil }
-        guard let template = template(carrier.id, name) else { return nil }
+        guard let name = fixture ?? notFoundFixture(carrier.fixtureFolder) else { return nil }
+        guard let template = template(carrier.fixtureFolder, name) else { return nil }
         let pattern = carrier.timePatterns.first ?? (try? TimePattern("iso8601"))
         guard let pattern else { return nil }
         return (template.render(number: number, now: stageStart, pattern: pattern, zone: carrier.timeZone), name, stageStart)
@@ -119,8 +159,9 @@ actor SimState {
         return template.render(number: number, now: now, pattern: pattern, zone: carrier?.timeZone ?? TimeZone(identifier: "UTC") ?? .current)
     }
 
+    /// The carrier with `id`, on its first source.
     func carrier(_ id: String) -> CarrierDefinition? {
-        routes.first { $0.carrier.id == id }?.carrier
+        definitions[id]
     }
 
     private func notFoundFixture(_ carrier: String) -> String? {
@@ -146,7 +187,7 @@ actor SimState {
     private func template(_ carrier: String, _ name: String) -> FixtureTemplate? {
         let key = Self.key(carrier, name)
         if let cached = templates[key] { return cached }
-        guard !name.contains("/"), !name.contains(".."), !carrier.contains("/"), !carrier.contains(".."),
+        guard !name.contains("/"), !name.contains(".."), !carrier.contains(".."),
               let ext = fixtureExtension(carrier, name) else { return nil }
         let path = ((fixturesDirectory as NSString).appendingPathComponent(carrier) as NSString).appendingPathComponent("\(name).\(ext)")
         let loaded = FileManager.default.contents(atPath: path).map { FixtureTemplate(bytes: [UInt8]($0)) }

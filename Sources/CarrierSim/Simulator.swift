@@ -18,6 +18,9 @@ public struct SimulatorOptions: Sendable {
     public var scripts: [ParcelScript]
     /// The HMAC secret the shop-backend webhook sink (`/_sim/webhook`) checks signatures with.
     public var webhookSecret = "sim-webhook-secret"
+    /// Seconds an OAuth access token the simulated carriers issue lives (wall clock) until
+    /// `POST /_sim/auth` says otherwise.
+    public var tokenLifetime: TimeInterval = 3600
 
     /// Creates options.
     public init(port: Int = 0, fixturesDirectory: String, carriersDirectory: String?, start: Date, scripts: [ParcelScript] = []) {

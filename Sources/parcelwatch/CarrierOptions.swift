@@ -9,12 +9,12 @@ struct CarrierOptions: ParsableArguments {
     var directory: String?
 
     /// Loads the registry or fails with the file:line:key of the first bad file.
-    func registry() throws -> CarrierRegistry {
+    func registry(credentials: CarrierCredentials = CarrierCredentials()) throws -> CarrierRegistry {
         guard let directory = CarrierRegistry.locate(explicit: directory) else {
             throw fail(.carrierFile("no carrier files found: pass --carriers DIR or set PARCELWATCH_CARRIERS"))
         }
         do {
-            return try CarrierRegistry.load(directory: directory)
+            return try CarrierRegistry.load(directory: directory, credentials: credentials)
         } catch {
             throw fail(.carrierFile(error.description))
         }
@@ -22,6 +22,18 @@ struct CarrierOptions: ParsableArguments {
 }
 
 extension CarrierOptions {
+    /// The registry with each carrier on its first source whose credentials are configured,
+    /// and those credentials: the environment, then the credentials files `config` names.
+    func registry(credentialsFrom config: ShopConfig) throws -> (CarrierRegistry, CarrierCredentials) {
+        let credentials: CarrierCredentials
+        do {
+            credentials = try CarrierCredentials(files: config.carrierCredentialFiles)
+        } catch {
+            throw fail(.config(.unreadable(file: error.file, detail: error.reason)))
+        }
+        return (try registry(credentials: credentials), credentials)
+    }
+
     /// One carrier's file only, for commands that name their carrier: loading and compiling all
     /// fourteen would cost more than parsing a page.
     func definition(_ id: String) throws -> CarrierDefinition {
@@ -72,7 +84,7 @@ enum CLIError: Error, CustomStringConvertible {
         case .tracking(let error):
             switch error {
             case .notFound: return 1
-            case .invalidNumber, .unknownCarrier, .missingCredential: return 2
+            case .invalidNumber, .unknownCarrier, .missingCredential, .unknownSource: return 2
             default: return 3
             }
         }

@@ -55,7 +55,8 @@ struct SweepCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let registry = try carriers.registry()
+        let config = try store.shopConfig()
+        let (registry, credentials) = try carriers.registry(credentialsFrom: config)
         let clock = try store.clock()
         let database = try await store.openStore()
         let endpoints: EndpointOverrides
@@ -69,7 +70,6 @@ struct SweepCommand: AsyncParsableCommand {
                                    pageSize: pageSize, lease: DurationText.seconds(lease) ?? 600, worker: worker ?? SweepOptions.defaultWorker)
         let progress: (@Sendable (SweepProgress) -> Void)?
         if let bar { progress = { bar.update($0) } } else { progress = nil }
-        let config = try store.shopConfig()
         let templates: NoticeTemplates
         do { templates = try NoticeTemplates() } catch { throw ValidationError(error.description) }
         let incidents = IncidentEngine(store: database, config: config, registry: registry, templates: templates)
@@ -77,7 +77,7 @@ struct SweepCommand: AsyncParsableCommand {
         let names = Dictionary(registry.carriers.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let composer = NoticeComposer(templates: templates, config: config, carrierNames: names)
         let actions = ActionExecutor(store: database, config: config, client: client, composer: composer)
-        let sweeper = Sweeper(store: database, registry: registry, fetcher: CarrierFetcher(client: client, endpoints: endpoints),
+        let sweeper = Sweeper(store: database, registry: registry, fetcher: CarrierFetcher(client: client, endpoints: endpoints, credentials: credentials),
                               clock: clock, options: options, incidents: incidents, actions: actions, notices: notices,
                               milestones: composer, progress: progress,
                               shouldStop: { stop.isRequested })

@@ -72,12 +72,12 @@ struct TrackCommand: AsyncParsableCommand {
     }
 
     private func trackAtCarrier() async throws {
-        let registry = try carriers.registry()
+        let (registry, credentials) = try carriers.registry(credentialsFrom: try store.shopConfig())
         let normalized = CarrierRegistry.normalize(number)
         do {
             let endpoints = try EndpointOverrides(carrierEndpoints)
             let definition = try pickCarrier(registry, normalized)
-            let fetcher = CarrierFetcher(client: try makeHTTPClient(), endpoints: endpoints)
+            let fetcher = CarrierFetcher(client: try makeHTTPClient(), endpoints: endpoints, credentials: credentials)
             var inputs: [String: String] = [:]
             if let postcode { inputs["postcode"] = postcode }
             guard case .updated(let result, _) = try await fetcher.track(normalized, carrier: definition, inputs: inputs) else { return }

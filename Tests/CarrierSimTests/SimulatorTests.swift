@@ -58,7 +58,7 @@ import TestSupport
     }
 
     @Test func wrongCharsetFaultRelabelsTheBody() async throws {
-        let response = try await client.send(HTTPRequest(url: "\(base)/_sim/fixtures/seur/delivered?_fault=charset=windows-1250"))
+        let response = try await client.send(HTTPRequest(url: "\(base)/_sim/fixtures/seur/public/delivered?_fault=charset=windows-1250"))
         #expect(response.contentType == "text/html; charset=windows-1250")
     }
 

@@ -34,7 +34,7 @@ import TestSupport
     }
 
     @Test func repeatedConditionalGetAnswers304() async throws {
-        let url = "\(base)/_sim/fixtures/seur/delivered?number=12345678901234"
+        let url = "\(base)/_sim/fixtures/seur/public/delivered?number=12345678901234"
         let first = try await client.send(HTTPRequest(url: url))
         #expect(first.status == 200)
         #expect(first.validators.etag != nil)

@@ -245,7 +245,7 @@ import TestSupport
         let summary = try await setup.sweep(at: fixtureNow, options: SweepOptions(concurrency: 32, rateOverrides: ["": 10_000]))
         #expect(summary.due == 1000 && summary.checked == 1000 && summary.changed == 1000 && summary.errors.isEmpty)
         let expected = try fixtures.map { name -> Int in
-            let data = try Data(contentsOf: URL(fileURLWithPath: PackagePaths.fixtures + "/seur/\(name).expected.json"))
+            let data = try Data(contentsOf: URL(fileURLWithPath: PackagePaths.fixtures + "/seur/public/\(name).expected.json"))
             return try JSONDecoder().decode(TrackingReport.self, from: data).events.count
         }
         #expect(summary.newEvents == (0..<1000).reduce(0) { $0 + expected[$1 % 3] })

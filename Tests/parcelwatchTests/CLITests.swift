@@ -133,8 +133,8 @@ extension Process {
 
     /// A fixture rendered at `fixtureNow` into a temporary file, as a saved page would be.
     private func renderedFixture(_ carrier: String, _ name: String, ext: String, number: String) throws -> String {
-        let definition = try CarrierRegistry.load(directory: PackagePaths.carriers).carrier(carrier)
-        let template = FixtureTemplate(bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(PackagePaths.fixtures)/\(carrier)/\(name).\(ext)"))))
+        let definition = try CarrierRegistry.load(directory: PackagePaths.carriers, credentials: CarrierCredentials(environment: [:])).carrier(carrier)
+        let template = FixtureTemplate(bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(PackagePaths.fixtures)/\(definition.fixtureFolder)/\(name).\(ext)"))))
         let page = template.render(number: number, now: fixtureNow, pattern: try #require(definition.timePatterns.first), zone: definition.timeZone)
         let path = NSTemporaryDirectory() + "\(carrier)-\(name)-\(UUID().uuidString).\(ext)"
         try Data(page).write(to: URL(fileURLWithPath: path))

@@ -56,7 +56,7 @@ extension LoadTests {
             .filter { $0.trackingNumber.hasPrefix("RS") && $0.lastCheckedAt != nil && !mine.contains($0.trackingNumber) }.count
         #expect(checked.reduce(0, +) == numbers.count + replacementsChecked, "each worker checked \(checked)")
             #expect(try await store.countDue(now: Date(timeIntervalSince1970: 1_795_176_000), all: false) <= damaged.count, "only replacement parcels may still be due")
-            let inTransit = try JSONDecoder().decode(TrackingReport.self, from: Data(contentsOf: URL(fileURLWithPath: PackagePaths.fixtures + "/seur/in-transit.expected.json")))
+            let inTransit = try JSONDecoder().decode(TrackingReport.self, from: Data(contentsOf: URL(fileURLWithPath: PackagePaths.fixtures + "/seur/public/in-transit.expected.json")))
             for number in numbers.enumerated().filter({ $0.offset % 25 == 1 }).map(\.element) {
                 let shipment = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
                 #expect(shipment.lastCheckedAt != nil && shipment.status == .inTransit)

@@ -135,7 +135,7 @@ import TestSupport
         // Fetch everything once more, unconditionally: still no duplicates.
         #expect(try await CLIRun.detached(later + ["--all"]).status == 0)
 
-        let expected = try JSONDecoder().decode(TrackingReport.self, from: Data(contentsOf: URL(fileURLWithPath: PackagePaths.fixtures + "/seur/in-transit.expected.json")))
+        let expected = try JSONDecoder().decode(TrackingReport.self, from: Data(contentsOf: URL(fileURLWithPath: PackagePaths.fixtures + "/seur/public/in-transit.expected.json")))
         for shipment in try await store.shipments(ShipmentFilter()) {
             let events = try await store.events(shipmentID: shipment.id)
             #expect(events.count == expected.events.count, "\(shipment.trackingNumber)")

@@ -8,7 +8,7 @@ import ParcelKit
 /// rules, times), beside the floor: libxml2 (or the JSON decoder) reading the same bytes and
 /// nothing else.
 ///
-/// - `ups 5000 events`: the 1.8 MB UPS response of `fixtures/ups/make-large.py`.
+/// - `ups 5000 events`: the 1.7 MB UPS Track API v1 (JSON) response of `fixtures/ups/make-large.py`.
 /// - `carrier <id>`: every fixture of that carrier, rendered at 2026-11-20T12:00:00Z, once per
 ///   iteration; pages per second = fixtures × iterations per second.
 let benchmarks: @Sendable () -> Void = {
@@ -26,11 +26,11 @@ let benchmarks: @Sendable () -> Void = {
     if let ups = try? registry.carrier("ups"), let large {
         Benchmark("ups 5000 events: full adapter", configuration: configuration) { benchmark in
             for _ in benchmark.scaledIterations {
-                blackHole(try? CarrierParser(definition: ups).parse(large, contentType: "application/xml", number: "1Z999AA10123456784"))
+                blackHole(try? CarrierParser(definition: ups).parse(large, contentType: "application/json", number: "1Z999AA10123456784"))
             }
         }
-        Benchmark("ups 5000 events: floor (xmlReadMemory only)", configuration: configuration) { benchmark in
-            for _ in benchmark.scaledIterations { blackHole(try? Document(xml: large, contentType: "application/xml")) }
+        Benchmark("ups 5000 events: floor (JSON decoder only)", configuration: configuration) { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(try? JSONValue.parse(large)) }
         }
     }
 
@@ -87,9 +87,9 @@ enum Pages {
         }
     }
 
-    /// The 5,000-activity UPS response, written by the generator next to the UPS fixtures.
+    /// The 5,000-activity UPS JSON response, written by the generator next to the UPS fixtures.
     static func ups5000(root: String) -> [UInt8]? {
-        let path = NSTemporaryDirectory() + "parcelwatch-ups-5000.xml"
+        let path = NSTemporaryDirectory() + "parcelwatch-ups-5000.json"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", root + "/fixtures/ups/make-large.py", path]

@@ -28,6 +28,14 @@ public struct CarrierDefinition: Sendable {
         public var credentials: [Credentials]
         /// Extra values the URL/body need besides the number (`postcode`).
         public var inputs: [String]
+        /// A pattern whose first group is the part of the tracking number this API wants as
+        /// `{number}` (Packeta's API takes the packet id without the label's `Z`); nil: all of it.
+        public var number: TextPattern?
+
+        /// What `{number}` becomes for `trackingNumber`.
+        public func requestNumber(_ trackingNumber: String) -> String {
+            number?.firstGroup(in: trackingNumber) ?? trackingNumber
+        }
     }
 
     /// A secret named by environment variable; the file never holds the secret itself. Only
@@ -48,14 +56,10 @@ public struct CarrierDefinition: Sendable {
         public var code: [String]
         public var location: [String]
         public var number: [String]
-    }
-
-    /// "Unknown number" detection.
-    public struct NotFoundProbe: Sendable {
-        /// A path that yields something only on the carrier's "unknown number" answer.
-        public var path: String?
-        /// HTTP statuses that mean "unknown number".
-        public var statuses: [Int]
+        /// The event's country (ISO code), for the zone of a time without an offset.
+        public var country: [String]
+        /// The event's US state or Canadian province, for the same.
+        public var region: [String]
     }
 
     /// A date the carrier promises.
@@ -72,15 +76,21 @@ public struct CarrierDefinition: Sendable {
         public var perSecond: Double
         /// Requests allowed back to back before the rate applies.
         public var burst: Int
+        /// Requests per clock hour (UTC), counted in the store across every worker; nil: no quota.
+        public var perHour: Int?
+        /// Requests per day (UTC), counted in the store across every worker; nil: no quota.
+        public var perDay: Int?
 
         /// Polite defaults for a carrier file without `limits:`: 4 at once, 5 a second.
         public static let standard = Limits(concurrency: 4, perSecond: 5, burst: 5)
 
         /// Creates limits.
-        public init(concurrency: Int, perSecond: Double, burst: Int) {
+        public init(concurrency: Int, perSecond: Double, burst: Int, perHour: Int? = nil, perDay: Int? = nil) {
             self.concurrency = concurrency
             self.perSecond = perSecond
             self.burst = burst
+            self.perHour = perHour
+            self.perDay = perDay
         }
     }
 
@@ -94,37 +104,94 @@ public struct CarrierDefinition: Sendable {
     public var language: String
     /// Number recognition rules, in order.
     public var numbers: [NumberRule]
-    /// The request.
-    public var request: RequestTemplate
-    /// For account feeds: how far back the first request reaches. Nil for per-parcel carriers.
-    public var feedLookback: TimeInterval?
+    /// Every way of asking this carrier, in preference order.
+    public var sources: [CarrierSource]
+    /// The source in use: the first of `sources` until ``using(source:)`` or the registry's
+    /// credential check chooses another.
+    public var source: CarrierSource
+    /// Why that source is the one in use (`official: UPS_CLIENT_ID not set, using public`).
+    public var sourceReason: String
+
+    /// The request of the source in use.
+    public var request: RequestTemplate { source.request }
+    /// For account feeds: how far back the first request reaches.
+    public var feedLookback: TimeInterval? { source.feedLookback }
     /// The answer's format.
-    public var format: Format
-    /// XML namespace prefixes.
-    public var namespaces: [(prefix: String, uri: String)]
+    public var format: Format { source.format }
     /// Path to the event nodes.
-    public var events: String
+    public var events: String { source.events }
     /// Field paths within an event.
-    public var fields: Fields
+    public var fields: Fields { source.fields }
     /// Time formats tried in order.
-    public var timePatterns: [TimePattern]
+    public var timePatterns: [TimePattern] { source.timePatterns }
     /// Zone for times without an offset.
-    public var timeZone: TimeZone
+    public var timeZone: TimeZone { source.timeZone }
     /// Path to the number as the carrier echoes it.
-    public var trackingNumberPath: String?
+    public var trackingNumberPath: String? { source.trackingNumberPath }
     /// The carrier's promised date.
-    public var estimatedDelivery: DatePath?
-    /// Unknown-number detection.
-    public var notFound: NotFoundProbe
+    public var estimatedDelivery: DatePath? { source.estimatedDelivery }
     /// Status rules, first match wins.
-    public var statuses: [StatusRule]
-    /// Politeness limits for sweeps.
-    public var limits: Limits
+    public var statuses: [StatusRule] { source.statuses }
+    /// Politeness limits and quotas for sweeps (settable, for tests and overrides).
+    public var limits: Limits {
+        get { source.limits }
+        set { source.limits = newValue }
+    }
+    /// HTTP statuses that mean "unknown number".
+    public var notFoundStatuses: [Int] {
+        source.errors.filter { $0.error == .notFound && $0.path == nil }.flatMap(\.statuses)
+    }
+
+    /// The same carrier answering through the source named `name`.
+    public func using(source name: String) throws(TrackingError) -> CarrierDefinition {
+        guard let found = sources.first(where: { $0.name == name }) else {
+            throw .unknownSource(carrier: id, source: name, known: sources.map(\.name))
+        }
+        var copy = self
+        copy.source = found
+        copy.sourceReason = "\(name): chosen"
+        return copy
+    }
+
     /// The file it was loaded from.
     public var sourceFile: String
+    /// True when every credential the source in use needs is configured.
+    public var isUsable = true
+    /// True when the file lists `sources:`; their fixtures then live in one folder per source.
+    public var declaresSources = false
+
+    /// The source's fixtures folder below `fixtures/`: `<id>/<source>` for a file with
+    /// `sources:`, else `<id>`.
+    public var fixtureFolder: String { declaresSources ? id + "/" + source.name : id }
+
+    /// This carrier on its first source whose credentials are all configured (see
+    /// ``CarrierRegistry/selectingSources(_:)``).
+    public func selectingSource(_ credentials: CarrierCredentials) -> CarrierDefinition {
+        var skipped: [String] = []
+        for candidate in sources {
+            if let missing = credentials.missing(candidate.requiredCredentials(carrier: id), carrier: id) {
+                skipped.append("\(candidate.name): \(missing) not set")
+                continue
+            }
+            var copy = self
+            copy.source = candidate
+            copy.isUsable = true
+            let needs = candidate.requiredCredentials(carrier: id).isEmpty ? "needs no credentials" : "credentials set"
+            copy.sourceReason = skipped.isEmpty ? "\(candidate.name): \(needs)" : skipped.joined(separator: "; ") + ", using \(candidate.name)"
+            return copy
+        }
+        var copy = self
+        copy.source = sources[0]
+        copy.isUsable = false
+        copy.sourceReason = skipped.joined(separator: "; ") + (sources.count > 1 ? ", no source can be used" : ", no other source")
+        return copy
+    }
 
     /// True for account feeds (one request returns many parcels).
-    public var isFeed: Bool { feedLookback != nil }
+    public var isFeed: Bool { source.isFeed }
+
+    /// True for sources that ask about many numbers in one request.
+    public var isBatch: Bool { source.batch != nil }
 
     /// The URL with the request's placeholders filled and values URL-encoded; a base override
     /// (`--carrier-endpoint`) replaces scheme, host and port.
@@ -137,6 +204,18 @@ public struct CarrierDefinition: Sendable {
 
 /// Placeholder filling shared by URLs, headers and bodies.
 enum Template {
+    /// The names of every `{kind:NAME}` placeholder in `text`.
+    static func placeholders(_ kind: String, in text: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(text)
+        while let start = rest.range(of: "{\(kind):") {
+            guard let close = rest[start.upperBound...].firstIndex(of: "}") else { break }
+            names.append(String(rest[start.upperBound..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return names
+    }
+
     static func fill(_ template: String, number: String, inputs: [String: String], encode: Bool) -> String {
         var out = template.replacingOccurrences(of: "{number}", with: encode ? percentEncode(number) : number)
         for (key, value) in inputs {

@@ -17,8 +17,10 @@ public struct CarrierRegistry: Sendable {
     }
 
     /// Loads every `*.yaml` in `directory`; the first bad file stops the load with its
-    /// file:line:key error (a half-loaded set of carriers would hide a broken one).
-    public static func load(directory: String) throws(CarrierFileError) -> CarrierRegistry {
+    /// file:line:key error (a half-loaded set of carriers would hide a broken one). Each carrier
+    /// answers through its first source whose credentials `credentials` has (by default, the
+    /// environment's).
+    public static func load(directory: String, credentials: CarrierCredentials = CarrierCredentials()) throws(CarrierFileError) -> CarrierRegistry {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -33,7 +35,7 @@ public struct CarrierRegistry: Sendable {
         for carrier in carriers where !seen.insert(carrier.id).inserted {
             throw CarrierFileError(file: carrier.sourceFile, line: 1, key: "id", message: "duplicate carrier id '\(carrier.id)'")
         }
-        return CarrierRegistry(carriers: carriers, directory: directory)
+        return CarrierRegistry(carriers: carriers, directory: directory).selectingSources(credentials)
     }
 
     /// The carrier directory to use: `explicit`, then `PARCELWATCH_CARRIERS`, then `./carriers`,
@@ -48,6 +50,14 @@ public struct CarrierRegistry: Sendable {
         let installed = ((binDirectory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("share/parcelwatch/carriers")
         if FileManager.default.fileExists(atPath: installed, isDirectory: &isDirectory), isDirectory.boolValue { return installed }
         return nil
+    }
+
+    /// The same carriers, each answering through its first source whose credentials are all
+    /// configured, with the reason (`official: UPS_CLIENT_ID not set, using public`). A carrier
+    /// none of whose sources can be used keeps its first, and says which credential is missing:
+    /// fetching it fails with `missingCredential`.
+    public func selectingSources(_ credentials: CarrierCredentials) -> CarrierRegistry {
+        CarrierRegistry(carriers: carriers.map { $0.selectingSource(credentials) }, directory: directory)
     }
 
     /// The carrier with `id`.

@@ -1,5 +1,5 @@
 import Foundation
-import ParcelKit
+
 
 /// Renders a recorded page's placeholders (`{{number}}`, `{{time:-2d3h}}`,
 /// `{{time:+1d|dd/MM/yyyy}}`) for one parcel at one simulated moment.

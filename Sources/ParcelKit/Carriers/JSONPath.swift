@@ -1,11 +1,15 @@
 import Foundation
 
 /// The small path language carrier files use for JSON answers: `$` the root, `.key` a member,
-/// `[N]` an element, `[*]` every element, `@json` a string that itself holds JSON (Amazon puts
-/// JSON inside JSON). `$.a.b[*]`, `tracking_details[*]`, `location.city`.
+/// `[N]` an element, `[*]` every element, `.*` every member value of an object used as a map,
+/// `@json` a string that itself holds JSON (Amazon puts JSON inside JSON). `$.a.b[*]`,
+/// `tracking_details[*]`, `location.city`, `colli.*.observations[*]`.
+///
+/// Answers converted from XML flatten a list of one into the element itself, so `[*]` and `[0]`
+/// applied to an object reach that object, as if it were a list of one.
 public struct JSONPath: Sendable, Equatable {
     enum Step: Sendable, Equatable {
-        case key(String), index(Int), all, decode
+        case key(String), index(Int), all, members, decode
     }
 
     /// The source text.
@@ -24,7 +28,7 @@ public struct JSONPath: Sendable, Equatable {
                 chars = chars.dropFirst()
                 let key = chars.prefix { $0 != "." && $0 != "[" && $0 != "@" }
                 guard !key.isEmpty else { throw PathError(path: text, reason: "empty key after '.'") }
-                steps.append(.key(String(key)))
+                steps.append(key == "*" ? .members : .key(String(key)))
                 chars = chars.dropFirst(key.count)
             case "[":
                 guard let close = chars.firstIndex(of: "]") else { throw PathError(path: text, reason: "missing ']'") }
@@ -60,9 +64,11 @@ public struct JSONPath: Sendable, Equatable {
                     if let member = members[key] { next.append(member) }
                 case (.index(let index), .array(let items)):
                     if index < items.count { next.append(items[index]) }
+                case (.index(0), .object), (.all, .object):
+                    next.append(value)
                 case (.all, .array(let items)):
                     next.append(contentsOf: items)
-                case (.all, .object(let members)):
+                case (.members, .object(let members)):
                     next.append(contentsOf: members.keys.sorted().compactMap { members[$0] })
                 case (.decode, .string(let text)):
                     if let decoded = try? JSONValue.parse(Array(text.utf8)) { next.append(decoded) }

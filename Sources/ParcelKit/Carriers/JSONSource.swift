@@ -9,7 +9,7 @@ struct JSONSource: EventSource {
         do {
             root = try JSONValue.parse(body)
         } catch {
-            throw .unreadable(carrier: definition.id, detail: "not valid JSON (\(type(of: error)))")
+            throw .unreadable(carrier: definition.id, detail: "not valid JSON (\(error))")
         }
     }
 
@@ -17,37 +17,36 @@ struct JSONSource: EventSource {
         do { return try JSONPath(text) } catch { throw .formatChanged(carrier: definition.id, detail: error.description) }
     }
 
-    func isNotFound() throws(TrackingError) -> Bool {
-        guard let text = definition.notFound.path else { return false }
-        do { return try JSONCondition(text).holds(in: root) } catch {
+    func holds(_ text: String, in scope: JSONValue) throws(TrackingError) -> Bool {
+        do { return try JSONCondition(text).holds(in: scope) } catch {
             throw .formatChanged(carrier: definition.id, detail: error.description)
         }
     }
 
-    func rows() throws(TrackingError) -> [EventRow] {
+    func text(_ text: String, in scope: JSONValue) throws(TrackingError) -> String? {
+        try path(text).text(in: scope)
+    }
+
+    func scopes(_ text: String, in scope: JSONValue) throws(TrackingError) -> [JSONValue] {
+        try path(text).evaluate(scope)
+    }
+
+    func rows(in scope: JSONValue) throws(TrackingError) -> [EventRow] {
         let fields = definition.fields
-        let time = try fields.time.map { (text) throws(TrackingError) in try path(text) }
-        let status = try fields.status.map { (text) throws(TrackingError) in try path(text) }
-        let code = try fields.code.map { (text) throws(TrackingError) in try path(text) }
-        let location = try fields.location.map { (text) throws(TrackingError) in try path(text) }
-        let number = try fields.number.map { (text) throws(TrackingError) in try path(text) }
+        func paths(_ texts: [String]) throws(TrackingError) -> [JSONPath] {
+            try texts.map { (text) throws(TrackingError) in try path(text) }
+        }
+        let time = try paths(fields.time), status = try paths(fields.status), code = try paths(fields.code)
+        let location = try paths(fields.location), number = try paths(fields.number)
+        let country = try paths(fields.country), region = try paths(fields.region)
         func joined(_ paths: [JSONPath], _ value: JSONValue, _ separator: String) -> String? {
             let parts = paths.compactMap { $0.text(in: value) }
             return parts.isEmpty ? nil : parts.joined(separator: separator)
         }
-        return try path(definition.events).evaluate(root).map { event in
+        return try path(definition.events).evaluate(scope).map { event in
             EventRow(time: joined(time, event, " ") ?? "", status: joined(status, event, ", ") ?? "",
-                     code: joined(code, event, " "), location: joined(location, event, ", "), number: joined(number, event, " "))
+                     code: joined(code, event, " "), location: joined(location, event, ", "), number: joined(number, event, " "),
+                     country: joined(country, event, " "), region: joined(region, event, " "))
         }
-    }
-
-    func trackingNumber() throws(TrackingError) -> String? {
-        guard let text = definition.trackingNumberPath else { return nil }
-        return try path(text).text(in: root)
-    }
-
-    func estimatedDelivery() throws(TrackingError) -> String? {
-        guard let text = definition.estimatedDelivery?.path else { return nil }
-        return try path(text).text(in: root)
     }
 }

@@ -7,7 +7,9 @@ import Foundation
 /// Tokens are documented in `carriers/README.md`.
 public struct TimePattern: Sendable, Equatable, CustomStringConvertible {
     enum Token: Sendable, Equatable {
-        case year, monthName, minute, second, fraction, meridiem, offset, dayName
+        case year, monthName, minute, second, fraction, meridiem, dayName
+        /// A UTC offset; read in any spelling, written `+01:00` (`Z` at zero), or `+0100` for `XX`.
+        case offset(colon: Bool)
         case month(Int), day(Int), hour24(Int), hour12(Int)
         case space
         case literal(UInt8)
@@ -44,7 +46,7 @@ public struct TimePattern: Sendable, Equatable, CustomStringConvertible {
             case "s": tokens.append(.second)
             case "S": tokens.append(.fraction)
             case "a": tokens.append(.meridiem)
-            case "X", "x", "Z": tokens.append(.offset)
+            case "X", "x", "Z": tokens.append(.offset(colon: run != 2))
             case "E": tokens.append(.dayName)
             case " ": tokens.append(.space)
             case "'":
@@ -64,6 +66,12 @@ public struct TimePattern: Sendable, Equatable, CustomStringConvertible {
     /// Reads `text`; a time without an offset is taken in `zone`. Nil when the text does not
     /// fit the pattern or names an impossible date.
     public func parse(_ text: String, zone: TimeZone) -> CarrierTime? {
+        read(text, zone: zone)?.time
+    }
+
+    /// Reads `text` like ``parse(_:zone:)`` and also says whether `zone` had to be assumed
+    /// (the text carried no offset of its own).
+    public func read(_ text: String, zone: TimeZone) -> (time: CarrierTime, zoneAssumed: Bool)? {
         var text = text
         return text.withUTF8 { bytes in
             var reader = ByteReader(bytes: bytes)
@@ -80,10 +88,10 @@ public struct TimePattern: Sendable, Equatable, CustomStringConvertible {
             let local = CivilTime.days(year: fields.year, month: fields.month, day: fields.day) * 86_400
                 + fields.hour * 3600 + fields.minute * 60 + min(fields.second, 59)
             if let offset = fields.offset {
-                return CarrierTime(date: Date(timeIntervalSince1970: Double(local - offset) + fields.fraction), offsetSeconds: offset)
+                return (CarrierTime(date: Date(timeIntervalSince1970: Double(local - offset) + fields.fraction), offsetSeconds: offset), false)
             }
             let (date, offset) = CivilTime.instant(localSeconds: local, in: zone)
-            return CarrierTime(date: date.addingTimeInterval(fields.fraction), offsetSeconds: offset)
+            return (CarrierTime(date: date.addingTimeInterval(fields.fraction), offsetSeconds: offset), true)
         }
     }
 
@@ -112,7 +120,7 @@ public struct TimePattern: Sendable, Equatable, CustomStringConvertible {
             case .second: out += String(format: "%02d", second)
             case .fraction: out += "000"
             case .meridiem: out += hour < 12 ? "AM" : "PM"
-            case .offset: out += Self.offsetText(offset)
+            case .offset(let colon): out += Self.offsetText(offset, colon: colon)
             case .dayName: out += MonthNames.englishDays[((days % 7) + 11) % 7]
             case .space: out += " "
             case .literal(let byte): out += String(UnicodeScalar(byte))
@@ -121,9 +129,10 @@ public struct TimePattern: Sendable, Equatable, CustomStringConvertible {
         return out
     }
 
-    private static func offsetText(_ offset: Int) -> String {
-        if offset == 0 { return "Z" }
+    private static func offsetText(_ offset: Int, colon: Bool = true) -> String {
         let sign = offset < 0 ? "-" : "+"
+        guard colon else { return String(format: "%@%02d%02d", sign, abs(offset) / 3600, abs(offset) % 3600 / 60) }
+        if offset == 0 { return "Z" }
         return String(format: "%@%02d:%02d", sign, abs(offset) / 3600, abs(offset) % 3600 / 60)
     }
 }

@@ -1,4 +1,5 @@
 import Curl
+import Foundation
 import Markup
 
 /// Why a carrier answer gave no tracking history, sorted by what should happen next.
@@ -20,6 +21,16 @@ public enum TrackingError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidNumber(number: String, reason: String)
     /// The carrier needs a secret from the environment that is not set.
     case missingCredential(carrier: String, variable: String)
+    /// The carrier file has no source of that name.
+    case unknownSource(carrier: String, source: String, known: [String])
+    /// The carrier refused the configured credentials, even after a fresh token.
+    case credentialsRejected(carrier: String, detail: String)
+    /// The carrier's request quota is spent until `resetAt` (when known).
+    case quotaExceeded(carrier: String, resetAt: Date?)
+    /// The carrier knows the number but has no information yet.
+    case notYetAvailable(carrier: String, number: String)
+    /// A passing failure the carrier reported inside its answer; worth retrying.
+    case transient(carrier: String, detail: String)
 
     /// A sentence for people.
     public var description: String {
@@ -39,7 +50,17 @@ public enum TrackingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidNumber(let number, let reason):
             return "'\(number)' is not a valid tracking number: \(reason)"
         case .missingCredential(let carrier, let variable):
-            return "\(carrier) needs the environment variable \(variable) (an account value or secret from the carrier); it is not set"
+            return "\(carrier) needs the credential \(variable) (an environment variable, or a key of the carrier's credentials file in parcelwatch.yaml); it is not set"
+        case .unknownSource(let carrier, let source, let known):
+            return "\(carrier) has no source '\(source)' (its sources: \(known.joined(separator: ", ")))"
+        case .credentialsRejected(let carrier, let detail):
+            return "\(carrier) refused the configured credentials (\(detail)); check them with `parcelwatch carriers check \(carrier)`"
+        case .quotaExceeded(let carrier, let resetAt):
+            return "\(carrier)'s request quota is spent" + (resetAt.map { " until \(ISOTime.utc($0))" } ?? "")
+        case .notYetAvailable(let carrier, let number):
+            return "\(carrier) knows \(number) but has no tracking information for it yet"
+        case .transient(let carrier, let detail):
+            return "\(carrier) reported a passing failure: \(detail)"
         }
     }
 
@@ -54,6 +75,11 @@ public enum TrackingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownCarrier: return "unknownCarrier"
         case .invalidNumber: return "invalidNumber"
         case .missingCredential: return "missingCredential"
+        case .unknownSource: return "unknownSource"
+        case .credentialsRejected: return "credentialsRejected"
+        case .quotaExceeded: return "quotaExceeded"
+        case .notYetAvailable: return "notYetAvailable"
+        case .transient: return "transient"
         }
     }
 }

@@ -38,6 +38,9 @@ public struct ShopConfig: Sendable {
     public var delivery: NoticeDelivery?
     /// Refund/reship/claim/voucher decisions and the shop backend's webhook.
     public var workflows = WorkflowPolicy.standard
+    /// Per-carrier settings: where each carrier's credentials file is (`carriers: { ups:
+    /// { credentials: /etc/parcelwatch/ups.yaml } }`).
+    public var carrierCredentialFiles: [String: String] = [:]
     /// Where the settings came from (`embedded defaults` without a file).
     public var source: String
 
@@ -80,8 +83,23 @@ public struct ShopConfig: Sendable {
         var config = defaults
         config.source = file
         guard let root = node?.mapping else { return config }
-        for key in root.keys.compactMap(\.string) where !["shop", "incidents", "notices", "workflows"].contains(key) {
-            throw .badValue(file: file, key: key, detail: "unknown section (known: shop, incidents, notices, workflows)")
+        for key in root.keys.compactMap(\.string) where !["shop", "incidents", "notices", "workflows", "carriers"].contains(key) {
+            throw .badValue(file: file, key: key, detail: "unknown section (known: shop, incidents, notices, workflows, carriers)")
+        }
+        if let carriers = root["carriers"] {
+            guard let mapping = carriers.mapping else { throw .badValue(file: file, key: "carriers", detail: "expected a mapping of carrier ids") }
+            for (idNode, settings) in mapping {
+                let id = idNode.string ?? ""
+                guard let fields = settings.mapping else { throw .badValue(file: file, key: "carriers.\(id)", detail: "expected { credentials: FILE }") }
+                for (keyNode, value) in fields {
+                    guard keyNode.string == "credentials", let path = value.string, !path.isEmpty else {
+                        throw .badValue(file: file, key: "carriers.\(id).\(keyNode.string ?? "")", detail: "unknown key (known: credentials: FILE)")
+                    }
+                    // Relative paths are read beside the config file.
+                    config.carrierCredentialFiles[id] = path.hasPrefix("/") ? path
+                        : ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(path)
+                }
+            }
         }
         if let workflows = root["workflows"]?.mapping {
             config.workflows = try WorkflowPolicy.read(workflows, file: file)

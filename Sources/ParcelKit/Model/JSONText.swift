@@ -73,6 +73,7 @@ extension JSONText {
             for (index, event) in report.events.enumerated() {
                 pad(indent + 4)
                 append("{\n")
+                member("assumedZone", event.assumedZone, indent: indent + 6)
                 member("location", event.location, indent: indent + 6)
                 member("rawCode", event.rawCode, indent: indent + 6)
                 member("rawStatus", event.rawStatus, indent: indent + 6)
@@ -86,6 +87,12 @@ extension JSONText {
             append("],\n")
         }
         member("reason", report.reason, indent: indent + 2)
+        if let skipped = report.skippedEvents {
+            pad(indent + 2)
+            writeString("skippedEvents")
+            append(" : \(skipped),\n")
+        }
+        if let source = report.source { member("source", source, indent: indent + 2) }
         member("status", report.status, indent: indent + 2)
         member("trackingNumber", report.trackingNumber, indent: indent + 2, last: true)
         pad(indent)

@@ -19,10 +19,15 @@ public struct TrackingEvent: Sendable, Hashable, Codable {
     public var reason: ExceptionReason?
     /// Where it happened, as the carrier names it.
     public var location: String?
+    /// The IANA zone Parcelwatch assumed because the carrier wrote a local time without an offset
+    /// (the zone of the event's location where known, else the carrier file's); nil when the
+    /// carrier gave the offset itself.
+    public var assumedZone: String?
 
     /// Creates an event.
     public init(carrier: String, trackingNumber: String, time: CarrierTime, rawStatus: String, rawCode: String?,
-                status: TrackingStatus, reason: ExceptionReason?, location: String?) {
+                status: TrackingStatus, reason: ExceptionReason?, location: String?, assumedZone: String? = nil) {
+        self.assumedZone = assumedZone
         self.carrier = carrier
         self.trackingNumber = trackingNumber
         self.time = time

@@ -9,9 +9,13 @@ public struct TrackingReport: Codable, Equatable, Sendable {
         public var rawStatus: String
         public var rawCode: String?
         public var location: String?
+        /// The zone assumed for a time written without an offset; nil when the carrier gave one.
+        public var assumedZone: String?
 
         /// Creates an event line.
-        public init(time: String, status: String, reason: String?, rawStatus: String, rawCode: String?, location: String?) {
+        public init(time: String, status: String, reason: String?, rawStatus: String, rawCode: String?, location: String?,
+                    assumedZone: String? = nil) {
+            self.assumedZone = assumedZone
             self.time = time
             self.status = status
             self.reason = reason
@@ -29,6 +33,7 @@ public struct TrackingReport: Codable, Equatable, Sendable {
             try container.encode(rawStatus, forKey: .rawStatus)
             try container.encode(rawCode, forKey: .rawCode)
             try container.encode(location, forKey: .location)
+            try container.encode(assumedZone, forKey: .assumedZone)
         }
     }
 
@@ -37,6 +42,10 @@ public struct TrackingReport: Codable, Equatable, Sendable {
     public var status: String
     public var reason: String?
     public var events: [Event]
+    /// Events left out because their time could not be read; nil when none was.
+    public var skippedEvents: Int?
+    /// The carrier source that answered (`official`, `public`); nil when not known (the store).
+    public var source: String?
 
     /// The report of a result: events oldest first, times in UTC.
     public init(_ result: TrackingResult) {
@@ -46,8 +55,10 @@ public struct TrackingReport: Codable, Equatable, Sendable {
         reason = result.reason?.rawValue
         events = result.events.map {
             Event(time: $0.time.utcText, status: $0.status.rawValue, reason: $0.reason?.rawValue,
-                  rawStatus: $0.rawStatus, rawCode: $0.rawCode, location: $0.location)
+                  rawStatus: $0.rawStatus, rawCode: $0.rawCode, location: $0.location, assumedZone: $0.assumedZone)
         }
+        skippedEvents = result.skippedEvents > 0 ? result.skippedEvents : nil
+        source = result.source
     }
 
     /// Writes `reason` as `null` rather than leaving it out.
@@ -58,5 +69,7 @@ public struct TrackingReport: Codable, Equatable, Sendable {
         try container.encode(status, forKey: .status)
         try container.encode(reason, forKey: .reason)
         try container.encode(events, forKey: .events)
+        try container.encodeIfPresent(skippedEvents, forKey: .skippedEvents)
+        try container.encodeIfPresent(source, forKey: .source)
     }
 }

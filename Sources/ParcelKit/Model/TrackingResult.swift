@@ -11,10 +11,20 @@ public struct TrackingResult: Sendable, Equatable {
     public var events: [TrackingEvent]
     /// The carrier's promised delivery date, where it gives one.
     public var estimatedDelivery: CarrierTime?
+    /// Events left out because their time was empty or impossible (one bad line must not lose
+    /// the page); each is described in ``skipReasons``.
+    public var skippedEvents: Int { skipReasons.count }
+    /// Why each skipped event was left out.
+    public var skipReasons: [String]
+    /// The source that answered (`official`, `public`).
+    public var source: String?
 
     /// Creates a result; events are put oldest first (ties keep the carrier's order of
     /// occurrence).
-    public init(carrier: String, trackingNumber: String, events: [TrackingEvent], estimatedDelivery: CarrierTime? = nil) {
+    public init(carrier: String, trackingNumber: String, events: [TrackingEvent], estimatedDelivery: CarrierTime? = nil,
+                skipReasons: [String] = [], source: String? = nil) {
+        self.skipReasons = skipReasons
+        self.source = source
         self.carrier = carrier
         self.trackingNumber = trackingNumber
         self.events = events.enumerated().sorted { lhs, rhs in

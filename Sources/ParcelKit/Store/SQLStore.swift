@@ -140,7 +140,8 @@ public final class SQLStore: Store {
                               time: CarrierTime(date: Date(timeIntervalSince1970: row["time"]), offsetSeconds: row["offset_seconds"]),
                               rawStatus: row["raw_status"], rawCode: row["raw_code"],
                               status: TrackingStatus(rawValue: row["status"]) ?? .unknown,
-                              reason: (row["reason"] as String?).flatMap(ExceptionReason.init(rawValue:)), location: row["location"])
+                              reason: (row["reason"] as String?).flatMap(ExceptionReason.init(rawValue:)), location: row["location"],
+                              assumedZone: row["assumed_zone"])
             }
         }
     }
@@ -204,14 +205,16 @@ public final class SQLStore: Store {
             for start in stride(from: 0, to: update.events.count, by: 50) {
                 let chunk = update.events[start..<min(update.events.count, start + 50)]
                 var arguments: [(any SQLBindable)?] = []
-                arguments.reserveCapacity(chunk.count * 10)
+                arguments.reserveCapacity(chunk.count * 11)
                 for event in chunk {
                     arguments += [update.shipmentID, event.fingerprint, event.time.date.timeIntervalSince1970, event.time.offsetSeconds,
-                                  event.rawStatus, event.rawCode, event.status.rawValue, event.reason?.rawValue, event.location, seenAt]
+                                  event.rawStatus, event.rawCode, event.status.rawValue, event.reason?.rawValue, event.location, seenAt,
+                                  event.assumedZone]
                 }
                 try db.execute(sql: """
-                    INSERT INTO events (shipment_id, fingerprint, time, offset_seconds, raw_status, raw_code, status, reason, location, seen_at)
-                    VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
+                    INSERT INTO events (shipment_id, fingerprint, time, offset_seconds, raw_status, raw_code, status, reason, location, seen_at,
+                                        assumed_zone)
+                    VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
                     ON CONFLICT (shipment_id, fingerprint) DO NOTHING
                     """, arguments: SQLArguments(arguments))
                 inserted += db.changesCount

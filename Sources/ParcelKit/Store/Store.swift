@@ -67,6 +67,13 @@ public protocol Store: Sendable {
     /// Saves one carrier's health.
     func saveCarrierHealth(_ health: CarrierHealth) async throws(StoreError)
 
+    /// Takes one request from each of `windows` (`day:…`/`hour:…` with its quota) for `carrier`,
+    /// atomically across every process and worker: all or none. False when any window is spent.
+    func takeQuota(carrier: String, windows: [QuotaWindow]) async throws(StoreError) -> Bool
+
+    /// What has been used of each carrier's quota windows named in `windows`.
+    func quotaUsage(windows: [String]) async throws(StoreError) -> [QuotaUsage]
+
     /// Raw statuses no rule mapped, with how many stored events carry each.
     func unmappedStatuses() async throws(StoreError) -> [UnmappedStatus]
 

@@ -20,6 +20,14 @@ actor CarrierGate {
     private(set) var consecutiveFailures: Int
     /// Set once the breaker trips during this sweep.
     private(set) var isOpen = false
+    /// Why this carrier is not asked again in this sweep (its credentials were refused, or its
+    /// quota is spent), with when it may be asked again; nil while it may be asked.
+    private(set) var halt: (reason: String, until: Date?)?
+
+    /// Stops every further request of this sweep to the carrier; the first reason stays.
+    func halt(_ reason: String, until: Date?) {
+        if halt == nil { halt = (reason, until) }
+    }
 
     init(limits: CarrierDefinition.Limits, rateOverride: Double?, consecutiveFailures: Int) {
         concurrency = limits.concurrency

@@ -18,6 +18,14 @@ public struct SweepSummary: Sendable, Equatable, Codable {
     public var skipped = 0
     /// Carriers paused by the breaker, with when they will be tried again.
     public var pausedCarriers: [String: String] = [:]
+    /// Carriers whose request quota is spent (counted in the store, or answered by the carrier),
+    /// with when it is whole again; their parcels wait for the next window.
+    public var quotaPaused: [String: String] = [:]
+    /// Quota use after the sweep: carrier → window (`day:2026-11-20`) → `used/quota`.
+    public var quotas: [String: [String: String]] = [:]
+    /// Carriers that refused their credentials: not asked again this sweep, paused, and a
+    /// staff-only `trackingBroken` case opened.
+    public var credentialsRejected: [String] = []
     /// Answers that no longer matched the carrier file, by carrier: the carrier file needs work.
     public var formatChanged: [String: Int] = [:]
     /// Status changes, `from→to` with counts.

@@ -57,6 +57,7 @@ public struct Sweeper: Sendable {
         let context = Context(store: store, fetcher: fetcher, options: options, now: now, gates: gates, tally: tally, milestones: milestones)
 
         var feedShipments: [String: [DueShipment]] = [:]
+        var batchShipments: [String: [DueShipment]] = [:]
         var after: Int64 = 0
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -89,6 +90,10 @@ public struct Sweeper: Sendable {
                             feedShipments[carrier.id, default: []].append(due)
                             continue
                         }
+                        if carrier.isBatch {
+                            batchShipments[carrier.id, default: []].append(due)
+                            continue
+                        }
                         if inFlight >= max(1, options.concurrency) {
                             try await group.next()
                             inFlight -= 1
@@ -112,6 +117,18 @@ public struct Sweeper: Sendable {
             }
             try await context.checkFeed(dues, carrier: carrier)
         }
+        for (carrierID, dues) in batchShipments.sorted(by: { $0.key < $1.key }) {
+            guard let carrier = try? registry.carrier(carrierID), let size = carrier.source.batch?.max else { continue }
+            for start in stride(from: 0, to: dues.count, by: size) {
+                let chunk = Array(dues[start..<min(dues.count, start + size)])
+                guard !shouldStop() else {
+                    await tally.interrupt()
+                    try await store.releaseShipments(dues[start...].map(\.shipment.id))
+                    break
+                }
+                try await context.checkBatch(chunk, carrier: carrier)
+            }
+        }
 
         // Carrier health: failure counts, trips and format changes, kept for the next sweep.
         let formatChanges = await tally.summary.formatChanged
@@ -122,13 +139,26 @@ public struct Sweeper: Sendable {
             let tripped = await gate.isOpen
             let changed = formatChanges[carrier.id] ?? 0
             let lastError = await tally.lastError(carrier: carrier.id)
-            guard failures != record.consecutiveFailures || tripped || changed > 0 || lastError != nil else { continue }
+            let halt = await gate.halt
+            guard failures != record.consecutiveFailures || tripped || changed > 0 || lastError != nil || halt != nil else { continue }
             record.consecutiveFailures = failures
             record.formatChanged += changed
             if tripped {
                 let until = now.addingTimeInterval(options.breakerCooldown)
                 record.pausedUntil = until
                 await tally.paused(carrier: carrier.id, until: until)
+            }
+            if let halt {
+                if halt.reason == "credentialsRejected" {
+                    // Refused credentials are not retried in a storm: paused like a tripped breaker,
+                    // and the incident rules open a staff-only trackingBroken case.
+                    let until = now.addingTimeInterval(options.breakerCooldown)
+                    record.pausedUntil = until
+                    await tally.paused(carrier: carrier.id, until: until)
+                } else if let until = halt.until {
+                    record.pausedUntil = max(record.pausedUntil ?? until, until)
+                    await tally.quotaPaused(carrier: carrier.id, until: until)
+                }
             }
             if let lastError {
                 record.lastError = lastError
@@ -139,6 +169,10 @@ public struct Sweeper: Sendable {
         // Fetch counts and latencies go into the store, where /metrics finds them from any machine.
         try await store.addToCounters(await tally.counters())
         var summary = await tally.summary
+        let windows = registry.carriers.flatMap { QuotaWindow.windows(for: $0.limits, at: now).map(\.key) }
+        for usage in try await store.quotaUsage(windows: Array(Set(windows))) {
+            summary.quotas[usage.carrier, default: [:]][usage.window] = "\(usage.used)/\(usage.quota)"
+        }
         if let incidents, !summary.interrupted {
             var signals: [IncidentEngine.CarrierSignal] = []
             for carrier in registry.carriers {
@@ -184,6 +218,10 @@ private struct Context: Sendable {
             return
         }
         let validators = CacheValidators(etag: shipment.etag, lastModified: shipment.lastModified)
+        guard try await mayAsk(carrier, gate: gate) else {
+            try await store.releaseShipments([shipment.id])
+            return
+        }
         var inputs: [String: String] = [:]
         if carrier.request.inputs.contains("postcode") { inputs["postcode"] = due.postcode }
         var attempt = 0
@@ -218,9 +256,87 @@ private struct Context: Sendable {
                     attempt += 1
                     if case .httpStatus(_, _, let retryAfter?) = error { await gate.pause(seconds: retryAfter) }
                     try? await Task.sleep(for: wait)
+                    guard try await mayAsk(carrier, gate: gate) else {
+                        try await store.releaseShipments([shipment.id])
+                        return
+                    }
                     continue
                 }
                 try await fail(shipment, carrier: carrier, error: error, gate: gate)
+                return
+            }
+        }
+    }
+
+    /// Whether one more request may go to `carrier` now: not halted in this sweep, and one
+    /// request taken from its hourly and daily quotas in the store (shared by every worker).
+    /// A spent quota halts the carrier until its window resets.
+    private func mayAsk(_ carrier: CarrierDefinition, gate: CarrierGate) async throws(StoreError) -> Bool {
+        if let halt = await gate.halt {
+            await tally.skipped(carrier: carrier.id, reason: halt.reason)
+            return false
+        }
+        let windows = QuotaWindow.windows(for: carrier.limits, at: now)
+        guard !windows.isEmpty else { return true }
+        if try await store.takeQuota(carrier: carrier.id, windows: windows) { return true }
+        await gate.halt("quotaSpent", until: windows.map(\.resetsAt).min())
+        await tally.skipped(carrier: carrier.id, reason: "quotaSpent")
+        return false
+    }
+
+    /// One request for a batch of parcels (counted once against the quotas); each parcel's
+    /// answer, or its own error, is applied to it alone.
+    func checkBatch(_ dues: [DueShipment], carrier: CarrierDefinition) async throws(StoreError) {
+        guard let gate = gates[carrier.id] else { return }
+        guard !(await gate.isOpen), try await mayAsk(carrier, gate: gate) else {
+            try await store.releaseShipments(dues.map(\.shipment.id))
+            return
+        }
+        var attempt = 0
+        while true {
+            await gate.acquire()
+            let requested = ContinuousClock.now
+            let outcome: Result<[BatchAnswer], TrackingError>
+            do {
+                outcome = .success(try await fetcher.trackBatch(dues.map(\.shipment.trackingNumber), carrier: carrier))
+            } catch {
+                outcome = .failure(error)
+            }
+            await gate.release()
+            await tally.fetched(carrier: carrier.id, seconds: (ContinuousClock.now - requested).inSeconds)
+            switch outcome {
+            case .success(let answers):
+                await gate.recordSuccess()
+                var byNumber: [String: Result<TrackingResult, TrackingError>] = [:]
+                for answer in answers { byNumber[answer.number] = answer.outcome }
+                for due in dues {
+                    let shipment = due.shipment
+                    switch byNumber[shipment.trackingNumber] {
+                    case .success(let result)?:
+                        let applied = try await store.apply(TrackingUpdate(
+                            shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
+                            validators: CacheValidators(), checkedAt: now, schedule: options.schedule,
+                            milestone: milestone(for: shipment, order: due.order)))
+                        await tally.applied(applied)
+                    case .failure(let error)?:
+                        try await fail(shipment, carrier: carrier, error: error, gate: gate)
+                    case nil:
+                        try await fail(shipment, carrier: carrier, error: .formatChanged(
+                            carrier: carrier.id, detail: "the batch answer leaves out \(shipment.trackingNumber)"), gate: gate)
+                    }
+                }
+                return
+            case .failure(let error):
+                if let wait = retryDelay(for: error, attempt: attempt) {
+                    attempt += 1
+                    try? await Task.sleep(for: wait)
+                    guard try await mayAsk(carrier, gate: gate) else {
+                        try await store.releaseShipments(dues.map(\.shipment.id))
+                        return
+                    }
+                    continue
+                }
+                for due in dues { try await fail(due.shipment, carrier: carrier, error: error, gate: gate) }
                 return
             }
         }
@@ -252,6 +368,10 @@ private struct Context: Sendable {
     /// One request for a feed carrier's whole account; events routed to shipments by number.
     func checkFeed(_ dues: [DueShipment], carrier: CarrierDefinition) async throws(StoreError) {
         guard let gate = gates[carrier.id] else { return }
+        guard try await mayAsk(carrier, gate: gate) else {
+            try await store.releaseShipments(dues.map(\.shipment.id))
+            return
+        }
         var inputs: [String: String] = [:]
         if let lookback = carrier.feedLookback { inputs["since"] = ISOTime.utc(now.addingTimeInterval(-lookback)) }
         var attempt = 0
@@ -313,6 +433,8 @@ private struct Context: Sendable {
             break
         case .unreachable(_, let curlError) where curlError.kind != "tooLarge" && curlError.kind != "invalidURL":
             break
+        case .transient:
+            break
         default:
             return nil
         }
@@ -325,6 +447,24 @@ private struct Context: Sendable {
     private func fail(_ shipment: Shipment, carrier: CarrierDefinition, error: TrackingError, gate: CarrierGate) async throws(StoreError) {
         let next: Date
         switch error {
+        case .credentialsRejected:
+            await gate.halt("credentialsRejected", until: nil)
+            await tally.credentialsRejected(carrier: carrier.id)
+            next = options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1)
+        case .quotaExceeded(_, let resetAt):
+            // The carrier's own count says the quota is spent: wait for its window to reset.
+            let until = resetAt ?? QuotaWindow.windows(for: carrier.limits, at: now).map(\.resetsAt).min()
+                ?? now.addingTimeInterval(options.breakerCooldown)
+            await gate.halt("quotaExceeded", until: until)
+            next = max(until, options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1))
+        case .missingCredential:
+            next = options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1)
+        case .notYetAvailable:
+            await gate.recordSuccess()
+            try await store.recordUnchanged(shipmentID: shipment.id, checkedAt: now,
+                                            nextCheckAt: options.schedule.next(after: now, status: shipment.status))
+            await tally.unchanged(notModified: false)
+            return
         case .notFound, .formatChanged:
             await gate.recordSuccess()
             next = options.schedule.next(after: now, status: shipment.status) ?? options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1)
@@ -387,6 +527,20 @@ private actor Tally {
         summary.count(error: "circuitOpen", carrier: carrier)
         if let pausedUntil { summary.pausedCarriers[carrier] = ISOTime.utc(pausedUntil) }
         advance()
+    }
+
+    func skipped(carrier: String, reason: String) {
+        summary.skipped += 1
+        summary.count(error: reason, carrier: carrier)
+        advance()
+    }
+
+    func quotaPaused(carrier: String, until: Date) {
+        summary.quotaPaused[carrier] = ISOTime.utc(until)
+    }
+
+    func credentialsRejected(carrier: String) {
+        if !summary.credentialsRejected.contains(carrier) { summary.credentialsRejected.append(carrier) }
     }
 
     func tripped(carrier: String) {

@@ -100,6 +100,13 @@ final class ServerMetrics: Sendable {
             gauge("carrier_paused", "1 while the circuit breaker pauses the carrier.", carrier, (health.pausedUntil ?? .distantPast) > now ? 1 : 0)
             gauge("carrier_format_changes", "Pages that stopped matching the carrier file.", carrier, health.formatChanged)
         }
+        // Today's and this hour's quota windows, whichever carriers have them.
+        let windows = QuotaWindow.windows(for: .init(concurrency: 1, perSecond: 1, burst: 1, perHour: 1, perDay: 1), at: now).map(\.key)
+        for usage in try await store.quotaUsage(windows: windows) {
+            let labels = [("carrier", usage.carrier), ("window", usage.window.hasPrefix("day:") ? "day" : "hour")]
+            gauge("carrier_quota_used", "Requests made in the carrier's current quota window, by every worker.", labels, usage.used)
+            gauge("carrier_quota_limit", "Requests the carrier's current quota window allows.", labels, usage.quota)
+        }
     }
 }
 

@@ -96,6 +96,18 @@ enum PostgresSchema {
             "CREATE INDEX audit_subject ON audit_log (subject)",
         ]),
         ("v2-serve", serveStatements),
+        ("v3-carrier-sources", carrierSourceStatements),
+    ]
+
+    /// What carrier sources add, in SQL both databases accept (SQLite's step v8 runs the same
+    /// text): request quotas shared by every worker, one row per carrier and window
+    /// (`day:2026-11-20`, `hour:2026-11-20T12`), and the zone an event's local time was read in.
+    static let carrierSourceStatements = [
+        """
+        CREATE TABLE carrier_quota (
+            carrier TEXT NOT NULL, window_key TEXT NOT NULL, used BIGINT NOT NULL, quota BIGINT NOT NULL, PRIMARY KEY (carrier, window_key))
+        """,
+        "ALTER TABLE events ADD COLUMN assumed_zone TEXT",
     ]
 
     /// What `parcelwatch serve` adds, in SQL both databases accept (SQLite's step v7 runs the

@@ -201,6 +201,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v7-serve") { db in
             try db.execute(sql: PostgresSchema.serveStatements.joined(separator: ";\n") + ";")
         }
+        migrator.registerMigration("v8-carrier-sources") { db in
+            try db.execute(sql: PostgresSchema.carrierSourceStatements.joined(separator: ";\n") + ";")
+        }
         return migrator
     }
 }
