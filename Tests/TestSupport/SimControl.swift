@@ -56,6 +56,28 @@ public struct SimControl: Sendable {
         return try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]] ?? []
     }
 
+    /// A control endpoint's answer body (`/_sim/auth`, `/_sim/quota`).
+    public func get(_ path: String) async throws -> Data {
+        let response = try await client.send(HTTPRequest(url: baseURL + path))
+        guard response.status == 200 else { throw SimControlError(message: "GET \(path) answered \(response.status)") }
+        return Data(response.body)
+    }
+
+    /// POSTs a JSON control command (`/_sim/auth`, `/_sim/quota`).
+    @discardableResult
+    public func post(_ path: String, json: String) async throws -> Data {
+        var headers = HTTPHeaders()
+        headers.set(name: "Content-Type", value: "application/json")
+        let response = try await client.send(HTTPRequest(url: baseURL + path, method: "POST", headers: headers, body: Array(json.utf8)))
+        guard response.status == 200 else { throw SimControlError(message: "POST \(path) answered \(response.status): \(String(decoding: response.body, as: UTF8.self))") }
+        return Data(response.body)
+    }
+
+    /// Empties the request log.
+    public func clearRequests() async throws {
+        _ = try await client.send(HTTPRequest(url: baseURL + "/_sim/requests", method: "DELETE"))
+    }
+
     /// Moves the simulator's clock.
     public func advance(hours: Double) async throws {
         _ = try await client.send(HTTPRequest(url: baseURL + "/_sim/advance?hours=\(hours)", method: "POST"))
@@ -65,6 +87,8 @@ public struct SimControl: Sendable {
 /// A control request the simulator refused.
 public struct SimControlError: Error, CustomStringConvertible {
     public var message: String
+    /// Creates an error with its sentence.
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 

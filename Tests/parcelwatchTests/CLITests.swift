@@ -10,19 +10,21 @@ struct CLIRun {
     var stdout: String
     var stderr: String
 
-    static func run(_ arguments: [String], executable: String? = nil) throws -> CLIRun {
-        let process = try start(arguments, executable: executable)
+    static func run(_ arguments: [String], executable: String? = nil, environment: [String: String] = [:]) throws -> CLIRun {
+        let process = try start(arguments, executable: executable, environment: environment)
+        // Both pipes are drained at once: a child that fills one while we wait on the other would never end.
+        let errors = Thread.detachedRead { process.readErrors() }
         let stdout = process.readAll()
-        let stderr = process.readErrors()
+        let stderr = errors.wait()
         process.waitUntilExit()
         return CLIRun(status: process.terminationStatus, stdout: stdout, stderr: stderr)
     }
 
     /// `run` on a thread of its own. Async tests must use this: blocking the few threads of
     /// Swift's cooperative pool would starve the in-process simulator the command is talking to.
-    static func detached(_ arguments: [String]) async throws -> CLIRun {
+    static func detached(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLIRun {
         try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try run(arguments) }) }.start()
+            Thread { continuation.resume(with: Result { try run(arguments, environment: environment) }) }.start()
         }
     }
 
@@ -34,7 +36,8 @@ struct CLIRun {
     }
 
     /// Starts the binary without waiting; read its output with `readAll()` once it ends.
-    static func start(_ arguments: [String], executable: String? = nil) throws -> Process {
+    /// `extra` is added to the child's environment only: tests running in parallel never share a `setenv`.
+    static func start(_ arguments: [String], executable: String? = nil, environment extra: [String: String] = [:]) throws -> Process {
         let binary = executable.map(URL.init(fileURLWithPath:)) ?? URL(fileURLWithPath: PackagePaths.root).appendingPathComponent(".build/debug/parcelwatch")
         let process = Process()
         process.executableURL = binary
@@ -44,11 +47,42 @@ struct CLIRun {
         environment["NO_COLOR"] = "1"
         environment.removeValue(forKey: "PARCELWATCH_DB")
         environment.removeValue(forKey: "PARCELWATCH_NOW")
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         process.standardOutput = Pipe()
         process.standardError = Pipe()
         try process.run()
         return process
+    }
+}
+
+extension Thread {
+    /// A value computed on a thread of its own, waited for with `wait()`.
+    final class Pending<Value>: @unchecked Sendable {
+        // Written once by the worker before the semaphore is signalled, read after it: no race.
+        private var value: Value?
+        private let done = DispatchSemaphore(value: 0)
+
+        fileprivate init() {}
+
+        fileprivate func finish(_ result: Value) {
+            value = result
+            done.signal()
+        }
+
+        /// Blocks until the value is there.
+        func wait() -> Value {
+            done.wait()
+            guard let value else { preconditionFailure("signalled without a value") }
+            return value
+        }
+    }
+
+    /// Runs `work` on a new thread.
+    static func detachedRead<Value>(_ work: @escaping @Sendable () -> Value) -> Pending<Value> {
+        let pending = Pending<Value>()
+        Thread { pending.finish(work()) }.start()
+        return pending
     }
 }
 

@@ -24,12 +24,42 @@ actor CarrierGate {
     /// quota is spent), with when it may be asked again; nil while it may be asked.
     private(set) var halt: (reason: String, until: Date?)?
 
+    /// Whether the first request of the sweep to an authenticated source goes alone, so that
+    /// refused credentials cost one request and not one per parcel in flight.
+    private var probe: Probe
+    private var probeWaiters: [CheckedContinuation<Void, Never>] = []
+
+    private enum Probe { case needed, running, done }
+
+    /// Waits while another task's probe request is out; true when the caller is the probe and
+    /// must call ``finishProbe()`` once its first attempt is answered.
+    func enterProbe() async -> Bool {
+        switch probe {
+        case .done: return false
+        case .needed:
+            probe = .running
+            return true
+        case .running:
+            await withCheckedContinuation { probeWaiters.append($0) }
+            return false
+        }
+    }
+
+    /// The probe was answered: everyone may ask (or see the halt it caused).
+    func finishProbe() {
+        probe = .done
+        let waiting = probeWaiters
+        probeWaiters.removeAll()
+        for waiter in waiting { waiter.resume() }
+    }
+
     /// Stops every further request of this sweep to the carrier; the first reason stays.
     func halt(_ reason: String, until: Date?) {
         if halt == nil { halt = (reason, until) }
     }
 
-    init(limits: CarrierDefinition.Limits, rateOverride: Double?, consecutiveFailures: Int) {
+    init(limits: CarrierDefinition.Limits, rateOverride: Double?, consecutiveFailures: Int, probeFirst: Bool = false) {
+        probe = probeFirst ? .needed : .done
         concurrency = limits.concurrency
         let rate = rateOverride ?? limits.perSecond
         perSecond = rate

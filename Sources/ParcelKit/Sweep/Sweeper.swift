@@ -52,7 +52,8 @@ public struct Sweeper: Sendable {
         var gates: [String: CarrierGate] = [:]
         for carrier in registry.carriers {
             gates[carrier.id] = CarrierGate(limits: carrier.limits, rateOverride: options.rateOverride(for: carrier.id),
-                                            consecutiveFailures: health[carrier.id]?.consecutiveFailures ?? 0)
+                                            consecutiveFailures: health[carrier.id]?.consecutiveFailures ?? 0,
+                                            probeFirst: carrier.source.auth != nil)
         }
         let context = Context(store: store, fetcher: fetcher, options: options, now: now, gates: gates, tally: tally, milestones: milestones)
 
@@ -218,7 +219,9 @@ private struct Context: Sendable {
             return
         }
         let validators = CacheValidators(etag: shipment.etag, lastModified: shipment.lastModified)
+        var probing = await gate.enterProbe()
         guard try await mayAsk(carrier, gate: gate) else {
+            if probing { await gate.finishProbe() }
             try await store.releaseShipments([shipment.id])
             return
         }
@@ -237,6 +240,14 @@ private struct Context: Sendable {
             }
             await gate.release()
             await tally.fetched(carrier: carrier.id, seconds: (ContinuousClock.now - requested).inSeconds)
+            if probing, case .failure(let error) = outcome, case .credentialsRejected = error {
+                // Halt before the waiting checks go: they must see it.
+                await gate.halt("credentialsRejected", until: nil)
+            }
+            if probing {
+                await gate.finishProbe()
+                probing = false
+            }
             switch outcome {
             case .success(.notModified):
                 await gate.recordSuccess()
@@ -273,7 +284,8 @@ private struct Context: Sendable {
     /// A spent quota halts the carrier until its window resets.
     private func mayAsk(_ carrier: CarrierDefinition, gate: CarrierGate) async throws(StoreError) -> Bool {
         if let halt = await gate.halt {
-            await tally.skipped(carrier: carrier.id, reason: halt.reason)
+            // Counted apart from the one refused request, so the summary shows a single refusal.
+            await tally.skipped(carrier: carrier.id, reason: halt.reason == "credentialsRejected" ? "skippedAfterRefusal" : halt.reason)
             return false
         }
         let windows = QuotaWindow.windows(for: carrier.limits, at: now)
