@@ -15,9 +15,10 @@ export PARCELWATCH_ACTOR=demo
 export PARCELWATCH_LOOPBACK_ONLY=1
 export PARCELWATCH_CONFIG="$DEMO/parcelwatch.yaml"
 export SHOP_WEBHOOK_SECRET=sim-webhook-secret
-# Carriers with accounts (Omniva, Canada Post, UPS) need credentials; the simulator accepts any.
-export OMNIVA_CLIENT=demo-shop OMNIVA_BASIC_AUTH=ZGVtbzpkZW1v
-export CANADA_POST_API_AUTH=ZGVtbzpkZW1v UPS_ACCESS_LICENSE_NUMBER=DEMO0000000000000 UPS_USER_ID=demo UPS_PASSWORD=demo USPS_USERID=DEMO
+# The shop has carrier contracts: every official source gets the credentials the simulator accepts
+# (`carrier-sim --print-credentials`), so the demo reads parcels through the carriers' merchant APIs,
+# with OAuth tokens, API keys and WS-Security, exactly as a shop with real credentials would.
+eval "$("$BIN/carrier-sim" --carriers carriers --print-credentials)"
 unset PARCELWATCH_NOW
 
 "$BIN/carrier-sim" --port 0 --start "$START" --script demo/sim-parcels.json > "$DEMO/sim.log" 2>&1 &

@@ -11,20 +11,25 @@ import ParcelKit
 actor SimQuota {
     /// Limits of one carrier; nil is "no limit".
     struct Limit: Sendable, Codable, Equatable {
+        /// Requests per UTC day.
         var perDay: Int?
+        /// Requests per UTC hour.
         var perHour: Int?
     }
 
     /// One carrier's use, as `GET /_sim/quota` reports it.
     struct Usage: Sendable, Codable, Equatable {
-        /// The limits in force.
+        /// The daily limit in force.
         var perDay: Int?
+        /// The hourly limit in force.
         var perHour: Int?
-        /// Start of the current UTC day and hour on the simulator's clock (ISO-8601).
+        /// Start of the current UTC day on the simulator's clock (ISO-8601).
         var day: String
+        /// Start of the current UTC hour on the simulator's clock (ISO-8601).
         var hour: String
-        /// Requests answered (and counted) in them.
+        /// Requests answered (and counted) today.
         var today: Int
+        /// Requests answered (and counted) this hour.
         var thisHour: Int
         /// Requests refused with 429 today.
         var refusedToday: Int

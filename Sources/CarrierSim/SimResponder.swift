@@ -4,8 +4,9 @@ import HTTPTypes
 import Logging
 import ParcelKit
 
-/// Answers every request the simulator gets: control endpoints under `/_sim/`, carriers at their
-/// own URL shapes, and the fault a request asks for.
+/// Answers every request the simulator gets: control endpoints under `/_sim/` (`/_sim/auth` and
+/// `/_sim/quota` in `SimResponder+Control.swift`), token endpoints and carriers at their own URL
+/// shapes (`SimResponder+Carriers.swift`), and the fault a request asks for.
 struct SimResponder: HTTPResponder {
     typealias Context = BasicRequestContext
     let state: SimState

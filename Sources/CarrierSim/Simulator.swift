@@ -32,9 +32,13 @@ public struct SimulatorOptions: Sendable {
     }
 }
 
-/// A local carrier network on loopback: serves every carrier's fixtures at the carrier's own URL
-/// shapes, moves parcels through time, and injects faults on request. Never listens beyond
-/// 127.0.0.1.
+/// A local carrier network on loopback: serves every source of every carrier at its own URL
+/// shape, with its authentication (token endpoints, keys, Basic, WS-Security, body credentials;
+/// see ``SimCredentials``), quotas and batch answers, moves parcels through time, and injects
+/// faults on request. Never listens beyond 127.0.0.1.
+///
+/// Control endpoints live under `/_sim/` (health, clock, parcels, faults, requests, fixtures,
+/// webhook, and `auth` and `quota`, documented on the responder and in `carriers/README.md`).
 public enum CarrierSimulator {
     /// Runs until the task is cancelled; `onReady` gets the bound port.
     public static func run(_ options: SimulatorOptions, onReady: @escaping @Sendable (Int) async -> Void) async throws {

@@ -38,7 +38,19 @@ struct CarrierSimCommand: AsyncParsableCommand {
     @Option(name: .customLong("webhook-secret"), help: "The HMAC secret /_sim/webhook checks (default: sim-webhook-secret).")
     var webhookSecret = "sim-webhook-secret"
 
+    @Flag(help: """
+        Print `export NAME=value` for every credential the carriers' sources name, with the value this simulator accepts,
+        and exit: `eval "$(carrier-sim --print-credentials)"` lets Parcelwatch use the official sources against it.
+        """)
+    var printCredentials = false
+
     func run() async throws {
+        if printCredentials {
+            let registry: CarrierRegistry
+            do { registry = try CarrierRegistry.load(directory: carriers) } catch { throw ValidationError(error.description) }
+            for (name, value) in SimCredentials.environment(for: registry).sorted(by: { $0.key < $1.key }) { print("export \(name)=\(value)") }
+            return
+        }
         let startText = start ?? ProcessInfo.processInfo.environment["PARCELWATCH_NOW"]
         var startDate = Date()
         if let startText {

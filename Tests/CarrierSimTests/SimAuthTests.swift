@@ -87,11 +87,11 @@ import TestSupport
         _ = try await world.track("KY000002", carrier: "sim-key")
         _ = try await world.track("KY000002", carrier: "sim-key")
         let error = await world.trackingError("KY000002", carrier: "sim-key")
-        guard case .quotaExceeded(_, let resetAt)? = error else {
+        guard case .quotaExceeded(_, let retryAfter)? = error else {
             Issue.record("expected quotaExceeded, got \(String(describing: error))")
             return
         }
-        #expect(resetAt != nil, "Retry-After reaches the client")
+        #expect(retryAfter != nil, "Retry-After reaches the client")
         let raw = try await world.client.send(HTTPRequest(url: world.base + "/api/key/KY000002", headers: ["X-Api-Key": SimCredentials.value("SIM_KEY")]))
         #expect(raw.status == 429)
         // 12:00 on the simulator's clock: the day ends in 12 h.
@@ -199,6 +199,8 @@ private struct SimWorld {
     let simulator: RunningSimulator
     let registry: CarrierRegistry
     let client: HTTPClient
+    /// The tokens of the right credentials, shared by every fetcher as in one process.
+    let tokens = TokenCache()
     var base: String { simulator.baseURL }
 
     static func start() async throws -> SimWorld {
@@ -218,11 +220,14 @@ private struct SimWorld {
         return SimWorld(simulator: simulator, registry: registry, client: try HTTPClient())
     }
 
-    /// A fetcher with the simulated credentials, `wrong` (if any) replaced by a wrong value.
+    /// A fetcher with the simulated credentials and the world's tokens; with `wrong` (replaced
+    /// by a wrong value) or another `environment`, a fetcher with tokens of its own.
     func fetcher(wrong: String? = nil, environment: [String: String]? = nil) throws -> CarrierFetcher {
         var values = environment ?? SimCredentials.environment(for: registry)
         if let wrong { values[wrong] = "not-the-right-value" }
-        return CarrierFetcher(client: client, endpoints: try EndpointOverrides([base]), credentials: CarrierCredentials(environment: values))
+        let own = wrong == nil && environment == nil
+        return CarrierFetcher(client: client, endpoints: try EndpointOverrides([base]), credentials: CarrierCredentials(environment: values),
+                              tokens: own ? tokens : TokenCache())
     }
 
     func register(_ carrier: String, _ numbers: [String]) async throws {
@@ -327,7 +332,7 @@ private enum SimAuthCarriers {
         "id: \(id)\nname: \(id)\n" + head + "numbers: [{ pattern: '\(number)' }]\nsources:\n" + sources
     }
 
-    static let files: [String: String] = [
+    static let files: KeyValuePairs<String, String> = [
         "sim-oauth": carrier("sim-oauth", number: "^OA[0-9]{6}$", sources: """
               - name: official
                 auth: { kind: oauth2, token_url: "https://auth.example.org/oauth/token", client_id: SIM_OAUTH_ID, client_secret: SIM_OAUTH_SECRET, client_auth: basic }
@@ -440,7 +445,7 @@ private enum SimAuthCarriers {
 
     static let notFound = #"{"error":"NOT_FOUND"}"#
 
-    static let fixtures: [String: String] = [
+    static let fixtures: KeyValuePairs<String, String> = [
         "sim-oauth/official/in-transit.json": events("Official in transit"),
         "sim-oauth/official/not-found.json": notFound,
         "sim-oauth/public/in-transit.json": events("Public in transit"),

@@ -132,8 +132,11 @@ import TestSupport
     }
 
     @Test func metricsAndHealth() async throws {
-        let (server, _, client) = try await Self.serve()
+        let (server, store, client) = try await Self.serve()
         defer { server.stop() }
+        // Sweeps on any machine spent 3 of DHL's 250 requests today: /metrics reads it from the store.
+        let windows = QuotaWindow.windows(for: CarrierDefinition.Limits(concurrency: 1, perSecond: 1, burst: 1, perDay: 250), at: fixtureNow)
+        for _ in 0..<3 { #expect(try await store.takeQuota(carrier: "dhl", windows: windows)) }
         #expect(try await Self.get(client, server.baseURL + "/healthz").status == 200)
         _ = try await Self.get(client, server.baseURL + "/api/track/\(Self.number)?postcode=28001")
         let metrics = String(decoding: try await Self.get(client, server.baseURL + "/metrics").body, as: UTF8.self)
@@ -141,5 +144,7 @@ import TestSupport
         #expect(metrics.contains("parcelwatch_outbox_backlog"))
         #expect(metrics.contains("parcelwatch_http_requests_total{route=\"/api/track/{number}\",status=\"200\"} 1"))
         #expect(metrics.contains("# HELP parcelwatch_sla_breaches_open"))
+        #expect(metrics.contains("parcelwatch_carrier_quota_used{carrier=\"dhl\",window=\"day\"} 3"), "\(metrics)")
+        #expect(metrics.contains("parcelwatch_carrier_quota_limit{carrier=\"dhl\",window=\"day\"} 250"))
     }
 }

@@ -36,18 +36,18 @@ import TestSupport
             S1,Sam,sam@example.com,,en,10001,10,USD,,,ups,\(number)
             """.utf8).write(to: URL(fileURLWithPath: csv))
         #expect(try await CLIRun.detached(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
-        setenv("UPS_ACCESS_LICENSE_NUMBER", "LICENSE-TopSecret-1", 1)
-        setenv("UPS_USER_ID", "user-TopSecret-2", 1)
-        setenv("UPS_PASSWORD", "pass-TopSecret-3", 1)
-        defer { unsetenv("UPS_ACCESS_LICENSE_NUMBER"); unsetenv("UPS_USER_ID"); unsetenv("UPS_PASSWORD") }
-        let good = try await CLIRun.detached(["sweep", "--db", db, "--carrier-endpoint", base, "--json", "--now", "2026-11-20T12:00:00Z"])
+        // UPS's OAuth client id and secret, as the simulator accepts them; the token it issues is secret too.
+        let environment = SimCredentials.environment(for: try CarrierRegistry.load(directory: PackagePaths.carriers))
+        let good = try await CLIRun.detached(["sweep", "--db", db, "--carrier-endpoint", base, "--json", "--now", "2026-11-20T12:00:00Z"],
+                                             environment: environment)
         // A dead endpoint makes every error path print too.
-        let dead = try await CLIRun.detached(["sweep", "--db", db, "--carrier-endpoint", "http://127.0.0.1:1", "--json", "--all", "--now", "2026-11-20T18:00:00Z"])
+        let dead = try await CLIRun.detached(["sweep", "--db", db, "--carrier-endpoint", "http://127.0.0.1:1", "--json", "--all", "--now", "2026-11-20T18:00:00Z"],
+                                             environment: environment)
         let shipments = try await CLIRun.detached(["shipments", "--db", db, "--json"])
         let audit = try await CLIRun.detached(["audit", "--db", db, "--json"])
         let dump = try Data(contentsOf: URL(fileURLWithPath: db))
         for text in [good.stdout, good.stderr, dead.stdout, dead.stderr, shipments.stdout, audit.stdout, String(decoding: dump, as: UTF8.self)] {
-            #expect(!text.contains("TopSecret"))
+            for secret in [environment["UPS_CLIENT_ID"] ?? "?", environment["UPS_CLIENT_SECRET"] ?? "?", "simtok-"] { #expect(!text.contains(secret)) }
         }
         #expect(good.stdout.contains("\"changed\" : 1"), "\(good.stderr)")
         #expect(dead.stdout.contains("\"connect\""))

@@ -134,10 +134,28 @@ extension Process {
         let run = try CLIRun.run(["parse", "--carrier", "correos", page, "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] ?? [:]
-        #expect(Set(object.keys) == ["carrier", "trackingNumber", "status", "reason", "events"])
-        #expect(object["status"] as? String == "delivered")
+        #expect(Set(object.keys) == ["carrier", "trackingNumber", "status", "reason", "source", "events"])
+        #expect(object["status"] as? String == "delivered" && object["source"] as? String == "public")
         let events = object["events"] as? [[String: Any]] ?? []
-        #expect(Set(events.first?.keys ?? [:].keys) == ["time", "status", "reason", "rawStatus", "rawCode", "location"])
+        #expect(Set(events.first?.keys ?? [:].keys) == ["time", "status", "reason", "rawStatus", "rawCode", "location", "assumedZone"])
+        #expect(events.first?["assumedZone"] as? String == "Europe/Madrid")
+    }
+
+    @Test func parseFindsTheSourceFromTheFilesShapeAndNamesIt() throws {
+        // SEUR's official API answers JSON, its public page HTML: the file says which one it is.
+        let official = try CLIRun.run(["parse", "--carrier", "seur", "fixtures/seur/official/in-transit.json", "--fixture-time", "2026-11-20T12:00:00Z",
+                                       "--number", "08215690051596", "--json"])
+        #expect(official.status == 0, "\(official.stderr)")
+        #expect(official.stdout.contains("\"source\" : \"official\""))
+        let page = try CLIRun.run(["parse", "--carrier", "seur", "fixtures/seur/public/in-transit.html", "--fixture-time", "2026-11-20T12:00:00Z",
+                                   "--number", "08215690051596", "--json"])
+        #expect(page.status == 0, "\(page.stderr)")
+        #expect(page.stdout.contains("\"source\" : \"public\""))
+        // Named explicitly, a source that cannot read the file says so; an unknown source is a usage error.
+        let wrong = try CLIRun.run(["parse", "--carrier", "seur", "--source", "official", "fixtures/seur/public/in-transit.html"])
+        #expect(wrong.status == 3)
+        let unknown = try CLIRun.run(["parse", "--carrier", "seur", "--source", "partner", "fixtures/seur/public/in-transit.html"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("its sources: official, public"))
     }
 
     @Test func malformedPageGivesAClearErrorAndExitCode() throws {

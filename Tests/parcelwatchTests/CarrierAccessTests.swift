@@ -69,15 +69,32 @@ import TestSupport
     }
 
     @Test func anOAuthTokenIsFetchedOnceForTheWholeSweep() async throws {
-        let numbers = Self.numbers(4, prefix: "216453")
-        let setup = try await Setup(carrier: "dhl", numbers: numbers)
+        let numbers = ["1Z999AA10123456784", "1Z999AA10123456800", "1Z999AA10123456908", "1Z999AA10123457005"]
+        let setup = try await Setup(carrier: "ups", numbers: numbers)
         defer { setup.simulator.stop() }
-        let (run, summary) = try await setup.sweep(at: "2026-11-20T12:00:00Z", extra: ["--carrier-rate", "dhl=50"])
+        let (run, summary) = try await setup.sweep(at: "2026-11-20T12:00:00Z")
         #expect(run.status == 0, "\(run.stderr)")
         #expect(summary["changed"] as? Int == 4, "\(run.stdout)")
-        // DHL is an API-key source: every request carries the key, none is refused.
-        let dhl = try await setup.auth("dhl", "official")
-        #expect(dhl["accepted"] as? Int == 4 && dhl["rejected"] as? Int == 0, "\(dhl)")
+        let ups = try await setup.auth("ups", "official")
+        #expect(ups["tokensIssued"] as? Int == 1 && ups["accepted"] as? Int == 4 && ups["rejected"] as? Int == 0, "\(ups)")
+    }
+
+    @Test func aCarrierAnsweringQuotaExceededIsPausedUntilItsWindowResets() async throws {
+        let numbers = Self.numbers(4, prefix: "216456")
+        let setup = try await Setup(carrier: "dhl", numbers: numbers)
+        defer { setup.simulator.stop() }
+        // The carrier's own count is stricter than the file's 250 a day: it answers 429 after two.
+        try await setup.control.post("/_sim/quota", json: #"{"carrier": "dhl", "perDay": 2}"#)
+        let (run, summary) = try await setup.sweep(at: "2026-11-20T12:00:00Z", extra: ["--carrier-rate", "dhl=50", "--concurrency", "1"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(summary["changed"] as? Int == 2, "\(run.stdout)")
+        #expect((summary["errors"] as? [String: [String: Int]])?["dhl"]?["quotaExceeded"] == 1, "\(run.stdout)")
+        #expect((summary["quotaPaused"] as? [String: String])?["dhl"] == "2026-11-21T00:00:00Z", "\(run.stdout)")
+        let asked = try await setup.requests("dhl").count
+        #expect(asked == 3)
+        // Until midnight UTC nobody asks DHL; the next day the parcels are checked again.
+        _ = try await setup.sweep(at: "2026-11-20T20:00:00Z", extra: ["--all"])
+        #expect(try await setup.requests("dhl").count == asked)
     }
 
     @Test func aRevokedKeyOpensOneStaffCaseAndNoRetryStorm() async throws {

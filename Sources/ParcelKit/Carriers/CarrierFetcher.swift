@@ -54,7 +54,7 @@ public struct CarrierFetcher: Sendable {
         guard response.status == 429 || response.status == 503 else { return }
         let retryAfter = response.retryAfter(now: Date().timeIntervalSince1970)
         if let rule = carrier.source.errors.first(where: { $0.path == nil && $0.statuses.contains(response.status) }), rule.error == .quotaExceeded {
-            throw .quotaExceeded(carrier: carrier.id, resetAt: retryAfter.map { Date().addingTimeInterval($0) })
+            throw .quotaExceeded(carrier: carrier.id, retryAfter: retryAfter)
         }
         throw .httpStatus(carrier: carrier.id, status: response.status, retryAfter: retryAfter)
     }
@@ -211,7 +211,7 @@ public struct CarrierFetcher: Sendable {
         case 400, 401, 403:
             throw .credentialsRejected(carrier: carrier.id, detail: "the token endpoint answered HTTP \(response.status)")
         case 429:
-            throw .quotaExceeded(carrier: carrier.id, resetAt: response.retryAfter(now: Date().timeIntervalSince1970).map { Date().addingTimeInterval($0) })
+            throw .quotaExceeded(carrier: carrier.id, retryAfter: response.retryAfter(now: Date().timeIntervalSince1970))
         default:
             throw .httpStatus(carrier: carrier.id, status: response.status, retryAfter: response.retryAfter(now: Date().timeIntervalSince1970))
         }

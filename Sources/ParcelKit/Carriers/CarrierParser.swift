@@ -178,7 +178,7 @@ public struct CarrierParser: Sendable {
         case .notFound: return .notFound(carrier: id, number: number ?? "")
         case .notYetAvailable: return .notYetAvailable(carrier: id, number: number ?? "")
         case .credentialsRejected: return .credentialsRejected(carrier: id, detail: "the answer says so")
-        case .quotaExceeded: return .quotaExceeded(carrier: id, resetAt: nil)
+        case .quotaExceeded: return .quotaExceeded(carrier: id, retryAfter: nil)
         case .transient: return .transient(carrier: id, detail: "the answer reports a temporary failure")
         }
     }

@@ -25,8 +25,8 @@ public enum TrackingError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownSource(carrier: String, source: String, known: [String])
     /// The carrier refused the configured credentials, even after a fresh token.
     case credentialsRejected(carrier: String, detail: String)
-    /// The carrier's request quota is spent until `resetAt` (when known).
-    case quotaExceeded(carrier: String, resetAt: Date?)
+    /// The carrier's request quota is spent; its `Retry-After` in seconds when it gave one.
+    case quotaExceeded(carrier: String, retryAfter: Double?)
     /// The carrier knows the number but has no information yet.
     case notYetAvailable(carrier: String, number: String)
     /// A passing failure the carrier reported inside its answer; worth retrying.
@@ -55,8 +55,8 @@ public enum TrackingError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(carrier) has no source '\(source)' (its sources: \(known.joined(separator: ", ")))"
         case .credentialsRejected(let carrier, let detail):
             return "\(carrier) refused the configured credentials (\(detail)); check them with `parcelwatch carriers check \(carrier)`"
-        case .quotaExceeded(let carrier, let resetAt):
-            return "\(carrier)'s request quota is spent" + (resetAt.map { " until \(ISOTime.utc($0))" } ?? "")
+        case .quotaExceeded(let carrier, let retryAfter):
+            return "\(carrier)'s request quota is spent" + (retryAfter.map { " (the carrier says: retry after \(Int($0)) s)" } ?? "")
         case .notYetAvailable(let carrier, let number):
             return "\(carrier) knows \(number) but has no tracking information for it yet"
         case .transient(let carrier, let detail):

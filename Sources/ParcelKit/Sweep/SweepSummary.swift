@@ -12,6 +12,9 @@ public struct SweepSummary: Sendable, Equatable, Codable {
     public var changed = 0
     /// Events stored for the first time.
     public var newEvents = 0
+    /// Events left out of carriers' answers because their time was empty or impossible (the rest
+    /// of each answer was kept).
+    public var skippedEvents = 0
     /// Checks that failed, by carrier and kind (`timeout`, `http500`, `notFound`, `formatChanged`, `circuitOpen` …).
     public var errors: [String: [String: Int]] = [:]
     /// Shipments not asked because their carrier's circuit breaker is open.

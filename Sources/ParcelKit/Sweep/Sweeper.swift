@@ -257,6 +257,7 @@ private struct Context: Sendable {
                 return
             case .success(.updated(let result, let newValidators)):
                 await gate.recordSuccess()
+                await tally.skippedEvents(result.skippedEvents)
                 let applied = try await store.apply(TrackingUpdate(
                     shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
                     validators: newValidators, checkedAt: now, schedule: options.schedule, milestone: milestone(for: shipment, order: due.order)))
@@ -285,7 +286,8 @@ private struct Context: Sendable {
     private func mayAsk(_ carrier: CarrierDefinition, gate: CarrierGate) async throws(StoreError) -> Bool {
         if let halt = await gate.halt {
             // Counted apart from the one refused request, so the summary shows a single refusal.
-            await tally.skipped(carrier: carrier.id, reason: halt.reason == "credentialsRejected" ? "skippedAfterRefusal" : halt.reason)
+            let kinds = ["credentialsRejected": "skippedAfterRefusal", "quotaExceeded": "skippedQuotaExceeded"]
+            await tally.skipped(carrier: carrier.id, reason: kinds[halt.reason] ?? halt.reason)
             return false
         }
         let windows = QuotaWindow.windows(for: carrier.limits, at: now)
@@ -325,6 +327,7 @@ private struct Context: Sendable {
                     let shipment = due.shipment
                     switch byNumber[shipment.trackingNumber] {
                     case .success(let result)?:
+                        await tally.skippedEvents(result.skippedEvents)
                         let applied = try await store.apply(TrackingUpdate(
                             shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
                             validators: CacheValidators(), checkedAt: now, schedule: options.schedule,
@@ -463,9 +466,10 @@ private struct Context: Sendable {
             await gate.halt("credentialsRejected", until: nil)
             await tally.credentialsRejected(carrier: carrier.id)
             next = options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1)
-        case .quotaExceeded(_, let resetAt):
-            // The carrier's own count says the quota is spent: wait for its window to reset.
-            let until = resetAt ?? QuotaWindow.windows(for: carrier.limits, at: now).map(\.resetsAt).min()
+        case .quotaExceeded(_, let retryAfter):
+            // The carrier's own count says the quota is spent: wait for its window to reset (its
+            // Retry-After, counted on Parcelwatch's clock), else for the file's nearest window.
+            let until = retryAfter.map { now.addingTimeInterval($0) } ?? QuotaWindow.windows(for: carrier.limits, at: now).map(\.resetsAt).min()
                 ?? now.addingTimeInterval(options.breakerCooldown)
             await gate.halt("quotaExceeded", until: until)
             next = max(until, options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1))
@@ -545,6 +549,10 @@ private actor Tally {
         summary.skipped += 1
         summary.count(error: reason, carrier: carrier)
         advance()
+    }
+
+    func skippedEvents(_ count: Int) {
+        summary.skippedEvents += count
     }
 
     func quotaPaused(carrier: String, until: Date) {
