@@ -16,6 +16,10 @@ struct CarrierSimCommand: AsyncParsableCommand {
         POST /_sim/webhook: a shop backend that checks X-Parcelwatch-Signature (--webhook-secret) and carries out each
         Idempotency-Key once (GET /_sim/webhook lists what it did); a reship answers with a replacement parcel it then serves.
         POST|DELETE /_sim/faults ({"carrier": ID, "number": N?, "fault": "status=500", "count": K?}: faults without asking).
+        Merchant APIs: token endpoints for every oauth2 source; credentials accepted are those --print-credentials prints.
+        POST /_sim/auth {"carrier": ID, "source": NAME?, "tokenLifetime": S | "revoke": true | "restore": true}, GET /_sim/auth
+        (tokens issued, requests refused); POST /_sim/quota {"carrier": ID, "perDay": N?, "perHour": N?} answers 429 with
+        Retry-After once spent (DELETE clears, GET counts).
         Faults on any request: ?_fault=delay=800 | status=500 | status=429,retry-after=2 | truncate | huge |
         redirect-loop | format-changed | charset=windows-1250 (or the X-Sim-Fault header).
         """)

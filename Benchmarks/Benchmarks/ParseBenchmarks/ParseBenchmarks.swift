@@ -34,25 +34,29 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    for carrier in registry.carriers {
-        let pages = Pages.fixtures(of: carrier, root: root, now: now)
-        guard !pages.isEmpty else { continue }
-        Benchmark("carrier \(carrier.id) (\(pages.count) pages): full adapter", configuration: configuration) { benchmark in
-            let parser = CarrierParser(definition: carrier)
-            for _ in benchmark.scaledIterations {
-                for page in pages {
-                    if carrier.isFeed { blackHole(try? parser.parseFeed(page.bytes, contentType: page.contentType)) }
-                    else { blackHole(try? parser.parse(page.bytes, contentType: page.contentType, number: page.number)) }
+    for file in registry.carriers {
+        for source in file.sources {
+            guard let carrier = try? file.using(source: source.name) else { continue }
+            let pages = Pages.fixtures(of: carrier, root: root, now: now)
+            guard !pages.isEmpty else { continue }
+            let name = carrier.declaresSources ? "\(carrier.id)/\(source.name)" : carrier.id
+            Benchmark("carrier \(name) (\(pages.count) pages): full adapter", configuration: configuration) { benchmark in
+                let parser = CarrierParser(definition: carrier)
+                for _ in benchmark.scaledIterations {
+                    for page in pages {
+                        if carrier.isFeed { blackHole(try? parser.parseFeed(page.bytes, contentType: page.contentType)) }
+                        else { blackHole(try? parser.parse(page.bytes, contentType: page.contentType, number: page.number)) }
+                    }
                 }
             }
-        }
-        Benchmark("carrier \(carrier.id) (\(pages.count) pages): floor", configuration: configuration) { benchmark in
-            for _ in benchmark.scaledIterations {
-                for page in pages {
-                    switch carrier.format {
-                    case .html: blackHole(try? Document(html: page.bytes, contentType: page.contentType))
-                    case .xml: blackHole(try? Document(xml: page.bytes, contentType: page.contentType))
-                    case .json: blackHole(try? JSONValue.parse(page.bytes))
+            Benchmark("carrier \(name) (\(pages.count) pages): floor", configuration: configuration) { benchmark in
+                for _ in benchmark.scaledIterations {
+                    for page in pages {
+                        switch carrier.format {
+                        case .html: blackHole(try? Document(html: page.bytes, contentType: page.contentType))
+                        case .xml: blackHole(try? Document(xml: page.bytes, contentType: page.contentType))
+                        case .json: blackHole(try? JSONValue.parse(page.bytes))
+                        }
                     }
                 }
             }
@@ -70,7 +74,7 @@ enum Pages {
 
     /// Every fixture of `carrier`, rendered with the number its expected parse names.
     static func fixtures(of carrier: CarrierDefinition, root: String, now: Date) -> [Page] {
-        let directory = root + "/fixtures/" + carrier.id
+        let directory = root + "/fixtures/" + carrier.fixtureFolder
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
         guard let pattern = carrier.timePatterns.first else { return [] }
         return names.compactMap { name -> Page? in
