@@ -20,6 +20,10 @@ actor SimState {
     private let definitions: [String: CarrierDefinition]
     private var parcels: [String: ParcelScript] = [:]
     private var templates: [String: FixtureTemplate?] = [:]
+    /// Stages of scripted parcels once computed (see `SimState+Stages.swift`).
+    var stagePages: [String: StagePage] = [:]
+    /// Per fixture folder, the signature of its pages' event lists (nil: none learnt).
+    var eventListSignatures: [String: [String]?] = [:]
     private var faults: [StickyFault] = []
     let webhookSecret: String
     private var executions: [WebhookExecution] = []
@@ -136,6 +140,12 @@ actor SimState {
                 stageStart = start.addingTimeInterval(stage.afterHours * 3600)
             }
         } else if let script = parcels[Self.key(carrier.id, number)] {
+            // A later stage continues the history the earlier ones showed.
+            if let start = script.registeredAt,
+               let index = script.timeline.lastIndex(where: { $0.afterHours * 3600 <= now.timeIntervalSince(start) + 1e-6 }), index > 0,
+               let stage = stagePage(script, index: index, carrier: carrier, number: number) {
+                return (stage.bytes, script.timeline[index].fixture, stage.start)
+            }
             fixture = script.fixture(at: now)
             // Render at the stage's start so re-fetching the same stage gives the same times.
             if let start = script.registeredAt, let name = fixture,
@@ -184,7 +194,7 @@ actor SimState {
             .map { ($0 as NSString).pathExtension }
     }
 
-    private func template(_ carrier: String, _ name: String) -> FixtureTemplate? {
+    func template(_ carrier: String, _ name: String) -> FixtureTemplate? {
         let key = Self.key(carrier, name)
         if let cached = templates[key] { return cached }
         guard !name.contains("/"), !name.contains(".."), !carrier.contains(".."),

@@ -151,7 +151,7 @@ private func openDesk(_ store: StoreOptions, registry: CarrierRegistry? = nil) a
 /// A desk refusal as the CLI reports it: bad input exits 2 with usage wording, the rest by kind.
 private func refusal(_ error: StaffDeskError) -> any Error {
     switch error {
-    case .emptyText: return ValidationError("the text must not be empty")
+    case .emptyText: return ValidationError(error.description)
     case .badAmount(let text): return ValidationError("--amount '\(text)' is not an amount such as 25.00")
     case .amountRequired, .incompleteReplacement, .noCarriers: return ValidationError(error.description)
     case .tracking(let error): return fail(.tracking(error))

@@ -19,9 +19,21 @@ struct ReportCommand: AsyncParsableCommand {
           parcelwatch report --since 2026-10-01 --now 2026-11-01T00:00:00Z
 
         Definitions:
-          on time   first `delivered` event's local date (shop.timezone) on or
-                    before the order's promised date; only delivered parcels
-                    with a promised date count (onTime / deliveredWithPromise)
+          promise   the parcel's own promised date (a replacement's), else its
+                    order's; a replacement without its own is never judged.
+                    Days are local days in shop.timezone; today is now's day
+          on time   first `delivered` event's local date on or before the
+                    promised date; delivered late: after it
+          late, not delivered
+                    no `delivered` event and the promised day is before today
+                    (a promise for today is not late yet), for a parcel still
+                    owed: its order not cancelled, not returning or returned
+                    to the sender, and neither its order refunded nor the
+                    parcel reshipped (requested, under way or done); those
+                    are counted by their cases, loss, damage and money
+          judged    on time + delivered late + late, not delivered: the
+                    on-time rate is onTime / judged; late = deliveredLate +
+                    lateUndelivered
           damaged   a carrier event with reason damaged or damagedOrLost, or a
                     damaged / damagedOrLost case or a customer's
                     damagedOnArrival report, not dismissed; damagedOrLost
@@ -42,7 +54,8 @@ struct ReportCommand: AsyncParsableCommand {
         median is undefined), times ISO-8601 UTC, money in minor units:
           since, generatedAt, timeZone,
           carriers[]: carrier, shipments, delivered, deliveredWithPromise,
-                      onTime, onTimeRate, damaged, damageRate, lost, lossRate
+                      onTime, deliveredLate, lateUndelivered, judged, late,
+                      onTimeRate, damaged, damageRate, lost, lossRate
           incidents[]: kind, opened, stillOpen
           firstNotice: customerFacing, notified, medianSeconds
           sla[]: clock, cases, breached, compliance
@@ -53,7 +66,8 @@ struct ReportCommand: AsyncParsableCommand {
         same \(Self.csvHeader.count) columns on every row; a section leaves the others empty:
           section, key        always: the section and what the row is about
           carrier  (key: carrier id)  shipments, delivered,
-                   delivered_with_promise, on_time, on_time_rate, damaged,
+                   delivered_with_promise, on_time, delivered_late,
+                   late_undelivered, judged, late, on_time_rate, damaged,
                    damage_rate, lost, loss_rate
           incidents (key: kind)       opened, still_open
           notice   (key: firstNotice) customer_facing, notified,
@@ -109,8 +123,8 @@ struct ReportCommand: AsyncParsableCommand {
 extension ReportCommand {
     /// Every CSV column, in order.
     static let csvHeader = [
-        "section", "key", "shipments", "delivered", "delivered_with_promise", "on_time", "on_time_rate", "damaged", "damage_rate", "lost",
-        "loss_rate", "opened", "still_open", "customer_facing", "notified", "median_notice_seconds", "cases", "breached", "compliance",
+        "section", "key", "shipments", "delivered", "delivered_with_promise", "on_time", "delivered_late", "late_undelivered", "judged", "late",
+        "on_time_rate", "damaged", "damage_rate", "lost", "loss_rate", "opened", "still_open", "customer_facing", "notified", "median_notice_seconds", "cases", "breached", "compliance",
         "refunds", "refunded", "compensations", "compensated", "reships", "reshipped_value",
     ]
 
@@ -127,6 +141,8 @@ extension ReportCommand {
             row("carrier", carrier.carrier, [
                 "shipments": String(carrier.shipments), "delivered": String(carrier.delivered),
                 "delivered_with_promise": String(carrier.deliveredWithPromise), "on_time": String(carrier.onTime),
+                "delivered_late": String(carrier.deliveredLate), "late_undelivered": String(carrier.lateUndelivered),
+                "judged": String(carrier.judged), "late": String(carrier.late),
                 "on_time_rate": share(carrier.onTimeRate), "damaged": String(carrier.damaged), "damage_rate": share(carrier.damageRate),
                 "lost": String(carrier.lost), "loss_rate": share(carrier.lossRate),
             ])
@@ -184,10 +200,13 @@ extension ReportCommand {
         if report.carriers.isEmpty {
             out.append(Terminal.dim("no shipments"))
         } else {
-            out.append(Terminal.table(["CARRIER", "SHIPMENTS", "DELIVERED", "ON TIME", "DAMAGED", "LOST"], report.carriers.map {
-                [$0.carrier, String($0.shipments), String($0.delivered), percent($0.onTimeRate) + Terminal.dim(" (\($0.onTime)/\($0.deliveredWithPromise))"),
+            out.append(Terminal.table(["CARRIER", "SHIPMENTS", "DELIVERED", "ON TIME", "LATE", "DAMAGED", "LOST"], report.carriers.map {
+                [$0.carrier, String($0.shipments), String($0.delivered), percent($0.onTimeRate) + Terminal.dim(" (\($0.onTime)/\($0.judged))"),
+                 String($0.late) + Terminal.dim(" (\($0.deliveredLate) delivered late, \($0.lateUndelivered) not delivered)"),
                  percent($0.damageRate) + Terminal.dim(" (\($0.damaged))"), percent($0.lossRate) + Terminal.dim(" (\($0.lost))")]
             }))
+            out.append(Terminal.dim("On time: delivered by the promised day, of the parcels judged (delivered, or still owed with the day over);\n"
+                                    + "late: delivered after it, or not delivered with it over (see --help)."))
         }
 
         out.append("\n" + Terminal.bold("Incidents") + Terminal.dim(" · opened in the window"))

@@ -125,11 +125,15 @@ struct SweepCommand: AsyncParsableCommand {
         for (carrier, until) in summary.pausedCarriers.sorted(by: { $0.key < $1.key }) {
             lines.append(Terminal.paint("  \(carrier) is paused by the circuit breaker until \(until)", "33"))
         }
-        if let incidents = summary.incidents, !incidents.opened.isEmpty || incidents.retriggered > 0 || incidents.escalated > 0 || incidents.followUps > 0 {
+        if let incidents = summary.incidents, !incidents.opened.isEmpty || incidents.retriggered > 0 || incidents.escalated > 0 || incidents.followUps > 0
+            || incidents.resolvedByCarrier > 0 || incidents.absorbed > 0 || incidents.flagged > 0 {
             let opened = incidents.opened.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             lines.append(Terminal.paint("  incidents: opened \(opened.isEmpty ? "none" : opened)", "35")
                          + (incidents.retriggered > 0 ? " · updated \(incidents.retriggered)" : "")
                          + (incidents.followUps > 0 ? " · follow-ups \(incidents.followUps)" : "")
+                         + (incidents.absorbed > 0 ? " · absorbed \(incidents.absorbed)" : "")
+                         + (incidents.resolvedByCarrier > 0 ? " · closed by the carrier's news \(incidents.resolvedByCarrier)" : "")
+                         + (incidents.flagged > 0 ? Terminal.paint(" · flagged for staff \(incidents.flagged)", "33") : "")
                          + (incidents.escalated > 0 ? Terminal.paint(" · SLA breaches escalated \(incidents.escalated)", "31") : ""))
         }
         if let actions = summary.actions, actions.executed + actions.failed > 0 || !actions.errors.isEmpty {

@@ -7,7 +7,7 @@ import TestSupport
 @Suite struct NoticeTemplateTests {
     static let variables: Set<String> = ["customerName", "orderId", "shopName", "carrierName", "trackingNumber", "promisedDate", "nextUpdateBy",
                                          "contactEmail", "contactPhone", "contactHours", "amount", "newCarrierName", "newTrackingNumber", "newDate"]
-    static let sections: Set<String> = ["reshipping", "refunding", "reviewing", "askedCarrier", "hasNewDate", "notReceived", "damagedOnArrival", "cancelOrder"]
+    static let sections: Set<String> = ["reshipping", "refunding", "reviewing", "askedCarrier", "hasNewDate", "notReceived", "damagedOnArrival", "cancelOrder", "delivered"]
 
     /// The `{{name}}`, `{{#name}}`, `{{^name}}` tags of a template (the pragma and closers aside).
     static func tags(_ text: String) -> Set<String> {
@@ -50,7 +50,8 @@ import TestSupport
                     #expect(!notice.subject.isEmpty && !notice.subject.contains("{{") && !notice.body.contains("{{"), "\(language)/\(name)")
                     #expect(notice.body.contains("«customerName»") && notice.body.contains("«contactEmail»") && notice.body.contains("«contactHours»"),
                             "\(language)/\(name) lacks the greeting or the shop's contact")
-                    if name != "resolved" { #expect(notice.body.contains("«nextUpdateBy»"), "\(language)/\(name) never says when they hear next") }
+                    // A closing message (resolved, good news) promises nothing more.
+                    if name != "resolved", name != "goodNews" { #expect(notice.body.contains("«nextUpdateBy»"), "\(language)/\(name) never says when they hear next") }
                     #expect(!notice.body.contains("\n\n\n"), "\(language)/\(name)")
                 }
             }
@@ -140,7 +141,10 @@ import TestSupport
         let (store, directory) = try await Self.store(kind)
         try await store.addStaff(StaffMember(name: "anna", displayName: "Anna", email: "anna@shop.example"), actor: "t", at: fixtureNow)
         try await Self.damage(store, at: fixtureNow)
-        let engine = try Self.engine(store)
+        var config = ShopConfig.defaults
+        config.escalation = EscalationPolicy(lead: "anna", consoleURL: "https://shop.example/pw")
+        let engine = IncidentEngine(store: store, config: config, registry: try CarrierRegistry.load(directory: PackagePaths.carriers),
+                                    templates: try NoticeTemplates())
         _ = try await engine.run(now: fixtureNow)
         let deliverer = NoticeDeliverer(store: store, config: .defaults, defaultDirectory: directory + "/outbox")
         #expect(try await deliverer.deliver(now: fixtureNow).sent == 1)
@@ -158,6 +162,13 @@ import TestSupport
         let staffNotes = try await store.notices(.all, limit: 50).filter { $0.template == "escalation" }
         #expect(!staffNotes.isEmpty && staffNotes.allSatisfy { $0.recipient == "anna@shop.example" })
         #expect(Set(staffNotes.map(\.dedupeKey)).count == staffNotes.count)
+        // One digest per run with a breach (first touch before the promise, resolution after it),
+        // each linking the case; the second breach reaches the lead (anna too) once, in the same message.
+        _ = try await engine.run(now: promised.addingTimeInterval(120))
+        let digests = try await store.notices(.all, limit: 50).filter { $0.template == "escalation" }.sorted { $0.id < $1.id }
+        #expect(digests.count == 2, "\(digests.map(\.subject))")
+        #expect(digests.allSatisfy { $0.body.contains("parcelwatch incident show \(incident.id)\n  https://shop.example/pw/staff/incidents/\(incident.id)") })
+        #expect(digests.last?.subject == "[Parcelwatch] 1 SLA breach on your cases, 1 case breached again")
     }
 
     @Test(arguments: StoreKind.all) func aWebhookNoticeIsSignedAndDeliveredOnce(kind: StoreKind) async throws {

@@ -204,9 +204,61 @@ import TestSupport
         #expect(Set(object.keys) == ["since", "generatedAt", "timeZone", "carriers", "incidents", "firstNotice", "sla", "money"])
         #expect(object["since"] as? String == "2026-10-21T12:00:00Z")
         let carrier = try #require((object["carriers"] as? [[String: Any]])?.first)
-        #expect(Set(carrier.keys) == ["carrier", "shipments", "delivered", "deliveredWithPromise", "onTime", "onTimeRate", "damaged",
-                                      "damageRate", "lost", "lossRate"])
+        #expect(Set(carrier.keys) == ["carrier", "shipments", "delivered", "deliveredWithPromise", "onTime", "deliveredLate", "lateUndelivered",
+                                      "judged", "late", "onTimeRate", "damaged", "damageRate", "lost", "lossRate"])
         #expect(try JSONDecoder().decode(ShopReport.self, from: data) == report)
+    }
+
+    @Test(arguments: StoreKind.all) func undeliveredParcelsPastTheirPromiseAreLateToo(kind: StoreKind) async throws {
+        let shop = try await Shop(kind)
+        let created = "2026-11-10T12:00:00Z"
+        func parcel(_ number: String, promised: String) async throws -> Shipment {
+            try await shop.parcel("dpd", number, order: "T-\(number)", promised: promised, value: 1000, currency: "PLN", created: created)
+        }
+        // Now is Friday 2026-11-20 (Warsaw). T1 delivered on its day, T2 the day after, T3 not delivered a day after its
+        // promise, T4 not delivered on its promised day, which is not over yet.
+        let t1 = try await parcel("T1", promised: "2026-11-18")
+        let t2 = try await parcel("T2", promised: "2026-11-18")
+        let t3 = try await parcel("T3", promised: "2026-11-19")
+        let t4 = try await parcel("T4", promised: "2026-11-20")
+        try await shop.scans(t1, [("2026-11-17T10:00:00Z", "W drodze", .inTransit, nil), ("2026-11-18T10:00:00Z", "Doręczona", .delivered, nil)])
+        try await shop.scans(t2, [("2026-11-17T10:00:00Z", "W drodze", .inTransit, nil), ("2026-11-19T10:00:00Z", "Doręczona", .delivered, nil)])
+        try await shop.scans(t3, [("2026-11-17T10:00:00Z", "W drodze", .inTransit, nil)])
+        try await shop.scans(t4, [("2026-11-19T10:00:00Z", "W drodze", .inTransit, nil)])
+        let zone = try #require(Self.warsaw)
+        let since = try Self.time("2026-11-01T00:00:00Z")
+        let report = try await shop.store.report(since: since, now: fixtureNow, timeZone: zone)
+        let dpd = try #require(report.carriers.first)
+        #expect(dpd == ShopReport.CarrierFigures(carrier: "dpd", shipments: 4, delivered: 2, deliveredWithPromise: 2, onTime: 1, lateUndelivered: 1,
+                                                 damaged: 0, lost: 0))
+        // On time 1 of 3 judged (T1, T2, T3; T4's day is not over); late 2: one delivered late, one not delivered.
+        #expect(dpd.judged == 3 && dpd.onTimeRate == 1.0 / 3.0 && dpd.late == 2 && dpd.deliveredLate == 1)
+
+        // "Today" is the shop's: at 23:30 UTC on the 19th it is already the 20th in Warsaw (T3 late), not yet in UTC.
+        let lateEvening = try Self.time("2026-11-19T23:30:00Z")
+        #expect(try await shop.store.report(since: since, now: lateEvening, timeZone: zone).carriers.first?.lateUndelivered == 1)
+        let utc = try #require(TimeZone(identifier: "UTC"))
+        #expect(try await shop.store.report(since: since, now: lateEvening, timeZone: utc).carriers.first?.lateUndelivered == 0)
+
+        // Past their promise but no longer owed as they are: a cancelled order, a parcel returned to the sender, a
+        // refunded order, a reshipped parcel. None of them is judged.
+        let cancelled = try await parcel("T5", promised: "2026-11-17")
+        let returned = try await parcel("T6", promised: "2026-11-17")
+        let refunded = try await parcel("T7", promised: "2026-11-17")
+        let reshipped = try await parcel("T8", promised: "2026-11-17")
+        for parcel in [cancelled, refunded, reshipped] { try await shop.scans(parcel, [("2026-11-16T10:00:00Z", "W drodze", .inTransit, nil)]) }
+        try await shop.scans(returned, [("2026-11-16T10:00:00Z", "W drodze", .inTransit, nil), ("2026-11-18T10:00:00Z", "Zwrot do nadawcy", .returned, nil)])
+        #expect(try await shop.store.cancelOrder(id: cancelled.orderId, actor: "t", at: try Self.time("2026-11-18T08:00:00Z")))
+        try await shop.action(.refund, on: try await shop.open(.late, refunded, at: "2026-11-18T09:00:00Z"), amount: nil)
+        try await shop.action(.reship, on: try await shop.open(.stalled, reshipped, at: "2026-11-18T09:00:00Z"), amount: nil, state: .pending)
+        let settled = try #require(try await shop.store.report(since: since, now: fixtureNow, timeZone: zone).carriers.first)
+        #expect(settled.shipments == 8 && settled.lateUndelivered == 1 && settled.judged == 3 && settled.onTimeRate == 1.0 / 3.0)
+
+        let json = try #require(try JSONSerialization.jsonObject(with: try JSONEncoder().encode(report)) as? [String: Any])
+        let figures = try #require((json["carriers"] as? [[String: Any]])?.first)
+        #expect(figures["onTime"] as? Int == 1 && figures["deliveredLate"] as? Int == 1 && figures["lateUndelivered"] as? Int == 1
+                && figures["judged"] as? Int == 3 && figures["late"] as? Int == 2)
+        #expect(try JSONDecoder().decode(ShopReport.self, from: try JSONEncoder().encode(report)) == report)
     }
 
     @Test(arguments: StoreKind.all) func falseAlarmsAndFoundParcelsAreNoLossesAndEmptyFiguresAreNull(kind: StoreKind) async throws {
@@ -269,6 +321,17 @@ import TestSupport
         // Summer time: midnight in Warsaw is 22:00 UTC.
         #expect(ReportBuilder.isOnTime(deliveredAt: try ReportTests.time("2026-07-01T22:00:00Z"), promisedDate: "2026-07-01", in: warsaw) == false)
         #expect(ReportBuilder.isOnTime(deliveredAt: lateEvening, promisedDate: "18.11.2026", in: warsaw) == nil)
+    }
+
+    @Test func undeliveredIsLateOnlyOnceThePromisedDayIsOverInTheShopsZone() throws {
+        let warsaw = try #require(TimeZone(identifier: "Europe/Warsaw"))
+        let lastMinute = try ReportTests.time("2026-11-18T22:59:59Z")    // 23:59:59 on the 18th in Warsaw
+        let midnight = try ReportTests.time("2026-11-18T23:00:00Z")      // 00:00 on the 19th in Warsaw
+        #expect(ReportBuilder.isOverdue(promisedDate: "2026-11-18", now: lastMinute, in: warsaw) == false, "a promise for today is not late yet")
+        #expect(ReportBuilder.isOverdue(promisedDate: "2026-11-18", now: midnight, in: warsaw) == true)
+        #expect(ReportBuilder.isOverdue(promisedDate: "2026-11-19", now: midnight, in: warsaw) == false)
+        #expect(ReportBuilder.isOverdue(promisedDate: "2026-11-18", now: midnight, in: try #require(TimeZone(identifier: "UTC"))) == false)
+        #expect(ReportBuilder.isOverdue(promisedDate: "2026-11-5", now: midnight, in: warsaw) == nil)
     }
 
     @Test func sinceTakesADayInTheShopsZoneOrADurationBeforeNow() throws {

@@ -263,6 +263,39 @@ import TestSupport
         #expect(try await browser.post("/staff/incidents/999999/note", [("csrf", csrf), ("text", "x")]).status == 404)
     }
 
+    @Test func actionsThatWouldChangeNothingAreRefusedOnTheCasePageAndWriteNothing() async throws {
+        let setup = try await Self.serve()
+        defer { setup.server.stop() }
+        var browser = setup.browser
+        _ = try await browser.signIn("marek", Self.marekPassword)
+        let path = "/staff/incidents/\(setup.fresh)"
+        let csrf = try await browser.csrf(on: path)
+        let owner = try #require(try await setup.store.incident(id: setup.fresh)?.owner)
+        let history = try await setup.store.incidentHistory(id: setup.fresh)
+        let audit = try await setup.store.auditLog(limit: 100).filter { !$0.action.hasPrefix("console.") }
+
+        let same = try await browser.post(path + "/assign", [("csrf", csrf), ("to", owner)])
+        #expect(same.status == 409 && same.text.contains("role=\"alert\""), "\(same.status)")
+        #expect(same.text.contains("incident \(setup.fresh) is already assigned to \(owner); nothing was changed"))
+        let blank = try await browser.post(path + "/note", [("csrf", csrf), ("text", " \n ")])
+        #expect(blank.status == 400 && blank.text.contains("the note must not be empty; nothing was changed"))
+        let approve = try await browser.post(path + "/approve", [("csrf", csrf)])
+        #expect(approve.status == 409 && approve.text.contains("incident \(setup.fresh) has no proposed action to approve; nothing was changed"))
+        #expect(try await setup.store.incidentHistory(id: setup.fresh) == history)
+        #expect(try await setup.store.auditLog(limit: 100).filter { !$0.action.hasPrefix("console.") } == audit)
+
+        // A claim once is an action; the same claim again, or approving it, changes nothing.
+        #expect(try await browser.post(path + "/claim", [("csrf", csrf)]).status == 303)
+        let written = try await setup.store.auditLog(limit: 100).filter { !$0.action.hasPrefix("console.") }
+        let claimAgain = try await browser.post(path + "/claim", [("csrf", csrf)])
+        #expect(claimAgain.status == 409
+                && claimAgain.text.contains("incident \(setup.fresh): the carrier claim is already requested and waiting for the shop&#39;s backend; nothing was changed"))
+        let approveClaim = try await browser.post(path + "/approve", [("csrf", csrf)])
+        #expect(approveClaim.status == 409 && approveClaim.text.contains("no proposed action to approve: the carrier claim is already requested"))
+        #expect(try await setup.store.auditLog(limit: 100).filter { !$0.action.hasPrefix("console.") } == written)
+        #expect(try await setup.store.actions(incidentId: setup.fresh, states: []).count == 1)
+    }
+
     @Test func aPostWithoutTheSessionsCSRFTokenIsRefusedAndChangesNothing() async throws {
         let setup = try await Self.serve()
         defer { setup.server.stop() }
@@ -310,6 +343,8 @@ import TestSupport
         #expect(search.status == 200 && search.text.contains("Ana Ruiz") && search.text.contains("/staff/incidents/\(setup.overdue)"))
         let report = try await browser.get("/staff/report?since=2026-11-01")
         #expect(report.status == 200 && report.text.contains("All carriers") && report.text.contains("SEUR"))
+        #expect(report.text.contains("<th scope=\"col\" class=\"num\">Late, not delivered</th>") && report.text.contains("id=\"on-time-definition\"")
+                && report.text.contains("a promise for today is not late yet"))
         #expect(try await browser.get("/staff/report?since=yesterday").status == 400)
         let audit = try await browser.get("/staff/audit")
         #expect(audit.status == 200 && audit.text.contains("console.signIn"))

@@ -62,4 +62,50 @@ import TestSupport
         #expect(try await CLIRun.detached(["find", "nobody@example.com"] + now).status == 1)
         #expect(try await CLIRun.detached(["incidents"] + now).stdout.contains("no open incidents"))
     }
+
+    @Test func actionsThatWouldChangeNothingAreRefusedAndLeaveNoTrace() async throws {
+        let directory = try temporaryDirectory("cli-no-ops")
+        let db = directory + "/p.sqlite"
+        let csv = directory + "/orders.csv"
+        try Data("""
+            order_id,customer_name,email,phone,language,postcode,value,currency,promised_date,paid_at,carrier,tracking_number
+            N-1,Jan Nowak,jan@example.com,,pl,00-950,59.00,PLN,2026-11-23,2026-11-16T09:00:00+01:00,,
+            """.utf8).write(to: URL(fileURLWithPath: csv))
+        let now = ["--db", db, "--now", "2026-11-20T12:00:00Z"]
+        #expect(try await CLIRun.detached(["import", csv] + now).status == 0)
+        for name in ["anna", "marek"] { #expect(try await CLIRun.detached(["staff", "add", name, "--as", "anna"] + now).status == 0) }
+        #expect(try await CLIRun.detached(["sweep"] + now).status == 0)
+        let queue = try await CLIRun.detached(["incidents", "--json"] + now)
+        let rows = (try? JSONSerialization.jsonObject(with: Data(queue.stdout.utf8))) as? [[String: Any]] ?? []
+        let id = String(try #require(rows.first?["id"] as? Int))
+        let asAnna = now + ["--as", "anna"]
+
+        // Assigning to the current owner: the second time is refused, and nothing is written.
+        #expect(try await CLIRun.detached(["incident", "assign", id, "--to", "marek"] + asAnna).status == 0)
+        let again = try await CLIRun.detached(["incident", "assign", id, "--to", "marek"] + asAnna)
+        #expect(again.status == 2 && again.stderr == "error: incident \(id) is already assigned to marek; nothing was changed\n", "\(again.stderr)")
+
+        // A blank note.
+        let blank = try await CLIRun.detached(["incident", "note", id, "   "] + asAnna)
+        #expect(blank.status == 2 && blank.stderr.contains("error: the note must not be empty; nothing was changed"), "\(blank.stderr)")
+
+        // The policy proposed a refund: asking for it approves it; asking again or approving again changes nothing.
+        #expect(try await CLIRun.detached(["incident", "refund", id] + asAnna).stdout.contains("refund pending"))
+        let twice = try await CLIRun.detached(["incident", "refund", id] + asAnna)
+        #expect(twice.status == 2 && twice.stderr.contains("incident \(id): the refund is already requested and waiting for the shop's backend; nothing was changed"),
+                "\(twice.stderr)")
+        let approveAgain = try await CLIRun.detached(["incident", "approve", id] + asAnna)
+        #expect(approveAgain.status == 2 && approveAgain.stderr.contains("incident \(id) has no proposed action to approve: the refund is already requested"),
+                "\(approveAgain.stderr)")
+
+        let audit = try await CLIRun.detached(["audit", "--json"] + now)
+        let entries = (try? JSONSerialization.jsonObject(with: Data(audit.stdout.utf8))) as? [[String: Any]] ?? []
+        let actions = entries.filter { $0["subject"] as? String == "incident:\(id)" }.map { $0["action"] as? String ?? "" }
+        #expect(actions.filter { $0 == "incident.assigned" }.count == 1, "one assign row: \(actions)")
+        #expect(actions.filter { $0 == "action.approve" }.count == 1 && !actions.contains("incident.note"), "\(actions)")
+        let show = try await CLIRun.detached(["incident", "show", id, "--json"] + now)
+        let shown = (try? JSONSerialization.jsonObject(with: Data(show.stdout.utf8))) as? [String: Any] ?? [:]
+        let history = (shown["history"] as? [[String: Any]] ?? []).filter { $0["actor"] as? String == "anna" }.map { $0["action"] as? String ?? "" }
+        #expect(history == ["assigned", "approved"], "\(history)")
+    }
 }

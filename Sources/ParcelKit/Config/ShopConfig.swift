@@ -22,6 +22,9 @@ import Yams
 ///   staff_only: [stalled, trackingBroken]
 ///   holidays: ["2026-12-24"]    # one-off or regional days off
 ///   carriers: { inpost: { stalled_days: 2, lost_days: 5 } }
+/// escalation:
+///   lead: anna                  # second breaches and unassigned cases' breaches
+///   console_url: https://shop.example/parcelwatch
 /// ```
 public struct ShopConfig: Sendable {
     /// The shop's display name.
@@ -38,6 +41,8 @@ public struct ShopConfig: Sendable {
     public var delivery: NoticeDelivery?
     /// Refund/reship/claim/voucher decisions and the shop backend's webhook.
     public var workflows = WorkflowPolicy.standard
+    /// Who hears about SLA breaches beyond the case owner, and the console link in those mails.
+    public var escalation = EscalationPolicy()
     /// Per-carrier settings: where each carrier's credentials file is (`carriers: { ups:
     /// { credentials: /etc/parcelwatch/ups.yaml } }`).
     public var carrierCredentialFiles: [String: String] = [:]
@@ -83,8 +88,11 @@ public struct ShopConfig: Sendable {
         var config = defaults
         config.source = file
         guard let root = node?.mapping else { return config }
-        for key in root.keys.compactMap(\.string) where !["shop", "incidents", "notices", "workflows", "carriers"].contains(key) {
-            throw .badValue(file: file, key: key, detail: "unknown section (known: shop, incidents, notices, workflows, carriers)")
+        for key in root.keys.compactMap(\.string) where !["shop", "incidents", "notices", "workflows", "carriers", "escalation"].contains(key) {
+            throw .badValue(file: file, key: key, detail: "unknown section (known: shop, incidents, notices, workflows, carriers, escalation)")
+        }
+        if let escalation = root["escalation"] {
+            config.escalation = try EscalationPolicy.read(escalation, file: file)
         }
         if let carriers = root["carriers"] {
             guard let mapping = carriers.mapping else { throw .badValue(file: file, key: "carriers", detail: "expected a mapping of carrier ids") }
@@ -169,6 +177,7 @@ private struct IncidentPolicyReader {
             case "stalled_days": policy.thresholds.stalledDays = try days(value, key)
             case "lost_days": policy.thresholds.lostDays = try days(value, key)
             case "not_dispatched_days": policy.notDispatchedDays = try days(value, key)
+            case "reship_promise_days": policy.reshipPromiseDays = try days(value, key)
             case "first_touch_days": policy.firstTouchDays = try days(value, key)
             case "notice_due_minutes": policy.noticeDue = TimeInterval(try days(value, key) * 60)
             case "late_cutoff":

@@ -55,7 +55,7 @@ public struct CustomerTracking: Sendable {
         switch try await store.raise(trigger, plan: plan, notice: notice, at: now) {
         case .opened(let incident):
             return (incident, Self.nextUpdate(for: incident, now: now))
-        case .retriggered(let id), .unchanged(let id):
+        case .retriggered(let id), .unchanged(let id), .absorbed(let id):
             guard let incident = try await store.incident(id: id) else { return nil }
             return (incident, Self.nextUpdate(for: incident, now: now))
         case .suppressed:

@@ -43,6 +43,9 @@ public struct Incident: Sendable, Equatable, Codable {
     public var closedAt: Date?
     /// SLA clocks already breached and escalated (`notice`, `firstTouch`, `resolution`).
     public var breaches: [String]
+    /// What the case was opened on (`status:exception:lost`, `silent since …`, `promised:…`):
+    /// the same evidence never reopens a closed case, and evidence that goes closes it.
+    public var evidence: String?
 
     /// Creates an incident record.
     public init(id: Int64, kind: IncidentKind, status: IncidentStatus, orderId: String?, shipmentId: Int64?, carrier: String?,

@@ -59,8 +59,9 @@ public struct IncidentDetector: Sendable {
                 add(.lost, since, "\(carrierWords): presumed lost, no scan in transit for \(silent) business days")
             }
         }
-        if let late = lateness(promised: order.promisedDate, status: shipment.status, estimated: shipment.estimatedDelivery, now: now) {
-            add(.late, "promised:\(order.promisedDate ?? "")", "\(carrierWords): \(late)")
+        let promise = shipment.promise(order: order)
+        if let late = lateness(promised: promise, status: shipment.status, estimated: shipment.estimatedDelivery, now: now) {
+            add(.late, "promised:\(promise ?? "")", "\(carrierWords): \(late)")
         }
         return found
     }
@@ -87,6 +88,38 @@ public struct IncidentDetector: Sendable {
                                          summary: "order \(order.id): \(late)"))
         }
         return found
+    }
+
+    /// Why an open case's evidence is gone (the parcel moved again, arrived, was first scanned,
+    /// or the carrier no longer reports the hold), or nil while it stands.
+    public func evidenceGone(_ review: CaseReview) -> String? {
+        let incident = review.incident
+        if incident.kind == .notDispatched {
+            guard let scanned = review.orderShipments.first(where: { $0.status != .pending && $0.status != .infoReceived }) else { return nil }
+            return "the carrier has the parcel now (\(scanned.carrier) \(scanned.trackingNumber): \(scanned.status.rawValue))"
+        }
+        guard let shipment = review.shipment else { return nil }
+        if shipment.status == .delivered {
+            return "the parcel was delivered" + (shipment.lastEventAt.map { " (\(ISOTime.utc($0)))" } ?? "")
+        }
+        switch incident.kind {
+        case .stalled, .lost:
+            // Silence cases name the last scan they waited after: any newer scan ends them. A
+            // `lost` the carrier itself reported ends only with the delivery.
+            guard let since = Self.silence(incident.evidence), let last = shipment.lastEventAt, last > since else { return nil }
+            return "the parcel moved again (scan at \(ISOTime.utc(last)), \(shipment.status.rawValue))"
+        case .customsHold, .addressIssue:
+            guard shipment.status != .exception else { return nil }
+            return "the carrier no longer reports the problem (now \(shipment.status.rawValue))"
+        default:
+            return nil
+        }
+    }
+
+    /// The instant in `silent since 2026-11-17T08:00:00Z` evidence.
+    static func silence(_ evidence: String?) -> Date? {
+        guard let evidence, evidence.hasPrefix("silent since ") else { return nil }
+        return ISOTime.parse(String(evidence.dropFirst("silent since ".count)))
     }
 
     /// One `trackingBroken` trigger per carrier the sweep found paused or changed.

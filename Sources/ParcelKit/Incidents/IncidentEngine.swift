@@ -9,6 +9,7 @@ public struct IncidentEngine: Sendable {
     private let planner: IncidentPlanner
     private let composer: NoticeComposer?
     private let workflows: WorkflowPolicy
+    private let escalation: EscalationPolicy
     private let pageSize: Int
 
     /// Creates an engine for the shop's settings and carriers; with `templates`, every new
@@ -25,6 +26,7 @@ public struct IncidentEngine: Sendable {
         planner = IncidentPlanner(config: config)
         composer = templates.map { NoticeComposer(templates: $0, config: config, carrierNames: names) }
         workflows = config.workflows
+        escalation = config.escalation
         self.pageSize = pageSize
     }
 
@@ -77,6 +79,12 @@ public struct IncidentEngine: Sendable {
         public var escalated = 0
         /// Follow-up notices sent because a promised update was due.
         public var followUps = 0
+        /// Cases closed by themselves because their evidence went (`resolvedByCarrier`).
+        public var resolvedByCarrier = 0
+        /// Cases whose evidence went while an action was pending or done: flagged for staff.
+        public var flagged = 0
+        /// Findings taken into a more severe open case of the same parcel.
+        public var absorbed = 0
 
         /// Creates an empty summary.
         public init() {}
@@ -89,6 +97,7 @@ public struct IncidentEngine: Sendable {
             switch outcome {
             case .opened(let incident): summary.opened[incident.kind.rawValue, default: 0] += 1
             case .retriggered: summary.retriggered += 1
+            case .absorbed: summary.absorbed += 1
             case .unchanged, .suppressed: break
             }
         }
@@ -119,9 +128,39 @@ public struct IncidentEngine: Sendable {
                                                   lastError: signal.lastError, now: now) else { continue }
             record(try await raise(trigger, order: nil, shipment: nil, now: now))
         }
-        summary.escalated = try await store.escalate(now: now).count
+        // Cases whose evidence went close before any clock is looked at: they escalate no more.
+        (summary.resolvedByCarrier, summary.flagged) = try await closeWhereEvidenceWent(now: now)
+        // One digest per staff member for the run; the count stays "breaches escalated".
+        summary.escalated = try await store.escalate(now: now, policy: escalation).count
         summary.followUps = try await followUps(now: now)
         return summary
+    }
+
+    /// Cases close themselves when their evidence goes: a stalled parcel moves again, a late or
+    /// lost one arrives, an order not dispatched gets its first scan. No clock runs on them
+    /// after that; a customer who heard of the problem hears the good news once.
+    private func closeWhereEvidenceWent(now: Date) async throws(StoreError) -> (closed: Int, flagged: Int) {
+        var closed = 0, flagged = 0
+        var after: Int64 = 0
+        while true {
+            let page = try await store.casesToReview(after: after, limit: pageSize)
+            guard let last = page.last else { break }
+            after = last.incident.id
+            for review in page {
+                guard let reason = detector.evidenceGone(review) else { continue }
+                let parcel = review.shipment ?? review.orderShipments.first { $0.status != .pending && $0.status != .infoReceived }
+                let goodNews = review.order.flatMap { order in
+                    composer?.milestone("goodNews", dedupeKey: "goodnews:\(review.incident.id)", order: order, shipment: parcel,
+                                        nextUpdateBy: now, now: now, extra: ["delivered": parcel?.status == .delivered])
+                }
+                switch try await store.resolveByCarrier(incidentId: review.incident.id, reason: reason, goodNews: goodNews, at: now) {
+                case .closed: closed += 1
+                case .flagged: flagged += 1
+                case .unchanged: break
+                }
+            }
+        }
+        return (closed, flagged)
     }
 
     /// Keeps the promise of every notice: when "you will hear from us by …" comes and the case is

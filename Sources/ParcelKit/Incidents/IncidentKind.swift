@@ -31,6 +31,36 @@ public enum IncidentKind: String, Sendable, Codable, CaseIterable, Hashable {
         self != .stalled && self != .trackingBroken
     }
 
+    /// Where the kind stands among the problems one parcel can have, most severe first; nil for
+    /// kinds that are not about a parcel's journey (`notDispatched`, `trackingBroken`,
+    /// `customerReport`). A parcel has at most one open case of these kinds: a more severe
+    /// finding absorbs a lesser one into its history instead of opening beside it.
+    ///
+    /// The order: a parcel gone (lost, damaged or lost, damaged) is worse than one coming back
+    /// (returned), which is worse than one held (customs, address, both needing the customer);
+    /// those are the severe ones. The lesser ones follow: a failed attempt (the carrier tries
+    /// again), late (a date missed), stalled (silence, staff only).
+    public var severity: Int? {
+        switch self {
+        case .lost: return 9
+        case .damagedOrLost: return 8
+        case .damaged: return 7
+        case .returnedToSender: return 6
+        case .customsHold: return 5
+        case .addressIssue: return 4
+        case .deliveryFailed: return 3
+        case .late: return 2
+        case .stalled: return 1
+        case .notDispatched, .trackingBroken, .customerReport: return nil
+        }
+    }
+
+    /// True for the severe kinds (lost, damaged, damaged or lost, returned, customs, address).
+    public var isSevere: Bool { (severity ?? 0) >= 4 }
+
+    /// The kinds with a severity, most severe first.
+    public static let bySeverity: [IncidentKind] = allCases.filter { $0.severity != nil }.sorted { ($0.severity ?? 0) > ($1.severity ?? 0) }
+
     /// Higher is more urgent, before the order's value is considered.
     public var basePriority: Int {
         switch self {
@@ -44,7 +74,11 @@ public enum IncidentKind: String, Sendable, Codable, CaseIterable, Hashable {
 /// Where a case stands. Every transition is recorded with actor, time and reason.
 public enum IncidentStatus: String, Sendable, Codable, CaseIterable, Hashable {
     case open, notified, actionProposed, actionTaken, resolved, dismissed
+    /// Closed by itself: its evidence went (the parcel moved again, arrived, or was first scanned).
+    case resolvedByCarrier
+    /// Closed into a more severe case about the same parcel, whose history now carries it.
+    case absorbed
 
     /// True once the case is over.
-    public var isClosed: Bool { self == .resolved || self == .dismissed }
+    public var isClosed: Bool { [.resolved, .dismissed, .resolvedByCarrier, .absorbed].contains(self) }
 }

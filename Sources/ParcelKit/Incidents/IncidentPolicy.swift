@@ -23,6 +23,9 @@ public struct IncidentPolicy: Sendable, Equatable {
     public var carrierThresholds: [String: Thresholds] = [:]
     /// Business days after payment before an unshipped order is `notDispatched`.
     public var notDispatchedDays = 2
+    /// Days a replacement is promised in, from the day it is linked; nil: the original parcel's
+    /// lead time from its first scan to the order's promised day.
+    public var reshipPromiseDays: Int?
     /// Minutes after midnight of the promised day by which the parcel must be out for delivery
     /// (or waiting for pickup), else `late` [12:00].
     public var lateCutoffMinutes = 12 * 60

@@ -25,7 +25,9 @@ public struct StaffDesk: Sendable {
     }
 
     /// Assigns, notes, dismisses or resolves case `id`. Resolving queues the customer's
-    /// "resolved" notice in the same transaction. Returns the case as it now stands.
+    /// "resolved" notice in the same transaction. Returns the case as it now stands. What would
+    /// change nothing is refused and writes nothing: an empty or blank note, reason, outcome or
+    /// assignee (here), assigning a case to its owner or closing a closed case (the store).
     public func act(_ action: IncidentAction, on id: Int64, actor: String, now: Date) async throws(StaffDeskError) -> Incident {
         let (text, field) = action.freeText
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .emptyText(field: field) }
@@ -43,8 +45,9 @@ public struct StaffDesk: Sendable {
     /// Asks for a workflow action on case `id`, to be carried out by the shop's backend. A
     /// refund or voucher is for `amount` (decimal text such as `25.00`, in the order's
     /// currency), else the order's value; a reship or carrier claim carries no amount. Asking
-    /// again returns the action already recorded; asking for a proposed one approves it. A
-    /// voucher has no default amount.
+    /// for a proposed one approves it; asking for one the case already has requested or done
+    /// is refused and writes nothing (one action per case and kind). A voucher has no
+    /// default amount.
     public func request(_ kind: ActionKind, on id: Int64, amount: String?, actor: String, now: Date) async throws(StaffDeskError) -> WorkflowAction {
         if kind == .compensate, amount == nil { throw .amountRequired }
         let incident = try await stored { () async throws(StoreError) in try await store.incident(id: id) }
@@ -67,9 +70,14 @@ public struct StaffDesk: Sendable {
     }
 
     /// Approves the action the policy proposed for case `id` (it goes to the shop's backend).
+    /// With nothing proposed (none asked for, or already approved or done) it is refused and
+    /// nothing is written.
     public func approve(on id: Int64, actor: String, now: Date) async throws(StaffDeskError) -> WorkflowAction {
-        let proposed = try await stored { () async throws(StoreError) in try await store.actions(incidentId: id, states: [.proposed]) }
-        guard let action = proposed.first else { throw .store(.rejected("incident \(id) has no proposed action to approve")) }
+        let actions = try await stored { () async throws(StoreError) in try await store.actions(incidentId: id, states: []) }
+        guard let action = actions.first(where: { $0.state == .proposed }) else {
+            let standing = actions.isEmpty ? "" : ": " + actions.map(\.standing).joined(separator: ", ")
+            throw .store(.rejected("incident \(id) has no proposed action to approve\(standing); nothing was changed"))
+        }
         return try await stored { () async throws(StoreError) in
             try await store.requestAction(incidentId: id, kind: action.kind, amount: action.amount, state: .pending, actor: actor, at: now)
         }
@@ -77,14 +85,20 @@ public struct StaffDesk: Sendable {
 
     /// Asks for a reship of case `id` and, when `carrier` and `tracking` are given, links the
     /// replacement parcel too. The number is checked (pattern and check digit) before anything
-    /// is written; giving only one of the two is refused.
+    /// is written; giving only one of the two is refused. A reship already requested or done
+    /// is refused without a replacement (nothing new) and kept as it is with one: then only the
+    /// replacement is linked.
     public func reship(on id: Int64, carrier: String?, tracking: String?, actor: String,
                        now: Date) async throws(StaffDeskError) -> (action: WorkflowAction, replacement: Shipment?) {
         let carrier = carrier?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let tracking = tracking?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard carrier.isEmpty == tracking.isEmpty else { throw .incompleteReplacement }
         let replacement = carrier.isEmpty ? nil : try checkedReplacement(carrier: carrier, tracking: tracking)
-        let action = try await request(.reship, on: id, amount: nil, actor: actor, now: now)
+        let asked = replacement == nil ? nil : try await stored { () async throws(StoreError) in
+            try await store.actions(incidentId: id, states: []).first { $0.kind == .reship && $0.state != .proposed }
+        }
+        let action: WorkflowAction
+        if let asked { action = asked } else { action = try await request(.reship, on: id, amount: nil, actor: actor, now: now) }
         guard let replacement else { return (action, nil) }
         return (action, try await link(replacement.definition, number: replacement.number, on: id, actor: actor, now: now))
     }
@@ -119,7 +133,7 @@ public struct StaffDesk: Sendable {
                     .replacementSent(incident: incident, order: order, carrier: definition.id, trackingNumber: number, now: now)
             }
             return try await store.linkReplacement(incidentId: id, carrier: definition.id, trackingNumber: number, notice: notice,
-                                                   actor: actor, at: now)
+                                                   promise: ReplacementPromise(config: config), actor: actor, at: now)
         }
     }
 

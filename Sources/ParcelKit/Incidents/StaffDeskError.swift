@@ -20,7 +20,7 @@ public enum StaffDeskError: Error, Sendable, Equatable, CustomStringConvertible,
     /// A sentence for people.
     public var description: String {
         switch self {
-        case .emptyText(let field): return "the \(field) must not be empty"
+        case .emptyText(let field): return "the \(field) must not be empty; nothing was changed"
         case .badAmount(let text): return "'\(text)' is not an amount such as 25.00"
         case .amountRequired: return "a voucher needs an amount such as 10.00"
         case .incompleteReplacement: return "give both the replacement's carrier and its tracking number (or neither to link it later)"

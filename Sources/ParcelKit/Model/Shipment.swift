@@ -30,6 +30,17 @@ public struct Shipment: Sendable, Equatable, Codable {
     public var lastError: String?
     /// The carrier's promised delivery, where it gives one.
     public var estimatedDelivery: Date?
+    /// The shop's promise for this parcel when it is not the order's: a replacement's own
+    /// (`YYYY-MM-DD`, the shop's calendar).
+    public var promisedDate: String?
+    /// The parcel this one replaces, for a replacement.
+    public var replacesShipmentId: Int64?
+
+    /// The promise lateness is judged against: the parcel's own, else (for an original parcel)
+    /// the order's; a replacement without its own promise is never late.
+    public func promise(order: Order) -> String? {
+        promisedDate ?? (replacesShipmentId == nil ? order.promisedDate : nil)
+    }
 
     /// Creates a shipment record.
     public init(id: Int64, orderId: String, carrier: String, trackingNumber: String, status: TrackingStatus = .pending,

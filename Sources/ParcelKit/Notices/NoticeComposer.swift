@@ -51,7 +51,7 @@ public struct NoticeComposer: Sendable {
     private func draft(template: String, dedupeKey: String, order: Order, values: [String: Any], now: Date) -> NoticeDraft? {
         guard let rendered = try? templates.render(template, language: order.language, values: values) else { return nil }
         return NoticeDraft(dedupeKey: dedupeKey, channel: "email", recipient: order.email, subject: rendered.subject, body: rendered.body,
-                           language: rendered.language, template: template, dueAt: planner.afterWorkingTime(0, from: now))
+                           language: rendered.language, template: template, dueAt: planner.afterWorkingTime(0, from: now), orderId: order.id)
     }
 
     private func baseValues(order: Order, shipment: Shipment?, nextUpdateBy: Date) -> [String: Any] {

@@ -8,7 +8,7 @@ public struct NoticeTemplates: Sendable {
     /// The languages every template exists in.
     public static let languages = ["pl", "en", "es", "lt"]
     /// Milestones besides the incident kinds.
-    public static let milestones = ["shipped", "outForDelivery", "refundIssued", "reshipSent", "resolved", "stillWorking"]
+    public static let milestones = ["shipped", "outForDelivery", "refundIssued", "reshipSent", "resolved", "stillWorking", "goodNews"]
 
     private let templates: [String: [String: MustacheTemplate]]
     /// The raw template text, by language and name (for checks on variables).

@@ -41,6 +41,14 @@ public enum ReportBuilder {
         return CivilDate(deliveredAt, in: zone) <= promised
     }
 
+    /// True when a parcel not delivered by `now` is late: its promised day (`YYYY-MM-DD`) is
+    /// before today, the local day of `now` in `zone`. A promise for today is not late yet (the
+    /// day is not over). Nil when the promised date is unreadable.
+    public static func isOverdue(promisedDate: String, now: Date, in zone: TimeZone) -> Bool? {
+        guard let promised = CivilDate(promisedDate) else { return nil }
+        return promised < CivilDate(now, in: zone)
+    }
+
     /// The start of a report window from `--since`: `YYYY-MM-DD` is that day's midnight in the
     /// shop's `zone`; `30d`, `2w`, `12h` are that long before `now` (1 to 99999 units). Nil for
     /// anything else, and for a start after `now`.

@@ -10,9 +10,20 @@ import Foundation
 ///
 /// Definitions (the store computes them in SQL, the same on SQLite and PostgreSQL):
 /// - **delivered**: the parcel has at least one `delivered` carrier event;
-/// - **on time**: the local date of the parcel's *first* `delivered` event, in the shop's time
-///   zone (``timeZone``), is on or before the order's promised date. Only delivered parcels
-///   whose order has a readable promised date count, in the numerator and the denominator;
+/// - **promise**: the parcel's own promised date (a replacement's), else its order's; a
+///   replacement without a promise of its own, or a promise that is not a `YYYY-MM-DD` day,
+///   is never judged. Days are compared in the shop's time zone (``timeZone``), and "today"
+///   is the local date of ``generatedAt`` (the report's now);
+/// - **on time**: the local date of the parcel's *first* `delivered` event is on or before the
+///   promised date; **delivered late**: after it;
+/// - **late, not delivered**: no `delivered` event, the promised day is before today (a
+///   promise for today is not late yet), and the parcel is still owed to the customer: its
+///   order is not cancelled, it is not on its way back or returned to the sender (`returning`,
+///   `returned`), and the shop has not settled it instead (a refund of its order, or a reship
+///   of this parcel, requested, under way or done). Parcels left out are counted where their
+///   story is: the cases opened, lost and damaged parcels, money;
+/// - **judged** (the on-time denominator): on time + delivered late + late, not delivered.
+///   The on-time rate is on time over judged; **late** is delivered late + late, not delivered;
 /// - **damaged**: a carrier event with the reason `damaged` or `damagedOrLost`, or a case of
 ///   kind `damaged` or `damagedOrLost`, or a customer report `damagedOnArrival`, not dismissed
 ///   as a false alarm. `damagedOrLost` ("Deterioro o extravío") counts as damage only, so one
@@ -26,8 +37,8 @@ import Foundation
 /// no parcels, a median of no values); dates are ISO-8601 UTC, money in minor units:
 /// ```json
 /// { "since": "2026-10-21T12:00:00Z", "generatedAt": "2026-11-20T12:00:00Z", "timeZone": "Europe/Warsaw",
-///   "carriers": [{ "carrier", "shipments", "delivered", "deliveredWithPromise", "onTime", "onTimeRate",
-///                  "damaged", "damageRate", "lost", "lossRate" }],
+///   "carriers": [{ "carrier", "shipments", "delivered", "deliveredWithPromise", "onTime", "deliveredLate",
+///                  "lateUndelivered", "judged", "late", "onTimeRate", "damaged", "damageRate", "lost", "lossRate" }],
 ///   "incidents": [{ "kind", "opened", "stillOpen" }],
 ///   "firstNotice": { "customerFacing", "notified", "medianSeconds" },
 ///   "sla": [{ "clock", "cases", "breached", "compliance" }],
@@ -72,45 +83,60 @@ public struct ShopReport: Sendable, Equatable, Codable {
         public var shipments: Int
         /// Of those, parcels with a `delivered` event.
         public var delivered: Int
-        /// Of the delivered ones, those whose order has a promised date: the on-time denominator.
+        /// Of the delivered ones, those with a promise (see ``ShopReport``) to judge them by.
         public var deliveredWithPromise: Int
         /// Of those, delivered (first `delivered` event, shop's local date) on or before the promised date.
         public var onTime: Int
+        /// Parcels not delivered, still owed, whose promised day is over (see ``ShopReport``).
+        public var lateUndelivered: Int
         /// Parcels damaged (see ``ShopReport``).
         public var damaged: Int
         /// Parcels lost (see ``ShopReport``).
         public var lost: Int
 
         /// Creates a carrier's figures.
-        public init(carrier: String, shipments: Int, delivered: Int, deliveredWithPromise: Int, onTime: Int, damaged: Int, lost: Int) {
+        public init(carrier: String, shipments: Int, delivered: Int, deliveredWithPromise: Int, onTime: Int, lateUndelivered: Int = 0,
+                    damaged: Int, lost: Int) {
             self.carrier = carrier
             self.shipments = shipments
             self.delivered = delivered
             self.deliveredWithPromise = deliveredWithPromise
             self.onTime = onTime
+            self.lateUndelivered = lateUndelivered
             self.damaged = damaged
             self.lost = lost
         }
 
-        /// ``onTime`` over ``deliveredWithPromise``, 0…1; nil when no delivered parcel had a promise.
-        public var onTimeRate: Double? { ReportBuilder.rate(onTime, of: deliveredWithPromise) }
+        /// Delivered after the promised date: ``deliveredWithPromise`` − ``onTime``.
+        public var deliveredLate: Int { deliveredWithPromise - onTime }
+        /// Every parcel judged against its promise, the on-time denominator: delivered with a
+        /// promise (on time or late) + ``lateUndelivered``.
+        public var judged: Int { deliveredWithPromise + lateUndelivered }
+        /// Late however it ended: ``deliveredLate`` + ``lateUndelivered``.
+        public var late: Int { deliveredLate + lateUndelivered }
+
+        /// ``onTime`` over ``judged``, 0…1; nil when no parcel was judged.
+        public var onTimeRate: Double? { ReportBuilder.rate(onTime, of: judged) }
         /// ``damaged`` over ``shipments``, 0…1; nil without shipments.
         public var damageRate: Double? { ReportBuilder.rate(damaged, of: shipments) }
         /// ``lost`` over ``shipments``, 0…1; nil without shipments.
         public var lossRate: Double? { ReportBuilder.rate(lost, of: shipments) }
 
         private enum CodingKeys: String, CodingKey {
-            case carrier, shipments, delivered, deliveredWithPromise, onTime, onTimeRate, damaged, damageRate, lost, lossRate
+            case carrier, shipments, delivered, deliveredWithPromise, onTime, deliveredLate, lateUndelivered, judged, late, onTimeRate,
+                 damaged, damageRate, lost, lossRate
         }
 
-        /// Reads the counts; the rates are recomputed from them.
+        /// Reads the counts; the sums and rates are recomputed from them (a report written
+        /// before `lateUndelivered` existed reads as 0 of them).
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             self.init(carrier: try container.decode(String.self, forKey: .carrier), shipments: try container.decode(Int.self, forKey: .shipments),
                       delivered: try container.decode(Int.self, forKey: .delivered),
                       deliveredWithPromise: try container.decode(Int.self, forKey: .deliveredWithPromise),
-                      onTime: try container.decode(Int.self, forKey: .onTime), damaged: try container.decode(Int.self, forKey: .damaged),
-                      lost: try container.decode(Int.self, forKey: .lost))
+                      onTime: try container.decode(Int.self, forKey: .onTime),
+                      lateUndelivered: try container.decodeIfPresent(Int.self, forKey: .lateUndelivered) ?? 0,
+                      damaged: try container.decode(Int.self, forKey: .damaged), lost: try container.decode(Int.self, forKey: .lost))
         }
 
         /// Writes every key, rates included (`null` when undefined).
@@ -121,6 +147,10 @@ public struct ShopReport: Sendable, Equatable, Codable {
             try container.encode(delivered, forKey: .delivered)
             try container.encode(deliveredWithPromise, forKey: .deliveredWithPromise)
             try container.encode(onTime, forKey: .onTime)
+            try container.encode(deliveredLate, forKey: .deliveredLate)
+            try container.encode(lateUndelivered, forKey: .lateUndelivered)
+            try container.encode(judged, forKey: .judged)
+            try container.encode(late, forKey: .late)
             try container.encode(onTimeRate, forKey: .onTimeRate)
             try container.encode(damaged, forKey: .damaged)
             try container.encode(damageRate, forKey: .damageRate)

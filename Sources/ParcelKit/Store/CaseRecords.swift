@@ -27,6 +27,8 @@ public enum RaiseOutcome: Sendable, Equatable {
     case unchanged(Int64)
     /// A closed case had exactly this evidence: staff already dealt with it.
     case suppressed
+    /// An open, more severe case about the same parcel took the finding into its history.
+    case absorbed(Int64)
 }
 
 /// Which cases to list.
@@ -97,4 +99,35 @@ public struct FindResult: Sendable, Equatable, Codable {
         self.shipments = shipments
         self.incidents = incidents
     }
+}
+
+/// An open case whose evidence may have gone, with what the store knows of its parcel and order.
+public struct CaseReview: Sendable {
+    /// The kinds whose evidence can go by itself: the parcel moves again, arrives, or is scanned.
+    public static let kinds: [IncidentKind] = [.stalled, .late, .lost, .deliveryFailed, .notDispatched, .customsHold, .addressIssue]
+
+    public var incident: Incident
+    public var order: Order?
+    /// The case's parcel, for parcel cases.
+    public var shipment: Shipment?
+    /// The order's parcels, for `notDispatched`.
+    public var orderShipments: [Shipment]
+
+    /// Creates a review.
+    public init(incident: Incident, order: Order?, shipment: Shipment?, orderShipments: [Shipment]) {
+        self.incident = incident
+        self.order = order
+        self.shipment = shipment
+        self.orderShipments = orderShipments
+    }
+}
+
+/// What closing a case the carrier resolved did.
+public enum CarrierResolution: Sendable, Equatable {
+    /// Closed as `resolvedByCarrier` (with a good-news notice when the customer had been told).
+    case closed
+    /// Left open: an action is pending or done; staff were told once.
+    case flagged
+    /// Nothing to do (already closed, or already flagged).
+    case unchanged
 }

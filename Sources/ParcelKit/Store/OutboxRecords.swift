@@ -15,9 +15,14 @@ public struct NoticeDraft: Sendable, Equatable, Codable {
     public var template: String
     /// Not before (quiet hours hold notices until morning).
     public var dueAt: Date
+    /// The order a customer notice speaks about: a newer notice for it supersedes one still
+    /// waiting, since each states the order as it is. Nil for staff messages.
+    public var orderId: String?
 
     /// Creates a draft.
-    public init(dedupeKey: String, channel: String, recipient: String, subject: String, body: String, language: String, template: String, dueAt: Date) {
+    public init(dedupeKey: String, channel: String, recipient: String, subject: String, body: String, language: String, template: String, dueAt: Date,
+                orderId: String? = nil) {
+        self.orderId = orderId
         self.dedupeKey = dedupeKey
         self.channel = channel
         self.recipient = recipient
@@ -40,6 +45,11 @@ public struct OutboxNotice: Sendable, Equatable, Encodable {
     public var sentAt: Date?
     public var attempts: Int
     public var lastError: String?
+    /// When a newer notice for the same order (or the case's closing) made this one wrong; it is
+    /// then never sent.
+    public var supersededAt: Date?
+    /// The notice it was merged into, when one was.
+    public var supersededBy: Int64?
 
     /// `notice.subject` for `notice.draft.subject`.
     public subscript<Value>(dynamicMember keyPath: KeyPath<NoticeDraft, Value>) -> Value { draft[keyPath: keyPath] }
@@ -54,10 +64,12 @@ public struct OutboxNotice: Sendable, Equatable, Encodable {
         try container.encode(sentAt, forKey: .sentAt)
         try container.encode(attempts, forKey: .attempts)
         try container.encode(lastError, forKey: .lastError)
+        try container.encode(supersededAt, forKey: .supersededAt)
+        try container.encode(supersededBy, forKey: .supersededBy)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, incidentId, createdAt, sentAt, attempts, lastError
+        case id, incidentId, createdAt, sentAt, attempts, lastError, supersededAt, supersededBy
     }
 }
 
@@ -69,6 +81,8 @@ public enum NoticeState: String, Sendable, CaseIterable {
     case failed
     /// Delivered.
     case sent
+    /// Never sent: a newer notice for the order, or the case's closing, made it wrong.
+    case superseded
     /// Everything.
     case all
 }

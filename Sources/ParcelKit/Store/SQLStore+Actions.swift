@@ -8,7 +8,12 @@ extension SQLStore {
             guard let incident = try Self.fetchIncident(db, id: incidentId) else { throw StoreError.rejected("no incident \(incidentId)") }
             let key = "incident-\(incidentId)-\(kind.rawValue)"
             if let existing = try db.fetchOne(sql: "SELECT * FROM actions WHERE idempotency_key = ?", arguments: [key]).map(Self.decodeAction) {
-                guard existing.state == .proposed, state == .pending else { return existing }
+                guard existing.state == .proposed, state == .pending else {
+                    // One action per case and kind: asking again changes nothing. The policy's
+                    // retries get the action back; staff are told, and nothing is written.
+                    guard actor != "policy" else { return existing }
+                    throw StoreError.rejected(existing.unchangedReason)
+                }
                 try db.execute(sql: "UPDATE actions SET state = 'pending', next_attempt_at = ? WHERE id = ?", arguments: [at.timeIntervalSince1970, existing.id])
                 try Self.history(db, id: incidentId, at: at, actor: actor, action: "approved", detail: kind.rawValue)
                 try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "action.approve", subject: "incident:\(incidentId)", detail: kind.rawValue), db: db)
@@ -86,8 +91,8 @@ extension SQLStore {
         }
     }
 
-    public func linkReplacement(incidentId: Int64, carrier: String, trackingNumber: String, notice: NoticeDraft?, actor: String,
-                                at: Date) async throws(StoreError) -> Shipment {
+    public func linkReplacement(incidentId: Int64, carrier: String, trackingNumber: String, notice: NoticeDraft?, promise: ReplacementPromise,
+                                actor: String, at: Date) async throws(StoreError) -> Shipment {
         try await writeTransaction("linking a replacement shipment") { db in
             guard let incident = try Self.fetchIncident(db, id: incidentId), let orderId = incident.orderId else {
                 throw StoreError.rejected("incident \(incidentId) has no order to ship a replacement for")
@@ -96,11 +101,20 @@ extension SQLStore {
                owner != orderId {
                 throw StoreError.rejected("\(carrier) \(trackingNumber) already belongs to order \(owner)")
             }
+            // The replacement's own promise: the original's lead time (first scan to the order's
+            // promised day) from today, or the shop's reship_promise_days.
+            let dispatched = try incident.shipmentId.flatMap { original in
+                try db.scalar(Double.self, sql: "SELECT MIN(time) FROM events WHERE shipment_id = ? AND status NOT IN ('unknown', 'pending', 'infoReceived')",
+                              arguments: [original]).map(Date.init(timeIntervalSince1970:))
+            }
+            let promised = try db.scalar(String.self, sql: "SELECT promised_date FROM orders WHERE id = ?", arguments: [orderId])
+            let ownPromise = promise.date(now: at, dispatched: dispatched, promised: promised)
             try db.execute(sql: """
-                INSERT INTO shipments (order_id, carrier, tracking_number, next_check_at, created_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (carrier, tracking_number) DO NOTHING
-                """, arguments: [orderId, carrier, trackingNumber, at.timeIntervalSince1970, at.timeIntervalSince1970])
-            try Self.history(db, id: incidentId, at: at, actor: actor, action: "replacement", detail: "replacement shipment \(carrier) \(trackingNumber)")
+                INSERT INTO shipments (order_id, carrier, tracking_number, next_check_at, created_at, promised_date, replaces_shipment_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (carrier, tracking_number) DO NOTHING
+                """, arguments: [orderId, carrier, trackingNumber, at.timeIntervalSince1970, at.timeIntervalSince1970, ownPromise, incident.shipmentId])
+            try Self.history(db, id: incidentId, at: at, actor: actor, action: "replacement",
+                             detail: "replacement shipment \(carrier) \(trackingNumber), promised for \(ownPromise ?? "no day (no lead time known)")")
             try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "action.replacement", subject: "incident:\(incidentId)",
                                             detail: "\(carrier) \(trackingNumber)"), db: db)
             if let notice { try Self.insertNotice(notice, incidentId: incidentId, at: at, db: db) }
@@ -109,6 +123,16 @@ extension SQLStore {
                 throw StoreError.failed(operation: "linking a replacement shipment", detail: "shipment vanished")
             }
             return shipment
+        }
+    }
+
+    /// The kinds as staff call them.
+    static func actionName(_ kind: ActionKind) -> String {
+        switch kind {
+        case .refund: return "refund"
+        case .reship: return "reship"
+        case .carrierClaim: return "carrier claim"
+        case .compensate: return "voucher"
         }
     }
 
@@ -122,5 +146,25 @@ extension SQLStore {
             idempotencyKey: row["idempotency_key"], requestedBy: row["requested_by"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
             attempts: row["attempts"], nextAttemptAt: (row["next_attempt_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
             lastError: row["last_error"], result: row["result"], completedAt: (row["completed_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+}
+
+extension WorkflowAction {
+    /// Why asking for this action again changes nothing, for staff:
+    /// `incident 12: the refund is already done; nothing was changed`.
+    var unchangedReason: String {
+        "incident \(incidentId): \(standing); nothing was changed"
+    }
+
+    /// Where it stands, for staff: `the refund is already done`.
+    var standing: String {
+        let words: String
+        switch state {
+        case .proposed: words = "proposed and waiting for approval (approve it instead)"
+        case .pending, .failed: words = "already requested and waiting for the shop's backend"
+        case .sending: words = "already requested and being sent to the shop's backend"
+        case .done: words = "already done"
+        }
+        return "the \(SQLStore.actionName(kind)) is \(words)"
     }
 }

@@ -49,20 +49,50 @@ extension SQLStore {
             case .order(let id): orderId = id
             case .carrier(let id): carrier = id
             }
+            // One problem case per parcel: a lesser finding joins the open, more severe case's
+            // history; a more severe one opens and absorbs the lesser case.
+            var absorbing: [(id: Int64, kind: String)] = []
+            if let shipmentId, let severity = trigger.kind.severity {
+                let open = try Self.openProblemCases(db, shipmentId: shipmentId)
+                if let stronger = open.first(where: { ($0.kind.severity ?? 0) > severity }) {
+                    let detail = "\(trigger.kind.rawValue) (\(trigger.evidence)): \(trigger.summary)"
+                    if try db.scalar(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM incident_history WHERE incident_id = ? AND action = 'absorbed' AND detail = ?)",
+                                     arguments: [stronger.id, detail]) != true {
+                        try Self.history(db, id: stronger.id, at: at, actor: "sweep", action: "absorbed", detail: detail)
+                    }
+                    return .absorbed(stronger.id)
+                }
+                absorbing = open.filter { ($0.kind.severity ?? 0) < severity }.map { ($0.id, $0.kind.rawValue) }
+            }
+            // Once a parcel was replaced or its order refunded, the customer has had the shop's
+            // answer: a late parcel is no news, and anything else about it is for staff only (a
+            // return to handle, a double delivery to stop).
+            let settled = try Self.settlement(db, orderId: orderId, shipmentId: shipmentId)
+            if settled != nil, trigger.kind == .late { return .suppressed }
+            let customerFacing = plan.customerFacing && settled == nil
             let owner = try Self.nextOwner(db)
             let id = try db.insertReturningID(sql: """
                 INSERT INTO incidents (kind, order_id, shipment_id, carrier, tracking_number, state, customer_facing, owner, priority,
                 opened_at, updated_at, subject_key, summary, evidence, notice_due, first_touch_due, resolution_due, next_update_due)
                 VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [trigger.kind.rawValue, orderId, shipmentId, carrier, number, plan.customerFacing, owner, plan.priority,
+                """, arguments: [trigger.kind.rawValue, orderId, shipmentId, carrier, number, customerFacing, owner, plan.priority,
                                  at.timeIntervalSince1970, at.timeIntervalSince1970, key, trigger.summary, trigger.evidence,
-                                 plan.noticeDue?.timeIntervalSince1970, plan.firstTouchDue.timeIntervalSince1970,
-                                 plan.resolutionDue.timeIntervalSince1970, plan.customerFacing ? plan.resolutionDue.timeIntervalSince1970 : nil])
+                                 customerFacing ? plan.noticeDue?.timeIntervalSince1970 : nil, plan.firstTouchDue.timeIntervalSince1970,
+                                 plan.resolutionDue.timeIntervalSince1970, customerFacing ? plan.resolutionDue.timeIntervalSince1970 : nil])
             try Self.history(db, id: id, at: at, actor: "sweep", action: "detected", detail: trigger.summary)
+            if let settled {
+                try Self.history(db, id: id, at: at, actor: "sweep", action: "staffOnly",
+                                 detail: "the customer is not told: \(settled); staff watch for a return or a double delivery")
+            }
+            for lesser in absorbing {
+                try Self.closeCase(db, id: lesser.id, state: .absorbed, at: at, action: "absorbed",
+                                   detail: "into incident \(id) (\(trigger.kind.rawValue)): \(trigger.summary)")
+                try Self.history(db, id: id, at: at, actor: "sweep", action: "absorbed", detail: "incident \(lesser.id) (\(lesser.kind))")
+            }
             if let owner { try Self.history(db, id: id, at: at, actor: "sweep", action: "assigned", detail: "to \(owner) (round-robin)") }
             try Self.insertAudit(AuditEntry(at: at, actor: "sweep", action: "incident.open", subject: "incident:\(id)",
                                             detail: "\(trigger.kind.rawValue): \(trigger.summary)" + (owner.map { "; owner \($0)" } ?? "")), db: db)
-            if let notice, plan.customerFacing {
+            if let notice, customerFacing {
                 try Self.insertNotice(notice, incidentId: id, at: at, db: db)
                 try Self.history(db, id: id, at: at, actor: "sweep", action: "notice",
                                  detail: "\(notice.template) (\(notice.language)) queued for \(ISOTime.utc(notice.dueAt))")
@@ -119,6 +149,10 @@ extension SQLStore {
             case .assign(let member):
                 try Self.requireStaff(db, member, "cases can only be assigned to staff")
                 try Self.requireOpen(incident)
+                // Assigning a case to its owner changes nothing, so nothing is written or audited.
+                guard incident.owner != member else {
+                    throw StoreError.rejected("incident \(id) is already assigned to \(member); nothing was changed")
+                }
                 try db.execute(sql: "UPDATE incidents SET owner = ? WHERE id = ?", arguments: [member, id])
                 (name, detail) = ("assigned", "to \(member)" + (incident.owner.map { " (was \($0))" } ?? ""))
             case .note(let text):
@@ -142,48 +176,7 @@ extension SQLStore {
         }
     }
 
-    public func escalate(now: Date) async throws(StoreError) -> [Escalation] {
-        try await writeTransaction("escalating SLA breaches") { db in
-            let time = now.timeIntervalSince1970
-            let due = try db.fetchAll(sql: """
-                SELECT id, owner, 'notice' AS clock, notice_due AS due FROM incidents
-                 WHERE closed_at IS NULL AND notified_at IS NULL AND notice_due IS NOT NULL AND notice_due < ?
-                UNION ALL
-                SELECT id, owner, 'firstTouch', first_touch_due FROM incidents
-                 WHERE closed_at IS NULL AND first_touched_at IS NULL AND first_touch_due < ?
-                UNION ALL
-                SELECT id, owner, 'resolution', resolution_due FROM incidents WHERE closed_at IS NULL AND resolution_due < ?
-                """, arguments: [time, time, time])
-            var escalations: [Escalation] = []
-            for row in due {
-                let escalation = Escalation(incidentId: row["id"], clock: row["clock"], due: Date(timeIntervalSince1970: row["due"]), owner: row["owner"])
-                try db.execute(sql: "INSERT INTO escalations (incident_id, clock, due, at, owner) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                               arguments: [escalation.incidentId, escalation.clock, row["due"] as Double, time, escalation.owner])
-                guard db.changesCount > 0 else { continue }
-                let detail = "\(escalation.clock) deadline \(ISOTime.utc(escalation.due)) passed" + (escalation.owner.map { "; owner \($0)" } ?? "; unassigned")
-                try Self.history(db, id: escalation.incidentId, at: now, actor: "sweep", action: "escalated", detail: detail)
-                try Self.insertAudit(AuditEntry(at: now, actor: "sweep", action: "incident.escalate", subject: "incident:\(escalation.incidentId)",
-                                                detail: detail), db: db)
-                // Staff hear about it through the same outbox and channels as customers.
-                if let owner = escalation.owner,
-                   let email = try db.scalar(String.self, sql: "SELECT email FROM staff WHERE name = ? AND email IS NOT NULL", arguments: [owner]),
-                   let incident = try Self.fetchIncident(db, id: escalation.incidentId) {
-                    let subject = "[Parcelwatch] incident \(incident.id) \(incident.kind.rawValue): \(escalation.clock) deadline passed"
-                    let body = """
-                        \(incident.summary)
-                        The \(escalation.clock) deadline \(ISOTime.utc(escalation.due)) has passed; the case is \(incident.status.rawValue).
-                        See: parcelwatch incident show \(incident.id)
-
-                        """
-                    try Self.insertNotice(NoticeDraft(dedupeKey: "escalation:\(incident.id):\(escalation.clock)", channel: "email", recipient: email,
-                                                      subject: subject, body: body, language: "en", template: "escalation", dueAt: now),
-                                          incidentId: nil, at: now, db: db)
-                }
-                escalations.append(escalation)
-            }
-            return escalations
-        }
-    }
+    // escalate(now:policy:) lives in SQLStore+Escalations.swift.
 
     public func dueFollowUps(now: Date, limit: Int) async throws(StoreError) -> [Incident] {
         try await read("selecting due follow-ups") { db in
@@ -249,6 +242,50 @@ extension SQLStore {
 
     // MARK: Helpers
 
+    /// The open cases about a parcel whose kinds rank by severity, most severe first.
+    static func openProblemCases(_ db: any SQLConnection, shipmentId: Int64) throws -> [(id: Int64, kind: IncidentKind)] {
+        let kinds = IncidentKind.bySeverity
+        return try db.fetchAll(sql: """
+            SELECT id, kind FROM incidents WHERE shipment_id = ? AND closed_at IS NULL AND kind IN (\(kinds.map { _ in "?" }.joined(separator: ", ")))
+            """, arguments: SQLArguments([shipmentId] + kinds.map(\.rawValue))).map { row throws -> (id: Int64, kind: IncidentKind) in
+            let name: String = row["kind"]
+            guard let kind = IncidentKind(rawValue: name) else {
+                throw StoreError.failed(operation: "reading cases", detail: "incidents.kind holds '\(name)', which this version does not know")
+            }
+            return (row["id"], kind)
+        }.sorted { ($0.kind.severity ?? 0) > ($1.kind.severity ?? 0) }
+    }
+
+    /// Why the customer already has the shop's answer for this parcel or order, or nil: the order
+    /// was refunded, or this parcel was replaced (a reship requested, under way or done).
+    static func settlement(_ db: any SQLConnection, orderId: String?, shipmentId: Int64?) throws -> String? {
+        if let orderId, try db.scalar(Bool.self, sql: """
+            SELECT EXISTS (SELECT 1 FROM actions a JOIN incidents i ON i.id = a.incident_id
+                           WHERE i.order_id = ? AND a.kind = 'refund' AND a.state IN ('pending', 'sending', 'done'))
+            """, arguments: [orderId]) == true {
+            return "the order was refunded"
+        }
+        if let shipmentId, try db.scalar(Bool.self, sql: """
+            SELECT EXISTS (SELECT 1 FROM actions a JOIN incidents i ON i.id = a.incident_id
+                           WHERE i.shipment_id = ? AND a.kind = 'reship' AND a.state IN ('pending', 'sending', 'done'))
+            """, arguments: [shipmentId]) == true {
+            return "the parcel was replaced"
+        }
+        return nil
+    }
+
+    /// Closes a case with its reason in the history and the audit log; its unsent notices are
+    /// superseded, so the customer never hears news the case no longer stands behind.
+    static func closeCase(_ db: any SQLConnection, id: Int64, state: IncidentStatus, at: Date, action: String, detail: String) throws {
+        let time = at.timeIntervalSince1970
+        try db.execute(sql: "UPDATE incidents SET state = ?, closed_at = ?, updated_at = ? WHERE id = ? AND closed_at IS NULL",
+                       arguments: [state.rawValue, time, time, id])
+        try history(db, id: id, at: at, actor: "sweep", action: action, detail: detail)
+        try insertAudit(AuditEntry(at: at, actor: "sweep", action: "incident.\(action)", subject: "incident:\(id)", detail: detail), db: db)
+        try db.execute(sql: "UPDATE outbox SET superseded_at = ? WHERE incident_id = ? AND sent_at IS NULL AND superseded_at IS NULL",
+                       arguments: [time, id])
+    }
+
     /// Refuses anyone not in the staff table.
     static func requireStaff(_ db: any SQLConnection, _ name: String, _ hint: String = "see `parcelwatch staff list`; nothing was changed") throws {
         guard try db.scalar(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM staff WHERE name = ? AND active = 1)", arguments: [name]) == true else {
@@ -283,14 +320,16 @@ extension SQLStore {
         func date(_ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
         let id: Int64 = row["id"]
         let detected = Date(timeIntervalSince1970: row["opened_at"])
-        return Incident(
+        var incident = Incident(
             id: id, kind: IncidentKind(rawValue: row["kind"]) ?? .stalled, status: IncidentStatus(rawValue: row["state"]) ?? .open,
             orderId: row["order_id"], shipmentId: row["shipment_id"], carrier: row["carrier"], trackingNumber: row["tracking_number"],
             customerFacing: row["customer_facing"], owner: row["owner"], priority: row["priority"], summary: row["summary"],
             detectedAt: detected, noticeDue: date("notice_due"), firstTouchDue: date("first_touch_due") ?? detected,
             resolutionDue: date("resolution_due") ?? detected, firstTouchedAt: date("first_touched_at"), notifiedAt: date("notified_at"), nextUpdateDue: date("next_update_due"),
             closedAt: date("closed_at"),
-            breaches: try db.scalars(String.self, sql: "SELECT clock FROM escalations WHERE incident_id = ? ORDER BY at, clock", arguments: [id]))
+            breaches: try db.scalars(String.self, sql: "SELECT clock FROM escalations WHERE incident_id = ? AND clock <> 'lead' ORDER BY at, clock", arguments: [id]))
+        incident.evidence = row["evidence"]
+        return incident
     }
 
     /// The order's columns as `o_…`, beside a shipment's own in one row.

@@ -13,7 +13,7 @@ extension SQLStore {
         try await writeTransaction("claiming due notices", serialized: false) { db in
             let time = now.timeIntervalSince1970
             let ids = try db.scalars(Int64.self, sql: """
-                SELECT id FROM outbox WHERE sent_at IS NULL AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+                SELECT id FROM outbox WHERE sent_at IS NULL AND superseded_at IS NULL AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
                 ORDER BY due_at, id LIMIT ?\(db.dialect.skipLocked)
                 """, arguments: [time, time, limit])
             guard !ids.isEmpty else { return [] }
@@ -54,8 +54,9 @@ extension SQLStore {
         try await read("listing notices") { db in
             let condition: String
             switch state {
-            case .pending: condition = "sent_at IS NULL"
-            case .failed: condition = "sent_at IS NULL AND attempts > 0"
+            case .pending: condition = "sent_at IS NULL AND superseded_at IS NULL"
+            case .failed: condition = "sent_at IS NULL AND superseded_at IS NULL AND attempts > 0"
+            case .superseded: condition = "superseded_at IS NOT NULL"
             case .sent: condition = "sent_at IS NOT NULL"
             case .all: condition = "1 = 1"
             }
@@ -65,18 +66,32 @@ extension SQLStore {
 
     static func insertNotice(_ notice: NoticeDraft, incidentId: Int64?, at: Date, db: any SQLConnection) throws {
         try db.execute(sql: """
-            INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, incident_id, created_at, due_at, language, template)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING
+            INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, incident_id, created_at, due_at, language, template, order_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING
             """, arguments: [notice.dedupeKey, notice.channel, notice.recipient, notice.subject, notice.body, incidentId,
-                             at.timeIntervalSince1970, notice.dueAt.timeIntervalSince1970, notice.language, notice.template])
+                             at.timeIntervalSince1970, notice.dueAt.timeIntervalSince1970, notice.language, notice.template, notice.orderId])
+        // A newer notice states the order as it is now: the ones still waiting for it (quiet
+        // hours, a retry) are merged into it, marked superseded and never sent. One exception:
+        // the notice that explains a problem is not dropped for the news of what the shop did
+        // about that same problem (a replacement sent, a refund issued): they go in order.
+        guard db.changesCount > 0, let orderId = notice.orderId,
+              let id = try db.scalar(Int64.self, sql: "SELECT id FROM outbox WHERE dedupe_key = ?", arguments: [notice.dedupeKey]) else { return }
+        var sql = "UPDATE outbox SET superseded_at = ?, superseded_by = ? WHERE order_id = ? AND id <> ? AND sent_at IS NULL AND superseded_at IS NULL"
+        var arguments: [(any SQLBindable)?] = [at.timeIntervalSince1970, id, orderId, id]
+        if ["reshipSent", "refundIssued"].contains(notice.template), let incidentId {
+            sql += " AND (incident_id IS NULL OR incident_id <> ?)"
+            arguments.append(incidentId)
+        }
+        try db.execute(sql: sql, arguments: SQLArguments(arguments))
     }
 
     static func decodeNotice(_ row: SQLRow) throws -> OutboxNotice {
         OutboxNotice(id: row["id"],
                      draft: NoticeDraft(dedupeKey: row["dedupe_key"], channel: row["channel"], recipient: row["recipient"], subject: row["subject"],
                                         body: row["body"], language: row["language"], template: row["template"],
-                                        dueAt: Date(timeIntervalSince1970: row["due_at"])),
+                                        dueAt: Date(timeIntervalSince1970: row["due_at"]), orderId: row["order_id"]),
                      incidentId: row["incident_id"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                     sentAt: (row["sent_at"] as Double?).map(Date.init(timeIntervalSince1970:)), attempts: row["attempts"], lastError: row["last_error"])
+                     sentAt: (row["sent_at"] as Double?).map(Date.init(timeIntervalSince1970:)), attempts: row["attempts"], lastError: row["last_error"],
+                     supersededAt: (row["superseded_at"] as Double?).map(Date.init(timeIntervalSince1970:)), supersededBy: row["superseded_by"])
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Only two things are not plain aggregates. The on-time rule needs the shop's time zone, which
 /// SQLite does not have, so delivered parcels with a promise are read page by page (`id`,
-/// carrier, promised day, first delivery time) and judged in Swift, memory flat. The median
+/// carrier, promised day, first delivery time) and judged in Swift, memory flat; so are the
+/// undelivered ones still owed whose promised day is before the report's local today. The median
 /// needs no sorting in Swift: the count first, then only the one or two middle rows. Lists
 /// are sorted in Swift, not by the database's collation, so both stores answer in the same order.
 extension SQLStore {
@@ -17,7 +18,7 @@ extension SQLStore {
             let start = since.timeIntervalSince1970
             let time = now.timeIntervalSince1970
             return ShopReport(since: since, generatedAt: now, timeZone: timeZone.identifier,
-                              carriers: try Self.carrierFigures(db, since: start, timeZone: timeZone),
+                              carriers: try Self.carrierFigures(db, since: start, now: now, timeZone: timeZone),
                               incidents: try Self.incidentCounts(db, since: start),
                               firstNotice: try Self.firstNotice(db, since: start),
                               sla: try Self.clockCompliance(db, since: start, now: time),
@@ -43,7 +44,7 @@ extension SQLStore {
         AND NOT EXISTS (SELECT 1 FROM events e WHERE e.shipment_id = s.id AND e.status = 'delivered')
         """
 
-    private static func carrierFigures(_ db: any SQLConnection, since: Double, timeZone: TimeZone) throws -> [ShopReport.CarrierFigures] {
+    private static func carrierFigures(_ db: any SQLConnection, since: Double, now: Date, timeZone: TimeZone) throws -> [ShopReport.CarrierFigures] {
         var figures = try db.fetchAll(sql: """
             SELECT s.carrier AS carrier, COUNT(*) AS shipments,
                    SUM(CASE WHEN EXISTS (SELECT 1 FROM events e WHERE e.shipment_id = s.id AND e.status = 'delivered') THEN 1 ELSE 0 END) AS delivered,
@@ -58,10 +59,10 @@ extension SQLStore {
         var after: Int64 = 0
         while true {
             let page = try db.fetchAll(sql: """
-                SELECT s.id AS id, s.carrier AS carrier, o.promised_date AS promised_date, MIN(e.time) AS delivered_at
+                SELECT s.id AS id, s.carrier AS carrier, \(promise) AS promised_date, MIN(e.time) AS delivered_at
                 FROM shipments s JOIN orders o ON o.id = s.order_id JOIN events e ON e.shipment_id = s.id AND e.status = 'delivered'
-                WHERE s.created_at >= ? AND s.id > ? AND o.promised_date IS NOT NULL
-                GROUP BY s.id, s.carrier, o.promised_date ORDER BY s.id LIMIT ?
+                WHERE s.created_at >= ? AND s.id > ? AND \(promise) IS NOT NULL
+                GROUP BY s.id, s.carrier, s.promised_date, s.replaces_shipment_id, o.promised_date ORDER BY s.id LIMIT ?
                 """, arguments: [since, after, reportPageSize])
             for row in page {
                 let deliveredAt = Date(timeIntervalSince1970: row["delivered_at"])
@@ -75,13 +76,48 @@ extension SQLStore {
             guard page.count == reportPageSize, let last = page.last else { break }
             after = last["id"]
         }
+        // Not delivered and still owed, with the promised day over: late too. `YYYY-MM-DD`
+        // text sorts as the days do, so the database drops the promises not yet due; each one
+        // left is read again as a day, which drops the unreadable ones.
+        let today = CivilDate(now, in: timeZone).description
+        var overdue: [String: Int] = [:]
+        after = 0
+        while true {
+            let page = try db.fetchAll(sql: """
+                SELECT s.id AS id, s.carrier AS carrier, \(promise) AS promised_date
+                FROM shipments s JOIN orders o ON o.id = s.order_id
+                WHERE s.created_at >= ? AND s.id > ? AND \(promise) < ? AND \(stillOwed)
+                ORDER BY s.id LIMIT ?
+                """, arguments: [since, after, today, reportPageSize])
+            for row in page where ReportBuilder.isOverdue(promisedDate: row["promised_date"], now: now, in: timeZone) == true {
+                overdue[row["carrier"] as String, default: 0] += 1
+            }
+            guard page.count == reportPageSize, let last = page.last else { break }
+            after = last["id"]
+        }
         for index in figures.indices {
             let tally = promised[figures[index].carrier] ?? (0, 0)
             figures[index].deliveredWithPromise = tally.judged
             figures[index].onTime = tally.onTime
+            figures[index].lateUndelivered = overdue[figures[index].carrier] ?? 0
         }
         return figures
     }
+
+    /// The promise a parcel is judged by: its own (a replacement's), else its order's; a
+    /// replacement without one of its own has none.
+    private static let promise = "COALESCE(s.promised_date, CASE WHEN s.replaces_shipment_id IS NULL THEN o.promised_date END)"
+
+    /// A parcel the customer is still owed: never delivered, its order not cancelled, not on its
+    /// way back or returned to the sender, and not settled instead (its order refunded, or this
+    /// parcel reshipped: requested, under way or done).
+    private static let stillOwed = """
+        NOT EXISTS (SELECT 1 FROM events e WHERE e.shipment_id = s.id AND e.status = 'delivered')
+        AND o.cancelled_at IS NULL AND s.status NOT IN ('returning', 'returned')
+        AND NOT EXISTS (SELECT 1 FROM actions a JOIN incidents i ON i.id = a.incident_id
+                        WHERE a.state IN ('pending', 'sending', 'done')
+                          AND ((a.kind = 'refund' AND i.order_id = s.order_id) OR (a.kind = 'reship' AND i.shipment_id = s.id)))
+        """
 
     // MARK: Cases
 

@@ -339,12 +339,15 @@ public final class SQLStore: Store {
 
     static func decodeShipment(_ row: SQLRow) throws -> Shipment {
         func date(_ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
-        return Shipment(id: row["id"], orderId: row["order_id"], carrier: row["carrier"], trackingNumber: row["tracking_number"],
+        var shipment = Shipment(id: row["id"], orderId: row["order_id"], carrier: row["carrier"], trackingNumber: row["tracking_number"],
                         status: TrackingStatus(rawValue: row["status"]) ?? .pending,
                         reason: (row["reason"] as String?).flatMap(ExceptionReason.init(rawValue:)),
                         lastEventAt: date("last_event_at"), nextCheckAt: date("next_check_at"), lastCheckedAt: date("last_checked_at"),
                         etag: row["etag"], lastModified: row["last_modified"], consecutiveFailures: row["consecutive_failures"],
                         lastError: row["last_error"], estimatedDelivery: date("estimated_delivery"))
+        shipment.promisedDate = row["promised_date"]
+        shipment.replacesShipmentId = row["replaces_shipment_id"]
+        return shipment
     }
 
     func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws(StoreError) -> T {

@@ -103,7 +103,8 @@ public protocol Store: Sendable {
     func incidentHistory(id: Int64) async throws(StoreError) -> [IncidentNote]
 
     /// A staff action on a case, audited, in one transaction with its customer `notice` (the
-    /// "resolved" message). The actor must be staff.
+    /// "resolved" message). The actor must be staff. An action that would change nothing is
+    /// refused and writes nothing: assigning a case to its owner, closing a closed case.
     func act(_ action: IncidentAction, on id: Int64, actor: String, notice: NoticeDraft?, at: Date) async throws(StoreError) -> Incident
 
     /// Open customer-facing cases whose promised next update is due: the customer was told
@@ -114,8 +115,11 @@ public protocol Store: Sendable {
     func recordFollowUp(incidentId: Int64, notice: NoticeDraft, nextUpdateDue: Date, at: Date) async throws(StoreError)
 
     /// Records every SLA clock of an open case that ran out by `now` and was not recorded yet:
-    /// each breach is escalated exactly once, however often this runs.
-    func escalate(now: Date) async throws(StoreError) -> [Escalation]
+    /// each breach is escalated exactly once, however often this runs. Staff hear of a run's new
+    /// breaches in one digest each: an owner of their cases; `policy.lead` (when a staff member)
+    /// of cases nobody owns and, once per case, of a case breaching a second time (recorded as
+    /// an escalation with clock `lead`, not returned). Returns the new breaches.
+    func escalate(now: Date, policy: EscalationPolicy) async throws(StoreError) -> [Escalation]
 
     /// Adds (or renames) a staff member.
     func addStaff(_ member: StaffMember, actor: String, at: Date) async throws(StoreError)
@@ -129,8 +133,10 @@ public protocol Store: Sendable {
     // MARK: Workflows
 
     /// Records an action on a case (one per case and kind): `proposed` waits for staff, `pending`
-    /// goes to the executor. Asking again returns the existing action; a pending request for a
-    /// proposed one approves it. The case moves to `actionProposed`. Audited.
+    /// goes to the executor. A pending request for a proposed one approves it. Asking again
+    /// otherwise changes nothing: staff are refused (``StoreError/rejected(_:)``, nothing
+    /// written), while the policy (`actor` `policy`) gets the existing action back, so its
+    /// retries stay idempotent. The case moves to `actionProposed`. Audited.
     func requestAction(incidentId: Int64, kind: ActionKind, amount: Money?, state: ActionState, actor: String, at: Date) async throws(StoreError) -> WorkflowAction
 
     /// Takes up to `limit` actions due at `now` for execution, leasing them for `lease` seconds so
@@ -147,10 +153,19 @@ public protocol Store: Sendable {
     /// Actions of one case, or every action in `states`.
     func actions(incidentId: Int64?, states: Set<ActionState>) async throws(StoreError) -> [WorkflowAction]
 
+    /// Open cases whose evidence may go by itself (``CaseReview/kinds``), by id after `after`.
+    func casesToReview(after: Int64, limit: Int) async throws(StoreError) -> [CaseReview]
+
+    /// Closes a case whose evidence went as `resolvedByCarrier`, with `reason` in its history,
+    /// its unsent notices superseded and `goodNews` queued when the customer had been told, all
+    /// in one transaction; a case with a pending or done action is flagged for staff (once) instead.
+    func resolveByCarrier(incidentId: Int64, reason: String, goodNews: NoticeDraft?, at: Date) async throws(StoreError) -> CarrierResolution
+
     /// A replacement parcel for a case: a new shipment of the same order, linked in the history,
-    /// with the customer's "replacement sent" `notice` in the same transaction.
-    func linkReplacement(incidentId: Int64, carrier: String, trackingNumber: String, notice: NoticeDraft?, actor: String,
-                         at: Date) async throws(StoreError) -> Shipment
+    /// with the customer's "replacement sent" `notice` in the same transaction. It gets its own
+    /// promised day by `promise` (late is judged against it, never against the original's).
+    func linkReplacement(incidentId: Int64, carrier: String, trackingNumber: String, notice: NoticeDraft?, promise: ReplacementPromise,
+                         actor: String, at: Date) async throws(StoreError) -> Shipment
 
     // MARK: Outbox
 
@@ -269,6 +284,11 @@ extension Store {
     /// ``raise(_:plan:notice:at:)`` without a notice.
     public func raise(_ trigger: IncidentTrigger, plan: IncidentPlan, at: Date) async throws(StoreError) -> RaiseOutcome {
         try await raise(trigger, plan: plan, notice: nil, at: at)
+    }
+
+    /// ``escalate(now:policy:)`` with owners only: no lead, no console links.
+    public func escalate(now: Date) async throws(StoreError) -> [Escalation] {
+        try await escalate(now: now, policy: EscalationPolicy())
     }
 
     /// The newest audit entries first.

@@ -68,7 +68,7 @@ public struct ActionExecutor: Sendable {
                         composer?.replacementSent(incident: incident, order: $0, carrier: replacement.carrier, trackingNumber: replacement.number, now: now)
                     }
                     _ = try await store.linkReplacement(incidentId: incident.id, carrier: replacement.carrier, trackingNumber: replacement.number,
-                                                        notice: notice, actor: "workflow", at: now)
+                                                        notice: notice, promise: ReplacementPromise(config: config), actor: "workflow", at: now)
                 }
                 summary.executed += 1
             } catch let error as StoreError {

@@ -24,7 +24,8 @@ extension StaffConsole {
         values["window"] = ["from": view.stamp(report.since) ?? [:], "to": view.stamp(report.generatedAt) ?? [:], "zone": report.timeZone]
         values["carriers"] = report.carriers.map { carrier -> [String: Any] in
             ["carrier": options.carrierNames[carrier.carrier] ?? carrier.carrier, "shipments": String(carrier.shipments),
-             "delivered": String(carrier.delivered), "onTime": Self.percent(carrier.onTimeRate) + " (\(carrier.onTime)/\(carrier.deliveredWithPromise))",
+             "delivered": String(carrier.delivered), "onTime": Self.percent(carrier.onTimeRate) + " (\(carrier.onTime)/\(carrier.judged))",
+             "deliveredLate": String(carrier.deliveredLate), "lateUndelivered": String(carrier.lateUndelivered),
              "damaged": Self.percent(carrier.damageRate) + " (\(carrier.damaged))", "lost": Self.percent(carrier.lossRate) + " (\(carrier.lost))"]
         }
         values["hasCarriers"] = !report.carriers.isEmpty
@@ -51,10 +52,12 @@ extension StaffConsole {
         let sum = carriers.reduce(ShopReport.CarrierFigures(carrier: "", shipments: 0, delivered: 0, deliveredWithPromise: 0, onTime: 0, damaged: 0, lost: 0)) {
             ShopReport.CarrierFigures(carrier: "", shipments: $0.shipments + $1.shipments, delivered: $0.delivered + $1.delivered,
                                       deliveredWithPromise: $0.deliveredWithPromise + $1.deliveredWithPromise, onTime: $0.onTime + $1.onTime,
+                                      lateUndelivered: $0.lateUndelivered + $1.lateUndelivered,
                                       damaged: $0.damaged + $1.damaged, lost: $0.lost + $1.lost)
         }
         return ["shipments": String(sum.shipments), "delivered": String(sum.delivered),
-                "onTime": percent(sum.onTimeRate) + " (\(sum.onTime)/\(sum.deliveredWithPromise))",
+                "onTime": percent(sum.onTimeRate) + " (\(sum.onTime)/\(sum.judged))",
+                "deliveredLate": String(sum.deliveredLate), "lateUndelivered": String(sum.lateUndelivered),
                 "damaged": percent(sum.damageRate) + " (\(sum.damaged))", "lost": percent(sum.lossRate) + " (\(sum.lost))"]
     }
 

@@ -97,6 +97,18 @@ enum PostgresSchema {
         ]),
         ("v2-serve", serveStatements),
         ("v3-carrier-sources", carrierSourceStatements),
+        ("v4-one-story", storyStatements),
+    ]
+
+    /// One story per order (SQLite's step v9 runs the same text): notices know their order and
+    /// can be superseded before they are sent; a replacement parcel carries its own promise.
+    static let storyStatements = [
+        "ALTER TABLE outbox ADD COLUMN order_id TEXT",
+        "ALTER TABLE outbox ADD COLUMN superseded_at DOUBLE PRECISION",
+        "ALTER TABLE outbox ADD COLUMN superseded_by BIGINT",
+        "CREATE INDEX outbox_order_pending ON outbox (order_id) WHERE sent_at IS NULL",
+        "ALTER TABLE shipments ADD COLUMN promised_date TEXT",
+        "ALTER TABLE shipments ADD COLUMN replaces_shipment_id BIGINT",
     ]
 
     /// What carrier sources add, in SQL both databases accept (SQLite's step v8 runs the same

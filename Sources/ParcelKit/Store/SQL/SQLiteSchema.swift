@@ -204,6 +204,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v8-carrier-sources") { db in
             try db.execute(sql: PostgresSchema.carrierSourceStatements.joined(separator: ";\n") + ";")
         }
+        migrator.registerMigration("v9-one-story") { db in
+            try db.execute(sql: PostgresSchema.storyStatements.joined(separator: ";\n") + ";")
+        }
         return migrator
     }
 }
