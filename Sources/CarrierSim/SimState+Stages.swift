@@ -38,7 +38,7 @@ extension SimState {
                 page.bytes = continued.page
                 page.history = continued.history
             } else {
-                page.history = StageContinuity.history(of: located, template: template.bytes, reader: reader)
+                page.history = StageContinuity.history(of: located, reader: reader)
             }
         } else if reader.events(page.bytes) == nil {
             // An error page (not found, refused…): the story resumes where it stood.

@@ -12,6 +12,8 @@ final class SpanNode {
     /// The member key that holds a JSON value (`[]` for an array element, `$` for the root), or
     /// an element's name.
     let label: String
+    /// Whether it is a JSON array.
+    var isArray = false
     private(set) weak var parent: SpanNode?
     private(set) var children: [SpanNode] = []
 
@@ -26,12 +28,12 @@ final class SpanNode {
     /// Whether `position` lies inside this node.
     func contains(_ position: Int) -> Bool { start <= position && position < end }
 
-    /// The labels from the root down to this node.
+    /// The labels from the root down to this node, `[]` after those of arrays.
     var signature: [String] {
         var labels: [String] = []
         var node: SpanNode? = self
         while let current = node {
-            labels.append(current.label)
+            labels.append(current.label + (current.isArray ? "[]" : ""))
             node = current.parent
         }
         return labels.reversed()
@@ -109,6 +111,7 @@ enum SpanScanner {
                     break
                 }
             case UInt8(ascii: "["):
+                node.isArray = true
                 index += 1
                 skipSpace()
                 if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; break }

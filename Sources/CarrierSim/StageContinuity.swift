@@ -76,6 +76,14 @@ enum StageContinuity {
         /// In page order.
         var events: [Event]
         var renderedAt: Date
+        /// The text the node ranges are in: the template, or the decoded JSON string in it that
+        /// holds the event list (a JSON answer carried as a string, Amazon's `@json`).
+        var document: [UInt8] = []
+        /// That string literal in the template, quotes included; nil when `document` is the template.
+        var embedding: Range<Int>?
+        /// The one event is the list itself, as JSON converted from XML writes a list of one:
+        /// more events make it an array.
+        var bareElement = false
         /// From the first event node's start to the last one's end.
         var region: Range<Int>?
         var newestFirst: Bool?
@@ -90,7 +98,7 @@ enum StageContinuity {
     /// list's signature, learnt from another page of the source).
     static func locate(_ template: [UInt8], reader: Reader, at instant: Date, container hint: [String]?) -> Located? {
         guard let baseline = reader.events(reader.render(template, at: instant)) else { return nil }
-        guard !baseline.isEmpty else { return Located(events: [], renderedAt: instant) }
+        guard !baseline.isEmpty else { return Located(events: [], renderedAt: instant, document: template) }
         let keys = baseline.map { identity($0) }
         guard Set(keys).count == keys.count else { return nil }
         let placeholders = Placeholder.all(in: template)
@@ -121,13 +129,33 @@ enum StageContinuity {
         case .html: tree = SpanScanner.markup(template, html: true)
         }
         guard let tree else { return nil }
-        let holder: SpanNode?
+        var holder: SpanNode?
         if baseline.count > 1 {
             holder = tree.commonAncestor(of: anchors.flatMap { $0 })
         } else if let hint, let own = tree.commonAncestor(of: anchors[0]) {
-            holder = tree.path(to: own.start).dropLast().last { $0.signature == hint }
-        } else {
-            holder = nil
+            let path = tree.path(to: own.start)
+            holder = path.dropLast().last { $0.signature == hint }
+            // Without arrays, the list of one written as its element has the list's signature.
+            func bare(_ signature: [String]) -> [String] { signature.filter { $0 != "[]" }.map { $0.hasSuffix("[]") ? String($0.dropLast(2)) : $0 } }
+            if holder == nil, reader.definition.format == .json,
+               let element = path.last(where: { template[$0.start] == UInt8(ascii: "{") && bare($0.signature) == bare(hint) }) {
+                return Located(events: [Located.Event(event: baseline[0], node: element.start..<element.end)], renderedAt: instant,
+                               document: template, bareElement: true, region: element.start..<element.end, container: hint)
+            }
+        }
+        // Events inside a JSON string that holds JSON: the list is in the decoded text.
+        var document = template
+        var embedding: Range<Int>?
+        if reader.definition.format == .json, baseline.count > 1, let string = holder, template[string.start] == UInt8(ascii: "\""),
+           let inner = JSONString.decode(template[(string.start + 1)..<(string.end - 1)]), let innerTree = SpanScanner.json(inner) {
+            let outer = placeholders.map(\.range.lowerBound).filter(string.contains)
+            let decoded = Placeholder.all(in: inner).map(\.range.lowerBound)
+            guard outer.count == decoded.count else { return nil }
+            let moved = Dictionary(uniqueKeysWithValues: zip(outer, decoded))
+            anchors = anchors.map { $0.compactMap { moved[$0] } }
+            document = inner
+            embedding = string.start..<string.end
+            holder = innerTree.commonAncestor(of: anchors.flatMap { $0 })
         }
         guard let holder else { return nil }
         var events: [Located.Event] = []
@@ -140,22 +168,22 @@ enum StageContinuity {
         events.sort { $0.node.lowerBound < $1.node.lowerBound }
         // Only separators between the nodes: they are one list, nothing else is in it.
         for (left, right) in zip(events, events.dropFirst()) {
-            let between = template[left.node.upperBound..<right.node.lowerBound].filter { !SpanScanner.isSpace($0) }
+            let between = document[left.node.upperBound..<right.node.lowerBound].filter { !SpanScanner.isSpace($0) }
             let expected: [UInt8] = reader.definition.format == .json ? [UInt8(ascii: ",")] : []
             guard between == expected else { return nil }
         }
         let first = events[0], last = events[events.count - 1]
         return Located(
-            events: events, renderedAt: instant, region: first.node.lowerBound..<last.node.upperBound,
+            events: events, renderedAt: instant, document: document, embedding: embedding, region: first.node.lowerBound..<last.node.upperBound,
             newestFirst: events.count > 1 ? first.event.time.date > last.event.time.date : nil,
-            separator: events.count > 1 ? Array(template[first.node.upperBound..<events[1].node.lowerBound]) : nil,
+            separator: events.count > 1 ? Array(document[first.node.upperBound..<events[1].node.lowerBound]) : nil,
             container: holder.signature)
     }
 
     /// The history a page rendered as recorded shows.
-    static func history(of located: Located, template: [UInt8], reader: Reader) -> History {
+    static func history(of located: Located, reader: Reader) -> History {
         let entries = located.events
-            .map { History.Entry(event: $0.event, node: reader.render(Array(template[$0.node]), at: located.renderedAt)) }
+            .map { History.Entry(event: $0.event, node: reader.render(Array(located.document[$0.node]), at: located.renderedAt)) }
             .sorted { $0.event.time.date < $1.event.time.date }
         return History(entries: entries, newestFirst: located.newestFirst, separator: located.separator, container: located.container)
     }
@@ -167,6 +195,7 @@ enum StageContinuity {
     static func continuing(_ shown: History, template: [UInt8], located: Located, reader: Reader) -> (page: [UInt8], history: History)? {
         guard let newestShown = shown.newest, let region = located.region else { return nil }
         let start = located.renderedAt
+        let document = located.document
         // 2. What is new: after the overlap with what was shown, never a step back.
         let known = Set(shown.entries.map { key($0.event) })
         let chronological = located.events.sorted { $0.event.time.date < $1.event.time.date }
@@ -192,18 +221,22 @@ enum StageContinuity {
         }
         // 4. The page: the shown nodes and the new ones, in the page's order.
         let newestFirst = located.newestFirst ?? shown.newestFirst ?? false
-        let separator = located.separator ?? shown.separator ?? defaultSeparator(template, before: region.lowerBound, format: reader.definition.format)
+        let separator = located.separator ?? shown.separator ?? defaultSeparator(document, before: region.lowerBound, format: reader.definition.format)
         var nodes: [(time: Date, bytes: [UInt8])] = shown.entries.map { ($0.event.time.date, $0.node) }
-        let moved = fresh.map { Placeholder.shifted(Array(template[$0.node]), by: Int(shift)) }
+        let moved = fresh.map { Placeholder.shifted(Array(document[$0.node]), by: Int(shift)) }
         nodes += zip(fresh, moved).map { ($0.event.time.date.addingTimeInterval(shift), $1) }
         nodes = nodes.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
         if newestFirst { nodes.reverse() }
-        var composed = Array(template[..<region.lowerBound])
+        var composed = Array(document[..<region.lowerBound])
         for (index, node) in nodes.enumerated() {
             if index > 0 { composed += separator }
             composed += node.bytes
         }
-        composed += template[region.upperBound...]
+        if located.bareElement { composed = Array(document[..<region.lowerBound]) + [UInt8(ascii: "[")] + composed[region.lowerBound...] + [UInt8(ascii: "]")] }
+        composed += document[region.upperBound...]
+        if let embedding = located.embedding {
+            composed = Array(template[..<embedding.lowerBound]) + JSONString.encode(composed) + Array(template[embedding.upperBound...])
+        }
         let page = reader.render(composed, at: start)
 
         // Read back: exactly the shown events and the new ones at their new times.
@@ -335,5 +368,61 @@ struct Placeholder {
         }
         guard sawUnit, !sawDigit else { return nil }
         return sign * total
+    }
+}
+
+/// JSON string literals, for event lists carried as JSON inside a string.
+enum JSONString {
+    /// The text of a string literal's content (without its quotes); nil when an escape is broken.
+    static func decode(_ bytes: ArraySlice<UInt8>) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        func hex(_ at: Int) -> UInt32? {
+            guard at + 4 <= bytes.endIndex, let value = UInt32(String(decoding: bytes[at..<(at + 4)], as: UTF8.self), radix: 16) else { return nil }
+            return value
+        }
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "\\") else { out.append(byte); index += 1; continue }
+            guard index + 1 < bytes.endIndex else { return nil }
+            let escape = bytes[index + 1]
+            index += 2
+            switch escape {
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                guard var scalar = hex(index) else { return nil }
+                index += 4
+                if (0xD800..<0xDC00).contains(scalar), index + 6 <= bytes.endIndex, bytes[index] == UInt8(ascii: "\\"),
+                   bytes[index + 1] == UInt8(ascii: "u"), let low = hex(index + 2), (0xDC00..<0xE000).contains(low) {
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    index += 6
+                }
+                out += Array(String(Character(Unicode.Scalar(scalar) ?? "\u{FFFD}")).utf8)
+            default: out.append(escape)  // \" \\ \/
+            }
+        }
+        return out
+    }
+
+    /// `text` as a string literal, quotes included.
+    static func encode(_ text: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), byte]
+            case 0x0A: out += Array("\\n".utf8)
+            case 0x0D: out += Array("\\r".utf8)
+            case 0x09: out += Array("\\t".utf8)
+            case ..<0x20: out += Array(String(format: "\\u%04x", byte).utf8)
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+        return out
     }
 }

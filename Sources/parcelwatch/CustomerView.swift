@@ -16,6 +16,11 @@ enum CustomerView {
             lines.append(Terminal.paint("  \(words["shopIsDoing"]): ", "35") + incident.message)
             lines.append("  \(words["nextUpdate"]) \(local(incident.nextUpdateBy, timeZone))")
         }
+        if let story = parcel.order, story.parcels.count > 1 || !story.shop.isEmpty {
+            lines.append("")
+            lines.append(Terminal.bold("  \(words["order.heading"])"))
+            lines += story.lines(words).map { "  • " + $0 }
+        }
         lines.append("")
         lines.append(Terminal.bold("  \(words["events"])"))
         for event in parcel.events.reversed() {

@@ -49,7 +49,8 @@ import TestSupport
         }
     }
 
-    /// Every carrier and source: in transit, then each other recorded page with events.
+    /// Every carrier and source: in transit, then each other recorded page with events. A page
+    /// whose newest event the in-transit page already has (a label-only answer) brings no news.
     @Test func everyRecordedPageContinuesAnInTransitHistory() async throws {
         let world = try await ContinuityWorld.start()
         var cases: [(carrier: String, source: String?, fixture: String, number: String)] = []
@@ -75,15 +76,16 @@ import TestSupport
         for (item, first) in zip(cases, before) {
             let label = "\(item.carrier)/\(item.source ?? "") in-transit → \(item.fixture)"
             let second = try await world.track(item.number, carrier: item.carrier, source: item.source).events
-            Self.expectContinuous([first, second], label: label)
-            #expect(second.last?.rawStatus == (try world.recorded(item.carrier, source: item.source, fixture: item.fixture).last?.rawStatus),
-                    "\(label): the stage's own news comes last")
+            let news = try #require(try world.recorded(item.carrier, source: item.source, fixture: item.fixture).last)
+            let isNews = !first.contains { $0.rawStatus == news.rawStatus && $0.rawCode == news.rawCode && $0.location == news.location }
+            Self.expectContinuous([first, second], label: label, grows: isNews)
+            if isNews { #expect(second.last?.rawStatus == news.rawStatus, "\(label): the stage's own news comes last") }
         }
     }
 
     /// Each stage holds every event of the one before (same fingerprint) and its times never go
     /// backwards: within a page, and no new event before the newest already shown.
-    static func expectContinuous(_ stages: [[TrackingEvent]], label: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectContinuous(_ stages: [[TrackingEvent]], label: String, grows: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) {
         for (index, events) in stages.enumerated() {
             let times = events.map(\.time.date)
             #expect(times == times.sorted(), "\(label) stage \(index): times go backwards", sourceLocation: sourceLocation)
@@ -92,7 +94,7 @@ import TestSupport
             let shown = Set(previous.map(\.fingerprint))
             let missing = previous.filter { !Set(events.map(\.fingerprint)).contains($0.fingerprint) }
             #expect(missing.isEmpty, "\(label) stage \(index) lost \(missing.map { "\($0.rawStatus) @\($0.time.date)" })", sourceLocation: sourceLocation)
-            #expect(events.count > previous.count, "\(label) stage \(index) adds nothing", sourceLocation: sourceLocation)
+            if grows { #expect(events.count > previous.count, "\(label) stage \(index) adds nothing", sourceLocation: sourceLocation) }
             if let newest = previous.map(\.time.date).max() {
                 let older = events.filter { !shown.contains($0.fingerprint) && $0.time.date < newest }
                 #expect(older.isEmpty, "\(label) stage \(index): new events older than the newest shown: \(older.map { "\($0.rawStatus) @\($0.time.date)" })",
@@ -139,7 +141,8 @@ private struct ContinuityWorld {
         if carrier.isBatch {
             return try #require(try await fetcher.trackBatch([number], carrier: carrier).first { $0.number == number }).outcome.get()
         }
-        guard case .updated(let result, _) = try await fetcher.track(number, carrier: carrier) else {
+        // Public pages that ask for the recipient's postcode get one; the simulator does not check it.
+        guard case .updated(let result, _) = try await fetcher.track(number, carrier: carrier, inputs: ["postcode": "10115"]) else {
             throw ContinuityError(message: "\(id) answered 304 to an unconditional request")
         }
         return result

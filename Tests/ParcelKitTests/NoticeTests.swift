@@ -6,8 +6,8 @@ import TestSupport
 
 @Suite struct NoticeTemplateTests {
     static let variables: Set<String> = ["customerName", "orderId", "shopName", "carrierName", "trackingNumber", "promisedDate", "nextUpdateBy",
-                                         "contactEmail", "contactPhone", "contactHours", "amount", "newCarrierName", "newTrackingNumber", "newDate"]
-    static let sections: Set<String> = ["reshipping", "refunding", "reviewing", "askedCarrier", "hasNewDate", "notReceived", "damagedOnArrival", "cancelOrder", "delivered"]
+                                         "contactEmail", "contactPhone", "contactHours", "amount", "newCarrierName", "newTrackingNumber", "newDate", "orderState"]
+    static let sections: Set<String> = ["reshipping", "refunding", "reviewing", "askedCarrier", "hasNewDate", "notReceived", "damagedOnArrival", "cancelOrder", "delivered", "hasOrderState"]
 
     /// The `{{name}}`, `{{#name}}`, `{{^name}}` tags of a template (the pragma and closers aside).
     static func tags(_ text: String) -> Set<String> {
@@ -16,7 +16,7 @@ import TestSupport
         while let open = rest.range(of: "{{") {
             guard let close = rest[open.upperBound...].range(of: "}}") else { break }
             let tag = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            if !tag.hasPrefix("%"), !tag.hasPrefix("/") { found.insert(String(tag.drop { "#^".contains($0) })) }
+            if !tag.hasPrefix("%"), !tag.hasPrefix("/") { found.insert(String(tag.drop { "#^{&".contains($0) })) }
             rest = rest[close.upperBound...]
         }
         return found

@@ -213,4 +213,34 @@ import TestSupport
         #expect(try await world.store.incident(id: lost.id)?.status.isClosed == false)
         #expect(try await world.store.incidentHistory(id: lost.id).filter { $0.action == "flagged" }.count == 1)
     }
+
+    @Test(arguments: StoreKind.all)
+    func afterTheReplacementShipsEverySurfaceNamesItAndNothingSaysWeArePreparing(kind: StoreKind) async throws {
+        let world = try await World(kind)
+        try await world.track([Self.inTransit, event(Self.number, hoursAgo: 2, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost)],
+                              at: fixtureNow)
+        _ = try await world.engine.run(now: fixtureNow)
+        let damaged = try #require(try await world.open().first)
+        let tracking = CustomerTracking(store: world.store, config: .defaults)
+        // The shop's policy replaces a parcel this cheap at once: the customer reads that, not "we are sorting it out".
+        let before = try #require(try await tracking.lookup(number: Self.number, postcode: "00-950", email: nil, now: fixtureNow))
+        #expect(before.incident?.message == "Wysyłamy przesyłkę zastępczą; jej numer podamy, gdy tylko zostanie nadana.")
+        let reship = try await world.store.requestAction(incidentId: damaged.id, kind: .reship, amount: nil, state: .pending, actor: "policy", at: fixtureNow)
+        try await world.store.completeAction(id: reship.id, result: "ok", notice: nil, at: Self.hours(1))
+        _ = try await world.store.linkReplacement(incidentId: damaged.id, carrier: "seur", trackingNumber: "10000000000303", notice: nil,
+                                                  promise: ReplacementPromise(config: .defaults), actor: "workflow", at: Self.hours(1))
+        let after = try #require(try await tracking.lookup(number: Self.number, postcode: "00-950", email: nil, now: Self.hours(2)))
+        #expect(after.incident?.message == "Wysłaliśmy przesyłkę zastępczą: seur 10000000000303.")
+        let story = try #require(after.order)
+        #expect(story.parcels.map(\.trackingNumber) == [Self.number, "10000000000303"] && story.parcels.map(\.replacement) == [false, true])
+        #expect(story.shop == [OrderStory.ShopAction(kind: "reship", state: "done", amount: nil, carrier: "seur", trackingNumber: "10000000000303")])
+        // A notice written now states the same: the replacement and its number.
+        let composer = NoticeComposer(templates: try NoticeTemplates(), config: .defaults, carrierNames: ["seur": "SEUR"])
+        let order = try #require(try await world.store.order(id: "S1"))
+        let update = try #require(composer.milestone("stillWorking", dedupeKey: "t", order: order, shipment: world.parcel, nextUpdateBy: Self.hours(24),
+                                                     now: Self.hours(2), story: story))
+        #expect(update.body.contains("Twoje zamówienie:\n• SEUR \(Self.number): Problem w transporcie\n"))
+        #expect(update.body.contains("• SEUR 10000000000303 (przesyłka zastępcza): Czeka na przewoźnika, spodziewana 26.11.2026"))
+        #expect(update.body.contains("• Wysłaliśmy przesyłkę zastępczą: SEUR 10000000000303."))
+    }
 }

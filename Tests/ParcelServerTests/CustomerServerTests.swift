@@ -50,8 +50,12 @@ import TestSupport
         let found = try await Self.get(client, server.baseURL + "/api/track/\(Self.number)?postcode=28001")
         #expect(found.status == 200 && found.headers["Content-Language"] == "es")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(found.body)) as? [String: Any])
-        #expect(Set(json.keys) == ["trackingNumber", "carrier", "status", "reason", "promisedDate", "events", "incident"])
+        #expect(Set(json.keys) == ["trackingNumber", "carrier", "status", "reason", "promisedDate", "events", "incident", "order"])
         #expect(json["status"] as? String == "exception" && (json["events"] as? [Any])?.count == 2)
+        // The order as it stands: its one parcel, and the replacement the shop's policy already asked for.
+        let story = try #require(json["order"] as? [String: Any])
+        #expect((story["parcels"] as? [[String: Any]])?.map { $0["trackingNumber"] as? String } == [Self.number])
+        #expect((story["shop"] as? [[String: Any]])?.map { "\($0["kind"] ?? "")/\($0["state"] ?? "")" } == ["reship/pending"])
         let text = String(decoding: found.body, as: UTF8.self)
         for secret in ["anna", "Anna", "VIP-secret-note", "Zeta", "ana@example.es", "28001", "PL-1", "jan@example.pl"] {
             #expect(!text.contains(secret), "the API leaked \(secret)")

@@ -34,7 +34,7 @@ import TestSupport
         let json = try await CLIRun.detached(["track", number, "--postcode", "28 045", "--db", db, "--now", "2026-11-20T12:00:00Z", "--json"])
         #expect(json.status == 0, "\(json.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any] ?? [:]
-        #expect(Set(object.keys) == ["trackingNumber", "carrier", "status", "reason", "promisedDate", "events", "incident"])
+        #expect(Set(object.keys) == ["trackingNumber", "carrier", "status", "reason", "promisedDate", "events", "incident", "order"])
         #expect(object["status"] as? String == "exception" && object["reason"] as? String == "damagedOrLost" && object["promisedDate"] as? String == "2026-11-22")
         let incident = object["incident"] as? [String: Any] ?? [:]
         #expect(Set(incident.keys) == ["kind", "message", "nextUpdateBy"])

@@ -61,6 +61,11 @@ public struct CustomerPhrases: Sendable {
             "incident.notDispatched": "We have not shipped your order yet. We are checking why and will tell you what happens next.",
             "incident.customerReport": "We have your report and a member of our team is looking into it.",
             "incident.stalled": "We are checking with the carrier.", "incident.trackingBroken": "We are checking with the carrier.",
+            "order.heading": "Your order", "order.replacement": "replacement", "order.expected": "expected",
+            "story.reshipSent": "We sent you a replacement: {carrier} {number}.",
+            "story.reshipPending": "We are sending you a replacement; you will get its tracking number as soon as it ships.",
+            "story.refundIssued": "We have refunded {amount} to your original payment method.",
+            "story.refundPending": "We are refunding {amount} to your original payment method.",
         ],
         "pl": [
             "page.title": "Śledź swoją przesyłkę", "page.intro": "Podaj numer przesyłki oraz kod pocztowy lub adres e-mail z zamówienia.",
@@ -88,6 +93,11 @@ public struct CustomerPhrases: Sendable {
             "incident.notDispatched": "Nie wysłaliśmy jeszcze zamówienia. Sprawdzamy przyczynę i poinformujemy o dalszych krokach.",
             "incident.customerReport": "Mamy Twoje zgłoszenie i zajmuje się nim osoba z naszego zespołu.",
             "incident.stalled": "Sprawdzamy to z przewoźnikiem.", "incident.trackingBroken": "Sprawdzamy to z przewoźnikiem.",
+            "order.heading": "Twoje zamówienie", "order.replacement": "przesyłka zastępcza", "order.expected": "spodziewana",
+            "story.reshipSent": "Wysłaliśmy przesyłkę zastępczą: {carrier} {number}.",
+            "story.reshipPending": "Wysyłamy przesyłkę zastępczą; jej numer podamy, gdy tylko zostanie nadana.",
+            "story.refundIssued": "Zwróciliśmy {amount} na pierwotną metodę płatności.",
+            "story.refundPending": "Zwracamy {amount} na pierwotną metodę płatności.",
         ],
         "es": [
             "page.title": "Siga su envío", "page.intro": "Introduzca el número de seguimiento y el código postal o el correo electrónico de su pedido.",
@@ -115,6 +125,11 @@ public struct CustomerPhrases: Sendable {
             "incident.notDispatched": "Aún no hemos enviado su pedido. Estamos comprobando el motivo y le contaremos los próximos pasos.",
             "incident.customerReport": "Hemos recibido su aviso y una persona de nuestro equipo lo está revisando.",
             "incident.stalled": "Lo estamos comprobando con el transportista.", "incident.trackingBroken": "Lo estamos comprobando con el transportista.",
+            "order.heading": "Su pedido", "order.replacement": "reenvío", "order.expected": "prevista",
+            "story.reshipSent": "Le hemos enviado un reenvío: {carrier} {number}.",
+            "story.reshipPending": "Le estamos enviando un reenvío; le daremos su número de seguimiento en cuanto salga.",
+            "story.refundIssued": "Le hemos reembolsado {amount} en su método de pago original.",
+            "story.refundPending": "Le estamos reembolsando {amount} en su método de pago original.",
         ],
         "lt": [
             "page.title": "Sekite savo siuntą", "page.intro": "Įveskite siuntos numerį ir užsakymo pašto kodą arba el. pašto adresą.",
@@ -142,6 +157,11 @@ public struct CustomerPhrases: Sendable {
             "incident.notDispatched": "Jūsų užsakymo dar neišsiuntėme. Aiškinamės priežastį ir pranešime, kas bus toliau.",
             "incident.customerReport": "Gavome Jūsų pranešimą, juo rūpinasi mūsų komandos narys.",
             "incident.stalled": "Aiškinamės su vežėju.", "incident.trackingBroken": "Aiškinamės su vežėju.",
+            "order.heading": "Jūsų užsakymas", "order.replacement": "pakaitinė siunta", "order.expected": "tikėtina",
+            "story.reshipSent": "Išsiuntėme Jums pakaitinę siuntą: {carrier} {number}.",
+            "story.reshipPending": "Siunčiame Jums pakaitinę siuntą; jos numerį pranešime, kai tik ji bus išsiųsta.",
+            "story.refundIssued": "Grąžinome {amount} į Jūsų pradinį mokėjimo būdą.",
+            "story.refundPending": "Grąžiname {amount} į Jūsų pradinį mokėjimo būdą.",
         ],
     ]
 }

@@ -31,11 +31,20 @@ public struct CustomerTracking: Sendable {
         let cases = try await store.incidents(IncidentFilter(orderId: order.id))
             .filter { $0.customerFacing && ($0.shipmentId == shipment.id || $0.shipmentId == nil) }
         let urgent = cases.sorted { ($0.priority, $1.nextDeadline) > ($1.priority, $0.nextDeadline) }.first
+        let story = try await store.orderStory(orderId: order.id)
         return CustomerParcel(
             trackingNumber: shipment.trackingNumber, carrier: shipment.carrier, status: shipment.status.rawValue,
-            reason: shipment.reason?.rawValue, promisedDate: order.promisedDate, language: phrases.language, events: events,
-            incident: urgent.map { CustomerParcel.Incident(kind: $0.kind.rawValue, message: phrases.incident($0.kind),
-                                                          nextUpdateBy: ISOTime.utc(Self.nextUpdate(for: $0, now: now))) })
+            reason: shipment.reason?.rawValue, promisedDate: shipment.promise(order: order), language: phrases.language, events: events,
+            incident: urgent.map { CustomerParcel.Incident(kind: $0.kind.rawValue, message: Self.message(for: $0, story: story, phrases: phrases),
+                                                          nextUpdateBy: ISOTime.utc(Self.nextUpdate(for: $0, now: now))) },
+            order: story)
+    }
+
+    /// What the shop is doing about a case: once it acted (a replacement sent or under way, a
+    /// refund issued), that, never the "we are sorting it out" it said before.
+    static func message(for incident: Incident, story: OrderStory, phrases: CustomerPhrases) -> String {
+        guard let latest = story.shop.last else { return phrases.incident(incident.kind) }
+        return story.action(phrases, latest)
     }
 
     /// Opens a `customerReport` case for the customer's own parcel; nil when the proof fails
@@ -128,6 +137,8 @@ public struct CustomerParcel: Sendable, Equatable, Encodable {
     public var language: String
     public var events: [TrackingReport.Event]
     public var incident: Incident?
+    /// The whole order as it stands: every parcel (replacements included) and what the shop did.
+    public var order: OrderStory?
 
     /// Writes exactly the documented keys, nulls included (the language is for people only:
     /// the texts in `incident` are already in it).
@@ -140,10 +151,11 @@ public struct CustomerParcel: Sendable, Equatable, Encodable {
         try container.encode(promisedDate, forKey: .promisedDate)
         try container.encode(events, forKey: .events)
         try container.encode(incident, forKey: .incident)
+        try container.encode(order, forKey: .order)
     }
 
     enum CodingKeys: String, CodingKey {
-        case trackingNumber, carrier, status, reason, promisedDate, events, incident
+        case trackingNumber, carrier, status, reason, promisedDate, events, incident, order
     }
 }
 
@@ -158,6 +170,7 @@ extension CustomerParcel: Decodable {
                   reason: try container.decodeIfPresent(String.self, forKey: .reason),
                   promisedDate: try container.decodeIfPresent(String.self, forKey: .promisedDate), language: "en",
                   events: try container.decode([TrackingReport.Event].self, forKey: .events),
-                  incident: try container.decodeIfPresent(Incident.self, forKey: .incident))
+                  incident: try container.decodeIfPresent(Incident.self, forKey: .incident),
+                  order: try container.decodeIfPresent(OrderStory.self, forKey: .order))
     }
 }

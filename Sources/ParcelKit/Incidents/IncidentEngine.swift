@@ -35,8 +35,12 @@ public struct IncidentEngine: Sendable {
         let plan = planner.plan(kind: trigger.kind, value: order?.value, now: now)
         let key = "incident:\(trigger.subject.key):\(trigger.kind.rawValue):\(trigger.evidence)"
         let decision = order.map { workflows.decide(kind: trigger.kind, order: $0) } ?? .wait
+        // The notice states the whole order as it stands (its other parcels, what the shop did).
+        var story: OrderStory?
+        if let order, composer != nil, plan.customerFacing { story = try await store.orderStory(orderId: order.id) }
         let notice = order.flatMap { order in
-            composer?.notice(kind: trigger.kind, dedupeKey: key, order: order, shipment: shipment, plan: plan, now: now, decision: decision)
+            composer?.notice(kind: trigger.kind, dedupeKey: key, order: order, shipment: shipment, plan: plan, now: now, decision: decision,
+                             story: story)
         }
         let outcome = try await store.raise(trigger, plan: plan, notice: notice, at: now)
         // The policy acts (or proposes) on new cases only; staff decide everything else.
@@ -149,9 +153,11 @@ public struct IncidentEngine: Sendable {
             for review in page {
                 guard let reason = detector.evidenceGone(review) else { continue }
                 let parcel = review.shipment ?? review.orderShipments.first { $0.status != .pending && $0.status != .infoReceived }
+                var story: OrderStory?
+                if let order = review.order, composer != nil { story = try await store.orderStory(orderId: order.id) }
                 let goodNews = review.order.flatMap { order in
                     composer?.milestone("goodNews", dedupeKey: "goodnews:\(review.incident.id)", order: order, shipment: parcel,
-                                        nextUpdateBy: now, now: now, extra: ["delivered": parcel?.status == .delivered])
+                                        nextUpdateBy: now, now: now, extra: ["delivered": parcel?.status == .delivered], story: story)
                 }
                 switch try await store.resolveByCarrier(incidentId: review.incident.id, reason: reason, goodNews: goodNews, at: now) {
                 case .closed: closed += 1
@@ -175,9 +181,10 @@ public struct IncidentEngine: Sendable {
                 shipment = try await store.shipments(ShipmentFilter(carrier: incident.carrier, trackingNumber: number)).first
             }
             let next = planner.afterBusinessDays(1, from: now)
+            let story = try await store.orderStory(orderId: order.id)
             guard let notice = composer.milestone("stillWorking", dedupeKey: "followup:\(incident.id):\(ISOTime.utc(promised))", order: order,
                                                   shipment: shipment, nextUpdateBy: next, now: now,
-                                                  extra: ["askedCarrier": incident.trackingNumber != nil]) else { continue }
+                                                  extra: ["askedCarrier": incident.trackingNumber != nil], story: story) else { continue }
             try await store.recordFollowUp(incidentId: incident.id, notice: notice, nextUpdateDue: next, at: now)
             sent += 1
         }

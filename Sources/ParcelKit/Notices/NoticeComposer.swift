@@ -19,9 +19,9 @@ public struct NoticeComposer: Sendable {
 
     /// The notice for a new customer-facing case of `kind`, or nil for staff-only kinds.
     public func notice(kind: IncidentKind, dedupeKey: String, order: Order, shipment: Shipment?, plan: IncidentPlan,
-                       now: Date, problem: CustomerProblem? = nil, decision: WorkflowPolicy.Decision = .wait) -> NoticeDraft? {
+                       now: Date, problem: CustomerProblem? = nil, decision: WorkflowPolicy.Decision = .wait, story: OrderStory? = nil) -> NoticeDraft? {
         guard plan.customerFacing, templates.names.contains(kind.rawValue) else { return nil }
-        var values = baseValues(order: order, shipment: shipment, nextUpdateBy: plan.resolutionDue)
+        var values = baseValues(order: order, shipment: shipment, nextUpdateBy: plan.resolutionDue, story: story)
         // What the shop is doing: what the policy acts on at once, otherwise a person decides.
         switch decision {
         case .act(.reship): values["reshipping"] = true
@@ -35,17 +35,19 @@ public struct NoticeComposer: Sendable {
 
     /// A milestone notice (`shipped`, `outForDelivery`, `refundIssued`, `reshipSent`, `resolved`).
     public func milestone(_ name: String, dedupeKey: String, order: Order, shipment: Shipment?, nextUpdateBy: Date, now: Date,
-                          extra: [String: Any] = [:]) -> NoticeDraft? {
+                          extra: [String: Any] = [:], story: OrderStory? = nil) -> NoticeDraft? {
         guard templates.names.contains(name) else { return nil }
-        var values = baseValues(order: order, shipment: shipment, nextUpdateBy: nextUpdateBy).merging(extra) { _, new in new }
+        var values = baseValues(order: order, shipment: shipment, nextUpdateBy: nextUpdateBy, story: story).merging(extra) { _, new in new }
         if let carrier = values["newCarrierName"] as? String { values["newCarrierName"] = carrierNames[carrier] ?? carrier }
         return draft(template: name, dedupeKey: dedupeKey, order: order, values: values, now: now)
     }
 
     /// "Your replacement is on its way", with the new carrier and number.
-    public func replacementSent(incident: Incident, order: Order, carrier: String, trackingNumber: String, now: Date) -> NoticeDraft? {
+    public func replacementSent(incident: Incident, order: Order, carrier: String, trackingNumber: String, now: Date,
+                                story: OrderStory? = nil) -> NoticeDraft? {
         milestone("reshipSent", dedupeKey: "reship:\(incident.id):\(carrier):\(trackingNumber)", order: order, shipment: nil,
-                  nextUpdateBy: incident.resolutionDue, now: now, extra: ["newCarrierName": carrier, "newTrackingNumber": trackingNumber])
+                  nextUpdateBy: incident.resolutionDue, now: now, extra: ["newCarrierName": carrier, "newTrackingNumber": trackingNumber],
+                  story: story)
     }
 
     private func draft(template: String, dedupeKey: String, order: Order, values: [String: Any], now: Date) -> NoticeDraft? {
@@ -54,7 +56,19 @@ public struct NoticeComposer: Sendable {
                            language: rendered.language, template: template, dueAt: planner.afterWorkingTime(0, from: now), orderId: order.id)
     }
 
-    private func baseValues(order: Order, shipment: Shipment?, nextUpdateBy: Date) -> [String: Any] {
+    /// The order as it stands, for notices whose order has more than this parcel to tell: its
+    /// other parcels, replacements, and what the shop did (`hasOrderState`, `orderState`).
+    private func storyValues(_ story: OrderStory?, language: String) -> [String: Any] {
+        guard let story, story.parcels.count > 1 || !story.shop.isEmpty else { return ["hasOrderState": false, "orderState": ""] }
+        let phrases = CustomerPhrases(language: language)
+        let lines = story.lines(phrases, carrierNames: carrierNames) { text in
+            if let day = CivilDate(text) { return LocalDates.date(day, language: language) }
+            return ISOTime.parse(text).map { LocalDates.date(CivilDate($0, in: self.config.timeZone), language: language) } ?? text
+        }
+        return ["hasOrderState": true, "orderState": phrases["order.heading"] + ":\n" + lines.map { "• " + $0 }.joined(separator: "\n")]
+    }
+
+    private func baseValues(order: Order, shipment: Shipment?, nextUpdateBy: Date, story: OrderStory? = nil) -> [String: Any] {
         let language = order.language
         var values: [String: Any] = [
             "customerName": order.customerName, "orderId": order.id, "shopName": config.shopName,
@@ -63,6 +77,7 @@ public struct NoticeComposer: Sendable {
             "promisedDate": order.promisedDate.flatMap(CivilDate.init).map { LocalDates.date($0, language: language) } ?? "",
             "newDate": "", "newCarrierName": "", "newTrackingNumber": "",
         ]
+        values.merge(storyValues(story, language: language)) { _, new in new }
         if let shipment {
             values["carrierName"] = carrierNames[shipment.carrier] ?? shipment.carrier
             values["trackingNumber"] = shipment.trackingNumber

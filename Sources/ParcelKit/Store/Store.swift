@@ -153,6 +153,10 @@ public protocol Store: Sendable {
     /// Actions of one case, or every action in `states`.
     func actions(incidentId: Int64?, states: Set<ActionState>) async throws(StoreError) -> [WorkflowAction]
 
+    /// The order as it stands: its parcels (replacements included) and the refunds and reships
+    /// under way or done, as every customer-facing text must state it.
+    func orderStory(orderId: String) async throws(StoreError) -> OrderStory
+
     /// Open cases whose evidence may go by itself (``CaseReview/kinds``), by id after `after`.
     func casesToReview(after: Int64, limit: Int) async throws(StoreError) -> [CaseReview]
 

@@ -58,6 +58,14 @@ struct TrackPage: Sendable {
                 "nextUpdateBy": ISOTime.parse(incident.nextUpdateBy).map { LocalDates.dateTime($0, language: language, zone: zone) } ?? incident.nextUpdateBy,
             ]
         }
+        // The whole order, when it has more to say than this one parcel: its other parcels,
+        // replacements, and what the shop did.
+        if let story = parcel.order, story.parcels.count > 1 || !story.shop.isEmpty {
+            shown["order"] = story.lines(phrases, carrierNames: options.carrierNames) { text in
+                if let day = CivilDate(text) { return LocalDates.date(day, language: language) }
+                return ISOTime.parse(text).map { LocalDates.date(CivilDate($0, in: zone), language: language) } ?? text
+            }.map { ["line": $0] }
+        }
         values["parcel"] = shown
         return template.render(values)
     }
@@ -66,7 +74,7 @@ struct TrackPage: Sendable {
         let keys = ["title": "page.title", "intro": "page.intro", "number": "form.number", "postcode": "form.postcode", "email": "form.email",
                     "or": "form.or", "submit": "form.submit", "noEvents": "page.noEvents", "contact": "page.contact", "another": "page.another",
                     "heading": "heading", "status": "status", "promised": "promised", "events": "events", "shopIsDoing": "shopIsDoing",
-                    "nextUpdate": "nextUpdate"]
+                    "nextUpdate": "nextUpdate", "order": "order.heading"]
         var values: [String: Any] = ["lang": phrases.language, "shop": options.config.shopName, "t": keys.mapValues { phrases[$0] }]
         if !options.config.contact.email.isEmpty { values["contact"] = options.config.contact.email }
         return values
