@@ -18,9 +18,10 @@ import ParcelKit
 ///    new; of those, any that would step back in the parcel's progress (label → transit → out
 ///    for delivery / attempt / pickup → delivered) are dropped.
 /// 3. **Place them in time.** The new events keep their recorded spacing at the stage's start
-///    when they all fall after the newest event shown; otherwise they move later (whole
-///    minutes, never past the stage's start) until they do, and those that still cannot are
-///    dropped, so no new event is older than what the customer already saw.
+///    when they all fall after the newest event shown and after stage k−1 began to show (a
+///    tracker that looked during stage k−1 saw none of them, so none may predate it); otherwise
+///    they move later (whole minutes, never past the stage's start) until they do, and those
+///    that still cannot are dropped. No new event is older than what a tracker already saw.
 /// 4. **Write the page.** Stage k's page keeps everything but its event list, which becomes the
 ///    shown nodes and the new ones (their placeholders shifted) in the page's own order and
 ///    separator. The result is read back with the carrier's parser; unless it holds exactly the
@@ -57,6 +58,8 @@ enum StageContinuity {
 
         /// Oldest first.
         var entries: [Entry]
+        /// When the page showing it started to (its stage's start).
+        var since: Date
         var newestFirst: Bool?
         var separator: [UInt8]?
         /// The signature of the node that holds the event list (see ``SpanNode/signature``).
@@ -185,7 +188,8 @@ enum StageContinuity {
         let entries = located.events
             .map { History.Entry(event: $0.event, node: reader.render(Array(located.document[$0.node]), at: located.renderedAt)) }
             .sorted { $0.event.time.date < $1.event.time.date }
-        return History(entries: entries, newestFirst: located.newestFirst, separator: located.separator, container: located.container)
+        return History(entries: entries, since: located.renderedAt, newestFirst: located.newestFirst, separator: located.separator,
+                       container: located.container)
     }
 
     // MARK: - Continuing a history
@@ -209,9 +213,10 @@ enum StageContinuity {
             }
             fresh.append(candidate)
         }
-        // 3. When: after the newest event shown, never after the stage's start.
+        // 3. When: after the newest event shown and after the shown page appeared (a tracker
+        //    that looked then saw none of it), never after the stage's start.
         var shift: TimeInterval = 0
-        let earliest = newestShown.addingTimeInterval(gap)
+        let earliest = max(newestShown, shown.since).addingTimeInterval(gap)
         if let oldest = fresh.first?.event.time.date, let newest = fresh.last?.event.time.date, oldest < earliest {
             let room = max(start.timeIntervalSince(newest), 0)
             shift = min(earliest.timeIntervalSince(oldest), room)
@@ -257,7 +262,8 @@ enum StageContinuity {
             entries.append(History.Entry(event: event, node: node))
         }
         entries.sort { $0.event.time.date < $1.event.time.date }
-        return (page, History(entries: entries, newestFirst: newestFirst, separator: separator, container: located.container ?? shown.container))
+        return (page, History(entries: entries, since: start, newestFirst: newestFirst, separator: separator,
+                              container: located.container ?? shown.container))
     }
 
     // MARK: - Helpers

@@ -25,7 +25,7 @@ struct Parcelwatch: AsyncParsableCommand {
         4 the database cannot be used.
         """,
         subcommands: [CarriersCommand.self, DetectCommand.self, ParseCommand.self, TrackCommand.self,
-                      ImportCommand.self, AddCommand.self, SweepCommand.self, ShipmentsCommand.self,
+                      ImportCommand.self, AddCommand.self, SweepCommand.self, ShipmentsCommand.self, OrdersCommand.self,
                       IncidentsCommand.self, IncidentCommand.self, FindCommand.self, StaffCommand.self, AuditCommand.self,
                       ReportProblemCommand.self, NoticesCommand.self, CustomerCommand.self, PurgeCommand.self, ServeCommand.self, TokenCommand.self, ReportCommand.self])
 

@@ -137,13 +137,27 @@ import TestSupport
         let shipped = try #require(composer.milestone("shipped", dedupeKey: "shipped:test", order: order, shipment: world.parcel,
                                                       nextUpdateBy: Self.hours(24), now: fixtureNow))
         try await world.store.enqueue(shipped, incidentId: nil)
-        let delayed = try #require(composer.milestone("stillWorking", dedupeKey: "update:test", order: order, shipment: world.parcel,
-                                                      nextUpdateBy: Self.hours(24), now: Self.hours(1)))
-        try await world.store.enqueue(delayed, incidentId: nil)
+        let delivering = try #require(composer.milestone("outForDelivery", dedupeKey: "ofd:test", order: order, shipment: world.parcel,
+                                                         nextUpdateBy: Self.hours(24), now: Self.hours(1)))
+        try await world.store.enqueue(delivering, incidentId: nil)
         let pending = try await world.store.notices(.pending, limit: 10)
-        #expect(pending.map(\.template) == ["stillWorking"])
+        #expect(pending.map(\.template) == ["outForDelivery"])
         let merged = try await world.store.notices(.superseded, limit: 10)
         #expect(merged.map(\.template) == ["shipped"] && merged.first?.supersededBy == pending.first?.id)
+        // A follow-up carries no news of its own: it supersedes nothing but an older follow-up.
+        let update = try #require(composer.milestone("stillWorking", dedupeKey: "update:test", order: order, shipment: world.parcel,
+                                                     nextUpdateBy: Self.hours(24), now: Self.hours(2)))
+        try await world.store.enqueue(update, incidentId: nil)
+        #expect(try await world.store.notices(.pending, limit: 10).map(\.template).sorted() == ["outForDelivery", "stillWorking"])
+    }
+
+    @Test func whatANoticeSupersedes() {
+        #expect(NoticeSupersession(template: "stillWorking").templates == ["stillWorking"])
+        #expect(NoticeSupersession(template: "late").templates == ["shipped", "outForDelivery", "stillWorking"])
+        #expect(!NoticeSupersession(template: "reshipSent").templates.contains("damagedOrLost"))
+        let refund = NoticeSupersession(template: "refundIssued")
+        #expect(refund.templates.contains("late") && refund.templates.contains("reshipSent") && refund.keepsTheProblemItAnswers)
+        #expect(NoticeSupersession(template: "shipped").templates.isEmpty)
     }
 
     @Test(arguments: StoreKind.all)

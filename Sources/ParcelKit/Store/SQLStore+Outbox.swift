@@ -70,15 +70,19 @@ extension SQLStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING
             """, arguments: [notice.dedupeKey, notice.channel, notice.recipient, notice.subject, notice.body, incidentId,
                              at.timeIntervalSince1970, notice.dueAt.timeIntervalSince1970, notice.language, notice.template, notice.orderId])
-        // A newer notice states the order as it is now: the ones still waiting for it (quiet
-        // hours, a retry) are merged into it, marked superseded and never sent. One exception:
-        // the notice that explains a problem is not dropped for the news of what the shop did
-        // about that same problem (a replacement sent, a refund issued): they go in order.
+        // A newer notice that states the order as it is now makes some still waiting (quiet
+        // hours, a retry) wrong or redundant: they are merged into it, marked superseded and never
+        // sent. Which ones is ``NoticeSupersession``'s rule.
         guard db.changesCount > 0, let orderId = notice.orderId,
               let id = try db.scalar(Int64.self, sql: "SELECT id FROM outbox WHERE dedupe_key = ?", arguments: [notice.dedupeKey]) else { return }
-        var sql = "UPDATE outbox SET superseded_at = ?, superseded_by = ? WHERE order_id = ? AND id <> ? AND sent_at IS NULL AND superseded_at IS NULL"
-        var arguments: [(any SQLBindable)?] = [at.timeIntervalSince1970, id, orderId, id]
-        if ["reshipSent", "refundIssued"].contains(notice.template), let incidentId {
+        let rule = NoticeSupersession(template: notice.template)
+        guard !rule.templates.isEmpty else { return }
+        var sql = """
+            UPDATE outbox SET superseded_at = ?, superseded_by = ? WHERE order_id = ? AND id <> ? AND sent_at IS NULL AND superseded_at IS NULL
+            AND template IN (\(rule.templates.map { _ in "?" }.joined(separator: ", ")))
+            """
+        var arguments: [(any SQLBindable)?] = [at.timeIntervalSince1970, id, orderId, id] + rule.templates.map { $0 }
+        if let incidentId, rule.keepsTheProblemItAnswers {
             sql += " AND (incident_id IS NULL OR incident_id <> ?)"
             arguments.append(incidentId)
         }

@@ -157,6 +157,10 @@ public protocol Store: Sendable {
     /// under way or done, as every customer-facing text must state it.
     func orderStory(orderId: String) async throws(StoreError) -> OrderStory
 
+    /// Every order (or only `orderId`) in a line for staff: parcels, customer messages, cases and
+    /// what the shop did, read in one query per table whatever the number of orders.
+    func orderOverviews(orderId: String?) async throws(StoreError) -> [OrderOverview]
+
     /// Open cases whose evidence may go by itself (``CaseReview/kinds``), by id after `after`.
     func casesToReview(after: Int64, limit: Int) async throws(StoreError) -> [CaseReview]
 
