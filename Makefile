@@ -5,8 +5,11 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config
 PREFIX ?= /usr/local
+# The tests' Python helpers (Tests/Support/*.py) need modules from Debian packages, so they run
+# under Debian's interpreter, /usr/bin/python3, never a python3 that comes first on the PATH.
+TEST_APT_PACKAGES := postgresql chromium chromium-driver python3-aiosmtpd python3-selenium
 
-.PHONY: deps test-deps bench-deps build soak test demo serve-demo bench install clean
+.PHONY: deps test-deps demo-deps bench-deps check build soak test demo serve-demo bench install clean
 
 ## Install the system libraries the build links against (skipped when already present).
 deps:
@@ -19,16 +22,24 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## The real servers and browser the tests use: PostgreSQL (Debian's `postgresql`), an SMTP
-## server (aiosmtpd, from PyPI) and headless Chromium (Debian's `chromium`, `chromium-driver`)
-## driven by Selenium (PyPI).
+## What CI checks before the tests: the format lint (`.swift-format` at the root; `swift format
+## -i -r Sources Tests Package.swift` fixes what it reports) and a build of every target and test
+## that fails on any compiler warning. That build has a directory of its own, so switching the
+## flag does not rebuild `make test`'s `.build` from scratch.
+check: deps
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+	$(SWIFT) build --build-tests --scratch-path .build-check -Xswiftc -warnings-as-errors
+
+## The real servers and browser the tests use, all Debian packages (stock Debian 12's pip refuses
+## to install into the system python: PEP 668): PostgreSQL (`postgresql`), an SMTP server
+## (`python3-aiosmtpd`) and headless Chromium (`chromium`, `chromium-driver`) driven by Selenium
+## (`python3-selenium`), both for /usr/bin/python3.
 test-deps: deps
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromedriver >/dev/null; then \
-		echo "==> installing postgresql chromium chromium-driver"; \
-		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q postgresql chromium chromium-driver; \
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromedriver >/dev/null \
+		|| ! /usr/bin/python3 -c 'import aiosmtpd, selenium' 2>/dev/null; then \
+		echo "==> installing $(TEST_APT_PACKAGES)"; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(TEST_APT_PACKAGES); \
 	fi
-	@python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet aiosmtpd
-	@python3 -c 'import selenium' 2>/dev/null || python3 -m pip install --quiet selenium
 
 ## Run every test suite against real parts on 127.0.0.1: a throwaway PostgreSQL server is
 ## started in a temporary directory for the run and removed after it, pass or fail.
@@ -40,8 +51,15 @@ test: test-deps
 	echo "==> PostgreSQL for the tests at $$PARCELWATCH_TEST_POSTGRES" && \
 	$(SWIFT) test
 
+## The tools scripts/demo.sh calls besides the build: curl and python3 (its standard library only).
+demo-deps:
+	@if ! command -v curl >/dev/null || ! command -v python3 >/dev/null; then \
+		echo "==> installing curl python3"; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q curl python3; \
+	fi
+
 ## Start the carrier simulator, track parcels of several carriers through it, print their timelines.
-demo: build
+demo: build demo-deps
 	@scripts/demo.sh
 
 ## Serve the demo's database on http://127.0.0.1:8080 (after `make demo`) until Ctrl-C.
@@ -55,12 +73,12 @@ soak: test-deps
 	$(SWIFT) build --build-tests
 	SOAK_KILLS=50 $(SWIFT) test --filter SoakTests
 
-## The peers the benchmarks compare against: xmllint, hyperfine (Debian) and lxml (PyPI).
+## The peers the benchmarks compare against, Debian packages: xmllint (`libxml2-utils`), hyperfine
+## and lxml (`python3-lxml`, for /usr/bin/python3).
 bench-deps: deps
-	@if ! command -v xmllint >/dev/null || ! command -v hyperfine >/dev/null; then \
-		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libxml2-utils hyperfine; \
+	@if ! command -v xmllint >/dev/null || ! command -v hyperfine >/dev/null || ! /usr/bin/python3 -c 'import lxml' 2>/dev/null; then \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libxml2-utils hyperfine python3-lxml; \
 	fi
-	@python3 -c 'import lxml' 2>/dev/null || python3 -m pip install --quiet lxml
 
 ## package-benchmark suites (Benchmarks/, a package of its own) and the UPS peers comparison.
 bench: bench-deps test-deps
@@ -79,4 +97,4 @@ install: deps
 	install -m 644 carriers/*.yaml $(DESTDIR)$(PREFIX)/share/parcelwatch/carriers/
 
 clean:
-	rm -rf .build .demo
+	rm -rf .build .build-check .demo

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo: a local carrier network, ~50 orders of a shop across 14 carriers imported into a fresh
-# database, and tracking sweeps while the simulated clock moves on five days. Time moves through
-# the clock of DESIGN.md (--now for Parcelwatch, /_sim/advance for the simulator): nothing sleeps.
+# database, and tracking sweeps while the simulated clock moves on five days. Time moves only when
+# told (--now for Parcelwatch, /_sim/advance for the simulator): nothing sleeps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.build/debug
@@ -132,6 +132,9 @@ echo; echo "==> a customer writes in: find everything by e-mail"
 
 echo; echo "==> the audit trail (newest first)"
 "$BIN/parcelwatch" audit --limit 8
+
+echo; echo "==> one line per order: its parcels, the messages the customer got, its cases and what the shop did"
+"$BIN/parcelwatch" orders --now "$END"
 
 echo "$END" > "$DEMO/now"
 echo; echo "demo finished: database $PARCELWATCH_DB (inspect it with: PARCELWATCH_DB=$PARCELWATCH_DB $BIN/parcelwatch shipments), simulator log $DEMO/sim.log"

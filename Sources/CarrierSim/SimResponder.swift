@@ -266,8 +266,8 @@ enum HTTPDateText {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let rest = seconds - days * 86_400
         let (y, m, d) = CivilTime.date(days: days)
-        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
-        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m - 1]
+        let weekday = CalendarNames.weekdayAbbreviation(daysSince1970: days)
+        let month = CalendarNames.monthAbbreviations[m - 1]
         return String(format: "%@, %02d %@ %04d %02d:%02d:%02d GMT", weekday, d, month, y, rest / 3600, rest % 3600 / 60, rest % 60)
     }
 }

@@ -330,7 +330,7 @@ struct Placeholder {
                 let spec = inner.dropFirst(5)
                 let bar = spec.firstIndex(of: "|")
                 let offsetText = String(bar.map { spec[..<$0] } ?? spec)
-                if let offset = seconds(offsetText) {
+                if let offset = DurationText.offsetSeconds(offsetText) {
                     found.append(Placeholder(range: index..<(end + 2), offset: offset, format: bar.map { String(spec[$0...]) } ?? ""))
                 }
             }
@@ -345,35 +345,6 @@ struct Placeholder {
         var out = bytes
         for placeholder in all(in: bytes).reversed() { out.replaceSubrange(placeholder.range, with: placeholder.moved(by: seconds)) }
         return out
-    }
-
-    /// `-2d3h30m` → seconds, as ``FixtureTemplate`` reads it.
-    static func seconds(_ text: String) -> Int? {
-        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
-        var sign = 1
-        if rest.first == "-" { sign = -1; rest = rest.dropFirst() } else if rest.first == "+" { rest = rest.dropFirst() }
-        if rest == "0" { return 0 }
-        var total = 0, number = 0, sawDigit = false, sawUnit = false
-        for char in rest {
-            if let digit = char.wholeNumberValue {
-                number = number * 10 + digit
-                sawDigit = true
-                continue
-            }
-            guard sawDigit else { return nil }
-            switch char {
-            case "d": total += number * 86_400
-            case "h": total += number * 3600
-            case "m": total += number * 60
-            case "s": total += number
-            default: return nil
-            }
-            number = 0
-            sawDigit = false
-            sawUnit = true
-        }
-        guard sawUnit, !sawDigit else { return nil }
-        return sign * total
     }
 }
 

@@ -40,7 +40,8 @@ public enum CurlError: Error, Sendable, Equatable, CustomStringConvertible, Loca
         case .connectionFailed(let url, let detail):
             return "could not connect to \(url) (\(detail)); the carrier may be down or the endpoint wrong"
         case .timedOut(let url, let limit):
-            return "\(url) did not answer within \(limit.secondsText); the carrier is slow or unreachable"
+            let peer = url.lowercased().hasPrefix("smtp") ? "the mail server" : "the carrier"
+            return "\(url) did not answer within \(limit.secondsText); \(peer) is slow or unreachable"
         case .tls(let url, let detail):
             return "TLS failed for \(url) (\(detail)); check the certificate and the system CA store"
         case .responseTooLarge(let url, let limit):

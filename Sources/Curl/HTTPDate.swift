@@ -1,6 +1,8 @@
 /// Reads the IMF-fixdate form of HTTP dates (`Sun, 06 Nov 1994 08:49:37 GMT`), the only form
 /// servers must send, without a DateFormatter.
 enum HTTPDate {
+    /// Curl's own copy of the English month abbreviations: Curl cannot depend on ParcelKit,
+    /// where everything else reads them (`CalendarNames`).
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// Seconds since 1970 for an IMF-fixdate, or nil for anything else.

@@ -62,6 +62,8 @@ private final class SMTPTransfer {
     private let message: [UInt8]
     private var offset = 0
     private let displayURL: String
+    /// The configured limit for the whole exchange, for the error when it runs out.
+    private let timeout: Duration
 
     init(configuration: SMTPSender.Configuration, message: [UInt8], from: String, recipients addresses: [String]) throws(CurlError) {
         guard configuration.url.hasPrefix("smtp://") || configuration.url.hasPrefix("smtps://") else {
@@ -71,6 +73,7 @@ private final class SMTPTransfer {
         self.handle = handle
         self.message = message
         self.displayURL = URLCheck.redacted(configuration.url)
+        self.timeout = configuration.timeout
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         for address in addresses { recipients = curl_slist_append(recipients, "<\(address)>") }
@@ -93,7 +96,9 @@ private final class SMTPTransfer {
         try check(ccurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "error buffer")
         try check(ccurl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1), "nosignal")
         try check(ccurl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, configuration.timeout.milliseconds), "timeout")
-        try check(ccurl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, 10_000), "connect timeout")
+        // curl's connect phase includes waiting for the server's greeting: it gets the same limit,
+        // so a timeout always means the configured one.
+        try check(ccurl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, configuration.timeout.milliseconds), "connect timeout")
         let tls = configuration.requireTLS ? CURLUSESSL_ALL : CURLUSESSL_TRY
         try check(ccurl_easy_setopt_long(handle, CURLOPT_USE_SSL, Int(tls.rawValue)), "STARTTLS")
         try check(ccurl_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1), "verify peer")
@@ -114,7 +119,7 @@ private final class SMTPTransfer {
             switch code {
             case CURLE_COULDNT_CONNECT: throw .connectionFailed(url: displayURL, detail: detail)
             case CURLE_COULDNT_RESOLVE_HOST: throw .hostNotFound(url: displayURL, detail: detail)
-            case CURLE_OPERATION_TIMEDOUT: throw .timedOut(url: displayURL, limit: .seconds(30))
+            case CURLE_OPERATION_TIMEDOUT: throw .timedOut(url: displayURL, limit: timeout)
             case CURLE_USE_SSL_FAILED, CURLE_SSL_CONNECT_ERROR: throw .tls(url: displayURL, detail: detail)
             default: throw .transferFailed(url: displayURL, code: Int(code.rawValue), detail: detail)
             }

@@ -58,10 +58,10 @@ struct CarrierSimCommand: AsyncParsableCommand {
         let startText = start ?? ProcessInfo.processInfo.environment["PARCELWATCH_NOW"]
         var startDate = Date()
         if let startText {
-            guard let parsed = try? TimePattern("iso8601").parse(startText, zone: TimeZone(identifier: "UTC") ?? .current) else {
+            guard let parsed = ISOTime.parse(startText) else {
                 throw ValidationError("--start '\(startText)' is not an ISO-8601 time such as 2026-11-20T12:00:00Z")
             }
-            startDate = parsed.date
+            startDate = parsed
         }
         var scripts: [ParcelScript] = []
         if let script {

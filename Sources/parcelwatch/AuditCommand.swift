@@ -16,16 +16,7 @@ struct AuditCommand: AsyncParsableCommand {
         let database = try await store.openStore()
         let entries: [AuditEntry]
         do { entries = try await database.auditLog(limit: max(1, limit), subject: incident.map { "incident:\($0)" }) } catch { throw fail(.store(error)) }
-        if output.json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .custom { date, encoder in
-                var container = encoder.singleValueContainer()
-                try container.encode(ISOTime.utc(date))
-            }
-            FileHandle.standardOutput.write(try encoder.encode(entries) + Data("\n".utf8))
-            return
-        }
+        if output.json { return try printJSON(entries) }
         print(Terminal.table(["TIME (UTC)", "ACTOR", "ACTION", "SUBJECT", "DETAIL"], entries.map {
             [When.short($0.at), $0.actor, $0.action, $0.subject, $0.detail]
         }))

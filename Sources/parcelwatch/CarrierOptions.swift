@@ -62,6 +62,7 @@ enum CLIError: Error, CustomStringConvertible {
     case config(ConfigError)
     case importFile(ImportError)
     case unreadable(String)
+    case endpoint(EndpointOverrideError)
 
     var description: String {
         switch self {
@@ -71,15 +72,16 @@ enum CLIError: Error, CustomStringConvertible {
         case .config(let error): return error.description
         case .importFile(let error): return error.description
         case .unreadable(let file): return "cannot read \(file): not a readable file"
+        case .endpoint(let error): return error.description
         }
     }
 
-    /// 1: unknown number; 2: bad input; 3: carrier unreachable or its format changed;
-    /// 4: the database cannot be used.
+    /// 1: unknown number; 2: bad input (a notice template that cannot render too); 3: carrier
+    /// unreachable or its format changed; 4: the database cannot be used.
     var exitCode: Int32 {
         switch self {
-        case .carrierFile, .config, .importFile, .unreadable: return 2
-        case .store(.rejected): return 2
+        case .carrierFile, .config, .importFile, .unreadable, .endpoint: return 2
+        case .store(.rejected), .store(.noSuchIncident), .store(.notice): return 2
         case .store: return 4
         case .tracking(let error):
             switch error {

@@ -111,7 +111,7 @@ struct CarriersCommand: AsyncParsableCommand {
                 if let source { carrier = try carrier.using(source: source) }
             } catch { throw fail(.tracking(error)) }
             let endpoints: EndpointOverrides
-            do { endpoints = try EndpointOverrides(carrierEndpoint) } catch { throw fail(.tracking(error)) }
+            do { endpoints = try EndpointOverrides(carrierEndpoint) } catch { throw fail(.endpoint(error)) }
             let fetcher = CarrierFetcher(client: try makeHTTPClient(), endpoints: endpoints, credentials: credentials)
             var problem: String?
             var message: String

@@ -45,7 +45,7 @@ struct IncidentCommand: AsyncParsableCommand {
             let database = try await store.openStore()
             do {
                 guard let incident = try await database.incident(id: id) else {
-                    FileHandle.standardError.write(Data("error: no incident \(id)\n".utf8))
+                    FileHandle.standardError.write(Data("error: \(StoreError.noSuchIncident(id))\n".utf8))
                     throw ExitCode(1)
                 }
                 let order = try await incident.orderId.asyncMap { try await database.order(id: $0) } ?? nil
@@ -77,7 +77,7 @@ struct IncidentCommand: AsyncParsableCommand {
 
         static func render(_ incident: Incident, order: Order?, shipment: Shipment?, events: [TrackingEvent], history: [IncidentNote], now: Date) -> String {
             var lines: [String] = []
-            let passed = IncidentRow.passed(incident, now: now)
+            let passed = incident.overdueClocks(at: now).map(\.rawValue)
             lines.append(Terminal.bold("incident \(incident.id): \(incident.kind.rawValue)") + "  \(incident.status.rawValue)"
                          + (passed.isEmpty ? "" : Terminal.paint("  overdue: \(passed.joined(separator: ", "))", "31")))
             lines.append("  \(incident.summary)")

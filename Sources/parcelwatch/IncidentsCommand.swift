@@ -33,13 +33,13 @@ struct IncidentsCommand: AsyncParsableCommand {
         let filter = IncidentFilter(kinds: kinds, statuses: statuses, owner: owner, carrier: carrier, openOnly: !all)
         var cases: [Incident]
         do { cases = try await database.incidents(filter) } catch { throw fail(.store(error)) }
-        if overdue { cases = cases.filter { !IncidentRow.passed($0, now: now).isEmpty } }
+        if overdue { cases = cases.filter { !$0.overdueClocks(at: now).isEmpty } }
         cases.sort { ($0.nextDeadline, -$0.priority, $0.id) < ($1.nextDeadline, -$1.priority, $1.id) }
         let rows = cases.map { IncidentRow($0, now: now) }
         if output.json { return try printJSON(rows) }
         if rows.isEmpty { print(all ? "no incidents" : "no open incidents"); return }
         print(Terminal.table(["", "ID", "KIND", "STATUS", "ABOUT", "OWNER", "AGE", "NEXT DUE", "PRIORITY"], cases.map { incident in
-            let passed = IncidentRow.passed(incident, now: now)
+            let passed = incident.overdueClocks(at: now).map(\.rawValue)
             return [passed.isEmpty ? " " : Terminal.paint("!", "31;1"), String(incident.id), Terminal.status(incident.kind.rawValue),
                     incident.status.rawValue, incident.trackingNumber.map { "\(incident.carrier ?? "") \($0)" } ?? incident.orderId.map { "order \($0)" } ?? incident.carrier ?? "",
                     incident.owner ?? Terminal.dim("unassigned"), When.age(now.timeIntervalSince(incident.detectedAt)),
@@ -70,8 +70,8 @@ struct IncidentRow: Encodable {
     var notifiedAt: String?
     var closedAt: String?
     var breached: Bool
-    var overdue: [String]
-    var escalated: [String]
+    var overdue: [SLAClock]
+    var escalated: [SLAClock]
 
     init(_ incident: Incident, now: Date) {
         id = incident.id
@@ -91,19 +91,9 @@ struct IncidentRow: Encodable {
         firstTouchedAt = incident.firstTouchedAt.map(ISOTime.utc)
         notifiedAt = incident.notifiedAt.map(ISOTime.utc)
         closedAt = incident.closedAt.map(ISOTime.utc)
-        overdue = Self.passed(incident, now: now)
+        overdue = incident.overdueClocks(at: now)
         escalated = incident.breaches
         breached = !overdue.isEmpty || !incident.breaches.isEmpty
-    }
-
-    /// The clocks of an open case whose deadline has passed at `now`.
-    static func passed(_ incident: Incident, now: Date) -> [String] {
-        guard !incident.status.isClosed else { return [] }
-        var clocks: [String] = []
-        if let notice = incident.noticeDue, incident.notifiedAt == nil, notice < now { clocks.append("notice") }
-        if incident.firstTouchedAt == nil, incident.firstTouchDue < now { clocks.append("firstTouch") }
-        if incident.resolutionDue < now { clocks.append("resolution") }
-        return clocks
     }
 
     func encode(to encoder: any Encoder) throws {

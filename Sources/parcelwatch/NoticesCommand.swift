@@ -26,16 +26,7 @@ struct NoticesCommand: AsyncParsableCommand {
             let database = try await store.openStore()
             let notices: [OutboxNotice]
             do { notices = try await database.notices(state, limit: max(1, limit)) } catch { throw fail(.store(error)) }
-            if output.json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                encoder.dateEncodingStrategy = .custom { date, encoder in
-                    var container = encoder.singleValueContainer()
-                    try container.encode(ISOTime.utc(date))
-                }
-                FileHandle.standardOutput.write(try encoder.encode(notices) + Data("\n".utf8))
-                return
-            }
+            if output.json { return try printJSON(notices) }
             if notices.isEmpty { print("no \(state.rawValue) notices"); return }
             print(Terminal.table(["ID", "TO", "LANG", "TEMPLATE", "DUE", "SENT", "TRIES", "SUBJECT"], notices.map {
                 [String($0.id), $0.recipient, $0.language, $0.template, When.short($0.dueAt), When.short($0.sentAt), String($0.attempts),

@@ -154,7 +154,7 @@ extension ReportCommand {
         row("notice", "firstNotice", ["customer_facing": String(notice.customerFacing), "notified": String(notice.notified),
                                       "median_notice_seconds": notice.medianSeconds.map(seconds) ?? ""])
         for clock in report.sla {
-            row("sla", clock.clock, ["cases": String(clock.cases), "breached": String(clock.breached), "compliance": share(clock.compliance)])
+            row("sla", clock.clock.rawValue, ["cases": String(clock.cases), "breached": String(clock.breached), "compliance": share(clock.compliance)])
         }
         for money in report.money {
             row("money", money.currency, [
@@ -226,7 +226,7 @@ extension ReportCommand {
 
         out.append("\n" + Terminal.bold("SLA") + Terminal.dim(" · clocks of the cases opened in the window"))
         out.append(Terminal.table(["CLOCK", "CASES", "BREACHED", "KEPT"], report.sla.map {
-            [$0.clock, String($0.cases), $0.breached > 0 ? Terminal.paint(String($0.breached), "31") : "0", percent($0.compliance)]
+            [$0.clock.rawValue, String($0.cases), $0.breached > 0 ? Terminal.paint(String($0.breached), "31") : "0", percent($0.compliance)]
         }))
 
         out.append("\n" + Terminal.bold("Money") + Terminal.dim(" · done actions of the window's cases"))

@@ -62,7 +62,7 @@ enum AcceptedLanguage {
         for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
             guard let value = environment[key], !value.isEmpty else { continue }
             let code = String(value.prefix { $0.isLetter }).lowercased()
-            return CustomerPhrases.languages.contains(code) ? code : "en"
+            return CustomerLanguages.supported.contains(code) ? code : "en"
         }
         return "en"
     }

@@ -60,7 +60,7 @@ struct SweepCommand: AsyncParsableCommand {
         let clock = try store.clock()
         let database = try await store.openStore()
         let endpoints: EndpointOverrides
-        do { endpoints = try EndpointOverrides(carrierEndpoints) } catch { throw fail(.tracking(error)) }
+        do { endpoints = try EndpointOverrides(carrierEndpoints) } catch { throw fail(.endpoint(error)) }
         let client: HTTPClient
         client = try makeHTTPClient()
         let stop = StopSignal()
@@ -145,26 +145,5 @@ struct SweepCommand: AsyncParsableCommand {
         }
         if summary.interrupted { lines.append("  interrupted: the rest is checked next sweep") }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// `30s`, `15m`, `1h`, `2d`, or plain seconds.
-enum DurationText {
-    static func seconds(_ text: String) -> Double? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        guard let unit = trimmed.last else { return nil }
-        let multiplier: Double
-        var number = String(trimmed.dropLast())
-        switch unit {
-        case "s": multiplier = 1
-        case "m": multiplier = 60
-        case "h": multiplier = 3600
-        case "d": multiplier = 86_400
-        default:
-            multiplier = 1
-            number = trimmed
-        }
-        guard let value = Double(number), value > 0, value.isFinite else { return nil }
-        return value * multiplier
     }
 }

@@ -74,8 +74,9 @@ struct TrackCommand: AsyncParsableCommand {
     private func trackAtCarrier() async throws {
         let (registry, credentials) = try carriers.registry(credentialsFrom: try store.shopConfig())
         let normalized = CarrierRegistry.normalize(number)
+        let endpoints: EndpointOverrides
+        do { endpoints = try EndpointOverrides(carrierEndpoints) } catch { throw fail(.endpoint(error)) }
         do {
-            let endpoints = try EndpointOverrides(carrierEndpoints)
             let definition = try pickCarrier(registry, normalized)
             let fetcher = CarrierFetcher(client: try makeHTTPClient(), endpoints: endpoints, credentials: credentials)
             var inputs: [String: String] = [:]

@@ -72,7 +72,7 @@ import TestSupport
 
         // One sweep: five breaches, two messages.
         let first = try await store.escalate(now: Self.hours(2), policy: Self.policy)
-        #expect(first.count == 5 && first.allSatisfy { $0.clock == "firstTouch" })
+        #expect(first.count == 5 && first.allSatisfy { $0.clock == .firstTouch })
         var mails = try await Self.mails(store)
         #expect(mails.count == 2)
         let toAnna = mails.first { $0.recipient == "anna@shop.example" }, toMarek = mails.first { $0.recipient == "marek@shop.example" }
@@ -82,7 +82,7 @@ import TestSupport
         #expect(toAnna?.dedupeKey.hasPrefix("escalation-digest:anna:\(ISOTime.utc(Self.hours(2))):") == true)
         // Per breach as before: one escalation row, one history entry, one audit entry each.
         for incident in cases {
-            #expect(try await store.incident(id: incident.id)?.breaches == ["firstTouch"])
+            #expect(try await store.incident(id: incident.id)?.breaches == [.firstTouch])
             #expect(try await store.incidentHistory(id: incident.id).filter { $0.action == "escalated" }.count == 1)
             #expect(try await store.auditLog(limit: 50, subject: "incident:\(incident.id)").filter { $0.action == "incident.escalate" }.count == 1)
         }
@@ -93,7 +93,7 @@ import TestSupport
 
         // Parcel 1's case breaches a second time: its owner hears, and the lead hears of it once.
         let second = try await store.escalate(now: Self.hours(50), policy: Self.policy)
-        #expect(second.map(\.incidentId) == [cases[0].id] && second.map(\.clock) == ["resolution"])
+        #expect(second.map(\.incidentId) == [cases[0].id] && second.map(\.clock) == [.resolution])
         mails = try await Self.mails(store)
         #expect(mails.count == 4)
         let toLena = mails.filter { $0.recipient == "lena@shop.example" }
@@ -115,7 +115,7 @@ import TestSupport
         #expect(try await store.incident(id: cases[0].id)?.breaches.count == 3)
         #expect(try await store.incidentHistory(id: cases[0].id).filter { $0.action == "escalatedToLead" }.count == 1)
         #expect(try await store.auditLog(limit: 50, subject: "incident:\(cases[0].id)").filter { $0.action == "incident.escalateToLead" }.count == 1)
-        #expect(try await store.escalate(now: Self.hours(200), policy: Self.policy).map(\.clock) == ["resolution", "resolution", "resolution"])
+        #expect(try await store.escalate(now: Self.hours(200), policy: Self.policy).map(\.clock) == [.resolution, .resolution, .resolution])
         #expect(try await Self.mails(store).filter { $0.recipient == "lena@shop.example" }.count == 3)  // parcels 3–5 now breached twice
     }
 
@@ -153,7 +153,7 @@ import TestSupport
         #expect(config.escalation == EscalationPolicy(lead: "anna", consoleURL: "https://shop.example/parcelwatch"))
         #expect(config.escalation.consoleLink(incident: 7) == "https://shop.example/parcelwatch/staff/incidents/7")
         #expect(ShopConfig.defaults.escalation == EscalationPolicy())
-        #expect(throws: ConfigError.badValue(file: "bad.yaml", key: "escalation.leader", detail: "unknown key (known: lead, console_url)")) {
+        #expect(throws: ConfigError.badValue(file: "bad.yaml", line: 1, key: "escalation.leader", detail: "unknown key (known: console_url, lead)")) {
             try ShopConfig.parse(yaml: "escalation: { leader: anna }", file: "bad.yaml")
         }
         for bad in ["escalation: { console_url: 'ftp://shop.example' }", "escalation: { lead: [anna] }", "escalation: anna"] {

@@ -117,5 +117,5 @@ import TestSupport
 }
 
 func ISO(_ text: String) -> Date? {
-    try? TimePattern("iso8601").parse(text, zone: TimeZone(identifier: "UTC") ?? .current)?.date
+    ISOTime.parse(text)
 }

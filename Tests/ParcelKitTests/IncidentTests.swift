@@ -227,10 +227,10 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
         }
         #expect(try await store.escalate(now: local("2026-11-20 10:30")).isEmpty)
         let notice = try await store.escalate(now: local("2026-11-20 11:30"))
-        #expect(notice.map(\.clock) == ["notice"] && notice.first?.owner == "anna")
+        #expect(notice.map(\.clock) == [.notice] && notice.first?.owner == "anna")
         #expect(try await store.escalate(now: local("2026-11-20 12:00")).isEmpty)
         let later = try await store.escalate(now: local("2026-11-25 12:00"))
-        #expect(Set(later.map(\.clock)) == ["firstTouch", "resolution"])
+        #expect(Set(later.map(\.clock)) == [.firstTouch, .resolution])
         #expect(try await store.escalate(now: local("2026-11-26 12:00")).isEmpty)
         #expect(try await store.incident(id: incident.id)?.breaches.count == 3)
         #expect(try await store.auditLog(limit: 20, subject: "incident:\(incident.id)").filter { $0.action == "incident.escalate" }.count == 3)

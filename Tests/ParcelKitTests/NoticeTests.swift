@@ -29,7 +29,7 @@ import TestSupport
         for name in templates.names {
             let english = Self.tags(templates.sources["en"]?[name] ?? "")
             #expect(english.isSubset(of: Self.variables.union(Self.sections)), "\(name): \(english.subtracting(Self.variables.union(Self.sections)))")
-            for language in NoticeTemplates.languages {
+            for language in CustomerLanguages.supported {
                 let source = try #require(templates.sources[language]?[name], "\(language)/\(name) missing")
                 #expect(Self.tags(source) == english, "\(language)/\(name) uses \(Self.tags(source).symmetricDifference(english))")
             }
@@ -44,7 +44,7 @@ import TestSupport
             var filled = values
             for flag in flags { filled[flag] = true }
             for name in templates.names {
-                for language in NoticeTemplates.languages {
+                for language in CustomerLanguages.supported {
                     let notice = try templates.render(name, language: language, values: filled)
                     #expect(notice.language == language)
                     #expect(!notice.subject.isEmpty && !notice.subject.contains("{{") && !notice.body.contains("{{"), "\(language)/\(name)")
@@ -85,6 +85,28 @@ import TestSupport
         // Reference computed with Python's hmac module.
         #expect(WebhookSignature.signature(body: Array(#"{"id":1}"#.utf8), timestamp: 1_795_176_000, secret: "shop-secret")
                 == "sha256=48b24782d2ef752e0fd75747d351c1c4f4005219ef7be344512d88a03b7e40fb")
+    }
+
+    /// Fixed vectors computed outside Swift with OpenSSL 3.0 (the simulator checks signatures
+    /// with the same function that makes them, so only an independent value catches a change):
+    ///   printf '%s' '1795176000.{"amount":"129.99 PLN","incident":42,"kind":"refund","note":"Zażółć gęślą jaźń"}' \
+    ///     | openssl dgst -sha256 -hmac sim-webhook-secret
+    ///   printf '%s' '1795176000.' | openssl dgst -sha256 -hmac sim-webhook-secret
+    ///   printf '%s' '1795176000.{"id":1}' | openssl dgst -sha256 -hmac shop-secret
+    @Test func webhookSignaturesMatchOpenSSL() {
+        let body = Array(#"{"amount":"129.99 PLN","incident":42,"kind":"refund","note":"Zażółć gęślą jaźń"}"#.utf8)
+        let signed = "sha256=7979a126ccde16e67ec385cc4c9513e7cb3461896feed55e72d97ccd45098964"
+        #expect(WebhookSignature.signature(body: body, timestamp: 1_795_176_000, secret: "sim-webhook-secret") == signed)
+        #expect(WebhookSignature.signature(body: [], timestamp: 1_795_176_000, secret: "sim-webhook-secret")
+                == "sha256=6e2380f78d6ae894764f2111d606ea8bf28f598ac8ce3b02e936c8e8e21fb5c8")
+        #expect(WebhookSignature.signature(body: Array(#"{"id":1}"#.utf8), timestamp: 1_795_176_000, secret: "shop-secret")
+                == "sha256=48b24782d2ef752e0fd75747d351c1c4f4005219ef7be344512d88a03b7e40fb")
+        // The request carries that value, for the whole-second timestamp it names.
+        let request = WebhookSignature.signedRequest(url: "http://127.0.0.1:1/hook", body: body, secret: "sim-webhook-secret",
+                                                     idempotencyKey: "incident-42-refund", now: Date(timeIntervalSince1970: 1_795_176_000.75))
+        #expect(request.headers["X-Parcelwatch-Timestamp"] == "1795176000")
+        #expect(request.headers["X-Parcelwatch-Signature"] == signed)
+        #expect(request.headers["Idempotency-Key"] == "incident-42-refund" && request.body == body && request.method == "POST")
     }
 }
 
@@ -134,7 +156,7 @@ import TestSupport
         #expect(incident.notifiedAt == local("2026-11-21 08:00") && incident.status == .actionProposed)
         #expect(queued.first?.body.contains("zastępcz") == true || queued.first?.body.contains("ponownie") == true, "\(queued.first?.body ?? "")")
         // Notified in time: no notice breach is escalated later.
-        #expect(try await store.escalate(now: local("2026-11-21 12:00")).allSatisfy { $0.clock != "notice" })
+        #expect(try await store.escalate(now: local("2026-11-21 12:00")).allSatisfy { $0.clock != .notice })
     }
 
     @Test(arguments: StoreKind.all) func thePromisedUpdateIsSentAndEscalationsReachTheOwner(kind: StoreKind) async throws {
@@ -209,8 +231,8 @@ import TestSupport
     @Test func aPolishNoticeArrivesOverSMTPWithUTF8SubjectAndBody() async throws {
         let spool = try temporaryDirectory("smtp")
         let sink = Process()
-        sink.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        sink.arguments = ["python3", PackagePaths.root + "/Tests/Support/smtp_sink.py", spool]
+        sink.executableURL = URL(fileURLWithPath: PackagePaths.python)
+        sink.arguments = [PackagePaths.root + "/Tests/Support/smtp_sink.py", spool]
         let output = Pipe(), input = Pipe()
         sink.standardOutput = output
         sink.standardInput = input

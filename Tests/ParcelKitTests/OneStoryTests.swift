@@ -134,19 +134,19 @@ import TestSupport
         let world = try await World(kind)
         let composer = NoticeComposer(templates: try NoticeTemplates(), config: .defaults, carrierNames: [:])
         let order = try #require(try await world.store.order(id: "S1"))
-        let shipped = try #require(composer.milestone("shipped", dedupeKey: "shipped:test", order: order, shipment: world.parcel,
-                                                      nextUpdateBy: Self.hours(24), now: fixtureNow))
+        let shipped = try composer.milestone("shipped", dedupeKey: "shipped:test", order: order, shipment: world.parcel,
+                                             nextUpdateBy: Self.hours(24), now: fixtureNow)
         try await world.store.enqueue(shipped, incidentId: nil)
-        let delivering = try #require(composer.milestone("outForDelivery", dedupeKey: "ofd:test", order: order, shipment: world.parcel,
-                                                         nextUpdateBy: Self.hours(24), now: Self.hours(1)))
+        let delivering = try composer.milestone("outForDelivery", dedupeKey: "ofd:test", order: order, shipment: world.parcel,
+                                                nextUpdateBy: Self.hours(24), now: Self.hours(1))
         try await world.store.enqueue(delivering, incidentId: nil)
         let pending = try await world.store.notices(.pending, limit: 10)
         #expect(pending.map(\.template) == ["outForDelivery"])
         let merged = try await world.store.notices(.superseded, limit: 10)
         #expect(merged.map(\.template) == ["shipped"] && merged.first?.supersededBy == pending.first?.id)
         // A follow-up carries no news of its own: it supersedes nothing but an older follow-up.
-        let update = try #require(composer.milestone("stillWorking", dedupeKey: "update:test", order: order, shipment: world.parcel,
-                                                     nextUpdateBy: Self.hours(24), now: Self.hours(2)))
+        let update = try composer.milestone("stillWorking", dedupeKey: "update:test", order: order, shipment: world.parcel,
+                                            nextUpdateBy: Self.hours(24), now: Self.hours(2))
         try await world.store.enqueue(update, incidentId: nil)
         #expect(try await world.store.notices(.pending, limit: 10).map(\.template).sorted() == ["outForDelivery", "stillWorking"])
     }
@@ -251,8 +251,8 @@ import TestSupport
         // A notice written now states the same: the replacement and its number.
         let composer = NoticeComposer(templates: try NoticeTemplates(), config: .defaults, carrierNames: ["seur": "SEUR"])
         let order = try #require(try await world.store.order(id: "S1"))
-        let update = try #require(composer.milestone("stillWorking", dedupeKey: "t", order: order, shipment: world.parcel, nextUpdateBy: Self.hours(24),
-                                                     now: Self.hours(2), story: story))
+        let update = try composer.milestone("stillWorking", dedupeKey: "t", order: order, shipment: world.parcel, nextUpdateBy: Self.hours(24),
+                                            now: Self.hours(2), story: story)
         #expect(update.body.contains("Twoje zamówienie:\n• SEUR \(Self.number): Problem w transporcie\n"))
         #expect(update.body.contains("• SEUR 10000000000303 (przesyłka zastępcza): Czeka na przewoźnika, spodziewana 26.11.2026"))
         #expect(update.body.contains("• Wysłaliśmy przesyłkę zastępczą: SEUR 10000000000303."))

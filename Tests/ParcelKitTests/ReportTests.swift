@@ -187,9 +187,9 @@ import TestSupport
         #expect(report.firstNotice == ShopReport.FirstNotice(customerFacing: 6, notified: 4, medianSeconds: 2100))
         // notice: late (x3) and never (x4); first touch: never (x2, x4) and late (x3); resolution: x1 and x2 overdue.
         #expect(report.sla == [
-            ShopReport.ClockCompliance(clock: "notice", cases: 6, breached: 2),
-            ShopReport.ClockCompliance(clock: "firstTouch", cases: 7, breached: 3),
-            ShopReport.ClockCompliance(clock: "resolution", cases: 7, breached: 2),
+            ShopReport.ClockCompliance(clock: .notice, cases: 6, breached: 2),
+            ShopReport.ClockCompliance(clock: .firstTouch, cases: 7, breached: 3),
+            ShopReport.ClockCompliance(clock: .resolution, cases: 7, breached: 2),
         ])
         #expect(report.sla.map(\.compliance) == [4.0 / 6.0, 4.0 / 7.0, 5.0 / 7.0])
         #expect(report.money == [

@@ -238,6 +238,21 @@ import TestSupport
         #expect(try await setup.store.shipment(carrier: "omniva", trackingNumber: "CE000000000EE")?.status == .pending)
     }
 
+    /// The account feed is one request however many parcels it covers, and `/metrics` counts it
+    /// like any other fetch (it used to count none).
+    @Test func aFeedFetchIsCountedInTheFetchMetrics() async throws {
+        let setup = try await Self.setup([("omniva", "CE473067582EE", "feed-normal-day")])
+        _ = try await setup.store.importRows([ImportRow(line: 3, order: order("o-feed-metrics"), carrier: "omniva", trackingNumber: "CE000000000EE")],
+                                             dryRun: false, actor: "test", at: fixtureNow)
+        let summary = try await setup.sweep(at: fixtureNow)
+        #expect(summary.checked == 2 && summary.errorCount == 0, "\(summary)")
+        let counters = try await setup.store.counters()
+        let fetches = counters.first { $0.name == "parcelwatch_fetches_total" && $0.labels == ["carrier": "omniva"] }
+        #expect(fetches?.value == 1, "\(counters)")
+        let seconds = counters.first { $0.name == "parcelwatch_fetch_seconds_sum" && $0.labels == ["carrier": "omniva"] }
+        #expect((seconds?.value ?? 0) > 0, "\(counters)")
+    }
+
     @Test func aThousandShipmentsInOneRun() async throws {
         let numbers = (0..<1000).map { _ in Self.seurNumber() }
         let fixtures = ["in-transit", "delivered", "damaged-or-lost"]

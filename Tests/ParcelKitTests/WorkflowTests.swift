@@ -1,3 +1,4 @@
+import CarrierSim
 import Curl
 import Foundation
 import ParcelKit
@@ -109,5 +110,71 @@ import TestSupport
         #expect(try await store.claimActions(now: fixtureNow.addingTimeInterval(30), lease: 60, limit: 10).isEmpty)
         // (The policy's reship, leased by the first claim above, comes back too.)
         #expect(Set(try await store.claimActions(now: fixtureNow.addingTimeInterval(61), lease: 60, limit: 10).map(\.kind)) == [.reship, .compensate])
+    }
+}
+
+/// Finishing a reship and linking its replacement happen in one transaction; a backend reply the
+/// store cannot accept becomes a failed action staff see, and the run goes on.
+@Suite struct ReplacementAtomicityTests {
+    @Test(arguments: StoreKind.all)
+    func aReplacementOfAnotherOrderFailsTheActionForStaffAndLinksNothing(kind: StoreKind) async throws {
+        // A simulator of its own: its first reship answers with replacement RS000000000001.
+        let simulator = try await RunningSimulator.start(SimulatorOptions(
+            port: 0, fixturesDirectory: PackagePaths.fixtures, carriersDirectory: PackagePaths.carriers, start: fixtureNow))
+        defer { simulator.stop() }
+        let store = try await kind.open()
+        let number = "60000000000001"
+        _ = try await store.importRows([ImportRow(line: 2, order: order("R-1"), carrier: "seur", trackingNumber: number),
+                                        ImportRow(line: 3, order: order("OTHER"), carrier: "seur", trackingNumber: "RS000000000001")],
+                                       dryRun: false, actor: "t", at: fixtureNow)
+        let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
+        _ = try await store.apply(TrackingUpdate(shipmentID: parcel.id, events: [event(number, hoursAgo: 1, raw: "Deterioro o extravío", status: .exception,
+                                                                                        reason: .damagedOrLost)],
+                                                 estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+        var config = ShopConfig.defaults
+        config.workflows.webhookURL = simulator.baseURL + "/_sim/webhook/atomic"
+        let templates = try NoticeTemplates()
+        _ = try await IncidentEngine(store: store, config: config, registry: try CarrierRegistry.load(directory: PackagePaths.carriers),
+                                     templates: templates).run(now: fixtureNow)
+        let incident = try #require(try await store.incidents(IncidentFilter(kinds: [.damagedOrLost])).first)
+        let executor = ActionExecutor(store: store, config: config, client: try HTTPClient(),
+                                      composer: NoticeComposer(templates: templates, config: config, carrierNames: [:]),
+                                      environment: ["SHOP_WEBHOOK_SECRET": "sim-webhook-secret"])
+        let summary = try await executor.run(now: fixtureNow)
+        #expect(summary.executed == 0 && summary.failed == 1, "\(summary)")
+        #expect(summary.errors.first?.contains("RS000000000001 already belongs to order OTHER") == true, "\(summary.errors)")
+        let action = try #require(try await store.actions(incidentId: incident.id, states: []).first)
+        #expect(action.state == .failed)
+        #expect(try await store.shipments(ShipmentFilter(orderId: "R-1")).count == 1)
+        #expect(try await store.incidentHistory(id: incident.id).contains { $0.action == "actionFailed" })
+        // It is not retried on its own: staff link the right replacement.
+        #expect(try await executor.run(now: fixtureNow.addingTimeInterval(3600)).failed == 0)
+    }
+
+    @Test(arguments: StoreKind.all)
+    func aReshipIsDoneOnlyTogetherWithItsReplacement(kind: StoreKind) async throws {
+        let store = try await kind.open()
+        _ = try await store.importRows([ImportRow(line: 2, order: order("T-1"), carrier: "seur", trackingNumber: "60000000000002"),
+                                        ImportRow(line: 3, order: order("T-2"), carrier: "seur", trackingNumber: "60000000000003")],
+                                       dryRun: false, actor: "t", at: fixtureNow)
+        let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: "60000000000002"))
+        let trigger = IncidentTrigger(kind: .lost, subject: .shipment(id: parcel.id, orderId: "T-1", carrier: "seur", trackingNumber: "60000000000002"),
+                                      evidence: "status:exception:lost", summary: "lost")
+        guard case .opened(let incident) = try await store.raise(trigger, plan: IncidentPlanner(config: .defaults).plan(kind: .lost, value: nil, now: fixtureNow),
+                                                                 notice: nil, at: fixtureNow) else { Issue.record("not opened"); return }
+        let action = try await store.requestAction(incidentId: incident.id, kind: .reship, amount: nil, state: .pending, actor: "policy", at: fixtureNow)
+        let promise = ReplacementPromise(config: .defaults)
+        // The replacement number belongs to another order: nothing of the completion is kept.
+        await #expect(throws: StoreError.self) {
+            try await store.completeAction(id: action.id, result: "{}", notice: nil,
+                                           replacement: ReplacementLink(carrier: "seur", trackingNumber: "60000000000003", notice: nil, promise: promise),
+                                           at: fixtureNow)
+        }
+        #expect(try await store.actions(incidentId: incident.id, states: [.done]).isEmpty)
+        try await store.completeAction(id: action.id, result: "{}", notice: nil,
+                                       replacement: ReplacementLink(carrier: "seur", trackingNumber: "60000000000009", notice: nil, promise: promise),
+                                       at: fixtureNow)
+        #expect(try await store.actions(incidentId: incident.id, states: [.done]).count == 1)
+        #expect(try await store.shipments(ShipmentFilter(orderId: "T-1")).map(\.trackingNumber) == ["60000000000002", "60000000000009"])
     }
 }

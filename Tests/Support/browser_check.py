@@ -1,6 +1,6 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Browser checks of `parcelwatch serve` in headless Chromium (Debian's chromium and
-chromium-driver, driven by Selenium from PyPI; nothing is downloaded: SE_OFFLINE=true).
+chromium-driver, driven by Selenium, Debian's python3-selenium; nothing is downloaded: SE_OFFLINE=true).
 
 Usage: browser_check.py BASE_URL SCREENSHOT_DIR SCENARIO.json
 

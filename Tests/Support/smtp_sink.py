@@ -1,6 +1,7 @@
-#!/usr/bin/env python3
-"""A real SMTP server on 127.0.0.1 for the tests (aiosmtpd): every message it receives is written
-to DIR as N.eml (the bytes as received) and N.json (the envelope: mail from, recipients).
+#!/usr/bin/python3
+"""A real SMTP server on 127.0.0.1 for the tests (aiosmtpd, Debian's python3-aiosmtpd): every
+message it receives is written to DIR as N.eml (the bytes as received) and N.json (the envelope:
+mail from, recipients).
 
 Usage: smtp_sink.py DIR        prints "listening PORT" once it accepts connections.
 """

@@ -29,15 +29,16 @@ public enum TestFiles {
     }
 
     /// A config in `directory` sending notices and workflow actions to the signed webhook `url`
-    /// (the simulator's shop backend), with the secret `sim-webhook-secret` in `$secretEnv`.
-    public static func webhookConfig(url: String, secretEnv: String, in directory: String) throws -> String {
+    /// (the simulator's shop backend), with the secret `sim-webhook-secret` in `$secretEnv`:
+    /// its path, and the environment to give the commands that read it (`CLIRun.run(…,
+    /// environment:)`). The test process's own environment is left alone: tests run in parallel.
+    public static func webhookConfig(url: String, secretEnv: String, in directory: String) throws -> (path: String, environment: [String: String]) {
         let config = directory + "/parcelwatch.yaml"
         try Data("""
             notices: { channel: webhook, url: "\(url)", secret_env: \(secretEnv) }
             workflows:
               webhook: { url: "\(url)", secret_env: \(secretEnv) }
             """.utf8).write(to: URL(fileURLWithPath: config))
-        setenv(secretEnv, "sim-webhook-secret", 1)
-        return config
+        return (config, [secretEnv: "sim-webhook-secret"])
     }
 }

@@ -15,6 +15,11 @@ public enum PackagePaths {
     public static var fixtures: String { root + "/fixtures" }
     /// `carriers/`.
     public static var carriers: String { root + "/carriers" }
+
+    /// The interpreter for the helper scripts in `Tests/Support/` (`*.py`): Debian's, the one the
+    /// `python3-aiosmtpd` and `python3-selenium` packages `make test` installs are for. A `python3`
+    /// earlier on the PATH (pyenv, a virtualenv) may lack them.
+    public static let python = "/usr/bin/python3"
 }
 
 /// The instant fixture tests render templates at (see carriers/README.md).

@@ -32,8 +32,8 @@ import TestSupport
         let common = ["--db", db, "--config", config, "--carrier-endpoint", base]
         #expect(try await CLIRun.detached(["incident", "approve", String(incident.id), "--as", "anna"] + common.prefix(4) + ["--now", "2026-11-20T12:00:00Z"]).status == 0)
 
-        setenv("CRASH_TEST_SECRET", "sim-webhook-secret", 1)
-        let sweep = try CLIRun.start(["sweep"] + common + ["--now", "2026-11-20T12:00:00Z"])
+        let secret = ["CRASH_TEST_SECRET": "sim-webhook-secret"]
+        let sweep = try CLIRun.start(["sweep"] + common + ["--now", "2026-11-20T12:00:00Z"], environment: secret)
         let key = "incident-\(incident.id)-refund"
         var sent = false
         for _ in 0..<100 {
@@ -46,7 +46,7 @@ import TestSupport
         #expect(try await store.actions(incidentId: incident.id, states: [.sending]).count == 1)
 
         // Five minutes later the lease has run out: the next sweep sends the same key again.
-        let again = try await CLIRun.detached(["sweep", "--json"] + common + ["--now", "2026-11-20T12:06:00Z"])
+        let again = try await CLIRun.detached(["sweep", "--json"] + common + ["--now", "2026-11-20T12:06:00Z"], environment: secret)
         #expect(again.status == 0, "\(again.stderr)")
         let executions = try await SimControl(baseURL: base).webhookExecutions(key: key)
         #expect(executions.count == 1 && executions.first?["requests"] as? Int == 2)

@@ -6,7 +6,8 @@ import Testing
 import TestSupport
 
 /// `parcelwatch serve` in headless Chromium (Debian's `chromium` and `chromium-driver`, driven by
-/// Selenium from PyPI through `Tests/Support/browser_check.py`; `make test` installs them):
+/// Selenium, Debian's `python3-selenium`, through `Tests/Support/browser_check.py`; `make test`
+/// installs them):
 /// the customer page in Polish and Spanish, the escaped hostile carrier status, and a staff
 /// member resolving a case from the console. Screenshots go to `.build/test-output/browser/`.
 extension LoadTests {
@@ -52,7 +53,7 @@ extension LoadTests {
             let banner = await CustomerServerCLITests.firstLine(of: server)
             let url = try #require(banner.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init), "serve printed \(banner)")
             let shots = PackagePaths.root + "/.build/test-output/browser"
-            let check = try await CLIRun.detachedCommand(["python3", PackagePaths.root + "/Tests/Support/browser_check.py", url, shots, scenarioFile])
+            let check = try await CLIRun.detachedCommand([PackagePaths.python, PackagePaths.root + "/Tests/Support/browser_check.py", url, shots, scenarioFile])
             #expect(check.status == 0, "\(check.stdout)\n\(check.stderr)")
             for name in ["customer-pl.png", "customer-es.png", "staff-queue.png", "staff-incident.png"] {
                 #expect(FileManager.default.fileExists(atPath: shots + "/" + name), "screenshot \(name)")
@@ -66,11 +67,11 @@ extension LoadTests {
 
 /// Whether a headless browser can be driven here.
 enum Browser {
-    /// True when chromedriver and Selenium are installed.
+    /// True when chromedriver and Selenium (for `PackagePaths.python`) are installed.
     static let available: Bool = {
         let probe = Process()
         probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["sh", "-c", "command -v chromedriver >/dev/null && python3 -c 'import selenium' 2>/dev/null"]
+        probe.arguments = ["sh", "-c", "command -v chromedriver >/dev/null && \(PackagePaths.python) -c 'import selenium' 2>/dev/null"]
         guard (try? probe.run()) != nil else { return false }
         probe.waitUntilExit()
         return probe.terminationStatus == 0

@@ -35,10 +35,11 @@ struct CLIRun {
         }
     }
 
-    /// Starts the binary without waiting; read its output with `readAll()` once it ends.
+    /// Starts the binary without waiting; read its output with `finish()` once it ends.
     /// `extra` is added to the child's environment only: tests running in parallel never share a `setenv`.
+    /// Without `executable`, the `parcelwatch` this test run built (``ParcelwatchBinary``): never a stale one.
     static func start(_ arguments: [String], executable: String? = nil, environment extra: [String: String] = [:]) throws -> Process {
-        let binary = executable.map(URL.init(fileURLWithPath:)) ?? URL(fileURLWithPath: PackagePaths.root).appendingPathComponent(".build/debug/parcelwatch")
+        let binary = URL(fileURLWithPath: try executable ?? ParcelwatchBinary.path())
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -100,6 +101,20 @@ extension Process {
                 let output = self.readAll()
                 self.waitUntilExit()
                 continuation.resume(returning: output)
+            }.start()
+        }
+    }
+
+    /// Waits on a thread of its own for the process to end; returns both its outputs, drained
+    /// at once (a child that fills its stderr pipe while we wait on stdout would never end).
+    func finishWithErrors() async -> (stdout: String, stderr: String) {
+        await withCheckedContinuation { continuation in
+            Thread {
+                let errors = Thread.detachedRead { self.readErrors() }
+                let output = self.readAll()
+                let stderr = errors.wait()
+                self.waitUntilExit()
+                continuation.resume(returning: (output, stderr))
             }.start()
         }
     }
@@ -181,6 +196,23 @@ extension Process {
         let run = try CLIRun.run(["track", "RR123456784PL", "--carrier-endpoint", "http://127.0.0.1:1"])
         #expect(run.status == 2)
         #expect(run.stderr.contains("check digit expected 5, got 4"))
+    }
+
+    @Test func aBadCarrierEndpointIsReportedAsABadEndpoint() throws {
+        let db = try temporaryDirectory("bad-endpoint") + "/p.sqlite"
+        for endpoint in ["not a url", "ftp://x", "seur=ftp://x", "http://", "=http://127.0.0.1:1"] {
+            for command in [["track", "RR123456785PL"], ["sweep", "--db", db]] {
+                let run = try CLIRun.run(command + ["--carrier-endpoint", endpoint])
+                #expect(run.status == 2, "\(command) \(endpoint): \(run.stderr)")
+                #expect(run.stderr.hasPrefix("error: --carrier-endpoint '\(endpoint)' "), "\(command) \(endpoint): \(run.stderr)")
+                #expect(run.stderr.contains("[ID=]http(s)://HOST[:PORT]") && !run.stderr.contains("tracking number"), "\(run.stderr)")
+            }
+        }
+        let scheme = try CLIRun.run(["track", "RR123456785PL", "--carrier-endpoint", "ftp://x"])
+        #expect(scheme.stderr.contains("uses ftp://; only http:// and https:// are allowed"), "\(scheme.stderr)")
+        // A password in a rejected value is not repeated.
+        let secret = try CLIRun.run(["track", "RR123456785PL", "--carrier-endpoint", "ftp://user:s3cret@x"])
+        #expect(secret.status == 2 && secret.stderr.contains("'ftp://x'") && !secret.stderr.contains("s3cret"), "\(secret.stderr)")
     }
 
     /// A fixture rendered at `fixtureNow` into a temporary file, as a saved page would be.

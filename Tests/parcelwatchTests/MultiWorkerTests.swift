@@ -23,19 +23,19 @@ extension LoadTests {
             let csv = try TestFiles.seurOrders(numbers, in: directory)
             // Refunds, reships and customer notices all go to one simulated shop backend of this test's own.
             let backend = "workers-\(prefix)"
-            let config = try TestFiles.webhookConfig(url: "\(base)/_sim/webhook/\(backend)", secretEnv: "WORKERS_SECRET", in: directory)
+            let (config, secrets) = try TestFiles.webhookConfig(url: "\(base)/_sim/webhook/\(backend)", secretEnv: "WORKERS_SECRET", in: directory)
             let now = "2026-11-20T12:00:00Z"
             let imported = try await CLIRun.detached(["import", csv, "--db", url, "--now", now])
             #expect(imported.status == 0, "\(imported.stderr)")
 
             let sweep = ["sweep", "--db", url, "--config", config, "--now", now, "--carrier-endpoint", base, "--carrier-rate", "1000",
                          "--page-size", "100", "--json"]
-            let workers = try (1...3).map { try CLIRun.start(sweep + ["--worker", "w\($0)"]) }
+            let workers = try (1...3).map { try CLIRun.start(sweep + ["--worker", "w\($0)"], environment: secrets) }
             var checked: [Int] = []
             let started = ContinuousClock.now
             for worker in workers {
-                let output = await worker.finish()
-                #expect(worker.terminationStatus == 0, "\(worker.readErrors())")
+                let (output, errors) = await worker.finishWithErrors()
+                #expect(worker.terminationStatus == 0, "\(errors)")
                 checked.append(((try? JSONSerialization.jsonObject(with: Data(output.utf8))) as? [String: Any])?["checked"] as? Int ?? -1)
             }
             print("3 workers, \(numbers.count) shipments: \(ContinuousClock.now - started), checked \(checked)")

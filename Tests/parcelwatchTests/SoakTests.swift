@@ -23,7 +23,7 @@ extension LoadTests {
             for number in numbers { try await sim.addFault(StickyFault(carrier: "seur", number: number, fault: "delay=60")) }
             let csv = try TestFiles.seurOrders(numbers, in: directory, name: "Soak", language: "es")
             // Notices and reships go to the simulator's sink, which answers slowly: kills land mid-request.
-            let config = try TestFiles.webhookConfig(url: "\(base)/_sim/webhook/soak?_fault=delay=150", secretEnv: "SOAK_SECRET", in: directory)
+            let (config, secrets) = try TestFiles.webhookConfig(url: "\(base)/_sim/webhook/soak?_fault=delay=150", secretEnv: "SOAK_SECRET", in: directory)
             let common = ["--db", db, "--config", config, "--carrier-endpoint", base, "--carrier-rate", "1000"]
             #expect(try await CLIRun.detached(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
 
@@ -31,12 +31,12 @@ extension LoadTests {
             for round in 0..<Self.kills {
                 // Each round a little later on the clock, past the shipment, notice and action leases (10 minutes), so every stage reruns.
                 let now = ISOTime.utc(Date(timeIntervalSince1970: 1_795_176_000 + Double(round) * 700))
-                let sweep = try CLIRun.start(["sweep", "--all", "--now", now] + common)
+                let sweep = try CLIRun.start(["sweep", "--all", "--now", now] + common, environment: secrets)
                 try await Task.sleep(for: .milliseconds(Int.random(in: 50...1500, using: &random)))
                 kill(sweep.processIdentifier, SIGKILL)
                 _ = await sweep.finish()
             }
-            let final = try await CLIRun.detached(["sweep", "--all", "--now", "2026-11-21T12:00:00Z", "--json"] + common)
+            let final = try await CLIRun.detached(["sweep", "--all", "--now", "2026-11-21T12:00:00Z", "--json"] + common, environment: secrets)
             #expect(final.status == 0, "\(final.stderr)")
 
             let store = try SQLStore.sqlite(path: db)

@@ -109,7 +109,7 @@ extension CarrierDefinition {
         if feed.exists {
             try feed.allowOnly(["since"])
             let since = try feed("since").optionalString() ?? "P7D"
-            guard let seconds = ISODuration.seconds(since) else { throw feed("since").error("'\(since)' is not an ISO-8601 duration like P7D") }
+            guard let seconds = DurationText.iso8601(since) else { throw feed("since").error("'\(since)' is not an ISO-8601 duration like P7D") }
             feedLookback = seconds
             if fields.number.isEmpty { throw fieldsNode("number").error("feeds need fields.number to route events to parcels") }
         }
@@ -368,27 +368,5 @@ extension CarrierDefinition {
                 throw field.error(problem)
             }
         }
-    }
-}
-
-/// `P7D`, `PT12H`, `P1DT6H` → seconds.
-enum ISODuration {
-    static func seconds(_ text: String) -> TimeInterval? {
-        guard text.hasPrefix("P") else { return nil }
-        var total = 0.0, number = 0.0, inTime = false, sawDigit = false
-        for char in text.dropFirst() {
-            if let digit = char.wholeNumberValue { number = number * 10 + Double(digit); sawDigit = true; continue }
-            switch char {
-            case "T": inTime = true; continue
-            case "D" where !inTime: total += number * 86_400
-            case "W" where !inTime: total += number * 604_800
-            case "H" where inTime: total += number * 3600
-            case "M" where inTime: total += number * 60
-            case "S" where inTime: total += number
-            default: return nil
-            }
-            number = 0
-        }
-        return sawDigit ? total : nil
     }
 }

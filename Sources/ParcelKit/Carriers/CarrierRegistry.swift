@@ -79,8 +79,8 @@ public struct CarrierRegistry: Sendable {
                     best = NumberCandidate(carrier: carrier.id, number: normalized, valid: true, reason: nil)
                     break
                 }
-                if let rejection, !rejection.hasPrefix("does not match the pattern"), best == nil {
-                    best = NumberCandidate(carrier: carrier.id, number: normalized, valid: false, reason: rejection)
+                if let rejection, !rejection.isPatternMismatch, best == nil {
+                    best = NumberCandidate(carrier: carrier.id, number: normalized, valid: false, reason: rejection.description)
                 }
             }
             if let best { candidates.append(best) }
@@ -91,12 +91,12 @@ public struct CarrierRegistry: Sendable {
     /// Why `number` is not a valid number of `carrier` (nil when it is).
     public func rejection(of number: String, carrier: CarrierDefinition) -> String? {
         let normalized = Self.normalize(number)
-        var reasons: [String] = []
+        var reasons: [NumberRejection] = []
         for rule in carrier.numbers {
             guard let reason = rule.rejection(of: normalized) else { return nil }
             reasons.append(reason)
         }
-        return reasons.first { !$0.hasPrefix("does not match") } ?? reasons.joined(separator: "; ")
+        return (reasons.first { !$0.isPatternMismatch }?.description) ?? reasons.map(\.description).joined(separator: "; ")
     }
 
     /// Upper case, spaces and dashes removed: how people paste numbers.

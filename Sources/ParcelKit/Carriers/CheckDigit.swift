@@ -1,6 +1,8 @@
 /// Check-digit algorithms carriers put in tracking numbers. Each returns the expected check
 /// character for a payload, or nil when the payload has characters the algorithm cannot use.
 public enum CheckDigit: String, Sendable, CaseIterable {
+    // swift-format-ignore: AlwaysUseLowerCamelCase
+    // `mod37_36` is ISO 7064's name (MOD 37,36) and the carrier files' value.
     case none, mod10, mod11, mod7, s10, luhn, mod37_36
 
     /// The check character expected for `payload` (for luhn: the whole number minus its last

@@ -45,7 +45,7 @@ public struct FixtureTemplate: Sendable {
         guard trimmed.hasPrefix("time:") else { return nil }
         let spec = trimmed.dropFirst(5)
         let parts = spec.split(separator: "|", maxSplits: 1)
-        guard let first = parts.first, let offset = Self.offsetSeconds(String(first)) else { return nil }
+        guard let first = parts.first, let offset = DurationText.offsetSeconds(String(first)) else { return nil }
         let usedPattern: TimePattern
         if parts.count > 1 {
             guard let custom = try? TimePattern(String(parts[1])) else { return nil }
@@ -54,35 +54,6 @@ public struct FixtureTemplate: Sendable {
             usedPattern = pattern
         }
         return usedPattern.format(now.addingTimeInterval(Double(offset)), zone: zone)
-    }
-
-    /// `-2d3h30m` → seconds; `+1d`, `-45m`, `0` accepted.
-    static func offsetSeconds(_ text: String) -> Int? {
-        var sign = 1
-        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
-        if rest.first == "-" { sign = -1; rest = rest.dropFirst() } else if rest.first == "+" { rest = rest.dropFirst() }
-        if rest == "0" { return 0 }
-        var total = 0, number = 0, sawDigit = false, sawUnit = false
-        for char in rest {
-            if let digit = char.wholeNumberValue {
-                number = number * 10 + digit
-                sawDigit = true
-            } else {
-                guard sawDigit else { return nil }
-                switch char {
-                case "d": total += number * 86_400
-                case "h": total += number * 3600
-                case "m": total += number * 60
-                case "s": total += number
-                default: return nil
-                }
-                number = 0
-                sawDigit = false
-                sawUnit = true
-            }
-        }
-        guard sawUnit, !sawDigit else { return nil }
-        return sign * total
     }
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {

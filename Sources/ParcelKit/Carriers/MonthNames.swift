@@ -1,14 +1,11 @@
 /// Month names in the languages carriers write them in (English, Spanish, Polish in nominative
-/// and genitive, Lithuanian, Dutch, German), for `MMM`/`MMMM` time tokens.
+/// and genitive, Lithuanian, Dutch, German), for reading `MMM`/`MMMM` time tokens; the English
+/// ones come from ``CalendarNames``, which also writes them.
 enum MonthNames {
-    static let english = ["January", "February", "March", "April", "May", "June", "July", "August",
-                          "September", "October", "November", "December"]
-    static let englishDays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-
     private static let table: [String: Int] = {
         let lists: [[String]] = [
-            english.map { $0.lowercased() },
-            ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+            CalendarNames.months.map { $0.lowercased() },
+            CalendarNames.monthAbbreviations.map { $0.lowercased() },
             ["sept"],
             ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
             ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"],

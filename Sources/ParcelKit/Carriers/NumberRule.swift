@@ -22,18 +22,18 @@ public struct NumberRule: Sendable {
     }
 
     /// Why a number does not fit this rule, or nil when it does.
-    public func rejection(of number: String) -> String? {
+    public func rejection(of number: String) -> NumberRejection? {
         guard pattern.matches(number) else {
-            return "does not match the pattern \(pattern)"
+            return .patternMismatch(pattern: pattern.description)
         }
         guard check != .none else { return nil }
         let chars = Array(number)
         let checkIndex = checkAt ?? (check == .s10 ? 10 : chars.count - 1)
-        guard checkIndex >= 0, checkIndex < chars.count else { return "too short for a check digit" }
+        guard checkIndex >= 0, checkIndex < chars.count else { return .tooShortForCheckDigit }
         let payloadText: String
         if let payload {
             guard let group = payload.firstGroup(in: number) else {
-                return "payload pattern \(payload) does not match"
+                return .payloadMismatch(pattern: payload.description)
             }
             payloadText = group
         } else if check == .s10 {
@@ -42,9 +42,9 @@ public struct NumberRule: Sendable {
             payloadText = String(chars[..<checkIndex])
         }
         guard let expected = check.expected(payload: payloadText, weights: weights) else {
-            return "characters the \(check.rawValue) check cannot use"
+            return .uncheckableCharacters(check: check)
         }
         let got = chars[checkIndex]
-        return got == expected ? nil : "\(check.rawValue) check digit expected \(expected), got \(got)"
+        return got == expected ? nil : .wrongCheckDigit(check: check, expected: expected, got: got)
     }
 }

@@ -20,6 +20,15 @@ public struct TimePattern: Sendable, Equatable, CustomStringConvertible {
     let tokens: [Token]
     let isISO: Bool
 
+    /// `iso8601`, which needs no compiling (``ISOTime`` reads with it).
+    public static let iso8601 = TimePattern(isoNamed: "iso8601")
+
+    private init(isoNamed name: String) {
+        description = name
+        tokens = []
+        isISO = true
+    }
+
     /// Compiles `pattern`; an unknown letter token is an error so typos show at load time.
     public init(_ pattern: String) throws(TimePatternError) {
         description = pattern
@@ -112,7 +121,7 @@ public struct TimePattern: Sendable, Equatable, CustomStringConvertible {
             switch token {
             case .year: out += String(format: "%04d", year)
             case .month(let width): out += number(month, width)
-            case .monthName: out += MonthNames.english[month - 1]
+            case .monthName: out += CalendarNames.months[month - 1]
             case .day(let width): out += number(day, width)
             case .hour24(let width): out += number(hour, width)
             case .hour12(let width): out += number(hour % 12 == 0 ? 12 : hour % 12, width)
@@ -121,7 +130,7 @@ public struct TimePattern: Sendable, Equatable, CustomStringConvertible {
             case .fraction: out += "000"
             case .meridiem: out += hour < 12 ? "AM" : "PM"
             case .offset(let colon): out += Self.offsetText(offset, colon: colon)
-            case .dayName: out += MonthNames.englishDays[((days % 7) + 11) % 7]
+            case .dayName: out += CalendarNames.weekdayAbbreviation(daysSince1970: days)
             case .space: out += " "
             case .literal(let byte): out += String(UnicodeScalar(byte))
             }

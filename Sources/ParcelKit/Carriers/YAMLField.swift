@@ -33,7 +33,8 @@ struct YAMLField {
             let name = key.string ?? "?"
             if !keys.contains(name) {
                 let known = keys.sorted().joined(separator: ", ")
-                throw CarrierFileError(file: file, line: value.mark?.line ?? line, key: path.isEmpty ? name : "\(path).\(name)",
+                // The key's own line: a nested value starts on the next one.
+                throw CarrierFileError(file: file, line: key.mark?.line ?? value.mark?.line ?? line, key: path.isEmpty ? name : "\(path).\(name)",
                                        message: "unknown key (known: \(known))")
             }
         }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The one answer to "what time is it" (DESIGN.md, "Clock"): fixed by `--now` or
+/// The one answer to "what time is it": fixed by `--now` or
 /// `PARCELWATCH_NOW` so the demo and the tests are deterministic and never sleep, the system
 /// time otherwise.
 public struct ParcelClock: Sendable {
@@ -18,9 +18,8 @@ public struct ParcelClock: Sendable {
     /// - Throws: ``ConfigError/badNow(_:)`` when the text is not ISO-8601.
     public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> ParcelClock {
         guard let text = explicit ?? environment["PARCELWATCH_NOW"], !text.isEmpty else { return .system }
-        guard let pattern = try? TimePattern("iso8601"), let utc = TimeZone(identifier: "UTC"),
-              let parsed = pattern.parse(text, zone: utc) else { throw .badNow(text) }
-        return .fixed(parsed.date)
+        guard let date = ISOTime.parse(text) else { throw .badNow(text) }
+        return .fixed(date)
     }
 
     /// Now.

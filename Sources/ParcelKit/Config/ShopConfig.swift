@@ -82,77 +82,96 @@ public struct ShopConfig: Sendable {
     }
 
     /// Reads settings from YAML text over the defaults (`file` names it in messages).
+    /// - Throws: ``ConfigError/badValue(file:line:key:detail:)`` for an unknown key or a value
+    ///   that cannot be used, in any section: a typo must never be silently ignored.
     public static func parse(yaml text: String, file: String) throws(ConfigError) -> ShopConfig {
         let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch { throw .unreadable(file: file, detail: "\(error)") }
+        do { node = try Yams.compose(yaml: text) } catch {
+            throw .badValue(file: file, line: Self.line(of: error), key: "", detail: "not valid YAML: \(error)")
+        }
         var config = defaults
         config.source = file
-        guard let root = node?.mapping else { return config }
-        for key in root.keys.compactMap(\.string) where !["shop", "incidents", "notices", "workflows", "carriers", "escalation"].contains(key) {
-            throw .badValue(file: file, key: key, detail: "unknown section (known: shop, incidents, notices, workflows, carriers, escalation)")
-        }
-        if let escalation = root["escalation"] {
-            config.escalation = try EscalationPolicy.read(escalation, file: file)
-        }
-        if let carriers = root["carriers"] {
-            guard let mapping = carriers.mapping else { throw .badValue(file: file, key: "carriers", detail: "expected a mapping of carrier ids") }
-            for (idNode, settings) in mapping {
-                let id = idNode.string ?? ""
-                guard let fields = settings.mapping else { throw .badValue(file: file, key: "carriers.\(id)", detail: "expected { credentials: FILE }") }
-                for (keyNode, value) in fields {
-                    guard keyNode.string == "credentials", let path = value.string, !path.isEmpty else {
-                        throw .badValue(file: file, key: "carriers.\(id).\(keyNode.string ?? "")", detail: "unknown key (known: credentials: FILE)")
-                    }
-                    // Relative paths are read beside the config file.
-                    config.carrierCredentialFiles[id] = path.hasPrefix("/") ? path
-                        : ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(path)
-                }
-            }
-        }
-        if let workflows = root["workflows"]?.mapping {
-            config.workflows = try WorkflowPolicy.read(workflows, file: file)
-        }
-        if let notices = root["notices"]?.mapping {
-            config.delivery = try NoticeDelivery.read(notices, file: file)
-        }
-        if let shop = root["shop"]?.mapping {
-            if let name = shop["name"]?.string { config.shopName = name }
-            if let zoneName = shop["timezone"]?.string {
-                guard let zone = TimeZone(identifier: zoneName) else {
-                    throw .badValue(file: file, key: "shop.timezone", detail: "'\(zoneName)' is not an IANA time zone such as Europe/Warsaw")
-                }
-                config.timeZone = zone
-            }
-            if let country = shop["country"]?.string {
-                guard country.count == 2, country.allSatisfy(\.isLetter) else {
-                    throw .badValue(file: file, key: "shop.country", detail: "'\(country)' is not a two-letter country code such as PL")
-                }
-                config.country = country.uppercased()
-            }
-            if let contact = shop["contact"]?.mapping {
-                for (keyNode, value) in contact {
-                    switch keyNode.string {
-                    case "email": config.contact.email = value.string ?? config.contact.email
-                    case "phone": config.contact.phone = value.string ?? config.contact.phone
-                    case "hours": config.contact.hours = value.string ?? config.contact.hours
-                    case "from": config.contact.from = value.string ?? config.contact.from
-                    default: throw .badValue(file: file, key: "shop.contact.\(keyNode.string ?? "")", detail: "unknown key (known: email, phone, hours, from)")
-                    }
-                }
-            }
-            if let quiet = shop["quiet_hours"]?.string {
-                let parts = quiet.split(separator: "-").map { String($0).trimmingCharacters(in: .whitespaces) }
-                guard parts.count == 2, let start = minutes(parts[0]), let end = minutes(parts[1]) else {
-                    throw .badValue(file: file, key: "shop.quiet_hours", detail: "'\(quiet)' is not a range such as 21:00-08:00")
-                }
-                config.policy.quietStartMinutes = start
-                config.policy.quietEndMinutes = end
-            }
-        }
-        if let incidents = root["incidents"]?.mapping {
-            config.policy = try IncidentPolicyReader(file: file).read(incidents, over: config.policy)
-        }
+        do { try config.read(YAMLField(file: file, path: "", node: node)) } catch { throw ConfigError(error) }
         return config
+    }
+
+    /// Where the YAML parser stopped (a key given twice included).
+    private static func line(of error: any Error) -> Int {
+        switch error as? YamlError {
+        case .scanner(_, _, let mark, _)?, .parser(_, _, let mark, _)?, .composer(_, _, let mark, _)?: return mark.line
+        case .duplicatedKeysInMapping(_, let context)?: return context.mark.line
+        default: return 1
+        }
+    }
+
+    /// Reads every section over these settings.
+    private mutating func read(_ root: YAMLField) throws(CarrierFileError) {
+        let sections: Set<String> = ["shop", "incidents", "notices", "workflows", "carriers", "escalation"]
+        guard try root.section(sections, expected: "a mapping of sections (\(sections.sorted().joined(separator: ", ")))") else { return }
+        let escalation = root("escalation")
+        if try escalation.section(["lead", "console_url"], expected: "a mapping such as { lead: NAME, console_url: URL }") {
+            self.escalation = try EscalationPolicy.read(escalation)
+        }
+        if let carriers = try root("carriers").entries("a mapping of carrier ids such as { ups: { credentials: FILE } }") {
+            for (id, settings) in carriers {
+                guard try settings.section(["credentials"], expected: "{ credentials: FILE }") else { throw settings.expected("{ credentials: FILE }") }
+                guard let path = try settings("credentials").text("the path of the carrier's credentials file") else {
+                    throw settings.missing("credentials", "the path of the carrier's credentials file")
+                }
+                // Relative paths are read beside the config file.
+                carrierCredentialFiles[id] = path.hasPrefix("/") ? path
+                    : ((root.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(path)
+            }
+        }
+        let workflows = root("workflows")
+        if try workflows.section(["webhook", "rules"], expected: "a mapping such as { webhook: { url: URL }, rules: [...] }") {
+            self.workflows = try WorkflowPolicy.read(workflows)
+        }
+        let notices = root("notices")
+        if try notices.section(NoticeDelivery.keys, expected: "a mapping such as { channel: smtp, url: smtp://host:587 }") {
+            delivery = try NoticeDelivery.read(notices)
+        }
+        let shop = root("shop")
+        if try shop.section(["name", "timezone", "country", "quiet_hours", "contact"], expected: "a mapping such as { name: NAME, timezone: Europe/Warsaw }") {
+            try readShop(shop)
+        }
+        let incidents = root("incidents")
+        if try incidents.section(IncidentPolicyReader.keys, expected: "a mapping such as { stalled_days: 3, lost_days: 7 }") {
+            policy = try IncidentPolicyReader().read(incidents, over: policy)
+        }
+    }
+
+    /// Reads the `shop:` section.
+    private mutating func readShop(_ shop: YAMLField) throws(CarrierFileError) {
+        if let name = try shop("name").text("the shop's name on one line") { shopName = name }
+        let zoneField = shop("timezone")
+        if let zoneName = try zoneField.text("an IANA time zone such as Europe/Warsaw") {
+            guard let zone = TimeZone(identifier: zoneName) else { throw zoneField.error("'\(zoneName)' is not an IANA time zone such as Europe/Warsaw") }
+            timeZone = zone
+        }
+        let countryField = shop("country")
+        if let code = try countryField.text("a two-letter country code such as PL") {
+            guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+                throw countryField.error("'\(code)' is not a two-letter country code such as PL")
+            }
+            country = code.uppercased()
+        }
+        let contactField = shop("contact")
+        if try contactField.section(["email", "phone", "hours", "from"], expected: "a mapping such as { email: ADDRESS, phone: NUMBER, hours: TEXT, from: ADDRESS }") {
+            if let email = try contactField("email").emailAddress() { contact.email = email }
+            if let phone = try contactField("phone").text("the shop's phone number on one line") { contact.phone = phone }
+            if let hours = try contactField("hours").text("the shop's opening hours on one line") { contact.hours = hours }
+            if let from = try contactField("from").emailAddress() { contact.from = from }
+        }
+        let quietField = shop("quiet_hours")
+        if let quiet = try quietField.text("a range such as 21:00-08:00") {
+            let parts = quiet.split(separator: "-").map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let start = Self.minutes(parts[0]), let end = Self.minutes(parts[1]) else {
+                throw quietField.error("'\(quiet)' is not a range such as 21:00-08:00")
+            }
+            policy.quietStartMinutes = start
+            policy.quietEndMinutes = end
+        }
     }
 
     /// `HH:MM` as minutes after midnight.
@@ -167,71 +186,73 @@ public struct ShopConfig: Sendable {
 
 /// Reads the `incidents:` section.
 private struct IncidentPolicyReader {
-    let file: String
+    /// The section's keys.
+    static let keys: Set<String> = ["stalled_days", "lost_days", "not_dispatched_days", "reship_promise_days", "first_touch_days", "notice_due_minutes",
+                                    "late_cutoff", "resolution_days", "staff_only", "holidays", "carriers"]
+    /// The longest threshold in business days (a year).
+    static let maxDays = 366
 
-    func read(_ section: Node.Mapping, over base: IncidentPolicy) throws(ConfigError) -> IncidentPolicy {
+    func read(_ section: YAMLField, over base: IncidentPolicy) throws(CarrierFileError) -> IncidentPolicy {
         var policy = base
-        for (keyNode, value) in section {
-            guard let key = keyNode.string else { continue }
-            switch key {
-            case "stalled_days": policy.thresholds.stalledDays = try days(value, key)
-            case "lost_days": policy.thresholds.lostDays = try days(value, key)
-            case "not_dispatched_days": policy.notDispatchedDays = try days(value, key)
-            case "reship_promise_days": policy.reshipPromiseDays = try days(value, key)
-            case "first_touch_days": policy.firstTouchDays = try days(value, key)
-            case "notice_due_minutes": policy.noticeDue = TimeInterval(try days(value, key) * 60)
-            case "late_cutoff":
-                guard let text = value.string, let minutes = ShopConfig.minutes(text) else { throw bad(key, "expected a time such as 12:00") }
-                policy.lateCutoffMinutes = minutes
-            case "resolution_days":
-                guard let mapping = value.mapping else { throw bad(key, "expected kind: days") }
-                for (kindNode, daysNode) in mapping {
-                    policy.resolutionDays[try kind(kindNode.string ?? "", "\(key).\(kindNode.string ?? "")")] = try days(daysNode, key)
-                }
-            case "staff_only":
-                guard let list = value.sequence else { throw bad(key, "expected a list of incident kinds") }
-                let staffOnly = try list.map { (item) throws(ConfigError) in try kind(item.string ?? "", key) }
-                policy.customerFacing = Set(IncidentKind.allCases).subtracting(staffOnly).subtracting([.trackingBroken])
-            case "holidays":
-                guard let list = value.sequence else { throw bad(key, "expected a list of YYYY-MM-DD dates") }
-                policy.extraHolidays = try list.map { (item) throws(ConfigError) in
-                    guard let date = CivilDate(item.string ?? "") else { throw bad(key, "'\(item.string ?? "")' is not a YYYY-MM-DD date") }
-                    return date
-                }
-            case "carriers":
-                guard let mapping = value.mapping else { throw bad(key, "expected carrier: { stalled_days, lost_days }") }
-                for (carrierNode, overrides) in mapping {
-                    guard let carrier = carrierNode.string, let fields = overrides.mapping else { throw bad(key, "expected carrier: { stalled_days, lost_days }") }
-                    var thresholds = policy.thresholds
-                    for (fieldNode, number) in fields {
-                        switch fieldNode.string {
-                        case "stalled_days": thresholds.stalledDays = try days(number, "carriers.\(carrier).stalled_days")
-                        case "lost_days": thresholds.lostDays = try days(number, "carriers.\(carrier).lost_days")
-                        default: throw bad("carriers.\(carrier).\(fieldNode.string ?? "")", "unknown key (known: stalled_days, lost_days)")
-                        }
-                    }
-                    policy.carrierThresholds[carrier] = thresholds
-                }
-            default:
-                throw bad(key, "unknown key")
+        if let days = try days(section("stalled_days")) { policy.thresholds.stalledDays = days }
+        if let days = try days(section("lost_days")) { policy.thresholds.lostDays = days }
+        if let days = try days(section("not_dispatched_days")) { policy.notDispatchedDays = days }
+        if let days = try days(section("reship_promise_days")) { policy.reshipPromiseDays = days }
+        if let days = try days(section("first_touch_days")) { policy.firstTouchDays = days }
+        if let minutes = try section("notice_due_minutes").wholeNumber(0...Self.maxDays * 24 * 60, "minutes") { policy.noticeDue = TimeInterval(minutes * 60) }
+        let cutoff = section("late_cutoff")
+        if let text = try cutoff.text("a time such as 12:00") {
+            guard let minutes = ShopConfig.minutes(text) else { throw cutoff.error("'\(text)' is not a time such as 12:00") }
+            policy.lateCutoffMinutes = minutes
+        }
+        let resolution = section("resolution_days")
+        if try resolution.section(Set(IncidentKind.allCases.map(\.rawValue)), expected: "a mapping of incident kind: business days such as { damaged: 2 }") {
+            for (name, value) in try resolution.entries("") ?? [] {
+                guard let kind = IncidentKind(rawValue: name), let days = try days(value) else { continue }
+                policy.resolutionDays[kind] = days
+            }
+        }
+        let staffOnlyField = section("staff_only")
+        if let items = try staffOnlyField.items("a list of incident kinds such as [stalled, trackingBroken]") {
+            var staffOnly = Set<IncidentKind>()
+            for item in items { staffOnly.insert(try kind(item)) }
+            let customerFacing = Set(IncidentKind.allCases).subtracting(staffOnly).subtracting([.trackingBroken])
+            // A kind without a customer template cannot be customer-facing: its notice could never be written.
+            if let silent = customerFacing.filter({ !$0.customerFacingByDefault }).map(\.rawValue).sorted().first {
+                throw staffOnlyField.error("\(silent) has no customer notice, so it is always staff-only: add it to the list")
+            }
+            policy.customerFacing = customerFacing
+        }
+        let holidaysField = section("holidays")
+        if let items = try holidaysField.items("a list of YYYY-MM-DD dates") {
+            policy.extraHolidays = try items.map { (item) throws(CarrierFileError) in
+                let what = "a YYYY-MM-DD date such as 2026-12-24"
+                guard let text = try item.text(what), let date = CivilDate(text) else { throw item.expected(what) }
+                return date
+            }
+        }
+        let what = "carrier: { stalled_days: N, lost_days: N }"
+        if let carriers = try section("carriers").entries("a mapping of \(what)") {
+            for (carrier, overrides) in carriers {
+                guard try overrides.section(["stalled_days", "lost_days"], expected: "{ stalled_days: N, lost_days: N }") else { throw overrides.expected(what) }
+                var thresholds = policy.thresholds
+                if let days = try days(overrides("stalled_days")) { thresholds.stalledDays = days }
+                if let days = try days(overrides("lost_days")) { thresholds.lostDays = days }
+                policy.carrierThresholds[carrier] = thresholds
             }
         }
         return policy
     }
 
-    private func days(_ node: Node, _ key: String) throws(ConfigError) -> Int {
-        guard let value = node.int, value >= 0 else { throw bad(key, "expected a whole number of at least 0") }
-        return value
+    private func days(_ field: YAMLField) throws(CarrierFileError) -> Int? {
+        try field.wholeNumber(0...Self.maxDays, "business days")
     }
 
-    private func kind(_ name: String, _ key: String) throws(ConfigError) -> IncidentKind {
-        guard let kind = IncidentKind(rawValue: name) else {
-            throw bad(key, "'\(name)' is not an incident kind (\(IncidentKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+    private func kind(_ field: YAMLField) throws(CarrierFileError) -> IncidentKind {
+        let kinds = IncidentKind.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let name = try field.text("an incident kind (\(kinds))"), let kind = IncidentKind(rawValue: name) else {
+            throw field.expected("an incident kind (\(kinds))")
         }
         return kind
-    }
-
-    private func bad(_ key: String, _ detail: String) -> ConfigError {
-        .badValue(file: file, key: "incidents.\(key)", detail: detail)
     }
 }

@@ -31,9 +31,6 @@ public struct CustomerPhrases: Sendable {
     /// Every key each language must have (tests check the four tables against it).
     public static var keys: Set<String> { Set(tables["en"]?.keys.map { $0 } ?? []) }
 
-    /// The languages with a full table.
-    public static let languages = ["pl", "en", "es", "lt"]
-
     static let tables: [String: [String: String]] = [
         "en": [
             "page.title": "Track your parcel", "page.intro": "Enter your tracking number and the postcode or e-mail address of your order.",

@@ -59,8 +59,11 @@ public struct CustomerTracking: Sendable {
             evidence: "report:\(problem.rawValue):\(ISOTime.utc(now))",
             summary: "customer reports \(problem.rawValue) for \(shipment.carrier) \(shipment.trackingNumber)" + (text.isEmpty ? "" : ": \(text)"))
         let plan = IncidentPlanner(config: config).plan(kind: .customerReport, value: order.value, now: now)
-        let notice = composer?.notice(kind: .customerReport, dedupeKey: "report:\(shipment.id):\(trigger.evidence)", order: order,
-                                      shipment: shipment, plan: plan, now: now, problem: problem)
+        let notice: NoticeDraft?
+        do throws(NoticeError) {
+            notice = try composer?.notice(kind: .customerReport, dedupeKey: "report:\(shipment.id):\(trigger.evidence)", order: order,
+                                          shipment: shipment, plan: plan, now: now, problem: problem)
+        } catch { throw .notice(error) }
         switch try await store.raise(trigger, plan: plan, notice: notice, at: now) {
         case .opened(let incident):
             return (incident, Self.nextUpdate(for: incident, now: now))

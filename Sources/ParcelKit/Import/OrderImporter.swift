@@ -160,10 +160,10 @@ public struct OrderImporter: Sendable {
         var paidAt: Date?
         let paidText = value("paid_at")
         if !paidText.isEmpty {
-            guard let pattern = try? TimePattern("iso8601"), let parsed = pattern.parse(paidText, zone: config.timeZone) else {
+            guard let parsed = ISOTime.parse(paidText, zone: config.timeZone) else {
                 return reject("bad date: paid_at '\(paidText)' is not ISO-8601 such as 2026-11-18T09:30:00+01:00")
             }
-            paidAt = parsed.date
+            paidAt = parsed
         }
         var reshippable = true
         switch value("reshippable").lowercased() {

@@ -31,31 +31,17 @@ public struct EscalationPolicy: Sendable, Equatable {
         return "\(base)/staff/incidents/\(id)"
     }
 
-    /// Reads the `escalation:` section; every unknown key is an error naming the file and key.
-    /// Whether `lead` names a staff member is checked when escalating (staff live in the store).
-    static func read(_ node: Node, file: String) throws(ConfigError) -> EscalationPolicy {
-        guard let section = node.mapping else {
-            throw .badValue(file: file, key: "escalation", detail: "expected a mapping such as { lead: NAME, console_url: URL }")
-        }
+    /// Reads the `escalation:` section (its keys are checked by the caller); a bad value is an
+    /// error naming the file, line and key. Whether `lead` names a staff member is checked when
+    /// escalating (staff live in the store).
+    static func read(_ section: YAMLField) throws(CarrierFileError) -> EscalationPolicy {
         var policy = EscalationPolicy()
-        for (keyNode, value) in section {
-            let key = keyNode.string ?? ""
-            switch key {
-            case "lead":
-                guard let name = value.string?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
-                    throw .badValue(file: file, key: "escalation.lead", detail: "expected the name of a staff member (see `parcelwatch staff list`)")
-                }
-                policy.lead = name
-            case "console_url":
-                guard let url = value.string, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
-                      parsed.host?.isEmpty == false, parsed.query == nil, parsed.fragment == nil else {
-                    throw .badValue(file: file, key: "escalation.console_url",
-                                    detail: "expected the staff console's base URL such as https://shop.example/parcelwatch")
-                }
-                policy.consoleURL = url
-            default:
-                throw .badValue(file: file, key: "escalation.\(key)", detail: "unknown key (known: lead, console_url)")
-            }
+        policy.lead = try section("lead").text("the name of a staff member (see `parcelwatch staff list`)")
+        let urlField = section("console_url")
+        let what = "the staff console's base URL such as https://shop.example/parcelwatch"
+        if let url = try urlField.webURL(what) {
+            guard let parsed = URL(string: url), parsed.query == nil, parsed.fragment == nil else { throw urlField.expected(what + " (no ?query or #fragment)") }
+            policy.consoleURL = url
         }
         return policy
     }

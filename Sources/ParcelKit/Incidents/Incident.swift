@@ -41,8 +41,8 @@ public struct Incident: Sendable, Equatable, Codable {
     public var nextUpdateDue: Date?
     /// When it was resolved or dismissed.
     public var closedAt: Date?
-    /// SLA clocks already breached and escalated (`notice`, `firstTouch`, `resolution`).
-    public var breaches: [String]
+    /// SLA clocks already breached and escalated, in the order they were.
+    public var breaches: [SLAClock]
     /// What the case was opened on (`status:exception:lost`, `silent since …`, `promised:…`):
     /// the same evidence never reopens a closed case, and evidence that goes closes it.
     public var evidence: String?
@@ -51,7 +51,7 @@ public struct Incident: Sendable, Equatable, Codable {
     public init(id: Int64, kind: IncidentKind, status: IncidentStatus, orderId: String?, shipmentId: Int64?, carrier: String?,
                 trackingNumber: String?, customerFacing: Bool, owner: String?, priority: Int, summary: String, detectedAt: Date,
                 noticeDue: Date?, firstTouchDue: Date, resolutionDue: Date, firstTouchedAt: Date?, notifiedAt: Date? = nil,
-                nextUpdateDue: Date? = nil, closedAt: Date?, breaches: [String]) {
+                nextUpdateDue: Date? = nil, closedAt: Date?, breaches: [SLAClock]) {
         self.notifiedAt = notifiedAt
         self.nextUpdateDue = nextUpdateDue
         self.id = id

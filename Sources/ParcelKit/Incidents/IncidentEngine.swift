@@ -1,8 +1,7 @@
 import Foundation
 
 /// Runs the incident rules over every open order and shipment and escalates breached SLA
-/// clocks; the sweep calls it after its fetches ("then run incident rules", DESIGN.md), and it
-/// can run on its own on a clock.
+/// clocks; the sweep calls it after its fetches, and it can run on its own on a clock.
 public struct IncidentEngine: Sendable {
     private let store: any Store
     private let detector: IncidentDetector
@@ -38,9 +37,12 @@ public struct IncidentEngine: Sendable {
         // The notice states the whole order as it stands (its other parcels, what the shop did).
         var story: OrderStory?
         if let order, composer != nil, plan.customerFacing { story = try await store.orderStory(orderId: order.id) }
-        let notice = order.flatMap { order in
-            composer?.notice(kind: trigger.kind, dedupeKey: key, order: order, shipment: shipment, plan: plan, now: now, decision: decision,
-                             story: story)
+        var notice: NoticeDraft?
+        if let order, let composer {
+            do throws(NoticeError) {
+                notice = try composer.notice(kind: trigger.kind, dedupeKey: key, order: order, shipment: shipment, plan: plan, now: now,
+                                             decision: decision, story: story)
+            } catch { throw .notice(error) }
         }
         let outcome = try await store.raise(trigger, plan: plan, notice: notice, at: now)
         // The policy acts (or proposes) on new cases only; staff decide everything else.
@@ -155,9 +157,12 @@ public struct IncidentEngine: Sendable {
                 let parcel = review.shipment ?? review.orderShipments.first { $0.status != .pending && $0.status != .infoReceived }
                 var story: OrderStory?
                 if let order = review.order, composer != nil { story = try await store.orderStory(orderId: order.id) }
-                let goodNews = review.order.flatMap { order in
-                    composer?.milestone("goodNews", dedupeKey: "goodnews:\(review.incident.id)", order: order, shipment: parcel,
-                                        nextUpdateBy: now, now: now, extra: ["delivered": parcel?.status == .delivered], story: story)
+                var goodNews: NoticeDraft?
+                if let order = review.order, let composer {
+                    do throws(NoticeError) {
+                        goodNews = try composer.milestone("goodNews", dedupeKey: "goodnews:\(review.incident.id)", order: order, shipment: parcel,
+                                                          nextUpdateBy: now, now: now, extra: ["delivered": parcel?.status == .delivered], story: story)
+                    } catch { throw .notice(error) }
                 }
                 switch try await store.resolveByCarrier(incidentId: review.incident.id, reason: reason, goodNews: goodNews, at: now) {
                 case .closed: closed += 1
@@ -182,9 +187,12 @@ public struct IncidentEngine: Sendable {
             }
             let next = planner.afterBusinessDays(1, from: now)
             let story = try await store.orderStory(orderId: order.id)
-            guard let notice = composer.milestone("stillWorking", dedupeKey: "followup:\(incident.id):\(ISOTime.utc(promised))", order: order,
-                                                  shipment: shipment, nextUpdateBy: next, now: now,
-                                                  extra: ["askedCarrier": incident.trackingNumber != nil], story: story) else { continue }
+            let notice: NoticeDraft
+            do throws(NoticeError) {
+                notice = try composer.milestone("stillWorking", dedupeKey: "followup:\(incident.id):\(ISOTime.utc(promised))", order: order,
+                                                shipment: shipment, nextUpdateBy: next, now: now,
+                                                extra: ["askedCarrier": incident.trackingNumber != nil], story: story)
+            } catch { throw .notice(error) }
             try await store.recordFollowUp(incidentId: incident.id, notice: notice, nextUpdateDue: next, at: now)
             sent += 1
         }

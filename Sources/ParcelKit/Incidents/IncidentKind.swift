@@ -1,4 +1,4 @@
-/// What went wrong (DESIGN.md, "Incidents"); the raw values are the names used in config, JSON,
+/// What went wrong (README, "Incidents"); the raw values are the names used in config, JSON,
 /// the store and the CLI.
 public enum IncidentKind: String, Sendable, Codable, CaseIterable, Hashable {
     /// The carrier says the parcel is damaged.

@@ -11,17 +11,18 @@ public struct StaffDesk: Sendable {
     private let store: any Store
     private let config: ShopConfig
     private let registry: CarrierRegistry?
-    private let templates: NoticeTemplates?
+    private let templates: Result<NoticeTemplates, NoticeError>
 
     /// A desk over `store`. `config` shapes the customer's notices (language, contact, quiet
     /// hours); `registry` checks a replacement's carrier and number (without it no replacement
     /// can be linked). The notice templates shipped with the package are loaded here; if they
-    /// cannot be, actions still run, without the customer's notice.
+    /// cannot be, what would write a customer's notice (resolving, linking a replacement) fails
+    /// with ``StoreError/notice(_:)`` rather than leaving the notice out; the rest still runs.
     public init(store: any Store, config: ShopConfig, registry: CarrierRegistry? = nil) {
         self.store = store
         self.config = config
         self.registry = registry
-        templates = try? NoticeTemplates()
+        templates = Result { () throws(NoticeError) in try NoticeTemplates() }
     }
 
     /// Assigns, notes, dismisses or resolves case `id`. Resolving queues the customer's
@@ -34,9 +35,11 @@ public struct StaffDesk: Sendable {
         return try await stored { () async throws(StoreError) -> Incident in
             var notice: NoticeDraft?
             if case .resolve = action, let current = try await store.incident(id: id), let orderId = current.orderId,
-               let order = try await store.order(id: orderId), let templates {
-                notice = NoticeComposer(templates: templates, config: config, carrierNames: [:])
-                    .milestone("resolved", dedupeKey: "resolved:\(id)", order: order, shipment: nil, nextUpdateBy: now, now: now)
+               let order = try await store.order(id: orderId) {
+                do throws(NoticeError) {
+                    notice = try NoticeComposer(templates: templates.get(), config: config, carrierNames: [:])
+                        .milestone("resolved", dedupeKey: "resolved:\(id)", order: order, shipment: nil, nextUpdateBy: now, now: now)
+                } catch { throw .notice(error) }
             }
             return try await store.act(action, on: id, actor: actor, notice: notice, at: now)
         }
@@ -51,7 +54,7 @@ public struct StaffDesk: Sendable {
     public func request(_ kind: ActionKind, on id: Int64, amount: String?, actor: String, now: Date) async throws(StaffDeskError) -> WorkflowAction {
         if kind == .compensate, amount == nil { throw .amountRequired }
         let incident = try await stored { () async throws(StoreError) in try await store.incident(id: id) }
-        guard let incident else { throw .store(.rejected("no incident \(id)")) }
+        guard let incident else { throw .store(.noSuchIncident(id)) }
         let order = try await stored { () async throws(StoreError) -> Order? in
             guard let orderId = incident.orderId else { return nil }
             return try await store.order(id: orderId)
@@ -128,9 +131,11 @@ public struct StaffDesk: Sendable {
             // The customer hears about the replacement in the same transaction that links it.
             var notice: NoticeDraft?
             if let incident = try await store.incident(id: id), let orderId = incident.orderId,
-               let order = try await store.order(id: orderId), let templates {
-                notice = NoticeComposer(templates: templates, config: config, carrierNames: [definition.id: definition.name])
-                    .replacementSent(incident: incident, order: order, carrier: definition.id, trackingNumber: number, now: now)
+               let order = try await store.order(id: orderId) {
+                do throws(NoticeError) {
+                    notice = try NoticeComposer(templates: templates.get(), config: config, carrierNames: [definition.id: definition.name])
+                        .replacementSent(incident: incident, order: order, carrier: definition.id, trackingNumber: number, now: now)
+                } catch { throw .notice(error) }
             }
             return try await store.linkReplacement(incidentId: id, carrier: definition.id, trackingNumber: number, notice: notice,
                                                    promise: ReplacementPromise(config: config), actor: actor, at: now)

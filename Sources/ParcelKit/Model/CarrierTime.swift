@@ -21,12 +21,21 @@ public struct CarrierTime: Sendable, Hashable, Codable, Comparable {
     public var utcText: String { ISOTime.utc(date) }
 }
 
-/// ISO-8601 text without DateFormatter.
+/// ISO-8601 text without DateFormatter: the one reader of ISO times given on the command line,
+/// in files and in stored text.
 public enum ISOTime {
-    /// The instant `text` (`2026-11-20T14:02:00Z`, or with an offset) names; nil when it is not ISO-8601.
+    /// The instant `text` (`2026-11-20T14:02:00Z`, or with an offset) names, UTC when it names no
+    /// offset; nil when it is not ISO-8601.
     public static func parse(_ text: String) -> Date? {
-        guard let pattern = try? TimePattern("iso8601"), let utc = TimeZone(identifier: "UTC") else { return nil }
-        return pattern.parse(text, zone: utc)?.date
+        guard let utc = TimeZone(identifier: "UTC") else { return nil }
+        return parse(text, zone: utc)
+    }
+
+    /// The instant `text` names, read in `zone` when it names no offset (`2026-11-18T09:30:00`
+    /// is 09:30 in the shop's zone); nil when it is not ISO-8601. `T` or a space separates date
+    /// and time; seconds and a fraction are optional.
+    public static func parse(_ text: String, zone: TimeZone) -> Date? {
+        TimePattern.iso8601.parse(text, zone: zone)?.date
     }
 
     /// `2026-11-20T14:02:00Z`.

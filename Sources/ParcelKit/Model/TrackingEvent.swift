@@ -42,14 +42,10 @@ public struct TrackingEvent: Sendable, Hashable, Codable {
     /// the same fingerprint on every machine and in every run (FNV-1a 64 over carrier, number,
     /// instant, raw code, raw text and location; not Swift's randomly seeded `Hasher`).
     public var fingerprint: String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        var hash = FNV1a64()
         func mix(_ text: String) {
-            for byte in text.utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01B3
-            }
-            hash ^= 0x1F
-            hash = hash &* 0x0000_0100_0000_01B3
+            hash.combine(text.utf8)
+            hash.combine(0x1F)  // unit separator: ("ab", "c") and ("a", "bc") differ
         }
         mix(carrier)
         mix(trackingNumber)
@@ -57,7 +53,6 @@ public struct TrackingEvent: Sendable, Hashable, Codable {
         mix(rawCode ?? "")
         mix(rawStatus)
         mix(location ?? "")
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return hash.paddedHex
     }
 }

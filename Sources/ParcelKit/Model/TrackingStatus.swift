@@ -1,4 +1,4 @@
-/// The canonical status of a shipment or one of its events (DESIGN.md, "Canonical model").
+/// The canonical status of a shipment or one of its events.
 ///
 /// `unknown` exists only on events whose raw status no carrier rule maps: such events are kept
 /// and reported, but never decide a shipment's status.

@@ -27,8 +27,7 @@ public struct EmailMessage: Sendable, Equatable {
 
     /// The message as sent.
     public var bytes: [UInt8] {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in dedupeKey.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        let hash = FNV1a64.hash(dedupeKey)
         let domain = from.split(separator: "@").last.map(String.init) ?? "parcelwatch.local"
         let headers = [
             "From: \(Self.encodedWord(fromName)) <\(from)>",
@@ -57,8 +56,8 @@ public struct EmailMessage: Sendable, Equatable {
     static func rfc5322Date(_ date: Date) -> String {
         let iso = ISOTime.utc(date)
         guard let day = CivilDate(String(iso.prefix(10))) else { return iso }
-        let weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][day.weekday - 1]
-        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][day.month - 1]
+        let weekday = CalendarNames.weekdayAbbreviations[day.weekday - 1]
+        let month = CalendarNames.monthAbbreviations[day.month - 1]
         return "\(weekday), \(day.day) \(month) \(day.year) \(iso.dropFirst(11).prefix(8)) +0000"
     }
 }

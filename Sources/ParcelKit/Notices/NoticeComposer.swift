@@ -18,9 +18,12 @@ public struct NoticeComposer: Sendable {
     }
 
     /// The notice for a new customer-facing case of `kind`, or nil for staff-only kinds.
+    /// - Throws: ``NoticeError/render(template:language:detail:)`` when its template cannot
+    ///   render (a customer-facing kind without one included): never a silently missing notice.
     public func notice(kind: IncidentKind, dedupeKey: String, order: Order, shipment: Shipment?, plan: IncidentPlan,
-                       now: Date, problem: CustomerProblem? = nil, decision: WorkflowPolicy.Decision = .wait, story: OrderStory? = nil) -> NoticeDraft? {
-        guard plan.customerFacing, templates.names.contains(kind.rawValue) else { return nil }
+                       now: Date, problem: CustomerProblem? = nil, decision: WorkflowPolicy.Decision = .wait,
+                       story: OrderStory? = nil) throws(NoticeError) -> NoticeDraft? {
+        guard plan.customerFacing else { return nil }
         var values = baseValues(order: order, shipment: shipment, nextUpdateBy: plan.resolutionDue, story: story)
         // What the shop is doing: what the policy acts on at once, otherwise a person decides.
         switch decision {
@@ -30,28 +33,30 @@ public struct NoticeComposer: Sendable {
         }
         values["askedCarrier"] = [.late, .lost, .customsHold, .deliveryFailed, .damaged, .damagedOrLost].contains(kind)
         if let problem { values[problem.rawValue] = true }
-        return draft(template: kind.rawValue, dedupeKey: dedupeKey, order: order, values: values, now: now)
+        return try draft(template: kind.rawValue, dedupeKey: dedupeKey, order: order, values: values, now: now)
     }
 
     /// A milestone notice (`shipped`, `outForDelivery`, `refundIssued`, `reshipSent`, `resolved`).
+    /// - Throws: ``NoticeError/render(template:language:detail:)`` when its template is unknown
+    ///   or cannot render.
     public func milestone(_ name: String, dedupeKey: String, order: Order, shipment: Shipment?, nextUpdateBy: Date, now: Date,
-                          extra: [String: Any] = [:], story: OrderStory? = nil) -> NoticeDraft? {
-        guard templates.names.contains(name) else { return nil }
+                          extra: [String: Any] = [:], story: OrderStory? = nil) throws(NoticeError) -> NoticeDraft {
         var values = baseValues(order: order, shipment: shipment, nextUpdateBy: nextUpdateBy, story: story).merging(extra) { _, new in new }
         if let carrier = values["newCarrierName"] as? String { values["newCarrierName"] = carrierNames[carrier] ?? carrier }
-        return draft(template: name, dedupeKey: dedupeKey, order: order, values: values, now: now)
+        return try draft(template: name, dedupeKey: dedupeKey, order: order, values: values, now: now)
     }
 
     /// "Your replacement is on its way", with the new carrier and number.
+    /// - Throws: ``NoticeError/render(template:language:detail:)`` when its template cannot render.
     public func replacementSent(incident: Incident, order: Order, carrier: String, trackingNumber: String, now: Date,
-                                story: OrderStory? = nil) -> NoticeDraft? {
-        milestone("reshipSent", dedupeKey: "reship:\(incident.id):\(carrier):\(trackingNumber)", order: order, shipment: nil,
+                                story: OrderStory? = nil) throws(NoticeError) -> NoticeDraft {
+        try milestone("reshipSent", dedupeKey: "reship:\(incident.id):\(carrier):\(trackingNumber)", order: order, shipment: nil,
                   nextUpdateBy: incident.resolutionDue, now: now, extra: ["newCarrierName": carrier, "newTrackingNumber": trackingNumber],
                   story: story)
     }
 
-    private func draft(template: String, dedupeKey: String, order: Order, values: [String: Any], now: Date) -> NoticeDraft? {
-        guard let rendered = try? templates.render(template, language: order.language, values: values) else { return nil }
+    private func draft(template: String, dedupeKey: String, order: Order, values: [String: Any], now: Date) throws(NoticeError) -> NoticeDraft {
+        let rendered = try templates.render(template, language: order.language, values: values)
         return NoticeDraft(dedupeKey: dedupeKey, channel: "email", recipient: order.email, subject: rendered.subject, body: rendered.body,
                            language: rendered.language, template: template, dueAt: planner.afterWorkingTime(0, from: now), orderId: order.id)
     }
@@ -100,8 +105,7 @@ public enum LocalDates {
         case "es": return "\(dd)/\(mm)/\(day.year)"
         case "lt": return "\(day.year)-\(mm)-\(dd)"
         default:
-            let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-            return "\(day.day) \(months[day.month - 1]) \(day.year)"
+            return "\(day.day) \(CalendarNames.monthAbbreviations[day.month - 1]) \(day.year)"
         }
     }
 

@@ -13,6 +13,9 @@ public struct NoticeDeliverer: Sendable {
     private let client: HTTPClient?
     private let delivery: NoticeDelivery
 
+    /// How long a failed notice waits: 5 min, doubling with each failure in a row, at most 6 h.
+    static let retry = Backoff(base: 300, cap: 6 * 3600, maxDoublings: 10)
+
     /// Creates a deliverer; `client` is needed for webhooks only. Without a configured channel,
     /// notices become `.eml` files in `defaultDirectory`.
     public init(store: any Store, config: ShopConfig, defaultDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -47,7 +50,7 @@ public struct NoticeDeliverer: Sendable {
                 throw error
             } catch {
                 let text = (error as? NoticeError)?.description ?? "\(error)"
-                let delay = min(6 * 3600, 300 * pow(2, Double(min(notice.attempts, 10))))
+                let delay = Self.retry.delay(after: notice.attempts)
                 try await store.markNoticeFailed(id: notice.id, error: text, retryAt: now.addingTimeInterval(delay))
                 summary.failed += 1
                 summary.errors.append("notice \(notice.id): \(text)")

@@ -34,18 +34,19 @@ public struct ShopContact: Sendable, Equatable {
     public init() {}
 }
 
-/// Where notices go (`notices:` in the config).
+/// Where notices go (`notices:` in the config). Each channel takes only its own keys: a key
+/// another channel uses is an error (a `url:` without `channel: smtp` would write files).
 ///
 /// ```yaml
 /// notices:
 ///   channel: smtp                     # files (default) | smtp | webhook
-///   directory: outbox                 # files: one .eml per notice
-///   url: smtp://127.0.0.1:2525        # smtp (STARTTLS when offered) or the webhook URL
+///   url: smtp://127.0.0.1:2525        # STARTTLS when offered; smtps:// for TLS from the start
 ///   username_env: SMTP_USER           # secrets come from the environment, never this file,
 ///   password_env: SMTP_PASSWORD       # or from a file only its owner can read (mode 0600):
-///   password_file: /etc/parcelwatch/smtp-password
-///   require_tls: false
-///   secret_env: NOTICE_WEBHOOK_SECRET # webhook: HMAC-SHA256 signing key
+///                                     # password_file: /etc/parcelwatch/smtp-password (not both)
+///   require_tls: false                # true or false
+/// # channel: files    → directory: outbox (one .eml per notice)
+/// # channel: webhook  → url: https://…, secret_env: NOTICE_WEBHOOK_SECRET (HMAC-SHA256 key)
 /// ```
 public enum NoticeDelivery: Sendable, Equatable {
     /// One `.eml` file per notice in `directory` (development and the demo).
@@ -55,31 +56,47 @@ public enum NoticeDelivery: Sendable, Equatable {
     /// A signed JSON POST (SMS gateways, helpdesks).
     case webhook(url: String, secretEnv: String)
 
-    static func read(_ section: Node.Mapping, file: String) throws(ConfigError) -> NoticeDelivery {
-        var values: [String: String] = [:]
-        for (key, value) in section {
-            guard let name = key.string, ["channel", "directory", "url", "username_env", "password_env", "require_tls", "secret_env", "password_file"].contains(name) else {
-                throw .badValue(file: file, key: "notices.\(key.string ?? "")", detail: "unknown key")
-            }
-            values[name] = value.string
+    /// The keys of the `notices:` section.
+    static let keys: Set<String> = ["channel", "directory", "url", "username_env", "password_env", "require_tls", "secret_env", "password_file"]
+
+    /// Reads the `notices:` section (its keys are checked by the caller). A key the channel
+    /// does not use is an error: `url:` without `channel: smtp` would otherwise write files.
+    static func read(_ section: YAMLField) throws(CarrierFileError) -> NoticeDelivery {
+        let channelField = section("channel")
+        let channel = try channelField.text("files, smtp or webhook") ?? "files"
+        let used: [String: Set<String>] = [
+            "files": ["channel", "directory"],
+            "smtp": ["channel", "url", "username_env", "password_env", "password_file", "require_tls"],
+            "webhook": ["channel", "url", "secret_env"],
+        ]
+        guard let allowed = used[channel] else { throw channelField.error("'\(channel)' is not files, smtp or webhook") }
+        for key in keys.subtracting(allowed).sorted() where !section(key).isAbsent {
+            throw section(key).error("is not used by channel \(channel) (it takes \(allowed.subtracting(["channel"]).sorted().joined(separator: ", ")))")
         }
-        switch values["channel"] ?? "files" {
-        case "files":
-            return .files(directory: values["directory"] ?? "outbox")
+        switch channel {
         case "smtp":
-            guard let url = values["url"], url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
-                throw .badValue(file: file, key: "notices.url", detail: "smtp needs url: smtp://host:port (or smtps://)")
+            let urlField = section("url")
+            guard let url = try urlField.text("smtp://host:port (or smtps://)") else { throw section.missing("url", "smtp needs url: smtp://host:port (or smtps://)") }
+            guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://"), URL(string: url)?.host?.isEmpty == false else {
+                throw urlField.error("'\(url)' is not smtp://host:port (or smtps://)")
             }
-            return .smtp(url: url, usernameEnv: values["username_env"], passwordEnv: values["password_env"], passwordFile: values["password_file"],
-                         requireTLS: values["require_tls"] == "true")
+            let passwordEnv = try section("password_env").environmentName()
+            let passwordFile = try section("password_file").text("the path of a file only its owner can read")
+            if passwordEnv != nil, passwordFile != nil {
+                throw section("password_file").error("give password_env or password_file, not both")
+            }
+            return .smtp(url: url, usernameEnv: try section("username_env").environmentName(), passwordEnv: passwordEnv, passwordFile: passwordFile,
+                         requireTLS: try section("require_tls").flag() ?? false)
         case "webhook":
-            guard let url = values["url"], url.hasPrefix("https://") || url.hasPrefix("http://") else {
-                throw .badValue(file: file, key: "notices.url", detail: "webhook needs url: https://…")
+            guard let url = try section("url").webURL("the webhook's http:// or https:// URL") else {
+                throw section.missing("url", "webhook needs url: https://…")
             }
-            guard let secret = values["secret_env"] else { throw .badValue(file: file, key: "notices.secret_env", detail: "webhook needs secret_env (the HMAC key's variable)") }
+            guard let secret = try section("secret_env").environmentName() else {
+                throw section.missing("secret_env", "webhook needs secret_env (the HMAC key's variable)")
+            }
             return .webhook(url: url, secretEnv: secret)
-        case let other:
-            throw .badValue(file: file, key: "notices.channel", detail: "'\(other)' is not files, smtp or webhook")
+        default:
+            return .files(directory: try section("directory").text("the directory for the .eml files") ?? "outbox")
         }
     }
 }

@@ -58,24 +58,7 @@ public enum ReportBuilder {
             let start = day.start(in: zone)
             return start <= now ? start : nil
         }
-        guard let unit = trimmed.last else { return nil }
-        let size: TimeInterval
-        switch unit {
-        case "h": size = 3600
-        case "d": size = 86_400
-        case "w": size = 7 * 86_400
-        default: return nil
-        }
-        let digits = trimmed.dropLast()
-        guard (1...5).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }), let count = Int(digits), count > 0 else {
-            return nil
-        }
-        return now.addingTimeInterval(-Double(count) * size)
-    }
-
-    /// An ISO-8601 time (`2026-11-20T12:00:00Z`), UTC unless it names an offset; nil otherwise.
-    static func parseUTC(_ text: String) -> Date? {
-        guard let pattern = try? TimePattern("iso8601"), let utc = TimeZone(identifier: "UTC") else { return nil }
-        return pattern.parse(text, zone: utc)?.date
+        guard let length = DurationText.window(trimmed) else { return nil }
+        return now.addingTimeInterval(-length)
     }
 }

@@ -210,15 +210,15 @@ public struct ShopReport: Sendable, Equatable, Codable {
     /// before ``ShopReport/generatedAt`` while the case was still open and the clock unmet. A
     /// clock still running counts as kept.
     public struct ClockCompliance: Sendable, Equatable, Codable {
-        /// `notice`, `firstTouch` or `resolution`.
-        public var clock: String
+        /// The clock.
+        public var clock: SLAClock
         /// Cases opened in the window that carry this clock.
         public var cases: Int
         /// Of those, the ones whose clock was breached.
         public var breached: Int
 
         /// Creates a clock's figures.
-        public init(clock: String, cases: Int, breached: Int) {
+        public init(clock: SLAClock, cases: Int, breached: Int) {
             self.clock = clock
             self.cases = cases
             self.breached = breached
@@ -234,7 +234,7 @@ public struct ShopReport: Sendable, Equatable, Codable {
         /// Reads the counts; the compliance is recomputed from them.
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(clock: try container.decode(String.self, forKey: .clock), cases: try container.decode(Int.self, forKey: .cases),
+            self.init(clock: try container.decode(SLAClock.self, forKey: .clock), cases: try container.decode(Int.self, forKey: .cases),
                       breached: try container.decode(Int.self, forKey: .breached))
         }
 
@@ -291,7 +291,7 @@ public struct ShopReport: Sendable, Equatable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func instant(_ key: CodingKeys) throws -> Date {
             let text = try container.decode(String.self, forKey: key)
-            guard let date = ReportBuilder.parseUTC(text) else {
+            guard let date = ISOTime.parse(text) else {
                 throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "expected an ISO-8601 time, got \"\(text)\"")
             }
             return date

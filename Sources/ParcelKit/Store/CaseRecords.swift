@@ -71,15 +71,15 @@ public enum IncidentAction: Sendable, Equatable {
 public struct Escalation: Sendable, Equatable, Codable {
     /// The case.
     public var incidentId: Int64
-    /// `notice`, `firstTouch` or `resolution`.
-    public var clock: String
+    /// The clock that ran out.
+    public var clock: SLAClock
     /// The deadline that passed.
     public var due: Date
     /// Who owns the case (who is told).
     public var owner: String?
 
     /// Creates an escalation.
-    public init(incidentId: Int64, clock: String, due: Date, owner: String?) {
+    public init(incidentId: Int64, clock: SLAClock, due: Date, owner: String?) {
         self.incidentId = incidentId
         self.clock = clock
         self.due = due

@@ -5,7 +5,7 @@ extension SQLStore {
     public func requestAction(incidentId: Int64, kind: ActionKind, amount: Money?, state: ActionState, actor: String, at: Date) async throws(StoreError) -> WorkflowAction {
         try await writeTransaction("requesting an action") { db in
             if actor != "policy" { try Self.requireStaff(db, actor) }
-            guard let incident = try Self.fetchIncident(db, id: incidentId) else { throw StoreError.rejected("no incident \(incidentId)") }
+            guard let incident = try Self.fetchIncident(db, id: incidentId) else { throw StoreError.noSuchIncident(incidentId) }
             let key = "incident-\(incidentId)-\(kind.rawValue)"
             if let existing = try db.fetchOne(sql: "SELECT * FROM actions WHERE idempotency_key = ?", arguments: [key]).map(Self.decodeAction) {
                 guard existing.state == .proposed, state == .pending else {
@@ -54,7 +54,7 @@ extension SQLStore {
         }
     }
 
-    public func completeAction(id: Int64, result: String, notice: NoticeDraft?, at: Date) async throws(StoreError) {
+    public func completeAction(id: Int64, result: String, notice: NoticeDraft?, replacement: ReplacementLink?, at: Date) async throws(StoreError) {
         try await writeTransaction("recording an executed action") { db in
             guard let action = try db.fetchOne(sql: "SELECT * FROM actions WHERE id = ?", arguments: [id]).map(Self.decodeAction),
                   action.state != .done else { return }
@@ -67,6 +67,21 @@ extension SQLStore {
             try Self.insertAudit(AuditEntry(at: at, actor: "workflow", action: "action.done", subject: "incident:\(action.incidentId)",
                                             detail: detail + " (\(action.idempotencyKey))"), db: db)
             if let notice { try Self.insertNotice(notice, incidentId: action.incidentId, at: at, db: db) }
+            // The replacement the backend shipped is linked in the same transaction: a crash can
+            // never record the reship as done and lose its replacement.
+            if let replacement { _ = try Self.link(replacement, incidentId: action.incidentId, actor: "workflow", at: at, db: db) }
+        }
+    }
+
+    public func refuseAction(id: Int64, error: String, at: Date) async throws(StoreError) {
+        try await writeTransaction("recording a refused backend reply", serialized: false) { db in
+            guard let action = try db.fetchOne(sql: "SELECT * FROM actions WHERE id = ?", arguments: [id]).map(Self.decodeAction) else { return }
+            try db.execute(sql: "UPDATE actions SET state = 'failed', lease_until = NULL, last_error = ? WHERE id = ? AND state = 'sending'",
+                           arguments: [String(error.prefix(500)), id])
+            let detail = "\(Self.actionName(action.kind)) needs staff: \(error)"
+            try Self.history(db, id: action.incidentId, at: at, actor: "workflow", action: "actionFailed", detail: detail)
+            try Self.insertAudit(AuditEntry(at: at, actor: "workflow", action: "action.failed", subject: "incident:\(action.incidentId)",
+                                            detail: detail), db: db)
         }
     }
 
@@ -94,36 +109,43 @@ extension SQLStore {
     public func linkReplacement(incidentId: Int64, carrier: String, trackingNumber: String, notice: NoticeDraft?, promise: ReplacementPromise,
                                 actor: String, at: Date) async throws(StoreError) -> Shipment {
         try await writeTransaction("linking a replacement shipment") { db in
-            guard let incident = try Self.fetchIncident(db, id: incidentId), let orderId = incident.orderId else {
-                throw StoreError.rejected("incident \(incidentId) has no order to ship a replacement for")
-            }
-            if let owner = try db.scalar(String.self, sql: "SELECT order_id FROM shipments WHERE carrier = ? AND tracking_number = ?", arguments: [carrier, trackingNumber]),
-               owner != orderId {
-                throw StoreError.rejected("\(carrier) \(trackingNumber) already belongs to order \(owner)")
-            }
-            // The replacement's own promise: the original's lead time (first scan to the order's
-            // promised day) from today, or the shop's reship_promise_days.
-            let dispatched = try incident.shipmentId.flatMap { original in
-                try db.scalar(Double.self, sql: "SELECT MIN(time) FROM events WHERE shipment_id = ? AND status NOT IN ('unknown', 'pending', 'infoReceived')",
-                              arguments: [original]).map(Date.init(timeIntervalSince1970:))
-            }
-            let promised = try db.scalar(String.self, sql: "SELECT promised_date FROM orders WHERE id = ?", arguments: [orderId])
-            let ownPromise = promise.date(now: at, dispatched: dispatched, promised: promised)
-            try db.execute(sql: """
-                INSERT INTO shipments (order_id, carrier, tracking_number, next_check_at, created_at, promised_date, replaces_shipment_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (carrier, tracking_number) DO NOTHING
-                """, arguments: [orderId, carrier, trackingNumber, at.timeIntervalSince1970, at.timeIntervalSince1970, ownPromise, incident.shipmentId])
-            try Self.history(db, id: incidentId, at: at, actor: actor, action: "replacement",
-                             detail: "replacement shipment \(carrier) \(trackingNumber), promised for \(ownPromise ?? "no day (no lead time known)")")
-            try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "action.replacement", subject: "incident:\(incidentId)",
-                                            detail: "\(carrier) \(trackingNumber)"), db: db)
-            if let notice { try Self.insertNotice(notice, incidentId: incidentId, at: at, db: db) }
-            guard let shipment = try db.fetchOne(sql: "SELECT * FROM shipments WHERE carrier = ? AND tracking_number = ?",
-                                                  arguments: [carrier, trackingNumber]).map(Self.decodeShipment) else {
-                throw StoreError.failed(operation: "linking a replacement shipment", detail: "shipment vanished")
-            }
-            return shipment
+            try Self.link(ReplacementLink(carrier: carrier, trackingNumber: trackingNumber, notice: notice, promise: promise),
+                          incidentId: incidentId, actor: actor, at: at, db: db)
         }
+    }
+
+    /// Links a replacement inside the caller's transaction (see ``linkReplacement``).
+    static func link(_ replacement: ReplacementLink, incidentId: Int64, actor: String, at: Date, db: any SQLConnection) throws -> Shipment {
+        let (carrier, trackingNumber) = (replacement.carrier, replacement.trackingNumber)
+        guard let incident = try Self.fetchIncident(db, id: incidentId), let orderId = incident.orderId else {
+            throw StoreError.rejected("incident \(incidentId) has no order to ship a replacement for")
+        }
+        if let owner = try db.scalar(String.self, sql: "SELECT order_id FROM shipments WHERE carrier = ? AND tracking_number = ?", arguments: [carrier, trackingNumber]),
+           owner != orderId {
+            throw StoreError.rejected("\(carrier) \(trackingNumber) already belongs to order \(owner)")
+        }
+        // The replacement's own promise: the original's lead time (first scan to the order's
+        // promised day) from today, or the shop's reship_promise_days.
+        let dispatched = try incident.shipmentId.flatMap { original in
+            try db.scalar(Double.self, sql: "SELECT MIN(time) FROM events WHERE shipment_id = ? AND status NOT IN ('unknown', 'pending', 'infoReceived')",
+                          arguments: [original]).map(Date.init(timeIntervalSince1970:))
+        }
+        let promised = try db.scalar(String.self, sql: "SELECT promised_date FROM orders WHERE id = ?", arguments: [orderId])
+        let ownPromise = replacement.promise.date(now: at, dispatched: dispatched, promised: promised)
+        try db.execute(sql: """
+            INSERT INTO shipments (order_id, carrier, tracking_number, next_check_at, created_at, promised_date, replaces_shipment_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (carrier, tracking_number) DO NOTHING
+            """, arguments: [orderId, carrier, trackingNumber, at.timeIntervalSince1970, at.timeIntervalSince1970, ownPromise, incident.shipmentId])
+        try Self.history(db, id: incidentId, at: at, actor: actor, action: "replacement",
+                         detail: "replacement shipment \(carrier) \(trackingNumber), promised for \(ownPromise ?? "no day (no lead time known)")")
+        try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "action.replacement", subject: "incident:\(incidentId)",
+                                        detail: "\(carrier) \(trackingNumber)"), db: db)
+        if let notice = replacement.notice { try Self.insertNotice(notice, incidentId: incidentId, at: at, db: db) }
+        guard let shipment = try db.fetchOne(sql: "SELECT * FROM shipments WHERE carrier = ? AND tracking_number = ?",
+                                              arguments: [carrier, trackingNumber]).map(Self.decodeShipment) else {
+            throw StoreError.failed(operation: "linking a replacement shipment", detail: "shipment vanished")
+        }
+        return shipment
     }
 
     /// The kinds as staff call them.
@@ -137,15 +159,15 @@ extension SQLStore {
     }
 
     static func decodeAction(_ row: SQLRow) throws -> WorkflowAction {
-        let currency: String? = row["currency"]
-        let minor: Int64? = row["amount_minor"]
+        let currency: String? = try row.optional("currency")
+        let minor: Int64? = try row.optional("amount_minor")
         return WorkflowAction(
-            id: row["id"], incidentId: row["incident_id"], kind: ActionKind(rawValue: row["kind"]) ?? .refund,
-            state: ActionState(rawValue: row["state"]) ?? .pending,
+            id: try row["id"], incidentId: try row["incident_id"], kind: try row.decode("kind", in: "actions"),
+            state: try row.decode("state", in: "actions"),
             amount: minor.flatMap { amount in currency.map { Money(minorUnits: amount, currency: $0) } },
-            idempotencyKey: row["idempotency_key"], requestedBy: row["requested_by"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-            attempts: row["attempts"], nextAttemptAt: (row["next_attempt_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-            lastError: row["last_error"], result: row["result"], completedAt: (row["completed_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            idempotencyKey: try row["idempotency_key"], requestedBy: try row["requested_by"], createdAt: try row.date("created_at"),
+            attempts: try row["attempts"], nextAttemptAt: try row.optionalDate("next_attempt_at"),
+            lastError: try row.optional("last_error"), result: try row.optional("result"), completedAt: try row.optionalDate("completed_at"))
     }
 }
 

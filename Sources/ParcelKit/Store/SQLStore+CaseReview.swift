@@ -9,8 +9,7 @@ extension SQLStore {
                 SELECT * FROM incidents WHERE closed_at IS NULL AND id > ? AND kind IN (\(kinds.map { _ in "?" }.joined(separator: ", ")))
                 ORDER BY id LIMIT ?
                 """, arguments: SQLArguments([after] + kinds + [limit]))
-            return try rows.map { row in
-                let incident = try Self.decodeIncident(row, db: db)
+            return try Self.decodeIncidents(rows, db: db).map { incident in
                 let order = try incident.orderId.flatMap { id in
                     try db.fetchOne(sql: "SELECT * FROM orders WHERE id = ?", arguments: [id]).map(Self.decodeOrder)
                 }

@@ -15,8 +15,8 @@ extension SQLStore {
         try await read("reading staff credentials") { db in
             try db.fetchOne(sql: "SELECT name, display_name, password_hash, failed_logins, locked_until FROM staff WHERE name = ? AND active = 1",
                             arguments: [name]).map {
-                StaffCredentials(name: $0["name"], displayName: $0["display_name"], passwordHash: $0["password_hash"],
-                                 failedSignIns: $0["failed_logins"], lockedUntil: ($0["locked_until"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                StaffCredentials(name: try $0["name"], displayName: try $0["display_name"], passwordHash: try $0.optional("password_hash"),
+                                 failedSignIns: try $0["failed_logins"], lockedUntil: try $0.optionalDate("locked_until"))
             }
         }
     }
@@ -60,8 +60,8 @@ extension SQLStore {
                 SELECT s.* FROM staff_sessions s JOIN staff m ON m.name = s.staff AND m.active = 1 WHERE s.id_hash = ? AND s.expires_at > ?
                 """, arguments: [idHash, at.timeIntervalSince1970]) else { return nil }
             try db.execute(sql: "UPDATE staff_sessions SET last_seen_at = ? WHERE id_hash = ?", arguments: [at.timeIntervalSince1970, idHash])
-            return StaffSession(idHash: row["id_hash"], staff: row["staff"], csrfToken: row["csrf_token"],
-                                createdAt: Date(timeIntervalSince1970: row["created_at"]), expiresAt: Date(timeIntervalSince1970: row["expires_at"]))
+            return StaffSession(idHash: try row["id_hash"], staff: try row["staff"], csrfToken: try row["csrf_token"],
+                                createdAt: try row.date("created_at"), expiresAt: try row.date("expires_at"))
         }
     }
 

@@ -11,21 +11,21 @@ extension SQLStore {
                     CustomerExport.ShipmentRecord(
                         carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, status: shipment.status.rawValue,
                         events: try db.fetchAll(sql: "SELECT * FROM events WHERE shipment_id = ? ORDER BY time, id", arguments: [shipment.id]).map {
-                            TrackingReport.Event(time: ISOTime.utc(Date(timeIntervalSince1970: $0["time"])), status: $0["status"], reason: $0["reason"],
-                                                 rawStatus: $0["raw_status"], rawCode: $0["raw_code"], location: $0["location"])
+                            TrackingReport.Event(time: ISOTime.utc(try $0.date("time")), status: try $0["status"], reason: try $0.optional("reason"),
+                                                 rawStatus: try $0["raw_status"], rawCode: try $0.optional("raw_code"), location: try $0.optional("location"))
                         })
                 }
                 let incidents = try db.fetchAll(sql: "SELECT kind, state, opened_at, closed_at FROM incidents WHERE order_id = ? ORDER BY id",
                                                  arguments: [order.id]).map {
-                    CustomerExport.IncidentRecord(kind: $0["kind"], status: $0["state"], detectedAt: ISOTime.utc(Date(timeIntervalSince1970: $0["opened_at"])),
-                                                  closedAt: ($0["closed_at"] as Double?).map { ISOTime.utc(Date(timeIntervalSince1970: $0)) })
+                    CustomerExport.IncidentRecord(kind: try $0["kind"], status: try $0["state"], detectedAt: ISOTime.utc(try $0.date("opened_at")),
+                                                  closedAt: try $0.optionalDate("closed_at").map(ISOTime.utc))
                 }
                 let notices = try db.fetchAll(sql: """
                     SELECT o.subject, o.body, o.language, o.sent_at FROM outbox o LEFT JOIN incidents i ON i.id = o.incident_id
                     WHERE lower(o.recipient) = lower(?) ORDER BY o.id
                     """, arguments: [order.email]).map {
-                    CustomerExport.NoticeRecord(subject: $0["subject"], body: $0["body"], language: $0["language"],
-                                                sentAt: ($0["sent_at"] as Double?).map { ISOTime.utc(Date(timeIntervalSince1970: $0)) })
+                    CustomerExport.NoticeRecord(subject: try $0["subject"], body: try $0["body"], language: try $0["language"],
+                                                sentAt: try $0.optionalDate("sent_at").map(ISOTime.utc))
                 }
                 return CustomerExport.OrderRecord(order: order, shipments: shipmentRecords, incidents: incidents, notices: notices)
             })
@@ -37,9 +37,7 @@ extension SQLStore {
             let ids = try db.scalars(String.self, sql: "SELECT id FROM orders WHERE lower(email) = lower(?)", arguments: [email])
             guard !ids.isEmpty else { return 0 }
             // A stable marker per customer, so their orders still group together in reports.
-            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-            for byte in email.lowercased().utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-            let marker = "erased-" + String(hash, radix: 16).prefix(10)
+            let marker = "erased-" + String(FNV1a64.hash(email.lowercased()), radix: 16).prefix(10)
             try db.execute(sql: """
                 UPDATE outbox SET recipient = ?, subject = '(erased)', body = '(erased)' WHERE lower(recipient) = lower(?)
                 """, arguments: ["\(marker)@erased.invalid", email])

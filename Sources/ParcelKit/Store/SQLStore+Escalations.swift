@@ -8,22 +8,24 @@ extension SQLStore {
         try await writeTransaction("escalating SLA breaches") { db in
             let time = now.timeIntervalSince1970
             let due = try db.fetchAll(sql: """
-                SELECT id, owner, 'notice' AS clock, notice_due AS due FROM incidents
+                SELECT id, owner, '\(SLAClock.notice.rawValue)' AS clock, notice_due AS due FROM incidents
                  WHERE closed_at IS NULL AND notified_at IS NULL AND notice_due IS NOT NULL AND notice_due < ?
                 UNION ALL
-                SELECT id, owner, 'firstTouch', first_touch_due FROM incidents
+                SELECT id, owner, '\(SLAClock.firstTouch.rawValue)', first_touch_due FROM incidents
                  WHERE closed_at IS NULL AND first_touched_at IS NULL AND first_touch_due < ?
                 UNION ALL
-                SELECT id, owner, 'resolution', resolution_due FROM incidents WHERE closed_at IS NULL AND resolution_due < ?
+                SELECT id, owner, '\(SLAClock.resolution.rawValue)', resolution_due FROM incidents WHERE closed_at IS NULL AND resolution_due < ?
                 ORDER BY id, clock
                 """, arguments: [time, time, time])
             var escalations: [Escalation] = []
             for row in due {
-                let escalation = Escalation(incidentId: row["id"], clock: row["clock"], due: Date(timeIntervalSince1970: row["due"]), owner: row["owner"])
+                let escalation = Escalation(incidentId: try row["id"], clock: try row.decode("clock", in: "escalations"), due: try row.date("due"),
+                                            owner: try row.optional("owner"))
                 try db.execute(sql: "INSERT INTO escalations (incident_id, clock, due, at, owner) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                               arguments: [escalation.incidentId, escalation.clock, row["due"] as Double, time, escalation.owner])
+                               arguments: [escalation.incidentId, EscalationEntry.breach(escalation.clock).stored, try row["due"] as Double, time,
+                                           escalation.owner])
                 guard db.changesCount > 0 else { continue }
-                let detail = "\(escalation.clock) deadline \(ISOTime.utc(escalation.due)) passed" + (escalation.owner.map { "; owner \($0)" } ?? "; unassigned")
+                let detail = "\(escalation.clock.rawValue) deadline \(ISOTime.utc(escalation.due)) passed" + (escalation.owner.map { "; owner \($0)" } ?? "; unassigned")
                 try Self.history(db, id: escalation.incidentId, at: now, actor: "sweep", action: "escalated", detail: detail)
                 try Self.insertAudit(AuditEntry(at: now, actor: "sweep", action: "incident.escalate", subject: "incident:\(escalation.incidentId)",
                                                 detail: detail), db: db)
@@ -61,23 +63,25 @@ extension SQLStore {
         let byCase = Dictionary(grouping: breaches, by: \.incidentId)
         for id in byCase.keys.sorted() {
             guard let fresh = byCase[id], let incident = try fetchIncident(db, id: id) else { continue }
-            let clocks = fresh.map(\.clock).joined(separator: ", ")
+            let clocks = fresh.map(\.clock.rawValue).joined(separator: ", ")
+            let leadEntry = EscalationEntry.lead.stored
             // Breached a second time: the case had a breach before this one (in this run or an earlier one).
-            let breachCount = try db.scalar(Int.self, sql: "SELECT COUNT(*) FROM escalations WHERE incident_id = ? AND clock <> 'lead'", arguments: [id]) ?? 0
+            let breachCount = try db.scalar(Int.self, sql: "SELECT COUNT(*) FROM escalations WHERE incident_id = ? AND clock <> '\(leadEntry)'",
+                                            arguments: [id]) ?? 0
             var toLead = false, leadMissing = false
             if breachCount >= 2, let name = policy.lead {
                 if let lead {
-                    try db.execute(sql: "INSERT INTO escalations (incident_id, clock, due, at, owner) VALUES (?, 'lead', ?, ?, ?) ON CONFLICT DO NOTHING",
+                    try db.execute(sql: "INSERT INTO escalations (incident_id, clock, due, at, owner) VALUES (?, '\(leadEntry)', ?, ?, ?) ON CONFLICT DO NOTHING",
                                    arguments: [id, fresh[0].due.timeIntervalSince1970, now.timeIntervalSince1970, lead])
                     if db.changesCount > 0 {
-                        let detail = "breached again (\(clocks); all: \(incident.breaches.joined(separator: ", "))); escalated to lead \(lead)"
+                        let detail = "breached again (\(clocks); all: \(incident.breaches.map(\.rawValue).joined(separator: ", "))); escalated to lead \(lead)"
                         try history(db, id: id, at: now, actor: "sweep", action: "escalatedToLead", detail: detail)
                         try insertAudit(AuditEntry(at: now, actor: "sweep", action: "incident.escalateToLead", subject: "incident:\(id)", detail: detail), db: db)
                         digests[lead, default: EscalationDigest()].again.append((incident, fresh))
-                        digests[lead, default: EscalationDigest()].keys.append("\(id):lead")
+                        digests[lead, default: EscalationDigest()].keys.append("\(id):\(leadEntry)")
                         toLead = true
                     }
-                } else if try db.scalar(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM escalations WHERE incident_id = ? AND clock = 'lead')",
+                } else if try db.scalar(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM escalations WHERE incident_id = ? AND clock = '\(leadEntry)')",
                                         arguments: [id]) != true {
                     try history(db, id: id, at: now, actor: "sweep", action: "leadNotStaff",
                                 detail: "breached again (\(clocks)): lead \(name) not a staff member, so no lead was told (fix escalation.lead in the config)")
@@ -86,11 +90,11 @@ extension SQLStore {
             }
             if let owner = incident.owner {
                 digests[owner, default: EscalationDigest()].own.append((incident, fresh))
-                digests[owner, default: EscalationDigest()].keys += fresh.map { "\($0.incidentId):\($0.clock)" }
+                digests[owner, default: EscalationDigest()].keys += fresh.map { "\($0.incidentId):\($0.clock.rawValue)" }
             } else if let lead {
                 // An unassigned case's breaches go to the lead; listed once when it also breached again.
                 if !toLead { digests[lead, default: EscalationDigest()].unassigned.append((incident, fresh)) }
-                digests[lead, default: EscalationDigest()].keys += fresh.map { "\($0.incidentId):\($0.clock)" }
+                digests[lead, default: EscalationDigest()].keys += fresh.map { "\($0.incidentId):\($0.clock.rawValue)" }
             } else if let name = policy.lead, !leadMissing {
                 try history(db, id: id, at: now, actor: "sweep", action: "leadNotStaff",
                             detail: "unassigned (\(clocks)): lead \(name) not a staff member, so nobody was told (fix escalation.lead in the config)")
@@ -99,8 +103,8 @@ extension SQLStore {
         for name in digests.keys.sorted() {
             guard let digest = digests[name],
                   let member = try db.fetchOne(sql: "SELECT display_name, email FROM staff WHERE name = ? AND email IS NOT NULL", arguments: [name]) else { continue }
-            let email: String = member["email"]
-            let displayName: String = member["display_name"]
+            let email: String = try member["email"]
+            let displayName: String = try member["display_name"]
             try insertNotice(digestNotice(digest, to: email, name: name, displayName: displayName, policy: policy, now: now), incidentId: nil, at: now, db: db)
         }
     }
@@ -113,11 +117,11 @@ extension SQLStore {
         var subjectParts: [String] = []
         var sections: [String] = []
         func item(_ incident: Incident, _ breaches: [Escalation], again: Bool) -> String {
-            let passed = breaches.map { "\($0.clock) deadline \(ISOTime.utc($0.due)) passed" }.joined(separator: "; ")
+            let passed = breaches.map { "\($0.clock.rawValue) deadline \(ISOTime.utc($0.due)) passed" }.joined(separator: "; ")
             let earlier = incident.breaches.filter { clock in !breaches.contains { $0.clock == clock } }
             var lines = ["- incident \(incident.id) \(incident.kind.rawValue), \(incident.status.rawValue)"
                          + (again ? (incident.owner.map { ", owner \($0)" } ?? ", unassigned") : "") + ": \(passed)"
-                         + (again && !earlier.isEmpty ? " (breached before: \(earlier.joined(separator: ", ")))" : ""),
+                         + (again && !earlier.isEmpty ? " (breached before: \(earlier.map(\.rawValue).joined(separator: ", ")))" : ""),
                          "  \(incident.summary)",
                          "  parcelwatch incident show \(incident.id)"]
             if let link = policy.consoleLink(incident: incident.id) { lines.append("  \(link)") }

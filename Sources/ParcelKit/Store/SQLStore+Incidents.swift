@@ -8,7 +8,7 @@ extension SQLStore {
                 SELECT s.*, \(Self.orderColumns) FROM shipments s JOIN orders o ON o.id = s.order_id
                 WHERE s.id > ? AND s.status NOT IN ('delivered', 'expired') AND o.cancelled_at IS NULL ORDER BY s.id LIMIT ?
                 """, arguments: [after, limit]).map { row in
-                DetectionCandidate(shipment: try Self.decodeShipment(row), order: Self.decodeOrder(row, prefix: "o_"))
+                DetectionCandidate(shipment: try Self.decodeShipment(row), order: try Self.decodeOrder(row, prefix: "o_"))
             }
         }
     }
@@ -32,8 +32,8 @@ extension SQLStore {
             let key = trigger.subject.key
             if let open = try db.fetchOne(sql: "SELECT id, evidence FROM incidents WHERE subject_key = ? AND kind = ? AND closed_at IS NULL",
                                            arguments: [key, trigger.kind.rawValue]) {
-                let id: Int64 = open["id"]
-                guard (open["evidence"] as String) != trigger.evidence else { return .unchanged(id) }
+                let id: Int64 = try open["id"]
+                guard try open["evidence"] as String != trigger.evidence else { return .unchanged(id) }
                 try db.execute(sql: "UPDATE incidents SET evidence = ?, updated_at = ? WHERE id = ?", arguments: [trigger.evidence, at.timeIntervalSince1970, id])
                 try Self.history(db, id: id, at: at, actor: "sweep", action: "retriggered", detail: trigger.summary)
                 return .retriggered(id)
@@ -121,8 +121,10 @@ extension SQLStore {
             if let carrier = filter.carrier { clauses.append("carrier = ?"); arguments.append(carrier) }
             if let shipmentId = filter.shipmentId { clauses.append("shipment_id = ?"); arguments.append(shipmentId) }
             if let orderId = filter.orderId { clauses.append("order_id = ?"); arguments.append(orderId) }
-            let sql = "SELECT * FROM incidents" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY id"
-            return try db.fetchAll(sql: sql, arguments: SQLArguments(arguments)).map { try Self.decodeIncident($0, db: db) }
+            let condition = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+            // Two queries for any number of cases (the queue, `/metrics`): the cases, then all their breaches.
+            return try Self.decodeIncidents(db.fetchAll(sql: "SELECT * FROM incidents\(condition) ORDER BY id", arguments: SQLArguments(arguments)), db: db,
+                                            selection: ("SELECT id FROM incidents\(condition)", SQLArguments(arguments)))
         }
     }
 
@@ -133,7 +135,7 @@ extension SQLStore {
     public func incidentHistory(id: Int64) async throws(StoreError) -> [IncidentNote] {
         try await read("reading an incident's history") { db in
             try db.fetchAll(sql: "SELECT * FROM incident_history WHERE incident_id = ? ORDER BY at, id", arguments: [id]).map {
-                IncidentNote(at: Date(timeIntervalSince1970: $0["at"]), actor: $0["actor"], action: $0["action"], detail: $0["detail"])
+                IncidentNote(at: try $0.date("at"), actor: try $0["actor"], action: try $0["action"], detail: try $0["detail"])
             }
         }
     }
@@ -141,7 +143,7 @@ extension SQLStore {
     public func act(_ action: IncidentAction, on id: Int64, actor: String, notice: NoticeDraft?, at: Date) async throws(StoreError) -> Incident {
         try await writeTransaction("changing an incident") { db in
             try Self.requireStaff(db, actor)
-            guard let incident = try Self.fetchIncident(db, id: id) else { throw StoreError.rejected("no incident \(id)") }
+            guard let incident = try Self.fetchIncident(db, id: id) else { throw StoreError.noSuchIncident(id) }
             let time = at.timeIntervalSince1970
             let name: String
             let detail: String
@@ -171,7 +173,7 @@ extension SQLStore {
             try Self.history(db, id: id, at: at, actor: actor, action: name, detail: detail)
             try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "incident.\(name)", subject: "incident:\(id)", detail: detail), db: db)
             if let notice, incident.customerFacing { try Self.insertNotice(notice, incidentId: id, at: at, db: db) }
-            guard let changed = try Self.fetchIncident(db, id: id) else { throw StoreError.rejected("no incident \(id)") }
+            guard let changed = try Self.fetchIncident(db, id: id) else { throw StoreError.noSuchIncident(id) }
             return changed
         }
     }
@@ -180,10 +182,10 @@ extension SQLStore {
 
     public func dueFollowUps(now: Date, limit: Int) async throws(StoreError) -> [Incident] {
         try await read("selecting due follow-ups") { db in
-            try db.fetchAll(sql: """
+            try Self.decodeIncidents(db.fetchAll(sql: """
                 SELECT * FROM incidents WHERE closed_at IS NULL AND customer_facing = 1 AND notified_at IS NOT NULL
                 AND next_update_due IS NOT NULL AND next_update_due <= ? ORDER BY next_update_due LIMIT ?
-                """, arguments: [now.timeIntervalSince1970, limit]).map { try Self.decodeIncident($0, db: db) }
+                """, arguments: [now.timeIntervalSince1970, limit]), db: db)
         }
     }
 
@@ -210,7 +212,7 @@ extension SQLStore {
     public func staff() async throws(StoreError) -> [StaffMember] {
         try await read("listing staff") { db in
             try db.fetchAll(sql: "SELECT name, display_name, email FROM staff WHERE active = 1 ORDER BY name").map {
-                StaffMember(name: $0["name"], displayName: $0["display_name"], email: $0["email"])
+                StaffMember(name: try $0["name"], displayName: try $0["display_name"], email: try $0.optional("email"))
             }
         }
     }
@@ -234,8 +236,8 @@ extension SQLStore {
             guard !ids.isEmpty else { return FindResult(orders: [], shipments: [], incidents: []) }
             let shipments = try db.fetchAll(sql: "SELECT * FROM shipments WHERE order_id IN (\(placeholders)) ORDER BY id",
                                              arguments: SQLArguments(ids)).map(Self.decodeShipment)
-            let incidents = try db.fetchAll(sql: "SELECT * FROM incidents WHERE order_id IN (\(placeholders)) ORDER BY id",
-                                             arguments: SQLArguments(ids)).map { try Self.decodeIncident($0, db: db) }
+            let incidents = try Self.decodeIncidents(db.fetchAll(sql: "SELECT * FROM incidents WHERE order_id IN (\(placeholders)) ORDER BY id",
+                                                                 arguments: SQLArguments(ids)), db: db)
             return FindResult(orders: orders, shipments: shipments, incidents: incidents)
         }
     }
@@ -248,11 +250,7 @@ extension SQLStore {
         return try db.fetchAll(sql: """
             SELECT id, kind FROM incidents WHERE shipment_id = ? AND closed_at IS NULL AND kind IN (\(kinds.map { _ in "?" }.joined(separator: ", ")))
             """, arguments: SQLArguments([shipmentId] + kinds.map(\.rawValue))).map { row throws -> (id: Int64, kind: IncidentKind) in
-            let name: String = row["kind"]
-            guard let kind = IncidentKind(rawValue: name) else {
-                throw StoreError.failed(operation: "reading cases", detail: "incidents.kind holds '\(name)', which this version does not know")
-            }
-            return (row["id"], kind)
+            (try row["id"], try row.decode("kind", in: "incidents"))
         }.sorted { ($0.kind.severity ?? 0) > ($1.kind.severity ?? 0) }
     }
 
@@ -313,22 +311,53 @@ extension SQLStore {
     }
 
     static func fetchIncident(_ db: any SQLConnection, id: Int64) throws -> Incident? {
-        try db.fetchOne(sql: "SELECT * FROM incidents WHERE id = ?", arguments: [id]).map { try decodeIncident($0, db: db) }
+        try decodeIncidents(db.fetchAll(sql: "SELECT * FROM incidents WHERE id = ?", arguments: [id]), db: db).first
     }
 
-    static func decodeIncident(_ row: SQLRow, db: any SQLConnection) throws -> Incident {
-        func date(_ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
-        let id: Int64 = row["id"]
-        let detected = Date(timeIntervalSince1970: row["opened_at"])
+    /// The incidents of `rows` (`SELECT * FROM incidents …`) with their breaches, read in one more
+    /// query: over `selection` (a subquery of incident ids, with its `arguments`) when given, else
+    /// over the rows' ids (one query per 500 incidents).
+    static func decodeIncidents(_ rows: [SQLRow], db: any SQLConnection, selection: (sql: String, arguments: SQLArguments)? = nil) throws -> [Incident] {
+        guard !rows.isEmpty else { return [] }
+        let ids: [Int64] = try rows.map { try $0["id"] }
+        var breaches: [Int64: [SLAClock]] = [:]
+        if let selection {
+            breaches = try Self.breaches(db, in: selection.sql, arguments: selection.arguments)
+        } else {
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let chunk = ids[start..<min(ids.count, start + 500)]
+                breaches.merge(try Self.breaches(db, in: chunk.map { _ in "?" }.joined(separator: ", "), arguments: SQLArguments(chunk))) { $1 }
+            }
+        }
+        return try zip(rows, ids).map { row, id in try decodeIncident(row, breaches: breaches[id] ?? []) }
+    }
+
+    /// The SLA clocks each incident `selection` names (ids, or a subquery of them) breached, in the
+    /// order they did (the lead's escalation left out): one query for any number of incidents.
+    private static func breaches(_ db: any SQLConnection, in selection: String, arguments: SQLArguments) throws -> [Int64: [SLAClock]] {
+        var breaches: [Int64: [SLAClock]] = [:]
+        for row in try db.fetchAll(sql: """
+            SELECT incident_id, clock FROM escalations WHERE clock <> '\(EscalationEntry.lead.stored)' AND incident_id IN (\(selection))
+             ORDER BY incident_id, at, clock
+            """, arguments: arguments) {
+            breaches[try row["incident_id"], default: []].append(try row.decode("clock", in: "escalations"))
+        }
+        return breaches
+    }
+
+    /// One incident row with the clocks it `breaches`.
+    private static func decodeIncident(_ row: SQLRow, breaches: [SLAClock]) throws -> Incident {
+        func date(_ column: String) throws -> Date? { try row.optionalDate(column) }
+        let detected = try row.date("opened_at")
         var incident = Incident(
-            id: id, kind: IncidentKind(rawValue: row["kind"]) ?? .stalled, status: IncidentStatus(rawValue: row["state"]) ?? .open,
-            orderId: row["order_id"], shipmentId: row["shipment_id"], carrier: row["carrier"], trackingNumber: row["tracking_number"],
-            customerFacing: row["customer_facing"], owner: row["owner"], priority: row["priority"], summary: row["summary"],
-            detectedAt: detected, noticeDue: date("notice_due"), firstTouchDue: date("first_touch_due") ?? detected,
-            resolutionDue: date("resolution_due") ?? detected, firstTouchedAt: date("first_touched_at"), notifiedAt: date("notified_at"), nextUpdateDue: date("next_update_due"),
-            closedAt: date("closed_at"),
-            breaches: try db.scalars(String.self, sql: "SELECT clock FROM escalations WHERE incident_id = ? AND clock <> 'lead' ORDER BY at, clock", arguments: [id]))
-        incident.evidence = row["evidence"]
+            id: try row["id"], kind: try row.decode("kind", in: "incidents"), status: try row.decode("state", in: "incidents"),
+            orderId: try row.optional("order_id"), shipmentId: try row.optional("shipment_id"), carrier: try row.optional("carrier"),
+            trackingNumber: try row.optional("tracking_number"), customerFacing: try row["customer_facing"], owner: try row.optional("owner"),
+            priority: try row["priority"], summary: try row["summary"],
+            detectedAt: detected, noticeDue: try date("notice_due"), firstTouchDue: try date("first_touch_due") ?? detected,
+            resolutionDue: try date("resolution_due") ?? detected, firstTouchedAt: try date("first_touched_at"), notifiedAt: try date("notified_at"),
+            nextUpdateDue: try date("next_update_due"), closedAt: try date("closed_at"), breaches: breaches)
+        incident.evidence = try row["evidence"]
         return incident
     }
 
@@ -339,11 +368,11 @@ extension SQLStore {
         o.paid_at AS o_paid_at, o.reshippable AS o_reshippable
         """
 
-    static func decodeOrder(_ row: SQLRow, prefix: String) -> Order {
-        Order(id: row[prefix + "id"], customerName: row[prefix + "customer_name"], email: row[prefix + "email"], phone: row[prefix + "phone"],
-              language: row[prefix + "language"], postcode: row[prefix + "postcode"],
-              value: Money(minorUnits: row[prefix + "value_minor"], currency: row[prefix + "currency"]),
-              promisedDate: row[prefix + "promised_date"], paidAt: (row[prefix + "paid_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-              reshippable: row[prefix + "reshippable"])
+    static func decodeOrder(_ row: SQLRow, prefix: String) throws -> Order {
+        Order(id: try row[prefix + "id"], customerName: try row[prefix + "customer_name"], email: try row[prefix + "email"],
+              phone: try row.optional(prefix + "phone"), language: try row[prefix + "language"], postcode: try row[prefix + "postcode"],
+              value: Money(minorUnits: try row[prefix + "value_minor"], currency: try row[prefix + "currency"]),
+              promisedDate: try row.optional(prefix + "promised_date"), paidAt: try row.optionalDate(prefix + "paid_at"),
+              reshippable: try row[prefix + "reshippable"])
     }
 }

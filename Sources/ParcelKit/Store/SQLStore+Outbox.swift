@@ -90,12 +90,12 @@ extension SQLStore {
     }
 
     static func decodeNotice(_ row: SQLRow) throws -> OutboxNotice {
-        OutboxNotice(id: row["id"],
-                     draft: NoticeDraft(dedupeKey: row["dedupe_key"], channel: row["channel"], recipient: row["recipient"], subject: row["subject"],
-                                        body: row["body"], language: row["language"], template: row["template"],
-                                        dueAt: Date(timeIntervalSince1970: row["due_at"]), orderId: row["order_id"]),
-                     incidentId: row["incident_id"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                     sentAt: (row["sent_at"] as Double?).map(Date.init(timeIntervalSince1970:)), attempts: row["attempts"], lastError: row["last_error"],
-                     supersededAt: (row["superseded_at"] as Double?).map(Date.init(timeIntervalSince1970:)), supersededBy: row["superseded_by"])
+        OutboxNotice(id: try row["id"],
+                     draft: NoticeDraft(dedupeKey: try row["dedupe_key"], channel: try row["channel"], recipient: try row["recipient"],
+                                        subject: try row["subject"], body: try row["body"], language: try row["language"], template: try row["template"],
+                                        dueAt: try row.date("due_at"), orderId: try row.optional("order_id")),
+                     incidentId: try row.optional("incident_id"), createdAt: try row.date("created_at"),
+                     sentAt: try row.optionalDate("sent_at"), attempts: try row["attempts"], lastError: try row.optional("last_error"),
+                     supersededAt: try row.optionalDate("superseded_at"), supersededBy: try row.optional("superseded_by"))
     }
 }

@@ -17,12 +17,13 @@ extension SQLStore {
         for row in try db.fetchAll(sql: """
             SELECT id, customer_name, value_minor, currency, promised_date, paid_at, cancelled_at FROM orders\(only("id", first: true)) ORDER BY id
             """, arguments: arguments) {
-            let id: String = row["id"]
+            let id: String = try row["id"]
             index[id] = orders.count
             orders.append(OrderOverview(
-                orderId: id, customerName: row["customer_name"], value: Money(minorUnits: row["value_minor"], currency: row["currency"]).description,
-                promisedDate: row["promised_date"], paidAt: (row["paid_at"] as Double?).map { ISOTime.utc(Date(timeIntervalSince1970: $0)) },
-                cancelledAt: (row["cancelled_at"] as Double?).map { ISOTime.utc(Date(timeIntervalSince1970: $0)) }))
+                orderId: id, customerName: try row["customer_name"],
+                value: Money(minorUnits: try row["value_minor"], currency: try row["currency"]).description,
+                promisedDate: try row.optional("promised_date"), paidAt: try row.optionalDate("paid_at").map(ISOTime.utc),
+                cancelledAt: try row.optionalDate("cancelled_at").map(ISOTime.utc)))
         }
         guard !orders.isEmpty else { return [] }
 
@@ -33,13 +34,16 @@ extension SQLStore {
             SELECT id, order_id, carrier, tracking_number, status, reason, replaces_shipment_id FROM shipments\(only("order_id", first: true))
             ORDER BY id
             """, arguments: arguments)
-        for row in parcels { numbers[row["id"]] = row["tracking_number"] }
         for row in parcels {
-            guard let position = index[row["order_id"]] else { continue }
-            let replaced: Int64? = row["replaces_shipment_id"]
-            if let replaced { replacements[replaced] = (row["carrier"], row["tracking_number"]) }
+            let number: String = try row["tracking_number"]
+            numbers[try row["id"]] = number
+        }
+        for row in parcels {
+            guard let position = index[try row["order_id"]] else { continue }
+            let replaced: Int64? = try row.optional("replaces_shipment_id")
+            if let replaced { replacements[replaced] = (try row["carrier"], try row["tracking_number"]) }
             orders[position].parcels.append(OrderOverview.Parcel(
-                carrier: row["carrier"], trackingNumber: row["tracking_number"], status: row["status"], reason: row["reason"],
+                carrier: try row["carrier"], trackingNumber: try row["tracking_number"], status: try row["status"], reason: try row.optional("reason"),
                 replaces: replaced.map { numbers[$0] ?? "#\($0)" }))
         }
 
@@ -52,8 +56,8 @@ extension SQLStore {
             FROM outbox n LEFT JOIN incidents i ON i.id = n.incident_id
             WHERE \(order) IS NOT NULL\(only(order, first: false)) GROUP BY \(order), n.template
             """, arguments: arguments) {
-            guard let position = index[row["order_id"]] else { continue }
-            let sent: Int = row["sent"], waiting: Int = row["waiting"], template: String = row["template"]
+            guard let position = index[try row["order_id"]] else { continue }
+            let sent: Int = try row["sent"], waiting: Int = try row["waiting"], template: String = try row["template"]
             orders[position].messages.sent += sent
             orders[position].messages.waiting += waiting
             if sent > 0 { orders[position].messages.sentByTemplate[template.isEmpty ? "other" : template, default: 0] += sent }
@@ -64,8 +68,8 @@ extension SQLStore {
             SELECT order_id, kind, COUNT(*) AS opened, SUM(CASE WHEN closed_at IS NOT NULL THEN 1 ELSE 0 END) AS closed
             FROM incidents WHERE order_id IS NOT NULL\(only("order_id", first: false)) GROUP BY order_id, kind
             """, arguments: arguments) {
-            guard let position = index[row["order_id"]] else { continue }
-            let kind: String = row["kind"], opened: Int = row["opened"], closed: Int = row["closed"]
+            guard let position = index[try row["order_id"]] else { continue }
+            let kind: String = try row["kind"], opened: Int = try row["opened"], closed: Int = try row["closed"]
             orders[position].cases.opened += opened
             orders[position].cases.openedByKind[kind, default: 0] += opened
             if closed > 0 {
@@ -82,22 +86,22 @@ extension SQLStore {
             FROM actions a JOIN incidents i ON i.id = a.incident_id JOIN orders o ON o.id = i.order_id
             WHERE i.order_id IS NOT NULL\(only("i.order_id", first: false)) ORDER BY a.id
             """, arguments: arguments) {
-            guard let position = index[row["order_id"]] else { continue }
-            let kind: String = row["kind"]
+            guard let position = index[try row["order_id"]] else { continue }
+            let kind: String = try row["kind"]
             var amount: Money?
             if kind == ActionKind.reship.rawValue {
                 amount = nil  // the goods again, not money
-            } else if let minor = row["amount_minor"] as Int64?, let currency = row["currency"] as String? {
+            } else if let minor: Int64 = try row.optional("amount_minor"), let currency: String = try row.optional("currency") {
                 amount = Money(minorUnits: minor, currency: currency)
             } else if kind == ActionKind.refund.rawValue {
-                amount = Money(minorUnits: row["value_minor"], currency: row["order_currency"])
+                amount = Money(minorUnits: try row["value_minor"], currency: try row["order_currency"])
             }
-            let replacement = kind == ActionKind.reship.rawValue ? (row["shipment_id"] as Int64?).flatMap { replacements[$0] } : nil
+            let replacement = kind == ActionKind.reship.rawValue ? try row.optional("shipment_id", as: Int64.self).flatMap { replacements[$0] } : nil
             orders[position].shop.append(OrderOverview.ShopAction(
-                kind: kind, state: row["state"], incidentId: row["incident_id"], amount: amount?.description,
+                kind: kind, state: try row["state"], incidentId: try row["incident_id"], amount: amount?.description,
                 replacementCarrier: replacement?.carrier, replacementNumber: replacement?.number,
-                requestedAt: ISOTime.utc(Date(timeIntervalSince1970: row["created_at"])),
-                completedAt: (row["completed_at"] as Double?).map { ISOTime.utc(Date(timeIntervalSince1970: $0)) }))
+                requestedAt: ISOTime.utc(try row.date("created_at")),
+                completedAt: try row.optionalDate("completed_at").map(ISOTime.utc)))
         }
         return orders
     }

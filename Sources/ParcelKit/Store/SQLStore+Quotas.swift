@@ -28,7 +28,7 @@ extension SQLStore {
                 SELECT carrier, window_key, used, quota FROM carrier_quota WHERE window_key IN (\(windows.map { _ in "?" }.joined(separator: ", ")))
                 ORDER BY carrier, window_key
                 """, arguments: SQLArguments(windows.map { $0 as (any SQLBindable)? })).map {
-                QuotaUsage(carrier: $0["carrier"], window: $0["window_key"], used: Int(($0["used"] as Int64)), quota: Int(($0["quota"] as Int64)))
+                QuotaUsage(carrier: try $0["carrier"], window: try $0["window_key"], used: try $0["used"], quota: try $0["quota"])
             }
         }
     }

@@ -52,8 +52,8 @@ extension SQLStore {
                    SUM(CASE WHEN \(lostCondition) THEN 1 ELSE 0 END) AS lost
             FROM shipments s WHERE s.created_at >= ? GROUP BY s.carrier
             """, arguments: [since]).map { row in
-            ShopReport.CarrierFigures(carrier: row["carrier"], shipments: row["shipments"], delivered: row["delivered"], deliveredWithPromise: 0,
-                                      onTime: 0, damaged: row["damaged"], lost: row["lost"])
+            ShopReport.CarrierFigures(carrier: try row["carrier"], shipments: try row["shipments"], delivered: try row["delivered"], deliveredWithPromise: 0,
+                                      onTime: 0, damaged: try row["damaged"], lost: try row["lost"])
         }.sorted { $0.carrier < $1.carrier }
         var promised: [String: (judged: Int, onTime: Int)] = [:]
         var after: Int64 = 0
@@ -65,16 +65,16 @@ extension SQLStore {
                 GROUP BY s.id, s.carrier, s.promised_date, s.replaces_shipment_id, o.promised_date ORDER BY s.id LIMIT ?
                 """, arguments: [since, after, reportPageSize])
             for row in page {
-                let deliveredAt = Date(timeIntervalSince1970: row["delivered_at"])
-                guard let onTime = ReportBuilder.isOnTime(deliveredAt: deliveredAt, promisedDate: row["promised_date"], in: timeZone) else { continue }
-                let carrier: String = row["carrier"]
+                let deliveredAt = try row.date("delivered_at")
+                guard let onTime = ReportBuilder.isOnTime(deliveredAt: deliveredAt, promisedDate: try row["promised_date"], in: timeZone) else { continue }
+                let carrier: String = try row["carrier"]
                 var tally = promised[carrier] ?? (0, 0)
                 tally.judged += 1
                 if onTime { tally.onTime += 1 }
                 promised[carrier] = tally
             }
             guard page.count == reportPageSize, let last = page.last else { break }
-            after = last["id"]
+            after = try last["id"]
         }
         // Not delivered and still owed, with the promised day over: late too. `YYYY-MM-DD`
         // text sorts as the days do, so the database drops the promises not yet due; each one
@@ -89,11 +89,11 @@ extension SQLStore {
                 WHERE s.created_at >= ? AND s.id > ? AND \(promise) < ? AND \(stillOwed)
                 ORDER BY s.id LIMIT ?
                 """, arguments: [since, after, today, reportPageSize])
-            for row in page where ReportBuilder.isOverdue(promisedDate: row["promised_date"], now: now, in: timeZone) == true {
-                overdue[row["carrier"] as String, default: 0] += 1
+            for row in page where ReportBuilder.isOverdue(promisedDate: try row["promised_date"], now: now, in: timeZone) == true {
+                overdue[try row["carrier"] as String, default: 0] += 1
             }
             guard page.count == reportPageSize, let last = page.last else { break }
-            after = last["id"]
+            after = try last["id"]
         }
         for index in figures.indices {
             let tally = promised[figures[index].carrier] ?? (0, 0)
@@ -125,7 +125,7 @@ extension SQLStore {
         try db.fetchAll(sql: """
             SELECT kind, COUNT(*) AS opened, SUM(CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END) AS still_open
             FROM incidents WHERE opened_at >= ? GROUP BY kind
-            """, arguments: [since]).map { ShopReport.IncidentCount(kind: $0["kind"], opened: $0["opened"], stillOpen: $0["still_open"]) }
+            """, arguments: [since]).map { ShopReport.IncidentCount(kind: try $0["kind"], opened: try $0["opened"], stillOpen: try $0["still_open"]) }
             .sorted { $0.kind < $1.kind }
     }
 
@@ -134,7 +134,8 @@ extension SQLStore {
             SELECT COUNT(*) AS cases, SUM(CASE WHEN notified_at IS NOT NULL THEN 1 ELSE 0 END) AS notified
             FROM incidents WHERE customer_facing = 1 AND opened_at >= ?
             """, arguments: [since])
-        let notified: Int = counts?["notified"] ?? 0
+        // SUM over no cases is NULL: none notified.
+        let notified: Int = try counts?.optional("notified") ?? 0
         var median: Double?
         if let rows = ReportBuilder.medianRows(count: notified) {
             let middle = try db.scalars(Double.self, sql: """
@@ -144,13 +145,13 @@ extension SQLStore {
                 """, arguments: [since, rows.limit, rows.offset])
             median = ReportBuilder.median(middle: middle)
         }
-        return ShopReport.FirstNotice(customerFacing: counts?["cases"] ?? 0, notified: notified, medianSeconds: median)
+        return ShopReport.FirstNotice(customerFacing: try counts?["cases"] ?? 0, notified: notified, medianSeconds: median)
     }
 
     /// Breached: escalated, met after the deadline, or unmet while open when the deadline passed.
-    private static func breach(clock: String, due: String, met: String) -> String {
+    private static func breach(clock: SLAClock, due: String, met: String) -> String {
         """
-        EXISTS (SELECT 1 FROM escalations x WHERE x.incident_id = i.id AND x.clock = '\(clock)')
+        EXISTS (SELECT 1 FROM escalations x WHERE x.incident_id = i.id AND x.clock = '\(EscalationEntry.breach(clock).stored)')
         OR (\(met) IS NOT NULL AND \(met) > \(due))
         OR (\(met) IS NULL AND \(due) < ? AND (i.closed_at IS NULL OR i.closed_at > \(due)))
         """
@@ -159,20 +160,21 @@ extension SQLStore {
     private static func clockCompliance(_ db: any SQLConnection, since: Double, now: Double) throws -> [ShopReport.ClockCompliance] {
         let row = try db.fetchOne(sql: """
             SELECT SUM(CASE WHEN i.notice_due IS NOT NULL THEN 1 ELSE 0 END) AS notice_cases,
-                   SUM(CASE WHEN i.notice_due IS NOT NULL AND (\(breach(clock: "notice", due: "i.notice_due", met: "i.notified_at"))) THEN 1 ELSE 0 END)
+                   SUM(CASE WHEN i.notice_due IS NOT NULL AND (\(breach(clock: .notice, due: "i.notice_due", met: "i.notified_at"))) THEN 1 ELSE 0 END)
                        AS notice_breached,
                    SUM(CASE WHEN i.first_touch_due IS NOT NULL THEN 1 ELSE 0 END) AS touch_cases,
-                   SUM(CASE WHEN i.first_touch_due IS NOT NULL AND (\(breach(clock: "firstTouch", due: "i.first_touch_due", met: "i.first_touched_at")))
+                   SUM(CASE WHEN i.first_touch_due IS NOT NULL AND (\(breach(clock: .firstTouch, due: "i.first_touch_due", met: "i.first_touched_at")))
                        THEN 1 ELSE 0 END) AS touch_breached,
                    SUM(CASE WHEN i.resolution_due IS NOT NULL THEN 1 ELSE 0 END) AS resolution_cases,
-                   SUM(CASE WHEN i.resolution_due IS NOT NULL AND (\(breach(clock: "resolution", due: "i.resolution_due", met: "i.closed_at")))
+                   SUM(CASE WHEN i.resolution_due IS NOT NULL AND (\(breach(clock: .resolution, due: "i.resolution_due", met: "i.closed_at")))
                        THEN 1 ELSE 0 END) AS resolution_breached
             FROM incidents i WHERE i.opened_at >= ?
             """, arguments: [now, now, now, since])
-        func clock(_ name: String, _ prefix: String) -> ShopReport.ClockCompliance {
-            ShopReport.ClockCompliance(clock: name, cases: row?[prefix + "_cases"] ?? 0, breached: row?[prefix + "_breached"] ?? 0)
+        // SUMs over no cases are NULL: none.
+        func clock(_ clock: SLAClock, _ prefix: String) throws -> ShopReport.ClockCompliance {
+            ShopReport.ClockCompliance(clock: clock, cases: try row?.optional(prefix + "_cases") ?? 0, breached: try row?.optional(prefix + "_breached") ?? 0)
         }
-        return [clock("notice", "notice"), clock("firstTouch", "touch"), clock("resolution", "resolution")]
+        return [try clock(.notice, "notice"), try clock(.firstTouch, "touch"), try clock(.resolution, "resolution")]
     }
 
     // MARK: Money
@@ -191,11 +193,11 @@ extension SQLStore {
             """, arguments: [since])
         var totals: [String: ShopReport.CurrencyTotals] = [:]
         for row in rows {
-            guard let currency: String = row["currency"] else { continue }
+            guard let currency: String = try row.optional("currency") else { continue }
             var entry = totals[currency] ?? ShopReport.CurrencyTotals(currency: currency)
-            let count: Int = row["actions"]
-            let sum: Int64 = row["total"]
-            switch row["kind"] as String {
+            let count: Int = try row["actions"]
+            let sum: Int64 = try row["total"]
+            switch try row["kind"] as String {
             case ActionKind.refund.rawValue: (entry.refunds, entry.refundedMinor) = (count, sum)
             case ActionKind.compensate.rawValue: (entry.compensations, entry.compensatedMinor) = (count, sum)
             default: (entry.reships, entry.reshippedValueMinor) = (count, sum)

@@ -17,7 +17,7 @@ extension SQLStore {
     public func counters() async throws(StoreError) -> [CounterValue] {
         try await read("reading counters") { db in
             try db.fetchAll(sql: "SELECT name, labels, value FROM counters ORDER BY name, labels").map {
-                CounterValue(name: $0["name"], labels: CounterValue.labels($0["labels"]), value: $0["value"])
+                CounterValue(name: try $0["name"], labels: CounterValue.labels(try $0["labels"]), value: try $0["value"])
             }
         }
     }
@@ -27,7 +27,7 @@ extension SQLStore {
             let row = try db.fetchOne(sql: """
                 SELECT COUNT(*) AS waiting, COALESCE(SUM(CASE WHEN due_at <= ? THEN 1 ELSE 0 END), 0) AS overdue FROM outbox WHERE sent_at IS NULL
                 """, arguments: [now.timeIntervalSince1970])
-            return (row?["waiting"] ?? 0, row?["overdue"] ?? 0)
+            return (try row?["waiting"] ?? 0, try row?["overdue"] ?? 0)
         }
     }
 
@@ -35,7 +35,7 @@ extension SQLStore {
         try await writeTransaction("adding an API token") { db in
             try Self.requireStaff(db, actor)
             if let existing = try db.fetchOne(sql: "SELECT revoked_at FROM api_tokens WHERE name = ?", arguments: [name]) {
-                guard (existing["revoked_at"] as Double?) != nil else {
+                guard try existing.optional("revoked_at", as: Double.self) != nil else {
                     throw StoreError.rejected("a token named \(name) exists; revoke it first (`parcelwatch token revoke \(name)`)")
                 }
                 try db.execute(sql: "DELETE FROM api_tokens WHERE name = ?", arguments: [name])
@@ -59,9 +59,8 @@ extension SQLStore {
     public func tokens() async throws(StoreError) -> [APIToken] {
         try await read("listing API tokens") { db in
             try db.fetchAll(sql: "SELECT * FROM api_tokens ORDER BY name").map {
-                APIToken(name: $0["name"], createdAt: Date(timeIntervalSince1970: $0["created_at"]), createdBy: $0["created_by"],
-                         lastUsedAt: ($0["last_used_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                         revokedAt: ($0["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                APIToken(name: try $0["name"], createdAt: try $0.date("created_at"), createdBy: try $0["created_by"],
+                         lastUsedAt: try $0.optionalDate("last_used_at"), revokedAt: try $0.optionalDate("revoked_at"))
             }
         }
     }

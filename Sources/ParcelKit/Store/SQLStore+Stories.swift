@@ -17,15 +17,15 @@ extension SQLStore {
             """, arguments: [orderId])
         var shop: [OrderStory.ShopAction] = []
         for row in actions {
-            let kind: String = row["kind"]
-            let state: String = row["state"]
+            let kind: String = try row["kind"]
+            let state: String = try row["state"]
             var line = OrderStory.ShopAction(kind: kind, state: state == "done" ? "done" : "pending", amount: nil, carrier: nil, trackingNumber: nil)
-            if kind == "refund", let minor = row["amount_minor"] as Int64?, let currency = row["currency"] as String? {
+            if kind == "refund", let minor: Int64 = try row.optional("amount_minor"), let currency: String = try row.optional("currency") {
                 line.amount = Money(minorUnits: minor, currency: currency).decimalText + " " + currency
             }
             if kind == "reship" {
                 // The replacement linked for that case's parcel, once it shipped.
-                let incident: Int64 = row["incident_id"]
+                let incident: Int64 = try row["incident_id"]
                 let original = try db.scalar(Int64.self, sql: "SELECT shipment_id FROM incidents WHERE id = ?", arguments: [incident])
                 if let replacement = parcels.last(where: { $0.replacesShipmentId != nil && $0.replacesShipmentId == original }) {
                     line.carrier = replacement.carrier

@@ -2,7 +2,7 @@ import Curl
 import Foundation
 
 /// Everything Parcelwatch remembers, behind one protocol so the embedded SQLite store and the
-/// shared PostgreSQL store (a later issue) pass the same test suite.
+/// shared PostgreSQL store pass the same test suite.
 ///
 /// Each method is one transaction: a crash between two calls loses nothing committed and a
 /// repeated call duplicates nothing (events are unique by fingerprint, imports are upserts).
@@ -145,7 +145,13 @@ public protocol Store: Sendable {
 
     /// The shop's backend acknowledged the action: done, the case moves to `actionTaken`, and the
     /// customer's `notice` (refund issued …) is queued in the same transaction.
-    func completeAction(id: Int64, result: String, notice: NoticeDraft?, at: Date) async throws(StoreError)
+    /// With `replacement` (a reship the backend shipped), the replacement parcel is linked in the
+    /// same transaction.
+    func completeAction(id: Int64, result: String, notice: NoticeDraft?, replacement: ReplacementLink?, at: Date) async throws(StoreError)
+
+    /// The backend's reply cannot be used (its replacement belongs to another order, …): the
+    /// action is `failed` with the reason, in the case's history for staff; never retried alone.
+    func refuseAction(id: Int64, error: String, at: Date) async throws(StoreError)
 
     /// The attempt failed; try again at `retryAt`.
     func failAction(id: Int64, error: String, retryAt: Date) async throws(StoreError)
@@ -302,5 +308,12 @@ extension Store {
     /// The newest audit entries first.
     public func auditLog(limit: Int) async throws(StoreError) -> [AuditEntry] {
         try await auditLog(limit: limit, subject: nil)
+    }
+}
+
+extension Store {
+    /// ``completeAction(id:result:notice:replacement:at:)`` without a replacement.
+    public func completeAction(id: Int64, result: String, notice: NoticeDraft?, at: Date) async throws(StoreError) {
+        try await completeAction(id: id, result: result, notice: notice, replacement: nil, at: at)
     }
 }

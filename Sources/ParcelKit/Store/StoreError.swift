@@ -4,8 +4,13 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotOpen(location: String, detail: String)
     /// A query failed.
     case failed(operation: String, detail: String)
-    /// The request contradicts what is stored (an unknown incident, a closed case, a non-member).
+    /// The request contradicts what is stored (a closed case, a non-member).
     case rejected(String)
+    /// No case has this id (`no incident 42`).
+    case noSuchIncident(Int64)
+    /// A customer notice to be written with the change cannot be composed (its template cannot
+    /// render): the change was not written either, so it is tried again once the template is fixed.
+    case notice(NoticeError)
 
     /// A sentence for people.
     public var description: String {
@@ -16,6 +21,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "database error while \(operation): \(detail)"
         case .rejected(let reason):
             return reason
+        case .noSuchIncident(let id):
+            return "no incident \(id)"
+        case .notice(let error):
+            return "\(error) (the change it belongs to was not written)"
         }
     }
 }

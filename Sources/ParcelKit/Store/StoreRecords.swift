@@ -89,12 +89,13 @@ public struct TrackingUpdate: Sendable {
     /// How the next check is chosen from the resulting status.
     public var schedule: CheckSchedule
     /// The customer's milestone notice for the resulting change (shipped, out for delivery),
-    /// queued in the same transaction as the change.
-    public var milestone: (@Sendable (AppliedUpdate) -> NoticeDraft?)?
+    /// queued in the same transaction as the change; a notice that cannot be composed
+    /// (``StoreError/notice(_:)``) rolls the change back.
+    public var milestone: (@Sendable (AppliedUpdate) throws(StoreError) -> NoticeDraft?)?
 
     /// Creates an update.
     public init(shipmentID: Int64, events: [TrackingEvent], estimatedDelivery: Date?, validators: CacheValidators,
-                checkedAt: Date, schedule: CheckSchedule, milestone: (@Sendable (AppliedUpdate) -> NoticeDraft?)? = nil) {
+                checkedAt: Date, schedule: CheckSchedule, milestone: (@Sendable (AppliedUpdate) throws(StoreError) -> NoticeDraft?)? = nil) {
         self.milestone = milestone
         self.shipmentID = shipmentID
         self.events = events

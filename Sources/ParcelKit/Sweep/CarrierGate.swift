@@ -4,16 +4,18 @@ import Foundation
 /// bucket for the request rate, a shared pause when the carrier answers `429 Retry-After`, and
 /// the circuit breaker's failure count.
 ///
-/// Rate and pauses run on real time (politeness is about the carrier's wall clock); the breaker's
-/// cool-down is judged on Parcelwatch's clock and kept in the store across sweeps.
+/// Rate and pauses run on `clock`: real time in a sweep (politeness is about the carrier's wall
+/// clock), a manual clock in tests; the breaker's cool-down is judged on Parcelwatch's clock and
+/// kept in the store across sweeps.
 actor CarrierGate {
+    private let clock: any RateClock
     private let concurrency: Int
     private let perSecond: Double
     private let burst: Double
     private var tokens: Double
-    private var refilledAt = ContinuousClock.now
+    private var refilledAt: Duration
     private var inFlight = 0
-    private var pausedUntil: ContinuousClock.Instant?
+    private var pausedUntil: Duration?
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     /// Failed checks in a row for this carrier (seeded from the store).
@@ -58,7 +60,10 @@ actor CarrierGate {
         if halt == nil { halt = (reason, until) }
     }
 
-    init(limits: CarrierDefinition.Limits, rateOverride: Double?, consecutiveFailures: Int, probeFirst: Bool = false) {
+    init(limits: CarrierDefinition.Limits, rateOverride: Double?, consecutiveFailures: Int, probeFirst: Bool = false,
+         clock: any RateClock = SystemRateClock()) {
+        self.clock = clock
+        refilledAt = clock.now
         probe = probeFirst ? .needed : .done
         concurrency = limits.concurrency
         let rate = rateOverride ?? limits.perSecond
@@ -72,16 +77,16 @@ actor CarrierGate {
     /// followed by ``release()``.
     func acquire() async {
         while true {
-            let now = ContinuousClock.now
+            let now = clock.now
             if let pausedUntil, now < pausedUntil {
-                try? await Task.sleep(until: pausedUntil, clock: .continuous)
+                try? await clock.sleep(until: pausedUntil)
                 continue
             }
             guard inFlight < concurrency else {
                 await withCheckedContinuation { waiters.append($0) }
                 continue
             }
-            let elapsed = refilledAt.duration(to: now)
+            let elapsed = now - refilledAt
             tokens = min(burst, tokens + perSecond * elapsed.inSeconds)
             refilledAt = now
             if tokens >= 1 {
@@ -89,9 +94,12 @@ actor CarrierGate {
                 inFlight += 1
                 return
             }
-            try? await Task.sleep(for: .seconds((1 - tokens) / perSecond))
+            try? await clock.sleep(until: now + .seconds((1 - tokens) / perSecond))
         }
     }
+
+    /// Tasks waiting in ``acquire()`` for a slot to come free.
+    var queued: Int { waiters.count }
 
     /// Gives the slot back.
     func release() {
@@ -101,7 +109,7 @@ actor CarrierGate {
 
     /// Nobody asks this carrier again for `seconds` (its `Retry-After`).
     func pause(seconds: Double) {
-        let until = ContinuousClock.now.advanced(by: .milliseconds(Int64(seconds * 1000)))
+        let until = clock.now + .milliseconds(Int64(seconds * 1000))
         if pausedUntil.map({ $0 < until }) ?? true { pausedUntil = until }
     }
 

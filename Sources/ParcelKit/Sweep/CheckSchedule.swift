@@ -1,7 +1,7 @@
 import Foundation
 
 /// When to look at a shipment again: often when something is about to happen, rarely when
-/// nothing will, never once the carrier has said its last word (DESIGN.md, "Sweep").
+/// nothing will, never once the carrier has said its last word (README, "Sweeps").
 public struct CheckSchedule: Sendable, Equatable {
     /// Seconds until the next check, by status; a status missing here uses ``defaultInterval``.
     public var intervals: [TrackingStatus: TimeInterval]
@@ -38,7 +38,6 @@ public struct CheckSchedule: Sendable, Equatable {
 
     /// The next check after the `failures`-th failure in a row.
     public func retry(after checkedAt: Date, failures: Int) -> Date {
-        let exponent = Double(min(max(failures - 1, 0), 20))
-        return checkedAt.addingTimeInterval(min(failureCap, failureBase * pow(2, exponent)))
+        checkedAt.addingTimeInterval(Backoff(base: failureBase, cap: failureCap, maxDoublings: 20).delay(after: failures - 1))
     }
 }

@@ -2,7 +2,7 @@ import Curl
 import Foundation
 
 /// One tracking sweep: select due shipments, fetch them politely and concurrently, merge what
-/// carriers say, schedule the next look (DESIGN.md, "Sweep").
+/// carriers say, schedule the next look (README, "Sweeps").
 ///
 /// Every shipment's update is one store transaction, so a sweep killed at any moment loses no
 /// committed event and the next sweep duplicates nothing (events are unique by fingerprint).
@@ -360,10 +360,10 @@ private struct Context: Sendable {
     /// The customer hears when the carrier first has the parcel and when it is out for delivery
     /// (once each: the dedupe key is the shipment's), written with the change itself. The order
     /// came with the due shipment: no extra read per parcel.
-    private func milestone(for shipment: Shipment, order: Order) -> (@Sendable (AppliedUpdate) -> NoticeDraft?)? {
+    private func milestone(for shipment: Shipment, order: Order) -> (@Sendable (AppliedUpdate) throws(StoreError) -> NoticeDraft?)? {
         guard let milestones else { return nil }
         let now = self.now
-        return { applied in
+        return { (applied) throws(StoreError) in
             guard applied.statusChanged else { return nil }
             let name: String
             if applied.status == .outForDelivery {
@@ -375,8 +375,10 @@ private struct Context: Sendable {
             }
             var current = shipment
             current.status = applied.status
-            return milestones.milestone(name, dedupeKey: "\(name):\(shipment.id)", order: order, shipment: current,
-                                        nextUpdateBy: now.addingTimeInterval(24 * 3600), now: now)
+            do throws(NoticeError) {
+                return try milestones.milestone(name, dedupeKey: "\(name):\(shipment.id)", order: order, shipment: current,
+                                                nextUpdateBy: now.addingTimeInterval(24 * 3600), now: now)
+            } catch { throw .notice(error) }
         }
     }
 
@@ -393,6 +395,7 @@ private struct Context: Sendable {
         var results: [String: TrackingResult] = [:]
         while true {
             await gate.acquire()
+            let requested = ContinuousClock.now
             let outcome: Result<[TrackingResult], TrackingError>
             do {
                 let response = try await fetcher.fetch(carrier: carrier, number: "", inputs: inputs)
@@ -406,6 +409,7 @@ private struct Context: Sendable {
                 outcome = .failure(.unreadable(carrier: carrier.id, detail: "\(error)"))
             }
             await gate.release()
+            await tally.fetched(carrier: carrier.id, seconds: (ContinuousClock.now - requested).inSeconds)
             switch outcome {
             case .success(let parsed):
                 await gate.recordSuccess()

@@ -16,6 +16,9 @@ public struct ActionExecutor: Sendable {
     private let environment: [String: String]
     private let lease: TimeInterval
 
+    /// How long a failed action waits: 1 min, doubling with each failure in a row, at most 6 h.
+    static let retry = Backoff(base: 60, cap: 6 * 3600, maxDoublings: 12)
+
     /// Creates an executor.
     public init(store: any Store, config: ShopConfig, client: HTTPClient, composer: NoticeComposer?,
                 environment: [String: String] = ProcessInfo.processInfo.environment, lease: TimeInterval = 300) {
@@ -62,20 +65,26 @@ public struct ActionExecutor: Sendable {
                 let response = try await client.send(request)
                 guard (200..<300).contains(response.status) else { throw NoticeError.delivery("the shop backend answered HTTP \(response.status)") }
                 let reply = String(decoding: response.body.prefix(2000), as: UTF8.self)
-                try await store.completeAction(id: action.id, result: reply, notice: notice(for: action, order: order, incident: incident, now: now), at: now)
+                var link: ReplacementLink?
                 if action.kind == .reship, let replacement = Self.replacement(in: response.body) {
-                    let notice = order.flatMap {
-                        composer?.replacementSent(incident: incident, order: $0, carrier: replacement.carrier, trackingNumber: replacement.number, now: now)
+                    let notice = try order.flatMap {
+                        try composer?.replacementSent(incident: incident, order: $0, carrier: replacement.carrier, trackingNumber: replacement.number, now: now)
                     }
-                    _ = try await store.linkReplacement(incidentId: incident.id, carrier: replacement.carrier, trackingNumber: replacement.number,
-                                                        notice: notice, promise: ReplacementPromise(config: config), actor: "workflow", at: now)
+                    link = ReplacementLink(carrier: replacement.carrier, trackingNumber: replacement.number, notice: notice,
+                                           promise: ReplacementPromise(config: config))
+                }
+                if let refusal = try await complete(action, reply: reply, notice: notice(for: action, order: order, incident: incident, now: now),
+                                                    replacement: link, now: now) {
+                    summary.failed += 1
+                    summary.errors.append("action \(action.id) (\(action.kind.rawValue)): \(refusal)")
+                    continue
                 }
                 summary.executed += 1
             } catch let error as StoreError {
                 throw error
             } catch {
                 let text = (error as? NoticeError)?.description ?? "\(error)"
-                let delay = min(6 * 3600, 60 * pow(2, Double(min(action.attempts, 12))))
+                let delay = Self.retry.delay(after: action.attempts)
                 try await store.failAction(id: action.id, error: text, retryAt: now.addingTimeInterval(delay))
                 summary.failed += 1
                 summary.errors.append("action \(action.id) (\(action.kind.rawValue)): \(text)")
@@ -84,10 +93,25 @@ public struct ActionExecutor: Sendable {
         return summary
     }
 
+    /// Records the backend's answer; a reply the store refuses (a replacement number of another
+    /// order) becomes a failed action staff see, and its reason is returned: the sweep goes on.
+    private func complete(_ action: WorkflowAction, reply: String, notice: NoticeDraft?, replacement: ReplacementLink?,
+                          now: Date) async throws(StoreError) -> String? {
+        do {
+            try await store.completeAction(id: action.id, result: reply, notice: notice, replacement: replacement, at: now)
+            return nil
+        } catch {
+            guard case .rejected(let reason) = error else { throw error }
+            let text = "the shop backend's reply was refused: \(reason)"
+            try await store.refuseAction(id: action.id, error: text, at: now)
+            return text
+        }
+    }
+
     /// The customer's notice for an executed action (refunds now; a reship once its number is known).
-    private func notice(for action: WorkflowAction, order: Order?, incident: Incident, now: Date) -> NoticeDraft? {
+    private func notice(for action: WorkflowAction, order: Order?, incident: Incident, now: Date) throws(NoticeError) -> NoticeDraft? {
         guard let order, let composer, action.kind == .refund else { return nil }
-        return composer.milestone("refundIssued", dedupeKey: "action:\(action.idempotencyKey)", order: order, shipment: nil,
+        return try composer.milestone("refundIssued", dedupeKey: "action:\(action.idempotencyKey)", order: order, shipment: nil,
                                   nextUpdateBy: incident.resolutionDue, now: now)
     }
 

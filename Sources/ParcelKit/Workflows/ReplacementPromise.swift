@@ -25,3 +25,20 @@ public struct ReplacementPromise: Sendable {
         return today.adding(days: lead).description
     }
 }
+
+/// A replacement parcel to link to a case: its carrier and number, the customer's notice that it
+/// shipped, and how its own promise is set.
+public struct ReplacementLink: Sendable {
+    public var carrier: String
+    public var trackingNumber: String
+    public var notice: NoticeDraft?
+    public var promise: ReplacementPromise
+
+    /// Creates a link.
+    public init(carrier: String, trackingNumber: String, notice: NoticeDraft?, promise: ReplacementPromise) {
+        self.carrier = carrier
+        self.trackingNumber = trackingNumber
+        self.notice = notice
+        self.promise = promise
+    }
+}

@@ -72,60 +72,87 @@ public struct WorkflowPolicy: Sendable, Equatable {
         return .propose(action)
     }
 
-    static func read(_ section: Node.Mapping, file: String) throws(ConfigError) -> WorkflowPolicy {
+    /// Reads the `workflows:` section (its keys are checked by the caller); every unknown key
+    /// or unusable value is an error with its line.
+    static func read(_ section: YAMLField) throws(CarrierFileError) -> WorkflowPolicy {
         var policy = WorkflowPolicy.standard
-        for (keyNode, value) in section {
-            switch keyNode.string {
-            case "webhook":
-                guard let webhook = value.mapping, let url = webhook["url"]?.string, url.hasPrefix("http://") || url.hasPrefix("https://") else {
-                    throw .badValue(file: file, key: "workflows.webhook", detail: "expected { url: https://…, secret_env: NAME }")
+        let webhook = section("webhook")
+        let shape = "{ url: https://…, secret_env: NAME }"
+        if try webhook.section(["url", "secret_env"], expected: shape) {
+            guard let url = try webhook("url").webURL("the shop backend's http:// or https:// URL") else {
+                throw webhook.missing("url", "the shop backend's http:// or https:// URL")
+            }
+            policy.webhookURL = url
+            if let secret = try webhook("secret_env").environmentName() { policy.secretEnv = secret }
+        }
+        if let rules = try section("rules").items("a list of rules such as { kinds: [lost], action: refund }") {
+            var ruled: [IncidentKind: String] = [:]
+            policy.rules = try rules.map { (item) throws(CarrierFileError) in
+                let parsed = try rule(item)
+                // The first rule naming a kind decides it: a second one would never be used.
+                for kind in parsed.kinds.sorted(by: { $0.rawValue < $1.rawValue }) {
+                    if let earlier = ruled[kind] { throw item("kinds").error("\(kind.rawValue) is already decided by \(earlier)") }
+                    ruled[kind] = item.path
                 }
-                policy.webhookURL = url
-                if let secret = webhook["secret_env"]?.string { policy.secretEnv = secret }
-            case "rules":
-                guard let list = value.sequence else { throw .badValue(file: file, key: "workflows.rules", detail: "expected a list of rules") }
-                policy.rules = try list.enumerated().map { (index, item) throws(ConfigError) in try rule(item, key: "workflows.rules[\(index)]", file: file) }
-            default:
-                throw .badValue(file: file, key: "workflows.\(keyNode.string ?? "")", detail: "unknown key (known: webhook, rules)")
+                return parsed
             }
         }
         return policy
     }
 
-    private static func rule(_ node: Node, key: String, file: String) throws(ConfigError) -> Rule {
-        guard let mapping = node.mapping, let kinds = mapping["kinds"]?.sequence else {
-            throw .badValue(file: file, key: key, detail: "a rule needs kinds: [...]")
-        }
-        func action(_ name: String?, _ field: String) throws(ConfigError) -> ActionKind? {
-            guard let name else { return nil }
-            guard let kind = ActionKind(rawValue: name) else {
-                throw .badValue(file: file, key: "\(key).\(field)", detail: "'\(name)' is not one of \(ActionKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+    private static func rule(_ item: YAMLField) throws(CarrierFileError) -> Rule {
+        let shape = "a rule such as { kinds: [lost], action: refund }"
+        guard try item.section(["kinds", "auto_below", "reshippable", "otherwise", "action", "propose"], expected: shape) else { throw item.expected(shape) }
+        let actions = ActionKind.allCases.map(\.rawValue).joined(separator: ", ")
+        func action(_ field: String) throws(CarrierFileError) -> ActionKind? {
+            let value = item(field)
+            guard let name = try value.text("an action (\(actions))") else { return nil }
+            guard let kind = ActionKind(rawValue: name) else { throw value.error("'\(name)' is not an action (\(actions))") }
             return kind
         }
-        var parsedKinds = Set<IncidentKind>()
-        for item in kinds {
-            guard let kind = item.string.flatMap(IncidentKind.init(rawValue:)) else {
-                throw .badValue(file: file, key: "\(key).kinds", detail: "'\(item.string ?? "")' is not an incident kind")
+        let kindNames = IncidentKind.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let kindItems = try item("kinds").items("a list of incident kinds such as [lost, damaged]") else {
+            throw item.missing("kinds", "a list of incident kinds such as [lost, damaged]")
+        }
+        guard !kindItems.isEmpty else { throw item("kinds").error("expected at least one incident kind (\(kindNames))") }
+        var kinds = Set<IncidentKind>()
+        for kindItem in kindItems {
+            guard let name = try kindItem.text("an incident kind (\(kindNames))"), let kind = IncidentKind(rawValue: name) else {
+                throw kindItem.expected("an incident kind (\(kindNames))")
             }
-            parsedKinds.insert(kind)
+            kinds.insert(kind)
         }
         var autoBelow: [String: Int64] = [:]
-        for (currency, amount) in mapping["auto_below"]?.mapping ?? [:] {
-            guard let code = currency.string, let units = amount.int, units >= 0 else {
-                throw .badValue(file: file, key: "\(key).auto_below", detail: "expected CURRENCY: whole units")
+        if let limits = try item("auto_below").entries("a mapping of CURRENCY: whole units such as { PLN: 200, EUR: 50 }") {
+            for (currency, amount) in limits {
+                let code = currency.uppercased()
+                guard code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+                    throw amount.error("'\(currency)' is not a three-letter currency code such as PLN")
+                }
+                guard autoBelow[code] == nil else { throw amount.error("\(code) is given twice") }
+                guard let units = try amount.wholeNumber(0...1_000_000_000, code) else { throw amount.expected("a whole number of \(code)") }
+                autoBelow[code] = Int64(units) * 100
             }
-            autoBelow[code.uppercased()] = Int64(units) * 100
         }
-        if let proposed = try action(mapping["propose"]?.string, "propose") {
-            return Rule(kinds: parsedKinds, autoBelow: [:], whenReshippable: proposed, otherwise: proposed)
+        let proposed = try action("propose"), single = try action("action")
+        let reshippable = try action("reshippable"), otherwise = try action("otherwise")
+        if let proposed {
+            for other in ["action", "reshippable", "otherwise", "auto_below"] where !item(other).isAbsent {
+                throw item(other).error("cannot be combined with propose: (a proposed action is never automatic)")
+            }
+            return Rule(kinds: kinds, autoBelow: [:], whenReshippable: proposed, otherwise: proposed)
         }
-        let named = try action(mapping["reshippable"]?.string, "reshippable")
-        let single = try action(mapping["action"]?.string, "action")
-        guard let reshippable = named ?? single else {
-            throw .badValue(file: file, key: key, detail: "a rule needs reshippable:/otherwise: actions, action:, or propose:")
+        if let single {
+            for other in ["reshippable", "otherwise"] where !item(other).isAbsent {
+                throw item(other).error("cannot be combined with action: (give action: alone, or reshippable: and otherwise:)")
+            }
+            return Rule(kinds: kinds, autoBelow: autoBelow, whenReshippable: single, otherwise: single)
         }
-        let otherwise = (try action(mapping["otherwise"]?.string, "otherwise")) ?? reshippable
-        return Rule(kinds: parsedKinds, autoBelow: autoBelow, whenReshippable: reshippable, otherwise: otherwise)
+        guard let reshippable else {
+            if otherwise != nil { throw item.missing("reshippable", "the action when the order can be reshipped (otherwise: is for when it cannot)") }
+            throw CarrierFileError(file: item.file, line: item.line, key: item.path,
+                                   message: "a rule needs action:, propose:, or reshippable: (with otherwise:), each one of \(actions)")
+        }
+        return Rule(kinds: kinds, autoBelow: autoBelow, whenReshippable: reshippable, otherwise: otherwise ?? reshippable)
     }
 }

@@ -13,7 +13,7 @@ enum AcceptLanguage {
             guard let tag = fields.first?.lowercased(), !tag.isEmpty else { continue }
             let language = String(tag.split(separator: "-").first ?? "")
             let quality = fields.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
-            guard CustomerPhrases.languages.contains(language), quality > 0, quality > (best?.quality ?? 0) else { continue }
+            guard CustomerLanguages.supported.contains(language), quality > 0, quality > (best?.quality ?? 0) else { continue }
             best = (language, quality)
         }
         return best?.language ?? "en"

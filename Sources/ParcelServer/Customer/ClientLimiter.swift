@@ -1,4 +1,5 @@
 import Foundation
+import ParcelKit
 
 /// Per-client limits on the customer API and page, so tracking numbers cannot be enumerated.
 ///
@@ -7,6 +8,9 @@ import Foundation
 /// more tokens the more misses the client has made, and its answer is held back by a delay that
 /// doubles with each miss after the first `freeMisses`. Misses are forgotten slowly (halved every
 /// `missHalfLife`), so a customer who mistypes twice is not punished, a script is.
+///
+/// Buckets, forgetting and delays run on `clock`: real time in the server, a manual clock in
+/// tests.
 actor ClientLimiter {
     /// The limits; the defaults are the server's.
     struct Policy: Sendable {
@@ -29,19 +33,22 @@ actor ClientLimiter {
     private struct Client {
         var tokens: Double
         var misses: Double
-        var updated: Date
+        /// When the client was last seen, on ``clock``.
+        var updated: Duration
     }
 
     private let policy: Policy
+    private let clock: any RateClock
     private var clients: [String: Client] = [:]
 
-    init(policy: Policy = Policy()) {
+    init(policy: Policy = Policy(), clock: any RateClock = SystemRateClock()) {
         self.policy = policy
+        self.clock = clock
     }
 
     /// Takes one token for `client`, or says when there will be one.
-    func admit(_ client: String, now: Date = Date()) -> Decision {
-        var state = refreshed(client, now: now)
+    func admit(_ client: String) -> Decision {
+        var state = refreshed(client, now: clock.now)
         defer { clients[client] = state }
         guard state.tokens >= 1 else {
             return .refuse(retryAfter: max(1, Int(((1 - state.tokens) / policy.perSecond).rounded(.up))))
@@ -50,9 +57,17 @@ actor ClientLimiter {
         return .allow
     }
 
+    /// Records a miss and holds its answer back for as long as ``miss(_:)`` says, on ``clock``.
+    /// - Throws: `CancellationError` when the request's task is cancelled while it waits.
+    func holdBack(_ client: String) async throws {
+        let delay = miss(client)
+        guard delay > .zero else { return }
+        try await clock.sleep(until: clock.now + delay)
+    }
+
     /// Records a miss and returns how long its answer is held back.
-    func miss(_ client: String, now: Date = Date()) -> Duration {
-        var state = refreshed(client, now: now)
+    func miss(_ client: String) -> Duration {
+        var state = refreshed(client, now: clock.now)
         state.misses += 1
         let excess = Int(state.misses) - policy.freeMisses
         // Misses beyond the free ones also drain the bucket: a scan hits 429 soon.
@@ -63,12 +78,12 @@ actor ClientLimiter {
         return min(delay, policy.maxDelay)
     }
 
-    private func refreshed(_ client: String, now: Date) -> Client {
+    private func refreshed(_ client: String, now: Duration) -> Client {
         guard var state = clients[client] else {
             if clients.count > 50_000 { forgetIdle(now: now) }
             return Client(tokens: policy.burst, misses: 0, updated: now)
         }
-        let elapsed = max(0, now.timeIntervalSince(state.updated))
+        let elapsed = max(0, (now - state.updated).inSeconds)
         state.tokens = min(policy.burst, state.tokens + elapsed * policy.perSecond)
         state.misses *= pow(0.5, elapsed / policy.missHalfLife)
         state.updated = now
@@ -76,9 +91,9 @@ actor ClientLimiter {
     }
 
     /// Drops clients with a full bucket and no misses left to remember: memory stays bounded.
-    private func forgetIdle(now: Date) {
+    private func forgetIdle(now: Duration) {
         clients = clients.filter { _, state in
-            let elapsed = now.timeIntervalSince(state.updated)
+            let elapsed = (now - state.updated).inSeconds
             return state.tokens + elapsed * policy.perSecond < policy.burst || state.misses * pow(0.5, elapsed / policy.missHalfLife) >= 0.5
         }
     }

@@ -78,7 +78,7 @@ struct CustomerRoutes: Sendable {
         let found = try await CustomerTracking(store: store, config: options.config)
             .lookup(number: number, postcode: postcode, email: email, now: options.clock.now)
         guard let found else {
-            try await Task.sleep(for: await limiter.miss(context.client))
+            try await limiter.holdBack(context.client)
             return ServerResponse.html(.notFound, page.form(language: browser, message: CustomerPhrases(language: browser)["notFound"], number: number,
                                                   postcode: postcode, email: email))
         }
@@ -89,7 +89,7 @@ struct CustomerRoutes: Sendable {
 
     /// The one answer for an unknown number and a wrong proof, held back as the client's misses demand.
     private func notFound(_ context: ServerContext) async -> Response {
-        try? await Task.sleep(for: await limiter.miss(context.client))
+        try? await limiter.holdBack(context.client)
         return ServerResponse.json(.notFound, ["error": "notFound", "message": CustomerPhrases(language: "en")["notFound"]])
     }
 

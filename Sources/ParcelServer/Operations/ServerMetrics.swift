@@ -87,8 +87,9 @@ final class ServerMetrics: Sendable {
         for kind in IncidentKind.allCases {
             gauge("incidents_open", "Open incidents by kind.", [("kind", kind.rawValue)], open.filter { $0.kind == kind }.count)
         }
-        for clock in ["notice", "firstTouch", "resolution"] {
-            gauge("sla_breaches_open", "Open incidents whose SLA clock has run out.", [("clock", clock)], open.filter { $0.breaches.contains(clock) }.count)
+        for clock in SLAClock.allCases {
+            gauge("sla_breaches_open", "Open incidents whose SLA clock has run out.", [("clock", clock.rawValue)],
+                  open.filter { $0.breaches.contains(clock) }.count)
         }
         let now = clock.now
         let outbox = try await store.outboxBacklog(now: now)

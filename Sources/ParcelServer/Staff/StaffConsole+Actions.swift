@@ -45,7 +45,7 @@ extension StaffConsole {
         switch error {
         case .emptyText, .badAmount, .amountRequired, .incompleteReplacement, .tracking: return .badRequest
         case .noCarriers: return .serviceUnavailable
-        case .store(.rejected): return .conflict
+        case .store(.rejected), .store(.noSuchIncident): return .conflict
         case .store: return .internalServerError
         }
     }

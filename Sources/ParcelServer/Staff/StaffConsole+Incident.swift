@@ -76,15 +76,12 @@ extension StaffConsole {
     private func caseValues(_ incident: Incident, view: StaffView) -> [String: Any] {
         let breached = view.breached(incident)
         var clocks: [[String: Any]] = []
-        func clock(_ name: String, due: Date?, met: Date?) {
-            guard let due else { return }
-            var row: [String: Any] = ["name": StaffView.clockName(name), "due": view.stamp(due) ?? [:], "breached": breached.contains(name)]
-            if let met { row["met"] = view.stamp(met) ?? [:] }
+        for clock in SLAClock.allCases {
+            guard let due = incident.due(clock) else { continue }
+            var row: [String: Any] = ["name": StaffView.clockName(clock), "due": view.stamp(due) ?? [:], "breached": breached.contains(clock)]
+            if let met = incident.met(clock) { row["met"] = view.stamp(met) ?? [:] }
             clocks.append(row)
         }
-        clock("notice", due: incident.noticeDue, met: incident.notifiedAt)
-        clock("firstTouch", due: incident.firstTouchDue, met: incident.firstTouchedAt)
-        clock("resolution", due: incident.resolutionDue, met: incident.closedAt)
         var values: [String: Any] = [
             "id": String(incident.id), "kind": incident.kind.rawValue, "status": incident.status.rawValue, "summary": incident.summary,
             "owner": incident.owner ?? "unassigned", "priority": String(incident.priority), "about": StaffView.about(incident),

@@ -32,7 +32,7 @@ extension StaffConsole {
         }
         let name = form["name"] ?? ""
         guard let started = try await sessions.signIn(name: name, password: form["password"] ?? "") else {
-            try await Task.sleep(for: await limiter.miss(client))
+            try await limiter.holdBack(client)
             var values = common(nil, title: "Sign in")
             values["error"] = Self.signInRefused
             values["name"] = name

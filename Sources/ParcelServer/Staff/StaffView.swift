@@ -31,25 +31,21 @@ struct StaffView: Sendable {
         return "\(minutes / 1440)d \(minutes % 1440 / 60)h"
     }
 
-    /// The clocks of an open case whose deadline has passed (`notice`, `firstTouch`,
-    /// `resolution`), plus those already escalated: what the breach marker lists.
-    func breached(_ incident: Incident) -> [String] {
+    /// The clocks of an open case whose deadline has passed, plus those already escalated: what
+    /// the breach marker lists.
+    func breached(_ incident: Incident) -> [SLAClock] {
         guard !incident.status.isClosed else { return [] }
-        var clocks: [String] = []
-        if let notice = incident.noticeDue, incident.notifiedAt == nil, notice < now { clocks.append("notice") }
-        if incident.firstTouchedAt == nil, incident.firstTouchDue < now { clocks.append("firstTouch") }
-        if incident.resolutionDue < now { clocks.append("resolution") }
+        var clocks = incident.overdueClocks(at: now)
         for clock in incident.breaches where !clocks.contains(clock) { clocks.append(clock) }
         return clocks
     }
 
     /// A clock's name for people.
-    static func clockName(_ clock: String) -> String {
+    static func clockName(_ clock: SLAClock) -> String {
         switch clock {
-        case "notice": return "customer notice"
-        case "firstTouch": return "first touch"
-        case "resolution": return "resolution"
-        default: return clock
+        case .notice: "customer notice"
+        case .firstTouch: "first touch"
+        case .resolution: "resolution"
         }
     }
 

@@ -220,6 +220,12 @@ private final class PostgresSQLConnection: SQLConnection {
         case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
         case .float4, .float8: return .real(try cell.decode(Double.self))
         case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
+        case .numeric:
+            // `SUM(bigint)` and friends answer numeric: a whole one is an integer, as in SQLite.
+            let text = "\(try cell.decode(Decimal.self))"
+            if let whole = Int64(text) { return .integer(whole) }
+            guard let number = Double(text) else { throw SQLFailure(message: "column \(cell.columnName): cannot read the numeric \(text)") }
+            return .real(number)
         case .void: return .null
         default: return .text(try cell.decode(String.self))
         }

@@ -100,7 +100,7 @@ enum PostgresSchema {
         ("v4-one-story", storyStatements),
     ]
 
-    /// One story per order (SQLite's step v9 runs the same text): notices know their order and
+    /// One story per order (SQLite's step v9 says the same in its types): notices know their order and
     /// can be superseded before they are sent; a replacement parcel carries its own promise.
     static let storyStatements = [
         "ALTER TABLE outbox ADD COLUMN order_id TEXT",
@@ -111,8 +111,8 @@ enum PostgresSchema {
         "ALTER TABLE shipments ADD COLUMN replaces_shipment_id BIGINT",
     ]
 
-    /// What carrier sources add, in SQL both databases accept (SQLite's step v8 runs the same
-    /// text): request quotas shared by every worker, one row per carrier and window
+    /// What carrier sources add (SQLite's step v8 says the same in its types): request quotas
+    /// shared by every worker, one row per carrier and window
     /// (`day:2026-11-20`, `hour:2026-11-20T12`), and the zone an event's local time was read in.
     static let carrierSourceStatements = [
         """
@@ -122,8 +122,8 @@ enum PostgresSchema {
         "ALTER TABLE events ADD COLUMN assumed_zone TEXT",
     ]
 
-    /// What `parcelwatch serve` adds, in SQL both databases accept (SQLite's step v7 runs the
-    /// same text): shop API tokens, staff passwords, lockouts and console sessions, cancelled
+    /// What `parcelwatch serve` adds (SQLite's step v7 says the same in its types): shop API
+    /// tokens, staff passwords, lockouts and console sessions, cancelled
     /// orders, and the counters behind `/metrics` that sweeps on any machine add to.
     static let serveStatements = [
         """

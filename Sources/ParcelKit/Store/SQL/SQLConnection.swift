@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The SQL spoken by one backend, where SQLite and PostgreSQL differ.
 public enum SQLDialect: Sendable {
     case sqlite
@@ -44,13 +46,26 @@ extension SQLConnection {
     }
 
     /// The first column of the first row, nil when there is no row or it is NULL.
+    /// - Throws: ``SQLDecodingError`` when the value is of another type.
     public func scalar<T: SQLColumnDecodable>(_ type: T.Type, sql: String, arguments: SQLArguments = []) throws -> T? {
-        try fetchAll(sql: sql, arguments: arguments).first.flatMap { $0.values.first }.flatMap(T.decode)
+        try fetchAll(sql: sql, arguments: arguments).first.flatMap { try Self.firstColumn($0, as: T.self) }
     }
 
     /// The first column of every row, NULLs left out.
+    /// - Throws: ``SQLDecodingError`` when a value is of another type.
     public func scalars<T: SQLColumnDecodable>(_ type: T.Type, sql: String, arguments: SQLArguments = []) throws -> [T] {
-        try fetchAll(sql: sql, arguments: arguments).compactMap { $0.values.first.flatMap(T.decode) }
+        try fetchAll(sql: sql, arguments: arguments).compactMap { try Self.firstColumn($0, as: T.self) }
+    }
+
+    /// A row's first column, nil for NULL.
+    private static func firstColumn<T: SQLColumnDecodable>(_ row: SQLRow, as type: T.Type) throws(SQLDecodingError) -> T? {
+        let name = row.positions.first { $0.value == 0 }?.key ?? "1"
+        guard let value = row.values.first else { throw SQLDecodingError(column: name, problem: .missingColumn(available: [])) }
+        if value == .null { return nil }
+        guard let decoded = T.decode(value) else {
+            throw SQLDecodingError(column: name, problem: .wrongType(expected: "\(T.self)", found: value.kindDescription))
+        }
+        return decoded
     }
 
     /// Runs an `INSERT` and returns the new row's `id` (both dialects know `RETURNING`).
@@ -83,4 +98,41 @@ public struct SQLFailure: Error, CustomStringConvertible {
     /// What went wrong.
     public var message: String
     public var description: String { message }
+}
+
+/// Counts the statements the store runs while it is set as ``SQLStore/statementCounter``, so a
+/// test can hold a read to a number of queries (no N+1 reads).
+package final class SQLStatementCounter: Sendable {
+    private let count = Mutex(0)
+
+    package init() {}
+
+    /// Statements run so far.
+    package var statements: Int { count.withLock { $0 } }
+
+    fileprivate func add() { count.withLock { $0 += 1 } }
+}
+
+/// `base`, counting every statement into `counter`.
+final class CountingConnection: SQLConnection {
+    private let base: any SQLConnection
+    private let counter: SQLStatementCounter
+
+    init(_ base: any SQLConnection, counter: SQLStatementCounter) {
+        self.base = base
+        self.counter = counter
+    }
+
+    var dialect: SQLDialect { base.dialect }
+    var changesCount: Int { base.changesCount }
+
+    func execute(sql: String, arguments: SQLArguments) throws {
+        counter.add()
+        try base.execute(sql: sql, arguments: arguments)
+    }
+
+    func fetchAll(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
+        counter.add()
+        return try base.fetchAll(sql: sql, arguments: arguments)
+    }
 }

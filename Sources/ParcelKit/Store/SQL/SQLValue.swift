@@ -62,25 +62,29 @@ public struct SQLArguments: Sendable, ExpressibleByArrayLiteral {
     }
 }
 
-/// A Swift value a result column can be read as.
+/// A Swift value a result column can be read as, strictly: text only as `String`, whole
+/// numbers as integers (a real only when it is whole), numbers as `Double`, 0 and 1 as `Bool`.
 public protocol SQLColumnDecodable {
-    /// The value, or nil when `value` is NULL or of another kind.
+    /// The value, or nil when the non-NULL `value` cannot be read as one (another kind, out of range).
     static func decode(_ value: SQLValue) -> Self?
-    /// What a NULL reads as where the code asked for a non-optional value.
-    static var absent: Self { get }
+}
+
+extension SQLValue {
+    /// The value's kind and, shortened, the value itself, for errors: `text 'abc'`, `real 1.5`.
+    var kindDescription: String {
+        switch self {
+        case .null: "NULL"
+        case .integer(let number): "integer \(number)"
+        case .real(let number): "real \(number)"
+        case .text(let text): "text '\(text.count > 40 ? text.prefix(40) + "…" : text)'"
+        }
+    }
 }
 
 extension String: SQLColumnDecodable {
     public static func decode(_ value: SQLValue) -> String? {
-        switch value {
-        case .text(let text): text
-        case .integer(let number): String(number)
-        case .real(let number): String(number)
-        case .null: nil
-        }
+        switch value { case .text(let text): text; case .integer(let n): String(n); case .real(let n): String(n); case .null: nil }
     }
-
-    public static var absent: String { "" }
 }
 
 extension Int64: SQLColumnDecodable {
@@ -92,13 +96,10 @@ extension Int64: SQLColumnDecodable {
         case .null: nil
         }
     }
-
-    public static var absent: Int64 { 0 }
 }
 
 extension Int: SQLColumnDecodable {
     public static func decode(_ value: SQLValue) -> Int? { Int64.decode(value).flatMap { Int(exactly: $0) } }
-    public static var absent: Int { 0 }
 }
 
 extension Double: SQLColumnDecodable {
@@ -106,15 +107,17 @@ extension Double: SQLColumnDecodable {
         switch value {
         case .real(let number): number
         case .integer(let number): Double(number)
-        case .text(let text): Double(text)
-        case .null: nil
+        case .text, .null: nil
         }
     }
-
-    public static var absent: Double { 0 }
 }
 
 extension Bool: SQLColumnDecodable {
-    public static func decode(_ value: SQLValue) -> Bool? { Int64.decode(value).map { $0 != 0 } }
-    public static var absent: Bool { false }
+    public static func decode(_ value: SQLValue) -> Bool? {
+        switch Int64.decode(value) {
+        case 0: false
+        case 1: true
+        default: nil
+        }
+    }
 }

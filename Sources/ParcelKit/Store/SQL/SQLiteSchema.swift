@@ -1,7 +1,8 @@
 import GRDB
 
 /// The SQLite schema as versioned migrations: a database is only ever moved forward, one named
-/// step at a time, and a step never changes once released.
+/// step at a time, and what a step does never changes once released. `StrictStoreTests` holds
+/// the tables, columns and indexes it reaches to ``PostgresSchema``'s.
 enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -198,14 +199,70 @@ enum SQLiteSchema {
                 CREATE INDEX incidents_order ON incidents(order_id);
                 """)
         }
+        // Steps v7 to v9 once ran PostgreSQL's text (`BIGINT`, `DOUBLE PRECISION`); they now say
+        // the same in SQLite's types. A database that ran the old text has the same tables,
+        // columns, constraints and column affinities (`…INT…` is INTEGER, `DOUB…` is REAL), so
+        // the two schemas are one; GRDB knows a step by its name only.
         migrator.registerMigration("v7-serve") { db in
-            try db.execute(sql: PostgresSchema.serveStatements.joined(separator: ";\n") + ";")
+            try db.execute(sql: """
+                CREATE TABLE api_tokens (
+                    name TEXT PRIMARY KEY,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    created_at REAL NOT NULL,
+                    created_by TEXT NOT NULL,
+                    last_used_at REAL,
+                    revoked_at REAL
+                );
+                ALTER TABLE staff ADD COLUMN password_hash TEXT;
+                ALTER TABLE staff ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE staff ADD COLUMN locked_until REAL;
+                CREATE TABLE staff_sessions (
+                    id_hash TEXT PRIMARY KEY,
+                    staff TEXT NOT NULL REFERENCES staff(name),
+                    csrf_token TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    last_seen_at REAL NOT NULL
+                );
+                ALTER TABLE orders ADD COLUMN cancelled_at REAL;
+                CREATE TABLE counters (
+                    name TEXT NOT NULL,
+                    labels TEXT NOT NULL,
+                    value REAL NOT NULL,
+                    PRIMARY KEY (name, labels)
+                );
+                CREATE INDEX shipments_created ON shipments(created_at);
+                CREATE INDEX incidents_opened ON incidents(opened_at);
+                """)
         }
         migrator.registerMigration("v8-carrier-sources") { db in
-            try db.execute(sql: PostgresSchema.carrierSourceStatements.joined(separator: ";\n") + ";")
+            try db.execute(sql: """
+                CREATE TABLE carrier_quota (
+                    carrier TEXT NOT NULL,
+                    window_key TEXT NOT NULL,
+                    used INTEGER NOT NULL,
+                    quota INTEGER NOT NULL,
+                    PRIMARY KEY (carrier, window_key)
+                );
+                ALTER TABLE events ADD COLUMN assumed_zone TEXT;
+                """)
         }
         migrator.registerMigration("v9-one-story") { db in
-            try db.execute(sql: PostgresSchema.storyStatements.joined(separator: ";\n") + ";")
+            try db.execute(sql: """
+                ALTER TABLE outbox ADD COLUMN order_id TEXT;
+                ALTER TABLE outbox ADD COLUMN superseded_at REAL;
+                ALTER TABLE outbox ADD COLUMN superseded_by INTEGER;
+                CREATE INDEX outbox_order_pending ON outbox(order_id) WHERE sent_at IS NULL;
+                ALTER TABLE shipments ADD COLUMN promised_date TEXT;
+                ALTER TABLE shipments ADD COLUMN replaces_shipment_id INTEGER;
+                """)
+        }
+        migrator.registerMigration("v10-email-index") { db in
+            // The lookups compare `lower(email)`, as PostgreSQL's index has always been.
+            try db.execute(sql: """
+                DROP INDEX orders_email;
+                CREATE INDEX orders_email ON orders(lower(email));
+                """)
         }
         return migrator
     }
