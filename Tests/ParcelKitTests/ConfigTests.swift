@@ -97,7 +97,7 @@ import TestSupport
         // A key given twice (the YAML parser refuses it; currencies are the same in any case).
         ("shop:\n  timezone: Europe/Warsaw\n  timezone: Europe/Madrid\n", 2, "", "not valid YAML: Parser: expected all keys to be unique"),
         ("carriers:\n  ups: { credentials: a.yaml }\n  ups: { credentials: b.yaml }\n", 2, "", "duplicated key(s): 'ups'"),
-        ("shop: { name: 'Nowak }\n", 1, "", "not valid YAML"),
+        ("shop: { name: 'Nowak }\n", 2, "", "not valid YAML"),
         ("workflows: { rules: [{ kinds: [lost], action: refund, auto_below: { PLN: 1, pln: 2 } }] }", 1, "workflows.rules[0].auto_below.pln",
          "PLN is given twice"),
     ]

@@ -96,13 +96,7 @@ extension Process {
 
     /// Waits on a thread of its own for the process to end; returns its standard output.
     func finish() async -> String {
-        await withCheckedContinuation { continuation in
-            Thread {
-                let output = self.readAll()
-                self.waitUntilExit()
-                continuation.resume(returning: output)
-            }.start()
-        }
+        await finishWithErrors().stdout
     }
 
     /// Waits on a thread of its own for the process to end; returns both its outputs, drained

@@ -54,12 +54,18 @@ public enum DurationText {
         var total = 0, number = 0, sawDigit = false, sawUnit = false
         for char in rest {
             if let digit = char.wholeNumberValue {
-                number = number * 10 + digit
+                let (tens, tensOverflow) = number.multipliedReportingOverflow(by: 10)
+                let (next, nextOverflow) = tens.addingReportingOverflow(digit)
+                guard !tensOverflow, !nextOverflow else { return nil }
+                number = next
                 sawDigit = true
                 continue
             }
             guard sawDigit, let unit = Unit(rawValue: char), unit != .week else { return nil }
-            total += number * unit.seconds
+            let (amount, amountOverflow) = number.multipliedReportingOverflow(by: unit.seconds)
+            let (sum, sumOverflow) = total.addingReportingOverflow(amount)
+            guard !amountOverflow, !sumOverflow else { return nil }
+            total = sum
             number = 0
             sawDigit = false
             sawUnit = true

@@ -35,7 +35,7 @@ public struct SQLRow: Sendable {
     ///   column the query does not select).
     public func value(_ column: String) throws(SQLDecodingError) -> SQLValue {
         guard let position = positions[column], values.indices.contains(position) else {
-            return .null
+            throw SQLDecodingError(column: column, problem: .missingColumn(available: positions.keys.sorted()))
         }
         return values[position]
     }
@@ -45,14 +45,7 @@ public struct SQLRow: Sendable {
     public subscript<T: SQLColumnDecodable>(_ column: String) -> T {
         get throws(SQLDecodingError) {
             guard let value = try optional(column, as: T.self) else {
-                switch T.self {
-                case is String.Type: return "" as! T
-                case is Int.Type: return 0 as! T
-                case is Int64.Type: return Int64(0) as! T
-                case is Double.Type: return 0.0 as! T
-                case is Bool.Type: return false as! T
-                default: throw SQLDecodingError(column: column, problem: .unexpectedNull(expected: "\(T.self)"))
-                }
+                throw SQLDecodingError(column: column, problem: .unexpectedNull(expected: "\(T.self)"))
             }
             return value
         }
@@ -64,7 +57,7 @@ public struct SQLRow: Sendable {
         let value = try value(column)
         if value == .null { return nil }
         guard let decoded = T.decode(value) else {
-            return nil
+            throw SQLDecodingError(column: column, problem: .wrongType(expected: "\(T.self)", found: value.kindDescription))
         }
         return decoded
     }

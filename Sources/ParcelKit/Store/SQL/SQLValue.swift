@@ -83,7 +83,7 @@ extension SQLValue {
 
 extension String: SQLColumnDecodable {
     public static func decode(_ value: SQLValue) -> String? {
-        switch value { case .text(let text): text; case .integer(let n): String(n); case .real(let n): String(n); case .null: nil }
+        if case .text(let text) = value { text } else { nil }
     }
 }
 
@@ -91,9 +91,8 @@ extension Int64: SQLColumnDecodable {
     public static func decode(_ value: SQLValue) -> Int64? {
         switch value {
         case .integer(let number): number
-        case .real(let number): Int64(exactly: number.rounded(.towardZero))
-        case .text(let text): Int64(text)
-        case .null: nil
+        case .real(let number): Int64(exactly: number)
+        case .text, .null: nil
         }
     }
 }
