@@ -61,8 +61,10 @@ final class SilentListener {
             let seconds = String(format: "%g s", Double(milliseconds) / 1000)
             #expect(error.description == "\(url) did not answer within \(seconds); the mail server is slow or unreachable", "\(error)")
         }
+        // It waited for the configured limit, not less (an upper bound would only measure how busy
+        // the machine is: the message above names the configured limit).
         let elapsed = ContinuousClock.now - started
-        #expect(elapsed >= timeout - .milliseconds(50) && elapsed < timeout + .seconds(5), "gave up after \(elapsed)")
+        #expect(elapsed >= timeout - .milliseconds(50), "gave up after \(elapsed)")
         withExtendedLifetime(listener) {}
     }
 }

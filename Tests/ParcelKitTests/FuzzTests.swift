@@ -47,7 +47,7 @@ import TestSupport
                     do {
                         let results = carrier.isFeed ? try parser.parseFeed(mutation.bytes) : [try parser.parse(mutation.bytes, number: number)]
                         outcome = "parsed"
-                        if let stranger = results.first(where: { $0.carrier != id || (!carrier.isFeed && $0.trackingNumber != number) }) {
+                        if let stranger = results.first(where: { $0.carrier != id || $0.events.contains { $0.carrier != id } }) {
                             unexpected.append("\(source.name)/\(name) #\(offset) (\(mutation.kind)): a result for \(stranger.carrier) \(stranger.trackingNumber)")
                         }
                     } catch {

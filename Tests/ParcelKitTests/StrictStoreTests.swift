@@ -128,6 +128,16 @@ import TestSupport
         #expect(await Self.failure { try await store.tokens() } == "database error while listing API tokens: column name: expected String, found NULL")
     }
 
+    @Test(arguments: StoreKind.all) func aNumericAnswerReadsAsANumber(kind: StoreKind) async throws {
+        // PostgreSQL's SUM of bigints is numeric: whole, it is an integer; else a real, as in SQLite.
+        let sql = try Self.sql(try await kind.open())
+        let (sum, half) = try await sql.unchecked { db in
+            (try db.scalar(Int64.self, sql: "SELECT SUM(v) FROM (SELECT CAST(2 AS BIGINT) AS v UNION ALL SELECT CAST(3 AS BIGINT) AS v) t"),
+             try db.scalar(Double.self, sql: "SELECT CAST(1.5 AS NUMERIC)"))
+        }
+        #expect(sum == 5 && half == 1.5)
+    }
+
     @Test(arguments: StoreKind.all) func theQueueReadsEveryCaseWithItsBreachesInTwoQueries(kind: StoreKind) async throws {
         let store = try await EscalationDigestTests.store(kind, staff: ["anna", "marek"])
         var opened: [Incident] = []

@@ -144,11 +144,11 @@ import TestSupport
         #expect(try await setup.requests("dhl").count == 7)
         let changed = (first.summary["changed"] as? Int ?? 0) + (second.summary["changed"] as? Int ?? 0)
         #expect(changed == 7)
-        let quotas = (first.summary["quotas"] as? [String: [String: String]])?["dhl"] ?? (second.summary["quotas"] as? [String: [String: String]])?["dhl"]
-        #expect(quotas?["day:2026-11-20"] == "7/7", "\(first.run.stdout)")
-        // Later the same day nothing more is asked; the next day the budget is whole again.
-        _ = try await setup.sweep(at: "2026-11-20T20:00:00Z", carriersDirectory: carriers, extra: ["--carrier-rate", "dhl=50"])
+        // Later the same day nothing more is asked, and the summary shows the day's budget spent (each
+        // worker's own summary shows the count when it finished, which depends on the other's pace).
+        let later = try await setup.sweep(at: "2026-11-20T20:00:00Z", carriersDirectory: carriers, extra: ["--carrier-rate", "dhl=50"])
         #expect(try await setup.requests("dhl").count == 7)
+        #expect((later.summary["quotas"] as? [String: [String: String]])?["dhl"]?["day:2026-11-20"] == "7/7", "\(later.run.stdout)")
         let list = try await CLIRun.detached(["carriers", "list", "--db", setup.db, "--carriers", carriers, "--json", "--now", "2026-11-20T20:00:00Z"],
                                              environment: setup.environment)
         let rows = (try? JSONSerialization.jsonObject(with: Data(list.stdout.utf8))) as? [[String: Any]] ?? []

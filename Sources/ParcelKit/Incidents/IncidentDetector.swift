@@ -49,9 +49,7 @@ public struct IncidentDetector: Sendable {
 
         let today = CivilDate(now, in: timeZone)
         let thresholds = policy.thresholds(for: shipment.carrier)
-        // Silence is news only for a parcel on the move: one waiting at a pickup point is silent
-        // until the customer collects it (or the carrier sends it back, which is news of its own).
-        if let last = shipment.lastEventAt, !shipment.status.isTerminal, shipment.status != .pending, shipment.status != .availableForPickup {
+        if let last = shipment.lastEventAt, !shipment.status.isTerminal, shipment.status != .pending {
             let silent = calendar(carrier: shipment.carrier).businessDays(after: CivilDate(last, in: timeZone), through: today)
             let since = "silent since \(ISOTime.utc(last))"
             if silent >= thresholds.stalledDays {
