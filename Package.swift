@@ -114,8 +114,9 @@ let package = Package(
         ),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MarkupTests", dependencies: ["Markup"], swiftSettings: swiftSettings),
-        .testTarget(name: "ParcelKitTests", dependencies: ["ParcelKit", "CarrierSim", "Curl", "TestSupport"],
-                    exclude: ["Feeds"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ParcelKitTests", dependencies: ["ParcelKit", "CarrierSim", "Curl", "TestSupport"],
+            exclude: ["Feeds"], swiftSettings: swiftSettings),
         .testTarget(name: "CarrierSimTests", dependencies: ["CarrierSim", "Curl", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ParcelServerTests", dependencies: ["ParcelServer", "ParcelKit", "Curl", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "parcelwatchTests", dependencies: ["CarrierSim", "ParcelKit", "ParcelServer", "Curl", "TestSupport"], swiftSettings: swiftSettings),

@@ -42,7 +42,8 @@ enum BatchMerge {
             if let array = found as? [Any] { merged += array } else { merged.append(found) }
         }
         guard let first, let document = replacing(at: path, in: first, with: merged),
-              let data = try? JSONSerialization.data(withJSONObject: document, options: [.withoutEscapingSlashes]) else {
+            let data = try? JSONSerialization.data(withJSONObject: document, options: [.withoutEscapingSlashes])
+        else {
             throw Failure(description: "the merged batch answer could not be written")
         }
         return [UInt8](data)
@@ -60,7 +61,8 @@ enum BatchMerge {
     private static func replacing(at path: [String], in document: Any, with array: [Any]) -> Any? {
         guard let name = path.first else { return array }
         guard var object = document as? [String: Any], let child = object[name],
-              let replaced = replacing(at: Array(path.dropFirst()), in: child, with: array) else { return nil }
+            let replaced = replacing(at: Array(path.dropFirst()), in: child, with: array)
+        else { return nil }
         object[name] = replaced
         return object
     }

@@ -34,7 +34,8 @@ enum CredentialCheck {
             return right ? nil : "the Basic credentials are missing or wrong"
         case .wsse(let username, let password):
             let header = match.wsse ?? request.body
-            let right = element("Username", in: header) == SimCredentials.value(username)
+            let right =
+                element("Username", in: header) == SimCredentials.value(username)
                 && element("Password", in: header) == SimCredentials.value(password)
             return right ? nil : "the WS-Security UsernameToken is missing or wrong"
         case .body(let values):
@@ -62,7 +63,8 @@ enum CredentialCheck {
     /// The unescaped text of the first `<prefix:name …>text</prefix:name>` element in `xml`.
     private static func element(_ name: String, in xml: String) -> String? {
         guard let regex = try? Regex("<(?:[A-Za-z_][\\w.-]*:)?\(name)(?:\\s[^>]*)?>([^<]*)</(?:[A-Za-z_][\\w.-]*:)?\(name)>"),
-              let found = try? regex.firstMatch(in: xml), found.output.count > 1, let text = found.output[1].substring else { return nil }
+            let found = try? regex.firstMatch(in: xml), found.output.count > 1, let text = found.output[1].substring
+        else { return nil }
         return unescape(String(text))
     }
 

@@ -98,10 +98,11 @@ actor SimQuota {
         for carrier in Set(limits.keys).union(counts.keys) {
             var count = counts[carrier] ?? Count(day: day, hour: hour)
             count.roll(day: day, hour: hour)
-            out[carrier] = Usage(perDay: limits[carrier]?.perDay, perHour: limits[carrier]?.perHour,
-                                 day: ISOTime.utc(Date(timeIntervalSince1970: Double(day * 86_400))),
-                                 hour: ISOTime.utc(Date(timeIntervalSince1970: Double(hour * 3600))),
-                                 today: count.today, thisHour: count.thisHour, refusedToday: count.refusedToday, sources: count.sources)
+            out[carrier] = Usage(
+                perDay: limits[carrier]?.perDay, perHour: limits[carrier]?.perHour,
+                day: ISOTime.utc(Date(timeIntervalSince1970: Double(day * 86_400))),
+                hour: ISOTime.utc(Date(timeIntervalSince1970: Double(hour * 3600))),
+                today: count.today, thisHour: count.thisHour, refusedToday: count.refusedToday, sources: count.sources)
         }
         return out
     }

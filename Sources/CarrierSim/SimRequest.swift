@@ -46,8 +46,9 @@ struct SimRequest: Sendable {
     /// The user and password of an `Authorization: Basic …` header.
     var basicCredentials: (user: String, password: String)? {
         guard let value = header("Authorization"), value.lowercased().hasPrefix("basic "),
-              let data = Data(base64Encoded: String(value.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
-              let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") else { return nil }
+            let data = Data(base64Encoded: String(value.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+            let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
+        else { return nil }
         return (String(text[..<colon]), String(text[text.index(after: colon)...]))
     }
 }

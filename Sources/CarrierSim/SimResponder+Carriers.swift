@@ -24,8 +24,9 @@ extension SimResponder {
         let logged = match.numbers?.joined(separator: carrier.source.batch?.separator ?? ",") ?? match.number
         func refused(_ kind: VendorError.Kind, status: Int) -> Outcome {
             let error = VendorError.body(kind, carrier: carrier)
-            return Outcome(status: status, contentType: error.contentType, body: error.body, carrier: carrier.id, number: logged,
-                           source: source, numbers: match.numbers)
+            return Outcome(
+                status: status, contentType: error.contentType, body: error.body, carrier: carrier.id, number: logged,
+                source: source, numbers: match.numbers)
         }
         if carrier.source.auth != nil {
             let refusal = await CredentialCheck.refusal(request, match: match, carrier: carrier, auth: state.auth)

@@ -45,7 +45,8 @@ extension SimResponder {
         var revoked: Bool
     }
 
-    private static let authUsage = #"POST {"carrier": ID, "source": NAME (optional), "tokenLifetime": SECONDS (optional), "revoke": true | "restore": true (optional)}"#
+    private static let authUsage =
+        #"POST {"carrier": ID, "source": NAME (optional), "tokenLifetime": SECONDS (optional), "revoke": true | "restore": true (optional)}"#
     private static let quotaUsage = #"POST {"carrier": ID, "perDay": N (optional), "perHour": N (optional)}; DELETE clears; GET shows counts"#
 
     /// `GET` or `POST /_sim/auth`.
@@ -74,9 +75,11 @@ extension SimResponder {
         // The reply speaks for the named source, else the carrier's first authenticated one.
         let shown = carrier.sources.first { $0.name == command.source } ?? carrier.sources.first { $0.auth != nil } ?? carrier.source
         let isOAuth = shown.auth?.kind == "oauth2"
-        return .encoded(AuthReply(carrier: carrier.id, source: command.source,
-                                  tokenLifetime: isOAuth ? await state.auth.lifetime(carrier: carrier.id, source: shown.name) : nil,
-                                  revoked: await state.auth.isRevoked(carrier: carrier.id, source: shown.name)))
+        return .encoded(
+            AuthReply(
+                carrier: carrier.id, source: command.source,
+                tokenLifetime: isOAuth ? await state.auth.lifetime(carrier: carrier.id, source: shown.name) : nil,
+                revoked: await state.auth.isRevoked(carrier: carrier.id, source: shown.name)))
     }
 
     /// `GET`, `POST` or `DELETE /_sim/quota`.

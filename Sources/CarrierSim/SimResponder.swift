@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import Logging
 import ParcelKit
 
@@ -21,13 +21,16 @@ struct SimResponder: HTTPResponder {
         var outcome = try await answer(request, body: body)
         var fault = Fault(asked)
         if asked == nil, let carrier = outcome.carrier, !request.uri.path.hasPrefix("/_sim/"), !outcome.isTokenAnswer,
-           let sticky = await state.takeFault(carrier: carrier, number: outcome.number, numbers: outcome.numbers) {
+            let sticky = await state.takeFault(carrier: carrier, number: outcome.number, numbers: outcome.numbers)
+        {
             fault = sticky
         }
         if fault.delayMilliseconds > 0 { try await Task.sleep(for: .milliseconds(fault.delayMilliseconds)) }
         outcome = apply(fault, to: outcome, request: request)
-        await state.log.record(.init(receivedAt: received, method: request.method.rawValue, path: request.uri.path,
-                                     carrier: outcome.carrier, source: outcome.source, number: outcome.number, status: outcome.status))
+        await state.log.record(
+            .init(
+                receivedAt: received, method: request.method.rawValue, path: request.uri.path,
+                carrier: outcome.carrier, source: outcome.source, number: outcome.number, status: outcome.status))
         return outcome.response(acceptsGzip: request.headers[.acceptEncoding]?.contains("gzip") == true)
     }
 
@@ -58,25 +61,29 @@ struct SimResponder: HTTPResponder {
             let data = Data(body.utf8)
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
-            let scripts = (try? decoder.decode([ParcelScript].self, from: data))
+            let scripts =
+                (try? decoder.decode([ParcelScript].self, from: data))
                 ?? (try? decoder.decode(ParcelScript.self, from: data)).map { [$0] }
             guard let scripts else { return .status(400, "expected a parcel script or a list of them\n") }
             await state.register(scripts)
             return .json(["registered": String(scripts.count)])
         case "/_sim/webhook":
             if request.method == .get {
-                return Outcome(status: 200, contentType: "application/json",
-                               body: [UInt8](try JSONEncoder().encode(await state.webhookExecutions(backend: backend))))
+                return Outcome(
+                    status: 200, contentType: "application/json",
+                    body: [UInt8](try JSONEncoder().encode(await state.webhookExecutions(backend: backend))))
             }
             let timestamp = Int(Self.header(request, "X-Parcelwatch-Timestamp") ?? "") ?? 0
             let expected = WebhookSignature.signature(body: Array(body.utf8), timestamp: timestamp, secret: state.webhookSecret)
             guard Self.header(request, "X-Parcelwatch-Signature") == expected else { return .status(401, "bad signature\n") }
             guard let key = Self.header(request, "Idempotency-Key"),
-                  let payload = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
-                  let action = (payload["action"] as? String) ?? (payload["template"] as? String).map({ "notice:" + $0 }) else {
+                let payload = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+                let action = (payload["action"] as? String) ?? (payload["template"] as? String).map({ "notice:" + $0 })
+            else {
                 return .status(400, "expected a signed action or notice with an Idempotency-Key\n")
             }
-            let result = await state.execute(backend: backend, key: key, action: action, incidentId: payload["incidentId"] as? Int ?? 0, carrier: payload["carrier"] as? String)
+            let result = await state.execute(
+                backend: backend, key: key, action: action, incidentId: payload["incidentId"] as? Int ?? 0, carrier: payload["carrier"] as? String)
             var outcome = Outcome.json(result.reply)
             if result.replayed { outcome.headers.append(("Idempotent-Replayed", "true")) }
             return outcome
@@ -187,7 +194,8 @@ struct SimResponder: HTTPResponder {
             } else if outcome.contentType.contains("xml") {
                 outcome.body = Array(#"<?xml version="1.0" encoding="UTF-8"?><redesigned><message>New tracking site</message></redesigned>"#.utf8)
             } else {
-                outcome.body = Array("<!DOCTYPE html><html><head><title>Tracking</title></head><body><main><h1>New tracking site</h1></main></body></html>".utf8)
+                outcome.body = Array(
+                    "<!DOCTYPE html><html><head><title>Tracking</title></head><body><main><h1>New tracking site</h1></main></body></html>".utf8)
             }
         }
         if fault.huge {

@@ -21,7 +21,8 @@ extension SimState {
         let key = [carrier.fixtureFolder, number, String(registered.timeIntervalSince1970), stages].joined(separator: "|")
         if let known = stagePages[key] { return known }
         guard let template = template(carrier.fixtureFolder, stage.fixture),
-              let pattern = carrier.timePatterns.first ?? (try? TimePattern("iso8601")) else { return nil }
+            let pattern = carrier.timePatterns.first ?? (try? TimePattern("iso8601"))
+        else { return nil }
         let reader = StageContinuity.Reader(definition: carrier, number: number, pattern: pattern)
         let start = registered.addingTimeInterval(stage.afterHours * 3600)
         var page = StagePage(bytes: reader.render(template.bytes, at: start), start: start, history: nil)
@@ -34,7 +35,8 @@ extension SimState {
             if located.events.isEmpty {
                 page.history = previous
             } else if let previous, !previous.entries.isEmpty,
-                      let continued = StageContinuity.continuing(previous, template: template.bytes, located: located, reader: reader) {
+                let continued = StageContinuity.continuing(previous, template: template.bytes, located: located, reader: reader)
+            {
                 page.bytes = continued.page
                 page.history = continued.history
             } else {
@@ -56,8 +58,9 @@ extension SimState {
         var found: [String]?
         for name in fixtureNames(folder) {
             guard let template = template(folder, name),
-                  let located = StageContinuity.locate(template.bytes, reader: reader, at: Date(timeIntervalSince1970: 1_795_176_000), container: nil),
-                  located.events.count > 1 else { continue }
+                let located = StageContinuity.locate(template.bytes, reader: reader, at: Date(timeIntervalSince1970: 1_795_176_000), container: nil),
+                located.events.count > 1
+            else { continue }
             found = located.container
             break
         }

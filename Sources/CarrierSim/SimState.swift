@@ -90,9 +90,11 @@ actor SimState {
     /// The first sticky fault matching a carrier request (for a batch: any of its `numbers`),
     /// used up by one when it has a count.
     func takeFault(carrier: String, number: String?, numbers: [String]? = nil) -> Fault? {
-        guard let index = faults.firstIndex(where: { fault in
-            numbers.map { $0.contains { fault.matches(carrier: carrier, number: $0) } } ?? fault.matches(carrier: carrier, number: number)
-        }) else { return nil }
+        guard
+            let index = faults.firstIndex(where: { fault in
+                numbers.map { $0.contains { fault.matches(carrier: carrier, number: $0) } } ?? fault.matches(carrier: carrier, number: number)
+            })
+        else { return nil }
         let fault = Fault(faults[index].fault)
         if let remaining = faults[index].count {
             if remaining <= 1 { faults.remove(at: index) } else { faults[index].count = remaining - 1 }
@@ -136,20 +138,23 @@ actor SimState {
             let feedScript = parcels.values.first { $0.carrier == carrier.id }
             fixture = feedScript?.fixture(at: now)
             if let script = feedScript, let start = script.registeredAt,
-               let stage = script.timeline.last(where: { $0.afterHours * 3600 <= now.timeIntervalSince(start) + 1e-6 }) {
+                let stage = script.timeline.last(where: { $0.afterHours * 3600 <= now.timeIntervalSince(start) + 1e-6 })
+            {
                 stageStart = start.addingTimeInterval(stage.afterHours * 3600)
             }
         } else if let script = parcels[Self.key(carrier.id, number)] {
             // A later stage continues the history the earlier ones showed.
             if let start = script.registeredAt,
-               let index = script.timeline.lastIndex(where: { $0.afterHours * 3600 <= now.timeIntervalSince(start) + 1e-6 }), index > 0,
-               let stage = stagePage(script, index: index, carrier: carrier, number: number) {
+                let index = script.timeline.lastIndex(where: { $0.afterHours * 3600 <= now.timeIntervalSince(start) + 1e-6 }), index > 0,
+                let stage = stagePage(script, index: index, carrier: carrier, number: number)
+            {
                 return (stage.bytes, script.timeline[index].fixture, stage.start)
             }
             fixture = script.fixture(at: now)
             // Render at the stage's start so re-fetching the same stage gives the same times.
             if let start = script.registeredAt, let name = fixture,
-               let stage = script.timeline.last(where: { $0.fixture == name && $0.afterHours * 3600 <= now.timeIntervalSince(start) + 1e-6 }) {
+                let stage = script.timeline.last(where: { $0.fixture == name && $0.afterHours * 3600 <= now.timeIntervalSince(start) + 1e-6 })
+            {
                 stageStart = start.addingTimeInterval(stage.afterHours * 3600)
             }
         }
@@ -198,7 +203,8 @@ actor SimState {
         let key = Self.key(carrier, name)
         if let cached = templates[key] { return cached }
         guard !name.contains("/"), !name.contains(".."), !carrier.contains(".."),
-              let ext = fixtureExtension(carrier, name) else { return nil }
+            let ext = fixtureExtension(carrier, name)
+        else { return nil }
         let path = ((fixturesDirectory as NSString).appendingPathComponent(carrier) as NSString).appendingPathComponent("\(name).\(ext)")
         let loaded = FileManager.default.contents(atPath: path).map { FixtureTemplate(bytes: [UInt8]($0)) }
         templates[key] = loaded

@@ -141,16 +141,19 @@ enum StageContinuity {
             // Without arrays, the list of one written as its element has the list's signature.
             func bare(_ signature: [String]) -> [String] { signature.filter { $0 != "[]" }.map { $0.hasSuffix("[]") ? String($0.dropLast(2)) : $0 } }
             if holder == nil, reader.definition.format == .json,
-               let element = path.last(where: { template[$0.start] == UInt8(ascii: "{") && bare($0.signature) == bare(hint) }) {
-                return Located(events: [Located.Event(event: baseline[0], node: element.start..<element.end)], renderedAt: instant,
-                               document: template, bareElement: true, region: element.start..<element.end, container: hint)
+                let element = path.last(where: { template[$0.start] == UInt8(ascii: "{") && bare($0.signature) == bare(hint) })
+            {
+                return Located(
+                    events: [Located.Event(event: baseline[0], node: element.start..<element.end)], renderedAt: instant,
+                    document: template, bareElement: true, region: element.start..<element.end, container: hint)
             }
         }
         // Events inside a JSON string that holds JSON: the list is in the decoded text.
         var document = template
         var embedding: Range<Int>?
         if reader.definition.format == .json, baseline.count > 1, let string = holder, template[string.start] == UInt8(ascii: "\""),
-           let inner = JSONString.decode(template[(string.start + 1)..<(string.end - 1)]), let innerTree = SpanScanner.json(inner) {
+            let inner = JSONString.decode(template[(string.start + 1)..<(string.end - 1)]), let innerTree = SpanScanner.json(inner)
+        {
             let outer = placeholders.map(\.range.lowerBound).filter(string.contains)
             let decoded = Placeholder.all(in: inner).map(\.range.lowerBound)
             guard outer.count == decoded.count else { return nil }
@@ -164,8 +167,9 @@ enum StageContinuity {
         var events: [Located.Event] = []
         for (index, positions) in anchors.enumerated() {
             guard let node = holder.children.first(where: { $0.contains(positions[0]) }),
-                  positions.allSatisfy(node.contains),
-                  !events.contains(where: { $0.node.lowerBound == node.start }) else { return nil }
+                positions.allSatisfy(node.contains),
+                !events.contains(where: { $0.node.lowerBound == node.start })
+            else { return nil }
             events.append(Located.Event(event: baseline[index], node: node.start..<node.end))
         }
         events.sort { $0.node.lowerBound < $1.node.lowerBound }
@@ -188,8 +192,9 @@ enum StageContinuity {
         let entries = located.events
             .map { History.Entry(event: $0.event, node: reader.render(Array(located.document[$0.node]), at: located.renderedAt)) }
             .sorted { $0.event.time.date < $1.event.time.date }
-        return History(entries: entries, since: located.renderedAt, newestFirst: located.newestFirst, separator: located.separator,
-                       container: located.container)
+        return History(
+            entries: entries, since: located.renderedAt, newestFirst: located.newestFirst, separator: located.separator,
+            container: located.container)
     }
 
     // MARK: - Continuing a history
@@ -262,8 +267,12 @@ enum StageContinuity {
             entries.append(History.Entry(event: event, node: node))
         }
         entries.sort { $0.event.time.date < $1.event.time.date }
-        return (page, History(entries: entries, since: start, newestFirst: newestFirst, separator: separator,
-                              container: located.container ?? shown.container))
+        return (
+            page,
+            History(
+                entries: entries, since: start, newestFirst: newestFirst, separator: separator,
+                container: located.container ?? shown.container)
+        )
     }
 
     // MARK: - Helpers
@@ -375,7 +384,8 @@ enum JSONString {
                 guard var scalar = hex(index) else { return nil }
                 index += 4
                 if (0xD800..<0xDC00).contains(scalar), index + 6 <= bytes.endIndex, bytes[index] == UInt8(ascii: "\\"),
-                   bytes[index + 1] == UInt8(ascii: "u"), let low = hex(index + 2), (0xDC00..<0xE000).contains(low) {
+                    bytes[index + 1] == UInt8(ascii: "u"), let low = hex(index + 2), (0xDC00..<0xE000).contains(low)
+                {
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     index += 6
                 }

@@ -26,37 +26,78 @@ enum VendorError {
         switch carrier.id {
         case "gls", "postnl":
             // Apigee gateways.
-            let fault = unauthorized
-                ? (carrier.id == "gls" ? #""faultstring":"Invalid access token","detail":{"errorcode":"oauth.v2.InvalidAccessToken"}"#
+            let fault =
+                unauthorized
+                ? (carrier.id == "gls"
+                    ? #""faultstring":"Invalid access token","detail":{"errorcode":"oauth.v2.InvalidAccessToken"}"#
                     : #""faultstring":"Invalid ApiKey","detail":{"errorcode":"oauth.v2.InvalidApiKey"}"#)
                 : #""faultstring":"Rate limit quota violation. Quota limit exceeded. Identifier : _default","detail":{"errorcode":"policies.ratelimit.QuotaViolation"}"#
             return (json, Array(("{\"fault\":{" + fault + "}}").utf8))
         case "ups":
-            return (json, Array((unauthorized ? #"{"response":{"errors":[{"code":"250002","message":"Invalid Authentication Information."}]}}"#
-                : #"{"response":{"errors":[{"code":"10429","message":"Too Many Requests."}]}}"#).utf8))
+            return (
+                json,
+                Array(
+                    (unauthorized
+                        ? #"{"response":{"errors":[{"code":"250002","message":"Invalid Authentication Information."}]}}"#
+                        : #"{"response":{"errors":[{"code":"10429","message":"Too Many Requests."}]}}"#).utf8)
+            )
         case "dhl":
-            return ("application/problem+json", Array((unauthorized
-                ? #"{"status":401,"title":"Unauthorized","detail":"Unauthorized for given resource."}"#
-                : #"{"status":429,"title":"Too Many Requests","detail":"Too many requests within defined time period, please try again later."}"#).utf8))
+            return (
+                "application/problem+json",
+                Array(
+                    (unauthorized
+                        ? #"{"status":401,"title":"Unauthorized","detail":"Unauthorized for given resource."}"#
+                        : #"{"status":429,"title":"Too Many Requests","detail":"Too many requests within defined time period, please try again later."}"#).utf8)
+            )
         case "usps":
-            return (json, Array((unauthorized ? #"{"error":{"code":"401","message":"The client application identifier is invalid.","errors":[]}}"#
-                : #"{"error":{"code":"429","message":"Too many requests.","errors":[]}}"#).utf8))
+            return (
+                json,
+                Array(
+                    (unauthorized
+                        ? #"{"error":{"code":"401","message":"The client application identifier is invalid.","errors":[]}}"#
+                        : #"{"error":{"code":"429","message":"Too many requests.","errors":[]}}"#).utf8)
+            )
         case "amazon":
-            return (json, Array((unauthorized ? #"{"errors":[{"code":"Unauthorized","message":"Access to requested resource is denied.","details":""}]}"#
-                : #"{"errors":[{"code":"QuotaExceeded","message":"You exceeded your quota for the requested resource.","details":""}]}"#).utf8))
+            return (
+                json,
+                Array(
+                    (unauthorized
+                        ? #"{"errors":[{"code":"Unauthorized","message":"Access to requested resource is denied.","details":""}]}"#
+                        : #"{"errors":[{"code":"QuotaExceeded","message":"You exceeded your quota for the requested resource.","details":""}]}"#).utf8)
+            )
         case "seur":
-            return (json, Array((unauthorized ? #"{"errors":[{"status":401,"title":"Unauthorized","detail":"Invalid or expired token"}]}"#
-                : #"{"errors":[{"status":429,"title":"Too Many Requests","detail":"Quota exceeded"}]}"#).utf8))
+            return (
+                json,
+                Array(
+                    (unauthorized
+                        ? #"{"errors":[{"status":401,"title":"Unauthorized","detail":"Invalid or expired token"}]}"#
+                        : #"{"errors":[{"status":429,"title":"Too Many Requests","detail":"Quota exceeded"}]}"#).utf8)
+            )
         case "inpost":
-            return (json, Array((unauthorized ? #"{"status":401,"error":"token_invalid","message":"Token is missing or invalid."}"#
-                : #"{"status":429,"error":"too_many_requests","message":"Too many requests."}"#).utf8))
+            return (
+                json,
+                Array(
+                    (unauthorized
+                        ? #"{"status":401,"error":"token_invalid","message":"Token is missing or invalid."}"#
+                        : #"{"status":429,"error":"too_many_requests","message":"Too many requests."}"#).utf8)
+            )
         case "packeta":
-            return ("text/xml; charset=utf-8", Array((unauthorized
-                ? "<?xml version=\"1.0\" encoding=\"utf-8\"?><response><status>fault</status><fault>IncorrectApiPasswordFault</fault><string>Incorrect API password.</string></response>"
-                : "<?xml version=\"1.0\" encoding=\"utf-8\"?><response><status>fault</status><fault>TooManyRequestsFault</fault><string>Too many requests.</string></response>").utf8))
+            return (
+                "text/xml; charset=utf-8",
+                Array(
+                    (unauthorized
+                        ? "<?xml version=\"1.0\" encoding=\"utf-8\"?><response><status>fault</status><fault>IncorrectApiPasswordFault</fault><string>Incorrect API password.</string></response>"
+                        : "<?xml version=\"1.0\" encoding=\"utf-8\"?><response><status>fault</status><fault>TooManyRequestsFault</fault><string>Too many requests.</string></response>")
+                        .utf8)
+            )
         case "canada-post":
-            return ("application/vnd.cpc.track-v2+xml", Array(("<?xml version=\"1.0\" encoding=\"UTF-8\"?><messages xmlns=\"http://www.canadapost.ca/ws/messages\"><message><code>"
-                + (unauthorized ? "E002</code><description>Unauthorized" : "E429</code><description>Too many requests") + "</description></message></messages>").utf8))
+            return (
+                "application/vnd.cpc.track-v2+xml",
+                Array(
+                    ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><messages xmlns=\"http://www.canadapost.ca/ws/messages\"><message><code>"
+                        + (unauthorized ? "E002</code><description>Unauthorized" : "E429</code><description>Too many requests")
+                        + "</description></message></messages>").utf8)
+            )
         default:
             return generic(kind, carrier: carrier)
         }
@@ -73,20 +114,29 @@ enum VendorError {
             case .wsse?: code = unauthorized ? "wsse:FailedAuthentication" : "soapenv:Server"
             default: code = carrier.id == "dhl-pl" && unauthorized ? "100" : (unauthorized ? "soapenv:Client" : "soapenv:Server")
             }
-            let text = carrier.id == "dhl-pl" && unauthorized ? "Nieprawidlowe dane autoryzacyjne"
+            let text =
+                carrier.id == "dhl-pl" && unauthorized
+                ? "Nieprawidlowe dane autoryzacyjne"
                 : carrier.id == "dpd-pl" && unauthorized ? "Access denied to secured webservice method" : message
-            let fault = "<?xml version=\"1.0\" encoding=\"utf-8\"?><soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\""
+            let fault =
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?><soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\""
                 + " xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd\"><soapenv:Body><soapenv:Fault>"
                 + "<faultcode>\(code)</faultcode><faultstring>\(text)</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>"
             return ("text/xml; charset=utf-8", Array(fault.utf8))
         case .xml:
-            return ("application/xml", Array("<?xml version=\"1.0\" encoding=\"utf-8\"?><error><code>\(unauthorized ? 401 : 429)</code><message>\(message)</message></error>".utf8))
+            return (
+                "application/xml",
+                Array("<?xml version=\"1.0\" encoding=\"utf-8\"?><error><code>\(unauthorized ? 401 : 429)</code><message>\(message)</message></error>".utf8)
+            )
         case .json:
             let error = unauthorized ? "unauthorized" : "quota_exceeded"
             return ("application/json; charset=utf-8", Array("{\"error\":\"\(error)\",\"message\":\"\(message)\"}".utf8))
         case .html:
             let title = unauthorized ? "401 Unauthorized" : "429 Too Many Requests"
-            return ("text/html; charset=utf-8", Array("<!DOCTYPE html><html><head><title>\(title)</title></head><body><h1>\(title)</h1><p>\(message)</p></body></html>".utf8))
+            return (
+                "text/html; charset=utf-8",
+                Array("<!DOCTYPE html><html><head><title>\(title)</title></head><body><h1>\(title)</h1><p>\(message)</p></body></html>".utf8)
+            )
         }
     }
 }

@@ -73,17 +73,19 @@ final class EasyTransfer {
             try check(ccurl_easy_setopt_string(handle, CURLOPT_PROXY, ""), "proxy")
         }
 
-        try check(ccurl_easy_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION) { buffer, size, count, userdata in
-            guard let userdata else { return 0 }
-            let transfer = Unmanaged<EasyTransfer>.fromOpaque(userdata).takeUnretainedValue()
-            return transfer.receiveBody(buffer, size * count)
-        }, "write callback")
+        try check(
+            ccurl_easy_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION) { buffer, size, count, userdata in
+                guard let userdata else { return 0 }
+                let transfer = Unmanaged<EasyTransfer>.fromOpaque(userdata).takeUnretainedValue()
+                return transfer.receiveBody(buffer, size * count)
+            }, "write callback")
         try check(ccurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, opaqueSelf), "write data")
-        try check(ccurl_easy_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION) { buffer, size, count, userdata in
-            guard let userdata else { return 0 }
-            let transfer = Unmanaged<EasyTransfer>.fromOpaque(userdata).takeUnretainedValue()
-            return transfer.receiveHeader(buffer, size * count)
-        }, "header callback")
+        try check(
+            ccurl_easy_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION) { buffer, size, count, userdata in
+                guard let userdata else { return 0 }
+                let transfer = Unmanaged<EasyTransfer>.fromOpaque(userdata).takeUnretainedValue()
+                return transfer.receiveHeader(buffer, size * count)
+            }, "header callback")
         try check(ccurl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, opaqueSelf), "header data")
 
         var headers = request.headers
@@ -160,8 +162,10 @@ final class EasyTransfer {
             var effective: UnsafeMutablePointer<CChar>?
             _ = ccurl_easy_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
             let url = effective.map { String(cString: $0) } ?? request.url
-            return .success(HTTPResponse(status: status, headers: headers, body: body,
-                                         effectiveURL: URLCheck.redacted(url), redirectCount: redirects))
+            return .success(
+                HTTPResponse(
+                    status: status, headers: headers, body: body,
+                    effectiveURL: URLCheck.redacted(url), redirectCount: redirects))
         }
         return .failure(error(for: code))
     }
@@ -183,7 +187,7 @@ final class EasyTransfer {
         case CURLE_OPERATION_TIMEDOUT:
             return .timedOut(url: displayURL, limit: request.timeout)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE,
-             CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
             return .tls(url: displayURL, detail: detail)
         case CURLE_FILESIZE_EXCEEDED:
             return .responseTooLarge(url: displayURL, limit: request.maxResponseBytes)

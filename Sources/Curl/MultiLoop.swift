@@ -68,7 +68,8 @@ final class MultiLoop {
         var remaining: Int32 = 0
         while let message = curl_multi_info_read(multi, &remaining) {
             guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
-                  let id = idsByHandle[handle], let entry = running[id] else { continue }
+                let id = idsByHandle[handle], let entry = running[id]
+            else { continue }
             let outcome = entry.transfer.outcome(ccurl_msg_result(message))
             finish(id, with: outcome.mapError { $0 as any Error })
         }

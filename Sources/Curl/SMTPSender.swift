@@ -43,9 +43,10 @@ public struct SMTPSender: Sendable {
         let configuration = self.configuration
         let result: Result<Void, CurlError> = await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: Result { () throws(CurlError) in
-                    try SMTPTransfer(configuration: configuration, message: message, from: from, recipients: recipients).perform()
-                })
+                continuation.resume(
+                    returning: Result { () throws(CurlError) in
+                        try SMTPTransfer(configuration: configuration, message: message, from: from, recipients: recipients).perform()
+                    })
             }
             thread.name = "parcelwatch.smtp"
             thread.start()

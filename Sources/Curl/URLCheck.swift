@@ -6,9 +6,7 @@ enum URLCheck {
     static func isFetchable(_ url: String) -> Bool {
         let lower = url.lowercased()
         let rest: Substring
-        if lower.hasPrefix("http://") { rest = lower.dropFirst(7) }
-        else if lower.hasPrefix("https://") { rest = lower.dropFirst(8) }
-        else { return false }
+        if lower.hasPrefix("http://") { rest = lower.dropFirst(7) } else if lower.hasPrefix("https://") { rest = lower.dropFirst(8) } else { return false }
         guard let first = rest.first, first != "/", first != "?", first != "#" else { return false }
         return !url.contains(where: { $0.isWhitespace || $0.isNewline })
     }

@@ -7,7 +7,8 @@ public enum Charset {
         for parameter in contentType.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1)
             guard pair.count == 2,
-                  pair[0].trimmingCharacters(in: " \t").lowercased() == "charset" else { continue }
+                pair[0].trimmingCharacters(in: " \t").lowercased() == "charset"
+            else { continue }
             let value = pair[1].trimmingCharacters(in: " \t\"'")
             return value.isEmpty ? nil : value
         }

@@ -41,8 +41,9 @@ public final class Document {
     /// Parses an HTML page. `contentType` is the HTTP header; its charset wins over the page's
     /// own `<meta charset>`, which wins over libxml2's guess.
     public convenience init(html bytes: [UInt8], contentType: String? = nil, options: ParseOptions = ParseOptions()) throws(MarkupError) {
-        let flags = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
-            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_NOBLANKS.rawValue)
+        let flags = Int32(
+            HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
+                | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_NOBLANKS.rawValue)
         try self.init(kind: .html, bytes: bytes, contentType: contentType, options: options) { buffer, length, encoding in
             htmlReadMemory(buffer, length, nil, encoding, flags)
         }
@@ -51,8 +52,9 @@ public final class Document {
     /// Parses an XML document (feed, SOAP envelope, API answer). `contentType` is the HTTP
     /// header; its charset wins over the XML declaration.
     public convenience init(xml bytes: [UInt8], contentType: String? = nil, options: ParseOptions = ParseOptions()) throws(MarkupError) {
-        let flags = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-            | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOBLANKS.rawValue)
+        let flags = Int32(
+            XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+                | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOBLANKS.rawValue)
         try self.init(kind: .xml, bytes: bytes, contentType: contentType, options: options) { buffer, length, encoding in
             xmlReadMemory(buffer, length, nil, encoding, flags)
         }
@@ -96,8 +98,10 @@ public final class Document {
         guard !bytes.isEmpty else { throw .emptyInput }
         guard bytes.count <= options.maxBytes else { throw .tooLarge(bytes: bytes.count, limit: options.maxBytes) }
         // UTF-16 and UTF-32 text legitimately contains NUL bytes; they start with a BOM or "<\0".
-        let utf16 = bytes.count >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)
-            || (bytes[0] == 0x3C && bytes[1] == 0) || (bytes[0] == 0 && bytes[1] == 0x3C))
+        let utf16 =
+            bytes.count >= 2
+            && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)
+                || (bytes[0] == 0x3C && bytes[1] == 0) || (bytes[0] == 0 && bytes[1] == 0x3C))
         if !utf16, bytes.prefix(8192).contains(0) { throw .binaryInput }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { throw .emptyInput }
     }
@@ -147,7 +151,8 @@ public final class Document {
             switch result.pointee.type {
             case XPATH_NODESET:
                 guard let set = result.pointee.nodesetval, set.pointee.nodeNr > 0,
-                      let first = set.pointee.nodeTab?[0] else { return nil }
+                    let first = set.pointee.nodeTab?[0]
+                else { return nil }
                 value = Node(document: self, pointer: first).text
             case XPATH_STRING:
                 value = result.pointee.stringval.map { $0.withMemoryRebound(to: CChar.self, capacity: 1) { Text.normalized(cString: $0) } }

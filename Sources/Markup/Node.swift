@@ -23,7 +23,8 @@ public struct Node {
         // Most carrier fields are an element holding one text node: read it in place instead of
         // having libxml2 allocate a copy.
         if let only = pointer.pointee.children, only.pointee.next == nil,
-           only.pointee.type == XML_TEXT_NODE || only.pointee.type == XML_CDATA_SECTION_NODE, let content = only.pointee.content {
+            only.pointee.type == XML_TEXT_NODE || only.pointee.type == XML_CDATA_SECTION_NODE, let content = only.pointee.content
+        {
             return content.withMemoryRebound(to: CChar.self, capacity: 1) { Text.normalized(cString: $0) }
         }
         guard let content = xmlNodeGetContent(pointer) else { return "" }

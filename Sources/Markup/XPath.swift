@@ -1,4 +1,5 @@
 import CLibXML2
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,7 +34,8 @@ public final class XPath {
         guard !steps.isEmpty else { return nil }
         for step in steps {
             guard let first = step.unicodeScalars.first, first.properties.isAlphabetic || first == "_",
-                  step.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == ".") })
+                step.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == ".") }
+                )
             else { return nil }
         }
         return steps.map(String.init)
@@ -46,8 +48,9 @@ public final class XPath {
         var child = node.pointee.children
         while let current = child {
             if current.pointee.type == XML_ELEMENT_NODE, current.pointee.ns == nil, let name = current.pointee.name,
-               strcmp(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), step) == 0,
-               let found = firstChild(of: current, steps: steps, depth: depth + 1) {
+                strcmp(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), step) == 0,
+                let found = firstChild(of: current, steps: steps, depth: depth + 1)
+            {
                 return found
             }
             child = current.pointee.next

@@ -15,16 +15,19 @@ public enum ParcelServer {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         // One set of per-address limits: tracking misses and failed staff sign-ins both draw on it.
         let limiter = ClientLimiter(policy: options.limits)
-        CustomerRoutes(store: store, options: options, limiter: limiter, page: try TrackPage(options: options),
-                       composer: NoticeComposer(templates: templates, config: options.config, carrierNames: options.carrierNames))
-            .add(to: router)
+        CustomerRoutes(
+            store: store, options: options, limiter: limiter, page: try TrackPage(options: options),
+            composer: NoticeComposer(templates: templates, config: options.config, carrierNames: options.carrierNames)
+        )
+        .add(to: router)
         ShopRoutes(store: store, options: options).add(to: router)
         try StaffConsole(store: store, options: options, limiter: limiter).add(to: router)
         metrics.add(to: router)
         var logger = Logger(label: "parcelwatch.serve")
         logger.logLevel = .warning
-        let app = Application(router: router, configuration: .init(address: .hostname(options.host, port: options.port), serverName: "parcelwatch"),
-                              onServerRunning: { channel in await onReady(channel.localAddress?.port ?? options.port) }, logger: logger)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(options.host, port: options.port), serverName: "parcelwatch"),
+            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? options.port) }, logger: logger)
         try await app.run()
     }
 }

@@ -11,14 +11,17 @@ enum ServerResponse {
     /// `value` as JSON (never cached: answers are about one customer's parcel or one shop's data).
     static func json(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
         let data = (try? JSONOutput.data(value)) ?? Data("{}\n".utf8)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     /// A page: no scripts, styles only inline, forms only to this server, never in a frame.
     static func html(_ status: HTTPResponse.Status, _ text: String) -> Response {
-        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-                                   .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"]
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+        ]
         for (name, value) in [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer")] {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }

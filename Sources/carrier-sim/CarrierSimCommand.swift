@@ -10,19 +10,19 @@ struct CarrierSimCommand: AsyncParsableCommand {
         commandName: "carrier-sim",
         abstract: "Serve every carrier's recorded pages on 127.0.0.1, move parcels through time, inject faults.",
         discussion: """
-        Carriers answer at their own URL shapes (point Parcelwatch at it with --carrier-endpoint URL).
-        Control endpoints: GET /_sim/health, GET /_sim/clock, POST /_sim/advance?hours=N,
-        POST /_sim/parcels (JSON parcel scripts), GET|DELETE /_sim/requests, /_sim/fixtures/<carrier>/<name>?number=N,
-        POST /_sim/webhook: a shop backend that checks X-Parcelwatch-Signature (--webhook-secret) and carries out each
-        Idempotency-Key once (GET /_sim/webhook lists what it did); a reship answers with a replacement parcel it then serves.
-        POST|DELETE /_sim/faults ({"carrier": ID, "number": N?, "fault": "status=500", "count": K?}: faults without asking).
-        Merchant APIs: token endpoints for every oauth2 source; credentials accepted are those --print-credentials prints.
-        POST /_sim/auth {"carrier": ID, "source": NAME?, "tokenLifetime": S | "revoke": true | "restore": true}, GET /_sim/auth
-        (tokens issued, requests refused); POST /_sim/quota {"carrier": ID, "perDay": N?, "perHour": N?} answers 429 with
-        Retry-After once spent (DELETE clears, GET counts).
-        Faults on any request: ?_fault=delay=800 | status=500 | status=429,retry-after=2 | truncate | huge |
-        redirect-loop | format-changed | charset=windows-1250 (or the X-Sim-Fault header).
-        """)
+            Carriers answer at their own URL shapes (point Parcelwatch at it with --carrier-endpoint URL).
+            Control endpoints: GET /_sim/health, GET /_sim/clock, POST /_sim/advance?hours=N,
+            POST /_sim/parcels (JSON parcel scripts), GET|DELETE /_sim/requests, /_sim/fixtures/<carrier>/<name>?number=N,
+            POST /_sim/webhook: a shop backend that checks X-Parcelwatch-Signature (--webhook-secret) and carries out each
+            Idempotency-Key once (GET /_sim/webhook lists what it did); a reship answers with a replacement parcel it then serves.
+            POST|DELETE /_sim/faults ({"carrier": ID, "number": N?, "fault": "status=500", "count": K?}: faults without asking).
+            Merchant APIs: token endpoints for every oauth2 source; credentials accepted are those --print-credentials prints.
+            POST /_sim/auth {"carrier": ID, "source": NAME?, "tokenLifetime": S | "revoke": true | "restore": true}, GET /_sim/auth
+            (tokens issued, requests refused); POST /_sim/quota {"carrier": ID, "perDay": N?, "perHour": N?} answers 429 with
+            Retry-After once spent (DELETE clears, GET counts).
+            Faults on any request: ?_fault=delay=800 | status=500 | status=429,retry-after=2 | truncate | huge |
+            redirect-loop | format-changed | charset=windows-1250 (or the X-Sim-Fault header).
+            """)
 
     @Option(help: "Port on 127.0.0.1 (0 picks a free one and prints it).")
     var port = 0
@@ -42,10 +42,11 @@ struct CarrierSimCommand: AsyncParsableCommand {
     @Option(name: .customLong("webhook-secret"), help: "The HMAC secret /_sim/webhook checks (default: sim-webhook-secret).")
     var webhookSecret = "sim-webhook-secret"
 
-    @Flag(help: """
-        Print `export NAME=value` for every credential the carriers' sources name, with the value this simulator accepts,
-        and exit: `eval "$(carrier-sim --print-credentials)"` lets Parcelwatch use the official sources against it.
-        """)
+    @Flag(
+        help: """
+            Print `export NAME=value` for every credential the carriers' sources name, with the value this simulator accepts,
+            and exit: `eval "$(carrier-sim --print-credentials)"` lets Parcelwatch use the official sources against it.
+            """)
     var printCredentials = false
 
     func run() async throws {

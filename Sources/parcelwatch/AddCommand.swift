@@ -8,13 +8,13 @@ struct AddCommand: AsyncParsableCommand {
         commandName: "add",
         abstract: "Add an order and/or tracking numbers to it, validated like an import row.",
         discussion: """
-        For an order already in the store, --order and the numbers are enough:
-          parcelwatch add --order 1042 --carrier seur 12345678901234
-        A new order needs its customer details:
-          parcelwatch add --order 1043 --name "Anna Nowak" --email anna@example.com --postcode 00-950 \\
-            --language pl --value 129.99 --currency PLN --promised 2026-11-24 --paid-at 2026-11-19T10:00:00+01:00 RR123456785PL
-        Exit codes: 0 added or already there, 2 invalid input (the reason is printed), 4 database unusable.
-        """)
+            For an order already in the store, --order and the numbers are enough:
+              parcelwatch add --order 1042 --carrier seur 12345678901234
+            A new order needs its customer details:
+              parcelwatch add --order 1043 --name "Anna Nowak" --email anna@example.com --postcode 00-950 \\
+                --language pl --value 129.99 --currency PLN --promised 2026-11-24 --paid-at 2026-11-19T10:00:00+01:00 RR123456785PL
+            Exit codes: 0 added or already there, 2 invalid input (the reason is printed), 4 database unusable.
+            """)
     @OptionGroup var store: StoreOptions
     @OptionGroup var carriers: CarrierOptions
     @OptionGroup var output: OutputOptions
@@ -63,7 +63,9 @@ struct AddCommand: AsyncParsableCommand {
         do {
             summary = try await importer.run(records, store: database, dryRun: false, actor: store.actor, at: now)
         } catch { throw fail(.store(error)) }
-        if output.json { try printJSON(summary) } else {
+        if output.json {
+            try printJSON(summary)
+        } else {
             print("order \(order): added \(summary.imported), already there \(summary.unchanged)")
             for rejection in summary.rejected {
                 let subject = numbers.isEmpty ? "order" : numbers[rejection.line - 1]

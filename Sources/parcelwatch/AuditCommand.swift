@@ -17,8 +17,11 @@ struct AuditCommand: AsyncParsableCommand {
         let entries: [AuditEntry]
         do { entries = try await database.auditLog(limit: max(1, limit), subject: incident.map { "incident:\($0)" }) } catch { throw fail(.store(error)) }
         if output.json { return try printJSON(entries) }
-        print(Terminal.table(["TIME (UTC)", "ACTOR", "ACTION", "SUBJECT", "DETAIL"], entries.map {
-            [When.short($0.at), $0.actor, $0.action, $0.subject, $0.detail]
-        }))
+        print(
+            Terminal.table(
+                ["TIME (UTC)", "ACTOR", "ACTION", "SUBJECT", "DETAIL"],
+                entries.map {
+                    [When.short($0.at), $0.actor, $0.action, $0.subject, $0.detail]
+                }))
     }
 }

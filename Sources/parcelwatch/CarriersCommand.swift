@@ -13,13 +13,13 @@ struct CarriersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Every carrier: the source in use and why, its format, rules and quota use.",
             discussion: """
-            A carrier answers through the first of its sources (carriers/<id>.yaml, `sources:`) whose credentials are all set, in
-            the environment or in the carrier's credentials file (`carriers: { ID: { credentials: FILE } }` in parcelwatch.yaml);
-            WHY says which were skipped ("official: UPS_CLIENT_ID not set, using public"). QUOTA shows today's and this hour's
-            requests against the source's per_day/per_hour limits, counted in the store (--db) by every worker; "-" without one.
-            With --json: [{"id","name","country","language","format","feed","batch","source","sources","usable","why",
-            "statusRules","numberRules","quotas":[{"window","used","quota","left"}]}].
-            """)
+                A carrier answers through the first of its sources (carriers/<id>.yaml, `sources:`) whose credentials are all set, in
+                the environment or in the carrier's credentials file (`carriers: { ID: { credentials: FILE } }` in parcelwatch.yaml);
+                WHY says which were skipped ("official: UPS_CLIENT_ID not set, using public"). QUOTA shows today's and this hour's
+                requests against the source's per_day/per_hour limits, counted in the store (--db) by every worker; "-" without one.
+                With --json: [{"id","name","country","language","format","feed","batch","source","sources","usable","why",
+                "statusRules","numberRules","quotas":[{"window","used","quota","left"}]}].
+                """)
         @OptionGroup var carriers: CarrierOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
@@ -57,18 +57,25 @@ struct CarriersCommand: AsyncParsableCommand {
                     let used = usage[carrier.id]?.first { $0.window == window.key }?.used ?? 0
                     return QuotaUsageRow(window: window.key, used: used, quota: window.quota, left: max(0, window.quota - used))
                 }
-                return Row(id: carrier.id, name: carrier.name, country: carrier.country, language: carrier.language, format: carrier.format.rawValue,
-                           feed: carrier.isFeed, batch: carrier.isBatch, source: carrier.source.name, sources: carrier.sources.map(\.name),
-                           usable: carrier.isUsable, why: carrier.sourceReason, statusRules: carrier.statuses.count,
-                           numberRules: carrier.numbers.count, quotas: quotas)
+                return Row(
+                    id: carrier.id, name: carrier.name, country: carrier.country, language: carrier.language, format: carrier.format.rawValue,
+                    feed: carrier.isFeed, batch: carrier.isBatch, source: carrier.source.name, sources: carrier.sources.map(\.name),
+                    usable: carrier.isUsable, why: carrier.sourceReason, statusRules: carrier.statuses.count,
+                    numberRules: carrier.numbers.count, quotas: quotas)
             }
             if output.json { return try printJSON(rows) }
-            print(Terminal.table(["ID", "NAME", "SOURCE", "FORMAT", "QUOTA", "WHY"], rows.map { row in
-                [row.id, row.name, row.source + (row.usable ? "" : " (unusable)"),
-                 row.format + (row.feed ? " feed" : "") + (row.batch ? " batch" : ""),
-                 row.quotas.isEmpty ? "-" : row.quotas.map { "\($0.window.hasPrefix("day") ? "day" : "hour") \($0.used)/\($0.quota)" }.joined(separator: ", "),
-                 row.why]
-            }))
+            print(
+                Terminal.table(
+                    ["ID", "NAME", "SOURCE", "FORMAT", "QUOTA", "WHY"],
+                    rows.map { row in
+                        [
+                            row.id, row.name, row.source + (row.usable ? "" : " (unusable)"),
+                            row.format + (row.feed ? " feed" : "") + (row.batch ? " batch" : ""),
+                            row.quotas.isEmpty
+                                ? "-" : row.quotas.map { "\($0.window.hasPrefix("day") ? "day" : "hour") \($0.used)/\($0.quota)" }.joined(separator: ", "),
+                            row.why,
+                        ]
+                    }))
         }
 
         private func existingStore() async throws -> (any Store)? {
@@ -82,11 +89,11 @@ struct CarriersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Try a carrier's credentials: fetch a token and make one harmless request.",
             discussion: """
-            Uses the source `carriers list` shows as active (or --source). Says plainly what is wrong: a credential not set, bad
-            credentials, quota spent, carrier unreachable, or an answer in a changed format. The probe asks about --number (default:
-            a number the carrier cannot know, whose "unknown number" answer proves the request was accepted). No secret or token
-            is printed. Exit 0: the carrier accepted the request; 2: a credential is not set; 3: refused, spent, unreachable or changed.
-            """)
+                Uses the source `carriers list` shows as active (or --source). Says plainly what is wrong: a credential not set, bad
+                credentials, quota spent, carrier unreachable, or an answer in a changed format. The probe asks about --number (default:
+                a number the carrier cannot know, whose "unknown number" answer proves the request was accepted). No secret or token
+                is printed. Exit 0: the carrier accepted the request; 2: a credential is not set; 3: refused, spent, unreachable or changed.
+                """)
         @OptionGroup var carriers: CarrierOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
@@ -141,8 +148,9 @@ struct CarriersCommand: AsyncParsableCommand {
                 }
             }
             let fetched = await fetcher.tokens.fetched.values.reduce(0, +) > 0
-            let result = Result(carrier: carrier.id, source: carrier.source.name, ok: problem == nil, problem: problem, message: message,
-                                tokenFetched: fetched)
+            let result = Result(
+                carrier: carrier.id, source: carrier.source.name, ok: problem == nil, problem: problem, message: message,
+                tokenFetched: fetched)
             if output.json {
                 try printJSON(result)
             } else {
@@ -157,9 +165,9 @@ struct CarriersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Raw statuses no rule maps, with counts, from the store or from saved pages.",
             discussion: """
-            Without FILEs: every stored event no rule mapped (--db). With FILEs: each is parsed with the carrier named by
-            --carrier, or by its parent directory's name (fixtures/<carrier>/…).
-            """)
+                Without FILEs: every stored event no rule mapped (--db). With FILEs: each is parsed with the carrier named by
+                --carrier, or by its parent directory's name (fixtures/<carrier>/…).
+                """)
         @OptionGroup var carriers: CarrierOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
@@ -177,8 +185,9 @@ struct CarriersCommand: AsyncParsableCommand {
             guard !files.isEmpty else {
                 let stored: [UnmappedStatus]
                 do { stored = try await store.openStore().unmappedStatuses() } catch let error as StoreError { throw fail(.store(error)) }
-                return try show(stored.filter { carrier == nil || $0.carrier == carrier }
-                    .map { Row(carrier: $0.carrier, rawStatus: $0.rawStatus, rawCode: $0.rawCode, count: $0.count) })
+                return try show(
+                    stored.filter { carrier == nil || $0.carrier == carrier }
+                        .map { Row(carrier: $0.carrier, rawStatus: $0.rawStatus, rawCode: $0.rawCode, count: $0.count) })
             }
             let registry = try carriers.registry()
             var counts: [String: (String, String, String?, Int)] = [:]

@@ -20,8 +20,10 @@ struct CustomerCommand: AsyncParsableCommand {
             let export: CustomerExport
             do {
                 export = try await database.customerData(email: email)
-                try await database.audit(AuditEntry(at: now, actor: staff.actor, action: "customer.export", subject: "customer",
-                                                    detail: "\(export.orders.count) order(s) exported"))
+                try await database.audit(
+                    AuditEntry(
+                        at: now, actor: staff.actor, action: "customer.export", subject: "customer",
+                        detail: "\(export.orders.count) order(s) exported"))
             } catch {
                 throw fail(.store(error))
             }
@@ -77,7 +79,8 @@ struct PurgeCommand: AsyncParsableCommand {
         for (suffix, size) in units where text.hasSuffix(suffix) {
             let digits = text.dropLast(suffix.count)
             guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let value = Double(digits), value > 0,
-                  value < 1000 else { return nil }
+                value < 1000
+            else { return nil }
             return value * size
         }
         return nil

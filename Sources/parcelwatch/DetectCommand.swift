@@ -18,9 +18,12 @@ struct DetectCommand: AsyncParsableCommand {
         } else if candidates.isEmpty {
             print("no carrier uses numbers like \(CarrierRegistry.normalize(number))")
         } else {
-            print(Terminal.table(["CARRIER", "VALID", "REASON"], candidates.map {
-                [$0.carrier, $0.valid ? Terminal.paint("yes", "32") : Terminal.paint("no", "31"), $0.reason ?? ""]
-            }))
+            print(
+                Terminal.table(
+                    ["CARRIER", "VALID", "REASON"],
+                    candidates.map {
+                        [$0.carrier, $0.valid ? Terminal.paint("yes", "32") : Terminal.paint("no", "31"), $0.reason ?? ""]
+                    }))
         }
         if !candidates.contains(where: \.valid) { throw ExitCode(1) }
     }

@@ -8,14 +8,14 @@ struct FindCommand: AsyncParsableCommand {
         commandName: "find",
         abstract: "Find orders, shipments and incidents by order id, tracking number, e-mail, phone or name.",
         discussion: """
-        Examples:
-          parcelwatch find PW-1034
-          parcelwatch find 08215690051372
-          parcelwatch find juan@example.es
-          parcelwatch find "+34 600 000 000"
-          parcelwatch find Nowak
-        Exit codes: 0 found, 1 nothing matched.
-        """)
+            Examples:
+              parcelwatch find PW-1034
+              parcelwatch find 08215690051372
+              parcelwatch find juan@example.es
+              parcelwatch find "+34 600 000 000"
+              parcelwatch find Nowak
+            Exit codes: 0 found, 1 nothing matched.
+            """)
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
     @Argument(help: "Order id, tracking number, e-mail, phone or (part of) a name.") var query: String
@@ -32,26 +32,39 @@ struct FindCommand: AsyncParsableCommand {
         let found: FindResult
         do { found = try await database.find(query) } catch { throw fail(.store(error)) }
         if output.json {
-            try printJSON(Result(orders: found.orders, shipments: found.shipments.map(ShipmentsCommand.Row.init),
-                                 incidents: found.incidents.map { IncidentRow($0, now: now) }))
+            try printJSON(
+                Result(
+                    orders: found.orders, shipments: found.shipments.map(ShipmentsCommand.Row.init),
+                    incidents: found.incidents.map { IncidentRow($0, now: now) }))
         } else if found.orders.isEmpty {
             print("nothing matches '\(query)'")
         } else {
-            print(Terminal.table(["ORDER", "CUSTOMER", "E-MAIL", "PHONE", "VALUE", "PROMISED"], found.orders.map {
-                [$0.id, $0.customerName, $0.email, $0.phone ?? "", $0.value.description, $0.promisedDate ?? "—"]
-            }))
+            print(
+                Terminal.table(
+                    ["ORDER", "CUSTOMER", "E-MAIL", "PHONE", "VALUE", "PROMISED"],
+                    found.orders.map {
+                        [$0.id, $0.customerName, $0.email, $0.phone ?? "", $0.value.description, $0.promisedDate ?? "—"]
+                    }))
             if !found.shipments.isEmpty {
                 print()
-                print(Terminal.table(["ORDER", "CARRIER", "NUMBER", "STATUS", "LAST EVENT"], found.shipments.map {
-                    [$0.orderId, $0.carrier, $0.trackingNumber, Terminal.status($0.status.rawValue) + ($0.reason.map { " (\($0.rawValue))" } ?? ""),
-                     When.short($0.lastEventAt)]
-                }))
+                print(
+                    Terminal.table(
+                        ["ORDER", "CARRIER", "NUMBER", "STATUS", "LAST EVENT"],
+                        found.shipments.map {
+                            [
+                                $0.orderId, $0.carrier, $0.trackingNumber, Terminal.status($0.status.rawValue) + ($0.reason.map { " (\($0.rawValue))" } ?? ""),
+                                When.short($0.lastEventAt),
+                            ]
+                        }))
             }
             if !found.incidents.isEmpty {
                 print()
-                print(Terminal.table(["INCIDENT", "KIND", "STATUS", "OWNER", "SUMMARY"], found.incidents.map {
-                    [String($0.id), $0.kind.rawValue, $0.status.rawValue, $0.owner ?? "unassigned", $0.summary]
-                }))
+                print(
+                    Terminal.table(
+                        ["INCIDENT", "KIND", "STATUS", "OWNER", "SUMMARY"],
+                        found.incidents.map {
+                            [String($0.id), $0.kind.rawValue, $0.status.rawValue, $0.owner ?? "unassigned", $0.summary]
+                        }))
             }
         }
         if found.orders.isEmpty { throw ExitCode(1) }

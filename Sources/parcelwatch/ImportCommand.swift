@@ -8,15 +8,15 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Import orders and tracking numbers from a CSV or JSON file (idempotent upsert).",
         discussion: """
-        CSV: a header row with the columns
-          \(OrderImporter.columns.joined(separator: ","))
-        (reshippable optional, default true). JSON: an array of objects with the same keys; a rejected element is
-        reported by its 1-based position. promised_date is YYYY-MM-DD in the shop's time zone, paid_at ISO-8601.
-        An empty carrier is detected from the number; a row without a tracking number is an order not yet shipped.
-        Every bad row is reported with its line and reason and the good rows are imported. Re-importing the same file
-        changes nothing.
-        Exit codes: 0 imported (even with rejected rows), 2 unreadable file or missing columns, 4 database unusable.
-        """)
+            CSV: a header row with the columns
+              \(OrderImporter.columns.joined(separator: ","))
+            (reshippable optional, default true). JSON: an array of objects with the same keys; a rejected element is
+            reported by its 1-based position. promised_date is YYYY-MM-DD in the shop's time zone, paid_at ISO-8601.
+            An empty carrier is detected from the number; a row without a tracking number is an order not yet shipped.
+            Every bad row is reported with its line and reason and the good rows are imported. Re-importing the same file
+            changes nothing.
+            Exit codes: 0 imported (even with rejected rows), 2 unreadable file or missing columns, 4 database unusable.
+            """)
     @OptionGroup var store: StoreOptions
     @OptionGroup var carriers: CarrierOptions
     @OptionGroup var output: OutputOptions
@@ -32,14 +32,17 @@ struct ImportCommand: AsyncParsableCommand {
         let now = try store.clock().now
         let summary: ImportSummary
         do {
-            summary = try await importer.run(read.records, readRejections: read.rejected, store: database, dryRun: dryRun,
-                                             actor: store.actor, at: now)
+            summary = try await importer.run(
+                read.records, readRejections: read.rejected, store: database, dryRun: dryRun,
+                actor: store.actor, at: now)
         } catch {
             throw fail(.store(error))
         }
         if output.json { return try printJSON(summary) }
         let verb = dryRun ? "would import" : "imported"
-        print("\(file): \(verb) \(summary.imported), unchanged \(summary.unchanged), rejected \(summary.rejected.count)\(dryRun ? " (dry run: nothing written)" : "")")
+        print(
+            "\(file): \(verb) \(summary.imported), unchanged \(summary.unchanged), rejected \(summary.rejected.count)\(dryRun ? " (dry run: nothing written)" : "")"
+        )
         if !summary.rejected.isEmpty {
             print(Terminal.table(["LINE", "REASON"], summary.rejected.map { [String($0.line), Terminal.paint($0.reason, "31")] }))
         }

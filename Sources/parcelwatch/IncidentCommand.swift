@@ -8,22 +8,24 @@ struct IncidentCommand: AsyncParsableCommand {
         commandName: "incident",
         abstract: "Show one incident or act on it: assign, note, dismiss, resolve (audited, staff only).",
         discussion: """
-        The acting staff member is --as NAME, else $PARCELWATCH_STAFF, else the OS user; anyone not in
-        `parcelwatch staff list` is refused. Examples:
-          parcelwatch incident show 12
-          parcelwatch incident assign 12 --to marek --as anna
-          parcelwatch incident note 12 "Called SEUR Madrid depot, claim 4711 opened" --as anna
-          parcelwatch incident dismiss 12 --reason "parcel scanned again this morning" --as anna
-          parcelwatch incident resolve 12 --outcome "replacement delivered" --as anna
-          parcelwatch incident refund 12 --as anna                 (the order's value unless --amount)
-          parcelwatch incident reship 12 --carrier inpost --tracking 602677440512180023561874 --as anna
-          parcelwatch incident approve 12 --as anna                (carry out what the policy proposed)
-        Refunds, reships, claims and vouchers are POSTed to the shop backend's webhook (workflows: in the config) by the
-        next sweep, signed and with an Idempotency-Key, so each is carried out exactly once.
-        Exit codes: 0 done, 1 no such incident (show), 2 refused (not staff, unknown or closed case) or bad input, 4 database unusable.
-        """,
-        subcommands: [Show.self, Assign.self, Note.self, Dismiss.self, Resolve.self,
-                      Refund.self, Reship.self, Claim.self, Compensate.self, Approve.self])
+            The acting staff member is --as NAME, else $PARCELWATCH_STAFF, else the OS user; anyone not in
+            `parcelwatch staff list` is refused. Examples:
+              parcelwatch incident show 12
+              parcelwatch incident assign 12 --to marek --as anna
+              parcelwatch incident note 12 "Called SEUR Madrid depot, claim 4711 opened" --as anna
+              parcelwatch incident dismiss 12 --reason "parcel scanned again this morning" --as anna
+              parcelwatch incident resolve 12 --outcome "replacement delivered" --as anna
+              parcelwatch incident refund 12 --as anna                 (the order's value unless --amount)
+              parcelwatch incident reship 12 --carrier inpost --tracking 602677440512180023561874 --as anna
+              parcelwatch incident approve 12 --as anna                (carry out what the policy proposed)
+            Refunds, reships, claims and vouchers are POSTed to the shop backend's webhook (workflows: in the config) by the
+            next sweep, signed and with an Idempotency-Key, so each is carried out exactly once.
+            Exit codes: 0 done, 1 no such incident (show), 2 refused (not staff, unknown or closed case) or bad input, 4 database unusable.
+            """,
+        subcommands: [
+            Show.self, Assign.self, Note.self, Dismiss.self, Resolve.self,
+            Refund.self, Reship.self, Claim.self, Compensate.self, Approve.self,
+        ])
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The order, the customer's contact, and carrier events beside the case history.")
@@ -49,26 +51,33 @@ struct IncidentCommand: AsyncParsableCommand {
                     throw ExitCode(1)
                 }
                 let order = try await incident.orderId.asyncMap { try await database.order(id: $0) } ?? nil
-                let shipment = try await incident.shipmentId.asyncMap { id in
-                    try await database.shipments(ShipmentFilter(orderId: incident.orderId)).first { $0.id == id }
-                } ?? nil
+                let shipment =
+                    try await incident.shipmentId.asyncMap { id in
+                        try await database.shipments(ShipmentFilter(orderId: incident.orderId)).first { $0.id == id }
+                    } ?? nil
                 let events = try await shipment.asyncMap { try await database.events(shipmentID: $0.id) } ?? []
                 let history = try await database.incidentHistory(id: id)
                 let actions = try await database.actions(incidentId: id, states: [])
                 let eventRows = events.map {
-                    TrackingReport.Event(time: $0.time.utcText, status: $0.status.rawValue, reason: $0.reason?.rawValue,
-                                         rawStatus: $0.rawStatus, rawCode: $0.rawCode, location: $0.location)
+                    TrackingReport.Event(
+                        time: $0.time.utcText, status: $0.status.rawValue, reason: $0.reason?.rawValue,
+                        rawStatus: $0.rawStatus, rawCode: $0.rawCode, location: $0.location)
                 }
                 if output.json {
-                    return try printJSON(Report(incident: IncidentRow(incident, now: now), order: order, shipment: shipment.map(ShipmentsCommand.Row.init),
-                                                events: eventRows, history: history, actions: actions))
+                    return try printJSON(
+                        Report(
+                            incident: IncidentRow(incident, now: now), order: order, shipment: shipment.map(ShipmentsCommand.Row.init),
+                            events: eventRows, history: history, actions: actions))
                 }
                 print(Self.render(incident, order: order, shipment: shipment, events: events, history: history, now: now))
                 if !actions.isEmpty {
                     print("")
-                    print(Terminal.table(["ACTION", "STATE", "AMOUNT", "REQUESTED BY", "TRIES", "KEY"], actions.map {
-                        [$0.kind.rawValue, $0.state.rawValue, $0.amount?.description ?? "", $0.requestedBy, String($0.attempts), $0.idempotencyKey]
-                    }))
+                    print(
+                        Terminal.table(
+                            ["ACTION", "STATE", "AMOUNT", "REQUESTED BY", "TRIES", "KEY"],
+                            actions.map {
+                                [$0.kind.rawValue, $0.state.rawValue, $0.amount?.description ?? "", $0.requestedBy, String($0.attempts), $0.idempotencyKey]
+                            }))
                 }
             } catch let error as StoreError {
                 throw fail(.store(error))
@@ -78,20 +87,24 @@ struct IncidentCommand: AsyncParsableCommand {
         static func render(_ incident: Incident, order: Order?, shipment: Shipment?, events: [TrackingEvent], history: [IncidentNote], now: Date) -> String {
             var lines: [String] = []
             let passed = incident.overdueClocks(at: now).map(\.rawValue)
-            lines.append(Terminal.bold("incident \(incident.id): \(incident.kind.rawValue)") + "  \(incident.status.rawValue)"
-                         + (passed.isEmpty ? "" : Terminal.paint("  overdue: \(passed.joined(separator: ", "))", "31")))
+            lines.append(
+                Terminal.bold("incident \(incident.id): \(incident.kind.rawValue)") + "  \(incident.status.rawValue)"
+                    + (passed.isEmpty ? "" : Terminal.paint("  overdue: \(passed.joined(separator: ", "))", "31")))
             lines.append("  \(incident.summary)")
-            lines.append("  owner \(incident.owner ?? "unassigned") · priority \(incident.priority) · "
-                         + (incident.customerFacing ? "customer-facing" : "staff only") + " · detected \(When.short(incident.detectedAt))")
-            lines.append("  due: notice \(When.short(incident.noticeDue)) · first touch \(When.short(incident.firstTouchDue))"
-                         + " · resolution \(When.short(incident.resolutionDue))")
+            lines.append(
+                "  owner \(incident.owner ?? "unassigned") · priority \(incident.priority) · "
+                    + (incident.customerFacing ? "customer-facing" : "staff only") + " · detected \(When.short(incident.detectedAt))")
+            lines.append(
+                "  due: notice \(When.short(incident.noticeDue)) · first touch \(When.short(incident.firstTouchDue))"
+                    + " · resolution \(When.short(incident.resolutionDue))")
             if let order {
                 lines.append("")
                 lines.append(Terminal.bold("order \(order.id)") + "  \(order.value) · promised \(order.promisedDate ?? "—") · paid \(When.short(order.paidAt))")
                 lines.append("  \(order.customerName) <\(order.email)>" + (order.phone.map { " · \($0)" } ?? "") + " · \(order.language) · \(order.postcode)")
             }
             if let shipment {
-                lines.append("  \(shipment.carrier) \(shipment.trackingNumber): \(shipment.status.rawValue)" + (shipment.reason.map { " (\($0.rawValue))" } ?? ""))
+                lines.append(
+                    "  \(shipment.carrier) \(shipment.trackingNumber): \(shipment.status.rawValue)" + (shipment.reason.map { " (\($0.rawValue))" } ?? ""))
             }
             // Carrier events and the case history on one time line, side by side.
             var timeline: [(Date, [String])] = events.map { ($0.time.date, [When.short($0.time.date), "\($0.status.rawValue): \($0.rawStatus)", ""]) }
@@ -161,8 +174,9 @@ private func refusal(_ error: StaffDeskError) -> any Error {
 
 /// Prints where a requested workflow action stands.
 private func printAction(_ id: Int64, _ action: WorkflowAction) {
-    print("incident \(id): \(action.kind.rawValue) \(action.state.rawValue)" + (action.amount.map { " (\($0))" } ?? "")
-          + " · idempotency key \(action.idempotencyKey)")
+    print(
+        "incident \(id): \(action.kind.rawValue) \(action.state.rawValue)" + (action.amount.map { " (\($0))" } ?? "")
+            + " · idempotency key \(action.idempotencyKey)")
 }
 
 /// Asks for a workflow action on a case (staff only) and prints where it stands.
@@ -211,8 +225,9 @@ extension IncidentCommand {
             let linking = carrier != nil && tracking != nil
             let (desk, now) = try await openDesk(store, registry: linking ? try carriers.registry() : nil)
             do {
-                let done = try await desk.reship(on: id, carrier: linking ? carrier : nil, tracking: linking ? tracking : nil,
-                                                 actor: staff.actor, now: now)
+                let done = try await desk.reship(
+                    on: id, carrier: linking ? carrier : nil, tracking: linking ? tracking : nil,
+                    actor: staff.actor, now: now)
                 printAction(id, done.action)
                 if let shipment = done.replacement {
                     print("replacement \(shipment.carrier) \(shipment.trackingNumber) linked to order \(shipment.orderId)")

@@ -8,14 +8,14 @@ struct IncidentsCommand: AsyncParsableCommand {
         commandName: "incidents",
         abstract: "The incident queue: open cases sorted by their next deadline, with owner and breaches.",
         discussion: """
-        A ! marks a case with a deadline already passed (customer notice, staff first touch or resolution).
-        Examples:
-          parcelwatch incidents
-          parcelwatch incidents --overdue --owner anna
-          parcelwatch incidents --kind damagedOrLost --kind lost --json
-        Kinds: \(IncidentKind.allCases.map(\.rawValue).joined(separator: ", ")).
-        Statuses: \(IncidentStatus.allCases.map(\.rawValue).joined(separator: ", ")).
-        """)
+            A ! marks a case with a deadline already passed (customer notice, staff first touch or resolution).
+            Examples:
+              parcelwatch incidents
+              parcelwatch incidents --overdue --owner anna
+              parcelwatch incidents --kind damagedOrLost --kind lost --json
+            Kinds: \(IncidentKind.allCases.map(\.rawValue).joined(separator: ", ")).
+            Statuses: \(IncidentStatus.allCases.map(\.rawValue).joined(separator: ", ")).
+            """)
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Only this kind (repeatable).") var kind: [String] = []
@@ -38,14 +38,20 @@ struct IncidentsCommand: AsyncParsableCommand {
         let rows = cases.map { IncidentRow($0, now: now) }
         if output.json { return try printJSON(rows) }
         if rows.isEmpty { print(all ? "no incidents" : "no open incidents"); return }
-        print(Terminal.table(["", "ID", "KIND", "STATUS", "ABOUT", "OWNER", "AGE", "NEXT DUE", "PRIORITY"], cases.map { incident in
-            let passed = incident.overdueClocks(at: now).map(\.rawValue)
-            return [passed.isEmpty ? " " : Terminal.paint("!", "31;1"), String(incident.id), Terminal.status(incident.kind.rawValue),
-                    incident.status.rawValue, incident.trackingNumber.map { "\(incident.carrier ?? "") \($0)" } ?? incident.orderId.map { "order \($0)" } ?? incident.carrier ?? "",
-                    incident.owner ?? Terminal.dim("unassigned"), When.age(now.timeIntervalSince(incident.detectedAt)),
-                    (passed.isEmpty ? "" : Terminal.paint("overdue \(passed.joined(separator: ",")) ", "31")) + When.short(incident.nextDeadline),
-                    String(incident.priority)]
-        }))
+        print(
+            Terminal.table(
+                ["", "ID", "KIND", "STATUS", "ABOUT", "OWNER", "AGE", "NEXT DUE", "PRIORITY"],
+                cases.map { incident in
+                    let passed = incident.overdueClocks(at: now).map(\.rawValue)
+                    return [
+                        passed.isEmpty ? " " : Terminal.paint("!", "31;1"), String(incident.id), Terminal.status(incident.kind.rawValue),
+                        incident.status.rawValue,
+                        incident.trackingNumber.map { "\(incident.carrier ?? "") \($0)" } ?? incident.orderId.map { "order \($0)" } ?? incident.carrier ?? "",
+                        incident.owner ?? Terminal.dim("unassigned"), When.age(now.timeIntervalSince(incident.detectedAt)),
+                        (passed.isEmpty ? "" : Terminal.paint("overdue \(passed.joined(separator: ",")) ", "31")) + When.short(incident.nextDeadline),
+                        String(incident.priority),
+                    ]
+                }))
         print(Terminal.dim("\(rows.count) case(s); ! = deadline passed. `parcelwatch incident show ID` for the whole story."))
     }
 }
@@ -122,6 +128,6 @@ struct IncidentRow: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, kind, status, carrier, trackingNumber, orderId, owner, priority, customerFacing, summary, detectedAt, noticeDue,
-             firstTouchDue, resolutionDue, firstTouchedAt, notifiedAt, closedAt, breached, overdue, escalated
+            firstTouchDue, resolutionDue, firstTouchedAt, notifiedAt, closedAt, breached, overdue, escalated
     }
 }

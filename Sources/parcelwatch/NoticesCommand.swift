@@ -9,10 +9,10 @@ struct NoticesCommand: AsyncParsableCommand {
         commandName: "notices",
         abstract: "The customer notice outbox: list it, or deliver what is due (sweeps deliver too).",
         discussion: """
-        Notices are written with the change that caused them (a new customer-facing incident) in the order's language and
-        held until the shop's quiet hours end. Delivery is configured under `notices:` in parcelwatch.yaml (files, smtp,
-        webhook); a failed delivery is retried with backoff and never sent twice once accepted.
-        """,
+            Notices are written with the change that caused them (a new customer-facing incident) in the order's language and
+            held until the shop's quiet hours end. Delivery is configured under `notices:` in parcelwatch.yaml (files, smtp,
+            webhook); a failed delivery is retried with backoff and never sent twice once accepted.
+            """,
         subcommands: [List.self, Deliver.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
@@ -28,10 +28,15 @@ struct NoticesCommand: AsyncParsableCommand {
             do { notices = try await database.notices(state, limit: max(1, limit)) } catch { throw fail(.store(error)) }
             if output.json { return try printJSON(notices) }
             if notices.isEmpty { print("no \(state.rawValue) notices"); return }
-            print(Terminal.table(["ID", "TO", "LANG", "TEMPLATE", "DUE", "SENT", "TRIES", "SUBJECT"], notices.map {
-                [String($0.id), $0.recipient, $0.language, $0.template, When.short($0.dueAt), When.short($0.sentAt), String($0.attempts),
-                 $0.lastError.map { Terminal.paint(String($0.prefix(40)), "31") } ?? $0.subject]
-            }))
+            print(
+                Terminal.table(
+                    ["ID", "TO", "LANG", "TEMPLATE", "DUE", "SENT", "TRIES", "SUBJECT"],
+                    notices.map {
+                        [
+                            String($0.id), $0.recipient, $0.language, $0.template, When.short($0.dueAt), When.short($0.sentAt), String($0.attempts),
+                            $0.lastError.map { Terminal.paint(String($0.prefix(40)), "31") } ?? $0.subject,
+                        ]
+                    }))
         }
     }
 
@@ -47,7 +52,9 @@ struct NoticesCommand: AsyncParsableCommand {
             let client: HTTPClient
             client = try makeHTTPClient()
             let summary: NoticeDeliverer.Summary
-            do { summary = try await NoticeDeliverer(store: database, config: config, defaultDirectory: store.defaultOutbox, client: client).deliver(now: now) } catch {
+            do {
+                summary = try await NoticeDeliverer(store: database, config: config, defaultDirectory: store.defaultOutbox, client: client).deliver(now: now)
+            } catch {
                 throw fail(.store(error))
             }
             if output.json { return try printJSON(summary) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,23 +12,25 @@ struct Parcelwatch: AsyncParsableCommand {
         commandName: "parcelwatch",
         abstract: "Track parcels across carriers and turn what carriers say into one canonical history.",
         discussion: """
-        Carrier files are read from --carriers DIR, then $PARCELWATCH_CARRIERS, then ./carriers, then the installed copy.
-        Examples:
-          parcelwatch detect RR123456785PL
-          parcelwatch parse --carrier seur saved-page.html --json
-          parcelwatch track 12345678901234 --carrier seur --carrier-endpoint seur=http://127.0.0.1:8080
-          parcelwatch import orders.csv && parcelwatch sweep && parcelwatch shipments
-          parcelwatch incidents --overdue                      (the staff queue)
-          parcelwatch incident show 12
-          parcelwatch track 08215690051372 --postcode 28045    (a customer's own parcel, in their language)
-        The database is --db PATH, else $PARCELWATCH_DB, else ./parcelwatch.sqlite; the clock is --now, else $PARCELWATCH_NOW.
-        Exit codes: 0 success, 1 the carrier said "unknown number" or nothing matched, 2 bad input/usage, 3 carrier unreachable or broken,
-        4 the database cannot be used.
-        """,
-        subcommands: [CarriersCommand.self, DetectCommand.self, ParseCommand.self, TrackCommand.self,
-                      ImportCommand.self, AddCommand.self, SweepCommand.self, ShipmentsCommand.self, OrdersCommand.self,
-                      IncidentsCommand.self, IncidentCommand.self, FindCommand.self, StaffCommand.self, AuditCommand.self,
-                      ReportProblemCommand.self, NoticesCommand.self, CustomerCommand.self, PurgeCommand.self, ServeCommand.self, TokenCommand.self, ReportCommand.self])
+            Carrier files are read from --carriers DIR, then $PARCELWATCH_CARRIERS, then ./carriers, then the installed copy.
+            Examples:
+              parcelwatch detect RR123456785PL
+              parcelwatch parse --carrier seur saved-page.html --json
+              parcelwatch track 12345678901234 --carrier seur --carrier-endpoint seur=http://127.0.0.1:8080
+              parcelwatch import orders.csv && parcelwatch sweep && parcelwatch shipments
+              parcelwatch incidents --overdue                      (the staff queue)
+              parcelwatch incident show 12
+              parcelwatch track 08215690051372 --postcode 28045    (a customer's own parcel, in their language)
+            The database is --db PATH, else $PARCELWATCH_DB, else ./parcelwatch.sqlite; the clock is --now, else $PARCELWATCH_NOW.
+            Exit codes: 0 success, 1 the carrier said "unknown number" or nothing matched, 2 bad input/usage, 3 carrier unreachable or broken,
+            4 the database cannot be used.
+            """,
+        subcommands: [
+            CarriersCommand.self, DetectCommand.self, ParseCommand.self, TrackCommand.self,
+            ImportCommand.self, AddCommand.self, SweepCommand.self, ShipmentsCommand.self, OrdersCommand.self,
+            IncidentsCommand.self, IncidentCommand.self, FindCommand.self, StaffCommand.self, AuditCommand.self,
+            ReportProblemCommand.self, NoticesCommand.self, CustomerCommand.self, PurgeCommand.self, ServeCommand.self, TokenCommand.self, ReportCommand.self,
+        ])
 
     /// Starts the command after asking glibc to grow the heap in 32 MiB steps: a big carrier page
     /// makes libxml2 allocate tens of MiB in small blocks, and the default 128 KiB steps cost one

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParcelKit
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,15 +12,15 @@ struct ParseCommand: ParsableCommand {
         commandName: "parse",
         abstract: "Parse a saved carrier page or feed into the canonical history.",
         discussion: """
-        With --json prints {"carrier","trackingNumber","status","reason","source","events":[{"time","status","reason","rawStatus","rawCode",
-        "location","assumedZone"}]} (events oldest first, times in UTC; "skippedEvents" when events with unreadable times were left out).
-        Without --source the carrier's sources are tried in their order and the first that reads the file answers (a JSON file is
-        only tried with JSON sources, markup with XML/HTML ones); the JSON names it. A batch answer prints one report per parcel.
-        --fixture-time renders a fixture template's {{number}} and {{time:…}} placeholders at that instant first, as the
-        fixture tests and the simulator do (fixtures/README: 2026-11-20T12:00:00Z).
-        Exit 1: the page says "unknown number"; 2: bad arguments; 3: the page no longer matches the carrier file, or the carrier
-        refused credentials or a quota in it.
-        """)
+            With --json prints {"carrier","trackingNumber","status","reason","source","events":[{"time","status","reason","rawStatus","rawCode",
+            "location","assumedZone"}]} (events oldest first, times in UTC; "skippedEvents" when events with unreadable times were left out).
+            Without --source the carrier's sources are tried in their order and the first that reads the file answers (a JSON file is
+            only tried with JSON sources, markup with XML/HTML ones); the JSON names it. A batch answer prints one report per parcel.
+            --fixture-time renders a fixture template's {{number}} and {{time:…}} placeholders at that instant first, as the
+            fixture tests and the simulator do (fixtures/README: 2026-11-20T12:00:00Z).
+            Exit 1: the page says "unknown number"; 2: bad arguments; 3: the page no longer matches the carrier file, or the carrier
+            refused credentials or a quota in it.
+            """)
     @OptionGroup var carriers: CarrierOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Carrier id (see `parcelwatch carriers list`).") var carrier: String

@@ -8,11 +8,11 @@ struct ReportProblemCommand: AsyncParsableCommand {
         commandName: "report-problem",
         abstract: "A customer reports a problem with their own parcel; the shop gets a case with an owner and deadlines.",
         discussion: """
-        Kinds: \(CustomerProblem.allCases.map(\.rawValue).joined(separator: ", ")).
-        Example:
-          parcelwatch report-problem 08215690051372 --postcode 28045 --kind damagedOnArrival --message "The box was crushed"
-        Exit codes: 0 reported, 1 unknown number (or not yours), 2 bad options, 4 database unusable.
-        """)
+            Kinds: \(CustomerProblem.allCases.map(\.rawValue).joined(separator: ", ")).
+            Example:
+              parcelwatch report-problem 08215690051372 --postcode 28045 --kind damagedOnArrival --message "The box was crushed"
+            Exit codes: 0 reported, 1 unknown number (or not yours), 2 bad options, 4 database unusable.
+            """)
     @OptionGroup var store: StoreOptions
     @OptionGroup var carriers: CarrierOptions
     @OptionGroup var output: OutputOptions

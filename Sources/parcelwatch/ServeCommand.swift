@@ -9,26 +9,26 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve customers: the tracking API and page, plus /metrics and /healthz.",
         discussion: """
-        Endpoints:
-          GET  /api/track/NUMBER?postcode=CODE (or ?email=ADDRESS)  the JSON of `parcelwatch track --json`, with
-                                                                   Content-Language set to the order's language
-          POST /api/track/NUMBER/report  {"postcode"|"email", "problem": notReceived|damagedOnArrival|cancelOrder, "message"}
-                                         what `parcelwatch report-problem` does; 202 with its JSON
-          GET  /track                    the customer page: a form, then the parcel's status, timeline, promised date and,
-                                         when something is wrong, what the shop is doing and when they hear next
-          GET  /metrics, /healthz        Prometheus text format; 200 while the database answers, else 503
-          /staff                         the staff console: sign in with the password of `parcelwatch staff passwd NAME`
-                                         (5 failures in a row lock the member for 15 minutes); the queue, each case with
-                                         its actions (audited under the member's name), search, the shop report, the audit log
-        A wrong postcode is answered exactly like an unknown number (404, same body). Each client address has a token
-        bucket (10 at once, then one every 2 s); every miss after the third is held back longer (0.5 s doubling to 8 s)
-        and drains the bucket faster, so numbers cannot be enumerated; beyond it: 429 with Retry-After.
-        Serve behind a TLS-terminating proxy that connects per client, or directly on a trusted network.
-        Examples:
-          parcelwatch serve --listen 127.0.0.1:8080
-          parcelwatch serve --listen 0.0.0.0:8080 --db postgres://parcelwatch@db.internal/parcelwatch
-        Exit codes: 0 stopped by SIGINT/SIGTERM, 2 bad arguments or address in use, 4 database unusable.
-        """)
+            Endpoints:
+              GET  /api/track/NUMBER?postcode=CODE (or ?email=ADDRESS)  the JSON of `parcelwatch track --json`, with
+                                                                       Content-Language set to the order's language
+              POST /api/track/NUMBER/report  {"postcode"|"email", "problem": notReceived|damagedOnArrival|cancelOrder, "message"}
+                                             what `parcelwatch report-problem` does; 202 with its JSON
+              GET  /track                    the customer page: a form, then the parcel's status, timeline, promised date and,
+                                             when something is wrong, what the shop is doing and when they hear next
+              GET  /metrics, /healthz        Prometheus text format; 200 while the database answers, else 503
+              /staff                         the staff console: sign in with the password of `parcelwatch staff passwd NAME`
+                                             (5 failures in a row lock the member for 15 minutes); the queue, each case with
+                                             its actions (audited under the member's name), search, the shop report, the audit log
+            A wrong postcode is answered exactly like an unknown number (404, same body). Each client address has a token
+            bucket (10 at once, then one every 2 s); every miss after the third is held back longer (0.5 s doubling to 8 s)
+            and drains the bucket faster, so numbers cannot be enumerated; beyond it: 429 with Retry-After.
+            Serve behind a TLS-terminating proxy that connects per client, or directly on a trusted network.
+            Examples:
+              parcelwatch serve --listen 127.0.0.1:8080
+              parcelwatch serve --listen 0.0.0.0:8080 --db postgres://parcelwatch@db.internal/parcelwatch
+            Exit codes: 0 stopped by SIGINT/SIGTERM, 2 bad arguments or address in use, 4 database unusable.
+            """)
     @OptionGroup var store: StoreOptions
     @OptionGroup var carriers: CarrierOptions
     @Option(help: "HOST:PORT to listen on (port 0 picks a free one and prints it).") var listen = "127.0.0.1:8080"

@@ -8,11 +8,11 @@ struct ShipmentsCommand: AsyncParsableCommand {
         commandName: "shipments",
         abstract: "List stored shipments with status, last event and next check.",
         discussion: """
-        Examples:
-          parcelwatch shipments
-          parcelwatch shipments --carrier seur --status exception
-          parcelwatch shipments --json | jq '.[] | select(.status == "delivered") | .trackingNumber'
-        """)
+            Examples:
+              parcelwatch shipments
+              parcelwatch shipments --carrier seur --status exception
+              parcelwatch shipments --json | jq '.[] | select(.status == "delivered") | .trackingNumber'
+            """)
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Only this carrier.") var carrier: String?
@@ -33,8 +33,10 @@ struct ShipmentsCommand: AsyncParsableCommand {
         var consecutiveFailures: Int
         var lastError: String?
 
-        init(carrier: String, trackingNumber: String, orderId: String, status: String, reason: String?, lastEventAt: String?,
-             nextCheckAt: String?, lastCheckedAt: String?, consecutiveFailures: Int, lastError: String?) {
+        init(
+            carrier: String, trackingNumber: String, orderId: String, status: String, reason: String?, lastEventAt: String?,
+            nextCheckAt: String?, lastCheckedAt: String?, consecutiveFailures: Int, lastError: String?
+        ) {
             self.carrier = carrier
             self.trackingNumber = trackingNumber
             self.orderId = orderId
@@ -48,9 +50,10 @@ struct ShipmentsCommand: AsyncParsableCommand {
         }
 
         init(_ shipment: Shipment) {
-            self.init(carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, orderId: shipment.orderId, status: shipment.status.rawValue,
-                      reason: shipment.reason?.rawValue, lastEventAt: shipment.lastEventAt.map(ISOTime.utc), nextCheckAt: shipment.nextCheckAt.map(ISOTime.utc),
-                      lastCheckedAt: shipment.lastCheckedAt.map(ISOTime.utc), consecutiveFailures: shipment.consecutiveFailures, lastError: shipment.lastError)
+            self.init(
+                carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, orderId: shipment.orderId, status: shipment.status.rawValue,
+                reason: shipment.reason?.rawValue, lastEventAt: shipment.lastEventAt.map(ISOTime.utc), nextCheckAt: shipment.nextCheckAt.map(ISOTime.utc),
+                lastCheckedAt: shipment.lastCheckedAt.map(ISOTime.utc), consecutiveFailures: shipment.consecutiveFailures, lastError: shipment.lastError)
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -82,11 +85,16 @@ struct ShipmentsCommand: AsyncParsableCommand {
         let rows = shipments.map(Row.init)
         if output.json { return try printJSON(rows) }
         if rows.isEmpty { print("no shipments in \(database.displayName)"); return }
-        print(Terminal.table(["ORDER", "CARRIER", "NUMBER", "STATUS", "LAST EVENT", "NEXT CHECK", "NOTE"], rows.map { row in
-            [row.orderId, row.carrier, row.trackingNumber, Terminal.status(row.status) + (row.reason.map { " (\($0))" } ?? ""),
-             row.lastEventAt.map(Self.short) ?? "—", row.nextCheckAt.map(Self.short) ?? Terminal.dim("never"),
-             row.lastError.map { Terminal.paint(String($0.prefix(60)), "33") } ?? ""]
-        }))
+        print(
+            Terminal.table(
+                ["ORDER", "CARRIER", "NUMBER", "STATUS", "LAST EVENT", "NEXT CHECK", "NOTE"],
+                rows.map { row in
+                    [
+                        row.orderId, row.carrier, row.trackingNumber, Terminal.status(row.status) + (row.reason.map { " (\($0))" } ?? ""),
+                        row.lastEventAt.map(Self.short) ?? "—", row.nextCheckAt.map(Self.short) ?? Terminal.dim("never"),
+                        row.lastError.map { Terminal.paint(String($0.prefix(60)), "33") } ?? "",
+                    ]
+                }))
         print(Terminal.dim("\(rows.count) shipment(s) in \(database.displayName)"))
     }
 

@@ -22,8 +22,10 @@ struct ShopServerClient {
         let language = AcceptedLanguage.fromEnvironment()
         let response: HTTPResponse
         do {
-            response = try await makeHTTPClient().send(HTTPRequest(url: url, headers: ["Accept": "application/json", "Accept-Language": language],
-                                                                   timeout: .seconds(20)))
+            response = try await makeHTTPClient().send(
+                HTTPRequest(
+                    url: url, headers: ["Accept": "application/json", "Accept-Language": language],
+                    timeout: .seconds(20)))
         } catch {
             throw Self.exit(3, "cannot reach the shop's server at \(base) (\(error)); try again later or contact the shop")
         }

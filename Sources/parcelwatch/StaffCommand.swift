@@ -14,11 +14,11 @@ struct StaffCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Set a member's staff console password (bcrypt-hashed; lifts a lockout).",
             discussion: """
-            On a terminal the password is asked twice without echo; otherwise the first line of standard input is read,
-            so it never appears in the process list or the shell history:
-              parcelwatch staff passwd anna --as anna
-              printf '%s\\n' "$PASSWORD" | parcelwatch staff passwd marek --as anna
-            """)
+                On a terminal the password is asked twice without echo; otherwise the first line of standard input is read,
+                so it never appears in the process list or the shell history:
+                  parcelwatch staff passwd anna --as anna
+                  printf '%s\\n' "$PASSWORD" | parcelwatch staff passwd marek --as anna
+                """)
         @OptionGroup var store: StoreOptions
         @OptionGroup var staff: StaffOptions
         @Argument(help: "The member whose password is set.") var name: String

@@ -30,4 +30,3 @@ enum When {
         return "\(minutes / 1440)d \(minutes % 1440 / 60)h"
     }
 }
-

@@ -4,8 +4,10 @@ import ParcelKit
 
 /// `--db`, `--now`, `--config`: shared by every command that uses the store.
 struct StoreOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The database: a SQLite file, or postgres://USER@HOST:PORT/DB shared by workers on several machines (default: $PARCELWATCH_DB, else ./parcelwatch.sqlite).",
-                              discussion: "A PostgreSQL password goes in PGPASSWORD rather than the URL, so it stays out of process lists."))
+    @Option(
+        help: ArgumentHelp(
+            "The database: a SQLite file, or postgres://USER@HOST:PORT/DB shared by workers on several machines (default: $PARCELWATCH_DB, else ./parcelwatch.sqlite).",
+            discussion: "A PostgreSQL password goes in PGPASSWORD rather than the URL, so it stays out of process lists."))
     var db: String?
 
     @Option(help: "Fix the clock at this ISO-8601 time (default: $PARCELWATCH_NOW, else the real time).")

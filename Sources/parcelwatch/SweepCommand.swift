@@ -9,23 +9,23 @@ struct SweepCommand: AsyncParsableCommand {
         commandName: "sweep",
         abstract: "Ask carriers about every due shipment, store what is new, schedule the next check.",
         discussion: """
-        Due: next check time reached and not delivered/returned/expired (--all: every shipment). Requests are
-        conditional (ETag/Last-Modified), limited per carrier by its file's `limits:` (concurrency, per_second, burst)
-        and by --concurrency overall; 429 Retry-After is honoured; transient failures are retried with jittered
-        backoff; after --breaker-threshold failures in a row a carrier is paused for --breaker-cooldown.
-        Next checks: out for delivery ~1 h, in transit ~4 h, info received ~12 h, terminal never.
-        SIGINT/SIGTERM finish the shipments in flight, commit and exit 0.
-        Several workers (on one machine or many) may sweep one database, e.g. --db postgres://…: each leases the
-        shipments it takes (FOR UPDATE SKIP LOCKED) for --lease, so every due shipment is checked once, and a dead
-        worker's shipments are taken up by the others when its lease runs out. Incidents, actions and notices are
-        safe to run from every worker: each case opens once, each action and notice goes out once.
-        Examples:
-          parcelwatch sweep
-          parcelwatch sweep --every 15m
-          parcelwatch sweep --carrier-endpoint http://127.0.0.1:8080 --json
-          PGPASSWORD=… parcelwatch sweep --every 15m --db postgres://parcelwatch@db.internal/parcelwatch
-        Exit codes: 0 the sweep ran (carrier errors are data, see the summary), 2 bad arguments, 4 database unusable.
-        """)
+            Due: next check time reached and not delivered/returned/expired (--all: every shipment). Requests are
+            conditional (ETag/Last-Modified), limited per carrier by its file's `limits:` (concurrency, per_second, burst)
+            and by --concurrency overall; 429 Retry-After is honoured; transient failures are retried with jittered
+            backoff; after --breaker-threshold failures in a row a carrier is paused for --breaker-cooldown.
+            Next checks: out for delivery ~1 h, in transit ~4 h, info received ~12 h, terminal never.
+            SIGINT/SIGTERM finish the shipments in flight, commit and exit 0.
+            Several workers (on one machine or many) may sweep one database, e.g. --db postgres://…: each leases the
+            shipments it takes (FOR UPDATE SKIP LOCKED) for --lease, so every due shipment is checked once, and a dead
+            worker's shipments are taken up by the others when its lease runs out. Incidents, actions and notices are
+            safe to run from every worker: each case opens once, each action and notice goes out once.
+            Examples:
+              parcelwatch sweep
+              parcelwatch sweep --every 15m
+              parcelwatch sweep --carrier-endpoint http://127.0.0.1:8080 --json
+              PGPASSWORD=… parcelwatch sweep --every 15m --db postgres://parcelwatch@db.internal/parcelwatch
+            Exit codes: 0 the sweep ran (carrier errors are data, see the summary), 2 bad arguments, 4 database unusable.
+            """)
     @OptionGroup var store: StoreOptions
     @OptionGroup var carriers: CarrierOptions
     @OptionGroup var output: OutputOptions
@@ -50,7 +50,9 @@ struct SweepCommand: AsyncParsableCommand {
         if let every, DurationText.seconds(every) == nil { throw ValidationError("--every '\(every)' is not a duration such as 30s, 15m or 1h") }
         if DurationText.seconds(breakerCooldown) == nil { throw ValidationError("--breaker-cooldown '\(breakerCooldown)' is not a duration such as 30m") }
         guard pageSize >= 1 else { throw ValidationError("--page-size must be at least 1") }
-        guard let seconds = DurationText.seconds(lease), seconds >= 10 else { throw ValidationError("--lease '\(lease)' must be a duration of at least 10s, such as 10m") }
+        guard let seconds = DurationText.seconds(lease), seconds >= 10 else {
+            throw ValidationError("--lease '\(lease)' must be a duration of at least 10s, such as 10m")
+        }
         _ = try rateOverrides()
     }
 
@@ -65,9 +67,10 @@ struct SweepCommand: AsyncParsableCommand {
         client = try makeHTTPClient()
         let stop = StopSignal()
         let bar = output.json ? nil : ProgressBar()
-        let options = SweepOptions(concurrency: concurrency, all: all, retries: retries, breakerThreshold: breakerThreshold,
-                                   breakerCooldown: DurationText.seconds(breakerCooldown) ?? 1800, rateOverrides: try rateOverrides(),
-                                   pageSize: pageSize, lease: DurationText.seconds(lease) ?? 600, worker: worker ?? SweepOptions.defaultWorker)
+        let options = SweepOptions(
+            concurrency: concurrency, all: all, retries: retries, breakerThreshold: breakerThreshold,
+            breakerCooldown: DurationText.seconds(breakerCooldown) ?? 1800, rateOverrides: try rateOverrides(),
+            pageSize: pageSize, lease: DurationText.seconds(lease) ?? 600, worker: worker ?? SweepOptions.defaultWorker)
         let progress: (@Sendable (SweepProgress) -> Void)?
         if let bar { progress = { bar.update($0) } } else { progress = nil }
         let templates: NoticeTemplates
@@ -77,10 +80,11 @@ struct SweepCommand: AsyncParsableCommand {
         let names = Dictionary(registry.carriers.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let composer = NoticeComposer(templates: templates, config: config, carrierNames: names)
         let actions = ActionExecutor(store: database, config: config, client: client, composer: composer)
-        let sweeper = Sweeper(store: database, registry: registry, fetcher: CarrierFetcher(client: client, endpoints: endpoints, credentials: credentials),
-                              clock: clock, options: options, incidents: incidents, actions: actions, notices: notices,
-                              milestones: composer, progress: progress,
-                              shouldStop: { stop.isRequested })
+        let sweeper = Sweeper(
+            store: database, registry: registry, fetcher: CarrierFetcher(client: client, endpoints: endpoints, credentials: credentials),
+            clock: clock, options: options, incidents: incidents, actions: actions, notices: notices,
+            milestones: composer, progress: progress,
+            shouldStop: { stop.isRequested })
         while true {
             let summary: SweepSummary
             do { summary = try await sweeper.run() } catch { throw fail(.store(error)) }
@@ -108,8 +112,9 @@ struct SweepCommand: AsyncParsableCommand {
     static func describe(_ summary: SweepSummary, store: String) -> String {
         var lines: [String] = []
         lines.append(Terminal.bold("sweep at \(summary.now)") + Terminal.dim(" (\(store), \(String(format: "%.1f", summary.durationSeconds)) s)"))
-        lines.append("  due \(summary.due) · checked \(summary.checked) · changed \(summary.changed) · unchanged \(summary.unchanged) (304: \(summary.notModified)) · new events \(summary.newEvents)"
-                     + (summary.skipped > 0 ? " · skipped \(summary.skipped)" : ""))
+        lines.append(
+            "  due \(summary.due) · checked \(summary.checked) · changed \(summary.changed) · unchanged \(summary.unchanged) (304: \(summary.notModified)) · new events \(summary.newEvents)"
+                + (summary.skipped > 0 ? " · skipped \(summary.skipped)" : ""))
         for (change, count) in summary.statusChanges.sorted(by: { $0.key < $1.key }) {
             lines.append("  \(count) × \(change)")
         }
@@ -125,19 +130,23 @@ struct SweepCommand: AsyncParsableCommand {
         for (carrier, until) in summary.pausedCarriers.sorted(by: { $0.key < $1.key }) {
             lines.append(Terminal.paint("  \(carrier) is paused by the circuit breaker until \(until)", "33"))
         }
-        if let incidents = summary.incidents, !incidents.opened.isEmpty || incidents.retriggered > 0 || incidents.escalated > 0 || incidents.followUps > 0
-            || incidents.resolvedByCarrier > 0 || incidents.absorbed > 0 || incidents.flagged > 0 {
+        if let incidents = summary.incidents,
+            !incidents.opened.isEmpty || incidents.retriggered > 0 || incidents.escalated > 0 || incidents.followUps > 0
+                || incidents.resolvedByCarrier > 0 || incidents.absorbed > 0 || incidents.flagged > 0
+        {
             let opened = incidents.opened.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            lines.append(Terminal.paint("  incidents: opened \(opened.isEmpty ? "none" : opened)", "35")
-                         + (incidents.retriggered > 0 ? " · updated \(incidents.retriggered)" : "")
-                         + (incidents.followUps > 0 ? " · follow-ups \(incidents.followUps)" : "")
-                         + (incidents.absorbed > 0 ? " · absorbed \(incidents.absorbed)" : "")
-                         + (incidents.resolvedByCarrier > 0 ? " · closed by the carrier's news \(incidents.resolvedByCarrier)" : "")
-                         + (incidents.flagged > 0 ? Terminal.paint(" · flagged for staff \(incidents.flagged)", "33") : "")
-                         + (incidents.escalated > 0 ? Terminal.paint(" · SLA breaches escalated \(incidents.escalated)", "31") : ""))
+            lines.append(
+                Terminal.paint("  incidents: opened \(opened.isEmpty ? "none" : opened)", "35")
+                    + (incidents.retriggered > 0 ? " · updated \(incidents.retriggered)" : "")
+                    + (incidents.followUps > 0 ? " · follow-ups \(incidents.followUps)" : "")
+                    + (incidents.absorbed > 0 ? " · absorbed \(incidents.absorbed)" : "")
+                    + (incidents.resolvedByCarrier > 0 ? " · closed by the carrier's news \(incidents.resolvedByCarrier)" : "")
+                    + (incidents.flagged > 0 ? Terminal.paint(" · flagged for staff \(incidents.flagged)", "33") : "")
+                    + (incidents.escalated > 0 ? Terminal.paint(" · SLA breaches escalated \(incidents.escalated)", "31") : ""))
         }
         if let actions = summary.actions, actions.executed + actions.failed > 0 || !actions.errors.isEmpty {
-            lines.append("  actions: executed \(actions.executed)" + (actions.failed > 0 ? Terminal.paint(" · failed \(actions.failed) (retried later)", "31") : ""))
+            lines.append(
+                "  actions: executed \(actions.executed)" + (actions.failed > 0 ? Terminal.paint(" · failed \(actions.failed) (retried later)", "31") : ""))
             for error in actions.errors.prefix(3) { lines.append(Terminal.paint("    \(error)", "33")) }
         }
         if let notices = summary.notices, notices.sent + notices.failed > 0 {

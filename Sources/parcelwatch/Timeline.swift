@@ -7,9 +7,11 @@ enum Timeline {
         let reason = report.reason.map { " (\($0))" } ?? ""
         Swift.print("\(Terminal.bold(report.carrier)) \(report.trackingNumber): \(Terminal.status(report.status))\(reason)")
         let rows = report.events.reversed().map { event in
-            [event.time.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC"),
-             Terminal.status(event.status) + (event.reason.map { " (\($0))" } ?? ""),
-             event.rawStatus, event.location ?? ""]
+            [
+                event.time.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC"),
+                Terminal.status(event.status) + (event.reason.map { " (\($0))" } ?? ""),
+                event.rawStatus, event.location ?? "",
+            ]
         }
         Swift.print(Terminal.table(["TIME", "STATUS", "CARRIER SAYS", "WHERE"], rows))
     }

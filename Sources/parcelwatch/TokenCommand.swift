@@ -8,13 +8,13 @@ struct TokenCommand: AsyncParsableCommand {
         commandName: "token",
         abstract: "Tokens for the shop API (POST/PUT/DELETE /api/orders of `parcelwatch serve`).",
         discussion: """
-        A token's secret is printed once, when it is made, and stored only as its SHA-256: keep it in the shop backend's
-        secret store. Staff only (--as NAME or $PARCELWATCH_STAFF); every change is in the audit log.
-        Examples:
-          parcelwatch token add shop-backend --as anna
-          curl -H "Authorization: Bearer $TOKEN" -d @order.json http://127.0.0.1:8080/api/orders
-          parcelwatch token revoke shop-backend --as anna
-        """,
+            A token's secret is printed once, when it is made, and stored only as its SHA-256: keep it in the shop backend's
+            secret store. Staff only (--as NAME or $PARCELWATCH_STAFF); every change is in the audit log.
+            Examples:
+              parcelwatch token add shop-backend --as anna
+              curl -H "Authorization: Bearer $TOKEN" -d @order.json http://127.0.0.1:8080/api/orders
+              parcelwatch token revoke shop-backend --as anna
+            """,
         subcommands: [Add.self, List.self, Revoke.self], defaultSubcommand: List.self)
 
     struct Add: AsyncParsableCommand {
@@ -51,8 +51,10 @@ struct TokenCommand: AsyncParsableCommand {
             do { tokens = try await database.tokens() } catch { throw fail(.store(error)) }
             if output.json { return try printJSON(tokens.map(Row.init)) }
             if tokens.isEmpty { print("no tokens yet: parcelwatch token add NAME --as STAFF"); return }
-            print(Terminal.table(["NAME", "CREATED", "BY", "LAST USED", "REVOKED"],
-                                 tokens.map { [$0.name, When.short($0.createdAt), $0.createdBy, When.short($0.lastUsedAt), When.short($0.revokedAt)] }))
+            print(
+                Terminal.table(
+                    ["NAME", "CREATED", "BY", "LAST USED", "REVOKED"],
+                    tokens.map { [$0.name, When.short($0.createdAt), $0.createdBy, When.short($0.lastUsedAt), When.short($0.revokedAt)] }))
         }
 
         /// A token as `--json` prints it.

@@ -9,20 +9,20 @@ struct TrackCommand: AsyncParsableCommand {
         commandName: "track",
         abstract: "Track a parcel: a customer's own parcel from the shop's store (--postcode/--email), else ask the carrier now.",
         discussion: """
-        With --postcode CODE or --email ADDRESS and the shop's database (--db), a customer sees their own parcel: status,
-        carrier events, the promised date and, when something is wrong, what the shop is doing and when they will hear
-        next, in the order's language. A wrong postcode or e-mail reads exactly like an unknown number. Without a store
-        match, the carrier is asked directly (ad-hoc, nothing stored).
-        The carrier is detected from the number unless --carrier names it. --carrier-endpoint [ID=]URL sends requests
-        to another host (e.g. the carrier simulator); without ID= it applies to every carrier. Repeatable.
-        With --server URL (or $PARCELWATCH_SERVER) the shop's `parcelwatch serve` is asked instead of a database: what
-        a customer without the shop's database runs. It prints the same timeline, in the order's language.
-        Examples:
-          parcelwatch track 12345678901234 --postcode 28001 --server https://track.shop.example
-          PARCELWATCH_SERVER=http://127.0.0.1:8080 parcelwatch track CP482915304ES --email ana@example.es --json
-        Exit codes: 0 found, 1 unknown number (or not yours), 2 invalid number or options, 3 carrier or shop server
-        unreachable or changed, 5 the shop's server is rate-limiting this address (try again later).
-        """)
+            With --postcode CODE or --email ADDRESS and the shop's database (--db), a customer sees their own parcel: status,
+            carrier events, the promised date and, when something is wrong, what the shop is doing and when they will hear
+            next, in the order's language. A wrong postcode or e-mail reads exactly like an unknown number. Without a store
+            match, the carrier is asked directly (ad-hoc, nothing stored).
+            The carrier is detected from the number unless --carrier names it. --carrier-endpoint [ID=]URL sends requests
+            to another host (e.g. the carrier simulator); without ID= it applies to every carrier. Repeatable.
+            With --server URL (or $PARCELWATCH_SERVER) the shop's `parcelwatch serve` is asked instead of a database: what
+            a customer without the shop's database runs. It prints the same timeline, in the order's language.
+            Examples:
+              parcelwatch track 12345678901234 --postcode 28001 --server https://track.shop.example
+              PARCELWATCH_SERVER=http://127.0.0.1:8080 parcelwatch track CP482915304ES --email ana@example.es --json
+            Exit codes: 0 found, 1 unknown number (or not yours), 2 invalid number or options, 3 carrier or shop server
+            unreachable or changed, 5 the shop's server is rate-limiting this address (try again later).
+            """)
     @OptionGroup var carriers: CarrierOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -104,7 +104,8 @@ struct TrackCommand: AsyncParsableCommand {
             throw .invalidNumber(number: number, reason: reasons.isEmpty ? "no carrier uses numbers like this" : reasons)
         }
         if valid.count > 1 {
-            FileHandle.standardError.write(Data("note: \(number) fits \(valid.map(\.carrier).joined(separator: ", ")); using \(first.carrier) (pass --carrier to choose)\n".utf8))
+            FileHandle.standardError.write(
+                Data("note: \(number) fits \(valid.map(\.carrier).joined(separator: ", ")); using \(first.carrier) (pass --carrier to choose)\n".utf8))
         }
         return try registry.carrier(first.carrier)
     }

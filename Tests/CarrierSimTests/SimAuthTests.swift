@@ -2,8 +2,8 @@ import CarrierSim
 import Curl
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// The simulator serves authenticated sources as their real APIs do: tokens, API keys, Basic,
 /// WS-Security and body credentials are checked, quotas run out, batch requests get one merged
@@ -131,10 +131,10 @@ import TestSupport
     @Test func everyGrantAndCredentialKindIsAcceptedRightAndRefusedWrong() async throws {
         let world = try await SimWorld.start()
         let cases: [(carrier: String, number: String, wrong: String)] = [
-            ("sim-oauth", "OA000031", "SIM_OAUTH_SECRET"),       // client_credentials, Basic client auth
-            ("sim-batch", "BT00000031", "SIM_BATCH_SECRET"),     // client_credentials, form
-            ("sim-refresh", "RF000031", "SIM_REFRESH_TOKEN"),    // refresh_token, JSON, bare token header
-            ("sim-password", "PW000031", "SIM_PASSWORD_PASS"),   // password grant, form
+            ("sim-oauth", "OA000031", "SIM_OAUTH_SECRET"),  // client_credentials, Basic client auth
+            ("sim-batch", "BT00000031", "SIM_BATCH_SECRET"),  // client_credentials, form
+            ("sim-refresh", "RF000031", "SIM_REFRESH_TOKEN"),  // refresh_token, JSON, bare token header
+            ("sim-password", "PW000031", "SIM_PASSWORD_PASS"),  // password grant, form
             ("sim-basic", "BA000031", "SIM_BASIC_PASSWORD"),
             ("sim-wsse", "WS000031", "SIM_WSSE_PASSWORD"),
             ("sim-body", "BD000031", "SIM_BODY_PASSWORD"),
@@ -158,8 +158,10 @@ import TestSupport
         let world = try await SimWorld.start()
         let form = "grant_type=client_credentials&client_id=\(SimCredentials.value("SIM_OAUTH_ID"))&client_secret=\(SimCredentials.value("SIM_OAUTH_SECRET"))"
         // sim-oauth wants them in a Basic header, not in the form.
-        let refused = try await world.client.send(HTTPRequest(url: world.base + "/oauth/token", method: "POST",
-                                                              headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Array(form.utf8)))
+        let refused = try await world.client.send(
+            HTTPRequest(
+                url: world.base + "/oauth/token", method: "POST",
+                headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Array(form.utf8)))
         #expect(refused.status == 401)
         let refusal = try JSONSerialization.jsonObject(with: Data(refused.body)) as? [String: Any]
         #expect(refusal?["error"] as? String == "invalid_client")
@@ -216,8 +218,9 @@ private struct SimWorld {
         // simulated ones, the authenticated source.
         let loaded = try CarrierRegistry.load(directory: directory + "/carriers", credentials: CarrierCredentials(environment: [:]))
         let registry = loaded.selectingSources(CarrierCredentials(environment: SimCredentials.environment(for: loaded)))
-        let simulator = try await RunningSimulator.start(SimulatorOptions(
-            port: 0, fixturesDirectory: directory + "/fixtures", carriersDirectory: directory + "/carriers", start: fixtureNow))
+        let simulator = try await RunningSimulator.start(
+            SimulatorOptions(
+                port: 0, fixturesDirectory: directory + "/fixtures", carriersDirectory: directory + "/carriers", start: fixtureNow))
         return SimWorld(simulator: simulator, registry: registry, client: try HTTPClient())
     }
 
@@ -227,14 +230,16 @@ private struct SimWorld {
         var values = environment ?? SimCredentials.environment(for: registry)
         if let wrong { values[wrong] = "not-the-right-value" }
         let own = wrong == nil && environment == nil
-        return CarrierFetcher(client: client, endpoints: try EndpointOverrides([base]), credentials: CarrierCredentials(environment: values),
-                              tokens: own ? tokens : TokenCache())
+        return CarrierFetcher(
+            client: client, endpoints: try EndpointOverrides([base]), credentials: CarrierCredentials(environment: values),
+            tokens: own ? tokens : TokenCache())
     }
 
     func register(_ carrier: String, _ numbers: [String]) async throws {
-        try await SimControl(baseURL: base).register(numbers.map {
-            ParcelScript(carrier: carrier, number: $0, timeline: [.init(afterHours: 0, fixture: "in-transit")])
-        })
+        try await SimControl(baseURL: base).register(
+            numbers.map {
+                ParcelScript(carrier: carrier, number: $0, timeline: [.init(afterHours: 0, fixture: "in-transit")])
+            })
     }
 
     func track(_ number: String, carrier id: String, source: String? = nil, environment: [String: String]? = nil) async throws -> TrackingResult {
@@ -266,9 +271,11 @@ private struct SimWorld {
     /// A token from `carrier`'s token endpoint, asked for by hand (Basic client auth).
     func rawToken(_ carrier: String) async throws -> String {
         let basic = Data("\(SimCredentials.value("SIM_OAUTH_ID")):\(SimCredentials.value("SIM_OAUTH_SECRET"))".utf8).base64EncodedString()
-        let response = try await client.send(HTTPRequest(url: base + "/oauth/token", method: "POST",
-                                                         headers: ["Authorization": "Basic " + basic, "Content-Type": "application/x-www-form-urlencoded"],
-                                                         body: Array("grant_type=client_credentials".utf8)))
+        let response = try await client.send(
+            HTTPRequest(
+                url: base + "/oauth/token", method: "POST",
+                headers: ["Authorization": "Basic " + basic, "Content-Type": "application/x-www-form-urlencoded"],
+                body: Array("grant_type=client_credentials".utf8)))
         let grant = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
         guard response.status == 200, let token = grant?["access_token"] as? String else {
             throw SimAuthTestError(message: "the token endpoint answered \(response.status)")
@@ -302,8 +309,8 @@ private struct SimAuthTestError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-private extension String {
-    func write(toFile path: String, atomically: Bool, encoding: String.Encoding, creatingDirectory: Bool) throws {
+extension String {
+    fileprivate func write(toFile path: String, atomically: Bool, encoding: String.Encoding, creatingDirectory: Bool) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try write(toFile: path, atomically: atomically, encoding: encoding)
     }
@@ -334,99 +341,115 @@ private enum SimAuthCarriers {
     }
 
     static let files: KeyValuePairs<String, String> = [
-        "sim-oauth": carrier("sim-oauth", number: "^OA[0-9]{6}$", sources: """
-              - name: official
-                auth: { kind: oauth2, token_url: "https://auth.example.org/oauth/token", client_id: SIM_OAUTH_ID, client_secret: SIM_OAUTH_SECRET, client_auth: basic }
-                request: { method: GET, url: "https://api.example.org/v1/track/{number}", headers: { Accept: application/json } }
+        "sim-oauth": carrier(
+            "sim-oauth", number: "^OA[0-9]{6}$",
+            sources: """
+                  - name: official
+                    auth: { kind: oauth2, token_url: "https://auth.example.org/oauth/token", client_id: SIM_OAUTH_ID, client_secret: SIM_OAUTH_SECRET, client_auth: basic }
+                    request: { method: GET, url: "https://api.example.org/v1/track/{number}", headers: { Accept: application/json } }
 
-            """ + json + """
-              - name: public
-                request: { method: GET, url: "https://www.example.org/v1/public/{number}?lang=en" }
+                """ + json + """
+                      - name: public
+                        request: { method: GET, url: "https://www.example.org/v1/public/{number}?lang=en" }
 
-            """ + json),
-        "sim-key": carrier("sim-key", number: "^KY[0-9]{6}$", sources: """
-              - name: official
-                auth: { kind: api_key, header: X-Api-Key, key: SIM_KEY }
-                request: { method: GET, url: "https://api.example.org/api/key/{number}" }
+                    """ + json),
+        "sim-key": carrier(
+            "sim-key", number: "^KY[0-9]{6}$",
+            sources: """
+                  - name: official
+                    auth: { kind: api_key, header: X-Api-Key, key: SIM_KEY }
+                    request: { method: GET, url: "https://api.example.org/api/key/{number}" }
 
-            """ + json),
-        "sim-batch": carrier("sim-batch", number: "^BT[0-9]{8}$", sources: """
-              - name: official
-                auth: { kind: oauth2, token_url: "https://auth.example.org/batch/token", client_id: SIM_BATCH_ID, client_secret: SIM_BATCH_SECRET, client_auth: form }
-                request: { method: GET, url: "https://api.example.org/batch/v1/trackids/{numbers}", headers: { Accept: application/json } }
-                batch: { max: 10, separator: ",", parcels: "$.parcels[*]", number: requested }
-                format: json
-                events: "events[*]"
-                fields: { time: time, status: text }
-                time: { format: iso8601, zone: UTC }
-                errors:
-                  - { path: "errorCode", match: '^E_404', error: notFound }
-                  - { status: [401, 403], error: credentialsRejected }
-                  - { status: [429], error: quotaExceeded }
+                """ + json),
+        "sim-batch": carrier(
+            "sim-batch", number: "^BT[0-9]{8}$",
+            sources: """
+                  - name: official
+                    auth: { kind: oauth2, token_url: "https://auth.example.org/batch/token", client_id: SIM_BATCH_ID, client_secret: SIM_BATCH_SECRET, client_auth: form }
+                    request: { method: GET, url: "https://api.example.org/batch/v1/trackids/{numbers}", headers: { Accept: application/json } }
+                    batch: { max: 10, separator: ",", parcels: "$.parcels[*]", number: requested }
+                    format: json
+                    events: "events[*]"
+                    fields: { time: time, status: text }
+                    time: { format: iso8601, zone: UTC }
+                    errors:
+                      - { path: "errorCode", match: '^E_404', error: notFound }
+                      - { status: [401, 403], error: credentialsRejected }
+                      - { status: [429], error: quotaExceeded }
 
-            """),
-        "sim-refresh": carrier("sim-refresh", number: "^RF[0-9]{6}$", sources: """
-              - name: official
-                auth:
-                  kind: oauth2
-                  grant: refresh_token
-                  token_url: "https://auth.example.org/refresh/token"
-                  client_id: SIM_REFRESH_ID
-                  client_secret: SIM_REFRESH_SECRET
-                  refresh_token: SIM_REFRESH_TOKEN
-                  client_auth: json
-                  header: x-amz-access-token
-                  format: "{token}"
-                request: { method: GET, url: "https://api.example.org/refresh/tracking?trackingId={number}&carrierId=SIM" }
+                """),
+        "sim-refresh": carrier(
+            "sim-refresh", number: "^RF[0-9]{6}$",
+            sources: """
+                  - name: official
+                    auth:
+                      kind: oauth2
+                      grant: refresh_token
+                      token_url: "https://auth.example.org/refresh/token"
+                      client_id: SIM_REFRESH_ID
+                      client_secret: SIM_REFRESH_SECRET
+                      refresh_token: SIM_REFRESH_TOKEN
+                      client_auth: json
+                      header: x-amz-access-token
+                      format: "{token}"
+                    request: { method: GET, url: "https://api.example.org/refresh/tracking?trackingId={number}&carrierId=SIM" }
 
-            """ + json),
-        "sim-password": carrier("sim-password", number: "^PW[0-9]{6}$", sources: """
-              - name: official
-                auth:
-                  kind: oauth2
-                  grant: password
-                  token_url: "https://auth.example.org/password/token"
-                  client_id: SIM_PASSWORD_ID
-                  client_secret: SIM_PASSWORD_SECRET
-                  username: SIM_PASSWORD_USER
-                  password: SIM_PASSWORD_PASS
-                  client_auth: form
-                request: { method: GET, url: "https://api.example.org/pw/track?ref={number}&refType=ECB" }
+                """ + json),
+        "sim-password": carrier(
+            "sim-password", number: "^PW[0-9]{6}$",
+            sources: """
+                  - name: official
+                    auth:
+                      kind: oauth2
+                      grant: password
+                      token_url: "https://auth.example.org/password/token"
+                      client_id: SIM_PASSWORD_ID
+                      client_secret: SIM_PASSWORD_SECRET
+                      username: SIM_PASSWORD_USER
+                      password: SIM_PASSWORD_PASS
+                      client_auth: form
+                    request: { method: GET, url: "https://api.example.org/pw/track?ref={number}&refType=ECB" }
 
-            """ + json),
-        "sim-basic": carrier("sim-basic", number: "^BA[0-9]{6}$", sources: """
-              - name: official
-                auth: { kind: basic, username: SIM_BASIC_USER, password: SIM_BASIC_PASSWORD }
-                request: { method: GET, url: "https://api.example.org/basic/track/pin/{number}/detail" }
+                """ + json),
+        "sim-basic": carrier(
+            "sim-basic", number: "^BA[0-9]{6}$",
+            sources: """
+                  - name: official
+                    auth: { kind: basic, username: SIM_BASIC_USER, password: SIM_BASIC_PASSWORD }
+                    request: { method: GET, url: "https://api.example.org/basic/track/pin/{number}/detail" }
 
-            """ + json),
-        "sim-body": carrier("sim-body", number: "^BD[0-9]{6}$", sources: """
-              - name: official
-                auth: { kind: body, values: [SIM_BODY_LOGIN, SIM_BODY_PASSWORD] }
-                request:
-                  method: POST
-                  url: "https://api.example.org/rpc/track"
-                  content_type: application/json
-                  body: '{"login":"{secret:SIM_BODY_LOGIN}","password":"{secret:SIM_BODY_PASSWORD}","number":"{number}"}'
+                """ + json),
+        "sim-body": carrier(
+            "sim-body", number: "^BD[0-9]{6}$",
+            sources: """
+                  - name: official
+                    auth: { kind: body, values: [SIM_BODY_LOGIN, SIM_BODY_PASSWORD] }
+                    request:
+                      method: POST
+                      url: "https://api.example.org/rpc/track"
+                      content_type: application/json
+                      body: '{"login":"{secret:SIM_BODY_LOGIN}","password":"{secret:SIM_BODY_PASSWORD}","number":"{number}"}'
 
-            """ + json),
-        "sim-wsse": carrier("sim-wsse", number: "^WS[0-9]{6}$", sources: """
-              - name: official
-                auth: { kind: wsse, username: SIM_WSSE_USER, password: SIM_WSSE_PASSWORD }
-                request:
-                  method: POST
-                  url: "https://soap.example.org/Tracking/Service"
-                  content_type: "text/xml; charset=utf-8"
-                  body: '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header>{wsse}</soapenv:Header><soapenv:Body><trackOfficial><number>{number}</number></trackOfficial></soapenv:Body></soapenv:Envelope>'
-            \(xml)
-              - name: legacy
-                request:
-                  method: POST
-                  url: "https://soap.example.org/Tracking/Service"
-                  content_type: "text/xml; charset=utf-8"
-                  body: '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><trackLegacy><number>{number}</number></trackLegacy></soapenv:Body></soapenv:Envelope>'
-            \(xml)
-            """),
+                """ + json),
+        "sim-wsse": carrier(
+            "sim-wsse", number: "^WS[0-9]{6}$",
+            sources: """
+                  - name: official
+                    auth: { kind: wsse, username: SIM_WSSE_USER, password: SIM_WSSE_PASSWORD }
+                    request:
+                      method: POST
+                      url: "https://soap.example.org/Tracking/Service"
+                      content_type: "text/xml; charset=utf-8"
+                      body: '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header>{wsse}</soapenv:Header><soapenv:Body><trackOfficial><number>{number}</number></trackOfficial></soapenv:Body></soapenv:Envelope>'
+                \(xml)
+                  - name: legacy
+                    request:
+                      method: POST
+                      url: "https://soap.example.org/Tracking/Service"
+                      content_type: "text/xml; charset=utf-8"
+                      body: '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><trackLegacy><number>{number}</number></trackLegacy></soapenv:Body></soapenv:Envelope>'
+                \(xml)
+                """),
     ]
 
     static let xml = """

@@ -1,8 +1,8 @@
 import CarrierSim
 import Curl
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The simulator from a client's side: carriers at their own URL shapes, time moving parcels.
 @Suite(.serialized) struct SimulatorTests {
@@ -16,8 +16,9 @@ import TestSupport
 
     @Test func servesACarrierAtItsOwnURLShapeWithTheNumberRendered() async throws {
         try await register(#"{"carrier":"seur","number":"12345678901234","timeline":[{"afterHours":0,"fixture":"in-transit"}]}"#)
-        let response = try await client.send(HTTPRequest(
-            url: "\(base)/livetracking/pages/seguimiento-online.do?segOnlineIdentificador=12345678901234"))
+        let response = try await client.send(
+            HTTPRequest(
+                url: "\(base)/livetracking/pages/seguimiento-online.do?segOnlineIdentificador=12345678901234"))
         #expect(response.status == 200)
         let page = String(decoding: response.body, as: UTF8.self)
         #expect(page.contains("12345678901234"))
@@ -25,22 +26,25 @@ import TestSupport
     }
 
     @Test func unknownNumbersGetTheCarriersNotFoundPage() async throws {
-        let response = try await client.send(HTTPRequest(
-            url: "\(base)/livetracking/pages/seguimiento-online.do?segOnlineIdentificador=99999999999999"))
+        let response = try await client.send(
+            HTTPRequest(
+                url: "\(base)/livetracking/pages/seguimiento-online.do?segOnlineIdentificador=99999999999999"))
         #expect(String(decoding: response.body, as: UTF8.self).contains("no hemos encontrado"))
     }
 
     @Test func postBodiesAreMatched() async throws {
         try await register(#"{"carrier":"dpd-pl","number":"0000012345678K","timeline":[{"afterHours":0,"fixture":"delivered"}]}"#)
-        let response = try await client.send(HTTPRequest(
-            url: "\(base)/findPackage", method: "POST", headers: ["Content-Type": "application/x-www-form-urlencoded"],
-            body: Array("q=0000012345678K&typ=1".utf8)))
+        let response = try await client.send(
+            HTTPRequest(
+                url: "\(base)/findPackage", method: "POST", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                body: Array("q=0000012345678K&typ=1".utf8)))
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self).contains("table-track"))
     }
 
     @Test func advancingTheClockMovesAParcelToItsNextStage() async throws {
-        try await register(#"{"carrier":"seur","number":"55555555555555","timeline":[{"afterHours":0,"fixture":"in-transit"},{"afterHours":48,"fixture":"damaged-or-lost"}]}"#)
+        try await register(
+            #"{"carrier":"seur","number":"55555555555555","timeline":[{"afterHours":0,"fixture":"in-transit"},{"afterHours":48,"fixture":"damaged-or-lost"}]}"#)
         let url = "\(base)/livetracking/pages/seguimiento-online.do?segOnlineIdentificador=55555555555555"
         let before = String(decoding: try await client.send(HTTPRequest(url: url)).body, as: UTF8.self)
         #expect(!before.contains("Deterioro o extrav"))

@@ -2,8 +2,8 @@ import CarrierSim
 import Curl
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 14: a scripted parcel tells one story. Every stage extends the history the one before
 /// showed (the same events, by fingerprint, at the same times) and adds only later events, so
@@ -12,10 +12,14 @@ import TestSupport
     @Test func aUSPSParcelKeepsOneHistoryFromTransitToPickupToDelivery() async throws {
         let world = try await ContinuityWorld.start()
         let number = "9400110200882817205631"
-        try await world.control.register([ParcelScript(carrier: "usps", number: number, timeline: [
-            .init(afterHours: 0, fixture: "in-transit"), .init(afterHours: 30, fixture: "available-for-pickup"),
-            .init(afterHours: 60, fixture: "delivered"),
-        ])])
+        try await world.control.register([
+            ParcelScript(
+                carrier: "usps", number: number,
+                timeline: [
+                    .init(afterHours: 0, fixture: "in-transit"), .init(afterHours: 30, fixture: "available-for-pickup"),
+                    .init(afterHours: 60, fixture: "delivered"),
+                ])
+        ])
         let stages = try await world.stages(number, carrier: "usps", at: [0, 30, 60])
         #expect(stages.map { $0.source } == ["official", "official", "official"])
         #expect(stages.map { $0.events.last?.status } == [.inTransit, .availableForPickup, .delivered])
@@ -26,23 +30,29 @@ import TestSupport
         #expect(!final[firstMoved...].contains { $0.status == .infoReceived })
     }
 
-    @Test(arguments: [
-        ("canada-post", nil, ["in-transit", "available-for-pickup", "delivered"]),  // XML
-        ("dhl-pl", "public", ["in-transit", "failed-attempt", "returned"]),  // HTML in ISO-8859-2
-        ("seur", "official", ["in-transit", "pickup-after-absence", "delivered"]),  // JSON, texts without places
-        ("amazon", "official", ["in-transit", "out-for-delivery", "delivered"]),  // recordings of one parcel
-    ] as [(String, String?, [String])])
+    @Test(
+        arguments: [
+            ("canada-post", nil, ["in-transit", "available-for-pickup", "delivered"]),  // XML
+            ("dhl-pl", "public", ["in-transit", "failed-attempt", "returned"]),  // HTML in ISO-8859-2
+            ("seur", "official", ["in-transit", "pickup-after-absence", "delivered"]),  // JSON, texts without places
+            ("amazon", "official", ["in-transit", "out-for-delivery", "delivered"]),  // recordings of one parcel
+        ] as [(String, String?, [String])])
     func otherCarriersKeepOneHistoryToo(carrier: String, source: String?, fixtures: [String]) async throws {
         let world = try await ContinuityWorld.start()
         let number = "CONT\(carrier.count)\(fixtures[1].count)"
-        try await world.control.register([ParcelScript(carrier: carrier, number: number, timeline: fixtures.enumerated().map {
-            .init(afterHours: Double($0.offset) * 30, fixture: $0.element)
-        })])
+        try await world.control.register([
+            ParcelScript(
+                carrier: carrier, number: number,
+                timeline: fixtures.enumerated().map {
+                    .init(afterHours: Double($0.offset) * 30, fixture: $0.element)
+                })
+        ])
         let stages = try await world.stages(number, carrier: carrier, source: source, at: [0, 30, 60])
         Self.expectContinuous(stages.map(\.events), label: carrier, starts: [0, 30, 60].map { world.start.addingTimeInterval($0 * 3600) })
         for (stage, fixture) in zip(stages, fixtures) {
-            #expect(stage.events.last?.rawStatus == (try world.recorded(carrier, source: source, fixture: fixture).last?.rawStatus),
-                    "\(carrier) \(fixture): the stage's own news comes last")
+            #expect(
+                stage.events.last?.rawStatus == (try world.recorded(carrier, source: source, fixture: fixture).last?.rawStatus),
+                "\(carrier) \(fixture): the stage's own news comes last")
         }
     }
 
@@ -64,9 +74,11 @@ import TestSupport
             }
         }
         #expect(cases.count > 40)
-        try await world.control.register(cases.map {
-            ParcelScript(carrier: $0.carrier, number: $0.number, timeline: [.init(afterHours: 0, fixture: "in-transit"), .init(afterHours: 30, fixture: $0.fixture)])
-        })
+        try await world.control.register(
+            cases.map {
+                ParcelScript(
+                    carrier: $0.carrier, number: $0.number, timeline: [.init(afterHours: 0, fixture: "in-transit"), .init(afterHours: 30, fixture: $0.fixture)])
+            })
         var before: [[TrackingEvent]] = []
         for item in cases { before.append(try await world.track(item.number, carrier: item.carrier, source: item.source).events) }
         try await world.control.advance(hours: 30)
@@ -84,8 +96,10 @@ import TestSupport
     /// backwards: within a page, and no new event before the newest already shown. What a stage
     /// adds happened while the stage before was showing (`starts`: when each stage began): after
     /// it began, so a tracker that looked then missed nothing, and not after the stage began.
-    static func expectContinuous(_ stages: [[TrackingEvent]], label: String, grows: Bool = true, starts: [Date],
-                                 sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectContinuous(
+        _ stages: [[TrackingEvent]], label: String, grows: Bool = true, starts: [Date],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         for (index, events) in stages.enumerated() {
             let times = events.map(\.time.date)
             #expect(times == times.sorted(), "\(label) stage \(index): times go backwards", sourceLocation: sourceLocation)
@@ -96,13 +110,15 @@ import TestSupport
             #expect(missing.isEmpty, "\(label) stage \(index) lost \(missing.map { "\($0.rawStatus) @\($0.time.date)" })", sourceLocation: sourceLocation)
             if grows { #expect(events.count > previous.count, "\(label) stage \(index) adds nothing", sourceLocation: sourceLocation) }
             let added = events.filter { !shown.contains($0.fingerprint) }
-            #expect(added.allSatisfy { $0.time.date > starts[index - 1] && $0.time.date <= starts[index] },
-                    "\(label) stage \(index): new events outside the stage before: \(added.map { "\($0.rawStatus) @\($0.time.date)" })",
-                    sourceLocation: sourceLocation)
+            #expect(
+                added.allSatisfy { $0.time.date > starts[index - 1] && $0.time.date <= starts[index] },
+                "\(label) stage \(index): new events outside the stage before: \(added.map { "\($0.rawStatus) @\($0.time.date)" })",
+                sourceLocation: sourceLocation)
             if let newest = previous.map(\.time.date).max() {
                 let older = events.filter { !shown.contains($0.fingerprint) && $0.time.date < newest }
-                #expect(older.isEmpty, "\(label) stage \(index): new events older than the newest shown: \(older.map { "\($0.rawStatus) @\($0.time.date)" })",
-                        sourceLocation: sourceLocation)
+                #expect(
+                    older.isEmpty, "\(label) stage \(index): new events older than the newest shown: \(older.map { "\($0.rawStatus) @\($0.time.date)" })",
+                    sourceLocation: sourceLocation)
             }
         }
     }
@@ -121,8 +137,9 @@ private struct ContinuityWorld {
         let loaded = try CarrierRegistry.load(directory: PackagePaths.carriers, credentials: CarrierCredentials(environment: [:]))
         let credentials = CarrierCredentials(environment: SimCredentials.environment(for: loaded))
         let registry = try CarrierRegistry.load(directory: PackagePaths.carriers, credentials: credentials)
-        let simulator = try await RunningSimulator.start(SimulatorOptions(
-            port: 0, fixturesDirectory: PackagePaths.fixtures, carriersDirectory: PackagePaths.carriers, start: fixtureNow))
+        let simulator = try await RunningSimulator.start(
+            SimulatorOptions(
+                port: 0, fixturesDirectory: PackagePaths.fixtures, carriersDirectory: PackagePaths.carriers, start: fixtureNow))
         let fetcher = CarrierFetcher(client: try HTTPClient(), endpoints: try EndpointOverrides([simulator.baseURL]), credentials: credentials)
         return ContinuityWorld(simulator: simulator, registry: registry, fetcher: fetcher, control: try SimControl(baseURL: simulator.baseURL))
     }
@@ -159,9 +176,10 @@ private struct ContinuityWorld {
         let path = PackagePaths.fixtures + "/" + definition.fixtureFolder + "/" + fixture + ".expected.json"
         let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any] ?? [:]
         return (expected["events"] as? [[String: Any]] ?? []).map { event in
-            TrackingEvent(carrier: carrier, trackingNumber: "", time: CarrierTime(date: Date(), offsetSeconds: 0),
-                          rawStatus: event["rawStatus"] as? String ?? "", rawCode: event["rawCode"] as? String,
-                          status: .unknown, reason: nil, location: event["location"] as? String)
+            TrackingEvent(
+                carrier: carrier, trackingNumber: "", time: CarrierTime(date: Date(), offsetSeconds: 0),
+                rawStatus: event["rawStatus"] as? String ?? "", rawCode: event["rawCode"] as? String,
+                status: .unknown, reason: nil, location: event["location"] as? String)
         }
     }
 

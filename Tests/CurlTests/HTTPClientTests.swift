@@ -1,7 +1,7 @@
 import Curl
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The client against the real carrier simulator on 127.0.0.1.
 @Suite struct HTTPClientTests {
@@ -25,9 +25,11 @@ import TestSupport
     }
 
     @Test func postSendsBody() async throws {
-        let response = try await client.send(HTTPRequest(url: "\(base)/_sim/echo", method: "POST",
-                                                         headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                                                         body: Array("q=123&typ=1".utf8)))
+        let response = try await client.send(
+            HTTPRequest(
+                url: "\(base)/_sim/echo", method: "POST",
+                headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                body: Array("q=123&typ=1".utf8)))
         let echo = try JSONDecoder().decode([String: String].self, from: Data(response.body))
         #expect(echo["method"] == "POST")
         #expect(echo["body"] == "q=123&typ=1")

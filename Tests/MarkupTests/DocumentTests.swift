@@ -24,12 +24,12 @@ import Testing
 
     @Test func xmlNamespacesCanBeRegistered() throws {
         let xml = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">
-          <soapenv:Body><ns:resp xmlns:ns="urn:a" xmlns:ax21="urn:b"><ns:return><ax21:status>0</ax21:status>
-          <ax21:event ax21:code="P_D"><ax21:name>Doręczenie</ax21:name></ax21:event></ns:return></ns:resp></soapenv:Body>
-        </soapenv:Envelope>
-        """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">
+              <soapenv:Body><ns:resp xmlns:ns="urn:a" xmlns:ax21="urn:b"><ns:return><ax21:status>0</ax21:status>
+              <ax21:event ax21:code="P_D"><ax21:name>Doręczenie</ax21:name></ax21:event></ns:return></ns:resp></soapenv:Body>
+            </soapenv:Envelope>
+            """
         let document = try Document(xml: Array(xml.utf8))
         try document.registerNamespace(prefix: "s", uri: "http://schemas.xmlsoap.org/soap/envelope/")
         try document.registerNamespace(prefix: "ns", uri: "urn:a")
@@ -48,7 +48,8 @@ import Testing
     }
 
     @Test func iso88592PageFromMetaDeclaration() throws {
-        let bytes = Self.latin2("<html><head><meta http-equiv='Content-Type' content='text/html; charset=iso-8859-2'></head><body><p>Przesyłka doręczona</p></body></html>")
+        let bytes = Self.latin2(
+            "<html><head><meta http-equiv='Content-Type' content='text/html; charset=iso-8859-2'></head><body><p>Przesyłka doręczona</p></body></html>")
         let document = try Document(html: bytes, contentType: "text/html")
         #expect(try document.text("//p") == "Przesyłka doręczona")
     }
@@ -69,10 +70,10 @@ import Testing
 
     @Test func externalEntitiesAreRefused() throws {
         let xxe = """
-        <?xml version="1.0"?>
-        <!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
-        <r><status>&xxe;</status></r>
-        """
+            <?xml version="1.0"?>
+            <!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+            <r><status>&xxe;</status></r>
+            """
         #expect(throws: MarkupError.entitiesRefused) { try Document(xml: Array(xxe.utf8)) }
         let html = "<!DOCTYPE html [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><html><body><p>&xxe;</p></body></html>"
         if let document = try? Document(html: Array(html.utf8)) {
@@ -161,9 +162,10 @@ import Testing
     @Test func randomTextRoundTripsThroughBothParsers() throws {
         var generator = SplitMix64(seed: 0x7465_7874)
         for round in 0..<300 {
-            let text = String((0..<Int.random(in: 1...400, using: &generator)).map { _ in
-                Character(Unicode.Scalar(UInt8.random(in: 0x20...0x7E, using: &generator)))
-            })
+            let text = String(
+                (0..<Int.random(in: 1...400, using: &generator)).map { _ in
+                    Character(Unicode.Scalar(UInt8.random(in: 0x20...0x7E, using: &generator)))
+                })
             let escaped = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;")
             let folded = text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")

@@ -37,8 +37,10 @@ import Testing
         #expect(date.year == 2026 && date.month == 2 && date.day == 28)
         #expect(date.description == "2026-02-28")
         #expect(CivilDate("2024-02-29") != nil)
-        for bad in ["2026-02-30", "2025-02-29", "2026-2-3", "abc", "", "2026-13-01", "2026-00-10", "2026-01-00",
-                    "2026-01-011", " 2026-01-01", "2026/01/01", "２０２６-01-01"] {
+        for bad in [
+            "2026-02-30", "2025-02-29", "2026-2-3", "abc", "", "2026-13-01", "2026-00-10", "2026-01-00",
+            "2026-01-011", " 2026-01-01", "2026/01/01", "２０２６-01-01",
+        ] {
             #expect(CivilDate(bad) == nil, "\(bad)")
         }
         #expect(CivilDate(year: 2026, month: 4, day: 31) == nil)
@@ -157,8 +159,9 @@ import Testing
                 let list = calendar.holidays(in: year)
                 #expect(zip(list, list.dropFirst()).allSatisfy { $0.date <= $1.date }, "\(country) \(year)")
                 #expect(list.allSatisfy { $0.date.year == year }, "\(country) \(year)")
-                #expect(list.filter { $0.name.hasSuffix("(observed)") || $0.name.hasSuffix("(substitute day)") }
-                    .allSatisfy { $0.date.weekday < 6 }, "\(country) \(year)")
+                #expect(
+                    list.filter { $0.name.hasSuffix("(observed)") || $0.name.hasSuffix("(substitute day)") }
+                        .allSatisfy { $0.date.weekday < 6 }, "\(country) \(year)")
             }
         }
         #expect(Set(BusinessCalendar.supportedCountries).isSuperset(of: ["PL", "ES", "LT", "DE", "GB", "US", "CA", "NL", "EE", "LV"]))

@@ -1,14 +1,18 @@
-@testable import ParcelKit
-import Testing
 import TestSupport
+import Testing
+
+@testable import ParcelKit
 
 /// The carrier gate on a manual clock: the token bucket, the Retry-After pause and the
 /// concurrency slots, each checked without sleeping.
 @Suite struct CarrierGateTests {
-    static func gate(concurrency: Int = 10, perSecond: Double, burst: Int, rateOverride: Double? = nil,
-                     clock: ManualRateClock) -> CarrierGate {
-        CarrierGate(limits: CarrierDefinition.Limits(concurrency: concurrency, perSecond: perSecond, burst: burst), rateOverride: rateOverride,
-                    consecutiveFailures: 0, clock: clock)
+    static func gate(
+        concurrency: Int = 10, perSecond: Double, burst: Int, rateOverride: Double? = nil,
+        clock: ManualRateClock
+    ) -> CarrierGate {
+        CarrierGate(
+            limits: CarrierDefinition.Limits(concurrency: concurrency, perSecond: perSecond, burst: burst), rateOverride: rateOverride,
+            consecutiveFailures: 0, clock: clock)
     }
 
     @Test func aBurstGoesAtOnceThenRequestsFollowAtTheRate() async throws {

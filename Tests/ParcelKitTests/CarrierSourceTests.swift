@@ -1,7 +1,7 @@
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// The carrier engine's sources, error rules and answer handling, on small inline carrier files:
 /// no network, so every rule gets a direct, fast test.
@@ -194,8 +194,9 @@ import TestSupport
         let yaml = Self.twoSources.replacingOccurrences(of: "format: \"yyyyMMdd HHmmss\"", with: "format: iso8601")
             .replacingOccurrences(of: "time: [date, time]", with: "time: date")
         let carrier = try Self.carrier(yaml)
-        let result = try Self.parse(#"{"shipment": [{"activity": [{"date": "2026-11-18T10:15:00+01:00", "text": "In transit", "code": "I"}]}]}"#,
-                                    carrier: carrier)
+        let result = try Self.parse(
+            #"{"shipment": [{"activity": [{"date": "2026-11-18T10:15:00+01:00", "text": "In transit", "code": "I"}]}]}"#,
+            carrier: carrier)
         #expect(result.events.first?.assumedZone == nil)
         #expect(result.events.first?.time.utcText == "2026-11-18T09:15:00Z")
     }
@@ -296,8 +297,9 @@ import TestSupport
         var granted = 0
         for _ in 0..<8 where try await store.takeQuota(carrier: "dhl", windows: windows) { granted += 1 }
         #expect(granted == 3)
-        let later = QuotaWindow.windows(for: CarrierDefinition.Limits(concurrency: 1, perSecond: 1, burst: 1, perHour: 3, perDay: 5),
-                                        at: fixtureNow.addingTimeInterval(3600))
+        let later = QuotaWindow.windows(
+            for: CarrierDefinition.Limits(concurrency: 1, perSecond: 1, burst: 1, perHour: 3, perDay: 5),
+            at: fixtureNow.addingTimeInterval(3600))
         for _ in 0..<8 where try await store.takeQuota(carrier: "dhl", windows: later) { granted += 1 }
         #expect(granted == 5)
         let usage = try await store.quotaUsage(windows: later.map(\.key))

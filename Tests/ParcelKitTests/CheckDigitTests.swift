@@ -5,8 +5,9 @@ import Testing
     func rule(_ pattern: String, _ check: CheckDigit, weights: [Int] = [], payload: String? = nil) -> NumberRule {
         // The patterns here are constants known to compile.
         // swift-format-ignore: NeverUseForceTry
-        NumberRule(pattern: try! TextPattern(pattern, whole: true), check: check, weights: weights,
-                   payload: payload.map { try! TextPattern($0, whole: false) }, checkAt: nil)
+        NumberRule(
+            pattern: try! TextPattern(pattern, whole: true), check: check, weights: weights,
+            payload: payload.map { try! TextPattern($0, whole: false) }, checkAt: nil)
     }
 
     @Test func patternsCompileOnceAndMatchLikeTheCarrierFilesSay() throws {

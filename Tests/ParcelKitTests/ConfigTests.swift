@@ -1,7 +1,7 @@
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// `parcelwatch.yaml` is read like the carrier files: an unknown key or a bad value anywhere
 /// stops the command with `file:line: key: message`.
@@ -61,34 +61,54 @@ import TestSupport
         ("incidents: { staff_only: late }", 1, "incidents.staff_only", "expected a list of incident kinds"),
         ("incidents: { staff_only: [lat] }", 1, "incidents.staff_only[0]", "expected an incident kind (damaged, lost"),
         ("incidents: { staff_only: [late] }", 1, "incidents.staff_only", "stalled has no customer notice, so it is always staff-only: add it to the list"),
-        ("incidents:\n  holidays:\n    - 2026-12-24\n    - 2026-13-01\n", 4, "incidents.holidays[1]", "expected a YYYY-MM-DD date such as 2026-12-24, not '2026-13-01'"),
+        (
+            "incidents:\n  holidays:\n    - 2026-12-24\n    - 2026-13-01\n", 4, "incidents.holidays[1]",
+            "expected a YYYY-MM-DD date such as 2026-12-24, not '2026-13-01'"
+        ),
         ("notices: { channel: email }", 1, "notices.channel", "'email' is not files, smtp or webhook"),
         ("notices: { url: \"smtp://mail.example:587\" }", 1, "notices.url", "is not used by channel files (it takes directory)"),
         ("notices: { channel: smtp }", 1, "notices.url", "is required: smtp needs url"),
         ("notices: { channel: smtp, url: \"http://mail.example\" }", 1, "notices.url", "is not smtp://host:port"),
         ("notices:\n  channel: smtp\n  url: smtp://mail.example:587\n  require_tls: yes\n", 4, "notices.require_tls", "expected true or false, not 'yes'"),
-        ("notices: { channel: smtp, url: \"smtp://m.example:587\", password_env: P, password_file: /etc/p }", 1, "notices.password_file",
-         "give password_env or password_file, not both"),
-        ("notices: { channel: webhook, url: \"https://h.example\", secret_env: \"my secret\" }", 1, "notices.secret_env",
-         "expected the name of an environment variable"),
+        (
+            "notices: { channel: smtp, url: \"smtp://m.example:587\", password_env: P, password_file: /etc/p }", 1, "notices.password_file",
+            "give password_env or password_file, not both"
+        ),
+        (
+            "notices: { channel: webhook, url: \"https://h.example\", secret_env: \"my secret\" }", 1, "notices.secret_env",
+            "expected the name of an environment variable"
+        ),
         ("workflows: { webhook: { url: \"ftp://shop.example\" } }", 1, "workflows.webhook.url", "expected the shop backend's http:// or https:// URL"),
         ("workflows: { webhook: { secret_env: S } }", 1, "workflows.webhook.url", "is required"),
         ("workflows: { rules: [{ kinds: [late], action: teleport }] }", 1, "workflows.rules[0].action", "'teleport' is not an action (refund, reship"),
         ("workflows: { rules: [{ action: refund }] }", 1, "workflows.rules[0].kinds", "is required: a list of incident kinds"),
         ("workflows: { rules: [{ kinds: [lots], action: refund }] }", 1, "workflows.rules[0].kinds[0]", "expected an incident kind"),
-        ("workflows:\n  rules:\n    - { kinds: [lost], propose: refund, auto_below: { PLN: 100 } }\n", 3, "workflows.rules[0].auto_below",
-         "cannot be combined with propose:"),
-        ("workflows: { rules: [{ kinds: [lost], action: refund, reshippable: reship }] }", 1, "workflows.rules[0].reshippable", "cannot be combined with action:"),
+        (
+            "workflows:\n  rules:\n    - { kinds: [lost], propose: refund, auto_below: { PLN: 100 } }\n", 3, "workflows.rules[0].auto_below",
+            "cannot be combined with propose:"
+        ),
+        (
+            "workflows: { rules: [{ kinds: [lost], action: refund, reshippable: reship }] }", 1, "workflows.rules[0].reshippable",
+            "cannot be combined with action:"
+        ),
         ("workflows: { rules: [{ kinds: [lost], otherwise: refund }] }", 1, "workflows.rules[0].reshippable", "is required"),
         ("workflows: { rules: [{ kinds: [lost] }] }", 1, "workflows.rules[0]", "a rule needs action:, propose:, or reshippable:"),
-        ("workflows:\n  rules:\n    - { kinds: [lost], action: refund }\n    - { kinds: [late, lost], action: reship }\n", 4, "workflows.rules[1].kinds",
-         "lost is already decided by workflows.rules[0]"),
-        ("workflows: { rules: [{ kinds: [lost], action: refund, auto_below: { PLN: lots } }] }", 1, "workflows.rules[0].auto_below.PLN",
-         "expected a whole number of PLN from 0 to 1000000000, not 'lots'"),
-        ("workflows: { rules: [{ kinds: [lost], action: refund, auto_below: { PLN: 999999999999999999 } }] }", 1, "workflows.rules[0].auto_below.PLN",
-         "from 0 to 1000000000"),
-        ("workflows: { rules: [{ kinds: [lost], action: refund, auto_below: { zloty: 5 } }] }", 1, "workflows.rules[0].auto_below.zloty",
-         "'zloty' is not a three-letter currency code such as PLN"),
+        (
+            "workflows:\n  rules:\n    - { kinds: [lost], action: refund }\n    - { kinds: [late, lost], action: reship }\n", 4, "workflows.rules[1].kinds",
+            "lost is already decided by workflows.rules[0]"
+        ),
+        (
+            "workflows: { rules: [{ kinds: [lost], action: refund, auto_below: { PLN: lots } }] }", 1, "workflows.rules[0].auto_below.PLN",
+            "expected a whole number of PLN from 0 to 1000000000, not 'lots'"
+        ),
+        (
+            "workflows: { rules: [{ kinds: [lost], action: refund, auto_below: { PLN: 999999999999999999 } }] }", 1, "workflows.rules[0].auto_below.PLN",
+            "from 0 to 1000000000"
+        ),
+        (
+            "workflows: { rules: [{ kinds: [lost], action: refund, auto_below: { zloty: 5 } }] }", 1, "workflows.rules[0].auto_below.zloty",
+            "'zloty' is not a three-letter currency code such as PLN"
+        ),
         ("workflows: { rules: { kinds: [lost] } }", 1, "workflows.rules", "expected a list of rules"),
         ("escalation: { console_url: \"https://shop.example/p?x=1\" }", 1, "escalation.console_url", "(no ?query or #fragment)"),
         ("escalation: { lead: [anna] }", 1, "escalation.lead", "expected the name of a staff member"),
@@ -98,8 +118,10 @@ import TestSupport
         ("shop:\n  timezone: Europe/Warsaw\n  timezone: Europe/Madrid\n", 2, "", "not valid YAML: Parser: expected all keys to be unique"),
         ("carriers:\n  ups: { credentials: a.yaml }\n  ups: { credentials: b.yaml }\n", 2, "", "duplicated key(s): 'ups'"),
         ("shop: { name: 'Nowak }\n", 2, "", "not valid YAML"),
-        ("workflows: { rules: [{ kinds: [lost], action: refund, auto_below: { PLN: 1, pln: 2 } }] }", 1, "workflows.rules[0].auto_below.pln",
-         "PLN is given twice"),
+        (
+            "workflows: { rules: [{ kinds: [lost], action: refund, auto_below: { PLN: 1, pln: 2 } }] }", 1, "workflows.rules[0].auto_below.pln",
+            "PLN is given twice"
+        ),
     ]
 
     @Test(arguments: badValues.indices) func aBadValueSaysWhatIsExpectedWithItsLineAndKey(index: Int) throws {
@@ -129,16 +151,17 @@ import TestSupport
         #expect(config.delivery == .files(directory: ".demo/outbox"))
 
         // scripts/demo.sh appends the simulator's webhook and the demo's rules.
-        let demoRun = demo + """
-            workflows:
-              webhook: { url: "http://127.0.0.1:9999/_sim/webhook", secret_env: SHOP_WEBHOOK_SECRET }
-              rules:
-                - kinds: [lost, damaged, damagedOrLost]
-                  auto_below: { PLN: 1000, EUR: 250, USD: 300, GBP: 200, CAD: 400 }
-                  reshippable: reship
-                  otherwise: refund
-                - { kinds: [notDispatched, returnedToSender], propose: refund }
-            """
+        let demoRun =
+            demo + """
+                workflows:
+                  webhook: { url: "http://127.0.0.1:9999/_sim/webhook", secret_env: SHOP_WEBHOOK_SECRET }
+                  rules:
+                    - kinds: [lost, damaged, damagedOrLost]
+                      auto_below: { PLN: 1000, EUR: 250, USD: 300, GBP: 200, CAD: 400 }
+                      reshippable: reship
+                      otherwise: refund
+                    - { kinds: [notDispatched, returnedToSender], propose: refund }
+                """
         let run = try ShopConfig.parse(yaml: demoRun, file: "demo.yaml")
         #expect(run.workflows.rules.count == 2 && run.workflows.rules.first?.autoBelow["PLN"] == 100_000)
 
@@ -159,8 +182,11 @@ import TestSupport
     @Test func theCommandStopsWithTheLineOfATypo() async throws {
         let path = try temporaryDirectory("config-cli") + "/parcelwatch.yaml"
         try Data("shop:\n  name: Nowak\n  timezon: Europe/Warsaw\n".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(throws: ConfigError.badValue(file: path, line: 3, key: "shop.timezon",
-                                             detail: "unknown key (known: contact, country, name, quiet_hours, timezone)")) {
+        #expect(
+            throws: ConfigError.badValue(
+                file: path, line: 3, key: "shop.timezon",
+                detail: "unknown key (known: contact, country, name, quiet_hours, timezone)")
+        ) {
             try ShopConfig.load(explicit: path, environment: [:])
         }
     }

@@ -1,8 +1,8 @@
 import Curl
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// Secrets reach the carrier where its API wants them (header, URL, body) and nowhere else.
 @Suite struct CredentialTests {

@@ -1,27 +1,35 @@
 import Curl
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// A customer's data rights, in every store implementation.
 @Suite struct CustomerDataTests {
     static func store(_ kind: StoreKind) async throws -> (any Store, Int64) {
         let store = try await kind.open()
-        _ = try await store.importRows([
-            ImportRow(line: 2, order: order("C-1", email: "ewa@example.com"), carrier: "seur", trackingNumber: "20000000000001"),
-            ImportRow(line: 3, order: order("C-2", email: "other@example.com"), carrier: "seur", trackingNumber: "20000000000002"),
-        ], dryRun: false, actor: "t", at: fixtureNow)
+        _ = try await store.importRows(
+            [
+                ImportRow(line: 2, order: order("C-1", email: "ewa@example.com"), carrier: "seur", trackingNumber: "20000000000001"),
+                ImportRow(line: 3, order: order("C-2", email: "other@example.com"), carrier: "seur", trackingNumber: "20000000000002"),
+            ], dryRun: false, actor: "t", at: fixtureNow)
         let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: "20000000000001"))
-        _ = try await store.apply(TrackingUpdate(shipmentID: parcel.id, events: [event("20000000000001", hoursAgo: 2, raw: "Entregado", status: .delivered)],
-                                                 estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+        _ = try await store.apply(
+            TrackingUpdate(
+                shipmentID: parcel.id, events: [event("20000000000001", hoursAgo: 2, raw: "Entregado", status: .delivered)],
+                estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
         try await store.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "t", at: fixtureNow)
-        let trigger = IncidentTrigger(kind: .late, subject: .shipment(id: parcel.id, orderId: "C-1", carrier: "seur", trackingNumber: "20000000000001"),
-                                      evidence: "promised:2026-11-19", summary: "late")
+        let trigger = IncidentTrigger(
+            kind: .late, subject: .shipment(id: parcel.id, orderId: "C-1", carrier: "seur", trackingNumber: "20000000000001"),
+            evidence: "promised:2026-11-19", summary: "late")
         let plan = IncidentPlanner(config: .defaults).plan(kind: .late, value: nil, now: fixtureNow)
-        guard case .opened(let incident) = try await store.raise(trigger, plan: plan, notice: NoticeDraft(
-            dedupeKey: "k1", channel: "email", recipient: "ewa@example.com", subject: "Opóźnienie", body: "Dzień dobry Ewa", language: "pl",
-            template: "late", dueAt: fixtureNow), at: fixtureNow) else { throw StoreError.rejected("no incident opened") }
+        guard
+            case .opened(let incident) = try await store.raise(
+                trigger, plan: plan,
+                notice: NoticeDraft(
+                    dedupeKey: "k1", channel: "email", recipient: "ewa@example.com", subject: "Opóźnienie", body: "Dzień dobry Ewa", language: "pl",
+                    template: "late", dueAt: fixtureNow), at: fixtureNow)
+        else { throw StoreError.rejected("no incident opened") }
         _ = try await store.act(.note("INTERNAL: customer sounded upset"), on: incident.id, actor: "anna", at: fixtureNow)
         return (store, incident.id)
     }
@@ -61,7 +69,7 @@ import TestSupport
         #expect(try await store.purge(before: fixtureNow.addingTimeInterval(86_400 * 600), actor: "anna", at: fixtureNow) == 1)
         #expect(try await store.order(id: "C-1") == nil)
         #expect(try await store.incident(id: incidentId) == nil)
-        #expect(try await store.order(id: "C-2") != nil)   // still in transit
+        #expect(try await store.order(id: "C-2") != nil)  // still in transit
         #expect(try await store.auditLog(limit: 3).first?.action == "purge")
     }
 }

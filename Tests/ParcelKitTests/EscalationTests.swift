@@ -1,7 +1,7 @@
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// SLA breaches reach staff as one digest per person per run; a case that breaches a second
 /// time reaches the lead, once.
@@ -48,10 +48,11 @@ import TestSupport
 
     /// The case ids a digest links to with `parcelwatch incident show ID`.
     static func linked(_ mail: OutboxNotice?) -> Set<Int64> {
-        Set((mail?.body ?? "").split(separator: "\n").compactMap { line in
-            line.trimmingCharacters(in: .whitespaces).hasPrefix("parcelwatch incident show ")
-                ? Int64(line.trimmingCharacters(in: .whitespaces).dropFirst("parcelwatch incident show ".count)) : nil
-        })
+        Set(
+            (mail?.body ?? "").split(separator: "\n").compactMap { line in
+                line.trimmingCharacters(in: .whitespaces).hasPrefix("parcelwatch incident show ")
+                    ? Int64(line.trimmingCharacters(in: .whitespaces).dropFirst("parcelwatch incident show ".count)) : nil
+            })
     }
 
     @Test(arguments: StoreKind.all) func oneDigestPerOwnerPerRunAndASecondBreachReachesTheLeadOnce(kind: StoreKind) async throws {
@@ -145,11 +146,12 @@ import TestSupport
     }
 
     @Test func theEscalationSectionIsStrict() throws {
-        let config = try ShopConfig.parse(yaml: """
-            escalation:
-              lead: anna
-              console_url: https://shop.example/parcelwatch
-            """, file: "shop.yaml")
+        let config = try ShopConfig.parse(
+            yaml: """
+                escalation:
+                  lead: anna
+                  console_url: https://shop.example/parcelwatch
+                """, file: "shop.yaml")
         #expect(config.escalation == EscalationPolicy(lead: "anna", consoleURL: "https://shop.example/parcelwatch"))
         #expect(config.escalation.consoleLink(incident: 7) == "https://shop.example/parcelwatch/staff/incidents/7")
         #expect(ShopConfig.defaults.escalation == EscalationPolicy())

@@ -1,7 +1,7 @@
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// The engine reads RSS 2.0 and Atom tracking feeds, with test-only carrier files (no carrier
 /// in carriers/ publishes one) and fixtures of their own in Tests/ParcelKitTests/Feeds.

@@ -1,8 +1,8 @@
 import CarrierSim
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// One recorded page and what it must parse to.
 struct FixtureCase: CustomTestStringConvertible, Sendable {
@@ -35,8 +35,12 @@ struct FixtureCase: CustomTestStringConvertible, Sendable {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return files.sorted().filter { $0.hasSuffix(".expected.json") }.compactMap { file in
             let name = String(file.dropLast(".expected.json".count))
-            guard let page = files.first(where: { ["html", "xml", "json"].contains(($0 as NSString).pathExtension)
-                && ($0 as NSString).deletingPathExtension == name }) else { return nil }
+            guard
+                let page = files.first(where: {
+                    ["html", "xml", "json"].contains(($0 as NSString).pathExtension)
+                        && ($0 as NSString).deletingPathExtension == name
+                })
+            else { return nil }
             return FixtureCase(carrier: carrier, source: source, name: name, page: "\(directory)/\(page)", expected: "\(directory)/\(file)")
         }
     }
@@ -158,9 +162,9 @@ private struct Expectation: Decodable {
     }
 }
 
-private extension TrackingReport {
+extension TrackingReport {
     /// The report as an expected file writes it: the source is the fixture's folder, not a field.
-    var withoutSource: TrackingReport {
+    fileprivate var withoutSource: TrackingReport {
         var copy = self
         copy.source = nil
         return copy

@@ -1,8 +1,8 @@
 import CarrierSim
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// Every carrier adapter fed 1,000 hostile variants of its own fixtures: each parse must end in
 /// a result or a ``TrackingError`` — no crash, no hang. (`FUZZ_COUNT` changes the number.)
@@ -48,7 +48,8 @@ import TestSupport
                         let results = carrier.isFeed ? try parser.parseFeed(mutation.bytes) : [try parser.parse(mutation.bytes, number: number)]
                         outcome = "parsed"
                         if let stranger = results.first(where: { $0.carrier != id || $0.events.contains { $0.carrier != id } }) {
-                            unexpected.append("\(source.name)/\(name) #\(offset) (\(mutation.kind)): a result for \(stranger.carrier) \(stranger.trackingNumber)")
+                            unexpected.append(
+                                "\(source.name)/\(name) #\(offset) (\(mutation.kind)): a result for \(stranger.carrier) \(stranger.trackingNumber)")
                         }
                     } catch {
                         outcome = error.kind

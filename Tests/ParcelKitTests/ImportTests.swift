@@ -1,19 +1,20 @@
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct CSVReaderTests {
     @Test func readsQuotesEscapesLineBreaksAndCRLF() {
         let text = "\u{FEFF}a,b,c\r\n\"Nowak, Anna\",\"say \"\"hi\"\"\",x\r\n\r\n\"two\nlines\",,\"\"\nlast,row,here"
         let csv = CSVReader(text: text)
         #expect(csv.failures.isEmpty)
-        #expect(csv.records == [
-            .init(line: 1, fields: ["a", "b", "c"]),
-            .init(line: 2, fields: ["Nowak, Anna", "say \"hi\"", "x"]),
-            .init(line: 4, fields: ["two\nlines", "", ""]),
-            .init(line: 6, fields: ["last", "row", "here"]),
-        ])
+        #expect(
+            csv.records == [
+                .init(line: 1, fields: ["a", "b", "c"]),
+                .init(line: 2, fields: ["Nowak, Anna", "say \"hi\"", "x"]),
+                .init(line: 4, fields: ["two\nlines", "", ""]),
+                .init(line: 6, fields: ["last", "row", "here"]),
+            ])
     }
 
     @Test func anUnterminatedQuoteNamesItsLine() {
@@ -37,7 +38,8 @@ import TestSupport
     }
 
     @Test func everyBadRowIsReportedWithItsLineAndTheRestImported() async throws {
-        let file = try write("""
+        let file = try write(
+            """
             \(Self.header)
             1001,"Nowak, Anna",anna@example.com,+48 601 234 567,pl,00-950,129.99,PLN,2026-11-24,2026-11-18T10:00:00+01:00,poczta-polska,RR123456785PL
             1002,Juan García,juan@example.es,,es,28001,59.90,EUR,2026-11-23,2026-11-18T10:00:00,,RR123456785ES
@@ -70,7 +72,7 @@ import TestSupport
         #expect(try await store.order(id: "1001")?.phone == "+48601234567")
         #expect(try await store.order(id: "1007")?.value == Money(minorUnits: 2050, currency: "EUR"))
         #expect(try await store.shipment(carrier: "correos", trackingNumber: "RR123456785ES") != nil)
-        #expect(try await store.order(id: "1002")?.paidAt == ISO("2026-11-18T09:00:00Z"))
+        #expect(try await store.order(id: "1002")?.paidAt == isoDate("2026-11-18T09:00:00Z"))
         #expect(try await store.shipments(ShipmentFilter(orderId: "1007")).isEmpty)
 
         let again = try await importer.run(read.records, readRejections: read.rejected, store: store, dryRun: false, actor: "test", at: fixtureNow)
@@ -78,7 +80,8 @@ import TestSupport
     }
 
     @Test func jsonRowsUseTheSameKeysAndReportTheirPosition() async throws {
-        let file = try write("""
+        let file = try write(
+            """
             [{"order_id": "2001", "customer_name": "Jonas Jonaitis", "email": "jonas@example.lt", "language": "lt", "postcode": "LT-01100",
               "value": 45.5, "currency": "EUR", "promised_date": "2026-11-25", "paid_at": "2026-11-18T08:00:00+02:00",
               "carrier": "lietuvos-pastas", "tracking_number": "RR123456785LT", "reshippable": false},
@@ -97,8 +100,14 @@ import TestSupport
     @Test func wholeFileProblemsAreErrorsNotRows() throws {
         let importer = try importer()
         let narrow = try write("order_id,email\n1,a@b.c\n")
-        #expect(throws: ImportError.missingColumns(file: narrow, columns: ["customer_name", "phone", "language", "postcode", "value", "currency",
-                                                                           "promised_date", "paid_at", "carrier", "tracking_number"])) {
+        #expect(
+            throws: ImportError.missingColumns(
+                file: narrow,
+                columns: [
+                    "customer_name", "phone", "language", "postcode", "value", "currency",
+                    "promised_date", "paid_at", "carrier", "tracking_number",
+                ])
+        ) {
             _ = try importer.records(file: narrow)
         }
         #expect(throws: ImportError.self) { _ = try importer.records(file: "/nonexistent/orders.csv") }
@@ -116,6 +125,6 @@ import TestSupport
     }
 }
 
-func ISO(_ text: String) -> Date? {
+func isoDate(_ text: String) -> Date? {
     ISOTime.parse(text)
 }

@@ -1,8 +1,8 @@
 import Curl
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// A time in the shop's zone (Europe/Warsaw), e.g. `local("2026-11-24 12:30")`.
 func local(_ text: String) -> Date {
@@ -10,15 +10,19 @@ func local(_ text: String) -> Date {
     return pattern?.parse(text, zone: TimeZone(identifier: "Europe/Warsaw") ?? .current)?.date ?? .distantPast
 }
 
-func shipment(_ id: Int64, carrier: String = "seur", status: TrackingStatus, reason: ExceptionReason? = nil, lastEvent: String?,
-              estimated: String? = nil) -> Shipment {
-    Shipment(id: id, orderId: "o\(id)", carrier: carrier, trackingNumber: "N\(id)", status: status, reason: reason,
-             lastEventAt: lastEvent.map(local), estimatedDelivery: estimated.map(local))
+func shipment(
+    _ id: Int64, carrier: String = "seur", status: TrackingStatus, reason: ExceptionReason? = nil, lastEvent: String?,
+    estimated: String? = nil
+) -> Shipment {
+    Shipment(
+        id: id, orderId: "o\(id)", carrier: carrier, trackingNumber: "N\(id)", status: status, reason: reason,
+        lastEventAt: lastEvent.map(local), estimatedDelivery: estimated.map(local))
 }
 
 func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String? = "2026-11-18 10:00") -> Order {
-    Order(id: id, customerName: "Ana", email: "ana@example.es", phone: nil, language: "es", postcode: "28001",
-          value: Money(minorUnits: 5990, currency: "EUR"), promisedDate: promised, paidAt: paid.map(local), reshippable: true)
+    Order(
+        id: id, customerName: "Ana", email: "ana@example.es", phone: nil, language: "es", postcode: "28001",
+        value: Money(minorUnits: 5990, currency: "EUR"), promisedDate: promised, paidAt: paid.map(local), reshippable: true)
 }
 
 @Suite struct IncidentDetectorTests {
@@ -36,7 +40,8 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
             (.returning, nil, .returnedToSender), (.returned, nil, .returnedToSender), (.exception, .refused, .returnedToSender),
         ]
         for (status, reason, kind) in cases {
-            #expect(kinds(shipment(1, status: status, reason: reason, lastEvent: "2026-11-20 09:00"), at: now) == [kind], "\(status) \(String(describing: reason))")
+            #expect(
+                kinds(shipment(1, status: status, reason: reason, lastEvent: "2026-11-20 09:00"), at: now) == [kind], "\(status) \(String(describing: reason))")
         }
         #expect(kinds(shipment(1, status: .inTransit, lastEvent: "2026-11-20 09:00"), at: now).isEmpty)
         #expect(kinds(shipment(1, status: .delivered, lastEvent: "2026-11-20 09:00"), at: now).isEmpty)
@@ -54,8 +59,8 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
     @Test func aPublicHolidayIsNotABusinessDay() {
         // Poland, 11 November 2026 (Wednesday) is Independence Day.
         let parcel = shipment(2, carrier: "poczta-polska", status: .infoReceived, lastEvent: "2026-11-09 10:00")
-        #expect(kinds(parcel, at: "2026-11-12 18:00").isEmpty)      // Tue 10, Thu 12
-        #expect(kinds(parcel, at: "2026-11-13 09:00") == [.stalled]) // + Fri 13
+        #expect(kinds(parcel, at: "2026-11-12 18:00").isEmpty)  // Tue 10, Thu 12
+        #expect(kinds(parcel, at: "2026-11-13 09:00") == [.stalled])  // + Fri 13
     }
 
     @Test func silenceInTransitBecomesPresumedLost() {
@@ -99,14 +104,15 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
     }
 
     @Test func perCarrierThresholdsAndStaffOnlyKindsComeFromConfig() throws {
-        let config = try ShopConfig.parse(yaml: """
-            shop: { timezone: Europe/Madrid, country: ES, quiet_hours: "22:00-07:00" }
-            incidents:
-              stalled_days: 4
-              staff_only: [stalled, late]
-              holidays: ["2026-11-23"]
-              carriers: { seur: { stalled_days: 1 } }
-            """, file: "test.yaml")
+        let config = try ShopConfig.parse(
+            yaml: """
+                shop: { timezone: Europe/Madrid, country: ES, quiet_hours: "22:00-07:00" }
+                incidents:
+                  stalled_days: 4
+                  staff_only: [stalled, late]
+                  holidays: ["2026-11-23"]
+                  carriers: { seur: { stalled_days: 1 } }
+                """, file: "test.yaml")
         #expect(config.policy.thresholds.stalledDays == 4 && config.policy.thresholds(for: "seur").stalledDays == 1)
         #expect(!config.policy.customerFacing.contains(.late) && config.policy.customerFacing.contains(.damaged))
         let detector = IncidentDetector(config: config, carrierCountries: ["seur": "ES"])
@@ -133,8 +139,8 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
     @Test func staffClocksRunOnBusinessDays() {
         let plan = Self.planner.plan(kind: .damagedOrLost, value: Money(minorUnits: 90_000, currency: "PLN"), now: local("2026-11-20 15:00"))
         #expect(plan.customerFacing && plan.priority == 4)
-        #expect(plan.firstTouchDue == local("2026-11-23 15:00"))   // Friday → Monday
-        #expect(plan.resolutionDue == local("2026-11-24 15:00"))   // two business days
+        #expect(plan.firstTouchDue == local("2026-11-23 15:00"))  // Friday → Monday
+        #expect(plan.resolutionDue == local("2026-11-24 15:00"))  // two business days
         #expect(plan.noticeDue == local("2026-11-20 16:00"))
         let stalled = Self.planner.plan(kind: .stalled, value: nil, now: local("2026-11-10 15:00"))
         #expect(stalled.noticeDue == nil && !stalled.customerFacing)
@@ -151,10 +157,13 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
         return store
     }
 
-    static func trigger(_ store: any Store, _ number: String, kind: IncidentKind = .damagedOrLost, evidence: String = "status:exception:damagedOrLost") async throws -> IncidentTrigger {
+    static func trigger(_ store: any Store, _ number: String, kind: IncidentKind = .damagedOrLost, evidence: String = "status:exception:damagedOrLost")
+        async throws -> IncidentTrigger
+    {
         let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
-        return IncidentTrigger(kind: kind, subject: .shipment(id: parcel.id, orderId: parcel.orderId, carrier: "seur", trackingNumber: number),
-                               evidence: evidence, summary: "seur \(number): damaged or lost")
+        return IncidentTrigger(
+            kind: kind, subject: .shipment(id: parcel.id, orderId: parcel.orderId, carrier: "seur", trackingNumber: number),
+            evidence: evidence, summary: "seur \(number): damaged or lost")
     }
 
     static let plan = IncidentPlanner(config: .defaults).plan(kind: .damagedOrLost, value: nil, now: fixtureNow)
@@ -171,8 +180,9 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
         #expect(owners == ["anna", "marek", "anna"])
         let again = try await store.raise(try await Self.trigger(store, "10000000000001"), plan: Self.plan, at: fixtureNow.addingTimeInterval(60))
         guard case .unchanged = again else { Issue.record("expected unchanged, got \(again)"); return }
-        let newEvidence = try await store.raise(try await Self.trigger(store, "10000000000001", evidence: "status:exception:lost"),
-                                                plan: Self.plan, at: fixtureNow.addingTimeInterval(120))
+        let newEvidence = try await store.raise(
+            try await Self.trigger(store, "10000000000001", evidence: "status:exception:lost"),
+            plan: Self.plan, at: fixtureNow.addingTimeInterval(120))
         guard case .retriggered(let id) = newEvidence else { Issue.record("expected retriggered, got \(newEvidence)"); return }
         #expect(try await store.incidents(IncidentFilter()).count == 3)
         #expect(try await store.incidentHistory(id: id).map(\.action) == ["detected", "assigned", "retriggered"])
@@ -182,13 +192,16 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
         let store = try await Self.store(kind)
         let trigger = try await Self.trigger(store, "10000000000001", kind: .stalled, evidence: "silent since 2026-11-10T10:00:00Z")
         guard case .opened(let incident) = try await store.raise(trigger, plan: Self.plan, at: fixtureNow) else { Issue.record("not opened"); return }
-        let dismissed = try await store.act(.dismiss(reason: "scanned again this morning"), on: incident.id, actor: "marek", at: fixtureNow.addingTimeInterval(600))
+        let dismissed = try await store.act(
+            .dismiss(reason: "scanned again this morning"), on: incident.id, actor: "marek", at: fixtureNow.addingTimeInterval(600))
         #expect(dismissed.status == .dismissed && dismissed.firstTouchedAt != nil)
         #expect(try await store.raise(trigger, plan: Self.plan, at: fixtureNow.addingTimeInterval(900)) == .suppressed)
         // New silence (a later last scan) is new evidence: a new case.
         var later = trigger
         later.evidence = "silent since 2026-11-17T10:00:00Z"
-        guard case .opened = try await store.raise(later, plan: Self.plan, at: fixtureNow.addingTimeInterval(1200)) else { Issue.record("not reopened"); return }
+        guard case .opened = try await store.raise(later, plan: Self.plan, at: fixtureNow.addingTimeInterval(1200)) else {
+            Issue.record("not reopened"); return
+        }
         let audit = try await store.auditLog(limit: 10, subject: "incident:\(incident.id)")
         #expect(audit.contains { $0.action == "incident.dismissed" && $0.actor == "marek" && $0.detail == "scanned again this morning" })
     }
@@ -208,12 +221,15 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
 
     @Test(arguments: StoreKind.all) func aParcelThatMovesAgainIsRecordedOnItsCase(kind: StoreKind) async throws {
         let store = try await Self.store(kind)
-        guard case .opened(let incident) = try await store.raise(try await Self.trigger(store, "10000000000002", kind: .lost), plan: Self.plan, at: fixtureNow) else {
+        guard case .opened(let incident) = try await store.raise(try await Self.trigger(store, "10000000000002", kind: .lost), plan: Self.plan, at: fixtureNow)
+        else {
             Issue.record("not opened"); return
         }
         let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000002"))
-        _ = try await store.apply(TrackingUpdate(shipmentID: parcel.id, events: [event("10000000000002", hoursAgo: 1, raw: "Entregado", status: .delivered)],
-                                                 estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+        _ = try await store.apply(
+            TrackingUpdate(
+                shipmentID: parcel.id, events: [event("10000000000002", hoursAgo: 1, raw: "Entregado", status: .delivered)],
+                estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
         let history = try await store.incidentHistory(id: incident.id)
         #expect(history.last?.action == "delivered")
         #expect(history.last?.detail.contains("the carrier now reports delivered") == true)
@@ -222,7 +238,8 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
     @Test(arguments: StoreKind.all) func eachBreachIsEscalatedExactlyOnce(kind: StoreKind) async throws {
         let store = try await Self.store(kind)
         let plan = IncidentPlanner(config: .defaults).plan(kind: .damagedOrLost, value: nil, now: local("2026-11-20 10:00"))
-        guard case .opened(let incident) = try await store.raise(try await Self.trigger(store, "10000000000001"), plan: plan, at: local("2026-11-20 10:00")) else {
+        guard case .opened(let incident) = try await store.raise(try await Self.trigger(store, "10000000000001"), plan: plan, at: local("2026-11-20 10:00"))
+        else {
             Issue.record("not opened"); return
         }
         #expect(try await store.escalate(now: local("2026-11-20 10:30")).isEmpty)
@@ -239,11 +256,21 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
     @Test(arguments: StoreKind.all) func theEngineOpensNothingTwiceOverRepeatedSweeps(kind: StoreKind) async throws {
         let store = try await Self.store(kind)
         let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000003"))
-        _ = try await store.apply(TrackingUpdate(shipmentID: parcel.id, events: [event("10000000000003", hoursAgo: 2, raw: "Deterioro o extravío",
-                                                                                        status: .exception, reason: .damagedOrLost)],
-                                                 estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
-        _ = try await store.importRows([ImportRow(line: 9, order: promisedOrder("never", promised: "2026-11-30", paid: "2026-11-16 09:00"), carrier: nil,
-                                                  trackingNumber: nil)], dryRun: false, actor: "setup", at: fixtureNow)
+        _ = try await store.apply(
+            TrackingUpdate(
+                shipmentID: parcel.id,
+                events: [
+                    event(
+                        "10000000000003", hoursAgo: 2, raw: "Deterioro o extravío",
+                        status: .exception, reason: .damagedOrLost)
+                ],
+                estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+        _ = try await store.importRows(
+            [
+                ImportRow(
+                    line: 9, order: promisedOrder("never", promised: "2026-11-30", paid: "2026-11-16 09:00"), carrier: nil,
+                    trackingNumber: nil)
+            ], dryRun: false, actor: "setup", at: fixtureNow)
         let engine = IncidentEngine(store: store, config: .defaults, registry: try CarrierRegistry.load(directory: PackagePaths.carriers))
         let first = try await engine.run(now: fixtureNow)
         // o1 and o2 were paid two business days ago and their labels were never scanned; "never" has no shipment.

@@ -49,20 +49,25 @@ import Testing
     @Test func nesting() throws {
         #expect(try parse("[]") == .array([]))
         #expect(try parse("{ }") == .object([:]))
-        let answer = try parse("""
+        let answer = try parse(
+            """
             {"shipment": {"number": "RR123456785PL", "events": [
                 {"time": "2026-11-18T16:02:00Z", "status": "Delivered", "final": true, "attempt": 2},
                 {"time": "2026-11-17T09:00:00Z", "status": "In transit", "location": null, "weight": 1.5}
             ], "tags": [[], [[]], {}]}}
             """)
-        #expect(answer == .object(["shipment": .object([
-            "number": .string("RR123456785PL"),
-            "events": .array([
-                .object(["time": .string("2026-11-18T16:02:00Z"), "status": .string("Delivered"), "final": .bool(true), "attempt": .integer(2)]),
-                .object(["time": .string("2026-11-17T09:00:00Z"), "status": .string("In transit"), "location": .null, "weight": .number(1.5)]),
-            ]),
-            "tags": .array([.array([]), .array([.array([])]), .object([:])]),
-        ])]))
+        #expect(
+            answer
+                == .object([
+                    "shipment": .object([
+                        "number": .string("RR123456785PL"),
+                        "events": .array([
+                            .object(["time": .string("2026-11-18T16:02:00Z"), "status": .string("Delivered"), "final": .bool(true), "attempt": .integer(2)]),
+                            .object(["time": .string("2026-11-17T09:00:00Z"), "status": .string("In transit"), "location": .null, "weight": .number(1.5)]),
+                        ]),
+                        "tags": .array([.array([]), .array([.array([])]), .object([:])]),
+                    ])
+                ]))
     }
 
     @Test func escapesAndSurrogates() throws {
@@ -151,8 +156,10 @@ import Testing
         #expect(try parse(deepest) != .null)
         let objects = String(repeating: #"{"a":"#, count: limit) + "1" + String(repeating: "}", count: limit)
         #expect(try parse(objects) != .null)
-        for hostile in [String(repeating: "[", count: 100_000), String(repeating: #"{"a":"#, count: 100_000),
-                        String(repeating: "[", count: limit + 1) + String(repeating: "]", count: limit + 1)] {
+        for hostile in [
+            String(repeating: "[", count: 100_000), String(repeating: #"{"a":"#, count: 100_000),
+            String(repeating: "[", count: limit + 1) + String(repeating: "]", count: limit + 1),
+        ] {
             let error = failure(Array(hostile.utf8))
             #expect(error?.reason == .tooDeep(limit: limit))
             #expect(error?.offset == (hostile.hasPrefix("{") ? 5 * limit : limit))
@@ -247,7 +254,9 @@ import Testing
     static func string(_ random: inout XorShift) -> String {
         var scalars = String.UnicodeScalarView()
         for _ in 0..<random.below(12) {
-            let ranges: [ClosedRange<UInt32>] = [0x20...0x7E, 0x00...0x1F, 0x80...0x7FF, 0x800...0xD7FF, 0xE000...0xFFFF, 0x10000...0x10FFFF, 0x22...0x22, 0x5C...0x5C]
+            let ranges: [ClosedRange<UInt32>] = [
+                0x20...0x7E, 0x00...0x1F, 0x80...0x7FF, 0x800...0xD7FF, 0xE000...0xFFFF, 0x10000...0x10FFFF, 0x22...0x22, 0x5C...0x5C,
+            ]
             let range = ranges[random.below(ranges.count)]
             if let scalar = Unicode.Scalar(range.lowerBound + UInt32(random.below(Int(range.upperBound - range.lowerBound) + 1))) {
                 scalars.append(scalar)

@@ -1,8 +1,8 @@
 import Curl
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// A template that cannot render fails loudly, naming itself and its language: never a notice
 /// silently left out.
@@ -21,8 +21,9 @@ import TestSupport
             try composer.milestone("shipped", dedupeKey: "shipped:1", order: order, shipment: nil, nextUpdateBy: fixtureNow, now: fixtureNow)
         }
         // The others still render.
-        #expect(try composer.milestone("outForDelivery", dedupeKey: "ofd:1", order: order, shipment: nil, nextUpdateBy: fixtureNow, now: fixtureNow)
-            .template == "outForDelivery")
+        #expect(
+            try composer.milestone("outForDelivery", dedupeKey: "ofd:1", order: order, shipment: nil, nextUpdateBy: fixtureNow, now: fixtureNow)
+                .template == "outForDelivery")
         // An unknown milestone is an error too, not a nil.
         #expect(throws: NoticeError.self) {
             try composer.milestone("shiped", dedupeKey: "x", order: order, shipment: nil, nextUpdateBy: fixtureNow, now: fixtureNow)
@@ -55,10 +56,15 @@ import TestSupport
     @Test(arguments: StoreKind.all) func theEngineStopsOnABrokenTemplateAndWritesNothingForThatCase(kind: StoreKind) async throws {
         let (store, _) = try await NoticeOutboxTests.store(kind)
         try await NoticeOutboxTests.damage(store, at: fixtureNow)
-        let engine = IncidentEngine(store: store, config: .defaults, registry: try CarrierRegistry.load(directory: PackagePaths.carriers),
-                                    templates: try Self.broken("damagedOrLost"))
-        await #expect(throws: StoreError.notice(.render(template: "damagedOrLost", language: "pl",
-                                                        detail: "the rendered text does not start with a Subject: line"))) {
+        let engine = IncidentEngine(
+            store: store, config: .defaults, registry: try CarrierRegistry.load(directory: PackagePaths.carriers),
+            templates: try Self.broken("damagedOrLost"))
+        await #expect(
+            throws: StoreError.notice(
+                .render(
+                    template: "damagedOrLost", language: "pl",
+                    detail: "the rendered text does not start with a Subject: line"))
+        ) {
             try await engine.run(now: fixtureNow)
         }
         #expect(try await store.incidents(IncidentFilter()).isEmpty)
@@ -74,8 +80,12 @@ import TestSupport
         let setup = try await SweepTests.setup([("seur", number, "in-transit")])
         let composer = NoticeComposer(templates: try Self.broken("shipped"), config: .defaults, carrierNames: ["seur": "SEUR"])
         let sweeper = Sweeper(store: setup.store, registry: setup.registry, fetcher: setup.fetcher, clock: .fixed(fixtureNow), milestones: composer)
-        await #expect(throws: StoreError.notice(.render(template: "shipped", language: "pl",
-                                                        detail: "the rendered text does not start with a Subject: line"))) {
+        await #expect(
+            throws: StoreError.notice(
+                .render(
+                    template: "shipped", language: "pl",
+                    detail: "the rendered text does not start with a Subject: line"))
+        ) {
             try await sweeper.run()
         }
         // The change and its notice are one transaction: neither was written.

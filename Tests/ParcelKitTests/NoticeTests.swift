@@ -1,13 +1,17 @@
 import Curl
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct NoticeTemplateTests {
-    static let variables: Set<String> = ["customerName", "orderId", "shopName", "carrierName", "trackingNumber", "promisedDate", "nextUpdateBy",
-                                         "contactEmail", "contactPhone", "contactHours", "amount", "newCarrierName", "newTrackingNumber", "newDate", "orderState"]
-    static let sections: Set<String> = ["reshipping", "refunding", "reviewing", "askedCarrier", "hasNewDate", "notReceived", "damagedOnArrival", "cancelOrder", "delivered", "hasOrderState"]
+    static let variables: Set<String> = [
+        "customerName", "orderId", "shopName", "carrierName", "trackingNumber", "promisedDate", "nextUpdateBy",
+        "contactEmail", "contactPhone", "contactHours", "amount", "newCarrierName", "newTrackingNumber", "newDate", "orderState",
+    ]
+    static let sections: Set<String> = [
+        "reshipping", "refunding", "reviewing", "askedCarrier", "hasNewDate", "notReceived", "damagedOnArrival", "cancelOrder", "delivered", "hasOrderState",
+    ]
 
     /// The `{{name}}`, `{{#name}}`, `{{^name}}` tags of a template (the pragma and closers aside).
     static func tags(_ text: String) -> Set<String> {
@@ -48,10 +52,13 @@ import TestSupport
                     let notice = try templates.render(name, language: language, values: filled)
                     #expect(notice.language == language)
                     #expect(!notice.subject.isEmpty && !notice.subject.contains("{{") && !notice.body.contains("{{"), "\(language)/\(name)")
-                    #expect(notice.body.contains("«customerName»") && notice.body.contains("«contactEmail»") && notice.body.contains("«contactHours»"),
-                            "\(language)/\(name) lacks the greeting or the shop's contact")
+                    #expect(
+                        notice.body.contains("«customerName»") && notice.body.contains("«contactEmail»") && notice.body.contains("«contactHours»"),
+                        "\(language)/\(name) lacks the greeting or the shop's contact")
                     // A closing message (resolved, good news) promises nothing more.
-                    if name != "resolved", name != "goodNews" { #expect(notice.body.contains("«nextUpdateBy»"), "\(language)/\(name) never says when they hear next") }
+                    if name != "resolved", name != "goodNews" {
+                        #expect(notice.body.contains("«nextUpdateBy»"), "\(language)/\(name) never says when they hear next")
+                    }
                     #expect(!notice.body.contains("\n\n\n"), "\(language)/\(name)")
                 }
             }
@@ -61,9 +68,10 @@ import TestSupport
     }
 
     @Test func emailsAreUTF8AndCannotBeHeaderInjected() throws {
-        let message = EmailMessage(from: "powiadomienia@shop.example", fromName: "Sklep Łódź", to: "anna@example.com",
-                                   subject: "Przesyłka uszkodzona\r\nBcc: evil@example.com", body: "Dzień dobry,\nżółć", date: fixtureNow,
-                                   dedupeKey: "k", language: "pl")
+        let message = EmailMessage(
+            from: "powiadomienia@shop.example", fromName: "Sklep Łódź", to: "anna@example.com",
+            subject: "Przesyłka uszkodzona\r\nBcc: evil@example.com", body: "Dzień dobry,\nżółć", date: fixtureNow,
+            dedupeKey: "k", language: "pl")
         let text = String(decoding: message.bytes, as: UTF8.self)
         #expect(!text.contains("Bcc: evil"))
         #expect(text.contains("Subject: =?UTF-8?B?") && text.contains("Content-Type: text/plain; charset=UTF-8"))
@@ -83,7 +91,8 @@ import TestSupport
 
     @Test func webhookSignaturesAreHMACSHA256OverTimestampAndBody() {
         // Reference computed with Python's hmac module.
-        #expect(WebhookSignature.signature(body: Array(#"{"id":1}"#.utf8), timestamp: 1_795_176_000, secret: "shop-secret")
+        #expect(
+            WebhookSignature.signature(body: Array(#"{"id":1}"#.utf8), timestamp: 1_795_176_000, secret: "shop-secret")
                 == "sha256=48b24782d2ef752e0fd75747d351c1c4f4005219ef7be344512d88a03b7e40fb")
     }
 
@@ -97,13 +106,16 @@ import TestSupport
         let body = Array(#"{"amount":"129.99 PLN","incident":42,"kind":"refund","note":"Zażółć gęślą jaźń"}"#.utf8)
         let signed = "sha256=7979a126ccde16e67ec385cc4c9513e7cb3461896feed55e72d97ccd45098964"
         #expect(WebhookSignature.signature(body: body, timestamp: 1_795_176_000, secret: "sim-webhook-secret") == signed)
-        #expect(WebhookSignature.signature(body: [], timestamp: 1_795_176_000, secret: "sim-webhook-secret")
+        #expect(
+            WebhookSignature.signature(body: [], timestamp: 1_795_176_000, secret: "sim-webhook-secret")
                 == "sha256=6e2380f78d6ae894764f2111d606ea8bf28f598ac8ce3b02e936c8e8e21fb5c8")
-        #expect(WebhookSignature.signature(body: Array(#"{"id":1}"#.utf8), timestamp: 1_795_176_000, secret: "shop-secret")
+        #expect(
+            WebhookSignature.signature(body: Array(#"{"id":1}"#.utf8), timestamp: 1_795_176_000, secret: "shop-secret")
                 == "sha256=48b24782d2ef752e0fd75747d351c1c4f4005219ef7be344512d88a03b7e40fb")
         // The request carries that value, for the whole-second timestamp it names.
-        let request = WebhookSignature.signedRequest(url: "http://127.0.0.1:1/hook", body: body, secret: "sim-webhook-secret",
-                                                     idempotencyKey: "incident-42-refund", now: Date(timeIntervalSince1970: 1_795_176_000.75))
+        let request = WebhookSignature.signedRequest(
+            url: "http://127.0.0.1:1/hook", body: body, secret: "sim-webhook-secret",
+            idempotencyKey: "incident-42-refund", now: Date(timeIntervalSince1970: 1_795_176_000.75))
         #expect(request.headers["X-Parcelwatch-Timestamp"] == "1795176000")
         #expect(request.headers["X-Parcelwatch-Signature"] == signed)
         #expect(request.headers["Idempotency-Key"] == "incident-42-refund" && request.body == body && request.method == "POST")
@@ -114,8 +126,9 @@ import TestSupport
     static func store(_ kind: StoreKind) async throws -> (any Store, String) {
         let directory = try temporaryDirectory("notices")
         let store = try await kind.open()
-        _ = try await store.importRows([ImportRow(line: 2, order: order("N-1"), carrier: "seur", trackingNumber: "10000000000009")],
-                                       dryRun: false, actor: "t", at: fixtureNow)
+        _ = try await store.importRows(
+            [ImportRow(line: 2, order: order("N-1"), carrier: "seur", trackingNumber: "10000000000009")],
+            dryRun: false, actor: "t", at: fixtureNow)
         return (store, directory)
     }
 
@@ -125,9 +138,15 @@ import TestSupport
 
     static func damage(_ store: any Store, at time: Date) async throws {
         let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000009"))
-        _ = try await store.apply(TrackingUpdate(shipmentID: parcel.id, events: [event("10000000000009", hoursAgo: 1, raw: "Deterioro o extravío",
-                                                                                        status: .exception, reason: .damagedOrLost)],
-                                                 estimatedDelivery: nil, validators: CacheValidators(), checkedAt: time, schedule: .standard))
+        _ = try await store.apply(
+            TrackingUpdate(
+                shipmentID: parcel.id,
+                events: [
+                    event(
+                        "10000000000009", hoursAgo: 1, raw: "Deterioro o extravío",
+                        status: .exception, reason: .damagedOrLost)
+                ],
+                estimatedDelivery: nil, validators: CacheValidators(), checkedAt: time, schedule: .standard))
     }
 
     @Test(arguments: StoreKind.all) func aNoticeIsWrittenWithItsCaseHeldThroughQuietHoursAndSentOnce(kind: StoreKind) async throws {
@@ -165,8 +184,9 @@ import TestSupport
         try await Self.damage(store, at: fixtureNow)
         var config = ShopConfig.defaults
         config.escalation = EscalationPolicy(lead: "anna", consoleURL: "https://shop.example/pw")
-        let engine = IncidentEngine(store: store, config: config, registry: try CarrierRegistry.load(directory: PackagePaths.carriers),
-                                    templates: try NoticeTemplates())
+        let engine = IncidentEngine(
+            store: store, config: config, registry: try CarrierRegistry.load(directory: PackagePaths.carriers),
+            templates: try NoticeTemplates())
         _ = try await engine.run(now: fixtureNow)
         let deliverer = NoticeDeliverer(store: store, config: .defaults, defaultDirectory: directory + "/outbox")
         #expect(try await deliverer.deliver(now: fixtureNow).sent == 1)
@@ -200,11 +220,13 @@ import TestSupport
         _ = try await Self.engine(store).run(now: fixtureNow)
         var config = ShopConfig.defaults
         config.delivery = .webhook(url: base + "/_sim/webhook/notices-\(kind.name)", secretEnv: "NOTICE_SECRET")
-        let wrong = NoticeDeliverer(store: store, config: config, defaultDirectory: "unused", environment: ["NOTICE_SECRET": "not-the-secret"],
-                                    client: try HTTPClient())
+        let wrong = NoticeDeliverer(
+            store: store, config: config, defaultDirectory: "unused", environment: ["NOTICE_SECRET": "not-the-secret"],
+            client: try HTTPClient())
         #expect(try await wrong.deliver(now: fixtureNow).errors.first?.contains("HTTP 401") == true)
-        let right = NoticeDeliverer(store: store, config: config, defaultDirectory: "unused", environment: ["NOTICE_SECRET": "sim-webhook-secret"],
-                                    client: try HTTPClient())
+        let right = NoticeDeliverer(
+            store: store, config: config, defaultDirectory: "unused", environment: ["NOTICE_SECRET": "sim-webhook-secret"],
+            client: try HTTPClient())
         #expect(try await right.deliver(now: fixtureNow.addingTimeInterval(3600)).sent == 1)
         let notice = try #require(try await store.notices(.sent, limit: 5).first)
         let received = try await SimControl(baseURL: base).webhookExecutions(key: notice.dedupeKey, backend: "notices-\(kind.name)")

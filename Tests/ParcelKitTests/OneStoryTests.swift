@@ -1,8 +1,8 @@
-import Foundation
 import Curl
+import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// One story per order: a parcel has one problem case at a time, cases close when their evidence
 /// goes, replacements get their own promise, a refunded order hears no more problems, waiting
@@ -22,17 +22,21 @@ import TestSupport
             for name in ["anna", "marek"] { try await store.addStaff(StaffMember(name: name, displayName: name.capitalized), actor: "setup", at: fixtureNow) }
             var shop = order("S1")
             shop.promisedDate = promised
-            _ = try await store.importRows([ImportRow(line: 2, order: shop, carrier: "seur", trackingNumber: OneStoryTests.number)],
-                                           dryRun: false, actor: "setup", at: fixtureNow)
+            _ = try await store.importRows(
+                [ImportRow(line: 2, order: shop, carrier: "seur", trackingNumber: OneStoryTests.number)],
+                dryRun: false, actor: "setup", at: fixtureNow)
             parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: OneStoryTests.number))
-            engine = IncidentEngine(store: store, config: config, registry: try CarrierRegistry.load(directory: PackagePaths.carriers),
-                                    templates: try NoticeTemplates())
+            engine = IncidentEngine(
+                store: store, config: config, registry: try CarrierRegistry.load(directory: PackagePaths.carriers),
+                templates: try NoticeTemplates())
         }
 
         /// The carrier reports `events` (their times relative to `fixtureNow`), seen at `at`.
         func track(_ events: [TrackingEvent], at: Date) async throws {
-            _ = try await store.apply(TrackingUpdate(shipmentID: parcel.id, events: events, estimatedDelivery: nil, validators: CacheValidators(),
-                                                     checkedAt: at, schedule: .standard))
+            _ = try await store.apply(
+                TrackingUpdate(
+                    shipmentID: parcel.id, events: events, estimatedDelivery: nil, validators: CacheValidators(),
+                    checkedAt: at, schedule: .standard))
         }
 
         func cases() async throws -> [Incident] { try await store.incidents(IncidentFilter(openOnly: false)) }
@@ -58,8 +62,9 @@ import TestSupport
         let late = try #require(try await world.open().first)
         #expect(late.kind == .late)
         // The carrier then says damaged or lost: one case, the severe one, with late in its history.
-        try await world.track([Self.inTransit, event(Self.number, hoursAgo: -2, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost)],
-                              at: Self.hours(3))
+        try await world.track(
+            [Self.inTransit, event(Self.number, hoursAgo: -2, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost)],
+            at: Self.hours(3))
         let summary = try await world.engine.run(now: Self.hours(3))
         let open = try await world.open()
         #expect(open.map(\.kind) == [.damagedOrLost])
@@ -82,13 +87,18 @@ import TestSupport
         _ = try await world.engine.run(now: fixtureNow)
         let stalled = try #require(try await world.open().first { $0.kind == .stalled })
         // It moves again: the case closes as resolvedByCarrier, and no clock of it runs after.
-        try await world.track([event(Self.number, hoursAgo: 24 * 6, raw: "EN TRANSITO", status: .inTransit),
-                               event(Self.number, hoursAgo: -1, raw: "EN REPARTO", status: .outForDelivery)], at: Self.hours(2))
+        try await world.track(
+            [
+                event(Self.number, hoursAgo: 24 * 6, raw: "EN TRANSITO", status: .inTransit),
+                event(Self.number, hoursAgo: -1, raw: "EN REPARTO", status: .outForDelivery),
+            ], at: Self.hours(2))
         let summary = try await world.engine.run(now: Self.hours(2))
         #expect(summary.resolvedByCarrier == 1)
         let closed = try #require(try await world.store.incident(id: stalled.id))
         #expect(closed.status == .resolvedByCarrier && closed.closedAt != nil)
-        #expect(try await world.store.incidentHistory(id: stalled.id).contains { $0.action == "resolvedByCarrier" && $0.detail.hasPrefix("the parcel moved again") })
+        #expect(
+            try await world.store.incidentHistory(id: stalled.id).contains { $0.action == "resolvedByCarrier" && $0.detail.hasPrefix("the parcel moved again") }
+        )
         #expect(try await world.open().isEmpty)
         let later = try await world.engine.run(now: Self.hours(24 * 10))
         #expect(later.escalated == 0)
@@ -134,19 +144,22 @@ import TestSupport
         let world = try await World(kind)
         let composer = NoticeComposer(templates: try NoticeTemplates(), config: .defaults, carrierNames: [:])
         let order = try #require(try await world.store.order(id: "S1"))
-        let shipped = try composer.milestone("shipped", dedupeKey: "shipped:test", order: order, shipment: world.parcel,
-                                             nextUpdateBy: Self.hours(24), now: fixtureNow)
+        let shipped = try composer.milestone(
+            "shipped", dedupeKey: "shipped:test", order: order, shipment: world.parcel,
+            nextUpdateBy: Self.hours(24), now: fixtureNow)
         try await world.store.enqueue(shipped, incidentId: nil)
-        let delivering = try composer.milestone("outForDelivery", dedupeKey: "ofd:test", order: order, shipment: world.parcel,
-                                                nextUpdateBy: Self.hours(24), now: Self.hours(1))
+        let delivering = try composer.milestone(
+            "outForDelivery", dedupeKey: "ofd:test", order: order, shipment: world.parcel,
+            nextUpdateBy: Self.hours(24), now: Self.hours(1))
         try await world.store.enqueue(delivering, incidentId: nil)
         let pending = try await world.store.notices(.pending, limit: 10)
         #expect(pending.map(\.template) == ["outForDelivery"])
         let merged = try await world.store.notices(.superseded, limit: 10)
         #expect(merged.map(\.template) == ["shipped"] && merged.first?.supersededBy == pending.first?.id)
         // A follow-up carries no news of its own: it supersedes nothing but an older follow-up.
-        let update = try composer.milestone("stillWorking", dedupeKey: "update:test", order: order, shipment: world.parcel,
-                                            nextUpdateBy: Self.hours(24), now: Self.hours(2))
+        let update = try composer.milestone(
+            "stillWorking", dedupeKey: "update:test", order: order, shipment: world.parcel,
+            nextUpdateBy: Self.hours(24), now: Self.hours(2))
         try await world.store.enqueue(update, incidentId: nil)
         #expect(try await world.store.notices(.pending, limit: 10).map(\.template).sorted() == ["outForDelivery", "stillWorking"])
     }
@@ -184,13 +197,15 @@ import TestSupport
         var config = ShopConfig.defaults
         config.policy.reshipPromiseDays = 4
         let world = try await World(kind, promised: "2026-11-21", config: config)
-        try await world.track([Self.inTransit, event(Self.number, hoursAgo: 2, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost)],
-                              at: fixtureNow)
+        try await world.track(
+            [Self.inTransit, event(Self.number, hoursAgo: 2, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost)],
+            at: fixtureNow)
         _ = try await world.engine.run(now: fixtureNow)
         let damaged = try #require(try await world.open().first)
         _ = try await world.store.requestAction(incidentId: damaged.id, kind: .reship, amount: nil, state: .pending, actor: "policy", at: fixtureNow)
-        let replacement = try await world.store.linkReplacement(incidentId: damaged.id, carrier: "seur", trackingNumber: "10000000000202", notice: nil,
-                                                                promise: ReplacementPromise(config: config), actor: "workflow", at: Self.hours(1))
+        let replacement = try await world.store.linkReplacement(
+            incidentId: damaged.id, carrier: "seur", trackingNumber: "10000000000202", notice: nil,
+            promise: ReplacementPromise(config: config), actor: "workflow", at: Self.hours(1))
         #expect(replacement.promisedDate == "2026-11-24" && replacement.replacesShipmentId == world.parcel.id)
         // Past the order's promise (21st) but within the replacement's (24th): nobody is late.
         _ = try await world.engine.run(now: Self.hours(24 * 2))
@@ -221,8 +236,11 @@ import TestSupport
         _ = try await world.engine.run(now: fixtureNow)
         let lost = try #require(try await world.open().first { $0.kind == .lost })
         _ = try await world.store.requestAction(incidentId: lost.id, kind: .reship, amount: nil, state: .pending, actor: "policy", at: fixtureNow)
-        try await world.track([event(Self.number, hoursAgo: 24 * 12, raw: "EN TRANSITO", status: .inTransit),
-                               event(Self.number, hoursAgo: -1, raw: "ENTREGADO", status: .delivered)], at: Self.hours(2))
+        try await world.track(
+            [
+                event(Self.number, hoursAgo: 24 * 12, raw: "EN TRANSITO", status: .inTransit),
+                event(Self.number, hoursAgo: -1, raw: "ENTREGADO", status: .delivered),
+            ], at: Self.hours(2))
         for hour in [2.0, 3.0] { _ = try await world.engine.run(now: Self.hours(hour)) }
         #expect(try await world.store.incident(id: lost.id)?.status.isClosed == false)
         #expect(try await world.store.incidentHistory(id: lost.id).filter { $0.action == "flagged" }.count == 1)
@@ -231,8 +249,9 @@ import TestSupport
     @Test(arguments: StoreKind.all)
     func afterTheReplacementShipsEverySurfaceNamesItAndNothingSaysWeArePreparing(kind: StoreKind) async throws {
         let world = try await World(kind)
-        try await world.track([Self.inTransit, event(Self.number, hoursAgo: 2, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost)],
-                              at: fixtureNow)
+        try await world.track(
+            [Self.inTransit, event(Self.number, hoursAgo: 2, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost)],
+            at: fixtureNow)
         _ = try await world.engine.run(now: fixtureNow)
         let damaged = try #require(try await world.open().first)
         let tracking = CustomerTracking(store: world.store, config: .defaults)
@@ -241,8 +260,9 @@ import TestSupport
         #expect(before.incident?.message == "Wysyłamy przesyłkę zastępczą; jej numer podamy, gdy tylko zostanie nadana.")
         let reship = try await world.store.requestAction(incidentId: damaged.id, kind: .reship, amount: nil, state: .pending, actor: "policy", at: fixtureNow)
         try await world.store.completeAction(id: reship.id, result: "ok", notice: nil, at: Self.hours(1))
-        _ = try await world.store.linkReplacement(incidentId: damaged.id, carrier: "seur", trackingNumber: "10000000000303", notice: nil,
-                                                  promise: ReplacementPromise(config: .defaults), actor: "workflow", at: Self.hours(1))
+        _ = try await world.store.linkReplacement(
+            incidentId: damaged.id, carrier: "seur", trackingNumber: "10000000000303", notice: nil,
+            promise: ReplacementPromise(config: .defaults), actor: "workflow", at: Self.hours(1))
         let after = try #require(try await tracking.lookup(number: Self.number, postcode: "00-950", email: nil, now: Self.hours(2)))
         #expect(after.incident?.message == "Wysłaliśmy przesyłkę zastępczą: seur 10000000000303.")
         let story = try #require(after.order)
@@ -251,8 +271,9 @@ import TestSupport
         // A notice written now states the same: the replacement and its number.
         let composer = NoticeComposer(templates: try NoticeTemplates(), config: .defaults, carrierNames: ["seur": "SEUR"])
         let order = try #require(try await world.store.order(id: "S1"))
-        let update = try composer.milestone("stillWorking", dedupeKey: "t", order: order, shipment: world.parcel, nextUpdateBy: Self.hours(24),
-                                            now: Self.hours(2), story: story)
+        let update = try composer.milestone(
+            "stillWorking", dedupeKey: "t", order: order, shipment: world.parcel, nextUpdateBy: Self.hours(24),
+            now: Self.hours(2), story: story)
         #expect(update.body.contains("Twoje zamówienie:\n• SEUR \(Self.number): Problem w transporcie\n"))
         #expect(update.body.contains("• SEUR 10000000000303 (przesyłka zastępcza): Czeka na przewoźnika, spodziewana 26.11.2026"))
         #expect(update.body.contains("• Wysłaliśmy przesyłkę zastępczą: SEUR 10000000000303."))

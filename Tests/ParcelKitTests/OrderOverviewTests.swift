@@ -1,7 +1,7 @@
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// `Store.orderOverviews`: every order in a line, the same on SQLite and PostgreSQL.
 @Suite struct OrderOverviewTests {
@@ -9,28 +9,35 @@ import TestSupport
         let store = try await IncidentStoreTests.store(kind)  // o1, o2, o3, one SEUR parcel each
         let plan = IncidentStoreTests.plan
         func notice(_ key: String, _ template: String, order: String?) -> NoticeDraft {
-            NoticeDraft(dedupeKey: key, channel: "email", recipient: "anna@example.com", subject: "s", body: "b", language: "pl",
-                        template: template, dueAt: fixtureNow, orderId: order)
+            NoticeDraft(
+                dedupeKey: key, channel: "email", recipient: "anna@example.com", subject: "s", body: "b", language: "pl",
+                template: template, dueAt: fixtureNow, orderId: order)
         }
         // o1: damaged or lost, the customer told, a replacement sent.
-        guard case .opened(let lost) = try await store.raise(try await IncidentStoreTests.trigger(store, "10000000000001"), plan: plan,
-                                                             notice: notice("lost-o1", "damagedOrLost", order: "o1"), at: fixtureNow) else {
+        guard
+            case .opened(let lost) = try await store.raise(
+                try await IncidentStoreTests.trigger(store, "10000000000001"), plan: plan,
+                notice: notice("lost-o1", "damagedOrLost", order: "o1"), at: fixtureNow)
+        else {
             Issue.record("not opened"); return
         }
         _ = try await store.requestAction(incidentId: lost.id, kind: .reship, amount: nil, state: .pending, actor: "anna", at: fixtureNow)
-        _ = try await store.linkReplacement(incidentId: lost.id, carrier: "seur", trackingNumber: "10000000000099",
-                                            notice: notice("reship-o1", "reshipSent", order: "o1"), promise: ReplacementPromise(config: .defaults),
-                                            actor: "anna", at: fixtureNow)
+        _ = try await store.linkReplacement(
+            incidentId: lost.id, carrier: "seur", trackingNumber: "10000000000099",
+            notice: notice("reship-o1", "reshipSent", order: "o1"), promise: ReplacementPromise(config: .defaults),
+            actor: "anna", at: fixtureNow)
         // o2: a stalled case, closed as the more severe damaged-or-lost one opens (one problem case
         // per parcel), and a refund proposed on that one.
         let stalled = try await IncidentStoreTests.trigger(store, "10000000000002", kind: .stalled, evidence: "silent since 2026-11-10T10:00:00Z")
         guard case .opened(let silent) = try await store.raise(stalled, plan: plan, at: fixtureNow),
-              case .opened(let damaged) = try await store.raise(try await IncidentStoreTests.trigger(store, "10000000000002"), plan: plan, at: fixtureNow) else {
+            case .opened(let damaged) = try await store.raise(try await IncidentStoreTests.trigger(store, "10000000000002"), plan: plan, at: fixtureNow)
+        else {
             Issue.record("not opened"); return
         }
         #expect(try await store.incident(id: silent.id)?.closedAt != nil)
-        _ = try await store.requestAction(incidentId: damaged.id, kind: .refund, amount: Money(minorUnits: 5000, currency: "PLN"), state: .proposed,
-                                          actor: "anna", at: fixtureNow)
+        _ = try await store.requestAction(
+            incidentId: damaged.id, kind: .refund, amount: Money(minorUnits: 5000, currency: "PLN"), state: .proposed,
+            actor: "anna", at: fixtureNow)
         // o3: a milestone still waiting; a staff digest (no order) belongs to nobody.
         try await store.enqueue(notice("shipped-o3", "shipped", order: "o3"), incidentId: nil)
         try await store.enqueue(notice("digest", "escalation", order: nil), incidentId: nil)

@@ -1,8 +1,8 @@
 import Curl
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// The shop report over a small store whose every figure is known, in every store implementation.
 @Suite struct ReportTests {
@@ -17,36 +17,47 @@ import TestSupport
         }
 
         /// Imports one order with one parcel, created at `created`.
-        func parcel(_ carrier: String, _ number: String, order id: String, promised: String?, value: Int64, currency: String,
-                    created: String) async throws -> Shipment {
+        func parcel(
+            _ carrier: String, _ number: String, order id: String, promised: String?, value: Int64, currency: String,
+            created: String
+        ) async throws -> Shipment {
             var theOrder = order(id, email: "\(id.lowercased())@example.com", value: value)
             theOrder.promisedDate = promised
             theOrder.value.currency = currency
-            _ = try await store.importRows([ImportRow(line: 2, order: theOrder, carrier: carrier, trackingNumber: number)],
-                                           dryRun: false, actor: "t", at: try time(created))
+            _ = try await store.importRows(
+                [ImportRow(line: 2, order: theOrder, carrier: carrier, trackingNumber: number)],
+                dryRun: false, actor: "t", at: try time(created))
             return try #require(try await store.shipment(carrier: carrier, trackingNumber: number))
         }
 
         /// Stores carrier events for a parcel, as a sweep would.
         func scans(_ parcel: Shipment, _ events: [(String, String, TrackingStatus, ExceptionReason?)]) async throws {
             let list = try events.map { at, raw, status, reason in
-                TrackingEvent(carrier: parcel.carrier, trackingNumber: parcel.trackingNumber, time: CarrierTime(date: try time(at), offsetSeconds: 3600),
-                              rawStatus: raw, rawCode: nil, status: status, reason: reason, location: "WARSZAWA")
+                TrackingEvent(
+                    carrier: parcel.carrier, trackingNumber: parcel.trackingNumber, time: CarrierTime(date: try time(at), offsetSeconds: 3600),
+                    rawStatus: raw, rawCode: nil, status: status, reason: reason, location: "WARSZAWA")
             }
-            _ = try await store.apply(TrackingUpdate(shipmentID: parcel.id, events: list, estimatedDelivery: nil, validators: CacheValidators(),
-                                                     checkedAt: fixtureNow, schedule: .standard))
+            _ = try await store.apply(
+                TrackingUpdate(
+                    shipmentID: parcel.id, events: list, estimatedDelivery: nil, validators: CacheValidators(),
+                    checkedAt: fixtureNow, schedule: .standard))
         }
 
         /// Opens a case about `parcel` at `opened`, with its customer notice queued when customer-facing.
         func open(_ kind: IncidentKind, _ parcel: Shipment, at opened: String, evidence: String? = nil) async throws -> Incident {
             let at = try time(opened)
-            let trigger = IncidentTrigger(kind: kind, subject: .shipment(id: parcel.id, orderId: parcel.orderId, carrier: parcel.carrier,
-                                                                          trackingNumber: parcel.trackingNumber),
-                                          evidence: evidence ?? "\(kind.rawValue):\(parcel.id)", summary: kind.rawValue)
+            let trigger = IncidentTrigger(
+                kind: kind,
+                subject: .shipment(
+                    id: parcel.id, orderId: parcel.orderId, carrier: parcel.carrier,
+                    trackingNumber: parcel.trackingNumber),
+                evidence: evidence ?? "\(kind.rawValue):\(parcel.id)", summary: kind.rawValue)
             let plan = planner.plan(kind: kind, value: nil, now: at)
-            let notice = plan.customerFacing
-                ? NoticeDraft(dedupeKey: "\(kind.rawValue):\(parcel.id)", channel: "email", recipient: "c@example.com", subject: kind.rawValue,
-                              body: "…", language: "pl", template: kind.rawValue, dueAt: at)
+            let notice =
+                plan.customerFacing
+                ? NoticeDraft(
+                    dedupeKey: "\(kind.rawValue):\(parcel.id)", channel: "email", recipient: "c@example.com", subject: kind.rawValue,
+                    body: "…", language: "pl", template: kind.rawValue, dueAt: at)
                 : nil
             guard case .opened(let incident) = try await store.raise(trigger, plan: plan, notice: notice, at: at) else {
                 throw StoreError.rejected("no case opened for \(kind.rawValue)")
@@ -67,8 +78,9 @@ import TestSupport
 
         /// An action requested and then acknowledged by the shop's backend (`done`), or left in `state`.
         func action(_ kind: ActionKind, on incident: Incident, amount: Money?, state: ActionState = .done) async throws {
-            let action = try await store.requestAction(incidentId: incident.id, kind: kind, amount: amount,
-                                                       state: state == .done ? .pending : state, actor: "policy", at: incident.detectedAt)
+            let action = try await store.requestAction(
+                incidentId: incident.id, kind: kind, amount: amount,
+                state: state == .done ? .pending : state, actor: "policy", at: incident.detectedAt)
             if state == .done { try await store.completeAction(id: action.id, result: "ok", notice: nil, at: incident.detectedAt.addingTimeInterval(600)) }
         }
     }
@@ -109,37 +121,39 @@ import TestSupport
         try await shop.scans(i3, [("2026-11-16T10:00:00Z", "Zagubiona", .exception, .lost), ("2026-11-19T10:00:00Z", "Dostarczona", .delivered, nil)])
         // Before the window: a damaged, late parcel with its case and a refund; none of it may count.
         let old = try await shop.parcel("seur", "O1", order: "O-1", promised: "2026-10-12", value: 9900, currency: "PLN", created: "2026-10-11T12:00:00Z")
-        try await shop.scans(old, [("2026-10-11T15:00:00Z", "Expedición deteriorada", .exception, .damaged), ("2026-10-14T10:00:00Z", "Entregado", .delivered, nil)])
+        try await shop.scans(
+            old, [("2026-10-11T15:00:00Z", "Expedición deteriorada", .exception, .damaged), ("2026-10-14T10:00:00Z", "Entregado", .delivered, nil)])
         let x6 = try await shop.open(.damaged, old, at: "2026-10-12T09:00:00Z")
         try await shop.action(.refund, on: x6, amount: Money(minorUnits: 9900, currency: "PLN"))
 
         // Cases in the window (customer notice due 1 working hour after opening, first touch 1 business day, resolution per kind).
-        let x7 = try await shop.open(.addressIssue, s1, at: "2026-11-12T09:00:00Z")        // told in 600 s, touched and resolved in time
+        let x7 = try await shop.open(.addressIssue, s1, at: "2026-11-12T09:00:00Z")  // told in 600 s, touched and resolved in time
         try await shop.notify(x7, at: "2026-11-12T09:10:00Z")
         try await shop.touch(x7, at: "2026-11-12T09:30:00Z")
         _ = try await shop.store.act(.resolve(outcome: "address fixed"), on: x7.id, actor: "anna", at: try time("2026-11-12T10:00:00Z"))
-        let x5 = try await shop.open(.stalled, i3, at: "2026-11-12T09:00:00Z")             // staff only: no notice clock; resolved in time
+        let x5 = try await shop.open(.stalled, i3, at: "2026-11-12T09:00:00Z")  // staff only: no notice clock; resolved in time
         _ = try await shop.store.act(.resolve(outcome: "moving again"), on: x5.id, actor: "anna", at: try time("2026-11-12T10:00:00Z"))
-        let x1 = try await shop.open(.damaged, s5, at: "2026-11-16T09:00:00Z")             // told in 1200 s, touched; resolution due Wed: breached
+        let x1 = try await shop.open(.damaged, s5, at: "2026-11-16T09:00:00Z")  // told in 1200 s, touched; resolution due Wed: breached
         try await shop.notify(x1, at: "2026-11-16T09:20:00Z")
         try await shop.touch(x1, at: "2026-11-16T09:30:00Z")
-        let x2 = try await shop.open(.lost, s6, at: "2026-11-17T09:00:00Z")                // told in 3000 s; never touched; resolution due Fri 09:00 UTC
+        let x2 = try await shop.open(.lost, s6, at: "2026-11-17T09:00:00Z")  // told in 3000 s; never touched; resolution due Fri 09:00 UTC
         try await shop.notify(x2, at: "2026-11-17T09:50:00Z")
-        let x3 = try await shop.open(.lost, i2, at: "2026-11-18T09:00:00Z")                // told in 7200 s (late); touched late
+        let x3 = try await shop.open(.lost, i2, at: "2026-11-18T09:00:00Z")  // told in 7200 s (late); touched late
         try await shop.notify(x3, at: "2026-11-18T11:00:00Z")
-        let x4 = try await shop.open(.late, s3, at: "2026-11-19T09:00:00Z")                // never told, never touched
+        let x4 = try await shop.open(.late, s3, at: "2026-11-19T09:00:00Z")  // never told, never touched
         _ = try await shop.store.escalate(now: try time("2026-11-19T09:30:00Z"))
         try await shop.touch(x3, at: "2026-11-19T10:00:00Z")
-        let x8 = try await shop.open(.customerReport, i3, at: "2026-11-20T11:30:00Z",      // every clock still running
-                                     evidence: "report:damagedOnArrival:2026-11-20T11:30:00Z")
+        let x8 = try await shop.open(
+            .customerReport, i3, at: "2026-11-20T11:30:00Z",  // every clock still running
+            evidence: "report:damagedOnArrival:2026-11-20T11:30:00Z")
         _ = try await shop.store.escalate(now: fixtureNow)
 
         // Money: done actions count; pending, proposed and carrier claims do not.
-        try await shop.action(.reship, on: x1, amount: nil)                                          // PLN order value 129.99
-        try await shop.action(.refund, on: x2, amount: Money(minorUnits: 5000, currency: "PLN"))     // 50.00 of a 75.00 order
+        try await shop.action(.reship, on: x1, amount: nil)  // PLN order value 129.99
+        try await shop.action(.refund, on: x2, amount: Money(minorUnits: 5000, currency: "PLN"))  // 50.00 of a 75.00 order
         try await shop.action(.carrierClaim, on: x2, amount: nil)
-        try await shop.action(.refund, on: x3, amount: nil)                                          // no amount: the order's 40.00 EUR
-        try await shop.action(.reship, on: x3, amount: nil)                                          // EUR order value 40.00
+        try await shop.action(.refund, on: x3, amount: nil)  // no amount: the order's 40.00 EUR
+        try await shop.action(.reship, on: x3, amount: nil)  // EUR order value 40.00
         try await shop.action(.compensate, on: x4, amount: Money(minorUnits: 1000, currency: "PLN"))
         try await shop.action(.refund, on: x4, amount: Money(minorUnits: 2000, currency: "PLN"), state: .proposed)
         try await shop.action(.compensate, on: x8, amount: Money(minorUnits: 500, currency: "EUR"), state: .pending)
@@ -152,10 +166,11 @@ import TestSupport
         let since = fixtureNow.addingTimeInterval(-30 * 86_400)
         let report = try await shop.store.report(since: since, now: fixtureNow, timeZone: zone)
         #expect(report.since == since && report.generatedAt == fixtureNow && report.timeZone == "Europe/Warsaw")
-        #expect(report.carriers == [
-            ShopReport.CarrierFigures(carrier: "inpost", shipments: 3, delivered: 2, deliveredWithPromise: 2, onTime: 1, damaged: 2, lost: 1),
-            ShopReport.CarrierFigures(carrier: "seur", shipments: 6, delivered: 4, deliveredWithPromise: 3, onTime: 2, damaged: 1, lost: 1),
-        ])
+        #expect(
+            report.carriers == [
+                ShopReport.CarrierFigures(carrier: "inpost", shipments: 3, delivered: 2, deliveredWithPromise: 2, onTime: 1, damaged: 2, lost: 1),
+                ShopReport.CarrierFigures(carrier: "seur", shipments: 6, delivered: 4, deliveredWithPromise: 3, onTime: 2, damaged: 1, lost: 1),
+            ])
         let seur = try #require(report.carriers.last)
         #expect(seur.onTimeRate == 2.0 / 3.0 && seur.damageRate == 1.0 / 6.0 && seur.lossRate == 1.0 / 6.0)
         let inpost = try #require(report.carriers.first)
@@ -167,36 +182,44 @@ import TestSupport
 
         // A window starting before the old parcel takes it in: one more seur parcel, delivered late and damaged.
         let wide = try await shop.store.report(since: try Self.time("2026-10-01T00:00:00Z"), now: fixtureNow, timeZone: zone)
-        #expect(wide.carriers.last == ShopReport.CarrierFigures(carrier: "seur", shipments: 7, delivered: 5, deliveredWithPromise: 4, onTime: 2,
-                                                                damaged: 2, lost: 1))
+        #expect(
+            wide.carriers.last
+                == ShopReport.CarrierFigures(
+                    carrier: "seur", shipments: 7, delivered: 5, deliveredWithPromise: 4, onTime: 2,
+                    damaged: 2, lost: 1))
     }
 
     @Test(arguments: StoreKind.all) func casesNoticeTimesSLAAndMoneyOfTheWindow(kind: StoreKind) async throws {
         let shop = try await Self.knownShop(kind)
-        let report = try await shop.store.report(since: fixtureNow.addingTimeInterval(-30 * 86_400), now: fixtureNow,
-                                                 timeZone: try #require(Self.warsaw))
-        #expect(report.incidents == [
-            ShopReport.IncidentCount(kind: "addressIssue", opened: 1, stillOpen: 0),
-            ShopReport.IncidentCount(kind: "customerReport", opened: 1, stillOpen: 1),
-            ShopReport.IncidentCount(kind: "damaged", opened: 1, stillOpen: 1),
-            ShopReport.IncidentCount(kind: "late", opened: 1, stillOpen: 1),
-            ShopReport.IncidentCount(kind: "lost", opened: 2, stillOpen: 2),
-            ShopReport.IncidentCount(kind: "stalled", opened: 1, stillOpen: 0),
-        ])
+        let report = try await shop.store.report(
+            since: fixtureNow.addingTimeInterval(-30 * 86_400), now: fixtureNow,
+            timeZone: try #require(Self.warsaw))
+        #expect(
+            report.incidents == [
+                ShopReport.IncidentCount(kind: "addressIssue", opened: 1, stillOpen: 0),
+                ShopReport.IncidentCount(kind: "customerReport", opened: 1, stillOpen: 1),
+                ShopReport.IncidentCount(kind: "damaged", opened: 1, stillOpen: 1),
+                ShopReport.IncidentCount(kind: "late", opened: 1, stillOpen: 1),
+                ShopReport.IncidentCount(kind: "lost", opened: 2, stillOpen: 2),
+                ShopReport.IncidentCount(kind: "stalled", opened: 1, stillOpen: 0),
+            ])
         // Six customer-facing cases, four told after 600, 1200, 3000 and 7200 seconds: the median is (1200 + 3000) / 2.
         #expect(report.firstNotice == ShopReport.FirstNotice(customerFacing: 6, notified: 4, medianSeconds: 2100))
         // notice: late (x3) and never (x4); first touch: never (x2, x4) and late (x3); resolution: x1 and x2 overdue.
-        #expect(report.sla == [
-            ShopReport.ClockCompliance(clock: .notice, cases: 6, breached: 2),
-            ShopReport.ClockCompliance(clock: .firstTouch, cases: 7, breached: 3),
-            ShopReport.ClockCompliance(clock: .resolution, cases: 7, breached: 2),
-        ])
+        #expect(
+            report.sla == [
+                ShopReport.ClockCompliance(clock: .notice, cases: 6, breached: 2),
+                ShopReport.ClockCompliance(clock: .firstTouch, cases: 7, breached: 3),
+                ShopReport.ClockCompliance(clock: .resolution, cases: 7, breached: 2),
+            ])
         #expect(report.sla.map(\.compliance) == [4.0 / 6.0, 4.0 / 7.0, 5.0 / 7.0])
-        #expect(report.money == [
-            ShopReport.CurrencyTotals(currency: "EUR", refunds: 1, refundedMinor: 4000, reships: 1, reshippedValueMinor: 4000),
-            ShopReport.CurrencyTotals(currency: "PLN", refunds: 1, refundedMinor: 5000, compensations: 1, compensatedMinor: 1000,
-                                      reships: 1, reshippedValueMinor: 12999),
-        ])
+        #expect(
+            report.money == [
+                ShopReport.CurrencyTotals(currency: "EUR", refunds: 1, refundedMinor: 4000, reships: 1, reshippedValueMinor: 4000),
+                ShopReport.CurrencyTotals(
+                    currency: "PLN", refunds: 1, refundedMinor: 5000, compensations: 1, compensatedMinor: 1000,
+                    reships: 1, reshippedValueMinor: 12999),
+            ])
 
         // The JSON shape: every key present, nulls included, times as ISO text; and it reads back.
         let data = try JSONEncoder().encode(report)
@@ -204,8 +227,11 @@ import TestSupport
         #expect(Set(object.keys) == ["since", "generatedAt", "timeZone", "carriers", "incidents", "firstNotice", "sla", "money"])
         #expect(object["since"] as? String == "2026-10-21T12:00:00Z")
         let carrier = try #require((object["carriers"] as? [[String: Any]])?.first)
-        #expect(Set(carrier.keys) == ["carrier", "shipments", "delivered", "deliveredWithPromise", "onTime", "deliveredLate", "lateUndelivered",
-                                      "judged", "late", "onTimeRate", "damaged", "damageRate", "lost", "lossRate"])
+        #expect(
+            Set(carrier.keys) == [
+                "carrier", "shipments", "delivered", "deliveredWithPromise", "onTime", "deliveredLate", "lateUndelivered",
+                "judged", "late", "onTimeRate", "damaged", "damageRate", "lost", "lossRate",
+            ])
         #expect(try JSONDecoder().decode(ShopReport.self, from: data) == report)
     }
 
@@ -229,8 +255,11 @@ import TestSupport
         let since = try Self.time("2026-11-01T00:00:00Z")
         let report = try await shop.store.report(since: since, now: fixtureNow, timeZone: zone)
         let dpd = try #require(report.carriers.first)
-        #expect(dpd == ShopReport.CarrierFigures(carrier: "dpd", shipments: 4, delivered: 2, deliveredWithPromise: 2, onTime: 1, lateUndelivered: 1,
-                                                 damaged: 0, lost: 0))
+        #expect(
+            dpd
+                == ShopReport.CarrierFigures(
+                    carrier: "dpd", shipments: 4, delivered: 2, deliveredWithPromise: 2, onTime: 1, lateUndelivered: 1,
+                    damaged: 0, lost: 0))
         // On time 1 of 3 judged (T1, T2, T3; T4's day is not over); late 2: one delivered late, one not delivered.
         #expect(dpd.judged == 3 && dpd.onTimeRate == 1.0 / 3.0 && dpd.late == 2 && dpd.deliveredLate == 1)
 
@@ -256,7 +285,8 @@ import TestSupport
 
         let json = try #require(try JSONSerialization.jsonObject(with: try JSONEncoder().encode(report)) as? [String: Any])
         let figures = try #require((json["carriers"] as? [[String: Any]])?.first)
-        #expect(figures["onTime"] as? Int == 1 && figures["deliveredLate"] as? Int == 1 && figures["lateUndelivered"] as? Int == 1
+        #expect(
+            figures["onTime"] as? Int == 1 && figures["deliveredLate"] as? Int == 1 && figures["lateUndelivered"] as? Int == 1
                 && figures["judged"] as? Int == 3 && figures["late"] as? Int == 2)
         #expect(try JSONDecoder().decode(ShopReport.self, from: try JSONEncoder().encode(report)) == report)
     }
@@ -268,14 +298,14 @@ import TestSupport
         let l2 = try await shop.parcel("dpd", "L2", order: "L-2", promised: nil, value: 1000, currency: "PLN", created: created)
         let l3 = try await shop.parcel("dpd", "L3", order: "L-3", promised: nil, value: 1000, currency: "PLN", created: created)
         let l4 = try await shop.parcel("dpd", "L4", order: "L-4", promised: nil, value: 1000, currency: "PLN", created: created)
-        let presumed = try await shop.open(.lost, l1, at: "2026-11-16T09:00:00Z")     // presumed lost, then a false alarm
+        let presumed = try await shop.open(.lost, l1, at: "2026-11-16T09:00:00Z")  // presumed lost, then a false alarm
         try await shop.notify(presumed, at: "2026-11-16T09:05:00Z")
         _ = try await shop.store.act(.dismiss(reason: "scanned again"), on: presumed.id, actor: "anna", at: try Self.time("2026-11-16T10:00:00Z"))
         try await shop.scans(l2, [("2026-11-16T10:00:00Z", "Zaginiona", .exception, .lost), ("2026-11-17T10:00:00Z", "Doręczona", .delivered, nil)])
         try await shop.scans(l3, [("2026-11-16T10:00:00Z", "Zaginiona", .exception, .lost)])
         let saidLost = try await shop.open(.lost, l3, at: "2026-11-16T11:00:00Z")
         try await shop.notify(saidLost, at: "2026-11-16T11:01:00Z")
-        let damaged = try await shop.open(.damaged, l4, at: "2026-11-16T12:00:00Z")   // a damage case dismissed as a false alarm
+        let damaged = try await shop.open(.damaged, l4, at: "2026-11-16T12:00:00Z")  // a damage case dismissed as a false alarm
         try await shop.notify(damaged, at: "2026-11-16T12:15:00Z")
         _ = try await shop.store.act(.dismiss(reason: "photo shows it intact"), on: damaged.id, actor: "anna", at: try Self.time("2026-11-16T13:00:00Z"))
 
@@ -314,7 +344,7 @@ import TestSupport
 
     @Test func onTimeIsTheLocalDayInTheShopsZone() throws {
         let warsaw = try #require(TimeZone(identifier: "Europe/Warsaw"))
-        let lateEvening = try ReportTests.time("2026-11-18T22:59:59Z")   // 23:59:59 in Warsaw
+        let lateEvening = try ReportTests.time("2026-11-18T22:59:59Z")  // 23:59:59 in Warsaw
         let afterMidnight = try ReportTests.time("2026-11-18T23:00:00Z")  // 00:00 on the 19th in Warsaw
         #expect(ReportBuilder.isOnTime(deliveredAt: lateEvening, promisedDate: "2026-11-18", in: warsaw) == true)
         #expect(ReportBuilder.isOnTime(deliveredAt: afterMidnight, promisedDate: "2026-11-18", in: warsaw) == false)
@@ -325,8 +355,8 @@ import TestSupport
 
     @Test func undeliveredIsLateOnlyOnceThePromisedDayIsOverInTheShopsZone() throws {
         let warsaw = try #require(TimeZone(identifier: "Europe/Warsaw"))
-        let lastMinute = try ReportTests.time("2026-11-18T22:59:59Z")    // 23:59:59 on the 18th in Warsaw
-        let midnight = try ReportTests.time("2026-11-18T23:00:00Z")      // 00:00 on the 19th in Warsaw
+        let lastMinute = try ReportTests.time("2026-11-18T22:59:59Z")  // 23:59:59 on the 18th in Warsaw
+        let midnight = try ReportTests.time("2026-11-18T23:00:00Z")  // 00:00 on the 19th in Warsaw
         #expect(ReportBuilder.isOverdue(promisedDate: "2026-11-18", now: lastMinute, in: warsaw) == false, "a promise for today is not late yet")
         #expect(ReportBuilder.isOverdue(promisedDate: "2026-11-18", now: midnight, in: warsaw) == true)
         #expect(ReportBuilder.isOverdue(promisedDate: "2026-11-19", now: midnight, in: warsaw) == false)

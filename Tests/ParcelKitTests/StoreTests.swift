@@ -1,8 +1,8 @@
 import Curl
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// Opens a fresh, empty store of one implementation. The PostgreSQL store joins this list and
 /// must pass every test here unchanged.
@@ -12,9 +12,10 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     /// SQLite always; PostgreSQL when `make test` started a server (each test its own database).
-    static let all: [StoreKind] = [
-        StoreKind(name: "sqlite") { try SQLStore.sqlite(path: try temporaryDirectory("store") + "/parcelwatch.sqlite") },
-    ] + (PostgresTestServer.isAvailable ? [StoreKind(name: "postgres") { try await SQLStore.postgres(try await PostgresTestServer.freshDatabase()) }] : [])
+    static let all: [StoreKind] =
+        [
+            StoreKind(name: "sqlite") { try SQLStore.sqlite(path: try temporaryDirectory("store") + "/parcelwatch.sqlite") }
+        ] + (PostgresTestServer.isAvailable ? [StoreKind(name: "postgres") { try await SQLStore.postgres(try await PostgresTestServer.freshDatabase()) }] : [])
 }
 
 @Suite struct StoreTests {
@@ -43,18 +44,21 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
 
     @Test(arguments: StoreKind.all) func aNumberOfAnotherOrderIsRejectedAloneAndDryRunWritesNothing(kind: StoreKind) async throws {
         let store = try await kind.open()
-        _ = try await store.importRows([ImportRow(line: 2, order: order("1001"), carrier: "seur", trackingNumber: "12345678901234")],
-                                       dryRun: false, actor: "test", at: fixtureNow)
-        let outcomes = try await store.importRows([
-            ImportRow(line: 2, order: order("2001", email: "x@example.com"), carrier: "seur", trackingNumber: "12345678901234"),
-            ImportRow(line: 3, order: order("2002"), carrier: "correos", trackingNumber: "CP482915304ES"),
-        ], dryRun: false, actor: "test", at: fixtureNow)
+        _ = try await store.importRows(
+            [ImportRow(line: 2, order: order("1001"), carrier: "seur", trackingNumber: "12345678901234")],
+            dryRun: false, actor: "test", at: fixtureNow)
+        let outcomes = try await store.importRows(
+            [
+                ImportRow(line: 2, order: order("2001", email: "x@example.com"), carrier: "seur", trackingNumber: "12345678901234"),
+                ImportRow(line: 3, order: order("2002"), carrier: "correos", trackingNumber: "CP482915304ES"),
+            ], dryRun: false, actor: "test", at: fixtureNow)
         #expect(outcomes == [.rejected("duplicate: seur 12345678901234 already belongs to order 1001"), .imported])
         // The rejected row's savepoint rolled back its order too.
         #expect(try await store.order(id: "2001") == nil)
 
-        let dry = try await store.importRows([ImportRow(line: 2, order: order("3001"), carrier: "ups", trackingNumber: "1Z999AA10123456784")],
-                                             dryRun: true, actor: "test", at: fixtureNow)
+        let dry = try await store.importRows(
+            [ImportRow(line: 2, order: order("3001"), carrier: "ups", trackingNumber: "1Z999AA10123456784")],
+            dryRun: true, actor: "test", at: fixtureNow)
         #expect(dry == [.imported])
         #expect(try await store.order(id: "3001") == nil)
         #expect(try await store.shipment(carrier: "ups", trackingNumber: "1Z999AA10123456784") == nil)
@@ -62,26 +66,34 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
 
     @Test(arguments: StoreKind.all) func eventsAreMergedByFingerprintAndUnknownNeverDecides(kind: StoreKind) async throws {
         let store = try await kind.open()
-        _ = try await store.importRows([ImportRow(line: 2, order: order("1001"), carrier: "seur", trackingNumber: "12345678901234")],
-                                       dryRun: false, actor: "test", at: fixtureNow)
+        _ = try await store.importRows(
+            [ImportRow(line: 2, order: order("1001"), carrier: "seur", trackingNumber: "12345678901234")],
+            dryRun: false, actor: "test", at: fixtureNow)
         let shipment = try #require(try await store.shipment(carrier: "seur", trackingNumber: "12345678901234"))
         #expect(shipment.status == .pending && shipment.nextCheckAt == fixtureNow)
         let first = [event("12345678901234", hoursAgo: 30, raw: "En tránsito", status: .inTransit)]
-        let applied = try await store.apply(TrackingUpdate(shipmentID: shipment.id, events: first, estimatedDelivery: nil,
-                                                           validators: CacheValidators(etag: "\"a\""), checkedAt: fixtureNow, schedule: .standard))
+        let applied = try await store.apply(
+            TrackingUpdate(
+                shipmentID: shipment.id, events: first, estimatedDelivery: nil,
+                validators: CacheValidators(etag: "\"a\""), checkedAt: fixtureNow, schedule: .standard))
         #expect(applied == AppliedUpdate(newEvents: 1, previousStatus: .pending, previousReason: nil, status: .inTransit, reason: nil))
 
         // The page again plus two newer events, the newest one unmapped.
-        let second = first + [
-            event("12345678901234", hoursAgo: 5, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost),
-            event("12345678901234", hoursAgo: 1, raw: "Texto nuevo", status: .unknown),
-        ]
-        let again = try await store.apply(TrackingUpdate(shipmentID: shipment.id, events: second, estimatedDelivery: fixtureNow.addingTimeInterval(86_400),
-                                                         validators: CacheValidators(etag: "\"b\""), checkedAt: fixtureNow, schedule: .standard))
+        let second =
+            first + [
+                event("12345678901234", hoursAgo: 5, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost),
+                event("12345678901234", hoursAgo: 1, raw: "Texto nuevo", status: .unknown),
+            ]
+        let again = try await store.apply(
+            TrackingUpdate(
+                shipmentID: shipment.id, events: second, estimatedDelivery: fixtureNow.addingTimeInterval(86_400),
+                validators: CacheValidators(etag: "\"b\""), checkedAt: fixtureNow, schedule: .standard))
         #expect(again.newEvents == 2)
         #expect(again.status == .exception && again.reason == .damagedOrLost && again.statusChanged)
-        let repeated = try await store.apply(TrackingUpdate(shipmentID: shipment.id, events: second, estimatedDelivery: nil,
-                                                            validators: CacheValidators(etag: "\"b\""), checkedAt: fixtureNow, schedule: .standard))
+        let repeated = try await store.apply(
+            TrackingUpdate(
+                shipmentID: shipment.id, events: second, estimatedDelivery: nil,
+                validators: CacheValidators(etag: "\"b\""), checkedAt: fixtureNow, schedule: .standard))
         #expect(repeated.newEvents == 0 && !repeated.statusChanged)
 
         let stored = try await store.events(shipmentID: shipment.id)
@@ -95,8 +107,10 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         #expect(try await store.unmappedStatuses() == [UnmappedStatus(carrier: "seur", rawStatus: "Texto nuevo", rawCode: nil, count: 1)])
 
         // Delivered is terminal: never due again.
-        _ = try await store.apply(TrackingUpdate(shipmentID: shipment.id, events: [event("12345678901234", hoursAgo: 0.5, raw: "Entregado", status: .delivered)],
-                                                 estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+        _ = try await store.apply(
+            TrackingUpdate(
+                shipmentID: shipment.id, events: [event("12345678901234", hoursAgo: 0.5, raw: "Entregado", status: .delivered)],
+                estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
         #expect(try await store.shipment(carrier: "seur", trackingNumber: "12345678901234")?.nextCheckAt == nil)
         #expect(try await store.countDue(now: fixtureNow.addingTimeInterval(1e7), all: false) == 0)
         #expect(try await store.countDue(now: fixtureNow, all: true) == 1)
@@ -128,15 +142,20 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         #expect(released.map(\.shipment.id) == Array(ids.prefix(3)))
         #expect(released.first?.postcode == "00-950")
         // A dead worker's leases run out: ten minutes later everything is due again.
-        #expect(try await store.claimDueShipments(now: fixtureNow.addingTimeInterval(601), all: false, after: 0, limit: 100, worker: "c",
-                                                  lease: 600).count == 25)
+        #expect(
+            try await store.claimDueShipments(
+                now: fixtureNow.addingTimeInterval(601), all: false, after: 0, limit: 100, worker: "c",
+                lease: 600
+            ).count == 25)
         try await store.releaseShipments(ids)
         // Not yet due one second before the import time.
         #expect(try await store.countDue(now: fixtureNow.addingTimeInterval(-1), all: false) == 0)
 
         let first = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000000"))
-        try await store.recordFailure(shipmentID: first.id, checkedAt: fixtureNow, error: "timeout: seur unreachable", nextCheckAt: fixtureNow.addingTimeInterval(900))
-        try await store.recordFailure(shipmentID: first.id, checkedAt: fixtureNow, error: "timeout: seur unreachable", nextCheckAt: fixtureNow.addingTimeInterval(1800))
+        try await store.recordFailure(
+            shipmentID: first.id, checkedAt: fixtureNow, error: "timeout: seur unreachable", nextCheckAt: fixtureNow.addingTimeInterval(900))
+        try await store.recordFailure(
+            shipmentID: first.id, checkedAt: fixtureNow, error: "timeout: seur unreachable", nextCheckAt: fixtureNow.addingTimeInterval(1800))
         var failed = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000000"))
         #expect(failed.consecutiveFailures == 2 && failed.status == .pending && failed.lastError?.hasPrefix("timeout") == true)
         #expect(try await store.countDue(now: fixtureNow, all: false) == 24)
@@ -148,8 +167,9 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
     @Test(arguments: StoreKind.all) func carrierHealthRoundTrips(kind: StoreKind) async throws {
         let store = try await kind.open()
         #expect(try await store.carrierHealth().isEmpty)
-        var health = CarrierHealth(carrier: "gls", consecutiveFailures: 5, pausedUntil: fixtureNow.addingTimeInterval(1800), formatChanged: 2,
-                                   lastError: "http500", lastErrorAt: fixtureNow)
+        var health = CarrierHealth(
+            carrier: "gls", consecutiveFailures: 5, pausedUntil: fixtureNow.addingTimeInterval(1800), formatChanged: 2,
+            lastError: "http500", lastErrorAt: fixtureNow)
         try await store.saveCarrierHealth(health)
         health.consecutiveFailures = 0
         try await store.saveCarrierHealth(health)
@@ -159,10 +179,15 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
     @Test(arguments: StoreKind.all) func countersTokensAndCancellation(kind: StoreKind) async throws {
         let store = try await kind.open()
         try await store.addToCounters([CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "gls"], value: 2)])
-        try await store.addToCounters([CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "gls"], value: 3),
-                                       CounterValue(name: "parcelwatch_sweeps_total", value: 1)])
-        #expect(try await store.counters() == [CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "gls"], value: 5),
-                                               CounterValue(name: "parcelwatch_sweeps_total", value: 1)])
+        try await store.addToCounters([
+            CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "gls"], value: 3),
+            CounterValue(name: "parcelwatch_sweeps_total", value: 1),
+        ])
+        #expect(
+            try await store.counters() == [
+                CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "gls"], value: 5),
+                CounterValue(name: "parcelwatch_sweeps_total", value: 1),
+            ])
 
         await #expect(throws: StoreError.self) { try await store.addToken(name: "shop", tokenHash: "h1", actor: "mallory", at: fixtureNow) }
         try await store.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "t", at: fixtureNow)
@@ -175,11 +200,13 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         #expect(try await store.tokenName(hash: "h1", at: fixtureNow) == nil)
         #expect(try await !store.revokeToken(name: "shop", actor: "anna", at: fixtureNow))
 
-        _ = try await store.importRows([ImportRow(line: 2, order: order("C-1"), carrier: "seur", trackingNumber: "10000000000077")],
-                                       dryRun: false, actor: "t", at: fixtureNow)
+        _ = try await store.importRows(
+            [ImportRow(line: 2, order: order("C-1"), carrier: "seur", trackingNumber: "10000000000077")],
+            dryRun: false, actor: "t", at: fixtureNow)
         let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000077"))
-        let trigger = IncidentTrigger(kind: .stalled, subject: .shipment(id: parcel.id, orderId: "C-1", carrier: "seur", trackingNumber: parcel.trackingNumber),
-                                      evidence: "silent", summary: "no news")
+        let trigger = IncidentTrigger(
+            kind: .stalled, subject: .shipment(id: parcel.id, orderId: "C-1", carrier: "seur", trackingNumber: parcel.trackingNumber),
+            evidence: "silent", summary: "no news")
         _ = try await store.raise(trigger, plan: IncidentPlanner(config: .defaults).plan(kind: .stalled, value: nil, now: fixtureNow), at: fixtureNow)
         #expect(try await store.cancelOrder(id: "C-1", actor: "api:shop", at: fixtureNow))
         #expect(try await store.cancelOrder(id: "C-1", actor: "api:shop", at: fixtureNow), "cancelling twice is not an error")
@@ -187,12 +214,15 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         #expect(try await store.shipment(carrier: "seur", trackingNumber: "10000000000077")?.nextCheckAt == nil)
         #expect(try await store.incidents(IncidentFilter()).isEmpty, "its open case was dismissed")
         #expect(try await store.detectionCandidates(after: 0, limit: 10).isEmpty, "no rule looks at a cancelled order")
-        #expect(try await store.claimDueShipments(now: fixtureNow, all: true, after: 0, limit: 10, worker: "w", lease: 60).isEmpty,
-                "not even sweep --all checks a cancelled order's parcels")
+        #expect(
+            try await store.claimDueShipments(now: fixtureNow, all: true, after: 0, limit: 10, worker: "w", lease: 60).isEmpty,
+            "not even sweep --all checks a cancelled order's parcels")
 
         for (key, due) in [("a", fixtureNow.addingTimeInterval(-60)), ("b", fixtureNow.addingTimeInterval(3600))] {
-            try await store.enqueue(NoticeDraft(dedupeKey: key, channel: "email", recipient: "x@example.com", subject: "s", body: "b",
-                                                language: "en", template: "shipped", dueAt: due), incidentId: nil)
+            try await store.enqueue(
+                NoticeDraft(
+                    dedupeKey: key, channel: "email", recipient: "x@example.com", subject: "s", body: "b",
+                    language: "en", template: "shipped", dueAt: due), incidentId: nil)
         }
         let backlog = try await store.outboxBacklog(now: fixtureNow)
         #expect(backlog.waiting == 2 && backlog.overdue == 1)
@@ -202,7 +232,8 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         let path = try temporaryDirectory("store") + "/p.sqlite"
         do {
             let store = try SQLStore.sqlite(path: path)
-            _ = try await store.importRows([ImportRow(line: 2, order: order("1001"), carrier: nil, trackingNumber: nil)], dryRun: false, actor: "t", at: fixtureNow)
+            _ = try await store.importRows(
+                [ImportRow(line: 2, order: order("1001"), carrier: nil, trackingNumber: nil)], dryRun: false, actor: "t", at: fixtureNow)
         }
         let reopened = try SQLStore.sqlite(path: path)
         #expect(try await reopened.order(id: "1001")?.customerName == "Anna Nowak")
@@ -215,11 +246,17 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
 
 @Suite struct JSONTextTests {
     @Test func handWrittenReportsDecodeToTheSameReport() throws {
-        let hostile = TrackingEvent(carrier: "seur", trackingNumber: "1", time: CarrierTime(date: fixtureNow, offsetSeconds: 3600),
-                                    rawStatus: "Quote \" back\\slash\ttab\u{1}ctl <script>ä</script>", rawCode: nil, status: .unknown,
-                                    reason: nil, location: "Łódź\nline")
-        let report = TrackingReport(TrackingResult(carrier: "seur", trackingNumber: "1", events: [hostile,
-            event("1", hoursAgo: 2, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost)]))
+        let hostile = TrackingEvent(
+            carrier: "seur", trackingNumber: "1", time: CarrierTime(date: fixtureNow, offsetSeconds: 3600),
+            rawStatus: "Quote \" back\\slash\ttab\u{1}ctl <script>ä</script>", rawCode: nil, status: .unknown,
+            reason: nil, location: "Łódź\nline")
+        let report = TrackingReport(
+            TrackingResult(
+                carrier: "seur", trackingNumber: "1",
+                events: [
+                    hostile,
+                    event("1", hoursAgo: 2, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost),
+                ]))
         let single = JSONText.pretty([report], asArray: false)
         #expect(try JSONDecoder().decode(TrackingReport.self, from: Data(single)) == report)
         let encoder = JSONEncoder()

@@ -1,14 +1,15 @@
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// Reading a row is strict: a missing column, an unexpected NULL, a value of another type or a
 /// stored enumeration value this version does not know is an error, never `""`, `0` or a
 /// default case.
 @Suite struct StrictRowTests {
-    static let row = SQLRow(columns: ["id", "name", "phone", "ratio", "flag", "kind"],
-                            values: [.integer(7), .text("anna"), .null, .real(1.5), .integer(2), .text("teleport")])
+    static let row = SQLRow(
+        columns: ["id", "name", "phone", "ratio", "flag", "kind"],
+        values: [.integer(7), .text("anna"), .null, .real(1.5), .integer(2), .text("teleport")])
 
     enum Kind: String { case refund, reship }
 
@@ -86,8 +87,9 @@ import TestSupport
         try await sql.unchecked { db in try db.execute(sql: "UPDATE actions SET kind = 'teleport'") }
         let action = await Self.failure { try await store.actions(incidentId: incident.id, states: []) }
         #expect(action == "database error while listing actions: actions.kind holds 'teleport', \(Self.unknown) (upgrade Parcelwatch, or correct the row)")
-        #expect(await Self.failure { try await store.claimActions(now: EscalationDigestTests.hours(1), lease: 60, limit: 10) }?
-            .contains("actions.kind holds 'teleport'") == true)
+        #expect(
+            await Self.failure { try await store.claimActions(now: EscalationDigestTests.hours(1), lease: 60, limit: 10) }?
+                .contains("actions.kind holds 'teleport'") == true)
         try await sql.unchecked { db in try db.execute(sql: "UPDATE actions SET kind = 'refund', state = 'beamed'") }
         #expect(await Self.failure { try await store.actions(incidentId: incident.id, states: []) }?.contains("actions.state holds 'beamed'") == true)
         try await sql.unchecked { db in try db.execute(sql: "DELETE FROM actions") }
@@ -104,13 +106,16 @@ import TestSupport
         // A parcel's status or reason, and an event's: never pending or unknown.
         try await sql.unchecked { db in try db.execute(sql: "UPDATE shipments SET status = 'teleported' WHERE id = ?", arguments: [shipmentID]) }
         #expect(await Self.failure { try await store.shipments(ShipmentFilter()) }?.contains("shipments.status holds 'teleported', \(Self.unknown)") == true)
-        try await sql.unchecked { db in try db.execute(sql: "UPDATE shipments SET status = 'exception', reason = 'gremlins' WHERE id = ?", arguments: [shipmentID]) }
+        try await sql.unchecked { db in
+            try db.execute(sql: "UPDATE shipments SET status = 'exception', reason = 'gremlins' WHERE id = ?", arguments: [shipmentID])
+        }
         #expect(await Self.failure { try await store.shipments(ShipmentFilter()) }?.contains("shipments.reason holds 'gremlins'") == true)
         try await sql.unchecked { db in try db.execute(sql: "UPDATE shipments SET reason = 'damaged' WHERE id = ?", arguments: [shipmentID]) }
         try await sql.unchecked { db in
-            try db.execute(sql: """
-                INSERT INTO events (shipment_id, fingerprint, time, offset_seconds, raw_status, status, seen_at) VALUES (?, 'f1', 0, 0, 'Beamed up', 'beamed', 0)
-                """, arguments: [shipmentID])
+            try db.execute(
+                sql: """
+                    INSERT INTO events (shipment_id, fingerprint, time, offset_seconds, raw_status, status, seen_at) VALUES (?, 'f1', 0, 0, 'Beamed up', 'beamed', 0)
+                    """, arguments: [shipmentID])
         }
         #expect(await Self.failure { try await store.events(shipmentID: shipmentID) }?.contains("events.status holds 'beamed', \(Self.unknown)") == true)
     }
@@ -119,11 +124,14 @@ import TestSupport
         // SQLite keeps what it is given: a text in an integer column, a NULL in a text key.
         let store = try await EscalationDigestTests.store(StoreKind.all[0], staff: ["anna"])
         let sql = try Self.sql(store)
-        try await store.enqueue(NoticeDraft(dedupeKey: "k1", channel: "email", recipient: "jan@example.com", subject: "s", body: "b",
-                                            language: "en", template: "t", dueAt: EscalationDigestTests.start), incidentId: nil)
+        try await store.enqueue(
+            NoticeDraft(
+                dedupeKey: "k1", channel: "email", recipient: "jan@example.com", subject: "s", body: "b",
+                language: "en", template: "t", dueAt: EscalationDigestTests.start), incidentId: nil)
         try await sql.unchecked { db in try db.execute(sql: "UPDATE outbox SET attempts = 'soon'") }
-        #expect(await Self.failure { try await store.notices(.all, limit: 10) }
-            == "database error while listing notices: column attempts: expected Int, found text 'soon'")
+        #expect(
+            await Self.failure { try await store.notices(.all, limit: 10) }
+                == "database error while listing notices: column attempts: expected Int, found text 'soon'")
         try await sql.unchecked { db in try db.execute(sql: "INSERT INTO api_tokens (name, token_hash, created_at, created_by) VALUES (NULL, 'h', 0, 'anna')") }
         #expect(await Self.failure { try await store.tokens() } == "database error while listing API tokens: column name: expected String, found NULL")
     }
@@ -132,8 +140,10 @@ import TestSupport
         // PostgreSQL's SUM of bigints is numeric: whole, it is an integer; else a real, as in SQLite.
         let sql = try Self.sql(try await kind.open())
         let (sum, half) = try await sql.unchecked { db in
-            (try db.scalar(Int64.self, sql: "SELECT SUM(v) FROM (SELECT CAST(2 AS BIGINT) AS v UNION ALL SELECT CAST(3 AS BIGINT) AS v) t"),
-             try db.scalar(Double.self, sql: "SELECT CAST(1.5 AS NUMERIC)"))
+            (
+                try db.scalar(Int64.self, sql: "SELECT SUM(v) FROM (SELECT CAST(2 AS BIGINT) AS v UNION ALL SELECT CAST(3 AS BIGINT) AS v) t"),
+                try db.scalar(Double.self, sql: "SELECT CAST(1.5 AS NUMERIC)")
+            )
         }
         #expect(sum == 5 && half == 1.5)
     }
@@ -151,8 +161,11 @@ import TestSupport
         let listed = try await SQLStore.$statementCounter.withValue(counter) { try await store.incidents(IncidentFilter()) }
         #expect(counter.statements == 2)
         #expect(listed.map(\.id) == opened.map(\.id))
-        #expect(listed.map(\.breaches) == [[.firstTouch, .resolution], [.firstTouch, .resolution], [.firstTouch, .resolution],
-                                           [.firstTouch], [.firstTouch], [.firstTouch]])
+        #expect(
+            listed.map(\.breaches) == [
+                [.firstTouch, .resolution], [.firstTouch, .resolution], [.firstTouch, .resolution],
+                [.firstTouch], [.firstTouch], [.firstTouch],
+            ])
         // One case at a time reads the same.
         for incident in listed { #expect(try await store.incident(id: incident.id) == incident) }
         // A filter applies to the breaches' query too.
@@ -185,7 +198,7 @@ import TestSupport
 
         var description: String {
             (columns.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" } + uniqueKeys.sorted()
-             + indexes.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }).joined(separator: "\n")
+                + indexes.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }).joined(separator: "\n")
         }
 
         /// What differs from `other`, one line each.
@@ -257,15 +270,19 @@ import TestSupport
     static func sqliteSchema(_ store: SQLStore) async throws -> Schema {
         let rows = try await store.unchecked { db -> (columns: [SQLRow], indexes: [SQLRow], unique: [SQLRow]) in
             let tables = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'"
-            return (try db.fetchAll(sql: """
+            return (
+                try db.fetchAll(
+                    sql: """
                         SELECT t.name AS table_name, c.name AS column_name, c.type AS type, c."notnull" AS not_null, c.pk AS pk
                         FROM (\(tables)) t, pragma_table_info(t.name) c
                         """),
-                    try db.fetchAll(sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"),
-                    try db.fetchAll(sql: """
+                try db.fetchAll(sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"),
+                try db.fetchAll(
+                    sql: """
                         SELECT t.name AS table_name, l.name AS index_name, i.name AS column_name FROM (\(tables)) t, pragma_index_list(t.name) l,
                         pragma_index_info(l.name) i WHERE l.origin IN ('pk', 'u') ORDER BY t.name, l.name, i.seqno
-                        """))
+                        """)
+            )
         }
         var schema = Schema()
         var primaryKeys: [String: [(Int, String)]] = [:]
@@ -290,26 +307,31 @@ import TestSupport
 
     static func postgresSchema(_ store: SQLStore) async throws -> Schema {
         let rows = try await store.unchecked { db -> (columns: [SQLRow], indexes: [SQLRow], unique: [SQLRow]) in
-            (try db.fetchAll(sql: """
-                SELECT c.table_name::text AS table_name, c.column_name::text AS column_name, c.data_type::text AS type,
-                       c.is_nullable::text AS nullable
-                FROM information_schema.columns c JOIN information_schema.tables t
-                  ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
-                WHERE c.table_schema = current_schema() AND c.table_name <> 'parcelwatch_migrations'
-                """),
-             try db.fetchAll(sql: """
-                SELECT indexname::text AS name, indexdef AS sql FROM pg_indexes
-                WHERE schemaname = current_schema() AND tablename <> 'parcelwatch_migrations'
-                  AND indexname NOT IN (SELECT conname FROM pg_constraint)
-                """),
-             try db.fetchAll(sql: """
-                SELECT k.table_name::text AS table_name, k.constraint_name::text AS index_name, k.column_name::text AS column_name
-                FROM information_schema.table_constraints c JOIN information_schema.key_column_usage k
-                  ON k.constraint_schema = c.constraint_schema AND k.constraint_name = c.constraint_name
-                WHERE c.table_schema = current_schema() AND c.constraint_type IN ('PRIMARY KEY', 'UNIQUE')
-                  AND c.table_name <> 'parcelwatch_migrations'
-                ORDER BY k.table_name, k.constraint_name, k.ordinal_position
-                """))
+            (
+                try db.fetchAll(
+                    sql: """
+                        SELECT c.table_name::text AS table_name, c.column_name::text AS column_name, c.data_type::text AS type,
+                               c.is_nullable::text AS nullable
+                        FROM information_schema.columns c JOIN information_schema.tables t
+                          ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
+                        WHERE c.table_schema = current_schema() AND c.table_name <> 'parcelwatch_migrations'
+                        """),
+                try db.fetchAll(
+                    sql: """
+                        SELECT indexname::text AS name, indexdef AS sql FROM pg_indexes
+                        WHERE schemaname = current_schema() AND tablename <> 'parcelwatch_migrations'
+                          AND indexname NOT IN (SELECT conname FROM pg_constraint)
+                        """),
+                try db.fetchAll(
+                    sql: """
+                        SELECT k.table_name::text AS table_name, k.constraint_name::text AS index_name, k.column_name::text AS column_name
+                        FROM information_schema.table_constraints c JOIN information_schema.key_column_usage k
+                          ON k.constraint_schema = c.constraint_schema AND k.constraint_name = c.constraint_name
+                        WHERE c.table_schema = current_schema() AND c.constraint_type IN ('PRIMARY KEY', 'UNIQUE')
+                          AND c.table_name <> 'parcelwatch_migrations'
+                        ORDER BY k.table_name, k.constraint_name, k.ordinal_position
+                        """)
+            )
         }
         var schema = Schema()
         for row in rows.columns {
@@ -333,10 +355,12 @@ import TestSupport
     @Test func sqliteDeclaresItsOwnTypes() async throws {
         let store = try Self.sqlite()
         let types = try await store.unchecked { db in
-            try db.scalars(String.self, sql: """
-                SELECT DISTINCT m.name || '.' || c.name || ' ' || c.type FROM sqlite_master m, pragma_table_info(m.name) c
-                WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND c.type NOT IN ('TEXT', 'INTEGER', 'REAL')
-                """)
+            try db.scalars(
+                String.self,
+                sql: """
+                    SELECT DISTINCT m.name || '.' || c.name || ' ' || c.type FROM sqlite_master m, pragma_table_info(m.name) c
+                    WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND c.type NOT IN ('TEXT', 'INTEGER', 'REAL')
+                    """)
         }
         #expect(types == [], "columns declared in PostgreSQL's types rather than SQLite's")
     }

@@ -1,7 +1,7 @@
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// The small utilities every part shares (one home each): FNV-1a, backoff, durations as text,
 /// English calendar names, ISO-8601 times and the customer languages.
@@ -17,21 +17,24 @@ import TestSupport
         hasher.combine(Array("bar".utf8))
         #expect(hasher.value == FNV1a64.hash("foobar"))
         #expect(hasher.paddedHex == "85944171f73967e8")
-        #expect(["", "a", "foobar", "notice:1"].allSatisfy { text in
-            var one = FNV1a64()
-            one.combine(Array(text.utf8))
-            return one.paddedHex.count == 16
-        })
+        #expect(
+            ["", "a", "foobar", "notice:1"].allSatisfy { text in
+                var one = FNV1a64()
+                one.combine(Array(text.utf8))
+                return one.paddedHex.count == 16
+            })
     }
 
     @Test func eventFingerprintsStayWhatTheyWere() {
         // Stored fingerprints de-duplicate events across runs: the value must never move. These
         // were computed outside Swift (FNV-1a 64 over the fields, each followed by 0x1F).
-        let scan = TrackingEvent(carrier: "seur", trackingNumber: "12345678901234", time: CarrierTime(date: fixtureNow, offsetSeconds: 3600),
-                                 rawStatus: "En reparto", rawCode: "I535", status: .outForDelivery, reason: nil, location: "Madrid")
+        let scan = TrackingEvent(
+            carrier: "seur", trackingNumber: "12345678901234", time: CarrierTime(date: fixtureNow, offsetSeconds: 3600),
+            rawStatus: "En reparto", rawCode: "I535", status: .outForDelivery, reason: nil, location: "Madrid")
         #expect(scan.fingerprint == "294a5f05d3383e04")
-        let bare = TrackingEvent(carrier: "dhl", trackingNumber: "JJD00", time: CarrierTime(date: Date(timeIntervalSince1970: 0), offsetSeconds: 0),
-                                 rawStatus: "Zugestellt", rawCode: nil, status: .delivered, reason: nil, location: nil)
+        let bare = TrackingEvent(
+            carrier: "dhl", trackingNumber: "JJD00", time: CarrierTime(date: Date(timeIntervalSince1970: 0), offsetSeconds: 0),
+            rawStatus: "Zugestellt", rawCode: nil, status: .delivered, reason: nil, location: nil)
         #expect(bare.fingerprint == "d2dce0cb087908d4")
     }
 
@@ -44,13 +47,16 @@ import TestSupport
         #expect(long.delay(after: 1_000_000) == 1024)
         // The check schedule retries failed parcels this way: 15 min doubling, at most 6 h.
         let start = Date(timeIntervalSince1970: 0)
-        #expect([0, 1, 2, 5, 6, 40].map { CheckSchedule.standard.retry(after: start, failures: $0).timeIntervalSince1970 }
+        #expect(
+            [0, 1, 2, 5, 6, 40].map { CheckSchedule.standard.retry(after: start, failures: $0).timeIntervalSince1970 }
                 == [900, 900, 1800, 14_400, 21_600, 21_600])
     }
 
     @Test func commandLineDurationsAcceptTheirSpellings() {
-        let accepted: [(String, Double)] = [("30s", 30), ("15m", 900), ("1h", 3600), ("2d", 172_800), ("90", 90), ("1.5h", 5400),
-                                            (" 2H ", 7200), ("0.5s", 0.5)]
+        let accepted: [(String, Double)] = [
+            ("30s", 30), ("15m", 900), ("1h", 3600), ("2d", 172_800), ("90", 90), ("1.5h", 5400),
+            (" 2H ", 7200), ("0.5s", 0.5),
+        ]
         for (text, seconds) in accepted { #expect(DurationText.seconds(text) == seconds, "\(text)") }
         for text in ["", " ", "0", "0m", "-5m", "2w", "soon", "m", "inf", "nan", "1h30m", "5 m"] {
             #expect(DurationText.seconds(text) == nil, "\(text)")
@@ -58,8 +64,10 @@ import TestSupport
     }
 
     @Test func fixtureOffsetsAcceptSignedSums() {
-        let accepted: [(String, Int)] = [("-2d3h30m", -(2 * 86_400 + 3 * 3600 + 30 * 60)), ("+1d", 86_400), ("45m", 2700), ("0", 0),
-                                         ("90s", 90), ("1h1h", 7200), (" -45m ", -2700), ("-0", 0)]
+        let accepted: [(String, Int)] = [
+            ("-2d3h30m", -(2 * 86_400 + 3 * 3600 + 30 * 60)), ("+1d", 86_400), ("45m", 2700), ("0", 0),
+            ("90s", 90), ("1h1h", 7200), (" -45m ", -2700), ("-0", 0),
+        ]
         for (text, seconds) in accepted { #expect(DurationText.offsetSeconds(text) == seconds, "\(text)") }
         for text in ["", "5", "d", "-", "2x", "1d2", "1w", "2D", "1.5h", "d1", "99999999999999999999d", "9223372036854775807d"] {
             #expect(DurationText.offsetSeconds(text) == nil, "\(text)")
@@ -69,8 +77,9 @@ import TestSupport
     @Test func aPlaceholderOffsetTooLargeForIntIsLeftAsItIs() throws {
         // It used to overflow `Int` and crash the renderer (and the simulator serving the page).
         let text = "<td>{{time:99999999999999999999d}}</td><td>{{time:-1d|yyyy-MM-dd}}</td>"
-        let page = FixtureTemplate(bytes: Array(text.utf8)).render(number: "1", now: fixtureNow, pattern: try TimePattern("yyyy"),
-                                                                   zone: try #require(TimeZone(identifier: "UTC")))
+        let page = FixtureTemplate(bytes: Array(text.utf8)).render(
+            number: "1", now: fixtureNow, pattern: try TimePattern("yyyy"),
+            zone: try #require(TimeZone(identifier: "UTC")))
         #expect(String(decoding: page, as: UTF8.self) == "<td>{{time:99999999999999999999d}}</td><td>2026-11-19</td>")
     }
 
@@ -83,8 +92,10 @@ import TestSupport
     }
 
     @Test func isoDurationsAcceptDaysWeeksAndTimes() {
-        let accepted: [(String, Double)] = [("P7D", 604_800), ("PT12H", 43_200), ("P1DT6H", 108_000), ("P2W", 1_209_600), ("PT30M", 1800),
-                                            ("PT45S", 45), ("P0D", 0)]
+        let accepted: [(String, Double)] = [
+            ("P7D", 604_800), ("PT12H", 43_200), ("P1DT6H", 108_000), ("P2W", 1_209_600), ("PT30M", 1800),
+            ("PT45S", 45), ("P0D", 0),
+        ]
         for (text, seconds) in accepted { #expect(DurationText.iso8601(text) == seconds, "\(text)") }
         for text in ["", "7D", "P", "PT", "P1H", "PT1D", "P1Y", "p7d", "P7X"] {
             #expect(DurationText.iso8601(text) == nil, "\(text)")

@@ -3,8 +3,8 @@ import Curl
 import Foundation
 import ParcelKit
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// Sweeps against the real carrier simulator on loopback, into real SQLite files. Every test uses
 /// numbers of its own, so the shared simulator's request log can be read per test.
@@ -38,14 +38,17 @@ import TestSupport
     }
 
     /// A store holding `parcels` (carrier, number, fixture timeline) registered on the simulator.
-    static func setup(_ parcels: [(carrier: String, number: String, fixture: String)],
-                      limits: [String: CarrierDefinition.Limits] = [:]) async throws -> Setup {
+    static func setup(
+        _ parcels: [(carrier: String, number: String, fixture: String)],
+        limits: [String: CarrierDefinition.Limits] = [:]
+    ) async throws -> Setup {
         let loaded = try CarrierRegistry.load(directory: PackagePaths.carriers)
-        let registry = CarrierRegistry(carriers: loaded.carriers.map { carrier in
-            var carrier = carrier
-            if let override = limits[carrier.id] { carrier.limits = override }
-            return carrier
-        }, directory: loaded.directory)
+        let registry = CarrierRegistry(
+            carriers: loaded.carriers.map { carrier in
+                var carrier = carrier
+                if let override = limits[carrier.id] { carrier.limits = override }
+                return carrier
+            }, directory: loaded.directory)
         let base = try await SharedSimulator.shared.baseURL()
         let sim = try SimControl(baseURL: base)
         try await sim.register(parcels.map { ParcelScript(carrier: $0.carrier, number: $0.number, timeline: [.init(afterHours: 0, fixture: $0.fixture)]) })
@@ -54,8 +57,9 @@ import TestSupport
             ImportRow(line: index + 2, order: order("o-\(parcel.number)"), carrier: parcel.carrier, trackingNumber: parcel.number)
         }
         _ = try await store.importRows(rows, dryRun: false, actor: "test", at: fixtureNow)
-        let fetcher = CarrierFetcher(client: try HTTPClient(), endpoints: try EndpointOverrides([base]),
-                                     environment: ["OMNIVA_CLIENT": "12345", "OMNIVA_BASIC_AUTH": "dGVzdDp0ZXN0"])
+        let fetcher = CarrierFetcher(
+            client: try HTTPClient(), endpoints: try EndpointOverrides([base]),
+            environment: ["OMNIVA_CLIENT": "12345", "OMNIVA_BASIC_AUTH": "dGVzdDp0ZXN0"])
         return Setup(store: store, registry: registry, sim: sim, fetcher: fetcher, shipments: try await store.shipments(ShipmentFilter()))
     }
 
@@ -126,8 +130,9 @@ import TestSupport
 
     @Test func theCarrierRateLimitIsRespected() async throws {
         let numbers = (0..<8).map { _ in Self.seurNumber() }
-        let setup = try await Self.setup(numbers.map { ("seur", $0, "in-transit") },
-                                         limits: ["seur": CarrierDefinition.Limits(concurrency: 4, perSecond: 5, burst: 1)])
+        let setup = try await Self.setup(
+            numbers.map { ("seur", $0, "in-transit") },
+            limits: ["seur": CarrierDefinition.Limits(concurrency: 4, perSecond: 5, burst: 1)])
         let summary = try await setup.sweep(at: fixtureNow)
         #expect(summary.changed == 8)
         let times = try await setup.requests(numbers).map(\.receivedAt)
@@ -162,8 +167,9 @@ import TestSupport
         for (index, number) in numbers.enumerated() {
             var unpaid = order("o-\(number)")
             unpaid.paidAt = nil
-            _ = try await setup.store.importRows([ImportRow(line: index + 2, order: unpaid, carrier: "seur", trackingNumber: number)],
-                                                 dryRun: false, actor: "test", at: fixtureNow)
+            _ = try await setup.store.importRows(
+                [ImportRow(line: index + 2, order: unpaid, carrier: "seur", trackingNumber: number)],
+                dryRun: false, actor: "test", at: fixtureNow)
         }
         let engine = IncidentEngine(store: setup.store, config: .defaults, registry: setup.registry)
         let sweeper = Sweeper(store: setup.store, registry: setup.registry, fetcher: setup.fetcher, clock: .fixed(fixtureNow), incidents: engine)
@@ -173,8 +179,10 @@ import TestSupport
         let cases = try await setup.store.incidents(IncidentFilter())
         #expect(cases.count == 1 && cases.first?.carrier == "seur" && cases.first?.customerFacing == false && cases.first?.noticeDue == nil)
         // The next sweep the same day adds nothing.
-        let again = try await Sweeper(store: setup.store, registry: setup.registry, fetcher: setup.fetcher,
-                                      clock: .fixed(fixtureNow.addingTimeInterval(3600)), options: SweepOptions(all: true), incidents: engine).run()
+        let again = try await Sweeper(
+            store: setup.store, registry: setup.registry, fetcher: setup.fetcher,
+            clock: .fixed(fixtureNow.addingTimeInterval(3600)), options: SweepOptions(all: true), incidents: engine
+        ).run()
         #expect(again.incidents?.opened.isEmpty == true)
         #expect(try await setup.store.incidents(IncidentFilter()).count == 1)
     }
@@ -184,8 +192,10 @@ import TestSupport
         let setup = try await Self.setup([("seur", number, "in-transit")])
         let composer = NoticeComposer(templates: try NoticeTemplates(), config: .defaults, carrierNames: ["seur": "SEUR"])
         _ = try await Sweeper(store: setup.store, registry: setup.registry, fetcher: setup.fetcher, clock: .fixed(fixtureNow), milestones: composer).run()
-        _ = try await Sweeper(store: setup.store, registry: setup.registry, fetcher: setup.fetcher, clock: .fixed(fixtureNow.addingTimeInterval(5 * 3600)),
-                              options: SweepOptions(all: true), milestones: composer).run()
+        _ = try await Sweeper(
+            store: setup.store, registry: setup.registry, fetcher: setup.fetcher, clock: .fixed(fixtureNow.addingTimeInterval(5 * 3600)),
+            options: SweepOptions(all: true), milestones: composer
+        ).run()
         let shipped = try await setup.store.notices(.all, limit: 10).filter { $0.template == "shipped" }
         #expect(shipped.count == 1 && shipped.first?.language == "pl" && shipped.first?.body.contains(number) == true)
     }
@@ -206,21 +216,27 @@ import TestSupport
         _ = try await setup.store.importRows(paid, dryRun: false, actor: "test", at: fixtureNow)
         let faults = ["status=500", "status=429,retry-after=0", "truncate", "delay=300", "status=503"]
         for (index, number) in (seur + amazon).enumerated() where index % 5 == 0 {
-            try await setup.sim.addFault(StickyFault(carrier: index < seur.count ? "seur" : "amazon", number: number,
-                                                     fault: faults[(index / 5) % faults.count], count: 1))
+            try await setup.sim.addFault(
+                StickyFault(
+                    carrier: index < seur.count ? "seur" : "amazon", number: number,
+                    fault: faults[(index / 5) % faults.count], count: 1))
         }
         let engine = IncidentEngine(store: setup.store, config: .defaults, registry: setup.registry)
         let options = SweepOptions(concurrency: 32, retries: 2, retryBase: .milliseconds(20), rateOverrides: ["": 10_000])
-        let first = try await Sweeper(store: setup.store, registry: setup.registry, fetcher: setup.fetcher, clock: .fixed(fixtureNow),
-                                      options: options, incidents: engine).run()
+        let first = try await Sweeper(
+            store: setup.store, registry: setup.registry, fetcher: setup.fetcher, clock: .fixed(fixtureNow),
+            options: options, incidents: engine
+        ).run()
         #expect(first.checked == 400 && first.changed == 400, "\(first.errors)")
         #expect(first.errors.isEmpty && first.pausedCarriers.isEmpty)
 
         for number in amazon { try await setup.sim.addFault(StickyFault(carrier: "amazon", number: number, fault: "format-changed")) }
         var all = options
         all.all = true
-        let second = try await Sweeper(store: setup.store, registry: setup.registry, fetcher: setup.fetcher,
-                                       clock: .fixed(fixtureNow.addingTimeInterval(3600)), options: all, incidents: engine).run()
+        let second = try await Sweeper(
+            store: setup.store, registry: setup.registry, fetcher: setup.fetcher,
+            clock: .fixed(fixtureNow.addingTimeInterval(3600)), options: all, incidents: engine
+        ).run()
         #expect(second.checked == 400 && second.formatChanged == ["amazon": 100])
         #expect(second.incidents?.opened == ["trackingBroken": 1])
         let cases = try await setup.store.incidents(IncidentFilter())
@@ -230,8 +246,9 @@ import TestSupport
 
     @Test func aFeedIsFetchedOnceAndRoutedByNumber() async throws {
         let setup = try await Self.setup([("omniva", "CE473067582EE", "feed-normal-day")])
-        _ = try await setup.store.importRows([ImportRow(line: 3, order: order("o-feed-2"), carrier: "omniva", trackingNumber: "CE000000000EE")],
-                                             dryRun: false, actor: "test", at: fixtureNow)
+        _ = try await setup.store.importRows(
+            [ImportRow(line: 3, order: order("o-feed-2"), carrier: "omniva", trackingNumber: "CE000000000EE")],
+            dryRun: false, actor: "test", at: fixtureNow)
         let summary = try await setup.sweep(at: fixtureNow)
         #expect(summary.checked == 2 && summary.changed == 1 && summary.unchanged == 1)
         #expect(try await setup.store.shipment(carrier: "omniva", trackingNumber: "CE473067582EE")?.status == .availableForPickup)
@@ -242,8 +259,9 @@ import TestSupport
     /// like any other fetch (it used to count none).
     @Test func aFeedFetchIsCountedInTheFetchMetrics() async throws {
         let setup = try await Self.setup([("omniva", "CE473067582EE", "feed-normal-day")])
-        _ = try await setup.store.importRows([ImportRow(line: 3, order: order("o-feed-metrics"), carrier: "omniva", trackingNumber: "CE000000000EE")],
-                                             dryRun: false, actor: "test", at: fixtureNow)
+        _ = try await setup.store.importRows(
+            [ImportRow(line: 3, order: order("o-feed-metrics"), carrier: "omniva", trackingNumber: "CE000000000EE")],
+            dryRun: false, actor: "test", at: fixtureNow)
         let summary = try await setup.sweep(at: fixtureNow)
         #expect(summary.checked == 2 && summary.errorCount == 0, "\(summary)")
         let counters = try await setup.store.counters()

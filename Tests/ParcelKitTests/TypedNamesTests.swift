@@ -1,18 +1,21 @@
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// Names code branches on are types: SLA clocks, number rejections, "no such incident". Their
 /// stored and printed text stays what it was.
 @Suite struct TypedNamesTests {
-    static func incident(status: IncidentStatus = .open, notice: Double?, firstTouch: Double, resolution: Double, notifiedAt: Double? = nil,
-                         firstTouchedAt: Double? = nil, breaches: [SLAClock] = []) -> Incident {
+    static func incident(
+        status: IncidentStatus = .open, notice: Double?, firstTouch: Double, resolution: Double, notifiedAt: Double? = nil,
+        firstTouchedAt: Double? = nil, breaches: [SLAClock] = []
+    ) -> Incident {
         func at(_ hours: Double) -> Date { fixtureNow.addingTimeInterval(hours * 3600) }
-        return Incident(id: 7, kind: .late, status: status, orderId: "1001", shipmentId: 1, carrier: "seur", trackingNumber: "12345678901234",
-                        customerFacing: notice != nil, owner: nil, priority: 1, summary: "late", detectedAt: fixtureNow,
-                        noticeDue: notice.map(at), firstTouchDue: at(firstTouch), resolutionDue: at(resolution), firstTouchedAt: firstTouchedAt.map(at),
-                        notifiedAt: notifiedAt.map(at), closedAt: status.isClosed ? at(0.5) : nil, breaches: breaches)
+        return Incident(
+            id: 7, kind: .late, status: status, orderId: "1001", shipmentId: 1, carrier: "seur", trackingNumber: "12345678901234",
+            customerFacing: notice != nil, owner: nil, priority: 1, summary: "late", detectedAt: fixtureNow,
+            noticeDue: notice.map(at), firstTouchDue: at(firstTouch), resolutionDue: at(resolution), firstTouchedAt: firstTouchedAt.map(at),
+            notifiedAt: notifiedAt.map(at), closedAt: status.isClosed ? at(0.5) : nil, breaches: breaches)
     }
 
     @Test func overdueClocksAreThoseUnmetPastTheirDeadline() {
@@ -31,7 +34,8 @@ import TestSupport
     @Test func clocksAreWrittenAsTheirNames() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let json = String(decoding: try encoder.encode(Self.incident(notice: 1, firstTouch: 2, resolution: 9, breaches: [.firstTouch, .resolution])), as: UTF8.self)
+        let json = String(
+            decoding: try encoder.encode(Self.incident(notice: 1, firstTouch: 2, resolution: 9, breaches: [.firstTouch, .resolution])), as: UTF8.self)
         #expect(json.contains(#""breaches":["firstTouch","resolution"]"#))
         let escalation = Escalation(incidentId: 7, clock: .notice, due: fixtureNow, owner: nil)
         #expect(String(decoding: try encoder.encode(escalation), as: UTF8.self).contains(#""clock":"notice""#))
@@ -71,7 +75,8 @@ import TestSupport
         let candidate = registry.detect("RR123456784PL").first { $0.carrier == "poczta-polska" }
         #expect(candidate?.valid == false && candidate?.reason == "s10 check digit expected 5, got 4")
         // No shape fits: every pattern is named.
-        #expect(registry.rejection(of: "XYZ", carrier: poczta)
+        #expect(
+            registry.rejection(of: "XYZ", carrier: poczta)
                 == "does not match the pattern ^[A-Z]{2}[0-9]{9}[A-Z]{2}$; does not match the pattern ^00[0-9]{18}$")
         #expect(!registry.detect("XYZ").contains { $0.carrier == "poczta-polska" })
     }

@@ -1,6 +1,7 @@
-@testable import ParcelServer
-import Testing
 import TestSupport
+import Testing
+
+@testable import ParcelServer
 
 /// The customer limiter on a manual clock: the token bucket, the miss delays that grow, and the
 /// 429 a scan reaches, each checked without sleeping.

@@ -2,8 +2,8 @@ import Curl
 import Foundation
 import ParcelKit
 import ParcelServer
-import Testing
 import TestSupport
+import Testing
 
 /// The customer API and page over loopback, against a real SQLite store: privacy, the miss
 /// limits, languages, escaping, reports, metrics.
@@ -20,15 +20,21 @@ import TestSupport
         spanish.promisedDate = "2026-11-24"
         var polish = order("PL-1", email: "jan@example.pl")
         polish.postcode = "00-950"
-        _ = try await store.importRows([ImportRow(line: 2, order: spanish, carrier: "seur", trackingNumber: number),
-                                        ImportRow(line: 3, order: polish, carrier: "seur", trackingNumber: "10000000000043")],
-                                       dryRun: false, actor: "test", at: fixtureNow)
+        _ = try await store.importRows(
+            [
+                ImportRow(line: 2, order: spanish, carrier: "seur", trackingNumber: number),
+                ImportRow(line: 3, order: polish, carrier: "seur", trackingNumber: "10000000000043"),
+            ],
+            dryRun: false, actor: "test", at: fixtureNow)
         let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
-        _ = try await store.apply(TrackingUpdate(
-            shipmentID: parcel.id,
-            events: [event(number, hoursAgo: 30, raw: "<script>alert(1)</script>", status: .inTransit),
-                     event(number, hoursAgo: 2, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost)],
-            estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+        _ = try await store.apply(
+            TrackingUpdate(
+                shipmentID: parcel.id,
+                events: [
+                    event(number, hoursAgo: 30, raw: "<script>alert(1)</script>", status: .inTransit),
+                    event(number, hoursAgo: 2, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost),
+                ],
+                estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
         try await store.addStaff(StaffMember(name: "anna", displayName: "Anna Kowalska"), actor: "test", at: fixtureNow)
         let registry = try CarrierRegistry.load(directory: PackagePaths.carriers)
         _ = try await IncidentEngine(store: store, config: .defaults, registry: registry, templates: try NoticeTemplates()).run(now: fixtureNow)
@@ -122,14 +128,18 @@ import TestSupport
         let (server, store, client) = try await Self.serve()
         defer { server.stop() }
         let body = Array(#"{"postcode":"00-950","problem":"notReceived","message":"neighbour has nothing"}"#.utf8)
-        let answer = try await client.send(HTTPRequest(url: server.baseURL + "/api/track/10000000000043/report", method: "POST",
-                                                       headers: ["Content-Type": "application/json"], body: body))
+        let answer = try await client.send(
+            HTTPRequest(
+                url: server.baseURL + "/api/track/10000000000043/report", method: "POST",
+                headers: ["Content-Type": "application/json"], body: body))
         #expect(answer.status == 202)
         let receipt = try JSONDecoder().decode(CustomerReportReceipt.self, from: Data(answer.body))
         #expect(receipt.reported && !receipt.nextUpdateBy.isEmpty)
         #expect(try await store.incident(id: receipt.incident)?.kind == .customerReport)
-        let wrong = try await client.send(HTTPRequest(url: server.baseURL + "/api/track/10000000000043/report", method: "POST",
-                                                      body: Array(#"{"postcode":"28001","problem":"notReceived"}"#.utf8)))
+        let wrong = try await client.send(
+            HTTPRequest(
+                url: server.baseURL + "/api/track/10000000000043/report", method: "POST",
+                body: Array(#"{"postcode":"28001","problem":"notReceived"}"#.utf8)))
         #expect(wrong.status == 404)
         let garbage = try await client.send(HTTPRequest(url: server.baseURL + "/api/track/10000000000043/report", method: "POST", body: Array("{".utf8)))
         #expect(garbage.status == 400)

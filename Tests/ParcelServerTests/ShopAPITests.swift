@@ -2,8 +2,8 @@ import Curl
 import Foundation
 import ParcelKit
 import ParcelServer
-import Testing
 import TestSupport
+import Testing
 
 /// The shop API over loopback: bearer tokens, the import's validation, updates, cancellation.
 @Suite struct ShopAPITests {
@@ -63,8 +63,11 @@ import TestSupport
         let update = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
         #expect(try await Self.send(client, "PUT", server.baseURL + "/api/orders/API-1", token: token, update).status == 200)
         #expect(try await store.order(id: "API-1")?.postcode == "28002")
-        #expect(try await Self.send(client, "PUT", server.baseURL + "/api/orders/API-9",
-                                    token: token, update.replacingOccurrences(of: "{", with: "{\"order_id\": \"API-1\", ")).status == 400)
+        #expect(
+            try await Self.send(
+                client, "PUT", server.baseURL + "/api/orders/API-9",
+                token: token, update.replacingOccurrences(of: "{", with: "{\"order_id\": \"API-1\", ")
+            ).status == 400)
 
         // One parcel first (a label that will not be used), then the whole order.
         #expect(try await Self.send(client, "DELETE", server.baseURL + "/api/orders/API-1/shipments/correos/CP482915304ES", token: token).status == 200)
@@ -82,8 +85,10 @@ import TestSupport
     @Test func metricsCarryTheSweepsCountersFromTheStore() async throws {
         let (server, store, client, _) = try await Self.serve()
         defer { server.stop() }
-        try await store.addToCounters([CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "seur"], value: 3),
-                                       CounterValue(name: "parcelwatch_fetch_errors_total", labels: ["carrier": "seur", "kind": "timeout"], value: 1)])
+        try await store.addToCounters([
+            CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "seur"], value: 3),
+            CounterValue(name: "parcelwatch_fetch_errors_total", labels: ["carrier": "seur", "kind": "timeout"], value: 1),
+        ])
         try await store.addToCounters([CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "seur"], value: 2)])
         let text = String(decoding: try await client.send(HTTPRequest(url: server.baseURL + "/metrics")).body, as: UTF8.self)
         #expect(text.contains("# TYPE parcelwatch_fetches_total counter"))

@@ -2,8 +2,8 @@ import Curl
 import Foundation
 import ParcelKit
 import ParcelServer
-import Testing
 import TestSupport
+import Testing
 
 /// The staff console over loopback against a real SQLite store: sign-in, lockout, sessions,
 /// CSRF, the queue, actions through the staff desk, escaping.
@@ -32,17 +32,25 @@ import TestSupport
         var spanish = order("ES-1", email: "ana@example.es")
         spanish.language = "es"
         spanish.customerName = "Ana Ruiz"
-        _ = try await store.importRows([ImportRow(line: 2, order: spanish, carrier: "seur", trackingNumber: "10000000000042"),
-                                        ImportRow(line: 3, order: order("PL-1"), carrier: "seur", trackingNumber: "10000000000043")],
-                                       dryRun: false, actor: "test", at: fixtureNow)
-        for (number, raw, reason) in [("10000000000042", "Deterioro o extravío", ExceptionReason.damagedOrLost),
-                                      ("10000000000043", "Expedición extraviada", ExceptionReason.lost)] {
+        _ = try await store.importRows(
+            [
+                ImportRow(line: 2, order: spanish, carrier: "seur", trackingNumber: "10000000000042"),
+                ImportRow(line: 3, order: order("PL-1"), carrier: "seur", trackingNumber: "10000000000043"),
+            ],
+            dryRun: false, actor: "test", at: fixtureNow)
+        for (number, raw, reason) in [
+            ("10000000000042", "Deterioro o extravío", ExceptionReason.damagedOrLost),
+            ("10000000000043", "Expedición extraviada", ExceptionReason.lost),
+        ] {
             let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
-            _ = try await store.apply(TrackingUpdate(
-                shipmentID: parcel.id,
-                events: [event(number, hoursAgo: 80, raw: "<script>alert(1)</script>", status: .inTransit),
-                         event(number, hoursAgo: 75, raw: raw, status: .exception, reason: reason)],
-                estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+            _ = try await store.apply(
+                TrackingUpdate(
+                    shipmentID: parcel.id,
+                    events: [
+                        event(number, hoursAgo: 80, raw: "<script>alert(1)</script>", status: .inTransit),
+                        event(number, hoursAgo: 75, raw: raw, status: .exception, reason: reason),
+                    ],
+                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
         }
         for (name, display, password) in [("anna", "Anna Kowalska", annaPassword), ("marek", "Marek Nowak", marekPassword)] {
             try await store.addStaff(StaffMember(name: name, displayName: display), actor: "anna", at: fixtureNow)
@@ -50,8 +58,9 @@ import TestSupport
         }
         let planner = IncidentPlanner(config: .defaults)
         let weekAgo = fixtureNow.addingTimeInterval(-7 * 86_400)
-        let overdue = try await raise(store, "10000000000042", kind: .damagedOrLost, plan: planner.plan(kind: .damagedOrLost, value: nil, now: weekAgo),
-                                      at: weekAgo)
+        let overdue = try await raise(
+            store, "10000000000042", kind: .damagedOrLost, plan: planner.plan(kind: .damagedOrLost, value: nil, now: weekAgo),
+            at: weekAgo)
         let fresh = try await raise(store, "10000000000043", kind: .lost, plan: planner.plan(kind: .lost, value: nil, now: fixtureNow), at: fixtureNow)
 
         var options = ServerOptions(host: "127.0.0.1", port: 0, config: .defaults, clock: .fixed(fixtureNow))
@@ -59,14 +68,16 @@ import TestSupport
         options.secureCookies = secureCookies
         options.staffPasswordCost = 4
         if fastLimits { options.useFastLimits() }
-        return Setup(server: try await RunningParcelServer.start(store: store, options: options), store: store, client: try HTTPClient(),
-                     overdue: overdue, fresh: fresh)
+        return Setup(
+            server: try await RunningParcelServer.start(store: store, options: options), store: store, client: try HTTPClient(),
+            overdue: overdue, fresh: fresh)
     }
 
     static func raise(_ store: any Store, _ number: String, kind: IncidentKind, plan: IncidentPlan, at: Date) async throws -> Int64 {
         let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
-        let trigger = IncidentTrigger(kind: kind, subject: .shipment(id: parcel.id, orderId: parcel.orderId, carrier: "seur", trackingNumber: number),
-                                      evidence: "status:exception:\(kind.rawValue)", summary: "seur \(number): \(kind.rawValue)")
+        let trigger = IncidentTrigger(
+            kind: kind, subject: .shipment(id: parcel.id, orderId: parcel.orderId, carrier: "seur", trackingNumber: number),
+            evidence: "status:exception:\(kind.rawValue)", summary: "seur \(number): \(kind.rawValue)")
         guard case .opened(let incident) = try await store.raise(trigger, plan: plan, at: at) else {
             Issue.record("no case opened for \(number)")
             return 0
@@ -199,7 +210,8 @@ import TestSupport
         let empty = try await browser.signIn("", "")
         #expect(wrong.status == 401 && unknown.status == 401 && empty.status == 401)
         // The form shows back the name typed; apart from it the pages are identical.
-        #expect(wrong.text.replacingOccurrences(of: "value=\"anna\"", with: "value=\"\"")
+        #expect(
+            wrong.text.replacingOccurrences(of: "value=\"anna\"", with: "value=\"\"")
                 == unknown.text.replacingOccurrences(of: "value=\"zbigniew\"", with: "value=\"\""))
         #expect(wrong.headers["Set-Cookie"] == nil && unknown.headers["Set-Cookie"] == nil)
         #expect(try await setup.store.auditLog(limit: 10).contains { $0.action == "console.signInFailed" && $0.actor == "zbigniew" })
@@ -288,8 +300,11 @@ import TestSupport
         #expect(try await browser.post(path + "/claim", [("csrf", csrf)]).status == 303)
         let written = try await setup.store.auditLog(limit: 100).filter { !$0.action.hasPrefix("console.") }
         let claimAgain = try await browser.post(path + "/claim", [("csrf", csrf)])
-        #expect(claimAgain.status == 409
-                && claimAgain.text.contains("incident \(setup.fresh): the carrier claim is already requested and waiting for the shop&#39;s backend; nothing was changed"))
+        #expect(
+            claimAgain.status == 409
+                && claimAgain.text.contains(
+                    "incident \(setup.fresh): the carrier claim is already requested and waiting for the shop&#39;s backend; nothing was changed")
+        )
         let approveClaim = try await browser.post(path + "/approve", [("csrf", csrf)])
         #expect(approveClaim.status == 409 && approveClaim.text.contains("no proposed action to approve: the carrier claim is already requested"))
         #expect(try await setup.store.auditLog(limit: 100).filter { !$0.action.hasPrefix("console.") } == written)
@@ -343,7 +358,8 @@ import TestSupport
         #expect(search.status == 200 && search.text.contains("Ana Ruiz") && search.text.contains("/staff/incidents/\(setup.overdue)"))
         let report = try await browser.get("/staff/report?since=2026-11-01")
         #expect(report.status == 200 && report.text.contains("All carriers") && report.text.contains("SEUR"))
-        #expect(report.text.contains("<th scope=\"col\" class=\"num\">Late, not delivered</th>") && report.text.contains("id=\"on-time-definition\"")
+        #expect(
+            report.text.contains("<th scope=\"col\" class=\"num\">Late, not delivered</th>") && report.text.contains("id=\"on-time-definition\"")
                 && report.text.contains("a promise for today is not late yet"))
         #expect(try await browser.get("/staff/report?since=yesterday").status == 400)
         let audit = try await browser.get("/staff/audit")

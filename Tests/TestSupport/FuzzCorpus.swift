@@ -40,7 +40,8 @@ public struct FuzzCorpus {
                 return ("utf-16", Array(text.data(using: .utf16) ?? Data()))
             case 3:
                 let depth = Int.random(in: 200...20_000, using: &random)
-                let open = Array(repeating: Array((bytes.first == UInt8(ascii: "{") || bytes.first == UInt8(ascii: "[") ? "[" : "<a>").utf8), count: depth).flatMap { $0 }
+                let open = Array(repeating: Array((bytes.first == UInt8(ascii: "{") || bytes.first == UInt8(ascii: "[") ? "[" : "<a>").utf8), count: depth)
+                    .flatMap { $0 }
                 return ("deep nesting", open + bytes)
             case 4:
                 let huge = Array(repeating: UInt8(ascii: "x"), count: Int.random(in: 10_000...2_000_000, using: &random))

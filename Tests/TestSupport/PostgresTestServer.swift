@@ -27,8 +27,10 @@ public enum PostgresTestServer {
             password: ProcessInfo.processInfo.environment["PGPASSWORD"], database: "postgres", tls: .disable)
         var logger = Logger(label: "test.postgres")
         logger.logLevel = .critical
-        let connection = try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
-                                                              id: 1, logger: logger).get()
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
+            id: 1, logger: logger
+        ).get()
         do {
             try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
         } catch {

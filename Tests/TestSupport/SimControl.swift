@@ -69,7 +69,9 @@ public struct SimControl: Sendable {
         var headers = HTTPHeaders()
         headers.set(name: "Content-Type", value: "application/json")
         let response = try await client.send(HTTPRequest(url: baseURL + path, method: "POST", headers: headers, body: Array(json.utf8)))
-        guard response.status == 200 else { throw SimControlError(message: "POST \(path) answered \(response.status): \(String(decoding: response.body, as: UTF8.self))") }
+        guard response.status == 200 else {
+            throw SimControlError(message: "POST \(path) answered \(response.status): \(String(decoding: response.body, as: UTF8.self))")
+        }
         return Data(response.body)
     }
 

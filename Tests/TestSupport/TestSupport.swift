@@ -35,8 +35,9 @@ public actor SharedSimulator {
     public func simulator() async throws -> RunningSimulator {
         if let starting { return try await starting.value }
         let task = Task {
-            try await RunningSimulator.start(SimulatorOptions(
-                port: 0, fixturesDirectory: PackagePaths.fixtures, carriersDirectory: PackagePaths.carriers, start: fixtureNow))
+            try await RunningSimulator.start(
+                SimulatorOptions(
+                    port: 0, fixturesDirectory: PackagePaths.fixtures, carriersDirectory: PackagePaths.carriers, start: fixtureNow))
         }
         starting = task
         return try await task.value

@@ -1,8 +1,8 @@
 import CarrierSim
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// Hostile input at the edges: SQL-looking names and numbers, and secrets that must never show.
 @Suite struct AbuseTests {
@@ -10,18 +10,20 @@ import TestSupport
         let directory = try temporaryDirectory("abuse")
         let db = directory + "/p.sqlite"
         let csv = directory + "/orders.csv"
-        try Data("""
+        try Data(
+            """
             order_id,customer_name,email,phone,language,postcode,value,currency,promised_date,paid_at,carrier,tracking_number
             "1; DELETE FROM shipments",Robert'); DROP TABLE orders;--,bobby@example.com,,en,SW1A 1AA,10,GBP,,,seur,12345678901234
             X2,Eve,eve@example.com,,en,SW1A 1AA,10,GBP,,,seur,12345678901234' OR '1'='1
-            """.utf8).write(to: URL(fileURLWithPath: csv))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: csv))
         let imported = try await CLIRun.detached(["import", csv, "--db", db, "--json"])
         #expect(imported.stdout.contains("\"imported\" : 1") && imported.stdout.contains("invalid tracking number"))
         let found = try await CLIRun.detached(["find", "Robert'); DROP", "--db", db, "--json"])
         #expect(found.status == 0 && found.stdout.contains("1; DELETE FROM shipments"))
         let shipments = try await CLIRun.detached(["shipments", "--db", db, "--json"])
         #expect(shipments.stdout.contains("12345678901234"))
-        #expect(try await CLIRun.detached(["find", "%", "--db", db]).status == 1)   // LIKE wildcards are escaped
+        #expect(try await CLIRun.detached(["find", "%", "--db", db]).status == 1)  // LIKE wildcards are escaped
     }
 
     @Test func secretsNeverReachTheOutputOrTheStore() async throws {
@@ -31,18 +33,22 @@ import TestSupport
         let directory = try temporaryDirectory("secrets")
         let db = directory + "/p.sqlite"
         let csv = directory + "/orders.csv"
-        try Data("""
+        try Data(
+            """
             order_id,customer_name,email,phone,language,postcode,value,currency,promised_date,paid_at,carrier,tracking_number
             S1,Sam,sam@example.com,,en,10001,10,USD,,,ups,\(number)
-            """.utf8).write(to: URL(fileURLWithPath: csv))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: csv))
         #expect(try await CLIRun.detached(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
         // UPS's OAuth client id and secret, as the simulator accepts them; the token it issues is secret too.
         let environment = SimCredentials.environment(for: try CarrierRegistry.load(directory: PackagePaths.carriers))
-        let good = try await CLIRun.detached(["sweep", "--db", db, "--carrier-endpoint", base, "--json", "--now", "2026-11-20T12:00:00Z"],
-                                             environment: environment)
+        let good = try await CLIRun.detached(
+            ["sweep", "--db", db, "--carrier-endpoint", base, "--json", "--now", "2026-11-20T12:00:00Z"],
+            environment: environment)
         // A dead endpoint makes every error path print too.
-        let dead = try await CLIRun.detached(["sweep", "--db", db, "--carrier-endpoint", "http://127.0.0.1:1", "--json", "--all", "--now", "2026-11-20T18:00:00Z"],
-                                             environment: environment)
+        let dead = try await CLIRun.detached(
+            ["sweep", "--db", db, "--carrier-endpoint", "http://127.0.0.1:1", "--json", "--all", "--now", "2026-11-20T18:00:00Z"],
+            environment: environment)
         let shipments = try await CLIRun.detached(["shipments", "--db", db, "--json"])
         let audit = try await CLIRun.detached(["audit", "--db", db, "--json"])
         let dump = try Data(contentsOf: URL(fileURLWithPath: db))

@@ -1,8 +1,8 @@
 import Curl
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// A refund sent to the shop's backend, then the sweep killed with SIGKILL before it could record
 /// the answer: the next sweep sends the same Idempotency-Key, and the backend carries it out once.
@@ -13,24 +13,31 @@ import TestSupport
         let db = directory + "/p.sqlite"
         let store = try SQLStore.sqlite(path: db)
         let number = "4\(String(format: "%013d", Int.random(in: 0..<9_999_999_999_999)))"
-        var theOrder = order("K-\(number)", value: 90_000)   // 900 PLN: proposed, then approved by staff
+        var theOrder = order("K-\(number)", value: 90_000)  // 900 PLN: proposed, then approved by staff
         theOrder.reshippable = false
-        _ = try await store.importRows([ImportRow(line: 2, order: theOrder, carrier: "seur", trackingNumber: number)], dryRun: false, actor: "t", at: fixtureNow)
+        _ = try await store.importRows(
+            [ImportRow(line: 2, order: theOrder, carrier: "seur", trackingNumber: number)], dryRun: false, actor: "t", at: fixtureNow)
         let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
-        _ = try await store.apply(TrackingUpdate(shipmentID: parcel.id, events: [event(number, hoursAgo: 1, raw: "Extraviado", status: .exception, reason: .lost)],
-                                                 estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+        _ = try await store.apply(
+            TrackingUpdate(
+                shipmentID: parcel.id, events: [event(number, hoursAgo: 1, raw: "Extraviado", status: .exception, reason: .lost)],
+                estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
         _ = try await IncidentEngine(store: store, config: .defaults, registry: try CarrierRegistry.load(directory: PackagePaths.carriers)).run(now: fixtureNow)
         let incident = try #require(try await store.incidents(IncidentFilter(kinds: [.lost])).first)
         try await store.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "t", at: fixtureNow)
 
         // The backend answers only after 4 s, long after it has carried the refund out.
         let config = directory + "/parcelwatch.yaml"
-        try Data("""
+        try Data(
+            """
             workflows:
               webhook: { url: "\(base)/_sim/webhook?_fault=delay=4000", secret_env: CRASH_TEST_SECRET }
-            """.utf8).write(to: URL(fileURLWithPath: config))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: config))
         let common = ["--db", db, "--config", config, "--carrier-endpoint", base]
-        #expect(try await CLIRun.detached(["incident", "approve", String(incident.id), "--as", "anna"] + common.prefix(4) + ["--now", "2026-11-20T12:00:00Z"]).status == 0)
+        #expect(
+            try await CLIRun.detached(["incident", "approve", String(incident.id), "--as", "anna"] + common.prefix(4) + ["--now", "2026-11-20T12:00:00Z"])
+                .status == 0)
 
         let secret = ["CRASH_TEST_SECRET": "sim-webhook-secret"]
         let sweep = try CLIRun.start(["sweep"] + common + ["--now", "2026-11-20T12:00:00Z"], environment: secret)

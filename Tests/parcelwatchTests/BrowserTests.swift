@@ -2,8 +2,8 @@ import Curl
 import Foundation
 import ParcelKit
 import ParcelServer
-import Testing
 import TestSupport
+import Testing
 
 /// `parcelwatch serve` in headless Chromium (Debian's `chromium` and `chromium-driver`, driven by
 /// Selenium, Debian's `python3-selenium`, through `Tests/Support/browser_check.py`; `make test`
@@ -23,16 +23,29 @@ extension LoadTests {
             var spanish = order("B-ES", email: "ana@example.es")
             spanish.language = "es"
             spanish.postcode = "28001"
-            _ = try await store.importRows([ImportRow(line: 2, order: polish, carrier: "seur", trackingNumber: "10000000000501"),
-                                            ImportRow(line: 3, order: spanish, carrier: "seur", trackingNumber: "10000000000502")],
-                                           dryRun: false, actor: "test", at: fixtureNow)
-            for (number, events) in [("10000000000501", [event("10000000000501", hoursAgo: 20, raw: "MERCANCIA EN MADRID", status: .inTransit)]),
-                                     ("10000000000502", [event("10000000000502", hoursAgo: 30, raw: "<script>alert(1)</script>", status: .inTransit),
-                                                         event("10000000000502", hoursAgo: 2, raw: "Deterioro o extravío", status: .exception,
-                                                               reason: .damagedOrLost)])] {
+            _ = try await store.importRows(
+                [
+                    ImportRow(line: 2, order: polish, carrier: "seur", trackingNumber: "10000000000501"),
+                    ImportRow(line: 3, order: spanish, carrier: "seur", trackingNumber: "10000000000502"),
+                ],
+                dryRun: false, actor: "test", at: fixtureNow)
+            for (number, events) in [
+                ("10000000000501", [event("10000000000501", hoursAgo: 20, raw: "MERCANCIA EN MADRID", status: .inTransit)]),
+                (
+                    "10000000000502",
+                    [
+                        event("10000000000502", hoursAgo: 30, raw: "<script>alert(1)</script>", status: .inTransit),
+                        event(
+                            "10000000000502", hoursAgo: 2, raw: "Deterioro o extravío", status: .exception,
+                            reason: .damagedOrLost),
+                    ]
+                ),
+            ] {
                 let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
-                _ = try await store.apply(TrackingUpdate(shipmentID: parcel.id, events: events, estimatedDelivery: nil,
-                                                         validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+                _ = try await store.apply(
+                    TrackingUpdate(
+                        shipmentID: parcel.id, events: events, estimatedDelivery: nil,
+                        validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
             }
             try await store.addStaff(StaffMember(name: "lucia", displayName: "Lucía Fernández"), actor: "test", at: fixtureNow)
             try await store.setStaffPassword(name: "lucia", passwordHash: StaffPassword.hash("correct horse battery", cost: 4), actor: "lucia", at: fixtureNow)
@@ -60,7 +73,8 @@ extension LoadTests {
             }
             // The console resolved the case as lucia, and the audit log says so.
             #expect(try await store.incident(id: incident.id)?.status == .resolved)
-            #expect(try await store.auditLog(limit: 50, subject: "incident:\(incident.id)").contains { $0.actor == "lucia" && $0.action == "incident.resolved" })
+            #expect(
+                try await store.auditLog(limit: 50, subject: "incident:\(incident.id)").contains { $0.actor == "lucia" && $0.action == "incident.resolved" })
         }
     }
 }

@@ -2,8 +2,8 @@ import CarrierSim
 import Curl
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 extension LoadTests {
     /// A busy simulated week: 520 orders over three carriers with mixed fates (delivered, late,
@@ -21,7 +21,7 @@ extension LoadTests {
         static let fates: [Fate] = [
             Fate(carrier: "seur", stages: [(0, "in-transit"), (54, "delivered")], promisedInDays: 4),
             Fate(carrier: "seur", stages: [(0, "in-transit"), (30, "damaged-or-lost")], promisedInDays: 4),
-            Fate(carrier: "seur", stages: [(0, "in-transit")], promisedInDays: 3),                      // stuck: stalled, lost
+            Fate(carrier: "seur", stages: [(0, "in-transit")], promisedInDays: 3),  // stuck: stalled, lost
             Fate(carrier: "seur", stages: [(0, "in-transit"), (150, "delivered")], promisedInDays: 2),  // late, then delivered
             Fate(carrier: "seur", stages: [(0, "in-transit"), (30, "address-unknown"), (100, "delivered")], promisedInDays: 5),
             Fate(carrier: "seur", stages: [(0, "in-transit"), (30, "lost"), (120, "delivered")], promisedInDays: 5),  // reappears after reship
@@ -34,8 +34,9 @@ extension LoadTests {
         ]
 
         @Test func aBusyWeekTellsOneStoryPerOrder() async throws {
-            let simulator = try await RunningSimulator.start(SimulatorOptions(
-                port: 0, fixturesDirectory: PackagePaths.fixtures, carriersDirectory: PackagePaths.carriers, start: fixtureNow))
+            let simulator = try await RunningSimulator.start(
+                SimulatorOptions(
+                    port: 0, fixturesDirectory: PackagePaths.fixtures, carriersDirectory: PackagePaths.carriers, start: fixtureNow))
             defer { simulator.stop() }
             let sim = try SimControl(baseURL: simulator.baseURL)
             // Public sources only (no credentials in this environment).
@@ -64,9 +65,11 @@ extension LoadTests {
                 shop.promisedDate = CivilDate(fixtureNow, in: .gmt).adding(days: fate.promisedInDays).description
                 let number = fate.carrier == "seur" ? String(format: "7%03d%010d", prefix, index) : String(format: "5%03d%07d", prefix, index)
                 rows.append(ImportRow(line: index + 2, order: shop, carrier: fate.carrier, trackingNumber: number))
-                scripts.append(ParcelScript(carrier: fate.carrier, number: number, timeline: fate.stages.map { .init(afterHours: $0.hours, fixture: $0.fixture) }))
+                scripts.append(
+                    ParcelScript(carrier: fate.carrier, number: number, timeline: fate.stages.map { .init(afterHours: $0.hours, fixture: $0.fixture) }))
                 if index % 10 == 3 {
-                    try await sim.addFault(StickyFault(carrier: fate.carrier, number: number, fault: index % 20 == 3 ? "status=500" : "format-changed", count: 2))
+                    try await sim.addFault(
+                        StickyFault(carrier: fate.carrier, number: number, fault: index % 20 == 3 ? "status=500" : "format-changed", count: 2))
                 }
             }
             let imported = try await store.importRows(rows, dryRun: false, actor: "setup", at: fixtureNow)
@@ -74,26 +77,29 @@ extension LoadTests {
             try await sim.register(scripts)
 
             let backend = "busy-\(prefix)"
-            let config = try ShopConfig.parse(yaml: """
-                notices: { channel: webhook, url: "\(simulator.baseURL)/_sim/webhook/\(backend)", secret_env: BUSY_SECRET }
-                workflows:
-                  webhook: { url: "\(simulator.baseURL)/_sim/webhook/\(backend)", secret_env: BUSY_SECRET }
-                escalation: { lead: lucia }
-                """, file: "busy.yaml")
+            let config = try ShopConfig.parse(
+                yaml: """
+                    notices: { channel: webhook, url: "\(simulator.baseURL)/_sim/webhook/\(backend)", secret_env: BUSY_SECRET }
+                    workflows:
+                      webhook: { url: "\(simulator.baseURL)/_sim/webhook/\(backend)", secret_env: BUSY_SECRET }
+                    escalation: { lead: lucia }
+                    """, file: "busy.yaml")
             let environment = ["BUSY_SECRET": "sim-webhook-secret"]
             let client = try HTTPClient()
             let templates = try NoticeTemplates()
             let names = Dictionary(registry.carriers.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
             let composer = NoticeComposer(templates: templates, config: config, carrierNames: names)
-            let fetcher = CarrierFetcher(client: client, endpoints: try EndpointOverrides([simulator.baseURL]), credentials: CarrierCredentials(environment: [:]))
+            let fetcher = CarrierFetcher(
+                client: client, endpoints: try EndpointOverrides([simulator.baseURL]), credentials: CarrierCredentials(environment: [:]))
             let options = SweepOptions(retries: 0, rateOverrides: ["": 1000])
             for step in 0...14 {
                 let now = fixtureNow.addingTimeInterval(Double(step) * 12 * 3600)
-                let sweeper = Sweeper(store: store, registry: registry, fetcher: fetcher, clock: .fixed(now), options: options,
-                                      incidents: IncidentEngine(store: store, config: config, registry: registry, templates: templates),
-                                      actions: ActionExecutor(store: store, config: config, client: client, composer: composer, environment: environment),
-                                      notices: NoticeDeliverer(store: store, config: config, defaultDirectory: "/nonexistent", environment: environment, client: client),
-                                      milestones: composer)
+                let sweeper = Sweeper(
+                    store: store, registry: registry, fetcher: fetcher, clock: .fixed(now), options: options,
+                    incidents: IncidentEngine(store: store, config: config, registry: registry, templates: templates),
+                    actions: ActionExecutor(store: store, config: config, client: client, composer: composer, environment: environment),
+                    notices: NoticeDeliverer(store: store, config: config, defaultDirectory: "/nonexistent", environment: environment, client: client),
+                    milestones: composer)
                 _ = try await sweeper.run()
                 try await sim.advance(hours: 12)
             }
@@ -108,8 +114,10 @@ extension LoadTests {
             let evidenceKinds: Set<IncidentKind> = [.stalled, .late, .lost, .notDispatched, .deliveryFailed]
             // (A case with a reship or refund under way or done stays open for staff, flagged: a double delivery to stop.)
             var stale: [Incident] = []
-            for incident in cases where !incident.status.isClosed && evidenceKinds.contains(incident.kind)
-                && incident.shipmentId.flatMap({ parcels[$0] })?.status == .delivered {
+            for incident in cases
+            where !incident.status.isClosed && evidenceKinds.contains(incident.kind)
+                && incident.shipmentId.flatMap({ parcels[$0] })?.status == .delivered
+            {
                 if try await !store.incidentHistory(id: incident.id).contains(where: { $0.action == "flagged" }) { stale.append(incident) }
             }
             #expect(stale.isEmpty, "\(stale.map { "\($0.id) \($0.kind) \($0.status)" })")
@@ -123,7 +131,9 @@ extension LoadTests {
             let byID = Dictionary(uniqueKeysWithValues: cases.map { ($0.id, $0) })
             let sent = notices.filter { $0.sentAt != nil }
             for refund in sent where refund.template == "refundIssued" {
-                let after = sent.filter { $0.orderId == refund.orderId && problems.contains($0.template) && ($0.sentAt ?? .distantPast) > (refund.sentAt ?? .distantFuture) }
+                let after = sent.filter {
+                    $0.orderId == refund.orderId && problems.contains($0.template) && ($0.sentAt ?? .distantPast) > (refund.sentAt ?? .distantFuture)
+                }
                 #expect(after.isEmpty, "order \(refund.orderId ?? "?") heard \(after.map(\.template)) after its refund")
             }
             for reship in sent where reship.template == "reshipSent" {
@@ -134,8 +144,10 @@ extension LoadTests {
                 }
                 #expect(after.isEmpty, "parcel \(parcel) heard \(after.map(\.template)) after its reship")
             }
-            let tally = Dictionary(grouping: notices, by: { "\($0.template)\($0.sentAt == nil ? ($0.supersededAt == nil ? "/waiting" : "/superseded") : "")" }).mapValues(\.count)
-            #expect(sent.contains { $0.template == "reshipSent" } && sent.contains { $0.template == "goodNews" }
+            let tally = Dictionary(grouping: notices, by: { "\($0.template)\($0.sentAt == nil ? ($0.supersededAt == nil ? "/waiting" : "/superseded") : "")" })
+                .mapValues(\.count)
+            #expect(
+                sent.contains { $0.template == "reshipSent" } && sent.contains { $0.template == "goodNews" }
                     && sent.contains { $0.template == "refundIssued" }, "\(tally.sorted { $0.key < $1.key })")
 
             // At most one escalation message per person per sweep.

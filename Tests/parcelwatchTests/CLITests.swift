@@ -1,8 +1,8 @@
 import CarrierSim
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// Runs the built `parcelwatch` binary as a user would.
 struct CLIRun {
@@ -152,12 +152,16 @@ extension Process {
 
     @Test func parseFindsTheSourceFromTheFilesShapeAndNamesIt() throws {
         // SEUR's official API answers JSON, its public page HTML: the file says which one it is.
-        let official = try CLIRun.run(["parse", "--carrier", "seur", "fixtures/seur/official/in-transit.json", "--fixture-time", "2026-11-20T12:00:00Z",
-                                       "--number", "08215690051596", "--json"])
+        let official = try CLIRun.run([
+            "parse", "--carrier", "seur", "fixtures/seur/official/in-transit.json", "--fixture-time", "2026-11-20T12:00:00Z",
+            "--number", "08215690051596", "--json",
+        ])
         #expect(official.status == 0, "\(official.stderr)")
         #expect(official.stdout.contains("\"source\" : \"official\""))
-        let page = try CLIRun.run(["parse", "--carrier", "seur", "fixtures/seur/public/in-transit.html", "--fixture-time", "2026-11-20T12:00:00Z",
-                                   "--number", "08215690051596", "--json"])
+        let page = try CLIRun.run([
+            "parse", "--carrier", "seur", "fixtures/seur/public/in-transit.html", "--fixture-time", "2026-11-20T12:00:00Z",
+            "--number", "08215690051596", "--json",
+        ])
         #expect(page.status == 0, "\(page.stderr)")
         #expect(page.stdout.contains("\"source\" : \"public\""))
         // Named explicitly, a source that cannot read the file says so; an unknown source is a usage error.
@@ -212,7 +216,8 @@ extension Process {
     /// A fixture rendered at `fixtureNow` into a temporary file, as a saved page would be.
     private func renderedFixture(_ carrier: String, _ name: String, ext: String, number: String) throws -> String {
         let definition = try CarrierRegistry.load(directory: PackagePaths.carriers, credentials: CarrierCredentials(environment: [:])).carrier(carrier)
-        let template = FixtureTemplate(bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(PackagePaths.fixtures)/\(definition.fixtureFolder)/\(name).\(ext)"))))
+        let template = FixtureTemplate(
+            bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(PackagePaths.fixtures)/\(definition.fixtureFolder)/\(name).\(ext)"))))
         let page = template.render(number: number, now: fixtureNow, pattern: try #require(definition.timePatterns.first), zone: definition.timeZone)
         let path = NSTemporaryDirectory() + "\(carrier)-\(name)-\(UUID().uuidString).\(ext)"
         try Data(page).write(to: URL(fileURLWithPath: path))

@@ -2,8 +2,8 @@ import CarrierSim
 import Foundation
 import ParcelKit
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// Carriers' merchant APIs as sweeps meet them: credentials, refusals, quotas and batches, with
 /// `parcelwatch sweep` run as a process against a simulator of its own (its auth and quota state
@@ -31,8 +31,9 @@ import TestSupport
         let directory: String
 
         init(carrier: String, numbers: [String], known: [String]? = nil, carriersDirectory: String = PackagePaths.carriers) async throws {
-            simulator = try await RunningSimulator.start(SimulatorOptions(
-                port: 0, fixturesDirectory: PackagePaths.fixtures, carriersDirectory: carriersDirectory, start: fixtureNow))
+            simulator = try await RunningSimulator.start(
+                SimulatorOptions(
+                    port: 0, fixturesDirectory: PackagePaths.fixtures, carriersDirectory: carriersDirectory, start: fixtureNow))
             control = try SimControl(baseURL: simulator.baseURL)
             environment = SimCredentials.environment(for: try CarrierRegistry.load(directory: carriersDirectory))
             directory = try temporaryDirectory("access")
@@ -42,16 +43,22 @@ import TestSupport
             try Data(([CarrierAccessTests.header] + rows).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: csv))
             let imported = try await CLIRun.detached(["import", csv, "--db", db, "--carriers", carriersDirectory, "--now", "2026-11-20T12:00:00Z"])
             #expect(imported.status == 0, "\(imported.stderr)")
-            try await control.register((known ?? numbers).map {
-                ParcelScript(carrier: carrier, number: $0, timeline: [.init(afterHours: 0, fixture: "in-transit")])
-            })
+            try await control.register(
+                (known ?? numbers).map {
+                    ParcelScript(carrier: carrier, number: $0, timeline: [.init(afterHours: 0, fixture: "in-transit")])
+                })
         }
 
         /// One sweep as cron runs it, at `now`, with the simulator's credentials.
-        func sweep(at now: String, carriersDirectory: String = PackagePaths.carriers, extra: [String] = [],
-                   environment override: [String: String]? = nil) async throws -> (run: CLIRun, summary: [String: Any]) {
-            let run = try await CLIRun.detached(["sweep", "--db", db, "--carriers", carriersDirectory, "--carrier-endpoint", simulator.baseURL,
-                                                 "--json", "--now", now] + extra, environment: override ?? environment)
+        func sweep(
+            at now: String, carriersDirectory: String = PackagePaths.carriers, extra: [String] = [],
+            environment override: [String: String]? = nil
+        ) async throws -> (run: CLIRun, summary: [String: Any]) {
+            let run = try await CLIRun.detached(
+                [
+                    "sweep", "--db", db, "--carriers", carriersDirectory, "--carrier-endpoint", simulator.baseURL,
+                    "--json", "--now", now,
+                ] + extra, environment: override ?? environment)
             return (run, (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [String: Any] ?? [:])
         }
 
@@ -135,10 +142,12 @@ import TestSupport
         let numbers = Self.numbers(20, prefix: "216455")
         let setup = try await Setup(carrier: "dhl", numbers: numbers, carriersDirectory: carriers)
         defer { setup.simulator.stop() }
-        async let one = setup.sweep(at: "2026-11-20T12:00:00Z", carriersDirectory: carriers,
-                                    extra: ["--carrier-rate", "dhl=50", "--page-size", "5", "--worker", "one"])
-        async let two = setup.sweep(at: "2026-11-20T12:00:00Z", carriersDirectory: carriers,
-                                    extra: ["--carrier-rate", "dhl=50", "--page-size", "5", "--worker", "two"])
+        async let one = setup.sweep(
+            at: "2026-11-20T12:00:00Z", carriersDirectory: carriers,
+            extra: ["--carrier-rate", "dhl=50", "--page-size", "5", "--worker", "one"])
+        async let two = setup.sweep(
+            at: "2026-11-20T12:00:00Z", carriersDirectory: carriers,
+            extra: ["--carrier-rate", "dhl=50", "--page-size", "5", "--worker", "two"])
         let (first, second) = try await (one, two)
         #expect(first.run.status == 0 && second.run.status == 0, "\(first.run.stderr) \(second.run.stderr)")
         #expect(try await setup.requests("dhl").count == 7)
@@ -149,8 +158,9 @@ import TestSupport
         let later = try await setup.sweep(at: "2026-11-20T20:00:00Z", carriersDirectory: carriers, extra: ["--carrier-rate", "dhl=50"])
         #expect(try await setup.requests("dhl").count == 7)
         #expect((later.summary["quotas"] as? [String: [String: String]])?["dhl"]?["day:2026-11-20"] == "7/7", "\(later.run.stdout)")
-        let list = try await CLIRun.detached(["carriers", "list", "--db", setup.db, "--carriers", carriers, "--json", "--now", "2026-11-20T20:00:00Z"],
-                                             environment: setup.environment)
+        let list = try await CLIRun.detached(
+            ["carriers", "list", "--db", setup.db, "--carriers", carriers, "--json", "--now", "2026-11-20T20:00:00Z"],
+            environment: setup.environment)
         let rows = (try? JSONSerialization.jsonObject(with: Data(list.stdout.utf8))) as? [[String: Any]] ?? []
         let dhl = rows.first { $0["id"] as? String == "dhl" }
         let window = (dhl?["quotas"] as? [[String: Any]])?.first { $0["window"] as? String == "day:2026-11-20" }
@@ -211,14 +221,19 @@ import TestSupport
         var wrong = setup.environment
         wrong["UPS_CLIENT_SECRET"] = "wrong-secret-0815"
         let refused = try await setup.sweep(at: "2026-11-20T18:00:00Z", extra: ["--all"], environment: wrong)
-        let dead = try await CLIRun.detached(["sweep", "--db", setup.db, "--carrier-endpoint", "http://127.0.0.1:1", "--json", "--all",
-                                              "--now", "2026-11-21T18:00:00Z"], environment: setup.environment)
+        let dead = try await CLIRun.detached(
+            [
+                "sweep", "--db", setup.db, "--carrier-endpoint", "http://127.0.0.1:1", "--json", "--all",
+                "--now", "2026-11-21T18:00:00Z",
+            ], environment: setup.environment)
         let shipments = try await CLIRun.detached(["shipments", "--db", setup.db, "--json"])
         let audit = try await CLIRun.detached(["audit", "--db", setup.db, "--json"])
         let incidents = try await CLIRun.detached(["incidents", "--db", setup.db, "--all", "--json"])
         let list = try await CLIRun.detached(["carriers", "list", "--db", setup.db, "--json"], environment: setup.environment)
-        var texts = [good.run.stdout, good.run.stderr, refused.run.stdout, refused.run.stderr, dead.stdout, dead.stderr,
-                     shipments.stdout, audit.stdout, incidents.stdout, list.stdout, list.stderr]
+        var texts = [
+            good.run.stdout, good.run.stderr, refused.run.stdout, refused.run.stderr, dead.stdout, dead.stderr,
+            shipments.stdout, audit.stdout, incidents.stdout, list.stdout, list.stderr,
+        ]
         for file in try FileManager.default.contentsOfDirectory(atPath: setup.directory) {
             texts.append(String(decoding: (FileManager.default.contents(atPath: setup.directory + "/" + file) ?? Data()), as: UTF8.self))
         }

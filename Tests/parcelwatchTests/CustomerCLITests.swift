@@ -1,8 +1,8 @@
 import Curl
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// A customer asks about their own parcel: their language, what the shop is doing, and nothing
 /// that is not theirs to see.
@@ -13,15 +13,19 @@ import TestSupport
         let db = try temporaryDirectory("customer") + "/p.sqlite"
         let store = try SQLStore.sqlite(path: db)
         let number = "0821569\(String(format: "%07d", Int.random(in: 0..<9_999_999)))"
-        let order = Order(id: "PW-7", customerName: "Alejandro Sánchez", email: "alejandro@example.com", phone: "+34611223344", language: "es",
-                          postcode: "28045", value: Money(minorUnits: 12999, currency: "EUR"), promisedDate: "2026-11-22",
-                          paidAt: fixtureNow.addingTimeInterval(-5 * 86_400), reshippable: true)
+        let order = Order(
+            id: "PW-7", customerName: "Alejandro Sánchez", email: "alejandro@example.com", phone: "+34611223344", language: "es",
+            postcode: "28045", value: Money(minorUnits: 12999, currency: "EUR"), promisedDate: "2026-11-22",
+            paidAt: fixtureNow.addingTimeInterval(-5 * 86_400), reshippable: true)
         _ = try await store.importRows([ImportRow(line: 2, order: order, carrier: "seur", trackingNumber: number)], dryRun: false, actor: "t", at: fixtureNow)
         let shipment = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
-        _ = try await store.apply(TrackingUpdate(shipmentID: shipment.id, events: [
-            event(number, hoursAgo: 30, raw: "MERCANCIA EN MADRID", status: .inTransit),
-            event(number, hoursAgo: 3, raw: "Deterioro o extravío de la mercancía", status: .exception, reason: .damagedOrLost),
-        ], estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+        _ = try await store.apply(
+            TrackingUpdate(
+                shipmentID: shipment.id,
+                events: [
+                    event(number, hoursAgo: 30, raw: "MERCANCIA EN MADRID", status: .inTransit),
+                    event(number, hoursAgo: 3, raw: "Deterioro o extravío de la mercancía", status: .exception, reason: .damagedOrLost),
+                ], estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
         try await store.addStaff(StaffMember(name: "lucia", displayName: "Lucía Fernández"), actor: "t", at: fixtureNow)
         _ = try await IncidentEngine(store: store, config: .defaults, registry: try CarrierRegistry.load(directory: PackagePaths.carriers)).run(now: fixtureNow)
         let incident = try #require(try await store.incidents(IncidentFilter(kinds: [.damagedOrLost])).first)
@@ -35,7 +39,8 @@ import TestSupport
         #expect(json.status == 0, "\(json.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any] ?? [:]
         #expect(Set(object.keys) == ["trackingNumber", "carrier", "status", "reason", "promisedDate", "events", "incident", "order"])
-        #expect(object["status"] as? String == "exception" && object["reason"] as? String == "damagedOrLost" && object["promisedDate"] as? String == "2026-11-22")
+        #expect(
+            object["status"] as? String == "exception" && object["reason"] as? String == "damagedOrLost" && object["promisedDate"] as? String == "2026-11-22")
         let incident = object["incident"] as? [String: Any] ?? [:]
         #expect(Set(incident.keys) == ["kind", "message", "nextUpdateBy"])
         #expect(incident["kind"] as? String == "damagedOrLost")
@@ -52,7 +57,9 @@ import TestSupport
         let base = try await SharedSimulator.shared.baseURL()
         let unknown = "0821569" + String(format: "%07d", Int.random(in: 0..<9_999_999))
         func ask(_ asked: String, _ postcode: String) async throws -> CLIRun {
-            try await CLIRun.detached(["track", asked, "--carrier", "seur", "--postcode", postcode, "--db", db, "--carrier-endpoint", base, "--now", "2026-11-20T12:00:00Z"])
+            try await CLIRun.detached([
+                "track", asked, "--carrier", "seur", "--postcode", postcode, "--db", db, "--carrier-endpoint", base, "--now", "2026-11-20T12:00:00Z",
+            ])
         }
         let wrong = try await ask(number, "00-950")
         let missing = try await ask(unknown, "28045")
@@ -64,10 +71,14 @@ import TestSupport
 
     @Test func aCustomerReportOpensACaseWithAnOwnerAndADeadline() async throws {
         let (db, number) = try await Self.store()
-        let refused = try await CLIRun.detached(["report-problem", number, "--postcode", "99999", "--kind", "notReceived", "--db", db, "--now", "2026-11-20T12:00:00Z"])
+        let refused = try await CLIRun.detached([
+            "report-problem", number, "--postcode", "99999", "--kind", "notReceived", "--db", db, "--now", "2026-11-20T12:00:00Z",
+        ])
         #expect(refused.status == 1 && refused.stderr.contains("could not find a parcel"))
-        let reported = try await CLIRun.detached(["report-problem", number, "--postcode", "28045", "--kind", "damagedOnArrival",
-                                                  "--message", "La caja llegó aplastada", "--db", db, "--now", "2026-11-20T12:00:00Z", "--json"])
+        let reported = try await CLIRun.detached([
+            "report-problem", number, "--postcode", "28045", "--kind", "damagedOnArrival",
+            "--message", "La caja llegó aplastada", "--db", db, "--now", "2026-11-20T12:00:00Z", "--json",
+        ])
         #expect(reported.status == 0, "\(reported.stderr)")
         let answer = try JSONSerialization.jsonObject(with: Data(reported.stdout.utf8)) as? [String: Any] ?? [:]
         #expect(answer["reported"] as? Bool == true && answer["nextUpdateBy"] as? String == "2026-11-20T13:00:00Z")

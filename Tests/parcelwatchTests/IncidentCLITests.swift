@@ -1,7 +1,7 @@
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// The staff side from the command line: queue, show, act, refusal, audit, find.
 @Suite struct IncidentCLITests {
@@ -9,10 +9,12 @@ import TestSupport
         let directory = try temporaryDirectory("cli-incidents")
         let db = directory + "/p.sqlite"
         let csv = directory + "/orders.csv"
-        try Data("""
+        try Data(
+            """
             order_id,customer_name,email,phone,language,postcode,value,currency,promised_date,paid_at,carrier,tracking_number
             B-1,"Nowak, Anna",anna.nowak@example.com,+48601234567,pl,00-950,59.00,PLN,2026-11-23,2026-11-16T09:00:00+01:00,,
-            """.utf8).write(to: URL(fileURLWithPath: csv))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: csv))
         let now = ["--db", db, "--now", "2026-11-20T12:00:00Z"]
         #expect(try await CLIRun.detached(["import", csv] + now).status == 0)
         #expect(try await CLIRun.detached(["staff", "add", "anna", "--display-name", "Anna Kowalczyk"] + now).status == 0)
@@ -29,8 +31,11 @@ import TestSupport
         let rows = (try? JSONSerialization.jsonObject(with: Data(queue.stdout.utf8))) as? [[String: Any]] ?? []
         #expect(rows.count == 1)
         let row = try #require(rows.first)
-        #expect(Set(row.keys).isSuperset(of: ["id", "kind", "status", "carrier", "trackingNumber", "orderId", "owner", "detectedAt",
-                                               "noticeDue", "firstTouchDue", "resolutionDue", "breached"]))
+        #expect(
+            Set(row.keys).isSuperset(of: [
+                "id", "kind", "status", "carrier", "trackingNumber", "orderId", "owner", "detectedAt",
+                "noticeDue", "firstTouchDue", "resolutionDue", "breached",
+            ]))
         // The default policy proposes a refund for an order never shipped; the sweep delivered the Polish notice
         // (files beside the database by default).
         #expect(row["kind"] as? String == "notDispatched" && row["status"] as? String == "actionProposed" && row["owner"] as? String == "anna")
@@ -54,7 +59,10 @@ import TestSupport
 
         let audit = try await CLIRun.detached(["audit", "--incident", String(id), "--json"] + now)
         let entries = (try? JSONSerialization.jsonObject(with: Data(audit.stdout.utf8))) as? [[String: Any]] ?? []
-        #expect(entries.map { $0["action"] as? String ?? "" } == ["incident.resolved", "incident.note", "incident.assigned", "incident.notified", "action.propose", "incident.open"])
+        #expect(
+            entries.map { $0["action"] as? String ?? "" } == [
+                "incident.resolved", "incident.note", "incident.assigned", "incident.notified", "action.propose", "incident.open",
+            ])
         #expect(entries.first?["actor"] as? String == "marek")
 
         let found = try await CLIRun.detached(["find", "anna.nowak@example.com", "--json"] + now)
@@ -67,10 +75,12 @@ import TestSupport
         let directory = try temporaryDirectory("cli-no-ops")
         let db = directory + "/p.sqlite"
         let csv = directory + "/orders.csv"
-        try Data("""
+        try Data(
+            """
             order_id,customer_name,email,phone,language,postcode,value,currency,promised_date,paid_at,carrier,tracking_number
             N-1,Jan Nowak,jan@example.com,,pl,00-950,59.00,PLN,2026-11-23,2026-11-16T09:00:00+01:00,,
-            """.utf8).write(to: URL(fileURLWithPath: csv))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: csv))
         let now = ["--db", db, "--now", "2026-11-20T12:00:00Z"]
         #expect(try await CLIRun.detached(["import", csv] + now).status == 0)
         for name in ["anna", "marek"] { #expect(try await CLIRun.detached(["staff", "add", name, "--as", "anna"] + now).status == 0) }
@@ -92,11 +102,14 @@ import TestSupport
         // The policy proposed a refund: asking for it approves it; asking again or approving again changes nothing.
         #expect(try await CLIRun.detached(["incident", "refund", id] + asAnna).stdout.contains("refund pending"))
         let twice = try await CLIRun.detached(["incident", "refund", id] + asAnna)
-        #expect(twice.status == 2 && twice.stderr.contains("incident \(id): the refund is already requested and waiting for the shop's backend; nothing was changed"),
-                "\(twice.stderr)")
+        #expect(
+            twice.status == 2
+                && twice.stderr.contains("incident \(id): the refund is already requested and waiting for the shop's backend; nothing was changed"),
+            "\(twice.stderr)")
         let approveAgain = try await CLIRun.detached(["incident", "approve", id] + asAnna)
-        #expect(approveAgain.status == 2 && approveAgain.stderr.contains("incident \(id) has no proposed action to approve: the refund is already requested"),
-                "\(approveAgain.stderr)")
+        #expect(
+            approveAgain.status == 2 && approveAgain.stderr.contains("incident \(id) has no proposed action to approve: the refund is already requested"),
+            "\(approveAgain.stderr)")
 
         let audit = try await CLIRun.detached(["audit", "--json"] + now)
         let entries = (try? JSONSerialization.jsonObject(with: Data(audit.stdout.utf8))) as? [[String: Any]] ?? []

@@ -1,7 +1,7 @@
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// Every time a `--json` answer (and `customer export`) prints is ISO-8601 UTC, whatever type
 /// holds it: never Foundation's default, seconds since 2001.
@@ -32,10 +32,12 @@ import TestSupport
     @Test func findIncidentShowAndCustomerExportPrintTimesAsISO8601UTC() async throws {
         let directory = try temporaryDirectory("cli-json-times")
         let csv = directory + "/orders.csv"
-        try Data("""
+        try Data(
+            """
             order_id,customer_name,email,phone,language,postcode,value,currency,promised_date,paid_at,carrier,tracking_number
             T-1,"Nowak, Anna",anna.nowak@example.com,+48601234567,pl,00-950,59.00,PLN,2026-11-23,2026-11-16T09:00:00+01:00,,
-            """.utf8).write(to: URL(fileURLWithPath: csv))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: csv))
         let now = ["--db", directory + "/p.sqlite", "--now", "2026-11-20T12:00:00Z"]
         #expect(try await CLIRun.detached(["import", csv] + now).status == 0)
         #expect(try await CLIRun.detached(["staff", "add", "anna"] + now).status == 0)

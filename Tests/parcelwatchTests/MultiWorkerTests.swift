@@ -1,8 +1,8 @@
 import CarrierSim
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 extension LoadTests {
     /// Three `parcelwatch sweep` workers on one PostgreSQL database share 5,000 shipments: each is
@@ -17,9 +17,11 @@ extension LoadTests {
             let prefix = String(format: "4%05d", ProcessInfo.processInfo.processIdentifier % 100_000)
             let numbers = (0..<5_000).map { prefix + String(format: "%08d", $0) }
             let damaged = Set(numbers.enumerated().filter { $0.offset % 100 == 0 }.map(\.element))
-            try await sim.register(numbers.map { number in
-                ParcelScript(carrier: "seur", number: number, timeline: [.init(afterHours: 0, fixture: damaged.contains(number) ? "damaged-or-lost" : "in-transit")])
-            })
+            try await sim.register(
+                numbers.map { number in
+                    ParcelScript(
+                        carrier: "seur", number: number, timeline: [.init(afterHours: 0, fixture: damaged.contains(number) ? "damaged-or-lost" : "in-transit")])
+                })
             let csv = try TestFiles.seurOrders(numbers, in: directory)
             // Refunds, reships and customer notices all go to one simulated shop backend of this test's own.
             let backend = "workers-\(prefix)"
@@ -28,8 +30,10 @@ extension LoadTests {
             let imported = try await CLIRun.detached(["import", csv, "--db", url, "--now", now])
             #expect(imported.status == 0, "\(imported.stderr)")
 
-            let sweep = ["sweep", "--db", url, "--config", config, "--now", now, "--carrier-endpoint", base, "--carrier-rate", "1000",
-                         "--page-size", "100", "--json"]
+            let sweep = [
+                "sweep", "--db", url, "--config", config, "--now", now, "--carrier-endpoint", base, "--carrier-rate", "1000",
+                "--page-size", "100", "--json",
+            ]
             let workers = try (1...3).map { try CLIRun.start(sweep + ["--worker", "w\($0)"], environment: secrets) }
             var checked: [Int] = []
             let started = ContinuousClock.now
@@ -39,7 +43,7 @@ extension LoadTests {
                 checked.append(((try? JSONSerialization.jsonObject(with: Data(output.utf8))) as? [String: Any])?["checked"] as? Int ?? -1)
             }
             print("3 workers, \(numbers.count) shipments: \(ContinuousClock.now - started), checked \(checked)")
-                #expect(checked.allSatisfy { $0 > 0 }, "the work was not shared: \(checked)")
+            #expect(checked.allSatisfy { $0 > 0 }, "the work was not shared: \(checked)")
 
             // The carrier was asked about each parcel exactly once.
             var asked: [String: Int] = [:]
@@ -51,22 +55,25 @@ extension LoadTests {
             #expect(asked.values.allSatisfy { $0 == 1 }, "asked twice: \(asked.filter { $0.value > 1 }.keys.sorted().prefix(5))")
 
             let store = try await SQLStore.postgres(url)
-        // Replacement parcels shipped by a worker that finished first may be checked by one still sweeping.
-        let replacementsChecked = try await store.shipments(ShipmentFilter(carrier: "seur"))
-            .filter { $0.trackingNumber.hasPrefix("RS") && $0.lastCheckedAt != nil && !mine.contains($0.trackingNumber) }.count
-        #expect(checked.reduce(0, +) == numbers.count + replacementsChecked, "each worker checked \(checked)")
-            #expect(try await store.countDue(now: Date(timeIntervalSince1970: 1_795_176_000), all: false) <= damaged.count, "only replacement parcels may still be due")
-            let inTransit = try JSONDecoder().decode(TrackingReport.self, from: Data(contentsOf: URL(fileURLWithPath: PackagePaths.fixtures + "/seur/public/in-transit.expected.json")))
+            // Replacement parcels shipped by a worker that finished first may be checked by one still sweeping.
+            let replacementsChecked = try await store.shipments(ShipmentFilter(carrier: "seur"))
+                .filter { $0.trackingNumber.hasPrefix("RS") && $0.lastCheckedAt != nil && !mine.contains($0.trackingNumber) }.count
+            #expect(checked.reduce(0, +) == numbers.count + replacementsChecked, "each worker checked \(checked)")
+            #expect(
+                try await store.countDue(now: Date(timeIntervalSince1970: 1_795_176_000), all: false) <= damaged.count,
+                "only replacement parcels may still be due")
+            let inTransit = try JSONDecoder().decode(
+                TrackingReport.self, from: Data(contentsOf: URL(fileURLWithPath: PackagePaths.fixtures + "/seur/public/in-transit.expected.json")))
             for number in numbers.enumerated().filter({ $0.offset % 25 == 1 }).map(\.element) {
                 let shipment = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
                 #expect(shipment.lastCheckedAt != nil && shipment.status == .inTransit)
                 #expect(try await store.events(shipmentID: shipment.id).count == inTransit.events.count, "\(number)")
             }
             // Every worker added its requests to the shared counters /metrics reads.
-        let fetches = try await store.counters().first { $0.name == "parcelwatch_fetches_total" && $0.labels == ["carrier": "seur"] }
-        #expect(fetches?.value == Double(numbers.count + replacementsChecked), "\(String(describing: fetches))")
-        #expect(try await store.counters().first { $0.name == "parcelwatch_sweeps_total" }?.value == 3)
-        // One case per damaged parcel; one action per case, carried out once at the backend.
+            let fetches = try await store.counters().first { $0.name == "parcelwatch_fetches_total" && $0.labels == ["carrier": "seur"] }
+            #expect(fetches?.value == Double(numbers.count + replacementsChecked), "\(String(describing: fetches))")
+            #expect(try await store.counters().first { $0.name == "parcelwatch_sweeps_total" }?.value == 3)
+            // One case per damaged parcel; one action per case, carried out once at the backend.
             let cases = try await store.incidents(IncidentFilter(kinds: [.damagedOrLost]))
             #expect(cases.count == damaged.count)
             #expect(Set(cases.compactMap(\.trackingNumber)) == damaged)

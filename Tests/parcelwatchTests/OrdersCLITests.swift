@@ -1,7 +1,7 @@
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// `parcelwatch orders`: one line per order over a small store built from the command line.
 @Suite struct OrdersCLITests {
@@ -9,12 +9,14 @@ import TestSupport
         let directory = try temporaryDirectory("cli-orders")
         let db = directory + "/p.sqlite"
         let csv = directory + "/orders.csv"
-        try Data("""
+        try Data(
+            """
             order_id,customer_name,email,phone,language,postcode,value,currency,promised_date,paid_at,carrier,tracking_number
             O-1,Lucía Romero,lucia@example.es,,es,28045,129.99,EUR,2026-11-24,2026-11-17T10:00:00+01:00,seur,08215690051372
             O-2,"Nowak, Anna",anna.nowak@example.com,,pl,00-950,59.00,PLN,2026-11-23,2026-11-16T09:00:00+01:00,,
             O-3,Emma Brown,emma@example.org,,en,SW1A 1AA,25.00,GBP,2026-11-27,2026-11-19T12:00:00Z,ups,1Z8V2E390412753017
-            """.utf8).write(to: URL(fileURLWithPath: csv))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: csv))
         let now = ["--db", db, "--now", "2026-11-20T12:00:00Z"]
         // No carrier is asked: every fetch is refused before it leaves the machine.
         let offline = ["PARCELWATCH_LOOPBACK_ONLY": "1"]

@@ -46,8 +46,9 @@ enum ParcelwatchBinary {
     static func check(binary: String, sources: String) throws(Problem) -> String {
         let files = FileManager.default
         guard let built = (try? files.attributesOfItem(atPath: binary))?[.modificationDate] as? Date, files.isExecutableFile(atPath: binary) else {
-            throw Problem(description: "no parcelwatch binary at \(binary), beside this test run's bundle: build it first "
-                + "(`swift build --build-tests` before `swift test --skip-build`, with the same -c/--build-path)")
+            throw Problem(
+                description: "no parcelwatch binary at \(binary), beside this test run's bundle: build it first "
+                    + "(`swift build --build-tests` before `swift test --skip-build`, with the same -c/--build-path)")
         }
         guard let walker = files.enumerator(atPath: sources) else {
             throw Problem(description: "cannot list the sources in \(sources) to check \(binary) is up to date")
@@ -61,9 +62,10 @@ enum ParcelwatchBinary {
             if changed > newest?.date ?? .distantPast { newest = (path, changed) }
         }
         if let newest, newest.date > built {
-            throw Problem(description: "the parcelwatch binary at \(binary) (built \(ISOTime.utc(built))) is older than \(newest.path) "
-                + "(changed \(ISOTime.utc(newest.date))): the tests would run stale code; build again "
-                + "(`swift build --build-tests`, or `swift test` without --skip-build)")
+            throw Problem(
+                description: "the parcelwatch binary at \(binary) (built \(ISOTime.utc(built))) is older than \(newest.path) "
+                    + "(changed \(ISOTime.utc(newest.date))): the tests would run stale code; build again "
+                    + "(`swift build --build-tests`, or `swift test` without --skip-build)")
         }
         return binary
     }

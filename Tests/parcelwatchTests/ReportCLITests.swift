@@ -1,8 +1,8 @@
 import Curl
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// `parcelwatch report` from the command line: the JSON and CSV shapes, and bad windows.
 @Suite struct ReportCLITests {
@@ -24,29 +24,38 @@ import TestSupport
         _ = try await store.importRows(rows, dryRun: false, actor: "t", at: created)
         func scan(_ carrier: String, _ number: String, _ at: Date, _ status: TrackingStatus, _ reason: ExceptionReason? = nil) async throws -> Shipment {
             guard let parcel = try await store.shipment(carrier: carrier, trackingNumber: number) else { throw StoreError.rejected("no parcel \(number)") }
-            _ = try await store.apply(TrackingUpdate(
-                shipmentID: parcel.id,
-                events: [TrackingEvent(carrier: carrier, trackingNumber: number, time: CarrierTime(date: at, offsetSeconds: 3600), rawStatus: status.rawValue,
-                                       rawCode: nil, status: status, reason: reason, location: nil)],
-                estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+            _ = try await store.apply(
+                TrackingUpdate(
+                    shipmentID: parcel.id,
+                    events: [
+                        TrackingEvent(
+                            carrier: carrier, trackingNumber: number, time: CarrierTime(date: at, offsetSeconds: 3600), rawStatus: status.rawValue,
+                            rawCode: nil, status: status, reason: reason, location: nil)
+                    ],
+                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
             return parcel
         }
-        let promisedDay = fixtureNow.addingTimeInterval(-2 * 86_400)              // 2026-11-18 12:00 UTC
+        let promisedDay = fixtureNow.addingTimeInterval(-2 * 86_400)  // 2026-11-18 12:00 UTC
         _ = try await scan("seur", "R1", promisedDay, .delivered)
         _ = try await scan("seur", "R2", promisedDay.addingTimeInterval(86_400), .delivered)
         let damaged = try await scan("inpost", "R3", promisedDay, .exception, .damaged)
         try await store.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "t", at: created)
-        let opened = promisedDay.addingTimeInterval(-3 * 3600)                    // 09:00 UTC
-        let trigger = IncidentTrigger(kind: .damaged, subject: .shipment(id: damaged.id, orderId: damaged.orderId, carrier: "inpost", trackingNumber: "R3"),
-                                      evidence: "damaged", summary: "damaged")
-        guard case .opened(let incident) = try await store.raise(
-            trigger, plan: IncidentPlanner(config: .defaults).plan(kind: .damaged, value: nil, now: opened),
-            notice: NoticeDraft(dedupeKey: "r3", channel: "email", recipient: "r-3@example.com", subject: "s", body: "b", language: "pl",
-                                template: "damaged", dueAt: opened), at: opened) else { throw StoreError.rejected("no case opened") }
+        let opened = promisedDay.addingTimeInterval(-3 * 3600)  // 09:00 UTC
+        let trigger = IncidentTrigger(
+            kind: .damaged, subject: .shipment(id: damaged.id, orderId: damaged.orderId, carrier: "inpost", trackingNumber: "R3"),
+            evidence: "damaged", summary: "damaged")
+        guard
+            case .opened(let incident) = try await store.raise(
+                trigger, plan: IncidentPlanner(config: .defaults).plan(kind: .damaged, value: nil, now: opened),
+                notice: NoticeDraft(
+                    dedupeKey: "r3", channel: "email", recipient: "r-3@example.com", subject: "s", body: "b", language: "pl",
+                    template: "damaged", dueAt: opened), at: opened)
+        else { throw StoreError.rejected("no case opened") }
         let notice = try #require(try await store.notices(.pending, limit: 10).first)
         try await store.markNoticeSent(id: notice.id, at: opened.addingTimeInterval(1500))
-        let refund = try await store.requestAction(incidentId: incident.id, kind: .refund, amount: Money(minorUnits: 4550, currency: "PLN"),
-                                                   state: .pending, actor: "policy", at: opened)
+        let refund = try await store.requestAction(
+            incidentId: incident.id, kind: .refund, amount: Money(minorUnits: 4550, currency: "PLN"),
+            state: .pending, actor: "policy", at: opened)
         try await store.completeAction(id: refund.id, result: "ok", notice: nil, at: opened.addingTimeInterval(1800))
         return (db, config)
     }
@@ -68,8 +77,10 @@ import TestSupport
         #expect(money["currency"] as? String == "PLN" && money["refundedMinor"] as? Int == 4550 && money["refunds"] as? Int == 1)
 
         // A day is midnight in the shop's zone.
-        let november = try await CLIRun.detached(["report", "--json", "--since", "2026-11-01", "--db", db, "--config", config,
-                                                  "--now", "2026-11-20T12:00:00Z"])
+        let november = try await CLIRun.detached([
+            "report", "--json", "--since", "2026-11-01", "--db", db, "--config", config,
+            "--now", "2026-11-20T12:00:00Z",
+        ])
         #expect(november.status == 0 && november.stdout.contains("\"since\" : \"2026-10-31T23:00:00Z\""), "\(november.stderr)")
     }
 
@@ -83,9 +94,10 @@ import TestSupport
         let header = try #require(rows.first)
         #expect(header.prefix(3) == ["section", "key", "shipments"] && header.contains("on_time_rate") && header.contains("refunded"))
         #expect(rows.allSatisfy { $0.count == header.count })
-        #expect(rows.dropFirst().map { "\($0[0]):\($0[1])" } == [
-            "carrier:inpost", "carrier:seur", "incidents:damaged", "notice:firstNotice", "sla:notice", "sla:firstTouch", "sla:resolution", "money:PLN",
-        ])
+        #expect(
+            rows.dropFirst().map { "\($0[0]):\($0[1])" } == [
+                "carrier:inpost", "carrier:seur", "incidents:damaged", "notice:firstNotice", "sla:notice", "sla:firstTouch", "sla:resolution", "money:PLN",
+            ])
         func cell(_ section: String, _ key: String, _ column: String) -> String? {
             guard let row = rows.first(where: { $0[0] == section && $0[1] == key }), let index = header.firstIndex(of: column) else { return nil }
             return row[index]

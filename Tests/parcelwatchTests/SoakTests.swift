@@ -1,8 +1,8 @@
 import CarrierSim
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 extension LoadTests {
     /// Sweeps killed with SIGKILL at random moments (fetching, recording, sending a reship, delivering
@@ -17,9 +17,10 @@ extension LoadTests {
             let directory = try temporaryDirectory("soak")
             let db = directory + "/p.sqlite"
             let numbers = (0..<40).map { "3\(String(format: "%05d%08d", ProcessInfo.processInfo.processIdentifier % 100_000, $0))" }
-            try await sim.register(numbers.enumerated().map { index, number in
-                ParcelScript(carrier: "seur", number: number, timeline: [.init(afterHours: 0, fixture: index % 2 == 0 ? "damaged-or-lost" : "in-transit")])
-            })
+            try await sim.register(
+                numbers.enumerated().map { index, number in
+                    ParcelScript(carrier: "seur", number: number, timeline: [.init(afterHours: 0, fixture: index % 2 == 0 ? "damaged-or-lost" : "in-transit")])
+                })
             for number in numbers { try await sim.addFault(StickyFault(carrier: "seur", number: number, fault: "delay=60")) }
             let csv = try TestFiles.seurOrders(numbers, in: directory, name: "Soak", language: "es")
             // Notices and reships go to the simulator's sink, which answers slowly: kills land mid-request.

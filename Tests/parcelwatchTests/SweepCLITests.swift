@@ -3,8 +3,8 @@ import Curl
 import Foundation
 import ParcelKit
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// `parcelwatch import`, `sweep` and `shipments` run as processes, as cron would run them.
 @Suite struct SweepCLITests {
@@ -68,8 +68,10 @@ import TestSupport
         let db = try temporaryDirectory("cli") + "/p.sqlite"
         let numbers = Self.numbers(2)
         let (first, second) = (numbers[0], numbers[1])
-        let new = try CLIRun.run(["add", "--db", db, "--order", "A1", "--name", "Anna Nowak", "--email", "anna@example.com", "--postcode", "00-950",
-                                  "--language", "pl", "--value", "129.99", "--currency", "PLN", "--carrier", "seur", first])
+        let new = try CLIRun.run([
+            "add", "--db", db, "--order", "A1", "--name", "Anna Nowak", "--email", "anna@example.com", "--postcode", "00-950",
+            "--language", "pl", "--value", "129.99", "--currency", "PLN", "--carrier", "seur", first,
+        ])
         #expect(new.status == 0, "\(new.stderr)")
         let more = try CLIRun.run(["add", "--db", db, "--order", "A1", "--carrier", "seur", second, "--json"])
         #expect(Self.json(more.stdout)["imported"] as? Int == 1, "\(more.stderr)")
@@ -81,14 +83,18 @@ import TestSupport
         let db = try temporaryDirectory("cli") + "/p.sqlite"
         let store = try SQLStore.sqlite(path: db)
         let number = Self.numbers(1)[0]
-        let order = Order(id: "U1", customerName: "Ana", email: "ana@example.es", phone: nil, language: "es", postcode: "28001",
-                          value: Money(minorUnits: 100, currency: "EUR"), promisedDate: nil, paidAt: nil, reshippable: true)
+        let order = Order(
+            id: "U1", customerName: "Ana", email: "ana@example.es", phone: nil, language: "es", postcode: "28001",
+            value: Money(minorUnits: 100, currency: "EUR"), promisedDate: nil, paidAt: nil, reshippable: true)
         _ = try await store.importRows([ImportRow(line: 2, order: order, carrier: "seur", trackingNumber: number)], dryRun: false, actor: "t", at: fixtureNow)
         let shipment = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
-        let unknown = TrackingEvent(carrier: "seur", trackingNumber: number, time: CarrierTime(date: fixtureNow, offsetSeconds: 3600),
-                                    rawStatus: "Situación desconocida", rawCode: "X999", status: .unknown, reason: nil, location: nil)
-        _ = try await store.apply(TrackingUpdate(shipmentID: shipment.id, events: [unknown], estimatedDelivery: nil, validators: CacheValidators(),
-                                                 checkedAt: fixtureNow, schedule: .standard))
+        let unknown = TrackingEvent(
+            carrier: "seur", trackingNumber: number, time: CarrierTime(date: fixtureNow, offsetSeconds: 3600),
+            rawStatus: "Situación desconocida", rawCode: "X999", status: .unknown, reason: nil, location: nil)
+        _ = try await store.apply(
+            TrackingUpdate(
+                shipmentID: shipment.id, events: [unknown], estimatedDelivery: nil, validators: CacheValidators(),
+                checkedAt: fixtureNow, schedule: .standard))
         let run = try await CLIRun.detached(["carriers", "unmapped", "--db", db, "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let rows = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [[String: Any]] ?? []
@@ -135,7 +141,8 @@ import TestSupport
         // Fetch everything once more, unconditionally: still no duplicates.
         #expect(try await CLIRun.detached(later + ["--all"]).status == 0)
 
-        let expected = try JSONDecoder().decode(TrackingReport.self, from: Data(contentsOf: URL(fileURLWithPath: PackagePaths.fixtures + "/seur/public/in-transit.expected.json")))
+        let expected = try JSONDecoder().decode(
+            TrackingReport.self, from: Data(contentsOf: URL(fileURLWithPath: PackagePaths.fixtures + "/seur/public/in-transit.expected.json")))
         for shipment in try await store.shipments(ShipmentFilter()) {
             let events = try await store.events(shipmentID: shipment.id)
             #expect(events.count == expected.events.count, "\(shipment.trackingNumber)")
@@ -150,7 +157,8 @@ import TestSupport
         let numbers = Self.numbers(2)
         let (csv, db) = try Self.orderFile(numbers)
         let base = try await SharedSimulator.shared.baseURL()
-        try await SimControl(baseURL: base).register(numbers.map { ParcelScript(carrier: "seur", number: $0, timeline: [.init(afterHours: 0, fixture: "in-transit")]) })
+        try await SimControl(baseURL: base).register(
+            numbers.map { ParcelScript(carrier: "seur", number: $0, timeline: [.init(afterHours: 0, fixture: "in-transit")]) })
         #expect(try await CLIRun.detached(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
         let process = try CLIRun.start(["sweep", "--every", "0.3s", "--db", db, "--carrier-endpoint", base, "--json"])
         let store = try SQLStore.sqlite(path: db)
@@ -175,8 +183,10 @@ import TestSupport
         for number in numbers { try await sim.addFault(StickyFault(carrier: "seur", number: number, fault: "delay=150")) }
         #expect(try await CLIRun.detached(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
         let store = try SQLStore.sqlite(path: db)
-        let process = try CLIRun.start(["sweep", "--db", db, "--now", "2026-11-20T12:00:00Z", "--carrier-endpoint", base,
-                                        "--carrier-rate", "1000", "--concurrency", "2", "--json"])
+        let process = try CLIRun.start([
+            "sweep", "--db", db, "--now", "2026-11-20T12:00:00Z", "--carrier-endpoint", base,
+            "--carrier-rate", "1000", "--concurrency", "2", "--json",
+        ])
         for _ in 0..<200 {
             try await Task.sleep(for: .milliseconds(25))
             if try await store.shipments(ShipmentFilter()).contains(where: { $0.lastCheckedAt != nil }) { break }

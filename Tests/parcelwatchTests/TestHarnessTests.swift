@@ -1,7 +1,7 @@
 import Foundation
 import ParcelKit
-import Testing
 import TestSupport
+import Testing
 
 /// The test harness itself: the binary the CLI tests run, the environment they give it, and how
 /// they read a child's output. A harness that lies makes every other test worthless.
@@ -72,7 +72,9 @@ import TestSupport
             guard relative.hasSuffix(".swift") else { continue }
             let text = try String(contentsOfFile: tests + "/" + relative, encoding: .utf8)
             for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                if calls.contains(where: { line.contains($0) }) { found.append("Tests/\(relative):\(number + 1): \(line.trimmingCharacters(in: .whitespaces))") }
+                if calls.contains(where: { line.contains($0) }) {
+                    found.append("Tests/\(relative):\(number + 1): \(line.trimmingCharacters(in: .whitespaces))")
+                }
             }
         }
         #expect(found.isEmpty, "\(found)")
@@ -85,7 +87,8 @@ import TestSupport
     @Test func finishDrainsStderrWhileReadingStdout() async throws {
         // 1,024,000 bytes to stderr, then a line to stdout, with shell builtins only: no grandchild
         // may hold the pipes open once the shell is killed, so a failure here ends instead of hanging.
-        let script = "s=e; i=0; while [ $i -lt 10 ]; do s=$s$s; i=$((i+1)); done; "
+        let script =
+            "s=e; i=0; while [ $i -lt 10 ]; do s=$s$s; i=$((i+1)); done; "
             + "i=0; while [ $i -lt 1000 ]; do printf %s \"$s\" >&2; i=$((i+1)); done; echo done"
         let process = try CLIRun.start(["-c", script], executable: "/bin/sh")
         let reading = Task { await process.finish() }

@@ -14,8 +14,10 @@ extension CarrierAuth {
         }
         switch kind {
         case "oauth2":
-            try field.allowOnly(["kind", "token_url", "grant", "client_id", "client_secret", "refresh_token", "username", "password",
-                                 "client_auth", "scope", "header", "format"])
+            try field.allowOnly([
+                "kind", "token_url", "grant", "client_id", "client_secret", "refresh_token", "username", "password",
+                "client_auth", "scope", "header", "format",
+            ])
             let tokenURL = try field("token_url").string()
             guard tokenURL.hasPrefix("https://") || tokenURL.hasPrefix("http://") else { throw field("token_url").error("must be an http(s) URL") }
             let grantName = try field("grant").optionalString() ?? "client_credentials"
@@ -62,7 +64,8 @@ extension CarrierAuth {
     /// A credential name is an environment variable name: a carrier file never holds a secret.
     private static func check(_ name: String, _ field: YAMLField) throws(CarrierFileError) {
         guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "_") }) else {
-            throw field.error("'\(name.count > 40 ? String(name.prefix(8)) + "…" : name)' is not a credential name (A-Z, 0-9, _): name the variable, never write the secret")
+            throw field.error(
+                "'\(name.count > 40 ? String(name.prefix(8)) + "…" : name)' is not a credential name (A-Z, 0-9, _): name the variable, never write the secret")
         }
     }
 }

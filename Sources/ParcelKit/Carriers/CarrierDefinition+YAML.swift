@@ -82,8 +82,10 @@ extension CarrierDefinition {
     }
 
     /// One source's keys, from a `sources:` entry or from the top of a single-source file.
-    private static func source(_ field: YAMLField, name: String, limits defaultLimits: Limits,
-                               statuses defaultStatuses: [StatusRule]?) throws(CarrierFileError) -> CarrierSource {
+    private static func source(
+        _ field: YAMLField, name: String, limits defaultLimits: Limits,
+        statuses defaultStatuses: [StatusRule]?
+    ) throws(CarrierFileError) -> CarrierSource {
         guard let format = Format(rawValue: try field("format").string()) else {
             throw field("format").error("must be one of html, xml, json")
         }
@@ -162,8 +164,9 @@ extension CarrierDefinition {
             try batchField.allowOnly(["max", "separator", "parcels", "number"])
             let max = try batchField("max").int()
             guard max >= 1 else { throw batchField("max").error("must be at least 1") }
-            batch = .init(max: max, separator: try batchField("separator").optionalString() ?? ",",
-                          parcels: try batchField("parcels").string(), number: try batchField("number").string())
+            batch = .init(
+                max: max, separator: try batchField("separator").optionalString() ?? ",",
+                parcels: try batchField("parcels").string(), number: try batchField("number").string())
             guard request.url.contains("{numbers}") || (request.body ?? "").contains("{numbers}") else {
                 throw batchField.error("a batch source needs {numbers} in its URL or body")
             }
@@ -242,7 +245,9 @@ extension CarrierDefinition {
 
     private static func timePatterns(_ field: YAMLField) throws(CarrierFileError) -> [TimePattern] {
         try field.strings().map { (text) throws(CarrierFileError) in
-            do { return try TimePattern(text) } catch let error as TimePatternError { throw field.error(error.description) } catch { throw field.error("\(error)") }
+            do { return try TimePattern(text) } catch let error as TimePatternError { throw field.error(error.description) } catch {
+                throw field.error("\(error)")
+            }
         }
     }
 
@@ -315,10 +320,11 @@ extension CarrierDefinition {
                 rest = rest[rest.index(after: close)...]
             }
         }
-        return RequestTemplate(method: method, url: url, headers: headers, body: body,
-                               contentType: try field("content_type").optionalString(), prime: try field("prime").optionalString(),
-                               credentials: credentials, inputs: try field("inputs").strings(),
-                               number: try Self.pattern(try field("number").optionalString(), whole: false, field: field("number")))
+        return RequestTemplate(
+            method: method, url: url, headers: headers, body: body,
+            contentType: try field("content_type").optionalString(), prime: try field("prime").optionalString(),
+            credentials: credentials, inputs: try field("inputs").strings(),
+            number: try Self.pattern(try field("number").optionalString(), whole: false, field: field("number")))
     }
 
     private static func statusRules(_ field: YAMLField) throws(CarrierFileError) -> [StatusRule] {

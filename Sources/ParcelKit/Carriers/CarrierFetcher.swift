@@ -15,8 +15,10 @@ public struct CarrierFetcher: Sendable {
     public let tokens: TokenCache
 
     /// Creates a fetcher on a shared client, with credentials from `environment` only.
-    public init(client: HTTPClient, endpoints: EndpointOverrides = .none,
-                environment: [String: String] = ProcessInfo.processInfo.environment, tokens: TokenCache = TokenCache()) {
+    public init(
+        client: HTTPClient, endpoints: EndpointOverrides = .none,
+        environment: [String: String] = ProcessInfo.processInfo.environment, tokens: TokenCache = TokenCache()
+    ) {
         self.init(client: client, endpoints: endpoints, credentials: CarrierCredentials(environment: environment), tokens: tokens)
     }
 
@@ -30,8 +32,10 @@ public struct CarrierFetcher: Sendable {
 
     /// Fetches and parses one parcel. `validators` make the request conditional; a `304` comes
     /// back as `.notModified`.
-    public func track(_ number: String, carrier: CarrierDefinition, inputs: [String: String] = [:],
-                      validators: CacheValidators? = nil) async throws(TrackingError) -> FetchOutcome {
+    public func track(
+        _ number: String, carrier: CarrierDefinition, inputs: [String: String] = [:],
+        validators: CacheValidators? = nil
+    ) async throws(TrackingError) -> FetchOutcome {
         let response = try await fetch(carrier: carrier, number: number, inputs: inputs, validators: validators)
         if response.isNotModified { return .notModified }
         try Self.checkRetryable(response, carrier: carrier)
@@ -61,12 +65,15 @@ public struct CarrierFetcher: Sendable {
 
     /// The raw response for one parcel (or, for a feed, the whole feed with `number` empty; for
     /// a batch source, the `numbers` joined into `{numbers}`), authenticated as the source says.
-    public func fetch(carrier: CarrierDefinition, number: String, numbers: [String] = [], inputs: [String: String] = [:],
-                      validators: CacheValidators? = nil) async throws(TrackingError) -> HTTPResponse {
+    public func fetch(
+        carrier: CarrierDefinition, number: String, numbers: [String] = [], inputs: [String: String] = [:],
+        validators: CacheValidators? = nil
+    ) async throws(TrackingError) -> HTTPResponse {
         var renewed = false
         while true {
-            let response = try await fetchOnce(carrier: carrier, number: number, numbers: numbers, inputs: inputs,
-                                               validators: validators, renewToken: renewed)
+            let response = try await fetchOnce(
+                carrier: carrier, number: number, numbers: numbers, inputs: inputs,
+                validators: validators, renewToken: renewed)
             guard response.status == 401, let auth = carrier.source.auth else { return response }
             if case .oauth2 = auth, !renewed {
                 await tokens.invalidate(Self.tokenKey(carrier))
@@ -79,8 +86,10 @@ public struct CarrierFetcher: Sendable {
 
     private static func tokenKey(_ carrier: CarrierDefinition) -> String { carrier.id + "/" + carrier.source.name }
 
-    private func fetchOnce(carrier: CarrierDefinition, number trackingNumber: String, numbers trackingNumbers: [String], inputs: [String: String],
-                           validators: CacheValidators?, renewToken: Bool) async throws(TrackingError) -> HTTPResponse {
+    private func fetchOnce(
+        carrier: CarrierDefinition, number trackingNumber: String, numbers trackingNumbers: [String], inputs: [String: String],
+        validators: CacheValidators?, renewToken: Bool
+    ) async throws(TrackingError) -> HTTPResponse {
         let template = carrier.request
         let number = trackingNumber.isEmpty ? "" : template.requestNumber(trackingNumber)
         let numbers = trackingNumbers.map(template.requestNumber)
@@ -144,7 +153,8 @@ public struct CarrierFetcher: Sendable {
         }
         let separator = carrier.source.batch?.separator ?? ","
         let body = template.body.map { bodyTemplate in
-            var filled = bodyTemplate.replacingOccurrences(of: "{numbers}", with: numbers.map { Template.escape($0, forBody: template.contentType) }.joined(separator: separator))
+            var filled = bodyTemplate.replacingOccurrences(
+                of: "{numbers}", with: numbers.map { Template.escape($0, forBody: template.contentType) }.joined(separator: separator))
             filled = Template.fill(filled, number: number, inputs: allInputs, encode: false)
             for (name, secret) in secrets {
                 filled = filled.replacingOccurrences(of: "{env:\(name)}", with: Template.escape(secret, forBody: template.contentType))
@@ -172,7 +182,9 @@ public struct CarrierFetcher: Sendable {
 
     /// One token request: the grant as the file says, client credentials as Basic, form or
     /// JSON. The answer's `access_token` and `expires_in` (seconds; text or number).
-    private func requestToken(_ settings: CarrierAuth.OAuth2, carrier: CarrierDefinition, endpoint: String?) async throws(TrackingError) -> (String, TimeInterval) {
+    private func requestToken(_ settings: CarrierAuth.OAuth2, carrier: CarrierDefinition, endpoint: String?) async throws(TrackingError) -> (
+        String, TimeInterval
+    ) {
         let id = try need(settings.clientID, carrier), secret = try need(settings.clientSecret, carrier)
         var fields: [(String, String)] = [("grant_type", settings.grant.rawValue)]
         var redact = [secret]
@@ -216,7 +228,8 @@ public struct CarrierFetcher: Sendable {
             throw .httpStatus(carrier: carrier.id, status: response.status, retryAfter: response.retryAfter(now: Date().timeIntervalSince1970))
         }
         guard let json = try? JSONValue.parse(response.body), case .object(let members) = json,
-              let token = members["access_token"]?.text, !token.isEmpty else {
+            let token = members["access_token"]?.text, !token.isEmpty
+        else {
             throw .unreadable(carrier: carrier.id, detail: "the token endpoint's answer has no access_token")
         }
         let lifetime = members["expires_in"]?.text.flatMap(Double.init) ?? 3600

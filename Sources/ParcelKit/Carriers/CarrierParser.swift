@@ -29,9 +29,10 @@ public struct CarrierParser: Sendable {
         }
         switch definition.format {
         case .html, .xml:
-            return try single(try prepared(body, httpStatus: httpStatus) { (definition, body) throws(TrackingError) in
-                try MarkupSource(definition: definition, body: body, contentType: contentType)
-            }, number: number, httpStatus: httpStatus)
+            return try single(
+                try prepared(body, httpStatus: httpStatus) { (definition, body) throws(TrackingError) in
+                    try MarkupSource(definition: definition, body: body, contentType: contentType)
+                }, number: number, httpStatus: httpStatus)
         case .json:
             return try single(try prepared(body, httpStatus: httpStatus, JSONSource.init), number: number, httpStatus: httpStatus)
         }
@@ -42,9 +43,10 @@ public struct CarrierParser: Sendable {
     public func parseFeed(_ body: [UInt8], contentType: String? = nil, httpStatus: Int = 200) throws(TrackingError) -> [TrackingResult] {
         switch definition.format {
         case .html, .xml:
-            return try feed(try prepared(body, httpStatus: httpStatus) { (definition, body) throws(TrackingError) in
-                try MarkupSource(definition: definition, body: body, contentType: contentType)
-            }, httpStatus: httpStatus)
+            return try feed(
+                try prepared(body, httpStatus: httpStatus) { (definition, body) throws(TrackingError) in
+                    try MarkupSource(definition: definition, body: body, contentType: contentType)
+                }, httpStatus: httpStatus)
         case .json:
             return try feed(try prepared(body, httpStatus: httpStatus, JSONSource.init), httpStatus: httpStatus)
         }
@@ -56,9 +58,10 @@ public struct CarrierParser: Sendable {
     public func parseBatch(_ body: [UInt8], contentType: String? = nil, numbers: [String], httpStatus: Int = 200) throws(TrackingError) -> [BatchAnswer] {
         switch definition.format {
         case .html, .xml:
-            return try batch(try prepared(body, httpStatus: httpStatus) { (definition, body) throws(TrackingError) in
-                try MarkupSource(definition: definition, body: body, contentType: contentType)
-            }, numbers: numbers, httpStatus: httpStatus)
+            return try batch(
+                try prepared(body, httpStatus: httpStatus) { (definition, body) throws(TrackingError) in
+                    try MarkupSource(definition: definition, body: body, contentType: contentType)
+                }, numbers: numbers, httpStatus: httpStatus)
         case .json:
             return try batch(try prepared(body, httpStatus: httpStatus, JSONSource.init), numbers: numbers, httpStatus: httpStatus)
         }
@@ -68,8 +71,10 @@ public struct CarrierParser: Sendable {
 
     /// Status-only rules first (a refused token needs no body), then the answer is read; an
     /// unreadable non-2xx answer is an HTTP error, not a format change.
-    private func prepared<Source: EventSource>(_ body: [UInt8], httpStatus: Int,
-                                               _ make: (CarrierDefinition, [UInt8]) throws(TrackingError) -> Source) throws(TrackingError) -> Source {
+    private func prepared<Source: EventSource>(
+        _ body: [UInt8], httpStatus: Int,
+        _ make: (CarrierDefinition, [UInt8]) throws(TrackingError) -> Source
+    ) throws(TrackingError) -> Source {
         for rule in definition.source.errors where rule.path == nil && rule.statuses.contains(httpStatus) {
             throw error(rule.error, number: nil)
         }
@@ -91,8 +96,9 @@ public struct CarrierParser: Sendable {
             guard let text = try source.text(eta.path, in: source.root) else { return nil }
             return eta.patterns.lazy.compactMap { $0.parse(text, zone: definition.timeZone) }.first
         }
-        let result = TrackingResult(carrier: definition.id, trackingNumber: parcel, events: events[parcel] ?? [],
-                                    estimatedDelivery: estimated, skipReasons: skipped, source: definition.source.name)
+        let result = TrackingResult(
+            carrier: definition.id, trackingNumber: parcel, events: events[parcel] ?? [],
+            estimatedDelivery: estimated, skipReasons: skipped, source: definition.source.name)
         return try checked(result, source: source, scope: source.root, rowsSkipped: skipped)
     }
 
@@ -130,8 +136,9 @@ public struct CarrierParser: Sendable {
             do {
                 try checkErrors(source, in: parcel, number: number, httpStatus: httpStatus, relative: true)
                 let (events, skipped) = try events(source.rows(in: parcel), number: { _ in number })
-                let result = TrackingResult(carrier: definition.id, trackingNumber: number, events: events[number] ?? [],
-                                            skipReasons: skipped, source: definition.source.name)
+                let result = TrackingResult(
+                    carrier: definition.id, trackingNumber: number, events: events[number] ?? [],
+                    skipReasons: skipped, source: definition.source.name)
                 answers.append(BatchAnswer(number: number, outcome: .success(try checked(result, source: source, scope: parcel, rowsSkipped: skipped))))
             } catch {
                 answers.append(BatchAnswer(number: number, outcome: .failure(error)))
@@ -142,8 +149,10 @@ public struct CarrierParser: Sendable {
 
     /// A result with no events is a format change unless the answer says "no events yet", or
     /// every event was unreadable.
-    private func checked<Source: EventSource>(_ result: TrackingResult, source: Source, scope: Source.Scope,
-                                              rowsSkipped: [String]) throws(TrackingError) -> TrackingResult {
+    private func checked<Source: EventSource>(
+        _ result: TrackingResult, source: Source, scope: Source.Scope,
+        rowsSkipped: [String]
+    ) throws(TrackingError) -> TrackingResult {
         guard result.events.isEmpty else { return result }
         if let first = rowsSkipped.first { throw .formatChanged(carrier: definition.id, detail: "no event could be read: \(first)") }
         if let path = definition.source.noEvents, try source.holds(path, in: scope) { return result }
@@ -152,8 +161,10 @@ public struct CarrierParser: Sendable {
 
     /// Applies the `errors:` rules whose path is absolute (`relative == false`), relative
     /// (`true`), or all of them (`nil`).
-    private func checkErrors<Source: EventSource>(_ source: Source, in scope: Source.Scope, number: String?, httpStatus: Int,
-                                                  relative: Bool?) throws(TrackingError) {
+    private func checkErrors<Source: EventSource>(
+        _ source: Source, in scope: Source.Scope, number: String?, httpStatus: Int,
+        relative: Bool?
+    ) throws(TrackingError) {
         for rule in definition.source.errors {
             guard let path = rule.path else { continue }
             if let relative, Self.isAbsolute(path, format: definition.format) == relative { continue }
@@ -186,7 +197,8 @@ public struct CarrierParser: Sendable {
     /// Interprets rows into events per parcel; rows with no readable time are skipped with a
     /// reason, rows with no status at all are a format change.
     private func events(_ rows: [EventRow], number: (EventRow) throws(TrackingError) -> String) throws(TrackingError)
-        -> (events: [String: [TrackingEvent]], skipped: [String]) {
+        -> (events: [String: [TrackingEvent]], skipped: [String])
+    {
         let id = definition.id
         var mapper = StatusMapper(rules: definition.statuses)
         var byNumber: [String: [TrackingEvent]] = [:]
@@ -204,10 +216,11 @@ public struct CarrierParser: Sendable {
                 continue
             }
             let (status, reason) = mapper.map(text: row.status, code: row.code)
-            byNumber[parcel, default: []].append(TrackingEvent(
-                carrier: id, trackingNumber: parcel, time: time, rawStatus: row.status, rawCode: row.code,
-                status: status, reason: reason, location: row.location,
-                assumedZone: assumed ? (located?.identifier ?? definition.source.timeZoneName) : nil))
+            byNumber[parcel, default: []].append(
+                TrackingEvent(
+                    carrier: id, trackingNumber: parcel, time: time, rawStatus: row.status, rawCode: row.code,
+                    status: status, reason: reason, location: row.location,
+                    assumedZone: assumed ? (located?.identifier ?? definition.source.timeZoneName) : nil))
         }
         for (parcel, list) in byNumber {
             // Carriers list newest or oldest first; undo newest-first so ties keep their real order.

@@ -40,8 +40,10 @@ public struct CarrierRegistry: Sendable {
 
     /// The carrier directory to use: `explicit`, then `PARCELWATCH_CARRIERS`, then `./carriers`,
     /// then the installed copy. Nil when none exists.
-    public static func locate(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
-                              executable: String = CommandLine.arguments.first ?? "") -> String? {
+    public static func locate(
+        explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+        executable: String = CommandLine.arguments.first ?? ""
+    ) -> String? {
         if let explicit { return explicit }
         if let fromEnvironment = environment["PARCELWATCH_CARRIERS"], !fromEnvironment.isEmpty { return fromEnvironment }
         var isDirectory: ObjCBool = false

@@ -1,6 +1,5 @@
 import Foundation
 
-
 /// Renders a recorded page's placeholders (`{{number}}`, `{{time:-2d3h}}`,
 /// `{{time:+1d|dd/MM/yyyy}}`) for one parcel at one simulated moment.
 ///
@@ -25,7 +24,8 @@ public struct FixtureTemplate: Sendable {
         let open: [UInt8] = [0x7B, 0x7B], close: [UInt8] = [0x7D, 0x7D]
         while index < bytes.count {
             if bytes[index] == open[0], index + 1 < bytes.count, bytes[index + 1] == open[1],
-               let end = Self.find(close, in: bytes, from: index + 2) {
+                let end = Self.find(close, in: bytes, from: index + 2)
+            {
                 let inner = String(decoding: bytes[(index + 2)..<end], as: UTF8.self)
                 if let replacement = replacement(for: inner, number: number, now: now, pattern: pattern, zone: zone) {
                     out.append(contentsOf: Array(replacement.utf8))

@@ -39,8 +39,9 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
             case .leadingZero: return "leading zero in a number"
             case .expectedDigit: return "expected a digit in a number"
             case .invalidEscape(let byte):
-                return (0x20...0x7E).contains(byte) ? "invalid escape '\\\(Character(Unicode.Scalar(byte)))'"
-                                                    : "invalid escape: backslash followed by \(Self.show(byte))"
+                return (0x20...0x7E).contains(byte)
+                    ? "invalid escape '\\\(Character(Unicode.Scalar(byte)))'"
+                    : "invalid escape: backslash followed by \(Self.show(byte))"
             case .invalidUnicodeEscape: return "\\u not followed by four hexadecimal digits"
             case .controlCharacter(let byte): return "unescaped control character \(Self.show(byte)) in a string"
             case .invalidUTF8: return "invalid UTF-8 in a string"

@@ -58,9 +58,9 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try object()
         case UInt8(ascii: "["): return try array()
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
-        case UInt8(ascii: "t"): try literal(0x74_72_75_65, length: 4); return .bool(true)   // "true"
-        case UInt8(ascii: "f"): try literal(0x66_61_6C_73_65, length: 5); return .bool(false) // "false"
-        case UInt8(ascii: "n"): try literal(0x6E_75_6C_6C, length: 4); return .null         // "null"
+        case UInt8(ascii: "t"): try literal(0x74_72_75_65, length: 4); return .bool(true)  // "true"
+        case UInt8(ascii: "f"): try literal(0x66_61_6C_73_65, length: 5); return .bool(false)  // "false"
+        case UInt8(ascii: "n"): try literal(0x6E_75_6C_6C, length: 4); return .null  // "null"
         case let byte: throw JSONParseError(offset: index, reason: .unexpectedByte(byte))
         }
     }
@@ -231,10 +231,10 @@ struct JSONParser {
         switch lead {
         case 0xC2...0xDF: length = 2
         case 0xE0: length = 3; low = 0xA0
-        case 0xED: length = 3; high = 0x9F          // no encoded surrogates
+        case 0xED: length = 3; high = 0x9F  // no encoded surrogates
         case 0xE1...0xEF: length = 3
         case 0xF0: length = 4; low = 0x90
-        case 0xF4: length = 4; high = 0x8F          // nothing past U+10FFFF
+        case 0xF4: length = 4; high = 0x8F  // nothing past U+10FFFF
         case 0xF1...0xF3: length = 4
         default: throw JSONParseError(offset: at, reason: .invalidUTF8)
         }

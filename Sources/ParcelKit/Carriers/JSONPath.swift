@@ -33,11 +33,15 @@ public struct JSONPath: Sendable, Equatable {
             case "[":
                 guard let close = chars.firstIndex(of: "]") else { throw PathError(path: text, reason: "missing ']'") }
                 let inner = chars[chars.index(after: chars.startIndex)..<close]
-                if inner == "*" { steps.append(.all) }
-                else if let index = Int(inner), index >= 0 { steps.append(.index(index)) }
-                else if inner.count >= 2, let quote = inner.first, quote == "'" || quote == "\"", inner.last == quote {
+                if inner == "*" {
+                    steps.append(.all)
+                } else if let index = Int(inner), index >= 0 {
+                    steps.append(.index(index))
+                } else if inner.count >= 2, let quote = inner.first, quote == "'" || quote == "\"", inner.last == quote {
                     steps.append(.key(String(inner.dropFirst().dropLast())))
-                } else { throw PathError(path: text, reason: "'[\(inner)]' is not [N], [*] or ['key']") }
+                } else {
+                    throw PathError(path: text, reason: "'[\(inner)]' is not [N], [*] or ['key']")
+                }
                 chars = chars[chars.index(after: close)...]
             case "@":
                 guard chars.hasPrefix("@json") else { throw PathError(path: text, reason: "only @json is known after '@'") }

@@ -44,9 +44,10 @@ struct JSONSource: EventSource {
             return parts.isEmpty ? nil : parts.joined(separator: separator)
         }
         return try path(definition.events).evaluate(scope).map { event in
-            EventRow(time: joined(time, event, " ") ?? "", status: joined(status, event, ", ") ?? "",
-                     code: joined(code, event, " "), location: joined(location, event, ", "), number: joined(number, event, " "),
-                     country: joined(country, event, " "), region: joined(region, event, " "))
+            EventRow(
+                time: joined(time, event, " ") ?? "", status: joined(status, event, ", ") ?? "",
+                code: joined(code, event, " "), location: joined(location, event, ", "), number: joined(number, event, " "),
+                country: joined(country, event, " "), region: joined(region, event, " "))
         }
     }
 }

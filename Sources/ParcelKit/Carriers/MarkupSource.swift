@@ -8,7 +8,8 @@ struct MarkupSource: EventSource {
     init(definition: CarrierDefinition, body: [UInt8], contentType: String?) throws(TrackingError) {
         self.definition = definition
         do {
-            document = definition.format == .html
+            document =
+                definition.format == .html
                 ? try Document(html: body, contentType: contentType)
                 : try Document(xml: body, contentType: contentType)
             for (prefix, uris) in definition.source.namespaces {
@@ -75,10 +76,11 @@ struct MarkupSource: EventSource {
                 return parts.isEmpty ? nil : parts.joined(separator: separator)
             }
             return try document.nodes(definition.events, in: scope).map { (node) throws(MarkupError) in
-                EventRow(time: try joined(time, node, " ") ?? "", status: try joined(status, node, ", ") ?? "",
-                         code: try joined(code, node, " "), location: try joined(location, node, ", "),
-                         number: try joined(number, node, " "), country: try joined(country, node, " "),
-                         region: try joined(region, node, " "))
+                EventRow(
+                    time: try joined(time, node, " ") ?? "", status: try joined(status, node, ", ") ?? "",
+                    code: try joined(code, node, " "), location: try joined(location, node, ", "),
+                    number: try joined(number, node, " "), country: try joined(country, node, " "),
+                    region: try joined(region, node, " "))
             }
         } catch { throw failed(error) }
     }

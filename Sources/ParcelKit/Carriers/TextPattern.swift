@@ -41,7 +41,8 @@ public struct TextPattern: Sendable, CustomStringConvertible {
     /// The text of capture group 1 of the first match, for payload patterns.
     public func firstGroup(in text: String) -> String? {
         guard let regex, let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-              match.numberOfRanges > 1, let range = Range(match.range(at: 1), in: text) else { return nil }
+            match.numberOfRanges > 1, let range = Range(match.range(at: 1), in: text)
+        else { return nil }
         return String(text[range])
     }
 

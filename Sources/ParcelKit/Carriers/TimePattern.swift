@@ -91,10 +91,11 @@ public struct TimePattern: Sendable, Equatable, CustomStringConvertible {
                 fields.hour = fields.hour % 12 + (fields.pm ? 12 : 0)
             }
             guard (1...12).contains(fields.month), fields.day >= 1,
-                  fields.day <= CivilTime.daysInMonth(year: fields.year, month: fields.month),
-                  (0...23).contains(fields.hour), (0...59).contains(fields.minute), (0...60).contains(fields.second)
+                fields.day <= CivilTime.daysInMonth(year: fields.year, month: fields.month),
+                (0...23).contains(fields.hour), (0...59).contains(fields.minute), (0...60).contains(fields.second)
             else { return nil }
-            let local = CivilTime.days(year: fields.year, month: fields.month, day: fields.day) * 86_400
+            let local =
+                CivilTime.days(year: fields.year, month: fields.month, day: fields.day) * 86_400
                 + fields.hour * 3600 + fields.minute * 60 + min(fields.second, 59)
             if let offset = fields.offset {
                 return (CarrierTime(date: Date(timeIntervalSince1970: Double(local - offset) + fields.fraction), offsetSeconds: offset), false)
@@ -190,10 +191,15 @@ struct ByteReader {
         let start = index
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { index += 1 }
-            else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 { index += 2 }
-            else if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xAF { index += 3 }
-            else { break }
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                index += 1
+            } else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 {
+                index += 2
+            } else if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xAF {
+                index += 3
+            } else {
+                break
+            }
         }
         return index > start
     }
@@ -225,10 +231,14 @@ struct ByteReader {
         while index < bytes.count {
             let byte = bytes[index]
             let isASCIILetter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
-            if isASCIILetter || byte >= 0x80 && !(byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0xA0)
-                && !(byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0xAF) {
+            if isASCIILetter
+                || byte >= 0x80 && !(byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0xA0)
+                    && !(byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0xAF)
+            {
                 index += 1
-            } else { break }
+            } else {
+                break
+            }
         }
         guard index > start else { return nil }
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self).lowercased()
@@ -253,7 +263,7 @@ struct ByteReader {
             let name = Array(zone.name.utf8)
             guard index + name.count <= bytes.count, Array(bytes[index..<(index + name.count)]) == name else { continue }
             let next = index + name.count
-            if next < bytes.count, (bytes[next] >= UInt8(ascii: "A") && bytes[next] <= UInt8(ascii: "Z")) { continue }
+            if next < bytes.count, bytes[next] >= UInt8(ascii: "A") && bytes[next] <= UInt8(ascii: "Z") { continue }
             index = next
             return zone.hours * 3600
         }
@@ -276,7 +286,8 @@ struct ByteReader {
             switch token {
             case .year: guard let value = digits(max: 4) else { return nil }; fields.year = value < 100 ? 2000 + value : value
             case .month: guard let value = digits(max: 2) else { return nil }; fields.month = value
-            case .monthName: guard let name = word(), let value = MonthNames.number(name) else { return nil }; fields.month = value
+            case .monthName:
+                guard let name = word(), let value = MonthNames.number(name) else { return nil }; fields.month = value
                 _ = literal(UInt8(ascii: "."))
             case .day: guard let value = digits(max: 2) else { return nil }; fields.day = value
             case .hour24: guard let value = digits(max: 2) else { return nil }; fields.hour = value
@@ -307,7 +318,8 @@ struct ByteReader {
     mutating func readISO() -> TimeFields? {
         var fields = TimeFields()
         guard let year = digits(max: 4), literal(UInt8(ascii: "-")), let month = digits(max: 2),
-              literal(UInt8(ascii: "-")), let day = digits(max: 2) else { return nil }
+            literal(UInt8(ascii: "-")), let day = digits(max: 2)
+        else { return nil }
         fields.year = year; fields.month = month; fields.day = day
         guard literal(UInt8(ascii: "T")) || literal(UInt8(ascii: " ")) else { return nil }
         guard let hour = digits(max: 2), literal(UInt8(ascii: ":")), let minute = digits(max: 2) else { return nil }

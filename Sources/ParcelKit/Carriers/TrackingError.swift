@@ -50,7 +50,8 @@ public enum TrackingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidNumber(let number, let reason):
             return "'\(number)' is not a valid tracking number: \(reason)"
         case .missingCredential(let carrier, let variable):
-            return "\(carrier) needs the credential \(variable) (an environment variable, or a key of the carrier's credentials file in parcelwatch.yaml); it is not set"
+            return
+                "\(carrier) needs the credential \(variable) (an environment variable, or a key of the carrier's credentials file in parcelwatch.yaml); it is not set"
         case .unknownSource(let carrier, let source, let known):
             return "\(carrier) has no source '\(source)' (its sources: \(known.joined(separator: ", ")))"
         case .credentialsRejected(let carrier, let detail):

@@ -34,8 +34,9 @@ struct YAMLField {
             if !keys.contains(name) {
                 let known = keys.sorted().joined(separator: ", ")
                 // The key's own line: a nested value starts on the next one.
-                throw CarrierFileError(file: file, line: key.mark?.line ?? value.mark?.line ?? line, key: path.isEmpty ? name : "\(path).\(name)",
-                                       message: "unknown key (known: \(known))")
+                throw CarrierFileError(
+                    file: file, line: key.mark?.line ?? value.mark?.line ?? line, key: path.isEmpty ? name : "\(path).\(name)",
+                    message: "unknown key (known: \(known))")
             }
         }
     }

@@ -50,8 +50,9 @@ public struct ShopConfig: Sendable {
     public var source: String
 
     /// The embedded defaults.
-    public static let defaults = ShopConfig(shopName: "Parcelwatch demo shop", timeZone: TimeZone(identifier: "Europe/Warsaw") ?? .current,
-                                            source: "embedded defaults")
+    public static let defaults = ShopConfig(
+        shopName: "Parcelwatch demo shop", timeZone: TimeZone(identifier: "Europe/Warsaw") ?? .current,
+        source: "embedded defaults")
 
     /// Creates a configuration.
     public init(shopName: String, timeZone: TimeZone, country: String = "PL", policy: IncidentPolicy = IncidentPolicy(), source: String) {
@@ -119,7 +120,9 @@ public struct ShopConfig: Sendable {
                     throw settings.missing("credentials", "the path of the carrier's credentials file")
                 }
                 // Relative paths are read beside the config file.
-                carrierCredentialFiles[id] = path.hasPrefix("/") ? path
+                carrierCredentialFiles[id] =
+                    path.hasPrefix("/")
+                    ? path
                     : ((root.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(path)
             }
         }
@@ -157,7 +160,9 @@ public struct ShopConfig: Sendable {
             country = code.uppercased()
         }
         let contactField = shop("contact")
-        if try contactField.section(["email", "phone", "hours", "from"], expected: "a mapping such as { email: ADDRESS, phone: NUMBER, hours: TEXT, from: ADDRESS }") {
+        if try contactField.section(
+            ["email", "phone", "hours", "from"], expected: "a mapping such as { email: ADDRESS, phone: NUMBER, hours: TEXT, from: ADDRESS }")
+        {
             if let email = try contactField("email").emailAddress() { contact.email = email }
             if let phone = try contactField("phone").text("the shop's phone number on one line") { contact.phone = phone }
             if let hours = try contactField("hours").text("the shop's opening hours on one line") { contact.hours = hours }
@@ -187,8 +192,10 @@ public struct ShopConfig: Sendable {
 /// Reads the `incidents:` section.
 private struct IncidentPolicyReader {
     /// The section's keys.
-    static let keys: Set<String> = ["stalled_days", "lost_days", "not_dispatched_days", "reship_promise_days", "first_touch_days", "notice_due_minutes",
-                                    "late_cutoff", "resolution_days", "staff_only", "holidays", "carriers"]
+    static let keys: Set<String> = [
+        "stalled_days", "lost_days", "not_dispatched_days", "reship_promise_days", "first_touch_days", "notice_due_minutes",
+        "late_cutoff", "resolution_days", "staff_only", "holidays", "carriers",
+    ]
     /// The longest threshold in business days (a year).
     static let maxDays = 366
 
@@ -234,7 +241,9 @@ private struct IncidentPolicyReader {
         let what = "carrier: { stalled_days: N, lost_days: N }"
         if let carriers = try section("carriers").entries("a mapping of \(what)") {
             for (carrier, overrides) in carriers {
-                guard try overrides.section(["stalled_days", "lost_days"], expected: "{ stalled_days: N, lost_days: N }") else { throw overrides.expected(what) }
+                guard try overrides.section(["stalled_days", "lost_days"], expected: "{ stalled_days: N, lost_days: N }") else {
+                    throw overrides.expected(what)
+                }
                 var thresholds = policy.thresholds
                 if let days = try days(overrides("stalled_days")) { thresholds.stalledDays = days }
                 if let days = try days(overrides("lost_days")) { thresholds.lostDays = days }

@@ -93,7 +93,8 @@ extension YAMLField {
         let what = "the name of an environment variable such as SMTP_PASSWORD"
         guard let name = try text(what) else { return nil }
         guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic),
-              name.unicodeScalars.allSatisfy({ $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) }) else {
+            name.unicodeScalars.allSatisfy({ $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) })
+        else {
             throw expected(what)
         }
         return name
@@ -114,7 +115,8 @@ extension YAMLField {
         guard let text = try text(what) else { return nil }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              !text.contains(where: { $0.isWhitespace || "<>()[],;:\"\\".contains($0) }) else {
+            !text.contains(where: { $0.isWhitespace || "<>()[],;:\"\\".contains($0) })
+        else {
             throw expected(what)
         }
         return text

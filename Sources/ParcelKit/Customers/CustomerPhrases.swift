@@ -115,7 +115,8 @@ public struct CustomerPhrases: Sendable {
             "incident.lost": "Su paquete parece haberse extraviado. Estamos preparando un reenvío o el reembolso.",
             "incident.damagedOrLost": "El transportista informa de que su paquete está dañado o extraviado. Estamos preparando un reenvío o el reembolso.",
             "incident.customsHold": "Su paquete está retenido en la aduana. Estamos trabajando con el transportista para liberarlo.",
-            "incident.addressIssue": "El transportista no puede entregar en la dirección indicada. Responda a nuestro correo con la dirección correcta, por favor.",
+            "incident.addressIssue":
+                "El transportista no puede entregar en la dirección indicada. Responda a nuestro correo con la dirección correcta, por favor.",
             "incident.deliveryFailed": "El transportista no pudo entregar su paquete. Estamos acordando un nuevo intento.",
             "incident.returnedToSender": "Su paquete vuelve a nosotros. Lo reenviaremos o le devolveremos el dinero.",
             "incident.late": "Su paquete no llegará en la fecha prometida. Estamos reclamando al transportista y le indicaremos la nueva fecha.",

@@ -24,8 +24,9 @@ public struct CustomerTracking: Sendable {
         guard let (shipment, order) = try await owned(number: number, postcode: postcode, email: email) else { return nil }
         let phrases = CustomerPhrases(language: order.language)
         let events = try await store.events(shipmentID: shipment.id).map {
-            TrackingReport.Event(time: $0.time.utcText, status: $0.status.rawValue, reason: $0.reason?.rawValue,
-                                 rawStatus: $0.rawStatus, rawCode: $0.rawCode, location: $0.location)
+            TrackingReport.Event(
+                time: $0.time.utcText, status: $0.status.rawValue, reason: $0.reason?.rawValue,
+                rawStatus: $0.rawStatus, rawCode: $0.rawCode, location: $0.location)
         }
         // The parcel's own cases and its order's (not dispatched, late before shipping).
         let cases = try await store.incidents(IncidentFilter(orderId: order.id))
@@ -35,8 +36,11 @@ public struct CustomerTracking: Sendable {
         return CustomerParcel(
             trackingNumber: shipment.trackingNumber, carrier: shipment.carrier, status: shipment.status.rawValue,
             reason: shipment.reason?.rawValue, promisedDate: shipment.promise(order: order), language: phrases.language, events: events,
-            incident: urgent.map { CustomerParcel.Incident(kind: $0.kind.rawValue, message: Self.message(for: $0, story: story, phrases: phrases),
-                                                          nextUpdateBy: ISOTime.utc(Self.nextUpdate(for: $0, now: now))) },
+            incident: urgent.map {
+                CustomerParcel.Incident(
+                    kind: $0.kind.rawValue, message: Self.message(for: $0, story: story, phrases: phrases),
+                    nextUpdateBy: ISOTime.utc(Self.nextUpdate(for: $0, now: now)))
+            },
             order: story)
     }
 
@@ -49,8 +53,10 @@ public struct CustomerTracking: Sendable {
 
     /// Opens a `customerReport` case for the customer's own parcel; nil when the proof fails
     /// (the same answer as an unknown number). Returns the case and when the customer hears next.
-    public func report(number: String, postcode: String?, email: String?, problem: CustomerProblem, message: String?,
-                       now: Date) async throws(StoreError) -> (incident: Incident, nextUpdateBy: Date)? {
+    public func report(
+        number: String, postcode: String?, email: String?, problem: CustomerProblem, message: String?,
+        now: Date
+    ) async throws(StoreError) -> (incident: Incident, nextUpdateBy: Date)? {
         guard let (shipment, order) = try await owned(number: number, postcode: postcode, email: email) else { return nil }
         let text = message.map { String($0.prefix(2000)) } ?? ""
         let trigger = IncidentTrigger(
@@ -61,8 +67,9 @@ public struct CustomerTracking: Sendable {
         let plan = IncidentPlanner(config: config).plan(kind: .customerReport, value: order.value, now: now)
         let notice: NoticeDraft?
         do throws(NoticeError) {
-            notice = try composer?.notice(kind: .customerReport, dedupeKey: "report:\(shipment.id):\(trigger.evidence)", order: order,
-                                          shipment: shipment, plan: plan, now: now, problem: problem)
+            notice = try composer?.notice(
+                kind: .customerReport, dedupeKey: "report:\(shipment.id):\(trigger.evidence)", order: order,
+                shipment: shipment, plan: plan, now: now, problem: problem)
         } catch { throw .notice(error) }
         switch try await store.raise(trigger, plan: plan, notice: notice, at: now) {
         case .opened(let incident):
@@ -167,13 +174,14 @@ extension CustomerParcel: Decodable {
     /// `Content-Language`), so it reads as English until the caller sets it.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(trackingNumber: try container.decode(String.self, forKey: .trackingNumber),
-                  carrier: try container.decode(String.self, forKey: .carrier),
-                  status: try container.decode(String.self, forKey: .status),
-                  reason: try container.decodeIfPresent(String.self, forKey: .reason),
-                  promisedDate: try container.decodeIfPresent(String.self, forKey: .promisedDate), language: "en",
-                  events: try container.decode([TrackingReport.Event].self, forKey: .events),
-                  incident: try container.decodeIfPresent(Incident.self, forKey: .incident),
-                  order: try container.decodeIfPresent(OrderStory.self, forKey: .order))
+        self.init(
+            trackingNumber: try container.decode(String.self, forKey: .trackingNumber),
+            carrier: try container.decode(String.self, forKey: .carrier),
+            status: try container.decode(String.self, forKey: .status),
+            reason: try container.decodeIfPresent(String.self, forKey: .reason),
+            promisedDate: try container.decodeIfPresent(String.self, forKey: .promisedDate), language: "en",
+            events: try container.decode([TrackingReport.Event].self, forKey: .events),
+            incident: try container.decodeIfPresent(Incident.self, forKey: .incident),
+            order: try container.decodeIfPresent(OrderStory.self, forKey: .order))
     }
 }

@@ -7,8 +7,10 @@ import Foundation
 /// and by carrier + tracking number.
 public struct OrderImporter: Sendable {
     /// The columns, in the documented order (`reshippable` optional).
-    public static let columns = ["order_id", "customer_name", "email", "phone", "language", "postcode", "value", "currency",
-                                 "promised_date", "paid_at", "carrier", "tracking_number", "reshippable"]
+    public static let columns = [
+        "order_id", "customer_name", "email", "phone", "language", "postcode", "value", "currency",
+        "promised_date", "paid_at", "carrier", "tracking_number", "reshippable",
+    ]
     /// Columns the header must have.
     public static let requiredColumns = Array(columns.dropLast())
 
@@ -36,7 +38,9 @@ public struct OrderImporter: Sendable {
         return try csvRecords(text: text, file: file)
     }
 
-    private func csvRecords(text: String, file: String) throws(ImportError) -> (records: [(line: Int, fields: [String: String])], rejected: [ImportSummary.Rejection]) {
+    private func csvRecords(text: String, file: String) throws(ImportError) -> (
+        records: [(line: Int, fields: [String: String])], rejected: [ImportSummary.Rejection]
+    ) {
         let csv = CSVReader(text: text)
         guard let header = csv.records.first else { throw .missingColumns(file: file, columns: Self.requiredColumns) }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
@@ -46,7 +50,8 @@ public struct OrderImporter: Sendable {
         var records: [(line: Int, fields: [String: String])] = []
         for record in csv.records.dropFirst() {
             guard record.fields.count == names.count else {
-                rejected.append(.init(line: record.line, reason: "has \(record.fields.count) fields, the header has \(names.count) (a comma inside a value needs quotes)"))
+                rejected.append(
+                    .init(line: record.line, reason: "has \(record.fields.count) fields, the header has \(names.count) (a comma inside a value needs quotes)"))
                 continue
             }
             var fields: [String: String] = [:]
@@ -94,7 +99,12 @@ public struct OrderImporter: Sendable {
                     continue
                 }
                 if let earlier = orderLines[row.order.id], earlier.order != row.order {
-                    rejected.append(.init(line: row.line, reason: "order \(row.order.id) differs from line \(earlier.line) (\(Self.difference(earlier.order, row.order))); rows of one order must agree"))
+                    rejected.append(
+                        .init(
+                            line: row.line,
+                            reason:
+                                "order \(row.order.id) differs from line \(earlier.line) (\(Self.difference(earlier.order, row.order))); rows of one order must agree"
+                        ))
                     continue
                 }
                 if let number = row.trackingNumber, let carrier = row.carrier { numberLines[carrier + " " + number] = row.line }
@@ -107,8 +117,10 @@ public struct OrderImporter: Sendable {
 
     /// Validates and stores; rows the store rejects (a number that belongs to another order)
     /// join the rejections.
-    public func run(_ records: [(line: Int, fields: [String: String])], readRejections: [ImportSummary.Rejection] = [],
-                    store: any Store, dryRun: Bool, actor: String, at: Date) async throws(StoreError) -> ImportSummary {
+    public func run(
+        _ records: [(line: Int, fields: [String: String])], readRejections: [ImportSummary.Rejection] = [],
+        store: any Store, dryRun: Bool, actor: String, at: Date
+    ) async throws(StoreError) -> ImportSummary {
         let (rows, rejected) = validate(records)
         let outcomes = try await store.importRows(rows, dryRun: dryRun, actor: actor, at: at)
         var summary = ImportSummary(imported: 0, unchanged: 0, rejected: readRejections + rejected, dryRun: dryRun)
@@ -171,8 +183,9 @@ public struct OrderImporter: Sendable {
         case "false", "no", "0": reshippable = false
         default: return reject("reshippable '\(value("reshippable"))' must be true or false")
         }
-        let order = Order(id: id, customerName: name, email: email, phone: phone, language: language, postcode: postcode, value: money,
-                          promisedDate: promised.isEmpty ? nil : promised, paidAt: paidAt, reshippable: reshippable)
+        let order = Order(
+            id: id, customerName: name, email: email, phone: phone, language: language, postcode: postcode, value: money,
+            promisedDate: promised.isEmpty ? nil : promised, paidAt: paidAt, reshippable: reshippable)
 
         let numberText = value("tracking_number")
         let carrierText = value("carrier").lowercased()
@@ -210,7 +223,8 @@ public struct OrderImporter: Sendable {
     static func isEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              text.count <= 254 else { return false }
+            text.count <= 254
+        else { return false }
         return !text.contains { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" }
     }
 
@@ -224,9 +238,10 @@ public struct OrderImporter: Sendable {
     public static func isCivilDate(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              (1...12).contains(month) else { return false }
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1...12).contains(month)
+        else { return false }
         return (1...CivilTime.daysInMonth(year: year, month: month)).contains(day)
     }
 

@@ -40,7 +40,9 @@ public struct EscalationPolicy: Sendable, Equatable {
         let urlField = section("console_url")
         let what = "the staff console's base URL such as https://shop.example/parcelwatch"
         if let url = try urlField.webURL(what) {
-            guard let parsed = URL(string: url), parsed.query == nil, parsed.fragment == nil else { throw urlField.expected(what + " (no ?query or #fragment)") }
+            guard let parsed = URL(string: url), parsed.query == nil, parsed.fragment == nil else {
+                throw urlField.expected(what + " (no ?query or #fragment)")
+            }
             policy.consoleURL = url
         }
         return policy

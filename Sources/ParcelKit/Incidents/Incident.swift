@@ -48,10 +48,12 @@ public struct Incident: Sendable, Equatable, Codable {
     public var evidence: String?
 
     /// Creates an incident record.
-    public init(id: Int64, kind: IncidentKind, status: IncidentStatus, orderId: String?, shipmentId: Int64?, carrier: String?,
-                trackingNumber: String?, customerFacing: Bool, owner: String?, priority: Int, summary: String, detectedAt: Date,
-                noticeDue: Date?, firstTouchDue: Date, resolutionDue: Date, firstTouchedAt: Date?, notifiedAt: Date? = nil,
-                nextUpdateDue: Date? = nil, closedAt: Date?, breaches: [SLAClock]) {
+    public init(
+        id: Int64, kind: IncidentKind, status: IncidentStatus, orderId: String?, shipmentId: Int64?, carrier: String?,
+        trackingNumber: String?, customerFacing: Bool, owner: String?, priority: Int, summary: String, detectedAt: Date,
+        noticeDue: Date?, firstTouchDue: Date, resolutionDue: Date, firstTouchedAt: Date?, notifiedAt: Date? = nil,
+        nextUpdateDue: Date? = nil, closedAt: Date?, breaches: [SLAClock]
+    ) {
         self.notifiedAt = notifiedAt
         self.nextUpdateDue = nextUpdateDue
         self.id = id

@@ -27,8 +27,9 @@ public struct IncidentDetector: Sendable {
 
     /// Triggers for one parcel of `order`.
     public func triggers(shipment: Shipment, order: Order, now: Date) -> [IncidentTrigger] {
-        let subject = IncidentTrigger.Subject.shipment(id: shipment.id, orderId: order.id, carrier: shipment.carrier,
-                                                       trackingNumber: shipment.trackingNumber)
+        let subject = IncidentTrigger.Subject.shipment(
+            id: shipment.id, orderId: order.id, carrier: shipment.carrier,
+            trackingNumber: shipment.trackingNumber)
         var found: [IncidentTrigger] = []
         func add(_ kind: IncidentKind, _ evidence: String, _ summary: String) {
             found.append(IncidentTrigger(kind: kind, subject: subject, evidence: evidence, summary: summary))
@@ -79,13 +80,17 @@ public struct IncidentDetector: Sendable {
             let waited = calendar.businessDays(after: CivilDate(paid, in: timeZone), through: today)
             if waited >= policy.notDispatchedDays {
                 let what = shipments.isEmpty ? "no shipment yet" : "the carrier has no parcel yet (label only)"
-                found.append(IncidentTrigger(kind: .notDispatched, subject: subject, evidence: "paid:\(ISOTime.utc(paid))",
-                                             summary: "order \(order.id): paid \(waited) business days ago, \(what)"))
+                found.append(
+                    IncidentTrigger(
+                        kind: .notDispatched, subject: subject, evidence: "paid:\(ISOTime.utc(paid))",
+                        summary: "order \(order.id): paid \(waited) business days ago, \(what)"))
             }
         }
         if shipments.isEmpty, let late = lateness(promised: order.promisedDate, status: .pending, estimated: nil, now: now) {
-            found.append(IncidentTrigger(kind: .late, subject: subject, evidence: "promised:\(order.promisedDate ?? "")",
-                                         summary: "order \(order.id): \(late)"))
+            found.append(
+                IncidentTrigger(
+                    kind: .late, subject: subject, evidence: "promised:\(order.promisedDate ?? "")",
+                    summary: "order \(order.id): \(late)"))
         }
         return found
     }
@@ -125,23 +130,27 @@ public struct IncidentDetector: Sendable {
     /// One `trackingBroken` trigger per carrier the sweep found paused or changed.
     public func triggers(carrier: String, paused: Bool, formatChanged: Int, lastError: String?, now: Date) -> IncidentTrigger? {
         guard paused || formatChanged > 0 else { return nil }
-        let why = formatChanged > 0
+        let why =
+            formatChanged > 0
             ? "\(formatChanged) answer(s) no longer match carriers/\(carrier).yaml"
             : "the carrier keeps failing (\(lastError ?? "errors")), sweeps paused it"
-        return IncidentTrigger(kind: .trackingBroken, subject: .carrier(carrier), evidence: "day:\(CivilDate(now, in: timeZone))",
-                               summary: "\(carrier): \(why)")
+        return IncidentTrigger(
+            kind: .trackingBroken, subject: .carrier(carrier), evidence: "day:\(CivilDate(now, in: timeZone))",
+            summary: "\(carrier): \(why)")
     }
 
     /// Why the promised date is missed, or nil while it can still be kept.
     func lateness(promised: String?, status: TrackingStatus, estimated: Date?, now: Date) -> String? {
         guard let promisedText = promised, let day = CivilDate(promisedText),
-              status != .delivered, status != .returned, status != .returning else { return nil }
+            status != .delivered, status != .returned, status != .returning
+        else { return nil }
         let today = CivilDate(now, in: timeZone)
         if today > day { return "promised for \(day), not delivered" }
         if today == day {
             let minutes = Int(now.timeIntervalSince(day.start(in: timeZone)) / 60)
             if minutes >= policy.lateCutoffMinutes, status != .outForDelivery, status != .availableForPickup {
-                return "promised for today (\(day)) and not out for delivery by \(String(format: "%02d:%02d", policy.lateCutoffMinutes / 60, policy.lateCutoffMinutes % 60))"
+                return
+                    "promised for today (\(day)) and not out for delivery by \(String(format: "%02d:%02d", policy.lateCutoffMinutes / 60, policy.lateCutoffMinutes % 60))"
             }
         }
         if let estimated, CivilDate(estimated, in: timeZone) > day {

@@ -40,8 +40,9 @@ public struct IncidentEngine: Sendable {
         var notice: NoticeDraft?
         if let order, let composer {
             do throws(NoticeError) {
-                notice = try composer.notice(kind: trigger.kind, dedupeKey: key, order: order, shipment: shipment, plan: plan, now: now,
-                                             decision: decision, story: story)
+                notice = try composer.notice(
+                    kind: trigger.kind, dedupeKey: key, order: order, shipment: shipment, plan: plan, now: now,
+                    decision: decision, story: story)
             } catch { throw .notice(error) }
         }
         let outcome = try await store.raise(trigger, plan: plan, notice: notice, at: now)
@@ -130,8 +131,11 @@ public struct IncidentEngine: Sendable {
             }
         }
         for signal in signals {
-            guard let trigger = detector.triggers(carrier: signal.carrier, paused: signal.paused, formatChanged: signal.formatChanged,
-                                                  lastError: signal.lastError, now: now) else { continue }
+            guard
+                let trigger = detector.triggers(
+                    carrier: signal.carrier, paused: signal.paused, formatChanged: signal.formatChanged,
+                    lastError: signal.lastError, now: now)
+            else { continue }
             record(try await raise(trigger, order: nil, shipment: nil, now: now))
         }
         // Cases whose evidence went close before any clock is looked at: they escalate no more.
@@ -160,8 +164,9 @@ public struct IncidentEngine: Sendable {
                 var goodNews: NoticeDraft?
                 if let order = review.order, let composer {
                     do throws(NoticeError) {
-                        goodNews = try composer.milestone("goodNews", dedupeKey: "goodnews:\(review.incident.id)", order: order, shipment: parcel,
-                                                          nextUpdateBy: now, now: now, extra: ["delivered": parcel?.status == .delivered], story: story)
+                        goodNews = try composer.milestone(
+                            "goodNews", dedupeKey: "goodnews:\(review.incident.id)", order: order, shipment: parcel,
+                            nextUpdateBy: now, now: now, extra: ["delivered": parcel?.status == .delivered], story: story)
                     } catch { throw .notice(error) }
                 }
                 switch try await store.resolveByCarrier(incidentId: review.incident.id, reason: reason, goodNews: goodNews, at: now) {
@@ -189,9 +194,10 @@ public struct IncidentEngine: Sendable {
             let story = try await store.orderStory(orderId: order.id)
             let notice: NoticeDraft
             do throws(NoticeError) {
-                notice = try composer.milestone("stillWorking", dedupeKey: "followup:\(incident.id):\(ISOTime.utc(promised))", order: order,
-                                                shipment: shipment, nextUpdateBy: next, now: now,
-                                                extra: ["askedCarrier": incident.trackingNumber != nil], story: story)
+                notice = try composer.milestone(
+                    "stillWorking", dedupeKey: "followup:\(incident.id):\(ISOTime.utc(promised))", order: order,
+                    shipment: shipment, nextUpdateBy: next, now: now,
+                    extra: ["askedCarrier": incident.trackingNumber != nil], story: story)
             } catch { throw .notice(error) }
             try await store.recordFollowUp(incidentId: incident.id, notice: notice, nextUpdateDue: next, at: now)
             sent += 1

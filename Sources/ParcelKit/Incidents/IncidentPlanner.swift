@@ -33,10 +33,11 @@ public struct IncidentPlanner: Sendable {
         let customerFacing = policy.customerFacing.contains(kind)
         var priority = kind.basePriority
         if let value, let threshold = policy.highValue[value.currency], value.minorUnits >= threshold { priority += 1 }
-        return IncidentPlan(customerFacing: customerFacing, priority: priority,
-                            noticeDue: customerFacing ? afterWorkingTime(policy.noticeDue, from: now) : nil,
-                            firstTouchDue: afterBusinessDays(policy.firstTouchDays, from: now),
-                            resolutionDue: afterBusinessDays(policy.resolutionDays[kind] ?? 2, from: now))
+        return IncidentPlan(
+            customerFacing: customerFacing, priority: priority,
+            noticeDue: customerFacing ? afterWorkingTime(policy.noticeDue, from: now) : nil,
+            firstTouchDue: afterBusinessDays(policy.firstTouchDays, from: now),
+            resolutionDue: afterBusinessDays(policy.resolutionDays[kind] ?? 2, from: now))
     }
 
     /// `seconds` of time outside the quiet hours after `start`: at 20:30 with quiet hours from

@@ -35,7 +35,8 @@ public struct StaffDesk: Sendable {
         return try await stored { () async throws(StoreError) -> Incident in
             var notice: NoticeDraft?
             if case .resolve = action, let current = try await store.incident(id: id), let orderId = current.orderId,
-               let order = try await store.order(id: orderId) {
+                let order = try await store.order(id: orderId)
+            {
                 do throws(NoticeError) {
                     notice = try NoticeComposer(templates: templates.get(), config: config, carrierNames: [:])
                         .milestone("resolved", dedupeKey: "resolved:\(id)", order: order, shipment: nil, nextUpdateBy: now, now: now)
@@ -91,15 +92,20 @@ public struct StaffDesk: Sendable {
     /// is written; giving only one of the two is refused. A reship already requested or done
     /// is refused without a replacement (nothing new) and kept as it is with one: then only the
     /// replacement is linked.
-    public func reship(on id: Int64, carrier: String?, tracking: String?, actor: String,
-                       now: Date) async throws(StaffDeskError) -> (action: WorkflowAction, replacement: Shipment?) {
+    public func reship(
+        on id: Int64, carrier: String?, tracking: String?, actor: String,
+        now: Date
+    ) async throws(StaffDeskError) -> (action: WorkflowAction, replacement: Shipment?) {
         let carrier = carrier?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let tracking = tracking?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard carrier.isEmpty == tracking.isEmpty else { throw .incompleteReplacement }
         let replacement = carrier.isEmpty ? nil : try checkedReplacement(carrier: carrier, tracking: tracking)
-        let asked = replacement == nil ? nil : try await stored { () async throws(StoreError) in
-            try await store.actions(incidentId: id, states: []).first { $0.kind == .reship && $0.state != .proposed }
-        }
+        let asked =
+            replacement == nil
+            ? nil
+            : try await stored { () async throws(StoreError) in
+                try await store.actions(incidentId: id, states: []).first { $0.kind == .reship && $0.state != .proposed }
+            }
         let action: WorkflowAction
         if let asked { action = asked } else { action = try await request(.reship, on: id, amount: nil, actor: actor, now: now) }
         guard let replacement else { return (action, nil) }
@@ -131,14 +137,16 @@ public struct StaffDesk: Sendable {
             // The customer hears about the replacement in the same transaction that links it.
             var notice: NoticeDraft?
             if let incident = try await store.incident(id: id), let orderId = incident.orderId,
-               let order = try await store.order(id: orderId) {
+                let order = try await store.order(id: orderId)
+            {
                 do throws(NoticeError) {
                     notice = try NoticeComposer(templates: templates.get(), config: config, carrierNames: [definition.id: definition.name])
                         .replacementSent(incident: incident, order: order, carrier: definition.id, trackingNumber: number, now: now)
                 } catch { throw .notice(error) }
             }
-            return try await store.linkReplacement(incidentId: id, carrier: definition.id, trackingNumber: number, notice: notice,
-                                                   promise: ReplacementPromise(config: config), actor: actor, at: now)
+            return try await store.linkReplacement(
+                incidentId: id, carrier: definition.id, trackingNumber: number, notice: notice,
+                promise: ReplacementPromise(config: config), actor: actor, at: now)
         }
     }
 

@@ -23,7 +23,8 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// month's end, year outside ±1,000,000).
     public init?(year: Int, month: Int, day: Int) {
         guard Self.years.contains(year), (1...12).contains(month),
-              (1...CivilTime.daysInMonth(year: year, month: month)).contains(day) else { return nil }
+            (1...CivilTime.daysInMonth(year: year, month: month)).contains(day)
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day

@@ -26,8 +26,10 @@ public struct Order: Sendable, Equatable, Codable {
     public var reshippable: Bool
 
     /// Creates an order.
-    public init(id: String, customerName: String, email: String, phone: String?, language: String, postcode: String,
-                value: Money, promisedDate: String?, paidAt: Date?, reshippable: Bool) {
+    public init(
+        id: String, customerName: String, email: String, phone: String?, language: String, postcode: String,
+        value: Money, promisedDate: String?, paidAt: Date?, reshippable: Bool
+    ) {
         self.id = id
         self.customerName = customerName
         self.email = email
@@ -60,7 +62,8 @@ public struct Money: Sendable, Equatable, Hashable, Codable, CustomStringConvert
         let trimmed = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
         let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), let whole = Int64(parts[0]), whole >= 0, !parts[0].hasPrefix("+"),
-              parts[0].allSatisfy(\.isASCII) else { return nil }
+            parts[0].allSatisfy(\.isASCII)
+        else { return nil }
         var fraction: Int64 = 0
         if parts.count == 2 {
             let digits = parts[1]

@@ -43,10 +43,12 @@ public struct Shipment: Sendable, Equatable, Codable {
     }
 
     /// Creates a shipment record.
-    public init(id: Int64, orderId: String, carrier: String, trackingNumber: String, status: TrackingStatus = .pending,
-                reason: ExceptionReason? = nil, lastEventAt: Date? = nil, nextCheckAt: Date? = nil, lastCheckedAt: Date? = nil,
-                etag: String? = nil, lastModified: String? = nil, consecutiveFailures: Int = 0, lastError: String? = nil,
-                estimatedDelivery: Date? = nil) {
+    public init(
+        id: Int64, orderId: String, carrier: String, trackingNumber: String, status: TrackingStatus = .pending,
+        reason: ExceptionReason? = nil, lastEventAt: Date? = nil, nextCheckAt: Date? = nil, lastCheckedAt: Date? = nil,
+        etag: String? = nil, lastModified: String? = nil, consecutiveFailures: Int = 0, lastError: String? = nil,
+        estimatedDelivery: Date? = nil
+    ) {
         self.id = id
         self.orderId = orderId
         self.carrier = carrier

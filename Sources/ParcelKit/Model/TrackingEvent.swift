@@ -25,8 +25,10 @@ public struct TrackingEvent: Sendable, Hashable, Codable {
     public var assumedZone: String?
 
     /// Creates an event.
-    public init(carrier: String, trackingNumber: String, time: CarrierTime, rawStatus: String, rawCode: String?,
-                status: TrackingStatus, reason: ExceptionReason?, location: String?, assumedZone: String? = nil) {
+    public init(
+        carrier: String, trackingNumber: String, time: CarrierTime, rawStatus: String, rawCode: String?,
+        status: TrackingStatus, reason: ExceptionReason?, location: String?, assumedZone: String? = nil
+    ) {
         self.assumedZone = assumedZone
         self.carrier = carrier
         self.trackingNumber = trackingNumber

@@ -13,8 +13,10 @@ public struct TrackingReport: Codable, Equatable, Sendable {
         public var assumedZone: String?
 
         /// Creates an event line.
-        public init(time: String, status: String, reason: String?, rawStatus: String, rawCode: String?, location: String?,
-                    assumedZone: String? = nil) {
+        public init(
+            time: String, status: String, reason: String?, rawStatus: String, rawCode: String?, location: String?,
+            assumedZone: String? = nil
+        ) {
             self.assumedZone = assumedZone
             self.time = time
             self.status = status
@@ -54,8 +56,9 @@ public struct TrackingReport: Codable, Equatable, Sendable {
         status = result.status.rawValue
         reason = result.reason?.rawValue
         events = result.events.map {
-            Event(time: $0.time.utcText, status: $0.status.rawValue, reason: $0.reason?.rawValue,
-                  rawStatus: $0.rawStatus, rawCode: $0.rawCode, location: $0.location, assumedZone: $0.assumedZone)
+            Event(
+                time: $0.time.utcText, status: $0.status.rawValue, reason: $0.reason?.rawValue,
+                rawStatus: $0.rawStatus, rawCode: $0.rawCode, location: $0.location, assumedZone: $0.assumedZone)
         }
         skippedEvents = result.skippedEvents > 0 ? result.skippedEvents : nil
         source = result.source

@@ -21,8 +21,10 @@ public struct TrackingResult: Sendable, Equatable {
 
     /// Creates a result; events are put oldest first (ties keep the carrier's order of
     /// occurrence).
-    public init(carrier: String, trackingNumber: String, events: [TrackingEvent], estimatedDelivery: CarrierTime? = nil,
-                skipReasons: [String] = [], source: String? = nil) {
+    public init(
+        carrier: String, trackingNumber: String, events: [TrackingEvent], estimatedDelivery: CarrierTime? = nil,
+        skipReasons: [String] = [], source: String? = nil
+    ) {
         self.skipReasons = skipReasons
         self.source = source
         self.carrier = carrier

@@ -20,9 +20,11 @@ public struct NoticeComposer: Sendable {
     /// The notice for a new customer-facing case of `kind`, or nil for staff-only kinds.
     /// - Throws: ``NoticeError/render(template:language:detail:)`` when its template cannot
     ///   render (a customer-facing kind without one included): never a silently missing notice.
-    public func notice(kind: IncidentKind, dedupeKey: String, order: Order, shipment: Shipment?, plan: IncidentPlan,
-                       now: Date, problem: CustomerProblem? = nil, decision: WorkflowPolicy.Decision = .wait,
-                       story: OrderStory? = nil) throws(NoticeError) -> NoticeDraft? {
+    public func notice(
+        kind: IncidentKind, dedupeKey: String, order: Order, shipment: Shipment?, plan: IncidentPlan,
+        now: Date, problem: CustomerProblem? = nil, decision: WorkflowPolicy.Decision = .wait,
+        story: OrderStory? = nil
+    ) throws(NoticeError) -> NoticeDraft? {
         guard plan.customerFacing else { return nil }
         var values = baseValues(order: order, shipment: shipment, nextUpdateBy: plan.resolutionDue, story: story)
         // What the shop is doing: what the policy acts on at once, otherwise a person decides.
@@ -39,8 +41,10 @@ public struct NoticeComposer: Sendable {
     /// A milestone notice (`shipped`, `outForDelivery`, `refundIssued`, `reshipSent`, `resolved`).
     /// - Throws: ``NoticeError/render(template:language:detail:)`` when its template is unknown
     ///   or cannot render.
-    public func milestone(_ name: String, dedupeKey: String, order: Order, shipment: Shipment?, nextUpdateBy: Date, now: Date,
-                          extra: [String: Any] = [:], story: OrderStory? = nil) throws(NoticeError) -> NoticeDraft {
+    public func milestone(
+        _ name: String, dedupeKey: String, order: Order, shipment: Shipment?, nextUpdateBy: Date, now: Date,
+        extra: [String: Any] = [:], story: OrderStory? = nil
+    ) throws(NoticeError) -> NoticeDraft {
         var values = baseValues(order: order, shipment: shipment, nextUpdateBy: nextUpdateBy, story: story).merging(extra) { _, new in new }
         if let carrier = values["newCarrierName"] as? String { values["newCarrierName"] = carrierNames[carrier] ?? carrier }
         return try draft(template: name, dedupeKey: dedupeKey, order: order, values: values, now: now)
@@ -48,17 +52,21 @@ public struct NoticeComposer: Sendable {
 
     /// "Your replacement is on its way", with the new carrier and number.
     /// - Throws: ``NoticeError/render(template:language:detail:)`` when its template cannot render.
-    public func replacementSent(incident: Incident, order: Order, carrier: String, trackingNumber: String, now: Date,
-                                story: OrderStory? = nil) throws(NoticeError) -> NoticeDraft {
-        try milestone("reshipSent", dedupeKey: "reship:\(incident.id):\(carrier):\(trackingNumber)", order: order, shipment: nil,
-                  nextUpdateBy: incident.resolutionDue, now: now, extra: ["newCarrierName": carrier, "newTrackingNumber": trackingNumber],
-                  story: story)
+    public func replacementSent(
+        incident: Incident, order: Order, carrier: String, trackingNumber: String, now: Date,
+        story: OrderStory? = nil
+    ) throws(NoticeError) -> NoticeDraft {
+        try milestone(
+            "reshipSent", dedupeKey: "reship:\(incident.id):\(carrier):\(trackingNumber)", order: order, shipment: nil,
+            nextUpdateBy: incident.resolutionDue, now: now, extra: ["newCarrierName": carrier, "newTrackingNumber": trackingNumber],
+            story: story)
     }
 
     private func draft(template: String, dedupeKey: String, order: Order, values: [String: Any], now: Date) throws(NoticeError) -> NoticeDraft {
         let rendered = try templates.render(template, language: order.language, values: values)
-        return NoticeDraft(dedupeKey: dedupeKey, channel: "email", recipient: order.email, subject: rendered.subject, body: rendered.body,
-                           language: rendered.language, template: template, dueAt: planner.afterWorkingTime(0, from: now), orderId: order.id)
+        return NoticeDraft(
+            dedupeKey: dedupeKey, channel: "email", recipient: order.email, subject: rendered.subject, body: rendered.body,
+            language: rendered.language, template: template, dueAt: planner.afterWorkingTime(0, from: now), orderId: order.id)
     }
 
     /// The order as it stands, for notices whose order has more than this parcel to tell: its
@@ -78,7 +86,8 @@ public struct NoticeComposer: Sendable {
         var values: [String: Any] = [
             "customerName": order.customerName, "orderId": order.id, "shopName": config.shopName,
             "contactEmail": config.contact.email, "contactPhone": config.contact.phone, "contactHours": config.contact.hours,
-            "amount": LocalDates.amount(order.value, language: language), "nextUpdateBy": LocalDates.dateTime(nextUpdateBy, language: language, zone: config.timeZone),
+            "amount": LocalDates.amount(order.value, language: language),
+            "nextUpdateBy": LocalDates.dateTime(nextUpdateBy, language: language, zone: config.timeZone),
             "promisedDate": order.promisedDate.flatMap(CivilDate.init).map { LocalDates.date($0, language: language) } ?? "",
             "newDate": "", "newCarrierName": "", "newTrackingNumber": "",
         ]

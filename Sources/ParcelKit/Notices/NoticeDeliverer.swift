@@ -18,8 +18,10 @@ public struct NoticeDeliverer: Sendable {
 
     /// Creates a deliverer; `client` is needed for webhooks only. Without a configured channel,
     /// notices become `.eml` files in `defaultDirectory`.
-    public init(store: any Store, config: ShopConfig, defaultDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                client: HTTPClient? = nil) {
+    public init(
+        store: any Store, config: ShopConfig, defaultDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        client: HTTPClient? = nil
+    ) {
         self.store = store
         self.config = config
         self.environment = environment
@@ -60,8 +62,9 @@ public struct NoticeDeliverer: Sendable {
     }
 
     private func send(_ notice: OutboxNotice, now: Date) async throws {
-        let message = EmailMessage(from: config.contact.from, fromName: config.shopName, to: notice.recipient, subject: notice.subject,
-                                   body: notice.body, date: now, dedupeKey: notice.dedupeKey, language: notice.language)
+        let message = EmailMessage(
+            from: config.contact.from, fromName: config.shopName, to: notice.recipient, subject: notice.subject,
+            body: notice.body, date: now, dedupeKey: notice.dedupeKey, language: notice.language)
         switch delivery {
         case .files(let directory):
             do {
@@ -73,8 +76,10 @@ public struct NoticeDeliverer: Sendable {
             }
         case .smtp(let url, let usernameEnv, let passwordEnv, let passwordFile, let requireTLS):
             let password = try passwordFile.map(SecretFile.read) ?? passwordEnv.flatMap { environment[$0] }
-            let sender = SMTPSender(configuration: .init(url: url, username: usernameEnv.flatMap { environment[$0] },
-                                                         password: password, requireTLS: requireTLS))
+            let sender = SMTPSender(
+                configuration: .init(
+                    url: url, username: usernameEnv.flatMap { environment[$0] },
+                    password: password, requireTLS: requireTLS))
             do {
                 try await sender.send(message.bytes, from: config.contact.from, to: [notice.recipient])
             } catch {
@@ -83,8 +88,10 @@ public struct NoticeDeliverer: Sendable {
         case .webhook(let url, let secretEnv):
             guard let client else { throw NoticeError.delivery("webhook delivery needs an HTTP client") }
             guard let secret = environment[secretEnv], !secret.isEmpty else { throw NoticeError.delivery("\(secretEnv) is not set (the webhook signing key)") }
-            let payload: [String: Any] = ["id": notice.id, "dedupeKey": notice.dedupeKey, "recipient": notice.recipient, "subject": notice.subject,
-                                          "body": notice.body, "language": notice.language, "template": notice.template]
+            let payload: [String: Any] = [
+                "id": notice.id, "dedupeKey": notice.dedupeKey, "recipient": notice.recipient, "subject": notice.subject,
+                "body": notice.body, "language": notice.language, "template": notice.template,
+            ]
             let body = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
             let request = WebhookSignature.signedRequest(url: url, body: [UInt8](body), secret: secret, idempotencyKey: notice.dedupeKey, now: now)
             let response: HTTPResponse

@@ -1,8 +1,9 @@
 import Foundation
+import Yams
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Yams
 
 /// A secret kept in a file: used only when nobody but its owner can read it (mode 0600 or
 /// stricter), so a password never sits in a world-readable place.
@@ -76,7 +77,9 @@ public enum NoticeDelivery: Sendable, Equatable {
         switch channel {
         case "smtp":
             let urlField = section("url")
-            guard let url = try urlField.text("smtp://host:port (or smtps://)") else { throw section.missing("url", "smtp needs url: smtp://host:port (or smtps://)") }
+            guard let url = try urlField.text("smtp://host:port (or smtps://)") else {
+                throw section.missing("url", "smtp needs url: smtp://host:port (or smtps://)")
+            }
             guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://"), URL(string: url)?.host?.isEmpty == false else {
                 throw urlField.error("'\(url)' is not smtp://host:port (or smtps://)")
             }
@@ -85,8 +88,9 @@ public enum NoticeDelivery: Sendable, Equatable {
             if passwordEnv != nil, passwordFile != nil {
                 throw section("password_file").error("give password_env or password_file, not both")
             }
-            return .smtp(url: url, usernameEnv: try section("username_env").environmentName(), passwordEnv: passwordEnv, passwordFile: passwordFile,
-                         requireTLS: try section("require_tls").flag() ?? false)
+            return .smtp(
+                url: url, usernameEnv: try section("username_env").environmentName(), passwordEnv: passwordEnv, passwordFile: passwordFile,
+                requireTLS: try section("require_tls").flag() ?? false)
         case "webhook":
             guard let url = try section("url").webURL("the webhook's http:// or https:// URL") else {
                 throw section.missing("url", "webhook needs url: https://…")

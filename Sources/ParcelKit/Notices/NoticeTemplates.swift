@@ -27,7 +27,8 @@ public struct NoticeTemplates: Sendable {
             }
             for file in files where file.hasSuffix(".mustache") {
                 guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(file).path),
-                      let text = String(data: data, encoding: .utf8) else { throw .templates("\(language)/\(file) is unreadable") }
+                    let text = String(data: data, encoding: .utf8)
+                else { throw .templates("\(language)/\(file) is unreadable") }
                 sources[language, default: [:]][String(file.dropLast(".mustache".count))] = text
             }
         }

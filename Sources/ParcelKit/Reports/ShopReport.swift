@@ -63,8 +63,10 @@ public struct ShopReport: Sendable, Equatable, Codable {
     public var money: [CurrencyTotals]
 
     /// Creates a report.
-    public init(since: Date, generatedAt: Date, timeZone: String, carriers: [CarrierFigures], incidents: [IncidentCount],
-                firstNotice: FirstNotice, sla: [ClockCompliance], money: [CurrencyTotals]) {
+    public init(
+        since: Date, generatedAt: Date, timeZone: String, carriers: [CarrierFigures], incidents: [IncidentCount],
+        firstNotice: FirstNotice, sla: [ClockCompliance], money: [CurrencyTotals]
+    ) {
         self.since = since
         self.generatedAt = generatedAt
         self.timeZone = timeZone
@@ -95,8 +97,10 @@ public struct ShopReport: Sendable, Equatable, Codable {
         public var lost: Int
 
         /// Creates a carrier's figures.
-        public init(carrier: String, shipments: Int, delivered: Int, deliveredWithPromise: Int, onTime: Int, lateUndelivered: Int = 0,
-                    damaged: Int, lost: Int) {
+        public init(
+            carrier: String, shipments: Int, delivered: Int, deliveredWithPromise: Int, onTime: Int, lateUndelivered: Int = 0,
+            damaged: Int, lost: Int
+        ) {
             self.carrier = carrier
             self.shipments = shipments
             self.delivered = delivered
@@ -124,19 +128,20 @@ public struct ShopReport: Sendable, Equatable, Codable {
 
         private enum CodingKeys: String, CodingKey {
             case carrier, shipments, delivered, deliveredWithPromise, onTime, deliveredLate, lateUndelivered, judged, late, onTimeRate,
-                 damaged, damageRate, lost, lossRate
+                damaged, damageRate, lost, lossRate
         }
 
         /// Reads the counts; the sums and rates are recomputed from them (a report written
         /// before `lateUndelivered` existed reads as 0 of them).
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(carrier: try container.decode(String.self, forKey: .carrier), shipments: try container.decode(Int.self, forKey: .shipments),
-                      delivered: try container.decode(Int.self, forKey: .delivered),
-                      deliveredWithPromise: try container.decode(Int.self, forKey: .deliveredWithPromise),
-                      onTime: try container.decode(Int.self, forKey: .onTime),
-                      lateUndelivered: try container.decodeIfPresent(Int.self, forKey: .lateUndelivered) ?? 0,
-                      damaged: try container.decode(Int.self, forKey: .damaged), lost: try container.decode(Int.self, forKey: .lost))
+            self.init(
+                carrier: try container.decode(String.self, forKey: .carrier), shipments: try container.decode(Int.self, forKey: .shipments),
+                delivered: try container.decode(Int.self, forKey: .delivered),
+                deliveredWithPromise: try container.decode(Int.self, forKey: .deliveredWithPromise),
+                onTime: try container.decode(Int.self, forKey: .onTime),
+                lateUndelivered: try container.decodeIfPresent(Int.self, forKey: .lateUndelivered) ?? 0,
+                damaged: try container.decode(Int.self, forKey: .damaged), lost: try container.decode(Int.self, forKey: .lost))
         }
 
         /// Writes every key, rates included (`null` when undefined).
@@ -234,8 +239,9 @@ public struct ShopReport: Sendable, Equatable, Codable {
         /// Reads the counts; the compliance is recomputed from them.
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(clock: try container.decode(SLAClock.self, forKey: .clock), cases: try container.decode(Int.self, forKey: .cases),
-                      breached: try container.decode(Int.self, forKey: .breached))
+            self.init(
+                clock: try container.decode(SLAClock.self, forKey: .clock), cases: try container.decode(Int.self, forKey: .cases),
+                breached: try container.decode(Int.self, forKey: .breached))
         }
 
         /// Writes every key, `compliance` as `null` when undefined.
@@ -270,8 +276,10 @@ public struct ShopReport: Sendable, Equatable, Codable {
         public var reshippedValueMinor: Int64
 
         /// Creates a currency's totals.
-        public init(currency: String, refunds: Int = 0, refundedMinor: Int64 = 0, compensations: Int = 0, compensatedMinor: Int64 = 0,
-                    reships: Int = 0, reshippedValueMinor: Int64 = 0) {
+        public init(
+            currency: String, refunds: Int = 0, refundedMinor: Int64 = 0, compensations: Int = 0, compensatedMinor: Int64 = 0,
+            reships: Int = 0, reshippedValueMinor: Int64 = 0
+        ) {
             self.currency = currency
             self.refunds = refunds
             self.refundedMinor = refundedMinor
@@ -296,11 +304,12 @@ public struct ShopReport: Sendable, Equatable, Codable {
             }
             return date
         }
-        self.init(since: try instant(.since), generatedAt: try instant(.generatedAt), timeZone: try container.decode(String.self, forKey: .timeZone),
-                  carriers: try container.decode([CarrierFigures].self, forKey: .carriers),
-                  incidents: try container.decode([IncidentCount].self, forKey: .incidents),
-                  firstNotice: try container.decode(FirstNotice.self, forKey: .firstNotice),
-                  sla: try container.decode([ClockCompliance].self, forKey: .sla), money: try container.decode([CurrencyTotals].self, forKey: .money))
+        self.init(
+            since: try instant(.since), generatedAt: try instant(.generatedAt), timeZone: try container.decode(String.self, forKey: .timeZone),
+            carriers: try container.decode([CarrierFigures].self, forKey: .carriers),
+            incidents: try container.decode([IncidentCount].self, forKey: .incidents),
+            firstNotice: try container.decode(FirstNotice.self, forKey: .firstNotice),
+            sla: try container.decode([ClockCompliance].self, forKey: .sla), money: try container.decode([CurrencyTotals].self, forKey: .money))
     }
 
     /// Writes the documented shape whatever the encoder's date strategy: times as ISO-8601 UTC text.

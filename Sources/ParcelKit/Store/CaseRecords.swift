@@ -43,8 +43,10 @@ public struct IncidentFilter: Sendable, Equatable {
     public var openOnly = true
 
     /// Creates a filter; the default lists open cases.
-    public init(kinds: Set<IncidentKind> = [], statuses: Set<IncidentStatus> = [], owner: String? = nil, carrier: String? = nil,
-                shipmentId: Int64? = nil, orderId: String? = nil, openOnly: Bool = true) {
+    public init(
+        kinds: Set<IncidentKind> = [], statuses: Set<IncidentStatus> = [], owner: String? = nil, carrier: String? = nil,
+        shipmentId: Int64? = nil, orderId: String? = nil, openOnly: Bool = true
+    ) {
         self.orderId = orderId
         self.kinds = kinds
         self.statuses = statuses

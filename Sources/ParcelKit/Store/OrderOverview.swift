@@ -76,8 +76,10 @@ public struct OrderOverview: Sendable, Equatable, Codable {
         public var completedAt: String?
 
         /// Creates an action line.
-        public init(kind: String, state: String, incidentId: Int64, amount: String?, replacementCarrier: String?, replacementNumber: String?,
-                    requestedAt: String, completedAt: String?) {
+        public init(
+            kind: String, state: String, incidentId: Int64, amount: String?, replacementCarrier: String?, replacementNumber: String?,
+            requestedAt: String, completedAt: String?
+        ) {
             self.kind = kind
             self.state = state
             self.incidentId = incidentId
@@ -104,8 +106,10 @@ public struct OrderOverview: Sendable, Equatable, Codable {
     public var shop: [ShopAction]
 
     /// Creates an overview.
-    public init(orderId: String, customerName: String, value: String, promisedDate: String?, paidAt: String?, cancelledAt: String?,
-                parcels: [Parcel] = [], messages: Messages = Messages(), cases: Cases = Cases(), shop: [ShopAction] = []) {
+    public init(
+        orderId: String, customerName: String, value: String, promisedDate: String?, paidAt: String?, cancelledAt: String?,
+        parcels: [Parcel] = [], messages: Messages = Messages(), cases: Cases = Cases(), shop: [ShopAction] = []
+    ) {
         self.orderId = orderId
         self.customerName = customerName
         self.value = value

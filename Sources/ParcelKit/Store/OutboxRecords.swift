@@ -20,8 +20,10 @@ public struct NoticeDraft: Sendable, Equatable, Codable {
     public var orderId: String?
 
     /// Creates a draft.
-    public init(dedupeKey: String, channel: String, recipient: String, subject: String, body: String, language: String, template: String, dueAt: Date,
-                orderId: String? = nil) {
+    public init(
+        dedupeKey: String, channel: String, recipient: String, subject: String, body: String, language: String, template: String, dueAt: Date,
+        orderId: String? = nil
+    ) {
         self.orderId = orderId
         self.dedupeKey = dedupeKey
         self.channel = channel

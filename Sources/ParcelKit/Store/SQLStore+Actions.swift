@@ -2,7 +2,9 @@ import Foundation
 
 /// Workflow actions in the SQLite store.
 extension SQLStore {
-    public func requestAction(incidentId: Int64, kind: ActionKind, amount: Money?, state: ActionState, actor: String, at: Date) async throws(StoreError) -> WorkflowAction {
+    public func requestAction(incidentId: Int64, kind: ActionKind, amount: Money?, state: ActionState, actor: String, at: Date) async throws(StoreError)
+        -> WorkflowAction
+    {
         try await writeTransaction("requesting an action") { db in
             if actor != "policy" { try Self.requireStaff(db, actor) }
             guard let incident = try Self.fetchIncident(db, id: incidentId) else { throw StoreError.noSuchIncident(incidentId) }
@@ -14,24 +16,33 @@ extension SQLStore {
                     guard actor != "policy" else { return existing }
                     throw StoreError.rejected(existing.unchangedReason)
                 }
-                try db.execute(sql: "UPDATE actions SET state = 'pending', next_attempt_at = ? WHERE id = ?", arguments: [at.timeIntervalSince1970, existing.id])
+                try db.execute(
+                    sql: "UPDATE actions SET state = 'pending', next_attempt_at = ? WHERE id = ?", arguments: [at.timeIntervalSince1970, existing.id])
                 try Self.history(db, id: incidentId, at: at, actor: actor, action: "approved", detail: kind.rawValue)
-                try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "action.approve", subject: "incident:\(incidentId)", detail: kind.rawValue), db: db)
+                try Self.insertAudit(
+                    AuditEntry(at: at, actor: actor, action: "action.approve", subject: "incident:\(incidentId)", detail: kind.rawValue), db: db)
                 return try db.fetchOne(sql: "SELECT * FROM actions WHERE id = ?", arguments: [existing.id]).map(Self.decodeAction) ?? existing
             }
             guard !incident.status.isClosed else { throw StoreError.rejected("incident \(incidentId) is already \(incident.status.rawValue)") }
-            let id = try db.insertReturningID(sql: """
-                INSERT INTO actions (incident_id, kind, state, amount_minor, currency, idempotency_key, requested_by, created_at, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [incidentId, kind.rawValue, state.rawValue, amount?.minorUnits, amount?.currency, key, actor,
-                                 at.timeIntervalSince1970, at.timeIntervalSince1970])
+            let id = try db.insertReturningID(
+                sql: """
+                    INSERT INTO actions (incident_id, kind, state, amount_minor, currency, idempotency_key, requested_by, created_at, next_attempt_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    incidentId, kind.rawValue, state.rawValue, amount?.minorUnits, amount?.currency, key, actor,
+                    at.timeIntervalSince1970, at.timeIntervalSince1970,
+                ])
             let detail = kind.rawValue + (amount.map { " \($0)" } ?? "") + (state == .proposed ? " proposed for approval" : " requested")
             try Self.history(db, id: incidentId, at: at, actor: actor, action: state == .proposed ? "proposed" : "requested", detail: detail)
-            try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "action.\(state == .proposed ? "propose" : "request")",
-                                            subject: "incident:\(incidentId)", detail: detail), db: db)
-            try db.execute(sql: """
-                UPDATE incidents SET state = 'actionProposed', updated_at = ? WHERE id = ? AND state IN ('open', 'notified')
-                """, arguments: [at.timeIntervalSince1970, incidentId])
+            try Self.insertAudit(
+                AuditEntry(
+                    at: at, actor: actor, action: "action.\(state == .proposed ? "propose" : "request")",
+                    subject: "incident:\(incidentId)", detail: detail), db: db)
+            try db.execute(
+                sql: """
+                    UPDATE incidents SET state = 'actionProposed', updated_at = ? WHERE id = ? AND state IN ('open', 'notified')
+                    """, arguments: [at.timeIntervalSince1970, incidentId])
             guard let action = try db.fetchOne(sql: "SELECT * FROM actions WHERE id = ?", arguments: [id]).map(Self.decodeAction) else {
                 throw StoreError.failed(operation: "requesting an action", detail: "action \(id) vanished")
             }
@@ -42,14 +53,17 @@ extension SQLStore {
     public func claimActions(now: Date, lease: TimeInterval, limit: Int) async throws(StoreError) -> [WorkflowAction] {
         try await writeTransaction("claiming actions", serialized: false) { db in
             let time = now.timeIntervalSince1970
-            let ids = try db.scalars(Int64.self, sql: """
-                SELECT id FROM actions WHERE (state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?))
-                   OR (state = 'sending' AND lease_until < ?) ORDER BY id LIMIT ?\(db.dialect.skipLocked)
-                """, arguments: [time, time, limit])
+            let ids = try db.scalars(
+                Int64.self,
+                sql: """
+                    SELECT id FROM actions WHERE (state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?))
+                       OR (state = 'sending' AND lease_until < ?) ORDER BY id LIMIT ?\(db.dialect.skipLocked)
+                    """, arguments: [time, time, limit])
             guard !ids.isEmpty else { return [] }
             let list = ids.map { _ in "?" }.joined(separator: ", ")
-            try db.execute(sql: "UPDATE actions SET state = 'sending', lease_until = ?, attempts = attempts + 1 WHERE id IN (\(list))",
-                           arguments: SQLArguments([time + lease] + ids))
+            try db.execute(
+                sql: "UPDATE actions SET state = 'sending', lease_until = ?, attempts = attempts + 1 WHERE id IN (\(list))",
+                arguments: SQLArguments([time + lease] + ids))
             return try db.fetchAll(sql: "SELECT * FROM actions WHERE id IN (\(list)) ORDER BY id", arguments: SQLArguments(ids)).map(Self.decodeAction)
         }
     }
@@ -57,15 +71,20 @@ extension SQLStore {
     public func completeAction(id: Int64, result: String, notice: NoticeDraft?, replacement: ReplacementLink?, at: Date) async throws(StoreError) {
         try await writeTransaction("recording an executed action") { db in
             guard let action = try db.fetchOne(sql: "SELECT * FROM actions WHERE id = ?", arguments: [id]).map(Self.decodeAction),
-                  action.state != .done else { return }
-            try db.execute(sql: "UPDATE actions SET state = 'done', result = ?, completed_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?",
-                           arguments: [String(result.prefix(2000)), at.timeIntervalSince1970, id])
-            try db.execute(sql: "UPDATE incidents SET state = 'actionTaken', updated_at = ? WHERE id = ? AND closed_at IS NULL",
-                           arguments: [at.timeIntervalSince1970, action.incidentId])
+                action.state != .done
+            else { return }
+            try db.execute(
+                sql: "UPDATE actions SET state = 'done', result = ?, completed_at = ?, lease_until = NULL, last_error = NULL WHERE id = ?",
+                arguments: [String(result.prefix(2000)), at.timeIntervalSince1970, id])
+            try db.execute(
+                sql: "UPDATE incidents SET state = 'actionTaken', updated_at = ? WHERE id = ? AND closed_at IS NULL",
+                arguments: [at.timeIntervalSince1970, action.incidentId])
             let detail = "\(action.kind.rawValue)" + (action.amount.map { " \($0)" } ?? "") + " executed by the shop backend"
             try Self.history(db, id: action.incidentId, at: at, actor: "workflow", action: "actionTaken", detail: detail)
-            try Self.insertAudit(AuditEntry(at: at, actor: "workflow", action: "action.done", subject: "incident:\(action.incidentId)",
-                                            detail: detail + " (\(action.idempotencyKey))"), db: db)
+            try Self.insertAudit(
+                AuditEntry(
+                    at: at, actor: "workflow", action: "action.done", subject: "incident:\(action.incidentId)",
+                    detail: detail + " (\(action.idempotencyKey))"), db: db)
             if let notice { try Self.insertNotice(notice, incidentId: action.incidentId, at: at, db: db) }
             // The replacement the backend shipped is linked in the same transaction: a crash can
             // never record the reship as done and lose its replacement.
@@ -76,19 +95,23 @@ extension SQLStore {
     public func refuseAction(id: Int64, error: String, at: Date) async throws(StoreError) {
         try await writeTransaction("recording a refused backend reply", serialized: false) { db in
             guard let action = try db.fetchOne(sql: "SELECT * FROM actions WHERE id = ?", arguments: [id]).map(Self.decodeAction) else { return }
-            try db.execute(sql: "UPDATE actions SET state = 'failed', lease_until = NULL, last_error = ? WHERE id = ? AND state = 'sending'",
-                           arguments: [String(error.prefix(500)), id])
+            try db.execute(
+                sql: "UPDATE actions SET state = 'failed', lease_until = NULL, last_error = ? WHERE id = ? AND state = 'sending'",
+                arguments: [String(error.prefix(500)), id])
             let detail = "\(Self.actionName(action.kind)) needs staff: \(error)"
             try Self.history(db, id: action.incidentId, at: at, actor: "workflow", action: "actionFailed", detail: detail)
-            try Self.insertAudit(AuditEntry(at: at, actor: "workflow", action: "action.failed", subject: "incident:\(action.incidentId)",
-                                            detail: detail), db: db)
+            try Self.insertAudit(
+                AuditEntry(
+                    at: at, actor: "workflow", action: "action.failed", subject: "incident:\(action.incidentId)",
+                    detail: detail), db: db)
         }
     }
 
     public func failAction(id: Int64, error: String, retryAt: Date) async throws(StoreError) {
         try await writeTransaction("recording a failed action", serialized: false) { db in
-            try db.execute(sql: "UPDATE actions SET state = 'pending', lease_until = NULL, last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'sending'",
-                           arguments: [String(error.prefix(500)), retryAt.timeIntervalSince1970, id])
+            try db.execute(
+                sql: "UPDATE actions SET state = 'pending', lease_until = NULL, last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'sending'",
+                arguments: [String(error.prefix(500)), retryAt.timeIntervalSince1970, id])
         }
     }
 
@@ -106,11 +129,14 @@ extension SQLStore {
         }
     }
 
-    public func linkReplacement(incidentId: Int64, carrier: String, trackingNumber: String, notice: NoticeDraft?, promise: ReplacementPromise,
-                                actor: String, at: Date) async throws(StoreError) -> Shipment {
+    public func linkReplacement(
+        incidentId: Int64, carrier: String, trackingNumber: String, notice: NoticeDraft?, promise: ReplacementPromise,
+        actor: String, at: Date
+    ) async throws(StoreError) -> Shipment {
         try await writeTransaction("linking a replacement shipment") { db in
-            try Self.link(ReplacementLink(carrier: carrier, trackingNumber: trackingNumber, notice: notice, promise: promise),
-                          incidentId: incidentId, actor: actor, at: at, db: db)
+            try Self.link(
+                ReplacementLink(carrier: carrier, trackingNumber: trackingNumber, notice: notice, promise: promise),
+                incidentId: incidentId, actor: actor, at: at, db: db)
         }
     }
 
@@ -120,29 +146,41 @@ extension SQLStore {
         guard let incident = try Self.fetchIncident(db, id: incidentId), let orderId = incident.orderId else {
             throw StoreError.rejected("incident \(incidentId) has no order to ship a replacement for")
         }
-        if let owner = try db.scalar(String.self, sql: "SELECT order_id FROM shipments WHERE carrier = ? AND tracking_number = ?", arguments: [carrier, trackingNumber]),
-           owner != orderId {
+        if let owner = try db.scalar(
+            String.self, sql: "SELECT order_id FROM shipments WHERE carrier = ? AND tracking_number = ?", arguments: [carrier, trackingNumber]),
+            owner != orderId
+        {
             throw StoreError.rejected("\(carrier) \(trackingNumber) already belongs to order \(owner)")
         }
         // The replacement's own promise: the original's lead time (first scan to the order's
         // promised day) from today, or the shop's reship_promise_days.
         let dispatched = try incident.shipmentId.flatMap { original in
-            try db.scalar(Double.self, sql: "SELECT MIN(time) FROM events WHERE shipment_id = ? AND status NOT IN ('unknown', 'pending', 'infoReceived')",
-                          arguments: [original]).map(Date.init(timeIntervalSince1970:))
+            try db.scalar(
+                Double.self, sql: "SELECT MIN(time) FROM events WHERE shipment_id = ? AND status NOT IN ('unknown', 'pending', 'infoReceived')",
+                arguments: [original]
+            ).map(Date.init(timeIntervalSince1970:))
         }
         let promised = try db.scalar(String.self, sql: "SELECT promised_date FROM orders WHERE id = ?", arguments: [orderId])
         let ownPromise = replacement.promise.date(now: at, dispatched: dispatched, promised: promised)
-        try db.execute(sql: """
-            INSERT INTO shipments (order_id, carrier, tracking_number, next_check_at, created_at, promised_date, replaces_shipment_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (carrier, tracking_number) DO NOTHING
-            """, arguments: [orderId, carrier, trackingNumber, at.timeIntervalSince1970, at.timeIntervalSince1970, ownPromise, incident.shipmentId])
-        try Self.history(db, id: incidentId, at: at, actor: actor, action: "replacement",
-                         detail: "replacement shipment \(carrier) \(trackingNumber), promised for \(ownPromise ?? "no day (no lead time known)")")
-        try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "action.replacement", subject: "incident:\(incidentId)",
-                                        detail: "\(carrier) \(trackingNumber)"), db: db)
+        try db.execute(
+            sql: """
+                INSERT INTO shipments (order_id, carrier, tracking_number, next_check_at, created_at, promised_date, replaces_shipment_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (carrier, tracking_number) DO NOTHING
+                """, arguments: [orderId, carrier, trackingNumber, at.timeIntervalSince1970, at.timeIntervalSince1970, ownPromise, incident.shipmentId])
+        try Self.history(
+            db, id: incidentId, at: at, actor: actor, action: "replacement",
+            detail: "replacement shipment \(carrier) \(trackingNumber), promised for \(ownPromise ?? "no day (no lead time known)")")
+        try Self.insertAudit(
+            AuditEntry(
+                at: at, actor: actor, action: "action.replacement", subject: "incident:\(incidentId)",
+                detail: "\(carrier) \(trackingNumber)"), db: db)
         if let notice = replacement.notice { try Self.insertNotice(notice, incidentId: incidentId, at: at, db: db) }
-        guard let shipment = try db.fetchOne(sql: "SELECT * FROM shipments WHERE carrier = ? AND tracking_number = ?",
-                                              arguments: [carrier, trackingNumber]).map(Self.decodeShipment) else {
+        guard
+            let shipment = try db.fetchOne(
+                sql: "SELECT * FROM shipments WHERE carrier = ? AND tracking_number = ?",
+                arguments: [carrier, trackingNumber]
+            ).map(Self.decodeShipment)
+        else {
             throw StoreError.failed(operation: "linking a replacement shipment", detail: "shipment vanished")
         }
         return shipment

@@ -13,10 +13,13 @@ extension SQLStore {
 
     public func staffCredentials(name: String) async throws(StoreError) -> StaffCredentials? {
         try await read("reading staff credentials") { db in
-            try db.fetchOne(sql: "SELECT name, display_name, password_hash, failed_logins, locked_until FROM staff WHERE name = ? AND active = 1",
-                            arguments: [name]).map {
-                StaffCredentials(name: try $0["name"], displayName: try $0["display_name"], passwordHash: try $0.optional("password_hash"),
-                                 failedSignIns: try $0["failed_logins"], lockedUntil: try $0.optionalDate("locked_until"))
+            try db.fetchOne(
+                sql: "SELECT name, display_name, password_hash, failed_logins, locked_until FROM staff WHERE name = ? AND active = 1",
+                arguments: [name]
+            ).map {
+                StaffCredentials(
+                    name: try $0["name"], displayName: try $0["display_name"], passwordHash: try $0.optional("password_hash"),
+                    failedSignIns: try $0["failed_logins"], lockedUntil: try $0.optionalDate("locked_until"))
             }
         }
     }
@@ -24,7 +27,8 @@ extension SQLStore {
     public func recordSignIn(name: String, succeeded: Bool, at: Date, lockAfter: Int, lockFor: TimeInterval) async throws(StoreError) {
         try await writeTransaction("recording a sign-in") { db in
             guard try db.scalar(Int.self, sql: "SELECT COUNT(*) FROM staff WHERE name = ?", arguments: [name]) == 1 else {
-                try Self.insertAudit(AuditEntry(at: at, actor: name, action: "console.signInFailed", subject: "staff:\(name)", detail: "no such member"), db: db)
+                try Self.insertAudit(
+                    AuditEntry(at: at, actor: name, action: "console.signInFailed", subject: "staff:\(name)", detail: "no such member"), db: db)
                 return
             }
             if succeeded {
@@ -45,10 +49,14 @@ extension SQLStore {
 
     public func createSession(_ session: StaffSession) async throws(StoreError) {
         try await writeTransaction("starting a console session", serialized: false) { db in
-            try db.execute(sql: """
-                INSERT INTO staff_sessions (id_hash, staff, csrf_token, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [session.idHash, session.staff, session.csrfToken, session.createdAt.timeIntervalSince1970,
-                                 session.expiresAt.timeIntervalSince1970, session.createdAt.timeIntervalSince1970])
+            try db.execute(
+                sql: """
+                    INSERT INTO staff_sessions (id_hash, staff, csrf_token, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    session.idHash, session.staff, session.csrfToken, session.createdAt.timeIntervalSince1970,
+                    session.expiresAt.timeIntervalSince1970, session.createdAt.timeIntervalSince1970,
+                ])
             // Expired sessions go as new ones come: the table stays small without a janitor.
             try db.execute(sql: "DELETE FROM staff_sessions WHERE expires_at < ?", arguments: [session.createdAt.timeIntervalSince1970])
         }
@@ -56,12 +64,16 @@ extension SQLStore {
 
     public func session(idHash: String, at: Date) async throws(StoreError) -> StaffSession? {
         try await writeTransaction("reading a console session", serialized: false) { db in
-            guard let row = try db.fetchOne(sql: """
-                SELECT s.* FROM staff_sessions s JOIN staff m ON m.name = s.staff AND m.active = 1 WHERE s.id_hash = ? AND s.expires_at > ?
-                """, arguments: [idHash, at.timeIntervalSince1970]) else { return nil }
+            guard
+                let row = try db.fetchOne(
+                    sql: """
+                        SELECT s.* FROM staff_sessions s JOIN staff m ON m.name = s.staff AND m.active = 1 WHERE s.id_hash = ? AND s.expires_at > ?
+                        """, arguments: [idHash, at.timeIntervalSince1970])
+            else { return nil }
             try db.execute(sql: "UPDATE staff_sessions SET last_seen_at = ? WHERE id_hash = ?", arguments: [at.timeIntervalSince1970, idHash])
-            return StaffSession(idHash: try row["id_hash"], staff: try row["staff"], csrfToken: try row["csrf_token"],
-                                createdAt: try row.date("created_at"), expiresAt: try row.date("expires_at"))
+            return StaffSession(
+                idHash: try row["id_hash"], staff: try row["staff"], csrfToken: try row["csrf_token"],
+                createdAt: try row.date("created_at"), expiresAt: try row.date("expires_at"))
         }
     }
 

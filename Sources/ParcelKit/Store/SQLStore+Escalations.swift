@@ -7,28 +7,36 @@ extension SQLStore {
     public func escalate(now: Date, policy: EscalationPolicy) async throws(StoreError) -> [Escalation] {
         try await writeTransaction("escalating SLA breaches") { db in
             let time = now.timeIntervalSince1970
-            let due = try db.fetchAll(sql: """
-                SELECT id, owner, '\(SLAClock.notice.rawValue)' AS clock, notice_due AS due FROM incidents
-                 WHERE closed_at IS NULL AND notified_at IS NULL AND notice_due IS NOT NULL AND notice_due < ?
-                UNION ALL
-                SELECT id, owner, '\(SLAClock.firstTouch.rawValue)', first_touch_due FROM incidents
-                 WHERE closed_at IS NULL AND first_touched_at IS NULL AND first_touch_due < ?
-                UNION ALL
-                SELECT id, owner, '\(SLAClock.resolution.rawValue)', resolution_due FROM incidents WHERE closed_at IS NULL AND resolution_due < ?
-                ORDER BY id, clock
-                """, arguments: [time, time, time])
+            let due = try db.fetchAll(
+                sql: """
+                    SELECT id, owner, '\(SLAClock.notice.rawValue)' AS clock, notice_due AS due FROM incidents
+                     WHERE closed_at IS NULL AND notified_at IS NULL AND notice_due IS NOT NULL AND notice_due < ?
+                    UNION ALL
+                    SELECT id, owner, '\(SLAClock.firstTouch.rawValue)', first_touch_due FROM incidents
+                     WHERE closed_at IS NULL AND first_touched_at IS NULL AND first_touch_due < ?
+                    UNION ALL
+                    SELECT id, owner, '\(SLAClock.resolution.rawValue)', resolution_due FROM incidents WHERE closed_at IS NULL AND resolution_due < ?
+                    ORDER BY id, clock
+                    """, arguments: [time, time, time])
             var escalations: [Escalation] = []
             for row in due {
-                let escalation = Escalation(incidentId: try row["id"], clock: try row.decode("clock", in: "escalations"), due: try row.date("due"),
-                                            owner: try row.optional("owner"))
-                try db.execute(sql: "INSERT INTO escalations (incident_id, clock, due, at, owner) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                               arguments: [escalation.incidentId, EscalationEntry.breach(escalation.clock).stored, try row["due"] as Double, time,
-                                           escalation.owner])
+                let escalation = Escalation(
+                    incidentId: try row["id"], clock: try row.decode("clock", in: "escalations"), due: try row.date("due"),
+                    owner: try row.optional("owner"))
+                try db.execute(
+                    sql: "INSERT INTO escalations (incident_id, clock, due, at, owner) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    arguments: [
+                        escalation.incidentId, EscalationEntry.breach(escalation.clock).stored, try row["due"] as Double, time,
+                        escalation.owner,
+                    ])
                 guard db.changesCount > 0 else { continue }
-                let detail = "\(escalation.clock.rawValue) deadline \(ISOTime.utc(escalation.due)) passed" + (escalation.owner.map { "; owner \($0)" } ?? "; unassigned")
+                let detail =
+                    "\(escalation.clock.rawValue) deadline \(ISOTime.utc(escalation.due)) passed" + (escalation.owner.map { "; owner \($0)" } ?? "; unassigned")
                 try Self.history(db, id: escalation.incidentId, at: now, actor: "sweep", action: "escalated", detail: detail)
-                try Self.insertAudit(AuditEntry(at: now, actor: "sweep", action: "incident.escalate", subject: "incident:\(escalation.incidentId)",
-                                                detail: detail), db: db)
+                try Self.insertAudit(
+                    AuditEntry(
+                        at: now, actor: "sweep", action: "incident.escalate", subject: "incident:\(escalation.incidentId)",
+                        detail: detail), db: db)
                 escalations.append(escalation)
             }
             // Staff hear about them through the same outbox and channels as customers.
@@ -56,7 +64,8 @@ extension SQLStore {
         guard !breaches.isEmpty else { return }
         var lead: String?
         if let name = policy.lead,
-           try db.scalar(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM staff WHERE name = ? AND active = 1)", arguments: [name]) == true {
+            try db.scalar(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM staff WHERE name = ? AND active = 1)", arguments: [name]) == true
+        {
             lead = name
         }
         var digests: [String: EscalationDigest] = [:]
@@ -66,25 +75,32 @@ extension SQLStore {
             let clocks = fresh.map(\.clock.rawValue).joined(separator: ", ")
             let leadEntry = EscalationEntry.lead.stored
             // Breached a second time: the case had a breach before this one (in this run or an earlier one).
-            let breachCount = try db.scalar(Int.self, sql: "SELECT COUNT(*) FROM escalations WHERE incident_id = ? AND clock <> '\(leadEntry)'",
-                                            arguments: [id]) ?? 0
+            let breachCount =
+                try db.scalar(
+                    Int.self, sql: "SELECT COUNT(*) FROM escalations WHERE incident_id = ? AND clock <> '\(leadEntry)'",
+                    arguments: [id]) ?? 0
             var toLead = false, leadMissing = false
             if breachCount >= 2, let name = policy.lead {
                 if let lead {
-                    try db.execute(sql: "INSERT INTO escalations (incident_id, clock, due, at, owner) VALUES (?, '\(leadEntry)', ?, ?, ?) ON CONFLICT DO NOTHING",
-                                   arguments: [id, fresh[0].due.timeIntervalSince1970, now.timeIntervalSince1970, lead])
+                    try db.execute(
+                        sql: "INSERT INTO escalations (incident_id, clock, due, at, owner) VALUES (?, '\(leadEntry)', ?, ?, ?) ON CONFLICT DO NOTHING",
+                        arguments: [id, fresh[0].due.timeIntervalSince1970, now.timeIntervalSince1970, lead])
                     if db.changesCount > 0 {
                         let detail = "breached again (\(clocks); all: \(incident.breaches.map(\.rawValue).joined(separator: ", "))); escalated to lead \(lead)"
                         try history(db, id: id, at: now, actor: "sweep", action: "escalatedToLead", detail: detail)
-                        try insertAudit(AuditEntry(at: now, actor: "sweep", action: "incident.escalateToLead", subject: "incident:\(id)", detail: detail), db: db)
+                        try insertAudit(
+                            AuditEntry(at: now, actor: "sweep", action: "incident.escalateToLead", subject: "incident:\(id)", detail: detail), db: db)
                         digests[lead, default: EscalationDigest()].again.append((incident, fresh))
                         digests[lead, default: EscalationDigest()].keys.append("\(id):\(leadEntry)")
                         toLead = true
                     }
-                } else if try db.scalar(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM escalations WHERE incident_id = ? AND clock = '\(leadEntry)')",
-                                        arguments: [id]) != true {
-                    try history(db, id: id, at: now, actor: "sweep", action: "leadNotStaff",
-                                detail: "breached again (\(clocks)): lead \(name) not a staff member, so no lead was told (fix escalation.lead in the config)")
+                } else if try db.scalar(
+                    Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM escalations WHERE incident_id = ? AND clock = '\(leadEntry)')",
+                    arguments: [id]) != true
+                {
+                    try history(
+                        db, id: id, at: now, actor: "sweep", action: "leadNotStaff",
+                        detail: "breached again (\(clocks)): lead \(name) not a staff member, so no lead was told (fix escalation.lead in the config)")
                     leadMissing = true
                 }
             }
@@ -96,13 +112,15 @@ extension SQLStore {
                 if !toLead { digests[lead, default: EscalationDigest()].unassigned.append((incident, fresh)) }
                 digests[lead, default: EscalationDigest()].keys += fresh.map { "\($0.incidentId):\($0.clock.rawValue)" }
             } else if let name = policy.lead, !leadMissing {
-                try history(db, id: id, at: now, actor: "sweep", action: "leadNotStaff",
-                            detail: "unassigned (\(clocks)): lead \(name) not a staff member, so nobody was told (fix escalation.lead in the config)")
+                try history(
+                    db, id: id, at: now, actor: "sweep", action: "leadNotStaff",
+                    detail: "unassigned (\(clocks)): lead \(name) not a staff member, so nobody was told (fix escalation.lead in the config)")
             }
         }
         for name in digests.keys.sorted() {
             guard let digest = digests[name],
-                  let member = try db.fetchOne(sql: "SELECT display_name, email FROM staff WHERE name = ? AND email IS NOT NULL", arguments: [name]) else { continue }
+                let member = try db.fetchOne(sql: "SELECT display_name, email FROM staff WHERE name = ? AND email IS NOT NULL", arguments: [name])
+            else { continue }
             let email: String = try member["email"]
             let displayName: String = try member["display_name"]
             try insertNotice(digestNotice(digest, to: email, name: name, displayName: displayName, policy: policy, now: now), incidentId: nil, at: now, db: db)
@@ -110,8 +128,10 @@ extension SQLStore {
     }
 
     /// The one message for `name` this run, with a link to every case.
-    private static func digestNotice(_ digest: EscalationDigest, to email: String, name: String, displayName: String, policy: EscalationPolicy,
-                                     now: Date) -> NoticeDraft {
+    private static func digestNotice(
+        _ digest: EscalationDigest, to email: String, name: String, displayName: String, policy: EscalationPolicy,
+        now: Date
+    ) -> NoticeDraft {
         func plural(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "es")" }
         func cases(_ count: Int) -> String { "\(count) case\(count == 1 ? "" : "s")" }
         var subjectParts: [String] = []
@@ -119,11 +139,13 @@ extension SQLStore {
         func item(_ incident: Incident, _ breaches: [Escalation], again: Bool) -> String {
             let passed = breaches.map { "\($0.clock.rawValue) deadline \(ISOTime.utc($0.due)) passed" }.joined(separator: "; ")
             let earlier = incident.breaches.filter { clock in !breaches.contains { $0.clock == clock } }
-            var lines = ["- incident \(incident.id) \(incident.kind.rawValue), \(incident.status.rawValue)"
-                         + (again ? (incident.owner.map { ", owner \($0)" } ?? ", unassigned") : "") + ": \(passed)"
-                         + (again && !earlier.isEmpty ? " (breached before: \(earlier.map(\.rawValue).joined(separator: ", ")))" : ""),
-                         "  \(incident.summary)",
-                         "  parcelwatch incident show \(incident.id)"]
+            var lines = [
+                "- incident \(incident.id) \(incident.kind.rawValue), \(incident.status.rawValue)"
+                    + (again ? (incident.owner.map { ", owner \($0)" } ?? ", unassigned") : "") + ": \(passed)"
+                    + (again && !earlier.isEmpty ? " (breached before: \(earlier.map(\.rawValue).joined(separator: ", ")))" : ""),
+                "  \(incident.summary)",
+                "  parcelwatch incident show \(incident.id)",
+            ]
             if let link = policy.consoleLink(incident: incident.id) { lines.append("  \(link)") }
             return lines.joined(separator: "\n")
         }
@@ -134,13 +156,15 @@ extension SQLStore {
         }
         if !digest.unassigned.isEmpty {
             subjectParts.append("\(cases(digest.unassigned.count)) nobody owns")
-            sections.append("Cases nobody owns (assign them: parcelwatch incident assign ID --to NAME):\n"
-                            + digest.unassigned.map { item($0.incident, $0.breaches, again: false) }.joined(separator: "\n"))
+            sections.append(
+                "Cases nobody owns (assign them: parcelwatch incident assign ID --to NAME):\n"
+                    + digest.unassigned.map { item($0.incident, $0.breaches, again: false) }.joined(separator: "\n"))
         }
         if !digest.again.isEmpty {
             subjectParts.append("\(cases(digest.again.count)) breached again")
-            sections.append("Breached a second time (you are the escalation lead; you hear of each case once):\n"
-                            + digest.again.map { item($0.incident, $0.breaches, again: true) }.joined(separator: "\n"))
+            sections.append(
+                "Breached a second time (you are the escalation lead; you hear of each case once):\n"
+                    + digest.again.map { item($0.incident, $0.breaches, again: true) }.joined(separator: "\n"))
         }
         let body = """
             Hello \(displayName),
@@ -150,16 +174,19 @@ extension SQLStore {
             \(sections.joined(separator: "\n\n"))
 
             """
-        return NoticeDraft(dedupeKey: digestKey(name: name, now: now, breaches: digest.keys), channel: "email", recipient: email,
-                           subject: "[Parcelwatch] " + subjectParts.joined(separator: ", "), body: body, language: "en",
-                           template: "escalation", dueAt: now)
+        return NoticeDraft(
+            dedupeKey: digestKey(name: name, now: now, breaches: digest.keys), channel: "email", recipient: email,
+            subject: "[Parcelwatch] " + subjectParts.joined(separator: ", "), body: body, language: "en",
+            template: "escalation", dueAt: now)
     }
 
     /// `escalation-digest:<name>:<now>:<sorted breach ids>`: the same run never queues it twice. A
     /// long list is replaced by its count and SHA-256, keeping the key within index limits.
     static func digestKey(name: String, now: Date, breaches: [String]) -> String {
         let ids = breaches.sorted().joined(separator: ",")
-        let listed = ids.utf8.count <= 200 ? ids
+        let listed =
+            ids.utf8.count <= 200
+            ? ids
             : "\(breaches.count)x" + SHA256.hash(data: Data(ids.utf8)).map { String(format: "%02x", $0) }.joined()
         return "escalation-digest:\(name):\(ISOTime.utc(now)):\(listed)"
     }

@@ -4,10 +4,12 @@ import Foundation
 extension SQLStore {
     public func detectionCandidates(after: Int64, limit: Int) async throws(StoreError) -> [DetectionCandidate] {
         try await read("selecting shipments for incident rules") { db in
-            try db.fetchAll(sql: """
-                SELECT s.*, \(Self.orderColumns) FROM shipments s JOIN orders o ON o.id = s.order_id
-                WHERE s.id > ? AND s.status NOT IN ('delivered', 'expired') AND o.cancelled_at IS NULL ORDER BY s.id LIMIT ?
-                """, arguments: [after, limit]).map { row in
+            try db.fetchAll(
+                sql: """
+                    SELECT s.*, \(Self.orderColumns) FROM shipments s JOIN orders o ON o.id = s.order_id
+                    WHERE s.id > ? AND s.status NOT IN ('delivered', 'expired') AND o.cancelled_at IS NULL ORDER BY s.id LIMIT ?
+                    """, arguments: [after, limit]
+            ).map { row in
                 DetectionCandidate(shipment: try Self.decodeShipment(row), order: try Self.decodeOrder(row, prefix: "o_"))
             }
         }
@@ -15,14 +17,20 @@ extension SQLStore {
 
     public func ordersAwaitingCarrier(after: String, limit: Int) async throws(StoreError) -> [OrderCandidate] {
         try await read("selecting orders without a carrier") { db in
-            let orders = try db.fetchAll(sql: """
-                SELECT * FROM orders o WHERE o.id > ? AND o.paid_at IS NOT NULL AND o.cancelled_at IS NULL AND NOT EXISTS (
-                    SELECT 1 FROM shipments s WHERE s.order_id = o.id AND s.status NOT IN ('pending', 'infoReceived'))
-                ORDER BY o.id LIMIT ?
-                """, arguments: [after, limit]).map { try Self.decodeOrder($0) }
+            let orders = try db.fetchAll(
+                sql: """
+                    SELECT * FROM orders o WHERE o.id > ? AND o.paid_at IS NOT NULL AND o.cancelled_at IS NULL AND NOT EXISTS (
+                        SELECT 1 FROM shipments s WHERE s.order_id = o.id AND s.status NOT IN ('pending', 'infoReceived'))
+                    ORDER BY o.id LIMIT ?
+                    """, arguments: [after, limit]
+            ).map { try Self.decodeOrder($0) }
             return try orders.map { order in
-                OrderCandidate(order: order, shipments: try db.fetchAll(sql: "SELECT * FROM shipments WHERE order_id = ? ORDER BY id",
-                                                                         arguments: [order.id]).map(Self.decodeShipment))
+                OrderCandidate(
+                    order: order,
+                    shipments: try db.fetchAll(
+                        sql: "SELECT * FROM shipments WHERE order_id = ? ORDER BY id",
+                        arguments: [order.id]
+                    ).map(Self.decodeShipment))
             }
         }
     }
@@ -30,16 +38,21 @@ extension SQLStore {
     public func raise(_ trigger: IncidentTrigger, plan: IncidentPlan, notice: NoticeDraft?, at: Date) async throws(StoreError) -> RaiseOutcome {
         try await writeTransaction("raising an incident") { db in
             let key = trigger.subject.key
-            if let open = try db.fetchOne(sql: "SELECT id, evidence FROM incidents WHERE subject_key = ? AND kind = ? AND closed_at IS NULL",
-                                           arguments: [key, trigger.kind.rawValue]) {
+            if let open = try db.fetchOne(
+                sql: "SELECT id, evidence FROM incidents WHERE subject_key = ? AND kind = ? AND closed_at IS NULL",
+                arguments: [key, trigger.kind.rawValue])
+            {
                 let id: Int64 = try open["id"]
                 guard try open["evidence"] as String != trigger.evidence else { return .unchanged(id) }
-                try db.execute(sql: "UPDATE incidents SET evidence = ?, updated_at = ? WHERE id = ?", arguments: [trigger.evidence, at.timeIntervalSince1970, id])
+                try db.execute(
+                    sql: "UPDATE incidents SET evidence = ?, updated_at = ? WHERE id = ?", arguments: [trigger.evidence, at.timeIntervalSince1970, id])
                 try Self.history(db, id: id, at: at, actor: "sweep", action: "retriggered", detail: trigger.summary)
                 return .retriggered(id)
             }
-            if try db.scalar(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM incidents WHERE subject_key = ? AND kind = ? AND evidence = ?)",
-                                 arguments: [key, trigger.kind.rawValue, trigger.evidence]) == true {
+            if try db.scalar(
+                Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM incidents WHERE subject_key = ? AND kind = ? AND evidence = ?)",
+                arguments: [key, trigger.kind.rawValue, trigger.evidence]) == true
+            {
                 return .suppressed
             }
             var orderId: String?, shipmentId: Int64?, carrier: String?, number: String?
@@ -56,8 +69,10 @@ extension SQLStore {
                 let open = try Self.openProblemCases(db, shipmentId: shipmentId)
                 if let stronger = open.first(where: { ($0.kind.severity ?? 0) > severity }) {
                     let detail = "\(trigger.kind.rawValue) (\(trigger.evidence)): \(trigger.summary)"
-                    if try db.scalar(Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM incident_history WHERE incident_id = ? AND action = 'absorbed' AND detail = ?)",
-                                     arguments: [stronger.id, detail]) != true {
+                    if try db.scalar(
+                        Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM incident_history WHERE incident_id = ? AND action = 'absorbed' AND detail = ?)",
+                        arguments: [stronger.id, detail]) != true
+                    {
                         try Self.history(db, id: stronger.id, at: at, actor: "sweep", action: "absorbed", detail: detail)
                     }
                     return .absorbed(stronger.id)
@@ -71,31 +86,40 @@ extension SQLStore {
             if settled != nil, trigger.kind == .late { return .suppressed }
             let customerFacing = plan.customerFacing && settled == nil
             let owner = try Self.nextOwner(db)
-            let id = try db.insertReturningID(sql: """
-                INSERT INTO incidents (kind, order_id, shipment_id, carrier, tracking_number, state, customer_facing, owner, priority,
-                opened_at, updated_at, subject_key, summary, evidence, notice_due, first_touch_due, resolution_due, next_update_due)
-                VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [trigger.kind.rawValue, orderId, shipmentId, carrier, number, customerFacing, owner, plan.priority,
-                                 at.timeIntervalSince1970, at.timeIntervalSince1970, key, trigger.summary, trigger.evidence,
-                                 customerFacing ? plan.noticeDue?.timeIntervalSince1970 : nil, plan.firstTouchDue.timeIntervalSince1970,
-                                 plan.resolutionDue.timeIntervalSince1970, customerFacing ? plan.resolutionDue.timeIntervalSince1970 : nil])
+            let id = try db.insertReturningID(
+                sql: """
+                    INSERT INTO incidents (kind, order_id, shipment_id, carrier, tracking_number, state, customer_facing, owner, priority,
+                    opened_at, updated_at, subject_key, summary, evidence, notice_due, first_touch_due, resolution_due, next_update_due)
+                    VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    trigger.kind.rawValue, orderId, shipmentId, carrier, number, customerFacing, owner, plan.priority,
+                    at.timeIntervalSince1970, at.timeIntervalSince1970, key, trigger.summary, trigger.evidence,
+                    customerFacing ? plan.noticeDue?.timeIntervalSince1970 : nil, plan.firstTouchDue.timeIntervalSince1970,
+                    plan.resolutionDue.timeIntervalSince1970, customerFacing ? plan.resolutionDue.timeIntervalSince1970 : nil,
+                ])
             try Self.history(db, id: id, at: at, actor: "sweep", action: "detected", detail: trigger.summary)
             if let settled {
-                try Self.history(db, id: id, at: at, actor: "sweep", action: "staffOnly",
-                                 detail: "the customer is not told: \(settled); staff watch for a return or a double delivery")
+                try Self.history(
+                    db, id: id, at: at, actor: "sweep", action: "staffOnly",
+                    detail: "the customer is not told: \(settled); staff watch for a return or a double delivery")
             }
             for lesser in absorbing {
-                try Self.closeCase(db, id: lesser.id, state: .absorbed, at: at, action: "absorbed",
-                                   detail: "into incident \(id) (\(trigger.kind.rawValue)): \(trigger.summary)")
+                try Self.closeCase(
+                    db, id: lesser.id, state: .absorbed, at: at, action: "absorbed",
+                    detail: "into incident \(id) (\(trigger.kind.rawValue)): \(trigger.summary)")
                 try Self.history(db, id: id, at: at, actor: "sweep", action: "absorbed", detail: "incident \(lesser.id) (\(lesser.kind))")
             }
             if let owner { try Self.history(db, id: id, at: at, actor: "sweep", action: "assigned", detail: "to \(owner) (round-robin)") }
-            try Self.insertAudit(AuditEntry(at: at, actor: "sweep", action: "incident.open", subject: "incident:\(id)",
-                                            detail: "\(trigger.kind.rawValue): \(trigger.summary)" + (owner.map { "; owner \($0)" } ?? "")), db: db)
+            try Self.insertAudit(
+                AuditEntry(
+                    at: at, actor: "sweep", action: "incident.open", subject: "incident:\(id)",
+                    detail: "\(trigger.kind.rawValue): \(trigger.summary)" + (owner.map { "; owner \($0)" } ?? "")), db: db)
             if let notice, customerFacing {
                 try Self.insertNotice(notice, incidentId: id, at: at, db: db)
-                try Self.history(db, id: id, at: at, actor: "sweep", action: "notice",
-                                 detail: "\(notice.template) (\(notice.language)) queued for \(ISOTime.utc(notice.dueAt))")
+                try Self.history(
+                    db, id: id, at: at, actor: "sweep", action: "notice",
+                    detail: "\(notice.template) (\(notice.language)) queued for \(ISOTime.utc(notice.dueAt))")
             }
             guard let incident = try Self.fetchIncident(db, id: id) else {
                 throw StoreError.failed(operation: "raising an incident", detail: "incident \(id) vanished")
@@ -123,8 +147,9 @@ extension SQLStore {
             if let orderId = filter.orderId { clauses.append("order_id = ?"); arguments.append(orderId) }
             let condition = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
             // Two queries for any number of cases (the queue, `/metrics`): the cases, then all their breaches.
-            return try Self.decodeIncidents(db.fetchAll(sql: "SELECT * FROM incidents\(condition) ORDER BY id", arguments: SQLArguments(arguments)), db: db,
-                                            selection: ("SELECT id FROM incidents\(condition)", SQLArguments(arguments)))
+            return try Self.decodeIncidents(
+                db.fetchAll(sql: "SELECT * FROM incidents\(condition) ORDER BY id", arguments: SQLArguments(arguments)), db: db,
+                selection: ("SELECT id FROM incidents\(condition)", SQLArguments(arguments)))
         }
     }
 
@@ -168,8 +193,9 @@ extension SQLStore {
                 try db.execute(sql: "UPDATE incidents SET state = 'resolved', closed_at = ? WHERE id = ?", arguments: [time, id])
                 (name, detail) = ("resolved", outcome)
             }
-            try db.execute(sql: "UPDATE incidents SET updated_at = ?, first_touched_at = COALESCE(first_touched_at, ?) WHERE id = ?",
-                           arguments: [time, time, id])
+            try db.execute(
+                sql: "UPDATE incidents SET updated_at = ?, first_touched_at = COALESCE(first_touched_at, ?) WHERE id = ?",
+                arguments: [time, time, id])
             try Self.history(db, id: id, at: at, actor: actor, action: name, detail: detail)
             try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "incident.\(name)", subject: "incident:\(id)", detail: detail), db: db)
             if let notice, incident.customerFacing { try Self.insertNotice(notice, incidentId: id, at: at, db: db) }
@@ -182,29 +208,34 @@ extension SQLStore {
 
     public func dueFollowUps(now: Date, limit: Int) async throws(StoreError) -> [Incident] {
         try await read("selecting due follow-ups") { db in
-            try Self.decodeIncidents(db.fetchAll(sql: """
-                SELECT * FROM incidents WHERE closed_at IS NULL AND customer_facing = 1 AND notified_at IS NOT NULL
-                AND next_update_due IS NOT NULL AND next_update_due <= ? ORDER BY next_update_due LIMIT ?
-                """, arguments: [now.timeIntervalSince1970, limit]), db: db)
+            try Self.decodeIncidents(
+                db.fetchAll(
+                    sql: """
+                        SELECT * FROM incidents WHERE closed_at IS NULL AND customer_facing = 1 AND notified_at IS NOT NULL
+                        AND next_update_due IS NOT NULL AND next_update_due <= ? ORDER BY next_update_due LIMIT ?
+                        """, arguments: [now.timeIntervalSince1970, limit]), db: db)
         }
     }
 
     public func recordFollowUp(incidentId: Int64, notice: NoticeDraft, nextUpdateDue: Date, at: Date) async throws(StoreError) {
         try await writeTransaction("recording a follow-up") { db in
             try Self.insertNotice(notice, incidentId: incidentId, at: at, db: db)
-            try db.execute(sql: "UPDATE incidents SET next_update_due = ?, updated_at = ? WHERE id = ?",
-                           arguments: [nextUpdateDue.timeIntervalSince1970, at.timeIntervalSince1970, incidentId])
-            try Self.history(db, id: incidentId, at: at, actor: "sweep", action: "followUp",
-                             detail: "update sent as promised; next one by \(ISOTime.utc(nextUpdateDue))")
+            try db.execute(
+                sql: "UPDATE incidents SET next_update_due = ?, updated_at = ? WHERE id = ?",
+                arguments: [nextUpdateDue.timeIntervalSince1970, at.timeIntervalSince1970, incidentId])
+            try Self.history(
+                db, id: incidentId, at: at, actor: "sweep", action: "followUp",
+                detail: "update sent as promised; next one by \(ISOTime.utc(nextUpdateDue))")
         }
     }
 
     public func addStaff(_ member: StaffMember, actor: String, at: Date) async throws(StoreError) {
         try await writeTransaction("adding staff") { db in
-            try db.execute(sql: """
-                INSERT INTO staff (name, display_name, email, active, created_at) VALUES (?, ?, ?, 1, ?)
-                ON CONFLICT (name) DO UPDATE SET display_name = excluded.display_name, email = COALESCE(excluded.email, staff.email), active = 1
-                """, arguments: [member.name, member.displayName, member.email, at.timeIntervalSince1970])
+            try db.execute(
+                sql: """
+                    INSERT INTO staff (name, display_name, email, active, created_at) VALUES (?, ?, ?, 1, ?)
+                    ON CONFLICT (name) DO UPDATE SET display_name = excluded.display_name, email = COALESCE(excluded.email, staff.email), active = 1
+                    """, arguments: [member.name, member.displayName, member.email, at.timeIntervalSince1970])
             try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "staff.add", subject: "staff:\(member.name)", detail: member.displayName), db: db)
         }
     }
@@ -221,23 +252,31 @@ extension SQLStore {
         try await read("searching") { db in
             let trimmed = query.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty else { return FindResult(orders: [], shipments: [], incidents: []) }
-            let like = "%" + trimmed.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            let like =
+                "%"
+                + trimmed.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
             let number = trimmed.uppercased().filter { !$0.isWhitespace && $0 != "-" }
             let phone = trimmed.filter { $0.isNumber || $0 == "+" }
-            let orders = try db.fetchAll(sql: """
-                SELECT DISTINCT o.* FROM orders o LEFT JOIN shipments s ON s.order_id = o.id
-                WHERE o.id = ? OR lower(o.email) = lower(?) OR lower(o.customer_name) LIKE lower(?) ESCAPE '\\' OR (? <> '' AND o.phone = ?)
-                   OR s.tracking_number = ?
-                ORDER BY o.id LIMIT 50
-                """, arguments: [trimmed, trimmed, like, phone, phone, number]).map { try Self.decodeOrder($0) }
+            let orders = try db.fetchAll(
+                sql: """
+                    SELECT DISTINCT o.* FROM orders o LEFT JOIN shipments s ON s.order_id = o.id
+                    WHERE o.id = ? OR lower(o.email) = lower(?) OR lower(o.customer_name) LIKE lower(?) ESCAPE '\\' OR (? <> '' AND o.phone = ?)
+                       OR s.tracking_number = ?
+                    ORDER BY o.id LIMIT 50
+                    """, arguments: [trimmed, trimmed, like, phone, phone, number]
+            ).map { try Self.decodeOrder($0) }
             let ids = orders.map(\.id)
             let placeholders = ids.map { _ in "?" }.joined(separator: ", ")
             guard !ids.isEmpty else { return FindResult(orders: [], shipments: [], incidents: []) }
-            let shipments = try db.fetchAll(sql: "SELECT * FROM shipments WHERE order_id IN (\(placeholders)) ORDER BY id",
-                                             arguments: SQLArguments(ids)).map(Self.decodeShipment)
-            let incidents = try Self.decodeIncidents(db.fetchAll(sql: "SELECT * FROM incidents WHERE order_id IN (\(placeholders)) ORDER BY id",
-                                                                 arguments: SQLArguments(ids)), db: db)
+            let shipments = try db.fetchAll(
+                sql: "SELECT * FROM shipments WHERE order_id IN (\(placeholders)) ORDER BY id",
+                arguments: SQLArguments(ids)
+            ).map(Self.decodeShipment)
+            let incidents = try Self.decodeIncidents(
+                db.fetchAll(
+                    sql: "SELECT * FROM incidents WHERE order_id IN (\(placeholders)) ORDER BY id",
+                    arguments: SQLArguments(ids)), db: db)
             return FindResult(orders: orders, shipments: shipments, incidents: incidents)
         }
     }
@@ -247,9 +286,11 @@ extension SQLStore {
     /// The open cases about a parcel whose kinds rank by severity, most severe first.
     static func openProblemCases(_ db: any SQLConnection, shipmentId: Int64) throws -> [(id: Int64, kind: IncidentKind)] {
         let kinds = IncidentKind.bySeverity
-        return try db.fetchAll(sql: """
-            SELECT id, kind FROM incidents WHERE shipment_id = ? AND closed_at IS NULL AND kind IN (\(kinds.map { _ in "?" }.joined(separator: ", ")))
-            """, arguments: SQLArguments([shipmentId] + kinds.map(\.rawValue))).map { row throws -> (id: Int64, kind: IncidentKind) in
+        return try db.fetchAll(
+            sql: """
+                SELECT id, kind FROM incidents WHERE shipment_id = ? AND closed_at IS NULL AND kind IN (\(kinds.map { _ in "?" }.joined(separator: ", ")))
+                """, arguments: SQLArguments([shipmentId] + kinds.map(\.rawValue))
+        ).map { row throws -> (id: Int64, kind: IncidentKind) in
             (try row["id"], try row.decode("kind", in: "incidents"))
         }.sorted { ($0.kind.severity ?? 0) > ($1.kind.severity ?? 0) }
     }
@@ -257,16 +298,24 @@ extension SQLStore {
     /// Why the customer already has the shop's answer for this parcel or order, or nil: the order
     /// was refunded, or this parcel was replaced (a reship requested, under way or done).
     static func settlement(_ db: any SQLConnection, orderId: String?, shipmentId: Int64?) throws -> String? {
-        if let orderId, try db.scalar(Bool.self, sql: """
-            SELECT EXISTS (SELECT 1 FROM actions a JOIN incidents i ON i.id = a.incident_id
-                           WHERE i.order_id = ? AND a.kind = 'refund' AND a.state IN ('pending', 'sending', 'done'))
-            """, arguments: [orderId]) == true {
+        if let orderId,
+            try db.scalar(
+                Bool.self,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM actions a JOIN incidents i ON i.id = a.incident_id
+                                   WHERE i.order_id = ? AND a.kind = 'refund' AND a.state IN ('pending', 'sending', 'done'))
+                    """, arguments: [orderId]) == true
+        {
             return "the order was refunded"
         }
-        if let shipmentId, try db.scalar(Bool.self, sql: """
-            SELECT EXISTS (SELECT 1 FROM actions a JOIN incidents i ON i.id = a.incident_id
-                           WHERE i.shipment_id = ? AND a.kind = 'reship' AND a.state IN ('pending', 'sending', 'done'))
-            """, arguments: [shipmentId]) == true {
+        if let shipmentId,
+            try db.scalar(
+                Bool.self,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM actions a JOIN incidents i ON i.id = a.incident_id
+                                   WHERE i.shipment_id = ? AND a.kind = 'reship' AND a.state IN ('pending', 'sending', 'done'))
+                    """, arguments: [shipmentId]) == true
+        {
             return "the parcel was replaced"
         }
         return nil
@@ -276,12 +325,14 @@ extension SQLStore {
     /// superseded, so the customer never hears news the case no longer stands behind.
     static func closeCase(_ db: any SQLConnection, id: Int64, state: IncidentStatus, at: Date, action: String, detail: String) throws {
         let time = at.timeIntervalSince1970
-        try db.execute(sql: "UPDATE incidents SET state = ?, closed_at = ?, updated_at = ? WHERE id = ? AND closed_at IS NULL",
-                       arguments: [state.rawValue, time, time, id])
+        try db.execute(
+            sql: "UPDATE incidents SET state = ?, closed_at = ?, updated_at = ? WHERE id = ? AND closed_at IS NULL",
+            arguments: [state.rawValue, time, time, id])
         try history(db, id: id, at: at, actor: "sweep", action: action, detail: detail)
         try insertAudit(AuditEntry(at: at, actor: "sweep", action: "incident.\(action)", subject: "incident:\(id)", detail: detail), db: db)
-        try db.execute(sql: "UPDATE outbox SET superseded_at = ? WHERE incident_id = ? AND sent_at IS NULL AND superseded_at IS NULL",
-                       arguments: [time, id])
+        try db.execute(
+            sql: "UPDATE outbox SET superseded_at = ? WHERE incident_id = ? AND sent_at IS NULL AND superseded_at IS NULL",
+            arguments: [time, id])
     }
 
     /// Refuses anyone not in the staff table.
@@ -306,8 +357,9 @@ extension SQLStore {
     }
 
     static func history(_ db: any SQLConnection, id: Int64, at: Date, actor: String, action: String, detail: String) throws {
-        try db.execute(sql: "INSERT INTO incident_history (incident_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [id, at.timeIntervalSince1970, actor, action, detail])
+        try db.execute(
+            sql: "INSERT INTO incident_history (incident_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
+            arguments: [id, at.timeIntervalSince1970, actor, action, detail])
     }
 
     static func fetchIncident(_ db: any SQLConnection, id: Int64) throws -> Incident? {
@@ -336,10 +388,12 @@ extension SQLStore {
     /// order they did (the lead's escalation left out): one query for any number of incidents.
     private static func breaches(_ db: any SQLConnection, in selection: String, arguments: SQLArguments) throws -> [Int64: [SLAClock]] {
         var breaches: [Int64: [SLAClock]] = [:]
-        for row in try db.fetchAll(sql: """
-            SELECT incident_id, clock FROM escalations WHERE clock <> '\(EscalationEntry.lead.stored)' AND incident_id IN (\(selection))
-             ORDER BY incident_id, at, clock
-            """, arguments: arguments) {
+        for row in try db.fetchAll(
+            sql: """
+                SELECT incident_id, clock FROM escalations WHERE clock <> '\(EscalationEntry.lead.stored)' AND incident_id IN (\(selection))
+                 ORDER BY incident_id, at, clock
+                """, arguments: arguments)
+        {
             breaches[try row["incident_id"], default: []].append(try row.decode("clock", in: "escalations"))
         }
         return breaches
@@ -369,10 +423,11 @@ extension SQLStore {
         """
 
     static func decodeOrder(_ row: SQLRow, prefix: String) throws -> Order {
-        Order(id: try row[prefix + "id"], customerName: try row[prefix + "customer_name"], email: try row[prefix + "email"],
-              phone: try row.optional(prefix + "phone"), language: try row[prefix + "language"], postcode: try row[prefix + "postcode"],
-              value: Money(minorUnits: try row[prefix + "value_minor"], currency: try row[prefix + "currency"]),
-              promisedDate: try row.optional(prefix + "promised_date"), paidAt: try row.optionalDate(prefix + "paid_at"),
-              reshippable: try row[prefix + "reshippable"])
+        Order(
+            id: try row[prefix + "id"], customerName: try row[prefix + "customer_name"], email: try row[prefix + "email"],
+            phone: try row.optional(prefix + "phone"), language: try row[prefix + "language"], postcode: try row[prefix + "postcode"],
+            value: Money(minorUnits: try row[prefix + "value_minor"], currency: try row[prefix + "currency"]),
+            promisedDate: try row.optional(prefix + "promised_date"), paidAt: try row.optionalDate(prefix + "paid_at"),
+            reshippable: try row[prefix + "reshippable"])
     }
 }

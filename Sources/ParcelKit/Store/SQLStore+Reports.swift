@@ -17,12 +17,13 @@ extension SQLStore {
         try await read("computing the shop report") { db in
             let start = since.timeIntervalSince1970
             let time = now.timeIntervalSince1970
-            return ShopReport(since: since, generatedAt: now, timeZone: timeZone.identifier,
-                              carriers: try Self.carrierFigures(db, since: start, now: now, timeZone: timeZone),
-                              incidents: try Self.incidentCounts(db, since: start),
-                              firstNotice: try Self.firstNotice(db, since: start),
-                              sla: try Self.clockCompliance(db, since: start, now: time),
-                              money: try Self.currencyTotals(db, since: start))
+            return ShopReport(
+                since: since, generatedAt: now, timeZone: timeZone.identifier,
+                carriers: try Self.carrierFigures(db, since: start, now: now, timeZone: timeZone),
+                incidents: try Self.incidentCounts(db, since: start),
+                firstNotice: try Self.firstNotice(db, since: start),
+                sla: try Self.clockCompliance(db, since: start, now: time),
+                money: try Self.currencyTotals(db, since: start))
         }
     }
 
@@ -45,25 +46,29 @@ extension SQLStore {
         """
 
     private static func carrierFigures(_ db: any SQLConnection, since: Double, now: Date, timeZone: TimeZone) throws -> [ShopReport.CarrierFigures] {
-        var figures = try db.fetchAll(sql: """
-            SELECT s.carrier AS carrier, COUNT(*) AS shipments,
-                   SUM(CASE WHEN EXISTS (SELECT 1 FROM events e WHERE e.shipment_id = s.id AND e.status = 'delivered') THEN 1 ELSE 0 END) AS delivered,
-                   SUM(CASE WHEN \(damagedCondition) THEN 1 ELSE 0 END) AS damaged,
-                   SUM(CASE WHEN \(lostCondition) THEN 1 ELSE 0 END) AS lost
-            FROM shipments s WHERE s.created_at >= ? GROUP BY s.carrier
-            """, arguments: [since]).map { row in
-            ShopReport.CarrierFigures(carrier: try row["carrier"], shipments: try row["shipments"], delivered: try row["delivered"], deliveredWithPromise: 0,
-                                      onTime: 0, damaged: try row["damaged"], lost: try row["lost"])
+        var figures = try db.fetchAll(
+            sql: """
+                SELECT s.carrier AS carrier, COUNT(*) AS shipments,
+                       SUM(CASE WHEN EXISTS (SELECT 1 FROM events e WHERE e.shipment_id = s.id AND e.status = 'delivered') THEN 1 ELSE 0 END) AS delivered,
+                       SUM(CASE WHEN \(damagedCondition) THEN 1 ELSE 0 END) AS damaged,
+                       SUM(CASE WHEN \(lostCondition) THEN 1 ELSE 0 END) AS lost
+                FROM shipments s WHERE s.created_at >= ? GROUP BY s.carrier
+                """, arguments: [since]
+        ).map { row in
+            ShopReport.CarrierFigures(
+                carrier: try row["carrier"], shipments: try row["shipments"], delivered: try row["delivered"], deliveredWithPromise: 0,
+                onTime: 0, damaged: try row["damaged"], lost: try row["lost"])
         }.sorted { $0.carrier < $1.carrier }
         var promised: [String: (judged: Int, onTime: Int)] = [:]
         var after: Int64 = 0
         while true {
-            let page = try db.fetchAll(sql: """
-                SELECT s.id AS id, s.carrier AS carrier, \(promise) AS promised_date, MIN(e.time) AS delivered_at
-                FROM shipments s JOIN orders o ON o.id = s.order_id JOIN events e ON e.shipment_id = s.id AND e.status = 'delivered'
-                WHERE s.created_at >= ? AND s.id > ? AND \(promise) IS NOT NULL
-                GROUP BY s.id, s.carrier, s.promised_date, s.replaces_shipment_id, o.promised_date ORDER BY s.id LIMIT ?
-                """, arguments: [since, after, reportPageSize])
+            let page = try db.fetchAll(
+                sql: """
+                    SELECT s.id AS id, s.carrier AS carrier, \(promise) AS promised_date, MIN(e.time) AS delivered_at
+                    FROM shipments s JOIN orders o ON o.id = s.order_id JOIN events e ON e.shipment_id = s.id AND e.status = 'delivered'
+                    WHERE s.created_at >= ? AND s.id > ? AND \(promise) IS NOT NULL
+                    GROUP BY s.id, s.carrier, s.promised_date, s.replaces_shipment_id, o.promised_date ORDER BY s.id LIMIT ?
+                    """, arguments: [since, after, reportPageSize])
             for row in page {
                 let deliveredAt = try row.date("delivered_at")
                 guard let onTime = ReportBuilder.isOnTime(deliveredAt: deliveredAt, promisedDate: try row["promised_date"], in: timeZone) else { continue }
@@ -83,12 +88,13 @@ extension SQLStore {
         var overdue: [String: Int] = [:]
         after = 0
         while true {
-            let page = try db.fetchAll(sql: """
-                SELECT s.id AS id, s.carrier AS carrier, \(promise) AS promised_date
-                FROM shipments s JOIN orders o ON o.id = s.order_id
-                WHERE s.created_at >= ? AND s.id > ? AND \(promise) < ? AND \(stillOwed)
-                ORDER BY s.id LIMIT ?
-                """, arguments: [since, after, today, reportPageSize])
+            let page = try db.fetchAll(
+                sql: """
+                    SELECT s.id AS id, s.carrier AS carrier, \(promise) AS promised_date
+                    FROM shipments s JOIN orders o ON o.id = s.order_id
+                    WHERE s.created_at >= ? AND s.id > ? AND \(promise) < ? AND \(stillOwed)
+                    ORDER BY s.id LIMIT ?
+                    """, arguments: [since, after, today, reportPageSize])
             for row in page where ReportBuilder.isOverdue(promisedDate: try row["promised_date"], now: now, in: timeZone) == true {
                 overdue[try row["carrier"] as String, default: 0] += 1
             }
@@ -122,27 +128,32 @@ extension SQLStore {
     // MARK: Cases
 
     private static func incidentCounts(_ db: any SQLConnection, since: Double) throws -> [ShopReport.IncidentCount] {
-        try db.fetchAll(sql: """
-            SELECT kind, COUNT(*) AS opened, SUM(CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END) AS still_open
-            FROM incidents WHERE opened_at >= ? GROUP BY kind
-            """, arguments: [since]).map { ShopReport.IncidentCount(kind: try $0["kind"], opened: try $0["opened"], stillOpen: try $0["still_open"]) }
+        try db.fetchAll(
+            sql: """
+                SELECT kind, COUNT(*) AS opened, SUM(CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END) AS still_open
+                FROM incidents WHERE opened_at >= ? GROUP BY kind
+                """, arguments: [since]
+        ).map { ShopReport.IncidentCount(kind: try $0["kind"], opened: try $0["opened"], stillOpen: try $0["still_open"]) }
             .sorted { $0.kind < $1.kind }
     }
 
     private static func firstNotice(_ db: any SQLConnection, since: Double) throws -> ShopReport.FirstNotice {
-        let counts = try db.fetchOne(sql: """
-            SELECT COUNT(*) AS cases, SUM(CASE WHEN notified_at IS NOT NULL THEN 1 ELSE 0 END) AS notified
-            FROM incidents WHERE customer_facing = 1 AND opened_at >= ?
-            """, arguments: [since])
+        let counts = try db.fetchOne(
+            sql: """
+                SELECT COUNT(*) AS cases, SUM(CASE WHEN notified_at IS NOT NULL THEN 1 ELSE 0 END) AS notified
+                FROM incidents WHERE customer_facing = 1 AND opened_at >= ?
+                """, arguments: [since])
         // SUM over no cases is NULL: none notified.
         let notified: Int = try counts?.optional("notified") ?? 0
         var median: Double?
         if let rows = ReportBuilder.medianRows(count: notified) {
-            let middle = try db.scalars(Double.self, sql: """
-                SELECT notified_at - opened_at AS delay FROM incidents
-                WHERE customer_facing = 1 AND opened_at >= ? AND notified_at IS NOT NULL
-                ORDER BY delay LIMIT ? OFFSET ?
-                """, arguments: [since, rows.limit, rows.offset])
+            let middle = try db.scalars(
+                Double.self,
+                sql: """
+                    SELECT notified_at - opened_at AS delay FROM incidents
+                    WHERE customer_facing = 1 AND opened_at >= ? AND notified_at IS NOT NULL
+                    ORDER BY delay LIMIT ? OFFSET ?
+                    """, arguments: [since, rows.limit, rows.offset])
             median = ReportBuilder.median(middle: middle)
         }
         return ShopReport.FirstNotice(customerFacing: try counts?["cases"] ?? 0, notified: notified, medianSeconds: median)
@@ -158,18 +169,19 @@ extension SQLStore {
     }
 
     private static func clockCompliance(_ db: any SQLConnection, since: Double, now: Double) throws -> [ShopReport.ClockCompliance] {
-        let row = try db.fetchOne(sql: """
-            SELECT SUM(CASE WHEN i.notice_due IS NOT NULL THEN 1 ELSE 0 END) AS notice_cases,
-                   SUM(CASE WHEN i.notice_due IS NOT NULL AND (\(breach(clock: .notice, due: "i.notice_due", met: "i.notified_at"))) THEN 1 ELSE 0 END)
-                       AS notice_breached,
-                   SUM(CASE WHEN i.first_touch_due IS NOT NULL THEN 1 ELSE 0 END) AS touch_cases,
-                   SUM(CASE WHEN i.first_touch_due IS NOT NULL AND (\(breach(clock: .firstTouch, due: "i.first_touch_due", met: "i.first_touched_at")))
-                       THEN 1 ELSE 0 END) AS touch_breached,
-                   SUM(CASE WHEN i.resolution_due IS NOT NULL THEN 1 ELSE 0 END) AS resolution_cases,
-                   SUM(CASE WHEN i.resolution_due IS NOT NULL AND (\(breach(clock: .resolution, due: "i.resolution_due", met: "i.closed_at")))
-                       THEN 1 ELSE 0 END) AS resolution_breached
-            FROM incidents i WHERE i.opened_at >= ?
-            """, arguments: [now, now, now, since])
+        let row = try db.fetchOne(
+            sql: """
+                SELECT SUM(CASE WHEN i.notice_due IS NOT NULL THEN 1 ELSE 0 END) AS notice_cases,
+                       SUM(CASE WHEN i.notice_due IS NOT NULL AND (\(breach(clock: .notice, due: "i.notice_due", met: "i.notified_at"))) THEN 1 ELSE 0 END)
+                           AS notice_breached,
+                       SUM(CASE WHEN i.first_touch_due IS NOT NULL THEN 1 ELSE 0 END) AS touch_cases,
+                       SUM(CASE WHEN i.first_touch_due IS NOT NULL AND (\(breach(clock: .firstTouch, due: "i.first_touch_due", met: "i.first_touched_at")))
+                           THEN 1 ELSE 0 END) AS touch_breached,
+                       SUM(CASE WHEN i.resolution_due IS NOT NULL THEN 1 ELSE 0 END) AS resolution_cases,
+                       SUM(CASE WHEN i.resolution_due IS NOT NULL AND (\(breach(clock: .resolution, due: "i.resolution_due", met: "i.closed_at")))
+                           THEN 1 ELSE 0 END) AS resolution_breached
+                FROM incidents i WHERE i.opened_at >= ?
+                """, arguments: [now, now, now, since])
         // SUMs over no cases are NULL: none.
         func clock(_ clock: SLAClock, _ prefix: String) throws -> ShopReport.ClockCompliance {
             ShopReport.ClockCompliance(clock: clock, cases: try row?.optional(prefix + "_cases") ?? 0, breached: try row?.optional(prefix + "_breached") ?? 0)
@@ -182,15 +194,16 @@ extension SQLStore {
     private static func currencyTotals(_ db: any SQLConnection, since: Double) throws -> [ShopReport.CurrencyTotals] {
         // A reship is worth the order sent again; a refund or voucher its recorded amount (the
         // order's value when none was recorded). Sums are cast so PostgreSQL answers bigint.
-        let rows = try db.fetchAll(sql: """
-            SELECT kind, currency, COUNT(*) AS actions, CAST(SUM(minor) AS BIGINT) AS total FROM (
-                SELECT a.kind AS kind,
-                       CASE WHEN a.kind = 'reship' OR a.amount_minor IS NULL THEN o.currency ELSE a.currency END AS currency,
-                       CASE WHEN a.kind = 'reship' OR a.amount_minor IS NULL THEN o.value_minor ELSE a.amount_minor END AS minor
-                FROM actions a JOIN incidents i ON i.id = a.incident_id LEFT JOIN orders o ON o.id = i.order_id
-                WHERE a.state = 'done' AND a.kind IN ('refund', 'compensate', 'reship') AND i.opened_at >= ?
-            ) done_actions GROUP BY kind, currency
-            """, arguments: [since])
+        let rows = try db.fetchAll(
+            sql: """
+                SELECT kind, currency, COUNT(*) AS actions, CAST(SUM(minor) AS BIGINT) AS total FROM (
+                    SELECT a.kind AS kind,
+                           CASE WHEN a.kind = 'reship' OR a.amount_minor IS NULL THEN o.currency ELSE a.currency END AS currency,
+                           CASE WHEN a.kind = 'reship' OR a.amount_minor IS NULL THEN o.value_minor ELSE a.amount_minor END AS minor
+                    FROM actions a JOIN incidents i ON i.id = a.incident_id LEFT JOIN orders o ON o.id = i.order_id
+                    WHERE a.state = 'done' AND a.kind IN ('refund', 'compensate', 'reship') AND i.opened_at >= ?
+                ) done_actions GROUP BY kind, currency
+                """, arguments: [since])
         var totals: [String: ShopReport.CurrencyTotals] = [:]
         for row in rows {
             guard let currency: String = try row.optional("currency") else { continue }

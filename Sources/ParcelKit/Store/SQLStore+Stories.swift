@@ -11,10 +11,11 @@ extension SQLStore {
     static func story(_ db: any SQLConnection, orderId: String) throws -> OrderStory {
         let parcels = try db.fetchAll(sql: "SELECT * FROM shipments WHERE order_id = ? ORDER BY id", arguments: [orderId]).map(decodeShipment)
         let promised = try db.scalar(String.self, sql: "SELECT promised_date FROM orders WHERE id = ?", arguments: [orderId])
-        let actions = try db.fetchAll(sql: """
-            SELECT a.kind, a.state, a.amount_minor, a.currency, a.incident_id FROM actions a JOIN incidents i ON i.id = a.incident_id
-            WHERE i.order_id = ? AND a.kind IN ('refund', 'reship') AND a.state IN ('pending', 'sending', 'done') ORDER BY a.id
-            """, arguments: [orderId])
+        let actions = try db.fetchAll(
+            sql: """
+                SELECT a.kind, a.state, a.amount_minor, a.currency, a.incident_id FROM actions a JOIN incidents i ON i.id = a.incident_id
+                WHERE i.order_id = ? AND a.kind IN ('refund', 'reship') AND a.state IN ('pending', 'sending', 'done') ORDER BY a.id
+                """, arguments: [orderId])
         var shop: [OrderStory.ShopAction] = []
         for row in actions {
             let kind: String = try row["kind"]
@@ -34,11 +35,13 @@ extension SQLStore {
             }
             shop.append(line)
         }
-        return OrderStory(parcels: parcels.map { parcel in
-            OrderStory.Parcel(carrier: parcel.carrier, trackingNumber: parcel.trackingNumber, status: parcel.status.rawValue,
-                              replacement: parcel.replacesShipmentId != nil,
-                              promisedDate: parcel.promisedDate ?? (parcel.replacesShipmentId == nil ? promised : nil),
-                              estimatedDelivery: parcel.estimatedDelivery.map(ISOTime.utc))
-        }, shop: shop)
+        return OrderStory(
+            parcels: parcels.map { parcel in
+                OrderStory.Parcel(
+                    carrier: parcel.carrier, trackingNumber: parcel.trackingNumber, status: parcel.status.rawValue,
+                    replacement: parcel.replacesShipmentId != nil,
+                    promisedDate: parcel.promisedDate ?? (parcel.replacesShipmentId == nil ? promised : nil),
+                    estimatedDelivery: parcel.estimatedDelivery.map(ISOTime.utc))
+            }, shop: shop)
     }
 }

@@ -51,8 +51,10 @@ public final class SQLStore: Store {
             }
             let imported = outcomes.filter { $0 == .imported }.count
             let rejected = outcomes.filter { if case .rejected = $0 { true } else { false } }.count
-            try Self.insertAudit(AuditEntry(at: at, actor: actor, action: "import", subject: "orders",
-                                            detail: "\(imported) imported, \(outcomes.count - imported - rejected) unchanged, \(rejected) rejected"), db: db)
+            try Self.insertAudit(
+                AuditEntry(
+                    at: at, actor: actor, action: "import", subject: "orders",
+                    detail: "\(imported) imported, \(outcomes.count - imported - rejected) unchanged, \(rejected) rejected"), db: db)
             return outcomes
         }
     }
@@ -68,29 +70,34 @@ public final class SQLStore: Store {
         ]
         if let stored = try db.fetchOne(sql: "SELECT * FROM orders WHERE id = ?", arguments: [order.id]) {
             if try decodeOrder(stored) != order {
-                try db.execute(sql: """
-                    UPDATE orders SET customer_name = ?, email = ?, phone = ?, language = ?, postcode = ?, value_minor = ?,
-                    currency = ?, promised_date = ?, paid_at = ?, reshippable = ?, updated_at = ? WHERE id = ?
-                    """, arguments: SQLArguments(values + [at.timeIntervalSince1970, order.id]))
+                try db.execute(
+                    sql: """
+                        UPDATE orders SET customer_name = ?, email = ?, phone = ?, language = ?, postcode = ?, value_minor = ?,
+                        currency = ?, promised_date = ?, paid_at = ?, reshippable = ?, updated_at = ? WHERE id = ?
+                        """, arguments: SQLArguments(values + [at.timeIntervalSince1970, order.id]))
                 changed = true
             }
         } else {
-            try db.execute(sql: """
-                INSERT INTO orders (customer_name, email, phone, language, postcode, value_minor, currency, promised_date,
-                paid_at, reshippable, created_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: SQLArguments(values + [at.timeIntervalSince1970, at.timeIntervalSince1970, order.id]))
+            try db.execute(
+                sql: """
+                    INSERT INTO orders (customer_name, email, phone, language, postcode, value_minor, currency, promised_date,
+                    paid_at, reshippable, created_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: SQLArguments(values + [at.timeIntervalSince1970, at.timeIntervalSince1970, order.id]))
             changed = true
         }
         if let carrier = row.carrier, let number = row.trackingNumber {
-            if let owner = try db.scalar(String.self, sql: "SELECT order_id FROM shipments WHERE carrier = ? AND tracking_number = ?",
-                                               arguments: [carrier, number]) {
+            if let owner = try db.scalar(
+                String.self, sql: "SELECT order_id FROM shipments WHERE carrier = ? AND tracking_number = ?",
+                arguments: [carrier, number])
+            {
                 if owner != order.id {
                     throw ImportConflict(reason: "duplicate: \(carrier) \(number) already belongs to order \(owner)")
                 }
             } else {
-                try db.execute(sql: """
-                    INSERT INTO shipments (order_id, carrier, tracking_number, next_check_at, created_at) VALUES (?, ?, ?, ?, ?)
-                    """, arguments: [order.id, carrier, number, at.timeIntervalSince1970, at.timeIntervalSince1970])
+                try db.execute(
+                    sql: """
+                        INSERT INTO shipments (order_id, carrier, tracking_number, next_check_at, created_at) VALUES (?, ?, ?, ?, ?)
+                        """, arguments: [order.id, carrier, number, at.timeIntervalSince1970, at.timeIntervalSince1970])
                 changed = true
             }
         }
@@ -105,8 +112,10 @@ public final class SQLStore: Store {
 
     public func shipment(carrier: String, trackingNumber: String) async throws(StoreError) -> Shipment? {
         try await read("reading a shipment") { db in
-            try db.fetchOne(sql: "SELECT * FROM shipments WHERE carrier = ? AND tracking_number = ?",
-                             arguments: [carrier, trackingNumber]).map(Self.decodeShipment)
+            try db.fetchOne(
+                sql: "SELECT * FROM shipments WHERE carrier = ? AND tracking_number = ?",
+                arguments: [carrier, trackingNumber]
+            ).map(Self.decodeShipment)
         }
     }
 
@@ -136,37 +145,45 @@ public final class SQLStore: Store {
             let carrier: String = try shipment["carrier"]
             let number: String = try shipment["tracking_number"]
             return try db.fetchAll(sql: "SELECT * FROM events WHERE shipment_id = ? ORDER BY time, id", arguments: [shipmentID]).map { row in
-                TrackingEvent(carrier: carrier, trackingNumber: number,
-                              time: CarrierTime(date: try row.date("time"), offsetSeconds: try row["offset_seconds"]),
-                              rawStatus: try row["raw_status"], rawCode: try row.optional("raw_code"),
-                              status: try row.decode("status", in: "events"),
-                              reason: try row.decodeIfPresent("reason", in: "events"), location: try row.optional("location"),
-                              assumedZone: try row.optional("assumed_zone"))
+                TrackingEvent(
+                    carrier: carrier, trackingNumber: number,
+                    time: CarrierTime(date: try row.date("time"), offsetSeconds: try row["offset_seconds"]),
+                    rawStatus: try row["raw_status"], rawCode: try row.optional("raw_code"),
+                    status: try row.decode("status", in: "events"),
+                    reason: try row.decodeIfPresent("reason", in: "events"), location: try row.optional("location"),
+                    assumedZone: try row.optional("assumed_zone"))
             }
         }
     }
 
     // MARK: Sweeps
 
-    public func claimDueShipments(now: Date, all: Bool, after: Int64, limit: Int, worker: String,
-                                  lease: TimeInterval) async throws(StoreError) -> [DueShipment] {
+    public func claimDueShipments(
+        now: Date, all: Bool, after: Int64, limit: Int, worker: String,
+        lease: TimeInterval
+    ) async throws(StoreError) -> [DueShipment] {
         try await writeTransaction("claiming due shipments", serialized: false) { db in
             let time = now.timeIntervalSince1970
             let due = all ? Self.notCancelled : "AND next_check_at IS NOT NULL AND next_check_at <= ?"
             var arguments: [(any SQLBindable)?] = [after, time]
             if !all { arguments.append(time) }
             arguments.append(limit)
-            let ids = try db.scalars(Int64.self, sql: """
-                SELECT id FROM shipments WHERE id > ? AND (lease_until IS NULL OR lease_until <= ?) \(due)
-                ORDER BY id LIMIT ?\(db.dialect.skipLocked)
-                """, arguments: SQLArguments(arguments))
+            let ids = try db.scalars(
+                Int64.self,
+                sql: """
+                    SELECT id FROM shipments WHERE id > ? AND (lease_until IS NULL OR lease_until <= ?) \(due)
+                    ORDER BY id LIMIT ?\(db.dialect.skipLocked)
+                    """, arguments: SQLArguments(arguments))
             guard !ids.isEmpty else { return [] }
             let list = ids.map { _ in "?" }.joined(separator: ", ")
-            try db.execute(sql: "UPDATE shipments SET lease_until = ?, lease_owner = ? WHERE id IN (\(list))",
-                           arguments: SQLArguments([time + lease, worker] + ids))
-            return try db.fetchAll(sql: """
-                SELECT s.*, \(Self.orderColumns) FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.id IN (\(list)) ORDER BY s.id
-                """, arguments: SQLArguments(ids)).map { row in
+            try db.execute(
+                sql: "UPDATE shipments SET lease_until = ?, lease_owner = ? WHERE id IN (\(list))",
+                arguments: SQLArguments([time + lease, worker] + ids))
+            return try db.fetchAll(
+                sql: """
+                    SELECT s.*, \(Self.orderColumns) FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.id IN (\(list)) ORDER BY s.id
+                    """, arguments: SQLArguments(ids)
+            ).map { row in
                 DueShipment(shipment: try Self.decodeShipment(row), order: try Self.decodeOrder(row, prefix: "o_"))
             }
         }
@@ -187,8 +204,9 @@ public final class SQLStore: Store {
         try await read("counting due shipments") { db in
             let time = now.timeIntervalSince1970
             let due = all ? Self.notCancelled : "AND next_check_at IS NOT NULL AND next_check_at <= ?"
-            return try db.scalar(Int.self, sql: "SELECT COUNT(*) FROM shipments WHERE (lease_until IS NULL OR lease_until <= ?) \(due)",
-                                 arguments: all ? [time] : [time, time]) ?? 0
+            return try db.scalar(
+                Int.self, sql: "SELECT COUNT(*) FROM shipments WHERE (lease_until IS NULL OR lease_until <= ?) \(due)",
+                arguments: all ? [time] : [time, time]) ?? 0
         }
     }
 
@@ -207,50 +225,63 @@ public final class SQLStore: Store {
                 var arguments: [(any SQLBindable)?] = []
                 arguments.reserveCapacity(chunk.count * 11)
                 for event in chunk {
-                    arguments += [update.shipmentID, event.fingerprint, event.time.date.timeIntervalSince1970, event.time.offsetSeconds,
-                                  event.rawStatus, event.rawCode, event.status.rawValue, event.reason?.rawValue, event.location, seenAt,
-                                  event.assumedZone]
+                    arguments += [
+                        update.shipmentID, event.fingerprint, event.time.date.timeIntervalSince1970, event.time.offsetSeconds,
+                        event.rawStatus, event.rawCode, event.status.rawValue, event.reason?.rawValue, event.location, seenAt,
+                        event.assumedZone,
+                    ]
                 }
-                try db.execute(sql: """
-                    INSERT INTO events (shipment_id, fingerprint, time, offset_seconds, raw_status, raw_code, status, reason, location, seen_at,
-                                        assumed_zone)
-                    VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
-                    ON CONFLICT (shipment_id, fingerprint) DO NOTHING
-                    """, arguments: SQLArguments(arguments))
+                try db.execute(
+                    sql: """
+                        INSERT INTO events (shipment_id, fingerprint, time, offset_seconds, raw_status, raw_code, status, reason, location, seen_at,
+                                            assumed_zone)
+                        VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
+                        ON CONFLICT (shipment_id, fingerprint) DO NOTHING
+                        """, arguments: SQLArguments(arguments))
                 inserted += db.changesCount
             }
-            let deciding = try db.fetchOne(sql: """
-                SELECT status, reason FROM events WHERE shipment_id = ? AND status <> 'unknown' ORDER BY time DESC, id DESC LIMIT 1
-                """, arguments: [update.shipmentID])
+            let deciding = try db.fetchOne(
+                sql: """
+                    SELECT status, reason FROM events WHERE shipment_id = ? AND status <> 'unknown' ORDER BY time DESC, id DESC LIMIT 1
+                    """, arguments: [update.shipmentID])
             let status: TrackingStatus = if let deciding { try deciding.decode("status", in: "events") } else { previousStatus }
             let reason: ExceptionReason? = if let deciding { try deciding.decodeIfPresent("reason", in: "events") } else { previousReason }
             let lastEventAt = try db.scalar(Double.self, sql: "SELECT MAX(time) FROM events WHERE shipment_id = ?", arguments: [update.shipmentID])
-            try db.execute(sql: """
-                UPDATE shipments SET status = ?, reason = ?, last_event_at = ?, next_check_at = ?, last_checked_at = ?, etag = ?,
-                last_modified = ?, consecutive_failures = 0, last_error = NULL, estimated_delivery = COALESCE(?, estimated_delivery),
-                lease_until = NULL, lease_owner = NULL WHERE id = ?
-                """, arguments: [status.rawValue, reason?.rawValue, lastEventAt, update.schedule.next(after: update.checkedAt, status: status)?.timeIntervalSince1970,
-                                 seenAt, update.validators.etag, update.validators.lastModified,
-                                 update.estimatedDelivery?.timeIntervalSince1970, update.shipmentID])
+            try db.execute(
+                sql: """
+                    UPDATE shipments SET status = ?, reason = ?, last_event_at = ?, next_check_at = ?, last_checked_at = ?, etag = ?,
+                    last_modified = ?, consecutive_failures = 0, last_error = NULL, estimated_delivery = COALESCE(?, estimated_delivery),
+                    lease_until = NULL, lease_owner = NULL WHERE id = ?
+                    """,
+                arguments: [
+                    status.rawValue, reason?.rawValue, lastEventAt, update.schedule.next(after: update.checkedAt, status: status)?.timeIntervalSince1970,
+                    seenAt, update.validators.etag, update.validators.lastModified,
+                    update.estimatedDelivery?.timeIntervalSince1970, update.shipmentID,
+                ])
             if inserted > 0 {
                 // Open cases about this parcel learn that it moved (or arrived) in the same transaction.
                 let action = status == .delivered ? "delivered" : "moved"
                 let detail = "\(inserted) new carrier event(s); the carrier now reports \(status.rawValue)" + (reason.map { " (\($0.rawValue))" } ?? "")
-                try db.execute(sql: """
-                    INSERT INTO incident_history (incident_id, at, actor, action, detail)
-                    SELECT id, ?, 'sweep', ?, ? FROM incidents WHERE shipment_id = ? AND closed_at IS NULL
-                    """, arguments: [seenAt, action, detail, update.shipmentID])
+                try db.execute(
+                    sql: """
+                        INSERT INTO incident_history (incident_id, at, actor, action, detail)
+                        SELECT id, ?, 'sweep', ?, ? FROM incidents WHERE shipment_id = ? AND closed_at IS NULL
+                        """, arguments: [seenAt, action, detail, update.shipmentID])
                 if status == .delivered, previousStatus != .delivered {
                     // A replacement already went out for this parcel: staff must stop a double delivery.
-                    let cases = try db.scalars(Int64.self, sql: """
-                        SELECT DISTINCT a.incident_id FROM actions a JOIN incidents i ON i.id = a.incident_id
-                        WHERE i.shipment_id = ? AND a.kind = 'reship' AND a.state IN ('pending', 'sending', 'done')
-                        """, arguments: [update.shipmentID])
+                    let cases = try db.scalars(
+                        Int64.self,
+                        sql: """
+                            SELECT DISTINCT a.incident_id FROM actions a JOIN incidents i ON i.id = a.incident_id
+                            WHERE i.shipment_id = ? AND a.kind = 'reship' AND a.state IN ('pending', 'sending', 'done')
+                            """, arguments: [update.shipmentID])
                     for incidentId in cases {
                         let warning = "the original parcel was delivered after a replacement was ordered: double delivery, check with the customer"
                         try Self.history(db, id: incidentId, at: update.checkedAt, actor: "sweep", action: "doubleDelivery", detail: warning)
-                        try Self.insertAudit(AuditEntry(at: update.checkedAt, actor: "sweep", action: "incident.doubleDelivery",
-                                                        subject: "incident:\(incidentId)", detail: warning), db: db)
+                        try Self.insertAudit(
+                            AuditEntry(
+                                at: update.checkedAt, actor: "sweep", action: "incident.doubleDelivery",
+                                subject: "incident:\(incidentId)", detail: warning), db: db)
                     }
                 }
             }
@@ -262,51 +293,60 @@ public final class SQLStore: Store {
 
     public func recordUnchanged(shipmentID: Int64, checkedAt: Date, nextCheckAt: Date?) async throws(StoreError) {
         try await writeTransaction("recording an unchanged answer", serialized: false) { db in
-            try db.execute(sql: """
-                UPDATE shipments SET last_checked_at = ?, next_check_at = ?, consecutive_failures = 0, last_error = NULL,
-                lease_until = NULL, lease_owner = NULL WHERE id = ?
-                """, arguments: [checkedAt.timeIntervalSince1970, nextCheckAt?.timeIntervalSince1970, shipmentID])
+            try db.execute(
+                sql: """
+                    UPDATE shipments SET last_checked_at = ?, next_check_at = ?, consecutive_failures = 0, last_error = NULL,
+                    lease_until = NULL, lease_owner = NULL WHERE id = ?
+                    """, arguments: [checkedAt.timeIntervalSince1970, nextCheckAt?.timeIntervalSince1970, shipmentID])
         }
     }
 
     public func recordFailure(shipmentID: Int64, checkedAt: Date, error: String, nextCheckAt: Date) async throws(StoreError) {
         try await writeTransaction("recording a failed check", serialized: false) { db in
-            try db.execute(sql: """
-                UPDATE shipments SET last_checked_at = ?, next_check_at = ?, consecutive_failures = consecutive_failures + 1,
-                last_error = ?, lease_until = NULL, lease_owner = NULL WHERE id = ?
-                """, arguments: [checkedAt.timeIntervalSince1970, nextCheckAt.timeIntervalSince1970, error, shipmentID])
+            try db.execute(
+                sql: """
+                    UPDATE shipments SET last_checked_at = ?, next_check_at = ?, consecutive_failures = consecutive_failures + 1,
+                    last_error = ?, lease_until = NULL, lease_owner = NULL WHERE id = ?
+                    """, arguments: [checkedAt.timeIntervalSince1970, nextCheckAt.timeIntervalSince1970, error, shipmentID])
         }
     }
 
     public func carrierHealth() async throws(StoreError) -> [CarrierHealth] {
         try await read("reading carrier health") { db in
             try db.fetchAll(sql: "SELECT * FROM carrier_health ORDER BY carrier").map { row in
-                CarrierHealth(carrier: try row["carrier"], consecutiveFailures: try row["consecutive_failures"],
-                              pausedUntil: try row.optionalDate("paused_until"),
-                              formatChanged: try row["format_changed"], lastError: try row.optional("last_error"),
-                              lastErrorAt: try row.optionalDate("last_error_at"))
+                CarrierHealth(
+                    carrier: try row["carrier"], consecutiveFailures: try row["consecutive_failures"],
+                    pausedUntil: try row.optionalDate("paused_until"),
+                    formatChanged: try row["format_changed"], lastError: try row.optional("last_error"),
+                    lastErrorAt: try row.optionalDate("last_error_at"))
             }
         }
     }
 
     public func saveCarrierHealth(_ health: CarrierHealth) async throws(StoreError) {
         try await writeTransaction("saving carrier health") { db in
-            try db.execute(sql: """
-                INSERT INTO carrier_health (carrier, consecutive_failures, paused_until, format_changed, last_error, last_error_at)
-                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (carrier) DO UPDATE SET consecutive_failures = excluded.consecutive_failures,
-                paused_until = excluded.paused_until, format_changed = excluded.format_changed, last_error = excluded.last_error,
-                last_error_at = excluded.last_error_at
-                """, arguments: [health.carrier, health.consecutiveFailures, health.pausedUntil?.timeIntervalSince1970, health.formatChanged,
-                                 health.lastError, health.lastErrorAt?.timeIntervalSince1970])
+            try db.execute(
+                sql: """
+                    INSERT INTO carrier_health (carrier, consecutive_failures, paused_until, format_changed, last_error, last_error_at)
+                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (carrier) DO UPDATE SET consecutive_failures = excluded.consecutive_failures,
+                    paused_until = excluded.paused_until, format_changed = excluded.format_changed, last_error = excluded.last_error,
+                    last_error_at = excluded.last_error_at
+                    """,
+                arguments: [
+                    health.carrier, health.consecutiveFailures, health.pausedUntil?.timeIntervalSince1970, health.formatChanged,
+                    health.lastError, health.lastErrorAt?.timeIntervalSince1970,
+                ])
         }
     }
 
     public func unmappedStatuses() async throws(StoreError) -> [UnmappedStatus] {
         try await read("counting unmapped statuses") { db in
-            try db.fetchAll(sql: """
-                SELECT s.carrier, e.raw_status, e.raw_code, COUNT(*) AS n FROM events e JOIN shipments s ON s.id = e.shipment_id
-                WHERE e.status = 'unknown' GROUP BY s.carrier, e.raw_status, e.raw_code ORDER BY n DESC, s.carrier, e.raw_status
-                """).map { UnmappedStatus(carrier: try $0["carrier"], rawStatus: try $0["raw_status"], rawCode: try $0.optional("raw_code"), count: try $0["n"]) }
+            try db.fetchAll(
+                sql: """
+                    SELECT s.carrier, e.raw_status, e.raw_code, COUNT(*) AS n FROM events e JOIN shipments s ON s.id = e.shipment_id
+                    WHERE e.status = 'unknown' GROUP BY s.carrier, e.raw_status, e.raw_code ORDER BY n DESC, s.carrier, e.raw_status
+                    """
+            ).map { UnmappedStatus(carrier: try $0["carrier"], rawStatus: try $0["raw_status"], rawCode: try $0.optional("raw_code"), count: try $0["n"]) }
         }
     }
 
@@ -318,7 +358,8 @@ public final class SQLStore: Store {
 
     public func auditLog(limit: Int, subject: String?) async throws(StoreError) -> [AuditEntry] {
         try await read("reading the audit log") { db in
-            let rows = try subject.map { try db.fetchAll(sql: "SELECT * FROM audit_log WHERE subject = ? ORDER BY id DESC LIMIT ?", arguments: [$0, limit]) }
+            let rows =
+                try subject.map { try db.fetchAll(sql: "SELECT * FROM audit_log WHERE subject = ? ORDER BY id DESC LIMIT ?", arguments: [$0, limit]) }
                 ?? db.fetchAll(sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit])
             return try rows.map {
                 AuditEntry(at: try $0.date("at"), actor: try $0["actor"], action: try $0["action"], subject: try $0["subject"], detail: try $0["detail"])
@@ -327,8 +368,9 @@ public final class SQLStore: Store {
     }
 
     static func insertAudit(_ entry: AuditEntry, db: any SQLConnection) throws {
-        try db.execute(sql: "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action, entry.subject, entry.detail])
+        try db.execute(
+            sql: "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+            arguments: [entry.at.timeIntervalSince1970, entry.actor, entry.action, entry.subject, entry.detail])
     }
 
     // MARK: Decoding and plumbing
@@ -339,12 +381,13 @@ public final class SQLStore: Store {
 
     static func decodeShipment(_ row: SQLRow) throws -> Shipment {
         func date(_ column: String) throws -> Date? { try row.optionalDate(column) }
-        var shipment = Shipment(id: try row["id"], orderId: try row["order_id"], carrier: try row["carrier"], trackingNumber: try row["tracking_number"],
-                        status: try row.decode("status", in: "shipments"),
-                        reason: try row.decodeIfPresent("reason", in: "shipments"),
-                        lastEventAt: try date("last_event_at"), nextCheckAt: try date("next_check_at"), lastCheckedAt: try date("last_checked_at"),
-                        etag: try row.optional("etag"), lastModified: try row.optional("last_modified"), consecutiveFailures: try row["consecutive_failures"],
-                        lastError: try row.optional("last_error"), estimatedDelivery: try date("estimated_delivery"))
+        var shipment = Shipment(
+            id: try row["id"], orderId: try row["order_id"], carrier: try row["carrier"], trackingNumber: try row["tracking_number"],
+            status: try row.decode("status", in: "shipments"),
+            reason: try row.decodeIfPresent("reason", in: "shipments"),
+            lastEventAt: try date("last_event_at"), nextCheckAt: try date("next_check_at"), lastCheckedAt: try date("last_checked_at"),
+            etag: try row.optional("etag"), lastModified: try row.optional("last_modified"), consecutiveFailures: try row["consecutive_failures"],
+            lastError: try row.optional("last_error"), estimatedDelivery: try date("estimated_delivery"))
         shipment.promisedDate = try row.optional("promised_date")
         shipment.replacesShipmentId = try row.optional("replaces_shipment_id")
         return shipment
@@ -371,8 +414,10 @@ public final class SQLStore: Store {
     }
 
     /// One write transaction; `serialized: false` only for rows the caller holds a lease on.
-    func writeTransaction<T: Sendable>(_ operation: String, rollback: Bool = false, serialized: Bool = true,
-                                       _ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws(StoreError) -> T {
+    func writeTransaction<T: Sendable>(
+        _ operation: String, rollback: Bool = false, serialized: Bool = true,
+        _ body: @escaping @Sendable (any SQLConnection) throws -> T
+    ) async throws(StoreError) -> T {
         let counter = Self.statementCounter
         do {
             return try await backend.write(serialized: serialized, rollback: rollback) { db in try body(Self.counted(db, counter)) }

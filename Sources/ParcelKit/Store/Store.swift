@@ -137,7 +137,8 @@ public protocol Store: Sendable {
     /// otherwise changes nothing: staff are refused (``StoreError/rejected(_:)``, nothing
     /// written), while the policy (`actor` `policy`) gets the existing action back, so its
     /// retries stay idempotent. The case moves to `actionProposed`. Audited.
-    func requestAction(incidentId: Int64, kind: ActionKind, amount: Money?, state: ActionState, actor: String, at: Date) async throws(StoreError) -> WorkflowAction
+    func requestAction(incidentId: Int64, kind: ActionKind, amount: Money?, state: ActionState, actor: String, at: Date) async throws(StoreError)
+        -> WorkflowAction
 
     /// Takes up to `limit` actions due at `now` for execution, leasing them for `lease` seconds so
     /// a second worker skips them and a dead worker's lease runs out.
@@ -178,8 +179,10 @@ public protocol Store: Sendable {
     /// A replacement parcel for a case: a new shipment of the same order, linked in the history,
     /// with the customer's "replacement sent" `notice` in the same transaction. It gets its own
     /// promised day by `promise` (late is judged against it, never against the original's).
-    func linkReplacement(incidentId: Int64, carrier: String, trackingNumber: String, notice: NoticeDraft?, promise: ReplacementPromise,
-                         actor: String, at: Date) async throws(StoreError) -> Shipment
+    func linkReplacement(
+        incidentId: Int64, carrier: String, trackingNumber: String, notice: NoticeDraft?, promise: ReplacementPromise,
+        actor: String, at: Date
+    ) async throws(StoreError) -> Shipment
 
     // MARK: Outbox
 

@@ -94,8 +94,10 @@ public struct TrackingUpdate: Sendable {
     public var milestone: (@Sendable (AppliedUpdate) throws(StoreError) -> NoticeDraft?)?
 
     /// Creates an update.
-    public init(shipmentID: Int64, events: [TrackingEvent], estimatedDelivery: Date?, validators: CacheValidators,
-                checkedAt: Date, schedule: CheckSchedule, milestone: (@Sendable (AppliedUpdate) throws(StoreError) -> NoticeDraft?)? = nil) {
+    public init(
+        shipmentID: Int64, events: [TrackingEvent], estimatedDelivery: Date?, validators: CacheValidators,
+        checkedAt: Date, schedule: CheckSchedule, milestone: (@Sendable (AppliedUpdate) throws(StoreError) -> NoticeDraft?)? = nil
+    ) {
         self.milestone = milestone
         self.shipmentID = shipmentID
         self.events = events
@@ -148,8 +150,10 @@ public struct CarrierHealth: Sendable, Equatable, Codable {
     public var lastErrorAt: Date?
 
     /// Creates a health record.
-    public init(carrier: String, consecutiveFailures: Int = 0, pausedUntil: Date? = nil, formatChanged: Int = 0,
-                lastError: String? = nil, lastErrorAt: Date? = nil) {
+    public init(
+        carrier: String, consecutiveFailures: Int = 0, pausedUntil: Date? = nil, formatChanged: Int = 0,
+        lastError: String? = nil, lastErrorAt: Date? = nil
+    ) {
         self.carrier = carrier
         self.consecutiveFailures = consecutiveFailures
         self.pausedUntil = pausedUntil

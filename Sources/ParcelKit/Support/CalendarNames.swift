@@ -3,8 +3,10 @@
 /// ParcelKit.)
 public enum CalendarNames {
     /// `January` … `December`: index `month - 1`.
-    public static let months = ["January", "February", "March", "April", "May", "June", "July", "August",
-                                "September", "October", "November", "December"]
+    public static let months = [
+        "January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December",
+    ]
     /// `Jan` … `Dec`: index `month - 1`.
     public static let monthAbbreviations = months.map { String($0.prefix(3)) }
     /// `Mon` … `Sun`: index `weekday - 1` of an ISO weekday (1 = Monday, as ``CivilDate/weekday``).

@@ -60,8 +60,10 @@ actor CarrierGate {
         if halt == nil { halt = (reason, until) }
     }
 
-    init(limits: CarrierDefinition.Limits, rateOverride: Double?, consecutiveFailures: Int, probeFirst: Bool = false,
-         clock: any RateClock = SystemRateClock()) {
+    init(
+        limits: CarrierDefinition.Limits, rateOverride: Double?, consecutiveFailures: Int, probeFirst: Bool = false,
+        clock: any RateClock = SystemRateClock()
+    ) {
         self.clock = clock
         refilledAt = clock.now
         probe = probeFirst ? .needed : .done

@@ -29,10 +29,12 @@ public struct SweepOptions: Sendable {
     public var worker: String
 
     /// Creates options; the defaults are what `parcelwatch sweep` uses.
-    public init(concurrency: Int = 16, all: Bool = false, retries: Int = 2, retryBase: Duration = .milliseconds(500),
-                maxRetryAfter: TimeInterval = 30, breakerThreshold: Int = 5, breakerCooldown: TimeInterval = 1800,
-                rateOverrides: [String: Double] = [:], schedule: CheckSchedule = .standard, pageSize: Int = 500,
-                lease: TimeInterval = 600, worker: String = SweepOptions.defaultWorker) {
+    public init(
+        concurrency: Int = 16, all: Bool = false, retries: Int = 2, retryBase: Duration = .milliseconds(500),
+        maxRetryAfter: TimeInterval = 30, breakerThreshold: Int = 5, breakerCooldown: TimeInterval = 1800,
+        rateOverrides: [String: Double] = [:], schedule: CheckSchedule = .standard, pageSize: Int = 500,
+        lease: TimeInterval = 600, worker: String = SweepOptions.defaultWorker
+    ) {
         self.lease = lease
         self.worker = worker
         self.concurrency = concurrency

@@ -24,10 +24,12 @@ public struct Sweeper: Sendable {
     /// it); in-flight work always finishes and commits.
     /// With `incidents`, the incident rules run over all open orders and shipments after the
     /// fetches, and breached SLA clocks are escalated; with `notices`, the outbox is delivered.
-    public init(store: any Store, registry: CarrierRegistry, fetcher: CarrierFetcher, clock: ParcelClock, options: SweepOptions = SweepOptions(),
-                incidents: IncidentEngine? = nil, actions: ActionExecutor? = nil, notices: NoticeDeliverer? = nil,
-                milestones: NoticeComposer? = nil,
-                progress: (@Sendable (SweepProgress) -> Void)? = nil, shouldStop: @escaping @Sendable () -> Bool = { false }) {
+    public init(
+        store: any Store, registry: CarrierRegistry, fetcher: CarrierFetcher, clock: ParcelClock, options: SweepOptions = SweepOptions(),
+        incidents: IncidentEngine? = nil, actions: ActionExecutor? = nil, notices: NoticeDeliverer? = nil,
+        milestones: NoticeComposer? = nil,
+        progress: (@Sendable (SweepProgress) -> Void)? = nil, shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) {
         self.incidents = incidents
         self.milestones = milestones
         self.actions = actions
@@ -51,9 +53,10 @@ public struct Sweeper: Sendable {
         for record in try await store.carrierHealth() { health[record.carrier] = record }
         var gates: [String: CarrierGate] = [:]
         for carrier in registry.carriers {
-            gates[carrier.id] = CarrierGate(limits: carrier.limits, rateOverride: options.rateOverride(for: carrier.id),
-                                            consecutiveFailures: health[carrier.id]?.consecutiveFailures ?? 0,
-                                            probeFirst: carrier.source.auth != nil)
+            gates[carrier.id] = CarrierGate(
+                limits: carrier.limits, rateOverride: options.rateOverride(for: carrier.id),
+                consecutiveFailures: health[carrier.id]?.consecutiveFailures ?? 0,
+                probeFirst: carrier.source.auth != nil)
         }
         let context = Context(store: store, fetcher: fetcher, options: options, now: now, gates: gates, tally: tally, milestones: milestones)
 
@@ -66,8 +69,9 @@ public struct Sweeper: Sendable {
                 paging: while true {
                     // The lease is taken on the clock as it is now, not as the sweep began: a long
                     // sweep must not hand out leases that have already run out for other workers.
-                    let page = try await store.claimDueShipments(now: clock.now, all: options.all, after: after, limit: options.pageSize,
-                                                                 worker: options.worker, lease: options.lease)
+                    let page = try await store.claimDueShipments(
+                        now: clock.now, all: options.all, after: after, limit: options.pageSize,
+                        worker: options.worker, lease: options.lease)
                     guard let last = page.last else { break }
                     after = last.shipment.id
                     var unchecked: [Int64] = []
@@ -191,9 +195,11 @@ public struct Sweeper: Sendable {
             summary.notices = try await notices.deliver(now: now)
         }
         summary.durationSeconds = started.duration(to: .now).inSeconds
-        try await store.audit(AuditEntry(at: now, actor: "sweep", action: "sweep", subject: "shipments",
-                                         detail: "checked \(summary.checked), changed \(summary.changed), new events \(summary.newEvents), "
-                                             + "errors \(summary.errorCount), skipped \(summary.skipped)" + (summary.interrupted ? ", interrupted" : "")))
+        try await store.audit(
+            AuditEntry(
+                at: now, actor: "sweep", action: "sweep", subject: "shipments",
+                detail: "checked \(summary.checked), changed \(summary.changed), new events \(summary.newEvents), "
+                    + "errors \(summary.errorCount), skipped \(summary.skipped)" + (summary.interrupted ? ", interrupted" : "")))
         return summary
     }
 
@@ -233,8 +239,10 @@ private struct Context: Sendable {
             let outcome: Result<FetchOutcome, TrackingError>
             let requested = ContinuousClock.now
             do {
-                outcome = .success(try await fetcher.track(shipment.trackingNumber, carrier: carrier, inputs: inputs,
-                                                           validators: validators.isEmpty || options.all ? nil : validators))
+                outcome = .success(
+                    try await fetcher.track(
+                        shipment.trackingNumber, carrier: carrier, inputs: inputs,
+                        validators: validators.isEmpty || options.all ? nil : validators))
             } catch {
                 outcome = .failure(error)
             }
@@ -251,16 +259,18 @@ private struct Context: Sendable {
             switch outcome {
             case .success(.notModified):
                 await gate.recordSuccess()
-                try await store.recordUnchanged(shipmentID: shipment.id, checkedAt: now,
-                                                nextCheckAt: options.schedule.next(after: now, status: shipment.status))
+                try await store.recordUnchanged(
+                    shipmentID: shipment.id, checkedAt: now,
+                    nextCheckAt: options.schedule.next(after: now, status: shipment.status))
                 await tally.unchanged(notModified: true)
                 return
             case .success(.updated(let result, let newValidators)):
                 await gate.recordSuccess()
                 await tally.skippedEvents(result.skippedEvents)
-                let applied = try await store.apply(TrackingUpdate(
-                    shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
-                    validators: newValidators, checkedAt: now, schedule: options.schedule, milestone: milestone(for: shipment, order: due.order)))
+                let applied = try await store.apply(
+                    TrackingUpdate(
+                        shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
+                        validators: newValidators, checkedAt: now, schedule: options.schedule, milestone: milestone(for: shipment, order: due.order)))
                 await tally.applied(applied)
                 return
             case .failure(let error):
@@ -328,16 +338,19 @@ private struct Context: Sendable {
                     switch byNumber[shipment.trackingNumber] {
                     case .success(let result)?:
                         await tally.skippedEvents(result.skippedEvents)
-                        let applied = try await store.apply(TrackingUpdate(
-                            shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
-                            validators: CacheValidators(), checkedAt: now, schedule: options.schedule,
-                            milestone: milestone(for: shipment, order: due.order)))
+                        let applied = try await store.apply(
+                            TrackingUpdate(
+                                shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
+                                validators: CacheValidators(), checkedAt: now, schedule: options.schedule,
+                                milestone: milestone(for: shipment, order: due.order)))
                         await tally.applied(applied)
                     case .failure(let error)?:
                         try await fail(shipment, carrier: carrier, error: error, gate: gate)
                     case nil:
-                        try await fail(shipment, carrier: carrier, error: .formatChanged(
-                            carrier: carrier.id, detail: "the batch answer leaves out \(shipment.trackingNumber)"), gate: gate)
+                        try await fail(
+                            shipment, carrier: carrier,
+                            error: .formatChanged(
+                                carrier: carrier.id, detail: "the batch answer leaves out \(shipment.trackingNumber)"), gate: gate)
                     }
                 }
                 return
@@ -376,8 +389,9 @@ private struct Context: Sendable {
             var current = shipment
             current.status = applied.status
             do throws(NoticeError) {
-                return try milestones.milestone(name, dedupeKey: "\(name):\(shipment.id)", order: order, shipment: current,
-                                                nextUpdateBy: now.addingTimeInterval(24 * 3600), now: now)
+                return try milestones.milestone(
+                    name, dedupeKey: "\(name):\(shipment.id)", order: order, shipment: current,
+                    nextUpdateBy: now.addingTimeInterval(24 * 3600), now: now)
             } catch { throw .notice(error) }
         }
     }
@@ -400,9 +414,11 @@ private struct Context: Sendable {
             do {
                 let response = try await fetcher.fetch(carrier: carrier, number: "", inputs: inputs)
                 if response.status == 429 || response.status >= 500 {
-                    throw TrackingError.httpStatus(carrier: carrier.id, status: response.status, retryAfter: response.retryAfter(now: Date().timeIntervalSince1970))
+                    throw TrackingError.httpStatus(
+                        carrier: carrier.id, status: response.status, retryAfter: response.retryAfter(now: Date().timeIntervalSince1970))
                 }
-                outcome = .success(try CarrierParser(definition: carrier).parseFeed(response.body, contentType: response.contentType, httpStatus: response.status))
+                outcome = .success(
+                    try CarrierParser(definition: carrier).parseFeed(response.body, contentType: response.contentType, httpStatus: response.status))
             } catch let error as TrackingError {
                 outcome = .failure(error)
             } catch {
@@ -428,13 +444,15 @@ private struct Context: Sendable {
         for due in dues {
             let shipment = due.shipment
             if let result = results[shipment.trackingNumber] {
-                let applied = try await store.apply(TrackingUpdate(
-                    shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
-                    validators: CacheValidators(), checkedAt: now, schedule: options.schedule))
+                let applied = try await store.apply(
+                    TrackingUpdate(
+                        shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
+                        validators: CacheValidators(), checkedAt: now, schedule: options.schedule))
                 await tally.applied(applied)
             } else {
-                try await store.recordUnchanged(shipmentID: shipment.id, checkedAt: now,
-                                                nextCheckAt: options.schedule.next(after: now, status: shipment.status))
+                try await store.recordUnchanged(
+                    shipmentID: shipment.id, checkedAt: now,
+                    nextCheckAt: options.schedule.next(after: now, status: shipment.status))
                 await tally.unchanged(notModified: false)
             }
         }
@@ -473,7 +491,8 @@ private struct Context: Sendable {
         case .quotaExceeded(_, let retryAfter):
             // The carrier's own count says the quota is spent: wait for its window to reset (its
             // Retry-After, counted on Parcelwatch's clock), else for the file's nearest window.
-            let until = retryAfter.map { now.addingTimeInterval($0) } ?? QuotaWindow.windows(for: carrier.limits, at: now).map(\.resetsAt).min()
+            let until =
+                retryAfter.map { now.addingTimeInterval($0) } ?? QuotaWindow.windows(for: carrier.limits, at: now).map(\.resetsAt).min()
                 ?? now.addingTimeInterval(options.breakerCooldown)
             await gate.halt("quotaExceeded", until: until)
             next = max(until, options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1))
@@ -481,8 +500,9 @@ private struct Context: Sendable {
             next = options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1)
         case .notYetAvailable:
             await gate.recordSuccess()
-            try await store.recordUnchanged(shipmentID: shipment.id, checkedAt: now,
-                                            nextCheckAt: options.schedule.next(after: now, status: shipment.status))
+            try await store.recordUnchanged(
+                shipmentID: shipment.id, checkedAt: now,
+                nextCheckAt: options.schedule.next(after: now, status: shipment.status))
             await tally.unchanged(notModified: false)
             return
         case .notFound, .formatChanged:

@@ -20,8 +20,10 @@ public struct ActionExecutor: Sendable {
     static let retry = Backoff(base: 60, cap: 6 * 3600, maxDoublings: 12)
 
     /// Creates an executor.
-    public init(store: any Store, config: ShopConfig, client: HTTPClient, composer: NoticeComposer?,
-                environment: [String: String] = ProcessInfo.processInfo.environment, lease: TimeInterval = 300) {
+    public init(
+        store: any Store, config: ShopConfig, client: HTTPClient, composer: NoticeComposer?,
+        environment: [String: String] = ProcessInfo.processInfo.environment, lease: TimeInterval = 300
+    ) {
         self.store = store
         self.config = config
         self.client = client
@@ -52,9 +54,11 @@ public struct ActionExecutor: Sendable {
             guard let incident = try await store.incident(id: action.incidentId) else { continue }
             var order: Order?
             if let orderId = incident.orderId { order = try await store.order(id: orderId) }
-            var payload: [String: Any] = ["idempotencyKey": action.idempotencyKey, "action": action.kind.rawValue, "incidentId": incident.id,
-                                          "incidentKind": incident.kind.rawValue, "orderId": incident.orderId ?? NSNull(),
-                                          "carrier": incident.carrier ?? NSNull(), "trackingNumber": incident.trackingNumber ?? NSNull()]
+            var payload: [String: Any] = [
+                "idempotencyKey": action.idempotencyKey, "action": action.kind.rawValue, "incidentId": incident.id,
+                "incidentKind": incident.kind.rawValue, "orderId": incident.orderId ?? NSNull(),
+                "carrier": incident.carrier ?? NSNull(), "trackingNumber": incident.trackingNumber ?? NSNull(),
+            ]
             if let amount = action.amount {
                 payload["amount"] = amount.decimalText
                 payload["currency"] = amount.currency
@@ -70,11 +74,14 @@ public struct ActionExecutor: Sendable {
                     let notice = try order.flatMap {
                         try composer?.replacementSent(incident: incident, order: $0, carrier: replacement.carrier, trackingNumber: replacement.number, now: now)
                     }
-                    link = ReplacementLink(carrier: replacement.carrier, trackingNumber: replacement.number, notice: notice,
-                                           promise: ReplacementPromise(config: config))
+                    link = ReplacementLink(
+                        carrier: replacement.carrier, trackingNumber: replacement.number, notice: notice,
+                        promise: ReplacementPromise(config: config))
                 }
-                if let refusal = try await complete(action, reply: reply, notice: notice(for: action, order: order, incident: incident, now: now),
-                                                    replacement: link, now: now) {
+                if let refusal = try await complete(
+                    action, reply: reply, notice: notice(for: action, order: order, incident: incident, now: now),
+                    replacement: link, now: now)
+                {
                     summary.failed += 1
                     summary.errors.append("action \(action.id) (\(action.kind.rawValue)): \(refusal)")
                     continue
@@ -95,8 +102,10 @@ public struct ActionExecutor: Sendable {
 
     /// Records the backend's answer; a reply the store refuses (a replacement number of another
     /// order) becomes a failed action staff see, and its reason is returned: the sweep goes on.
-    private func complete(_ action: WorkflowAction, reply: String, notice: NoticeDraft?, replacement: ReplacementLink?,
-                          now: Date) async throws(StoreError) -> String? {
+    private func complete(
+        _ action: WorkflowAction, reply: String, notice: NoticeDraft?, replacement: ReplacementLink?,
+        now: Date
+    ) async throws(StoreError) -> String? {
         do {
             try await store.completeAction(id: action.id, result: reply, notice: notice, replacement: replacement, at: now)
             return nil
@@ -111,15 +120,17 @@ public struct ActionExecutor: Sendable {
     /// The customer's notice for an executed action (refunds now; a reship once its number is known).
     private func notice(for action: WorkflowAction, order: Order?, incident: Incident, now: Date) throws(NoticeError) -> NoticeDraft? {
         guard let order, let composer, action.kind == .refund else { return nil }
-        return try composer.milestone("refundIssued", dedupeKey: "action:\(action.idempotencyKey)", order: order, shipment: nil,
-                                  nextUpdateBy: incident.resolutionDue, now: now)
+        return try composer.milestone(
+            "refundIssued", dedupeKey: "action:\(action.idempotencyKey)", order: order, shipment: nil,
+            nextUpdateBy: incident.resolutionDue, now: now)
     }
 
     /// `{"carrier": "inpost", "trackingNumber": "…"}` in the backend's reply to a reship.
     static func replacement(in body: [UInt8]) -> (carrier: String, number: String)? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-              let carrier = object["carrier"] as? String, let number = object["trackingNumber"] as? String,
-              !carrier.isEmpty, !number.isEmpty else { return nil }
+            let carrier = object["carrier"] as? String, let number = object["trackingNumber"] as? String,
+            !carrier.isEmpty, !number.isEmpty
+        else { return nil }
         return (carrier, CarrierRegistry.normalize(number))
     }
 }

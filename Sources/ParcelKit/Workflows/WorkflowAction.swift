@@ -40,8 +40,10 @@ public struct WorkflowAction: Sendable, Equatable, Codable {
     public var completedAt: Date?
 
     /// Creates a record.
-    public init(id: Int64, incidentId: Int64, kind: ActionKind, state: ActionState, amount: Money?, idempotencyKey: String, requestedBy: String,
-                createdAt: Date, attempts: Int, nextAttemptAt: Date?, lastError: String?, result: String?, completedAt: Date?) {
+    public init(
+        id: Int64, incidentId: Int64, kind: ActionKind, state: ActionState, amount: Money?, idempotencyKey: String, requestedBy: String,
+        createdAt: Date, attempts: Int, nextAttemptAt: Date?, lastError: String?, result: String?, completedAt: Date?
+    ) {
         self.id = id
         self.incidentId = incidentId
         self.kind = kind

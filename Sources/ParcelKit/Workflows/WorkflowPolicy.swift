@@ -51,11 +51,13 @@ public struct WorkflowPolicy: Sendable, Equatable {
 
     /// The default: lost or damaged under 200 PLN / 50 EUR → reship when reshippable, else refund;
     /// above → propose; never-dispatched and returned orders → propose a refund.
-    public static let standard = WorkflowPolicy(rules: [
-        Rule(kinds: [.lost, .damaged, .damagedOrLost], autoBelow: ["PLN": 20_000, "EUR": 5_000, "USD": 6_000, "GBP": 4_500, "CAD": 8_000],
-             whenReshippable: .reship, otherwise: .refund),
-        Rule(kinds: [.notDispatched, .returnedToSender], autoBelow: [:], whenReshippable: .refund, otherwise: .refund),
-    ], webhookURL: nil, secretEnv: "SHOP_WEBHOOK_SECRET")
+    public static let standard = WorkflowPolicy(
+        rules: [
+            Rule(
+                kinds: [.lost, .damaged, .damagedOrLost], autoBelow: ["PLN": 20_000, "EUR": 5_000, "USD": 6_000, "GBP": 4_500, "CAD": 8_000],
+                whenReshippable: .reship, otherwise: .refund),
+            Rule(kinds: [.notDispatched, .returnedToSender], autoBelow: [:], whenReshippable: .refund, otherwise: .refund),
+        ], webhookURL: nil, secretEnv: "SHOP_WEBHOOK_SECRET")
 
     /// Creates a policy.
     public init(rules: [Rule], webhookURL: String?, secretEnv: String) {
@@ -150,8 +152,9 @@ public struct WorkflowPolicy: Sendable, Equatable {
         }
         guard let reshippable else {
             if otherwise != nil { throw item.missing("reshippable", "the action when the order can be reshipped (otherwise: is for when it cannot)") }
-            throw CarrierFileError(file: item.file, line: item.line, key: item.path,
-                                   message: "a rule needs action:, propose:, or reshippable: (with otherwise:), each one of \(actions)")
+            throw CarrierFileError(
+                file: item.file, line: item.line, key: item.path,
+                message: "a rule needs action:, propose:, or reshippable: (with otherwise:), each one of \(actions)")
         }
         return Rule(kinds: kinds, autoBelow: autoBelow, whenReshippable: reshippable, otherwise: otherwise ?? reshippable)
     }

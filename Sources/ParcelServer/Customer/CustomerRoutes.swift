@@ -54,7 +54,8 @@ struct CustomerRoutes: Sendable {
         let bytes = try await request.body.collect(upTo: 16 * 1024)
         guard let body = try? JSONDecoder().decode(Body.self, from: Data(bytes.readableBytesView)) else {
             let problems = CustomerProblem.allCases.map(\.rawValue).joined(separator: ", ")
-            return ServerResponse.json(.badRequest, ["error": "badRequest", "message": "expected JSON {\"postcode\" or \"email\", \"problem\": one of \(problems), \"message\"}"])
+            return ServerResponse.json(
+                .badRequest, ["error": "badRequest", "message": "expected JSON {\"postcode\" or \"email\", \"problem\": one of \(problems), \"message\"}"])
         }
         if case .refuse(let retryAfter) = await limiter.admit(context.client) { return Self.tooMany(retryAfter) }
         let receipt = try await CustomerTracking(store: store, config: options.config, composer: composer)
@@ -71,7 +72,8 @@ struct CustomerRoutes: Sendable {
         let browser = AcceptLanguage.pick(request.headers[.acceptLanguage])
         guard !number.isEmpty, !postcode.isEmpty || !email.isEmpty else { return ServerResponse.html(.ok, page.form(language: browser, number: number)) }
         if case .refuse(let retryAfter) = await limiter.admit(context.client) {
-            var response = ServerResponse.html(.tooManyRequests, page.form(language: browser, message: CustomerPhrases(language: browser)["page.tooMany"], number: number))
+            var response = ServerResponse.html(
+                .tooManyRequests, page.form(language: browser, message: CustomerPhrases(language: browser)["page.tooMany"], number: number))
             response.headers[.retryAfter] = String(retryAfter)
             return response
         }
@@ -79,8 +81,11 @@ struct CustomerRoutes: Sendable {
             .lookup(number: number, postcode: postcode, email: email, now: options.clock.now)
         guard let found else {
             try await limiter.holdBack(context.client)
-            return ServerResponse.html(.notFound, page.form(language: browser, message: CustomerPhrases(language: browser)["notFound"], number: number,
-                                                  postcode: postcode, email: email))
+            return ServerResponse.html(
+                .notFound,
+                page.form(
+                    language: browser, message: CustomerPhrases(language: browser)["notFound"], number: number,
+                    postcode: postcode, email: email))
         }
         var response = ServerResponse.html(.ok, page.parcel(found))
         response.headers[.contentLanguage] = found.language

@@ -12,7 +12,8 @@ struct TrackPage: Sendable {
     /// Loads the page template shipped with the package.
     init(options: ServerOptions) throws(ServerError) {
         guard let url = Bundle.module.url(forResource: "Templates", withExtension: nil)?.appendingPathComponent("track.mustache"),
-              let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+            let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8)
+        else {
             throw .resources("the package's ParcelServer/Templates/track.mustache is missing")
         }
         do { template = try MustacheTemplate(string: text) } catch { throw .resources("track.mustache does not parse: \(error)") }
@@ -71,10 +72,12 @@ struct TrackPage: Sendable {
     }
 
     private func common(_ phrases: CustomerPhrases) -> [String: Any] {
-        let keys = ["title": "page.title", "intro": "page.intro", "number": "form.number", "postcode": "form.postcode", "email": "form.email",
-                    "or": "form.or", "submit": "form.submit", "noEvents": "page.noEvents", "contact": "page.contact", "another": "page.another",
-                    "heading": "heading", "status": "status", "promised": "promised", "events": "events", "shopIsDoing": "shopIsDoing",
-                    "nextUpdate": "nextUpdate", "order": "order.heading"]
+        let keys = [
+            "title": "page.title", "intro": "page.intro", "number": "form.number", "postcode": "form.postcode", "email": "form.email",
+            "or": "form.or", "submit": "form.submit", "noEvents": "page.noEvents", "contact": "page.contact", "another": "page.another",
+            "heading": "heading", "status": "status", "promised": "promised", "events": "events", "shopIsDoing": "shopIsDoing",
+            "nextUpdate": "nextUpdate", "order": "order.heading",
+        ]
         var values: [String: Any] = ["lang": phrases.language, "shop": options.config.shopName, "t": keys.mapValues { phrases[$0] }]
         if !options.config.contact.email.isEmpty { values["contact"] = options.config.contact.email }
         return values

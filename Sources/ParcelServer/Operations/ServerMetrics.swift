@@ -34,8 +34,9 @@ final class ServerMetrics: Sendable {
             try await self.refresh()
             var text = self.registry.emitToBuffer()
             text += Array(Self.exposition(try await self.store.counters()).utf8)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
         }
     }
 
@@ -67,10 +68,14 @@ final class ServerMetrics: Sendable {
 
     /// Counts one answered request.
     func record(route: String, status: Int, seconds: Double) {
-        registry.makeCounter(descriptor: Self.name("http_requests", "total", "Requests answered by parcelwatch serve."),
-                             labels: [("route", route), ("status", String(status))]).increment()
-        registry.makeValueHistogram(descriptor: Self.name("http_request", "seconds", "Time to answer a request, miss delays included."),
-                                    labels: [("route", route)], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]).record(seconds)
+        registry.makeCounter(
+            descriptor: Self.name("http_requests", "total", "Requests answered by parcelwatch serve."),
+            labels: [("route", route), ("status", String(status))]
+        ).increment()
+        registry.makeValueHistogram(
+            descriptor: Self.name("http_request", "seconds", "Time to answer a request, miss delays included."),
+            labels: [("route", route)], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+        ).record(seconds)
     }
 
     private func gauge(_ name: String, _ help: String, _ labels: [(String, String)], _ value: Int) {
@@ -88,8 +93,9 @@ final class ServerMetrics: Sendable {
             gauge("incidents_open", "Open incidents by kind.", [("kind", kind.rawValue)], open.filter { $0.kind == kind }.count)
         }
         for clock in SLAClock.allCases {
-            gauge("sla_breaches_open", "Open incidents whose SLA clock has run out.", [("clock", clock.rawValue)],
-                  open.filter { $0.breaches.contains(clock) }.count)
+            gauge(
+                "sla_breaches_open", "Open incidents whose SLA clock has run out.", [("clock", clock.rawValue)],
+                open.filter { $0.breaches.contains(clock) }.count)
         }
         let now = clock.now
         let outbox = try await store.outboxBacklog(now: now)

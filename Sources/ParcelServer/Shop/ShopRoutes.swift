@@ -78,7 +78,8 @@ struct ShopRoutes: Sendable {
     }
 
     private static func unauthorized() -> Response {
-        var response = ServerResponse.json(.unauthorized, ["error": "unauthorized", "message": "send Authorization: Bearer <token from `parcelwatch token add NAME`>"])
+        var response = ServerResponse.json(
+            .unauthorized, ["error": "unauthorized", "message": "send Authorization: Bearer <token from `parcelwatch token add NAME`>"])
         response.headers[.wwwAuthenticate] = "Bearer realm=\"parcelwatch\""
         return response
     }

@@ -61,7 +61,8 @@ struct FormBody: Sendable, Equatable {
             case UInt8(ascii: "%"):
                 let high = encoded.index(after: index)
                 guard high != encoded.endIndex, encoded.index(after: high) != encoded.endIndex,
-                      let upper = hexValue(encoded[high]), let lower = hexValue(encoded[encoded.index(after: high)]) else {
+                    let upper = hexValue(encoded[high]), let lower = hexValue(encoded[encoded.index(after: high)])
+                else {
                     throw .malformed("a '%' not followed by two hex digits")
                 }
                 bytes.append(upper << 4 | lower)

@@ -41,8 +41,10 @@ extension StaffConsole {
             ]
         }
         values["events"] = events.reversed().map { event -> [String: Any] in
-            var row: [String: Any] = ["when": view.stamp(event.time.date) ?? [:], "raw": event.rawStatus,
-                                      "status": event.status.rawValue + (event.reason.map { " (\($0.rawValue))" } ?? "")]
+            var row: [String: Any] = [
+                "when": view.stamp(event.time.date) ?? [:], "raw": event.rawStatus,
+                "status": event.status.rawValue + (event.reason.map { " (\($0.rawValue))" } ?? ""),
+            ]
             if let code = event.rawCode { row["code"] = code }
             if let location = event.location { row["location"] = location }
             return row
@@ -52,8 +54,10 @@ extension StaffConsole {
             ["when": view.stamp($0.at) ?? [:], "actor": $0.actor, "action": $0.action, "detail": $0.detail] as [String: Any]
         }
         values["actions"] = actions.map { action -> [String: Any] in
-            var row: [String: Any] = ["kind": action.kind.rawValue, "state": action.state.rawValue, "amount": action.amount?.description ?? "—",
-                                      "requestedBy": action.requestedBy, "attempts": String(action.attempts), "key": action.idempotencyKey]
+            var row: [String: Any] = [
+                "kind": action.kind.rawValue, "state": action.state.rawValue, "amount": action.amount?.description ?? "—",
+                "requestedBy": action.requestedBy, "attempts": String(action.attempts), "key": action.idempotencyKey,
+            ]
             if let error = action.lastError { row["lastError"] = error }
             return row
         }

@@ -26,8 +26,9 @@ extension StaffConsole {
         let view = view
         var cases: [Incident] = []
         if problems.isEmpty {
-            let filter = IncidentFilter(kinds: kind.map { [$0] } ?? [], statuses: state.map { [$0] } ?? [], owner: owner, carrier: carrier,
-                                        openOnly: !(state?.isClosed ?? false))
+            let filter = IncidentFilter(
+                kinds: kind.map { [$0] } ?? [], statuses: state.map { [$0] } ?? [], owner: owner, carrier: carrier,
+                openOnly: !(state?.isClosed ?? false))
             cases = try await store.incidents(filter)
             cases.sort { ($0.nextDeadline, -$0.priority, $0.id) < ($1.nextDeadline, -$1.priority, $1.id) }
         }
@@ -64,12 +65,16 @@ extension StaffConsole {
         values["searched"] = true
         values["nothing"] = found.orders.isEmpty && found.shipments.isEmpty && found.incidents.isEmpty
         values["orders"] = found.orders.map {
-            ["id": $0.id, "customer": $0.customerName, "email": $0.email, "phone": $0.phone ?? "", "value": $0.value.description,
-             "promised": $0.promisedDate ?? "—"]
+            [
+                "id": $0.id, "customer": $0.customerName, "email": $0.email, "phone": $0.phone ?? "", "value": $0.value.description,
+                "promised": $0.promisedDate ?? "—",
+            ]
         }
         values["shipments"] = found.shipments.map {
-            ["order": $0.orderId, "carrier": options.carrierNames[$0.carrier] ?? $0.carrier, "number": $0.trackingNumber,
-             "status": $0.status.rawValue + ($0.reason.map { " (\($0.rawValue))" } ?? ""), "lastEvent": view.time($0.lastEventAt)]
+            [
+                "order": $0.orderId, "carrier": options.carrierNames[$0.carrier] ?? $0.carrier, "number": $0.trackingNumber,
+                "status": $0.status.rawValue + ($0.reason.map { " (\($0.rawValue))" } ?? ""), "lastEvent": view.time($0.lastEventAt),
+            ]
         }
         values["incidents"] = found.incidents.map(view.row)
         values["hasOrders"] = !found.orders.isEmpty
@@ -85,8 +90,10 @@ extension StaffConsole {
         let view = view
         var values = common(session, title: "Audit log", section: "audit")
         values["entries"] = entries.map { entry -> [String: Any] in
-            var row: [String: Any] = ["when": view.stamp(entry.at) ?? [:], "actor": entry.actor, "action": entry.action,
-                                      "subject": entry.subject, "detail": entry.detail]
+            var row: [String: Any] = [
+                "when": view.stamp(entry.at) ?? [:], "actor": entry.actor, "action": entry.action,
+                "subject": entry.subject, "detail": entry.detail,
+            ]
             if entry.subject.hasPrefix("incident:"), let id = Int64(entry.subject.dropFirst("incident:".count)) { row["incident"] = String(id) }
             return row
         }

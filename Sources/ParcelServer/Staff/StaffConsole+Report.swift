@@ -23,25 +23,31 @@ extension StaffConsole {
         values["since"] = CivilDate(start, in: zone).description
         values["window"] = ["from": view.stamp(report.since) ?? [:], "to": view.stamp(report.generatedAt) ?? [:], "zone": report.timeZone]
         values["carriers"] = report.carriers.map { carrier -> [String: Any] in
-            ["carrier": options.carrierNames[carrier.carrier] ?? carrier.carrier, "shipments": String(carrier.shipments),
-             "delivered": String(carrier.delivered), "onTime": Self.percent(carrier.onTimeRate) + " (\(carrier.onTime)/\(carrier.judged))",
-             "deliveredLate": String(carrier.deliveredLate), "lateUndelivered": String(carrier.lateUndelivered),
-             "damaged": Self.percent(carrier.damageRate) + " (\(carrier.damaged))", "lost": Self.percent(carrier.lossRate) + " (\(carrier.lost))"]
+            [
+                "carrier": options.carrierNames[carrier.carrier] ?? carrier.carrier, "shipments": String(carrier.shipments),
+                "delivered": String(carrier.delivered), "onTime": Self.percent(carrier.onTimeRate) + " (\(carrier.onTime)/\(carrier.judged))",
+                "deliveredLate": String(carrier.deliveredLate), "lateUndelivered": String(carrier.lateUndelivered),
+                "damaged": Self.percent(carrier.damageRate) + " (\(carrier.damaged))", "lost": Self.percent(carrier.lossRate) + " (\(carrier.lost))",
+            ]
         }
         values["hasCarriers"] = !report.carriers.isEmpty
         values["total"] = Self.total(report.carriers)
         values["incidents"] = report.incidents.map { ["kind": $0.kind, "opened": String($0.opened), "stillOpen": String($0.stillOpen)] }
         values["hasIncidents"] = !report.incidents.isEmpty
         let notice = report.firstNotice
-        values["notice"] = ["customerFacing": String(notice.customerFacing), "notified": String(notice.notified),
-                            "median": notice.medianSeconds.map { Self.duration($0) } ?? "—"]
+        values["notice"] = [
+            "customerFacing": String(notice.customerFacing), "notified": String(notice.notified),
+            "median": notice.medianSeconds.map { Self.duration($0) } ?? "—",
+        ]
         values["sla"] = report.sla.map {
             ["clock": StaffView.clockName($0.clock), "cases": String($0.cases), "breached": String($0.breached), "kept": Self.percent($0.compliance)]
         }
         values["money"] = report.money.map {
-            ["currency": $0.currency, "refunded": Money(minorUnits: $0.refundedMinor, currency: $0.currency).description + " (\($0.refunds))",
-             "compensated": Money(minorUnits: $0.compensatedMinor, currency: $0.currency).description + " (\($0.compensations))",
-             "reshipped": Money(minorUnits: $0.reshippedValueMinor, currency: $0.currency).description + " (\($0.reships))"]
+            [
+                "currency": $0.currency, "refunded": Money(minorUnits: $0.refundedMinor, currency: $0.currency).description + " (\($0.refunds))",
+                "compensated": Money(minorUnits: $0.compensatedMinor, currency: $0.currency).description + " (\($0.compensations))",
+                "reshipped": Money(minorUnits: $0.reshippedValueMinor, currency: $0.currency).description + " (\($0.reships))",
+            ]
         }
         values["hasMoney"] = !report.money.isEmpty
         return page(.ok, "report", values)
@@ -50,15 +56,18 @@ extension StaffConsole {
     /// The carriers' figures added up, with the rates of the sums.
     private static func total(_ carriers: [ShopReport.CarrierFigures]) -> [String: Any] {
         let sum = carriers.reduce(ShopReport.CarrierFigures(carrier: "", shipments: 0, delivered: 0, deliveredWithPromise: 0, onTime: 0, damaged: 0, lost: 0)) {
-            ShopReport.CarrierFigures(carrier: "", shipments: $0.shipments + $1.shipments, delivered: $0.delivered + $1.delivered,
-                                      deliveredWithPromise: $0.deliveredWithPromise + $1.deliveredWithPromise, onTime: $0.onTime + $1.onTime,
-                                      lateUndelivered: $0.lateUndelivered + $1.lateUndelivered,
-                                      damaged: $0.damaged + $1.damaged, lost: $0.lost + $1.lost)
+            ShopReport.CarrierFigures(
+                carrier: "", shipments: $0.shipments + $1.shipments, delivered: $0.delivered + $1.delivered,
+                deliveredWithPromise: $0.deliveredWithPromise + $1.deliveredWithPromise, onTime: $0.onTime + $1.onTime,
+                lateUndelivered: $0.lateUndelivered + $1.lateUndelivered,
+                damaged: $0.damaged + $1.damaged, lost: $0.lost + $1.lost)
         }
-        return ["shipments": String(sum.shipments), "delivered": String(sum.delivered),
-                "onTime": percent(sum.onTimeRate) + " (\(sum.onTime)/\(sum.judged))",
-                "deliveredLate": String(sum.deliveredLate), "lateUndelivered": String(sum.lateUndelivered),
-                "damaged": percent(sum.damageRate) + " (\(sum.damaged))", "lost": percent(sum.lossRate) + " (\(sum.lost))"]
+        return [
+            "shipments": String(sum.shipments), "delivered": String(sum.delivered),
+            "onTime": percent(sum.onTimeRate) + " (\(sum.onTime)/\(sum.judged))",
+            "deliveredLate": String(sum.deliveredLate), "lateUndelivered": String(sum.lateUndelivered),
+            "damaged": percent(sum.damageRate) + " (\(sum.damaged))", "lost": percent(sum.lossRate) + " (\(sum.lost))",
+        ]
     }
 
     /// `93.5%`, or `—` for a rate of nothing.

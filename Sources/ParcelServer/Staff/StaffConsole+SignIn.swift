@@ -7,7 +7,8 @@ import ParcelKit
 extension StaffConsole {
     /// The one answer to every failed sign-in: it does not say whether the name exists, the
     /// password was wrong or the member is locked out.
-    static let signInRefused = "Signing in failed: the name or the password is wrong, or there were too many failed attempts "
+    static let signInRefused =
+        "Signing in failed: the name or the password is wrong, or there were too many failed attempts "
         + "(after 5 in a row a member is locked out for 15 minutes)."
 
     /// `GET /staff/login`: the form; a member already signed in goes to the queue.
@@ -20,8 +21,9 @@ extension StaffConsole {
     /// form again with the one refusal (401).
     func signIn(_ request: Request, client: String) async throws -> Response {
         if case .refuse(let retryAfter) = await limiter.admit(client) {
-            var response = message(nil, status: .tooManyRequests, title: "Too many attempts",
-                                   text: "Too many sign-in attempts from this address; try again in \(retryAfter) seconds.")
+            var response = message(
+                nil, status: .tooManyRequests, title: "Too many attempts",
+                text: "Too many sign-in attempts from this address; try again in \(retryAfter) seconds.")
             response.headers[.retryAfter] = String(retryAfter)
             return response
         }

@@ -93,8 +93,9 @@ struct StaffConsole: Sendable {
         case .failure(let refusal): return message(session, status: refusal.status, title: "Form refused", text: refusal.text)
         }
         guard StaffSessions.csrfMatches(form["csrf"], session) else {
-            return message(session, status: .forbidden, title: "Form refused",
-                           text: "This form is missing the console's security token or has an old one. Go back, reload the page and try again.")
+            return message(
+                session, status: .forbidden, title: "Form refused",
+                text: "This form is missing the console's security token or has an old one. Go back, reload the page and try again.")
         }
         return try await body(session, form)
     }

@@ -34,7 +34,8 @@ struct StaffSessions: Sendable {
         self.store = store
         clock = options.clock
         secureCookies = options.secureCookies
-        standInHash = options.staffPasswordCost == 12
+        standInHash =
+            options.staffPasswordCost == 12
             ? Self.standInHash12 : StaffPassword.hash(APITokenSecret.randomHex(), cost: options.staffPasswordCost)
     }
 
@@ -53,8 +54,9 @@ struct StaffSessions: Sendable {
         }
         guard succeeded, let credentials else { return nil }
         let cookie = APITokenSecret.randomHex()
-        let session = StaffSession(idHash: APITokenSecret.hash(cookie), staff: credentials.name, csrfToken: APITokenSecret.randomHex(),
-                                   createdAt: now, expiresAt: now.addingTimeInterval(Self.lifetime))
+        let session = StaffSession(
+            idHash: APITokenSecret.hash(cookie), staff: credentials.name, csrfToken: APITokenSecret.randomHex(),
+            createdAt: now, expiresAt: now.addingTimeInterval(Self.lifetime))
         try await store.createSession(session)
         return (cookie, session)
     }

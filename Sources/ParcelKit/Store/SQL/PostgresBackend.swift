@@ -28,8 +28,9 @@ final class PostgresBackend: SQLBackend {
         } catch {
             throw .cannotOpen(location: location.displayName, detail: "TLS: \(error)")
         }
-        let configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.username,
-                                                             password: location.password, database: location.database, tls: tls)
+        let configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.username,
+            password: location.password, database: location.database, tls: tls)
         pool = PostgresPool(configuration: configuration, size: max(1, connections))
         do {
             try await run(serialized: true, rollback: false) { connection in
@@ -53,8 +54,10 @@ final class PostgresBackend: SQLBackend {
     /// Closes every pooled connection.
     func close() async { await pool.close() }
 
-    private func run<T: Sendable>(serialized: Bool, rollback: Bool, readOnly: Bool = false,
-                                  _ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
+    private func run<T: Sendable>(
+        serialized: Bool, rollback: Bool, readOnly: Bool = false,
+        _ body: @escaping @Sendable (any SQLConnection) throws -> T
+    ) async throws -> T {
         let slot = try await pool.checkout()
         let result: Result<T, any Error> = await withCheckedContinuation { continuation in
             slot.queue.async {
@@ -142,8 +145,10 @@ actor PostgresPool {
                 open += 1
                 opened += 1
                 do {
-                    let connection = try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
-                                                                          id: opened, logger: logger).get()
+                    let connection = try await PostgresConnection.connect(
+                        on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
+                        id: opened, logger: logger
+                    ).get()
                     return PostgresSlot(connection: connection, number: opened)
                 } catch {
                     open -= 1

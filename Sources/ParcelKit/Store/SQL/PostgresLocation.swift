@@ -15,7 +15,8 @@ struct PostgresLocation: Sendable {
     /// Parses `text`; the error names what is wrong without repeating the password.
     init(_ text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
         guard let components = URLComponents(string: text), let scheme = components.scheme,
-              ["postgres", "postgresql"].contains(scheme), let host = components.host, !host.isEmpty else {
+            ["postgres", "postgresql"].contains(scheme), let host = components.host, !host.isEmpty
+        else {
             throw .cannotOpen(location: "postgres://…", detail: "expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
         }
         self.host = host

@@ -70,27 +70,31 @@ private final class GRDBConnection: SQLConnection {
         var rows: [SQLRow] = []
         let cursor = try Row.fetchCursor(statement, arguments: Self.bind(arguments))
         while let row = try cursor.next() {
-            rows.append(SQLRow(positions: positions, values: row.databaseValues.map { value in
-                switch value.storage {
-                case .null: .null
-                case .int64(let number): .integer(number)
-                case .double(let number): .real(number)
-                case .string(let text): .text(text)
-                case .blob(let data): .text(String(decoding: data, as: UTF8.self))
-                }
-            }))
+            rows.append(
+                SQLRow(
+                    positions: positions,
+                    values: row.databaseValues.map { value in
+                        switch value.storage {
+                        case .null: .null
+                        case .int64(let number): .integer(number)
+                        case .double(let number): .real(number)
+                        case .string(let text): .text(text)
+                        case .blob(let data): .text(String(decoding: data, as: UTF8.self))
+                        }
+                    }))
         }
         return rows
     }
 
     private static func bind(_ arguments: SQLArguments) -> StatementArguments {
-        StatementArguments(arguments.values.map { value -> (any DatabaseValueConvertible)? in
-            switch value {
-            case .null: nil
-            case .integer(let number): number
-            case .real(let number): number
-            case .text(let text): text
-            }
-        })
+        StatementArguments(
+            arguments.values.map { value -> (any DatabaseValueConvertible)? in
+                switch value {
+                case .null: nil
+                case .integer(let number): number
+                case .real(let number): number
+                case .text(let text): text
+                }
+            })
     }
 }
