@@ -278,4 +278,15 @@ import Testing
         #expect(update.body.contains("• SEUR 10000000000303 (przesyłka zastępcza): Czeka na przewoźnika, spodziewana 26.11.2026"))
         #expect(update.body.contains("• Wysłaliśmy przesyłkę zastępczą: SEUR 10000000000303."))
     }
+
+    @Test func aReplacementsShippedNoticeNamesItsOwnPromisedDay() throws {
+        let composer = NoticeComposer(templates: try NoticeTemplates(), config: .defaults, carrierNames: [:])
+        var shop = order("S9")
+        shop.promisedDate = "2026-11-22"
+        var replacement = Shipment(id: 2, orderId: "S9", carrier: "seur", trackingNumber: "10000000000909", status: .inTransit)
+        replacement.promisedDate = "2026-11-26"
+        replacement.replacesShipmentId = 1
+        let shipped = try composer.milestone("shipped", dedupeKey: "s", order: shop, shipment: replacement, nextUpdateBy: fixtureNow, now: fixtureNow)
+        #expect(shipped.body.contains("26.11.2026") && !shipped.body.contains("22.11.2026"), "\(shipped.body)")
+    }
 }

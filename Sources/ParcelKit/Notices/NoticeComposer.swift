@@ -88,7 +88,9 @@ public struct NoticeComposer: Sendable {
             "contactEmail": config.contact.email, "contactPhone": config.contact.phone, "contactHours": config.contact.hours,
             "amount": LocalDates.amount(order.value, language: language),
             "nextUpdateBy": LocalDates.dateTime(nextUpdateBy, language: language, zone: config.timeZone),
-            "promisedDate": order.promisedDate.flatMap(CivilDate.init).map { LocalDates.date($0, language: language) } ?? "",
+            // The parcel's own promise (a replacement's), else the order's.
+            "promisedDate": (shipment.map { $0.promise(order: order) } ?? order.promisedDate).flatMap(CivilDate.init)
+                .map { LocalDates.date($0, language: language) } ?? "",
             "newDate": "", "newCarrierName": "", "newTrackingNumber": "",
         ]
         values.merge(storyValues(story, language: language)) { _, new in new }
