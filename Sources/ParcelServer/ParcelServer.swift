@@ -7,7 +7,7 @@ import ParcelKit
 /// the shop's store (SQLite or PostgreSQL) with Hummingbird.
 public enum ParcelServer {
     /// Serves until the task is cancelled; `onReady` gets the port once it listens (useful with port 0).
-    public static func run(store: any Store, options: ServerOptions, onReady: @escaping @Sendable (Int) async -> Void) async throws {
+    public static func run(store: Store, options: ServerOptions, onReady: @escaping @Sendable (Int) async -> Void) async throws {
         let templates: NoticeTemplates
         do { templates = try NoticeTemplates() } catch { throw ServerError.resources(error.description) }
         let metrics = ServerMetrics(store: store, clock: options.clock)
@@ -47,7 +47,7 @@ public final class RunningParcelServer: Sendable {
     }
 
     /// Starts a server and returns once it listens.
-    public static func start(store: any Store, options: ServerOptions) async throws -> RunningParcelServer {
+    public static func start(store: Store, options: ServerOptions) async throws -> RunningParcelServer {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let task = Task {
             defer { continuation.finish() }

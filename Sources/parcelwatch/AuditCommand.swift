@@ -15,7 +15,9 @@ struct AuditCommand: AsyncParsableCommand {
     func run() async throws {
         let database = try await store.openStore()
         let entries: [AuditEntry]
-        do { entries = try await database.auditLog(limit: max(1, limit), subject: incident.map { "incident:\($0)" }) } catch { throw fail(.store(error)) }
+        do { entries = try await database.read { tx in try tx.console.auditLog(limit: max(1, limit), subject: incident.map { "incident:\($0)" }) } } catch {
+            throw fail(.store(error))
+        }
         if output.json { return try printJSON(entries) }
         print(
             Terminal.table(

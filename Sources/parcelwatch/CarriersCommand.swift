@@ -49,7 +49,9 @@ struct CarriersCommand: AsyncParsableCommand {
             let windows = registry.carriers.flatMap { carrier in QuotaWindow.windows(for: carrier.limits, at: now) }
             if !windows.isEmpty, let database = try await existingStore() {
                 do {
-                    for entry in try await database.quotaUsage(windows: Array(Set(windows.map(\.key)))) { usage[entry.carrier, default: []].append(entry) }
+                    for entry in try await database.read { try $0.shipments.quotaUsage(windows: Array(Set(windows.map(\.key)))) } {
+                        usage[entry.carrier, default: []].append(entry)
+                    }
                 } catch { throw fail(.store(error)) }
             }
             let rows = registry.carriers.map { carrier in
@@ -78,7 +80,7 @@ struct CarriersCommand: AsyncParsableCommand {
                     }))
         }
 
-        private func existingStore() async throws -> (any Store)? {
+        private func existingStore() async throws -> (Store)? {
             let location = StoreLocation.resolve(explicit: store.db)
             guard StoreLocation.isPostgres(location) || FileManager.default.fileExists(atPath: StoreLocation.sqlitePath(location)) else { return nil }
             return try await store.openStore()
@@ -184,7 +186,9 @@ struct CarriersCommand: AsyncParsableCommand {
         func run() async throws {
             guard !files.isEmpty else {
                 let stored: [UnmappedStatus]
-                do { stored = try await store.openStore().unmappedStatuses() } catch let error as StoreError { throw fail(.store(error)) }
+                do { stored = try await store.openStore().read { try $0.shipments.unmappedStatuses() } } catch let error as StoreError {
+                    throw fail(.store(error))
+                }
                 return try show(
                     stored.filter { carrier == nil || $0.carrier == carrier }
                         .map { Row(carrier: $0.carrier, rawStatus: $0.rawStatus, rawCode: $0.rawCode, count: $0.count) })

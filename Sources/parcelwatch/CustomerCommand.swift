@@ -19,11 +19,13 @@ struct CustomerCommand: AsyncParsableCommand {
             let (database, now) = try await openForStaff(store, staff)
             let export: CustomerExport
             do {
-                export = try await database.customerData(email: email)
-                try await database.audit(
-                    AuditEntry(
-                        at: now, actor: staff.actor, action: "customer.export", subject: "customer",
-                        detail: "\(export.orders.count) order(s) exported"))
+                export = try await database.read { try $0.customers.customerData(email: email) }
+                try await database.write {
+                    try $0.console.audit(
+                        AuditEntry(
+                            at: now, actor: staff.actor, action: "customer.export", subject: "customer",
+                            detail: "\(export.orders.count) order(s) exported"))
+                }
             } catch {
                 throw fail(.store(error))
             }
@@ -42,7 +44,9 @@ struct CustomerCommand: AsyncParsableCommand {
         func run() async throws {
             let (database, now) = try await openForStaff(store, staff)
             let count: Int
-            do { count = try await database.eraseCustomer(email: email, actor: staff.actor, at: now) } catch { throw fail(.store(error)) }
+            do { count = try await database.write { try $0.customers.eraseCustomer(email: email, actor: staff.actor, at: now) } } catch {
+                throw fail(.store(error))
+            }
             guard count > 0 else { throw noOrders(email) }
             print("personal data erased from \(count) order(s)")
         }
@@ -66,7 +70,9 @@ struct PurgeCommand: AsyncParsableCommand {
         let (database, now) = try await openForStaff(store, staff)
         let count: Int
         do {
-            count = try await database.purge(before: now.addingTimeInterval(-(Self.seconds(olderThan) ?? 0)), actor: staff.actor, at: now)
+            count = try await database.write {
+                try $0.customers.purge(before: now.addingTimeInterval(-(Self.seconds(olderThan) ?? 0)), actor: staff.actor, at: now)
+            }
         } catch {
             throw fail(.store(error))
         }
@@ -88,11 +94,11 @@ struct PurgeCommand: AsyncParsableCommand {
 }
 
 /// The database and the clock for a staff-only command, after checking the actor is staff.
-func openForStaff(_ store: StoreOptions, _ staff: StaffOptions) async throws -> (database: any Store, now: Date) {
+func openForStaff(_ store: StoreOptions, _ staff: StaffOptions) async throws -> (database: Store, now: Date) {
     let now = try store.clock().now
     let database = try await store.openStore()
     let members: [StaffMember]
-    do { members = try await database.staff() } catch { throw fail(.store(error)) }
+    do { members = try await database.read { try $0.console.staff() } } catch { throw fail(.store(error)) }
     guard members.contains(where: { $0.name == staff.actor }) else {
         throw fail(.store(.rejected("\(staff.actor) is not a member of staff (see `parcelwatch staff list`); nothing was changed")))
     }

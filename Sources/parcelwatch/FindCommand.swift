@@ -30,7 +30,7 @@ struct FindCommand: AsyncParsableCommand {
         let now = try store.clock().now
         let database = try await store.openStore()
         let found: FindResult
-        do { found = try await database.find(query) } catch { throw fail(.store(error)) }
+        do { found = try await database.read { try $0.cases.find(query) } } catch { throw fail(.store(error)) }
         if output.json {
             try printJSON(
                 Result(

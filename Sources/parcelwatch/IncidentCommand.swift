@@ -46,18 +46,18 @@ struct IncidentCommand: AsyncParsableCommand {
             let now = try store.clock().now
             let database = try await store.openStore()
             do {
-                guard let incident = try await database.incident(id: id) else {
+                guard let incident = try await database.read({ try $0.cases.incident(id: id) }) else {
                     FileHandle.standardError.write(Data("error: \(StoreError.noSuchIncident(id))\n".utf8))
                     throw ExitCode(1)
                 }
-                let order = try await incident.orderId.asyncMap { try await database.order(id: $0) } ?? nil
+                let order = try await incident.orderId.asyncMap { id in try await database.read { try $0.shipments.order(id: id) } } ?? nil
                 let shipment =
                     try await incident.shipmentId.asyncMap { id in
-                        try await database.shipments(ShipmentFilter(orderId: incident.orderId)).first { $0.id == id }
+                        try await database.read { try $0.shipments.shipments(ShipmentFilter(orderId: incident.orderId)) }.first { $0.id == id }
                     } ?? nil
-                let events = try await shipment.asyncMap { try await database.events(shipmentID: $0.id) } ?? []
-                let history = try await database.incidentHistory(id: id)
-                let actions = try await database.actions(incidentId: id, states: [])
+                let events = try await shipment.asyncMap { parcel in try await database.read { try $0.shipments.events(shipmentID: parcel.id) } } ?? []
+                let history = try await database.read { try $0.cases.incidentHistory(id: id) }
+                let actions = try await database.read { try $0.actions.actions(incidentId: id, states: []) }
                 let eventRows = events.map {
                     TrackingReport.Event(
                         time: $0.time.utcText, status: $0.status.rawValue, reason: $0.reason?.rawValue,

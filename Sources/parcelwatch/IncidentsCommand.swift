@@ -32,7 +32,7 @@ struct IncidentsCommand: AsyncParsableCommand {
         let database = try await store.openStore()
         let filter = IncidentFilter(kinds: kinds, statuses: statuses, owner: owner, carrier: carrier, openOnly: !all)
         var cases: [Incident]
-        do { cases = try await database.incidents(filter) } catch { throw fail(.store(error)) }
+        do { cases = try await database.read { try $0.cases.incidents(filter) } } catch { throw fail(.store(error)) }
         if overdue { cases = cases.filter { !$0.overdueClocks(at: now).isEmpty } }
         cases.sort { ($0.nextDeadline, -$0.priority, $0.id) < ($1.nextDeadline, -$1.priority, $1.id) }
         let rows = cases.map { IncidentRow($0, now: now) }

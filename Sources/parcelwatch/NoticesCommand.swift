@@ -25,7 +25,7 @@ struct NoticesCommand: AsyncParsableCommand {
         func run() async throws {
             let database = try await store.openStore()
             let notices: [OutboxNotice]
-            do { notices = try await database.notices(state, limit: max(1, limit)) } catch { throw fail(.store(error)) }
+            do { notices = try await database.read { try $0.outbox.notices(state, limit: max(1, limit)) } } catch { throw fail(.store(error)) }
             if output.json { return try printJSON(notices) }
             if notices.isEmpty { print("no \(state.rawValue) notices"); return }
             print(

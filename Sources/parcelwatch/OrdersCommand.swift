@@ -34,7 +34,7 @@ struct OrdersCommand: AsyncParsableCommand {
     func run() async throws {
         let database = try await store.openStore()
         let orders: [OrderOverview]
-        do { orders = try await database.orderOverviews(orderId: order) } catch { throw fail(.store(error)) }
+        do { orders = try await database.read { try $0.cases.orderOverviews(orderId: order) } } catch { throw fail(.store(error)) }
         if output.json {
             try printJSON(orders)
         } else if orders.isEmpty {

@@ -97,7 +97,7 @@ struct ReportCommand: AsyncParsableCommand {
         let start = try window(now: now, zone: config.timeZone)
         let database = try await store.openStore()
         let report: ShopReport
-        do { report = try await database.report(since: start, now: now, timeZone: config.timeZone) } catch { throw fail(.store(error)) }
+        do { report = try await database.read { try $0.reports.report(since: start, now: now, timeZone: config.timeZone) } } catch { throw fail(.store(error)) }
         if output.json { return try printJSON(report) }
         if csv {
             FileHandle.standardOutput.write(Data(Self.csv(report).utf8))

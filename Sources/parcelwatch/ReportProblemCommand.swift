@@ -46,7 +46,7 @@ struct ReportProblemCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if output.json { return try printJSON(CustomerReportReceipt(incident: result.incident.id, nextUpdateBy: result.nextUpdateBy)) }
-        let language = try await database.order(id: result.incident.orderId ?? "")?.language ?? "en"
+        let language = try await database.read { try $0.shipments.order(id: result.incident.orderId ?? "") }?.language ?? "en"
         print("\(CustomerPhrases(language: language)["reported"]) \(CustomerView.local(ISOTime.utc(result.nextUpdateBy), config.timeZone)).")
     }
 }

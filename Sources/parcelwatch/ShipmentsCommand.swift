@@ -80,7 +80,9 @@ struct ShipmentsCommand: AsyncParsableCommand {
         let database = try await store.openStore()
         let shipments: [Shipment]
         do {
-            shipments = try await database.shipments(ShipmentFilter(carrier: carrier, statuses: statuses, orderId: order, limit: limit))
+            shipments = try await database.read {
+                try $0.shipments.shipments(ShipmentFilter(carrier: carrier, statuses: statuses, orderId: order, limit: limit))
+            }
         } catch { throw fail(.store(error)) }
         let rows = shipments.map(Row.init)
         if output.json { return try printJSON(rows) }

@@ -29,7 +29,9 @@ struct StaffCommand: AsyncParsableCommand {
             let now = try store.clock().now
             let database = try await store.openStore()
             do {
-                try await database.setStaffPassword(name: name, passwordHash: StaffPassword.hash(password), actor: staff.actor, at: now)
+                try await database.write {
+                    try $0.console.setStaffPassword(name: name, passwordHash: StaffPassword.hash(password), actor: staff.actor, at: now)
+                }
             } catch { throw fail(.store(error)) }
             print("console password of \(name) set")
         }
@@ -54,11 +56,13 @@ struct StaffCommand: AsyncParsableCommand {
             let now = try store.clock().now
             let database = try await store.openStore()
             do {
-                let members = try await database.staff()
+                let members = try await database.read { try $0.console.staff() }
                 if !members.isEmpty, !members.contains(where: { $0.name == staff.actor }) {
                     throw StoreError.rejected("\(staff.actor) is not a member of staff; only members add members (pass --as NAME)")
                 }
-                try await database.addStaff(StaffMember(name: name, displayName: displayName ?? name, email: email), actor: staff.actor, at: now)
+                try await database.write {
+                    try $0.console.addStaff(StaffMember(name: name, displayName: displayName ?? name, email: email), actor: staff.actor, at: now)
+                }
                 print("staff member \(name) added")
             } catch let error as StoreError {
                 throw fail(.store(error))
@@ -74,7 +78,7 @@ struct StaffCommand: AsyncParsableCommand {
         func run() async throws {
             let database = try await store.openStore()
             let members: [StaffMember]
-            do { members = try await database.staff() } catch { throw fail(.store(error)) }
+            do { members = try await database.read { try $0.console.staff() } } catch { throw fail(.store(error)) }
             if output.json { return try printJSON(members) }
             if members.isEmpty { print("no staff yet: parcelwatch staff add NAME --display-name \"Full Name\""); return }
             print(Terminal.table(["NAME", "DISPLAY NAME", "E-MAIL"], members.map { [$0.name, $0.displayName, $0.email ?? ""] }))

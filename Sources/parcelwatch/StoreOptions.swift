@@ -17,7 +17,7 @@ struct StoreOptions: ParsableArguments {
     var config: String?
 
     /// Opens the store or fails with exit code 4 and the reason.
-    func openStore() async throws -> any Store {
+    func openStore() async throws -> Store {
         do {
             return try await StoreLocation.open(StoreLocation.resolve(explicit: db))
         } catch {

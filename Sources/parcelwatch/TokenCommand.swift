@@ -34,7 +34,9 @@ struct TokenCommand: AsyncParsableCommand {
             let now = try store.clock().now
             let database = try await store.openStore()
             let token = APITokenSecret.generate()
-            do { try await database.addToken(name: name, tokenHash: token.hash, actor: staff.actor, at: now) } catch { throw fail(.store(error)) }
+            do { try await database.write { try $0.console.addToken(name: name, tokenHash: token.hash, actor: staff.actor, at: now) } } catch {
+                throw fail(.store(error))
+            }
             if output.json { return try printJSON(["name": name, "token": token.secret]) }
             print("token \(name) (shown once, keep it secret):\n\(token.secret)")
         }
@@ -48,7 +50,7 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let database = try await store.openStore()
             let tokens: [APIToken]
-            do { tokens = try await database.tokens() } catch { throw fail(.store(error)) }
+            do { tokens = try await database.read { try $0.console.tokens() } } catch { throw fail(.store(error)) }
             if output.json { return try printJSON(tokens.map(Row.init)) }
             if tokens.isEmpty { print("no tokens yet: parcelwatch token add NAME --as STAFF"); return }
             print(
@@ -80,7 +82,9 @@ struct TokenCommand: AsyncParsableCommand {
             let now = try store.clock().now
             let database = try await store.openStore()
             let revoked: Bool
-            do { revoked = try await database.revokeToken(name: name, actor: staff.actor, at: now) } catch { throw fail(.store(error)) }
+            do { revoked = try await database.write { try $0.console.revokeToken(name: name, actor: staff.actor, at: now) } } catch {
+                throw fail(.store(error))
+            }
             guard revoked else {
                 FileHandle.standardError.write(Data("error: no active token named \(name) (see `parcelwatch token list`)\n".utf8))
                 throw ExitCode(1)

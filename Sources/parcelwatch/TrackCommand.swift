@@ -65,7 +65,7 @@ struct TrackCommand: AsyncParsableCommand {
     }
 
     /// The shop's database when it exists (a customer query never creates one).
-    private func existingStore() async throws -> (any Store)? {
+    private func existingStore() async throws -> (Store)? {
         let location = StoreLocation.resolve(explicit: store.db)
         guard StoreLocation.isPostgres(location) || FileManager.default.fileExists(atPath: StoreLocation.sqlitePath(location)) else { return nil }
         return try await store.openStore()

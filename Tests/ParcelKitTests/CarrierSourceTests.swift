@@ -295,14 +295,14 @@ import Testing
         let store = try await kind.open()
         let windows = QuotaWindow.windows(for: CarrierDefinition.Limits(concurrency: 1, perSecond: 1, burst: 1, perHour: 3, perDay: 5), at: fixtureNow)
         var granted = 0
-        for _ in 0..<8 where try await store.takeQuota(carrier: "dhl", windows: windows) { granted += 1 }
+        for _ in 0..<8 where try await store.write({ try $0.shipments.takeQuota(carrier: "dhl", windows: windows) }) { granted += 1 }
         #expect(granted == 3)
         let later = QuotaWindow.windows(
             for: CarrierDefinition.Limits(concurrency: 1, perSecond: 1, burst: 1, perHour: 3, perDay: 5),
             at: fixtureNow.addingTimeInterval(3600))
-        for _ in 0..<8 where try await store.takeQuota(carrier: "dhl", windows: later) { granted += 1 }
+        for _ in 0..<8 where try await store.write({ try $0.shipments.takeQuota(carrier: "dhl", windows: later) }) { granted += 1 }
         #expect(granted == 5)
-        let usage = try await store.quotaUsage(windows: later.map(\.key))
+        let usage = try await store.read { try $0.shipments.quotaUsage(windows: later.map(\.key)) }
         #expect(usage.map { $0.window } == ["day:2026-11-20", "hour:2026-11-20T13"])
         #expect(usage.map { $0.left } == [0, 1])
     }

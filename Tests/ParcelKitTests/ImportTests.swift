@@ -54,7 +54,7 @@ import Testing
             """)
         let importer = try importer()
         let read = try importer.records(file: file)
-        let store = try SQLStore.sqlite(path: try temporaryDirectory("import") + "/p.sqlite")
+        let store = try Store.sqlite(path: try temporaryDirectory("import") + "/p.sqlite")
         let summary = try await importer.run(read.records, readRejections: read.rejected, store: store, dryRun: false, actor: "test", at: fixtureNow)
         #expect(summary.imported == 3)
         #expect(summary.unchanged == 0)
@@ -69,11 +69,11 @@ import Testing
         #expect(reasons[11]?.hasPrefix("has 6 fields, the header has 12") == true)
 
         // Detected carrier, E.164 phone, money in minor units, zone-less paid_at in the shop's zone.
-        #expect(try await store.order(id: "1001")?.phone == "+48601234567")
-        #expect(try await store.order(id: "1007")?.value == Money(minorUnits: 2050, currency: "EUR"))
-        #expect(try await store.shipment(carrier: "correos", trackingNumber: "RR123456785ES") != nil)
-        #expect(try await store.order(id: "1002")?.paidAt == isoDate("2026-11-18T09:00:00Z"))
-        #expect(try await store.shipments(ShipmentFilter(orderId: "1007")).isEmpty)
+        #expect(try await store.read { try $0.shipments.order(id: "1001") }?.phone == "+48601234567")
+        #expect(try await store.read { try $0.shipments.order(id: "1007") }?.value == Money(minorUnits: 2050, currency: "EUR"))
+        #expect(try await store.read { try $0.shipments.shipment(carrier: "correos", trackingNumber: "RR123456785ES") } != nil)
+        #expect(try await store.read { try $0.shipments.order(id: "1002") }?.paidAt == isoDate("2026-11-18T09:00:00Z"))
+        #expect(try await store.read { try $0.shipments.shipments(ShipmentFilter(orderId: "1007")) }.isEmpty)
 
         let again = try await importer.run(read.records, readRejections: read.rejected, store: store, dryRun: false, actor: "test", at: fixtureNow)
         #expect(again.imported == 0 && again.unchanged == 3 && again.rejected.count == 7)
@@ -89,11 +89,11 @@ import Testing
             """, ext: "json")
         let importer = try importer()
         let read = try importer.records(file: file)
-        let store = try SQLStore.sqlite(path: try temporaryDirectory("import") + "/p.sqlite")
+        let store = try Store.sqlite(path: try temporaryDirectory("import") + "/p.sqlite")
         let summary = try await importer.run(read.records, store: store, dryRun: false, actor: "test", at: fixtureNow)
         #expect(summary.imported == 1)
         #expect(summary.rejected == [.init(line: 2, reason: "language 'lithuanian' is not a two-letter code (pl, en, es, lt)")])
-        let stored = try #require(try await store.order(id: "2001"))
+        let stored = try #require(try await store.read { try $0.shipments.order(id: "2001") })
         #expect(stored.reshippable == false && stored.value.minorUnits == 4550)
     }
 

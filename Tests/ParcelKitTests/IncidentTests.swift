@@ -149,18 +149,20 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
 }
 
 @Suite struct IncidentStoreTests {
-    static func store(_ kind: StoreKind, staff: [String] = ["anna", "marek"]) async throws -> any Store {
+    static func store(_ kind: StoreKind, staff: [String] = ["anna", "marek"]) async throws -> Store {
         let store = try await kind.open()
-        for name in staff { try await store.addStaff(StaffMember(name: name, displayName: name.capitalized), actor: "setup", at: fixtureNow) }
+        for name in staff {
+            try await store.write { try $0.console.addStaff(StaffMember(name: name, displayName: name.capitalized), actor: "setup", at: fixtureNow) }
+        }
         let rows = (1...3).map { ImportRow(line: $0 + 1, order: order("o\($0)"), carrier: "seur", trackingNumber: String(format: "1000000000000%d", $0)) }
-        _ = try await store.importRows(rows, dryRun: false, actor: "setup", at: fixtureNow)
+        _ = try await store.write { try $0.shipments.importRows(rows, dryRun: false, actor: "setup", at: fixtureNow) }
         return store
     }
 
-    static func trigger(_ store: any Store, _ number: String, kind: IncidentKind = .damagedOrLost, evidence: String = "status:exception:damagedOrLost")
+    static func trigger(_ store: Store, _ number: String, kind: IncidentKind = .damagedOrLost, evidence: String = "status:exception:damagedOrLost")
         async throws -> IncidentTrigger
     {
-        let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
+        let parcel = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: number) })
         return IncidentTrigger(
             kind: kind, subject: .shipment(id: parcel.id, orderId: parcel.orderId, carrier: "seur", trackingNumber: number),
             evidence: evidence, summary: "seur \(number): damaged or lost")
@@ -172,65 +174,82 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
         let store = try await Self.store(kind)
         var owners: [String?] = []
         for number in ["10000000000001", "10000000000002", "10000000000003"] {
-            guard case .opened(let incident) = try await store.raise(try await Self.trigger(store, number), plan: Self.plan, at: fixtureNow) else {
+            let awaited1 = try await Self.trigger(store, number)
+            guard case .opened(let incident) = try await store.write({ try $0.cases.raise(awaited1, plan: Self.plan, at: fixtureNow) }) else {
                 Issue.record("not opened"); return
             }
             owners.append(incident.owner)
         }
         #expect(owners == ["anna", "marek", "anna"])
-        let again = try await store.raise(try await Self.trigger(store, "10000000000001"), plan: Self.plan, at: fixtureNow.addingTimeInterval(60))
+        let awaited2 = try await Self.trigger(store, "10000000000001")
+        let again = try await store.write { try $0.cases.raise(awaited2, plan: Self.plan, at: fixtureNow.addingTimeInterval(60)) }
         guard case .unchanged = again else { Issue.record("expected unchanged, got \(again)"); return }
-        let newEvidence = try await store.raise(
-            try await Self.trigger(store, "10000000000001", evidence: "status:exception:lost"),
-            plan: Self.plan, at: fixtureNow.addingTimeInterval(120))
+        let awaited3 = try await Self.trigger(store, "10000000000001", evidence: "status:exception:lost")
+        let newEvidence = try await store.write {
+            try $0.cases.raise(
+                awaited3,
+                plan: Self.plan, at: fixtureNow.addingTimeInterval(120))
+        }
         guard case .retriggered(let id) = newEvidence else { Issue.record("expected retriggered, got \(newEvidence)"); return }
-        #expect(try await store.incidents(IncidentFilter()).count == 3)
-        #expect(try await store.incidentHistory(id: id).map(\.action) == ["detected", "assigned", "retriggered"])
+        #expect(try await store.read { try $0.cases.incidents(IncidentFilter()) }.count == 3)
+        #expect(try await store.read { try $0.cases.incidentHistory(id: id) }.map(\.action) == ["detected", "assigned", "retriggered"])
     }
 
     @Test(arguments: StoreKind.all) func aDismissedFalseAlarmIsNotReopenedForTheSameEvidence(kind: StoreKind) async throws {
         let store = try await Self.store(kind)
         let trigger = try await Self.trigger(store, "10000000000001", kind: .stalled, evidence: "silent since 2026-11-10T10:00:00Z")
-        guard case .opened(let incident) = try await store.raise(trigger, plan: Self.plan, at: fixtureNow) else { Issue.record("not opened"); return }
-        let dismissed = try await store.act(
-            .dismiss(reason: "scanned again this morning"), on: incident.id, actor: "marek", at: fixtureNow.addingTimeInterval(600))
+        guard case .opened(let incident) = try await store.write({ try $0.cases.raise(trigger, plan: Self.plan, at: fixtureNow) }) else {
+            Issue.record("not opened"); return
+        }
+        let dismissed = try await store.write {
+            try $0.cases.act(
+                .dismiss(reason: "scanned again this morning"), on: incident.id, actor: "marek", at: fixtureNow.addingTimeInterval(600))
+        }
         #expect(dismissed.status == .dismissed && dismissed.firstTouchedAt != nil)
-        #expect(try await store.raise(trigger, plan: Self.plan, at: fixtureNow.addingTimeInterval(900)) == .suppressed)
+        #expect(try await store.write { try $0.cases.raise(trigger, plan: Self.plan, at: fixtureNow.addingTimeInterval(900)) } == .suppressed)
         // New silence (a later last scan) is new evidence: a new case.
         var later = trigger
         later.evidence = "silent since 2026-11-17T10:00:00Z"
-        guard case .opened = try await store.raise(later, plan: Self.plan, at: fixtureNow.addingTimeInterval(1200)) else {
+        guard case .opened = try await store.write({ [later] tx in try tx.cases.raise(later, plan: Self.plan, at: fixtureNow.addingTimeInterval(1200)) }) else {
             Issue.record("not reopened"); return
         }
-        let audit = try await store.auditLog(limit: 10, subject: "incident:\(incident.id)")
+        let audit = try await store.read { try $0.console.auditLog(limit: 10, subject: "incident:\(incident.id)") }
         #expect(audit.contains { $0.action == "incident.dismissed" && $0.actor == "marek" && $0.detail == "scanned again this morning" })
     }
 
     @Test(arguments: StoreKind.all) func staffOnlyAndClosedCasesAreRefused(kind: StoreKind) async throws {
         let store = try await Self.store(kind)
-        guard case .opened(let incident) = try await store.raise(try await Self.trigger(store, "10000000000001"), plan: Self.plan, at: fixtureNow) else {
+        let awaited4 = try await Self.trigger(store, "10000000000001")
+        guard case .opened(let incident) = try await store.write({ try $0.cases.raise(awaited4, plan: Self.plan, at: fixtureNow) }) else {
             Issue.record("not opened"); return
         }
-        await #expect(throws: StoreError.self) { try await store.act(.note("hi"), on: incident.id, actor: "mallory", at: fixtureNow) }
-        await #expect(throws: StoreError.self) { try await store.act(.assign(to: "mallory"), on: incident.id, actor: "anna", at: fixtureNow) }
-        _ = try await store.act(.resolve(outcome: "reshipped"), on: incident.id, actor: "anna", at: fixtureNow)
-        await #expect(throws: StoreError.self) { try await store.act(.dismiss(reason: "x"), on: incident.id, actor: "anna", at: fixtureNow) }
-        _ = try await store.act(.note("customer thanked us"), on: incident.id, actor: "anna", at: fixtureNow)
-        #expect(try await store.incidentHistory(id: incident.id).map(\.action).suffix(2) == ["resolved", "note"])
+        await #expect(throws: StoreError.self) { try await store.write { try $0.cases.act(.note("hi"), on: incident.id, actor: "mallory", at: fixtureNow) } }
+        await #expect(throws: StoreError.self) {
+            try await store.write { try $0.cases.act(.assign(to: "mallory"), on: incident.id, actor: "anna", at: fixtureNow) }
+        }
+        _ = try await store.write { try $0.cases.act(.resolve(outcome: "reshipped"), on: incident.id, actor: "anna", at: fixtureNow) }
+        await #expect(throws: StoreError.self) {
+            try await store.write { try $0.cases.act(.dismiss(reason: "x"), on: incident.id, actor: "anna", at: fixtureNow) }
+        }
+        _ = try await store.write { try $0.cases.act(.note("customer thanked us"), on: incident.id, actor: "anna", at: fixtureNow) }
+        #expect(try await store.read { try $0.cases.incidentHistory(id: incident.id) }.map(\.action).suffix(2) == ["resolved", "note"])
     }
 
     @Test(arguments: StoreKind.all) func aParcelThatMovesAgainIsRecordedOnItsCase(kind: StoreKind) async throws {
         let store = try await Self.store(kind)
-        guard case .opened(let incident) = try await store.raise(try await Self.trigger(store, "10000000000002", kind: .lost), plan: Self.plan, at: fixtureNow)
+        let awaited5 = try await Self.trigger(store, "10000000000002", kind: .lost)
+        guard case .opened(let incident) = try await store.write({ try $0.cases.raise(awaited5, plan: Self.plan, at: fixtureNow) })
         else {
             Issue.record("not opened"); return
         }
-        let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000002"))
-        _ = try await store.apply(
-            TrackingUpdate(
-                shipmentID: parcel.id, events: [event("10000000000002", hoursAgo: 1, raw: "Entregado", status: .delivered)],
-                estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
-        let history = try await store.incidentHistory(id: incident.id)
+        let parcel = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: "10000000000002") })
+        _ = try await store.write(serialized: false) {
+            try $0.shipments.apply(
+                TrackingUpdate(
+                    shipmentID: parcel.id, events: [event("10000000000002", hoursAgo: 1, raw: "Entregado", status: .delivered)],
+                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+        }
+        let history = try await store.read { try $0.cases.incidentHistory(id: incident.id) }
         #expect(history.last?.action == "delivered")
         #expect(history.last?.detail.contains("the carrier now reports delivered") == true)
     }
@@ -238,39 +257,46 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
     @Test(arguments: StoreKind.all) func eachBreachIsEscalatedExactlyOnce(kind: StoreKind) async throws {
         let store = try await Self.store(kind)
         let plan = IncidentPlanner(config: .defaults).plan(kind: .damagedOrLost, value: nil, now: local("2026-11-20 10:00"))
-        guard case .opened(let incident) = try await store.raise(try await Self.trigger(store, "10000000000001"), plan: plan, at: local("2026-11-20 10:00"))
+        let awaited6 = try await Self.trigger(store, "10000000000001")
+        guard case .opened(let incident) = try await store.write({ try $0.cases.raise(awaited6, plan: plan, at: local("2026-11-20 10:00")) })
         else {
             Issue.record("not opened"); return
         }
-        #expect(try await store.escalate(now: local("2026-11-20 10:30")).isEmpty)
-        let notice = try await store.escalate(now: local("2026-11-20 11:30"))
+        #expect(try await store.write { try $0.cases.escalate(now: local("2026-11-20 10:30")) }.isEmpty)
+        let notice = try await store.write { try $0.cases.escalate(now: local("2026-11-20 11:30")) }
         #expect(notice.map(\.clock) == [.notice] && notice.first?.owner == "anna")
-        #expect(try await store.escalate(now: local("2026-11-20 12:00")).isEmpty)
-        let later = try await store.escalate(now: local("2026-11-25 12:00"))
+        #expect(try await store.write { try $0.cases.escalate(now: local("2026-11-20 12:00")) }.isEmpty)
+        let later = try await store.write { try $0.cases.escalate(now: local("2026-11-25 12:00")) }
         #expect(Set(later.map(\.clock)) == [.firstTouch, .resolution])
-        #expect(try await store.escalate(now: local("2026-11-26 12:00")).isEmpty)
-        #expect(try await store.incident(id: incident.id)?.breaches.count == 3)
-        #expect(try await store.auditLog(limit: 20, subject: "incident:\(incident.id)").filter { $0.action == "incident.escalate" }.count == 3)
+        #expect(try await store.write { try $0.cases.escalate(now: local("2026-11-26 12:00")) }.isEmpty)
+        #expect(try await store.read { try $0.cases.incident(id: incident.id) }?.breaches.count == 3)
+        #expect(
+            try await store.read { try $0.console.auditLog(limit: 20, subject: "incident:\(incident.id)") }.filter { $0.action == "incident.escalate" }.count
+                == 3)
     }
 
     @Test(arguments: StoreKind.all) func theEngineOpensNothingTwiceOverRepeatedSweeps(kind: StoreKind) async throws {
         let store = try await Self.store(kind)
-        let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000003"))
-        _ = try await store.apply(
-            TrackingUpdate(
-                shipmentID: parcel.id,
-                events: [
-                    event(
-                        "10000000000003", hoursAgo: 2, raw: "Deterioro o extravío",
-                        status: .exception, reason: .damagedOrLost)
-                ],
-                estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
-        _ = try await store.importRows(
-            [
-                ImportRow(
-                    line: 9, order: promisedOrder("never", promised: "2026-11-30", paid: "2026-11-16 09:00"), carrier: nil,
-                    trackingNumber: nil)
-            ], dryRun: false, actor: "setup", at: fixtureNow)
+        let parcel = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: "10000000000003") })
+        _ = try await store.write(serialized: false) {
+            try $0.shipments.apply(
+                TrackingUpdate(
+                    shipmentID: parcel.id,
+                    events: [
+                        event(
+                            "10000000000003", hoursAgo: 2, raw: "Deterioro o extravío",
+                            status: .exception, reason: .damagedOrLost)
+                    ],
+                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+        }
+        _ = try await store.write {
+            try $0.shipments.importRows(
+                [
+                    ImportRow(
+                        line: 9, order: promisedOrder("never", promised: "2026-11-30", paid: "2026-11-16 09:00"), carrier: nil,
+                        trackingNumber: nil)
+                ], dryRun: false, actor: "setup", at: fixtureNow)
+        }
         let engine = IncidentEngine(store: store, config: .defaults, registry: try CarrierRegistry.load(directory: PackagePaths.carriers))
         let first = try await engine.run(now: fixtureNow)
         // o1 and o2 were paid two business days ago and their labels were never scanned; "never" has no shipment.
@@ -279,6 +305,6 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
             let again = try await engine.run(now: fixtureNow.addingTimeInterval(hours * 60))
             #expect(again.opened.isEmpty && again.retriggered == 0)
         }
-        #expect(try await store.incidents(IncidentFilter()).count == 4)
+        #expect(try await store.read { try $0.cases.incidents(IncidentFilter()) }.count == 4)
     }
 }

@@ -67,12 +67,12 @@ import Testing
         ) {
             try await engine.run(now: fixtureNow)
         }
-        #expect(try await store.incidents(IncidentFilter()).isEmpty)
-        #expect(try await store.notices(.pending, limit: 10).isEmpty)
+        #expect(try await store.read { try $0.cases.incidents(IncidentFilter()) }.isEmpty)
+        #expect(try await store.read { try $0.outbox.notices(.pending, limit: 10) }.isEmpty)
         // Fixed, the next run opens the case with its notice.
         let summary = try await NoticeOutboxTests.engine(store).run(now: fixtureNow)
         #expect(summary.opened["damagedOrLost"] == 1)
-        #expect(try await store.notices(.pending, limit: 10).map(\.template) == ["damagedOrLost"])
+        #expect(try await store.read { try $0.outbox.notices(.pending, limit: 10) }.map(\.template) == ["damagedOrLost"])
     }
 
     @Test func theSweepStopsOnABrokenMilestoneAndKeepsTheParcelAsItWas() async throws {
@@ -89,8 +89,8 @@ import Testing
             try await sweeper.run()
         }
         // The change and its notice are one transaction: neither was written.
-        let parcel = try #require(try await setup.store.shipment(carrier: "seur", trackingNumber: number))
+        let parcel = try #require(try await setup.store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: number) })
         #expect(parcel.status == .pending && parcel.lastEventAt == nil)
-        #expect(try await setup.store.notices(.all, limit: 10).isEmpty)
+        #expect(try await setup.store.read { try $0.outbox.notices(.all, limit: 10) }.isEmpty)
     }
 }

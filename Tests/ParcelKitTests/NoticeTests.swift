@@ -123,30 +123,34 @@ import Testing
 }
 
 @Suite struct NoticeOutboxTests {
-    static func store(_ kind: StoreKind) async throws -> (any Store, String) {
+    static func store(_ kind: StoreKind) async throws -> (Store, String) {
         let directory = try temporaryDirectory("notices")
         let store = try await kind.open()
-        _ = try await store.importRows(
-            [ImportRow(line: 2, order: order("N-1"), carrier: "seur", trackingNumber: "10000000000009")],
-            dryRun: false, actor: "t", at: fixtureNow)
+        _ = try await store.write {
+            try $0.shipments.importRows(
+                [ImportRow(line: 2, order: order("N-1"), carrier: "seur", trackingNumber: "10000000000009")],
+                dryRun: false, actor: "t", at: fixtureNow)
+        }
         return (store, directory)
     }
 
-    static func engine(_ store: any Store) throws -> IncidentEngine {
+    static func engine(_ store: Store) throws -> IncidentEngine {
         IncidentEngine(store: store, config: .defaults, registry: try CarrierRegistry.load(directory: PackagePaths.carriers), templates: try NoticeTemplates())
     }
 
-    static func damage(_ store: any Store, at time: Date) async throws {
-        let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000009"))
-        _ = try await store.apply(
-            TrackingUpdate(
-                shipmentID: parcel.id,
-                events: [
-                    event(
-                        "10000000000009", hoursAgo: 1, raw: "Deterioro o extravío",
-                        status: .exception, reason: .damagedOrLost)
-                ],
-                estimatedDelivery: nil, validators: CacheValidators(), checkedAt: time, schedule: .standard))
+    static func damage(_ store: Store, at time: Date) async throws {
+        let parcel = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: "10000000000009") })
+        _ = try await store.write(serialized: false) {
+            try $0.shipments.apply(
+                TrackingUpdate(
+                    shipmentID: parcel.id,
+                    events: [
+                        event(
+                            "10000000000009", hoursAgo: 1, raw: "Deterioro o extravío",
+                            status: .exception, reason: .damagedOrLost)
+                    ],
+                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: time, schedule: .standard))
+        }
     }
 
     @Test(arguments: StoreKind.all) func aNoticeIsWrittenWithItsCaseHeldThroughQuietHoursAndSentOnce(kind: StoreKind) async throws {
@@ -156,13 +160,13 @@ import Testing
         let late = local("2026-11-20 22:30")
         let summary = try await Self.engine(store).run(now: late)
         #expect(summary.opened["damagedOrLost"] == 1)
-        let queued = try await store.notices(.pending, limit: 10)
+        let queued = try await store.read { try $0.outbox.notices(.pending, limit: 10) }
         #expect(queued.count == 1 && queued.first?.language == "pl" && queued.first?.template == "damagedOrLost")
         #expect(queued.first?.dueAt == local("2026-11-21 08:00"))
         #expect(queued.first?.body.contains("SEUR") == true && queued.first?.body.contains("10000000000009") == true)
         // Running the rules again queues nothing new.
         _ = try await Self.engine(store).run(now: late.addingTimeInterval(600))
-        #expect(try await store.notices(.all, limit: 10).count == 1)
+        #expect(try await store.read { try $0.outbox.notices(.all, limit: 10) }.count == 1)
 
         let deliverer = NoticeDeliverer(store: store, config: .defaults, defaultDirectory: directory + "/outbox")
         #expect(try await deliverer.deliver(now: local("2026-11-21 07:59")).sent == 0)
@@ -171,16 +175,18 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: directory + "/outbox")
         #expect(files.count == 1 && files.first?.hasSuffix("-damagedOrLost-pl.eml") == true)
         // Small and reshippable: the default policy reships at once, so the case is actionProposed; delivered all the same.
-        let incident = try #require(try await store.incidents(IncidentFilter()).first)
+        let incident = try #require(try await store.read { try $0.cases.incidents(IncidentFilter()) }.first)
         #expect(incident.notifiedAt == local("2026-11-21 08:00") && incident.status == .actionProposed)
         #expect(queued.first?.body.contains("zastępcz") == true || queued.first?.body.contains("ponownie") == true, "\(queued.first?.body ?? "")")
         // Notified in time: no notice breach is escalated later.
-        #expect(try await store.escalate(now: local("2026-11-21 12:00")).allSatisfy { $0.clock != .notice })
+        #expect(try await store.write { try $0.cases.escalate(now: local("2026-11-21 12:00")) }.allSatisfy { $0.clock != .notice })
     }
 
     @Test(arguments: StoreKind.all) func thePromisedUpdateIsSentAndEscalationsReachTheOwner(kind: StoreKind) async throws {
         let (store, directory) = try await Self.store(kind)
-        try await store.addStaff(StaffMember(name: "anna", displayName: "Anna", email: "anna@shop.example"), actor: "t", at: fixtureNow)
+        try await store.write {
+            try $0.console.addStaff(StaffMember(name: "anna", displayName: "Anna", email: "anna@shop.example"), actor: "t", at: fixtureNow)
+        }
         try await Self.damage(store, at: fixtureNow)
         var config = ShopConfig.defaults
         config.escalation = EscalationPolicy(lead: "anna", consoleURL: "https://shop.example/pw")
@@ -190,24 +196,26 @@ import Testing
         _ = try await engine.run(now: fixtureNow)
         let deliverer = NoticeDeliverer(store: store, config: .defaults, defaultDirectory: directory + "/outbox")
         #expect(try await deliverer.deliver(now: fixtureNow).sent == 1)
-        let incident = try #require(try await store.incidents(IncidentFilter()).first)
+        let incident = try #require(try await store.read { try $0.cases.incidents(IncidentFilter()) }.first)
         let promised = try #require(incident.nextUpdateDue)
         #expect(promised == incident.resolutionDue)
         // Before the promised time nothing; at it, one update in Polish and a new promise a business day later.
         #expect(try await engine.run(now: promised.addingTimeInterval(-60)).followUps == 0)
         #expect(try await engine.run(now: promised).followUps == 1)
         #expect(try await engine.run(now: promised.addingTimeInterval(60)).followUps == 0)
-        let update = try #require(try await store.notices(.pending, limit: 20).first { $0.template == "stillWorking" })
+        let update = try #require(try await store.read { try $0.outbox.notices(.pending, limit: 20) }.first { $0.template == "stillWorking" })
         #expect(update.language == "pl" && update.body.contains("nadal zajmujemy się sprawą"))
-        #expect(try await store.incident(id: incident.id)?.nextUpdateDue == IncidentPlanner(config: .defaults).afterBusinessDays(1, from: promised))
+        #expect(
+            try await store.read { try $0.cases.incident(id: incident.id) }?.nextUpdateDue
+                == IncidentPlanner(config: .defaults).afterBusinessDays(1, from: promised))
         // The staff first-touch deadline passed long ago: the owner hears about it by e-mail, once.
-        let staffNotes = try await store.notices(.all, limit: 50).filter { $0.template == "escalation" }
+        let staffNotes = try await store.read { try $0.outbox.notices(.all, limit: 50) }.filter { $0.template == "escalation" }
         #expect(!staffNotes.isEmpty && staffNotes.allSatisfy { $0.recipient == "anna@shop.example" })
         #expect(Set(staffNotes.map(\.dedupeKey)).count == staffNotes.count)
         // One digest per run with a breach (first touch before the promise, resolution after it),
         // each linking the case; the second breach reaches the lead (anna too) once, in the same message.
         _ = try await engine.run(now: promised.addingTimeInterval(120))
-        let digests = try await store.notices(.all, limit: 50).filter { $0.template == "escalation" }.sorted { $0.id < $1.id }
+        let digests = try await store.read { try $0.outbox.notices(.all, limit: 50) }.filter { $0.template == "escalation" }.sorted { $0.id < $1.id }
         #expect(digests.count == 2, "\(digests.map(\.subject))")
         #expect(digests.allSatisfy { $0.body.contains("parcelwatch incident show \(incident.id)\n  https://shop.example/pw/staff/incidents/\(incident.id)") })
         #expect(digests.last?.subject == "[Parcelwatch] 1 SLA breach on your cases, 1 case breached again")
@@ -228,7 +236,7 @@ import Testing
             store: store, config: config, defaultDirectory: "unused", environment: ["NOTICE_SECRET": "sim-webhook-secret"],
             client: try HTTPClient())
         #expect(try await right.deliver(now: fixtureNow.addingTimeInterval(3600)).sent == 1)
-        let notice = try #require(try await store.notices(.sent, limit: 5).first)
+        let notice = try #require(try await store.read { try $0.outbox.notices(.sent, limit: 5) }.first)
         let received = try await SimControl(baseURL: base).webhookExecutions(key: notice.dedupeKey, backend: "notices-\(kind.name)")
         #expect(received.first?["action"] as? String == "notice:damagedOrLost" && received.first?["requests"] as? Int == 1)
     }
@@ -242,7 +250,7 @@ import Testing
         let deliverer = NoticeDeliverer(store: store, config: config, defaultDirectory: "unused")
         let first = try await deliverer.deliver(now: fixtureNow)
         #expect(first.failed == 1 && first.sent == 0 && first.errors.first?.contains("SMTP") == true)
-        let failed = try await store.notices(.failed, limit: 5)
+        let failed = try await store.read { try $0.outbox.notices(.failed, limit: 5) }
         #expect(failed.first?.attempts == 1 && (failed.first?.dueAt ?? .distantPast) > fixtureNow)
         #expect(try await deliverer.deliver(now: fixtureNow.addingTimeInterval(60)).failed == 0)  // not due yet
     }
@@ -285,6 +293,6 @@ import Testing
         #expect(subject.contains("N-1"))
         let body = String(decoding: Data(base64Encoded: parts.dropFirst().joined(), options: .ignoreUnknownCharacters) ?? Data(), as: UTF8.self)
         #expect(body.contains("Dzień dobry") && body.contains("uszkodzona lub zagubiona") && body.contains("10000000000009"), "\(body)")
-        #expect(try await store.incidents(IncidentFilter()).first?.notifiedAt == fixtureNow)
+        #expect(try await store.read { try $0.cases.incidents(IncidentFilter()) }.first?.notifiedAt == fixtureNow)
     }
 }

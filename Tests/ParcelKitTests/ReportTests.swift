@@ -8,12 +8,12 @@ import Testing
 @Suite struct ReportTests {
     /// Builds a store through the public API as the sweep, the engine and staff would.
     struct Shop {
-        let store: any Store
+        let store: Store
         let planner = IncidentPlanner(config: .defaults)
 
         init(_ kind: StoreKind) async throws {
             store = try await kind.open()
-            try await store.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "t", at: fixtureNow)
+            try await store.write { try $0.console.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "t", at: fixtureNow) }
         }
 
         /// Imports one order with one parcel, created at `created`.
@@ -24,10 +24,12 @@ import Testing
             var theOrder = order(id, email: "\(id.lowercased())@example.com", value: value)
             theOrder.promisedDate = promised
             theOrder.value.currency = currency
-            _ = try await store.importRows(
-                [ImportRow(line: 2, order: theOrder, carrier: carrier, trackingNumber: number)],
-                dryRun: false, actor: "t", at: try time(created))
-            return try #require(try await store.shipment(carrier: carrier, trackingNumber: number))
+            _ = try await store.write { [theOrder] tx in
+                try tx.shipments.importRows(
+                    [ImportRow(line: 2, order: theOrder, carrier: carrier, trackingNumber: number)],
+                    dryRun: false, actor: "t", at: try time(created))
+            }
+            return try #require(try await store.read { try $0.shipments.shipment(carrier: carrier, trackingNumber: number) })
         }
 
         /// Stores carrier events for a parcel, as a sweep would.
@@ -37,10 +39,12 @@ import Testing
                     carrier: parcel.carrier, trackingNumber: parcel.trackingNumber, time: CarrierTime(date: try time(at), offsetSeconds: 3600),
                     rawStatus: raw, rawCode: nil, status: status, reason: reason, location: "WARSZAWA")
             }
-            _ = try await store.apply(
-                TrackingUpdate(
-                    shipmentID: parcel.id, events: list, estimatedDelivery: nil, validators: CacheValidators(),
-                    checkedAt: fixtureNow, schedule: .standard))
+            _ = try await store.write(serialized: false) {
+                try $0.shipments.apply(
+                    TrackingUpdate(
+                        shipmentID: parcel.id, events: list, estimatedDelivery: nil, validators: CacheValidators(),
+                        checkedAt: fixtureNow, schedule: .standard))
+            }
         }
 
         /// Opens a case about `parcel` at `opened`, with its customer notice queued when customer-facing.
@@ -59,7 +63,7 @@ import Testing
                     dedupeKey: "\(kind.rawValue):\(parcel.id)", channel: "email", recipient: "c@example.com", subject: kind.rawValue,
                     body: "…", language: "pl", template: kind.rawValue, dueAt: at)
                 : nil
-            guard case .opened(let incident) = try await store.raise(trigger, plan: plan, notice: notice, at: at) else {
+            guard case .opened(let incident) = try await store.write({ try $0.cases.raise(trigger, plan: plan, notice: notice, at: at) }) else {
                 throw StoreError.rejected("no case opened for \(kind.rawValue)")
             }
             return incident
@@ -67,21 +71,27 @@ import Testing
 
         /// Delivers the case's queued notice at `sent`: the customer has heard.
         func notify(_ incident: Incident, at sent: String) async throws {
-            let notice = try #require(try await store.notices(.pending, limit: 100).first { $0.incidentId == incident.id })
-            try await store.markNoticeSent(id: notice.id, at: try time(sent))
+            let notice = try #require(try await store.read { try $0.outbox.notices(.pending, limit: 100) }.first { $0.incidentId == incident.id })
+            try await store.write(serialized: false) { try $0.outbox.markNoticeSent(id: notice.id, at: try time(sent)) }
         }
 
         /// A staff note at `at`: the case's first touch.
         func touch(_ incident: Incident, at: String) async throws {
-            _ = try await store.act(.note("called the carrier"), on: incident.id, actor: "anna", at: try time(at))
+            _ = try await store.write { try $0.cases.act(.note("called the carrier"), on: incident.id, actor: "anna", at: try time(at)) }
         }
 
         /// An action requested and then acknowledged by the shop's backend (`done`), or left in `state`.
         func action(_ kind: ActionKind, on incident: Incident, amount: Money?, state: ActionState = .done) async throws {
-            let action = try await store.requestAction(
-                incidentId: incident.id, kind: kind, amount: amount,
-                state: state == .done ? .pending : state, actor: "policy", at: incident.detectedAt)
-            if state == .done { try await store.completeAction(id: action.id, result: "ok", notice: nil, at: incident.detectedAt.addingTimeInterval(600)) }
+            let action = try await store.write {
+                try $0.actions.requestAction(
+                    incidentId: incident.id, kind: kind, amount: amount,
+                    state: state == .done ? .pending : state, actor: "policy", at: incident.detectedAt)
+            }
+            if state == .done {
+                try await store.write {
+                    try $0.actions.completeAction(id: action.id, result: "ok", notice: nil, at: incident.detectedAt.addingTimeInterval(600))
+                }
+            }
         }
     }
 
@@ -130,9 +140,9 @@ import Testing
         let x7 = try await shop.open(.addressIssue, s1, at: "2026-11-12T09:00:00Z")  // told in 600 s, touched and resolved in time
         try await shop.notify(x7, at: "2026-11-12T09:10:00Z")
         try await shop.touch(x7, at: "2026-11-12T09:30:00Z")
-        _ = try await shop.store.act(.resolve(outcome: "address fixed"), on: x7.id, actor: "anna", at: try time("2026-11-12T10:00:00Z"))
+        _ = try await shop.store.write { try $0.cases.act(.resolve(outcome: "address fixed"), on: x7.id, actor: "anna", at: try time("2026-11-12T10:00:00Z")) }
         let x5 = try await shop.open(.stalled, i3, at: "2026-11-12T09:00:00Z")  // staff only: no notice clock; resolved in time
-        _ = try await shop.store.act(.resolve(outcome: "moving again"), on: x5.id, actor: "anna", at: try time("2026-11-12T10:00:00Z"))
+        _ = try await shop.store.write { try $0.cases.act(.resolve(outcome: "moving again"), on: x5.id, actor: "anna", at: try time("2026-11-12T10:00:00Z")) }
         let x1 = try await shop.open(.damaged, s5, at: "2026-11-16T09:00:00Z")  // told in 1200 s, touched; resolution due Wed: breached
         try await shop.notify(x1, at: "2026-11-16T09:20:00Z")
         try await shop.touch(x1, at: "2026-11-16T09:30:00Z")
@@ -141,12 +151,12 @@ import Testing
         let x3 = try await shop.open(.lost, i2, at: "2026-11-18T09:00:00Z")  // told in 7200 s (late); touched late
         try await shop.notify(x3, at: "2026-11-18T11:00:00Z")
         let x4 = try await shop.open(.late, s3, at: "2026-11-19T09:00:00Z")  // never told, never touched
-        _ = try await shop.store.escalate(now: try time("2026-11-19T09:30:00Z"))
+        _ = try await shop.store.write { try $0.cases.escalate(now: try time("2026-11-19T09:30:00Z")) }
         try await shop.touch(x3, at: "2026-11-19T10:00:00Z")
         let x8 = try await shop.open(
             .customerReport, i3, at: "2026-11-20T11:30:00Z",  // every clock still running
             evidence: "report:damagedOnArrival:2026-11-20T11:30:00Z")
-        _ = try await shop.store.escalate(now: fixtureNow)
+        _ = try await shop.store.write { try $0.cases.escalate(now: fixtureNow) }
 
         // Money: done actions count; pending, proposed and carrier claims do not.
         try await shop.action(.reship, on: x1, amount: nil)  // PLN order value 129.99
@@ -164,7 +174,7 @@ import Testing
         let shop = try await Self.knownShop(kind)
         let zone = try #require(Self.warsaw)
         let since = fixtureNow.addingTimeInterval(-30 * 86_400)
-        let report = try await shop.store.report(since: since, now: fixtureNow, timeZone: zone)
+        let report = try await shop.store.read { try $0.reports.report(since: since, now: fixtureNow, timeZone: zone) }
         #expect(report.since == since && report.generatedAt == fixtureNow && report.timeZone == "Europe/Warsaw")
         #expect(
             report.carriers == [
@@ -177,11 +187,11 @@ import Testing
         #expect(inpost.onTimeRate == 0.5 && inpost.damageRate == 2.0 / 3.0 && inpost.lossRate == 1.0 / 3.0)
 
         // Judged in UTC, S3 (23:30 UTC on the promised day) would have been on time: the zone matters.
-        let utc = try await shop.store.report(since: since, now: fixtureNow, timeZone: try #require(TimeZone(identifier: "UTC")))
+        let utc = try await shop.store.read { try $0.reports.report(since: since, now: fixtureNow, timeZone: try #require(TimeZone(identifier: "UTC"))) }
         #expect(utc.carriers.last?.onTime == 3)
 
         // A window starting before the old parcel takes it in: one more seur parcel, delivered late and damaged.
-        let wide = try await shop.store.report(since: try Self.time("2026-10-01T00:00:00Z"), now: fixtureNow, timeZone: zone)
+        let wide = try await shop.store.read { try $0.reports.report(since: try Self.time("2026-10-01T00:00:00Z"), now: fixtureNow, timeZone: zone) }
         #expect(
             wide.carriers.last
                 == ShopReport.CarrierFigures(
@@ -191,9 +201,11 @@ import Testing
 
     @Test(arguments: StoreKind.all) func casesNoticeTimesSLAAndMoneyOfTheWindow(kind: StoreKind) async throws {
         let shop = try await Self.knownShop(kind)
-        let report = try await shop.store.report(
-            since: fixtureNow.addingTimeInterval(-30 * 86_400), now: fixtureNow,
-            timeZone: try #require(Self.warsaw))
+        let report = try await shop.store.read {
+            try $0.reports.report(
+                since: fixtureNow.addingTimeInterval(-30 * 86_400), now: fixtureNow,
+                timeZone: try #require(Self.warsaw))
+        }
         #expect(
             report.incidents == [
                 ShopReport.IncidentCount(kind: "addressIssue", opened: 1, stillOpen: 0),
@@ -253,7 +265,7 @@ import Testing
         try await shop.scans(t4, [("2026-11-19T10:00:00Z", "W drodze", .inTransit, nil)])
         let zone = try #require(Self.warsaw)
         let since = try Self.time("2026-11-01T00:00:00Z")
-        let report = try await shop.store.report(since: since, now: fixtureNow, timeZone: zone)
+        let report = try await shop.store.read { try $0.reports.report(since: since, now: fixtureNow, timeZone: zone) }
         let dpd = try #require(report.carriers.first)
         #expect(
             dpd
@@ -265,9 +277,9 @@ import Testing
 
         // "Today" is the shop's: at 23:30 UTC on the 19th it is already the 20th in Warsaw (T3 late), not yet in UTC.
         let lateEvening = try Self.time("2026-11-19T23:30:00Z")
-        #expect(try await shop.store.report(since: since, now: lateEvening, timeZone: zone).carriers.first?.lateUndelivered == 1)
+        #expect(try await shop.store.read { try $0.reports.report(since: since, now: lateEvening, timeZone: zone) }.carriers.first?.lateUndelivered == 1)
         let utc = try #require(TimeZone(identifier: "UTC"))
-        #expect(try await shop.store.report(since: since, now: lateEvening, timeZone: utc).carriers.first?.lateUndelivered == 0)
+        #expect(try await shop.store.read { try $0.reports.report(since: since, now: lateEvening, timeZone: utc) }.carriers.first?.lateUndelivered == 0)
 
         // Past their promise but no longer owed as they are: a cancelled order, a parcel returned to the sender, a
         // refunded order, a reshipped parcel. None of them is judged.
@@ -277,10 +289,10 @@ import Testing
         let reshipped = try await parcel("T8", promised: "2026-11-17")
         for parcel in [cancelled, refunded, reshipped] { try await shop.scans(parcel, [("2026-11-16T10:00:00Z", "W drodze", .inTransit, nil)]) }
         try await shop.scans(returned, [("2026-11-16T10:00:00Z", "W drodze", .inTransit, nil), ("2026-11-18T10:00:00Z", "Zwrot do nadawcy", .returned, nil)])
-        #expect(try await shop.store.cancelOrder(id: cancelled.orderId, actor: "t", at: try Self.time("2026-11-18T08:00:00Z")))
+        #expect(try await shop.store.write { try $0.shipments.cancelOrder(id: cancelled.orderId, actor: "t", at: try Self.time("2026-11-18T08:00:00Z")) })
         try await shop.action(.refund, on: try await shop.open(.late, refunded, at: "2026-11-18T09:00:00Z"), amount: nil)
         try await shop.action(.reship, on: try await shop.open(.stalled, reshipped, at: "2026-11-18T09:00:00Z"), amount: nil, state: .pending)
-        let settled = try #require(try await shop.store.report(since: since, now: fixtureNow, timeZone: zone).carriers.first)
+        let settled = try #require(try await shop.store.read { try $0.reports.report(since: since, now: fixtureNow, timeZone: zone) }.carriers.first)
         #expect(settled.shipments == 8 && settled.lateUndelivered == 1 && settled.judged == 3 && settled.onTimeRate == 1.0 / 3.0)
 
         let json = try #require(try JSONSerialization.jsonObject(with: try JSONEncoder().encode(report)) as? [String: Any])
@@ -300,17 +312,21 @@ import Testing
         let l4 = try await shop.parcel("dpd", "L4", order: "L-4", promised: nil, value: 1000, currency: "PLN", created: created)
         let presumed = try await shop.open(.lost, l1, at: "2026-11-16T09:00:00Z")  // presumed lost, then a false alarm
         try await shop.notify(presumed, at: "2026-11-16T09:05:00Z")
-        _ = try await shop.store.act(.dismiss(reason: "scanned again"), on: presumed.id, actor: "anna", at: try Self.time("2026-11-16T10:00:00Z"))
+        _ = try await shop.store.write {
+            try $0.cases.act(.dismiss(reason: "scanned again"), on: presumed.id, actor: "anna", at: try Self.time("2026-11-16T10:00:00Z"))
+        }
         try await shop.scans(l2, [("2026-11-16T10:00:00Z", "Zaginiona", .exception, .lost), ("2026-11-17T10:00:00Z", "Doręczona", .delivered, nil)])
         try await shop.scans(l3, [("2026-11-16T10:00:00Z", "Zaginiona", .exception, .lost)])
         let saidLost = try await shop.open(.lost, l3, at: "2026-11-16T11:00:00Z")
         try await shop.notify(saidLost, at: "2026-11-16T11:01:00Z")
         let damaged = try await shop.open(.damaged, l4, at: "2026-11-16T12:00:00Z")  // a damage case dismissed as a false alarm
         try await shop.notify(damaged, at: "2026-11-16T12:15:00Z")
-        _ = try await shop.store.act(.dismiss(reason: "photo shows it intact"), on: damaged.id, actor: "anna", at: try Self.time("2026-11-16T13:00:00Z"))
+        _ = try await shop.store.write {
+            try $0.cases.act(.dismiss(reason: "photo shows it intact"), on: damaged.id, actor: "anna", at: try Self.time("2026-11-16T13:00:00Z"))
+        }
 
         let zone = try #require(Self.warsaw)
-        let report = try await shop.store.report(since: try Self.time("2026-11-01T00:00:00Z"), now: fixtureNow, timeZone: zone)
+        let report = try await shop.store.read { try $0.reports.report(since: try Self.time("2026-11-01T00:00:00Z"), now: fixtureNow, timeZone: zone) }
         let dpd = try #require(report.carriers.first)
         #expect(report.carriers.count == 1)
         #expect(dpd == ShopReport.CarrierFigures(carrier: "dpd", shipments: 4, delivered: 1, deliveredWithPromise: 0, onTime: 0, damaged: 0, lost: 1))
@@ -320,7 +336,7 @@ import Testing
         #expect(report.money.isEmpty)
 
         // A window after everything: no carriers, no cases, nothing to divide by.
-        let empty = try await shop.store.report(since: fixtureNow, now: fixtureNow, timeZone: zone)
+        let empty = try await shop.store.read { try $0.reports.report(since: fixtureNow, now: fixtureNow, timeZone: zone) }
         #expect(empty.carriers.isEmpty && empty.incidents.isEmpty && empty.money.isEmpty)
         #expect(empty.firstNotice == ShopReport.FirstNotice(customerFacing: 0, notified: 0, medianSeconds: nil))
         #expect(empty.sla.map(\.cases) == [0, 0, 0] && empty.sla.allSatisfy { $0.compliance == nil })

@@ -8,14 +8,14 @@ import Testing
 /// must pass every test here unchanged.
 struct StoreKind: Sendable, CustomTestStringConvertible {
     var name: String
-    var open: @Sendable () async throws -> any Store
+    var open: @Sendable () async throws -> Store
     var testDescription: String { name }
 
     /// SQLite always; PostgreSQL when `make test` started a server (each test its own database).
     static let all: [StoreKind] =
         [
-            StoreKind(name: "sqlite") { try SQLStore.sqlite(path: try temporaryDirectory("store") + "/parcelwatch.sqlite") }
-        ] + (PostgresTestServer.isAvailable ? [StoreKind(name: "postgres") { try await SQLStore.postgres(try await PostgresTestServer.freshDatabase()) }] : [])
+            StoreKind(name: "sqlite") { try Store.sqlite(path: try temporaryDirectory("store") + "/parcelwatch.sqlite") }
+        ] + (PostgresTestServer.isAvailable ? [StoreKind(name: "postgres") { try await Store.postgres(try await PostgresTestServer.freshDatabase()) }] : [])
 }
 
 @Suite struct StoreTests {
@@ -26,56 +26,68 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
             ImportRow(line: 3, order: order("1001"), carrier: "seur", trackingNumber: "12345678901235"),
             ImportRow(line: 4, order: order("1002", email: "jan@example.com"), carrier: nil, trackingNumber: nil),
         ]
-        #expect(try await store.importRows(rows, dryRun: false, actor: "test", at: fixtureNow) == [.imported, .imported, .imported])
-        #expect(try await store.importRows(rows, dryRun: false, actor: "test", at: fixtureNow) == [.unchanged, .unchanged, .unchanged])
-        #expect(try await store.shipments(ShipmentFilter()).count == 2)
-        #expect(try await store.order(id: "1002")?.email == "jan@example.com")
+        #expect(try await store.write { try $0.shipments.importRows(rows, dryRun: false, actor: "test", at: fixtureNow) } == [.imported, .imported, .imported])
+        #expect(
+            try await store.write { try $0.shipments.importRows(rows, dryRun: false, actor: "test", at: fixtureNow) } == [.unchanged, .unchanged, .unchanged])
+        #expect(try await store.read { try $0.shipments.shipments(ShipmentFilter()) }.count == 2)
+        #expect(try await store.read { try $0.shipments.order(id: "1002") }?.email == "jan@example.com")
 
         // A changed detail updates the order; the shipment stays one.
         var changed = rows[0]
         changed.order.postcode = "00-951"
-        #expect(try await store.importRows([changed], dryRun: false, actor: "test", at: fixtureNow) == [.imported])
-        #expect(try await store.order(id: "1001")?.postcode == "00-951")
-        #expect(try await store.shipments(ShipmentFilter(orderId: "1001")).count == 2)
-        let audit = try await store.auditLog(limit: 10)
+        let outcome = try await store.write { [changed] tx in try tx.shipments.importRows([changed], dryRun: false, actor: "test", at: fixtureNow) }
+        #expect(outcome == [.imported])
+        #expect(try await store.read { try $0.shipments.order(id: "1001") }?.postcode == "00-951")
+        #expect(try await store.read { try $0.shipments.shipments(ShipmentFilter(orderId: "1001")) }.count == 2)
+        let audit = try await store.read { try $0.console.auditLog(limit: 10) }
         #expect(audit.count == 3)
         #expect(audit.first?.action == "import" && audit.first?.actor == "test")
     }
 
     @Test(arguments: StoreKind.all) func aNumberOfAnotherOrderIsRejectedAloneAndDryRunWritesNothing(kind: StoreKind) async throws {
         let store = try await kind.open()
-        _ = try await store.importRows(
-            [ImportRow(line: 2, order: order("1001"), carrier: "seur", trackingNumber: "12345678901234")],
-            dryRun: false, actor: "test", at: fixtureNow)
-        let outcomes = try await store.importRows(
-            [
-                ImportRow(line: 2, order: order("2001", email: "x@example.com"), carrier: "seur", trackingNumber: "12345678901234"),
-                ImportRow(line: 3, order: order("2002"), carrier: "correos", trackingNumber: "CP482915304ES"),
-            ], dryRun: false, actor: "test", at: fixtureNow)
+        _ = try await store.write {
+            try $0.shipments.importRows(
+                [ImportRow(line: 2, order: order("1001"), carrier: "seur", trackingNumber: "12345678901234")],
+                dryRun: false, actor: "test", at: fixtureNow)
+        }
+        let outcomes = try await store.write {
+            try $0.shipments.importRows(
+                [
+                    ImportRow(line: 2, order: order("2001", email: "x@example.com"), carrier: "seur", trackingNumber: "12345678901234"),
+                    ImportRow(line: 3, order: order("2002"), carrier: "correos", trackingNumber: "CP482915304ES"),
+                ], dryRun: false, actor: "test", at: fixtureNow)
+        }
         #expect(outcomes == [.rejected("duplicate: seur 12345678901234 already belongs to order 1001"), .imported])
         // The rejected row's savepoint rolled back its order too.
-        #expect(try await store.order(id: "2001") == nil)
+        #expect(try await store.read { try $0.shipments.order(id: "2001") } == nil)
 
-        let dry = try await store.importRows(
-            [ImportRow(line: 2, order: order("3001"), carrier: "ups", trackingNumber: "1Z999AA10123456784")],
-            dryRun: true, actor: "test", at: fixtureNow)
+        let dry = try await store.write {
+            try $0.shipments.importRows(
+                [ImportRow(line: 2, order: order("3001"), carrier: "ups", trackingNumber: "1Z999AA10123456784")],
+                dryRun: true, actor: "test", at: fixtureNow)
+        }
         #expect(dry == [.imported])
-        #expect(try await store.order(id: "3001") == nil)
-        #expect(try await store.shipment(carrier: "ups", trackingNumber: "1Z999AA10123456784") == nil)
+        #expect(try await store.read { try $0.shipments.order(id: "3001") } == nil)
+        #expect(try await store.read { try $0.shipments.shipment(carrier: "ups", trackingNumber: "1Z999AA10123456784") } == nil)
     }
 
     @Test(arguments: StoreKind.all) func eventsAreMergedByFingerprintAndUnknownNeverDecides(kind: StoreKind) async throws {
         let store = try await kind.open()
-        _ = try await store.importRows(
-            [ImportRow(line: 2, order: order("1001"), carrier: "seur", trackingNumber: "12345678901234")],
-            dryRun: false, actor: "test", at: fixtureNow)
-        let shipment = try #require(try await store.shipment(carrier: "seur", trackingNumber: "12345678901234"))
+        _ = try await store.write {
+            try $0.shipments.importRows(
+                [ImportRow(line: 2, order: order("1001"), carrier: "seur", trackingNumber: "12345678901234")],
+                dryRun: false, actor: "test", at: fixtureNow)
+        }
+        let shipment = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: "12345678901234") })
         #expect(shipment.status == .pending && shipment.nextCheckAt == fixtureNow)
         let first = [event("12345678901234", hoursAgo: 30, raw: "En tránsito", status: .inTransit)]
-        let applied = try await store.apply(
-            TrackingUpdate(
-                shipmentID: shipment.id, events: first, estimatedDelivery: nil,
-                validators: CacheValidators(etag: "\"a\""), checkedAt: fixtureNow, schedule: .standard))
+        let applied = try await store.write(serialized: false) {
+            try $0.shipments.apply(
+                TrackingUpdate(
+                    shipmentID: shipment.id, events: first, estimatedDelivery: nil,
+                    validators: CacheValidators(etag: "\"a\""), checkedAt: fixtureNow, schedule: .standard))
+        }
         #expect(applied == AppliedUpdate(newEvents: 1, previousStatus: .pending, previousReason: nil, status: .inTransit, reason: nil))
 
         // The page again plus two newer events, the newest one unmapped.
@@ -84,36 +96,43 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
                 event("12345678901234", hoursAgo: 5, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost),
                 event("12345678901234", hoursAgo: 1, raw: "Texto nuevo", status: .unknown),
             ]
-        let again = try await store.apply(
-            TrackingUpdate(
-                shipmentID: shipment.id, events: second, estimatedDelivery: fixtureNow.addingTimeInterval(86_400),
-                validators: CacheValidators(etag: "\"b\""), checkedAt: fixtureNow, schedule: .standard))
+        let again = try await store.write(serialized: false) {
+            try $0.shipments.apply(
+                TrackingUpdate(
+                    shipmentID: shipment.id, events: second, estimatedDelivery: fixtureNow.addingTimeInterval(86_400),
+                    validators: CacheValidators(etag: "\"b\""), checkedAt: fixtureNow, schedule: .standard))
+        }
         #expect(again.newEvents == 2)
         #expect(again.status == .exception && again.reason == .damagedOrLost && again.statusChanged)
-        let repeated = try await store.apply(
-            TrackingUpdate(
-                shipmentID: shipment.id, events: second, estimatedDelivery: nil,
-                validators: CacheValidators(etag: "\"b\""), checkedAt: fixtureNow, schedule: .standard))
+        let repeated = try await store.write(serialized: false) {
+            try $0.shipments.apply(
+                TrackingUpdate(
+                    shipmentID: shipment.id, events: second, estimatedDelivery: nil,
+                    validators: CacheValidators(etag: "\"b\""), checkedAt: fixtureNow, schedule: .standard))
+        }
         #expect(repeated.newEvents == 0 && !repeated.statusChanged)
 
-        let stored = try await store.events(shipmentID: shipment.id)
+        let stored = try await store.read { try $0.shipments.events(shipmentID: shipment.id) }
         #expect(stored.map(\.rawStatus) == ["En tránsito", "Deterioro o extravío", "Texto nuevo"])
         #expect(Set(stored.map(\.fingerprint)).count == 3)
-        let after = try #require(try await store.shipment(carrier: "seur", trackingNumber: "12345678901234"))
+        let after = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: "12345678901234") })
         #expect(after.etag == "\"b\"")
         #expect(after.lastEventAt == fixtureNow.addingTimeInterval(-3600))
         #expect(after.nextCheckAt == fixtureNow.addingTimeInterval(4 * 3600))
         #expect(after.estimatedDelivery == fixtureNow.addingTimeInterval(86_400))
-        #expect(try await store.unmappedStatuses() == [UnmappedStatus(carrier: "seur", rawStatus: "Texto nuevo", rawCode: nil, count: 1)])
+        #expect(
+            try await store.read { try $0.shipments.unmappedStatuses() } == [UnmappedStatus(carrier: "seur", rawStatus: "Texto nuevo", rawCode: nil, count: 1)])
 
         // Delivered is terminal: never due again.
-        _ = try await store.apply(
-            TrackingUpdate(
-                shipmentID: shipment.id, events: [event("12345678901234", hoursAgo: 0.5, raw: "Entregado", status: .delivered)],
-                estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
-        #expect(try await store.shipment(carrier: "seur", trackingNumber: "12345678901234")?.nextCheckAt == nil)
-        #expect(try await store.countDue(now: fixtureNow.addingTimeInterval(1e7), all: false) == 0)
-        #expect(try await store.countDue(now: fixtureNow, all: true) == 1)
+        _ = try await store.write(serialized: false) {
+            try $0.shipments.apply(
+                TrackingUpdate(
+                    shipmentID: shipment.id, events: [event("12345678901234", hoursAgo: 0.5, raw: "Entregado", status: .delivered)],
+                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+        }
+        #expect(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: "12345678901234") }?.nextCheckAt == nil)
+        #expect(try await store.read { try $0.shipments.countDue(now: fixtureNow.addingTimeInterval(1e7), all: false) } == 0)
+        #expect(try await store.read { try $0.shipments.countDue(now: fixtureNow, all: true) } == 1)
     }
 
     @Test(arguments: StoreKind.all) func dueShipmentsAreLeasedPageByPageInIdOrder(kind: StoreKind) async throws {
@@ -121,11 +140,13 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         let rows = (0..<25).map { index in
             ImportRow(line: index + 2, order: order("o\(index)"), carrier: "seur", trackingNumber: String(format: "100000000000%02d", index))
         }
-        _ = try await store.importRows(rows, dryRun: false, actor: "test", at: fixtureNow)
+        _ = try await store.write { try $0.shipments.importRows(rows, dryRun: false, actor: "test", at: fixtureNow) }
         var seen: [String] = []
         var after: Int64 = 0
         while true {
-            let page = try await store.claimDueShipments(now: fixtureNow, all: false, after: after, limit: 10, worker: "a", lease: 600)
+            let page = try await store.write(serialized: false) { [after] tx in
+                try tx.shipments.claimDueShipments(now: fixtureNow, all: false, after: after, limit: 10, worker: "a", lease: 600)
+            }
             guard let last = page.last else { break }
             #expect(page.count <= 10)
             seen += page.map(\.shipment.trackingNumber)
@@ -133,114 +154,145 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         }
         #expect(seen == rows.compactMap(\.trackingNumber))
         // Worker b finds nothing while a holds every lease, and nothing is counted as due.
-        #expect(try await store.claimDueShipments(now: fixtureNow, all: false, after: 0, limit: 100, worker: "b", lease: 600).isEmpty)
-        #expect(try await store.countDue(now: fixtureNow, all: false) == 0)
+        #expect(
+            try await store.write(serialized: false) {
+                try $0.shipments.claimDueShipments(now: fixtureNow, all: false, after: 0, limit: 100, worker: "b", lease: 600)
+            }.isEmpty)
+        #expect(try await store.read { try $0.shipments.countDue(now: fixtureNow, all: false) } == 0)
         // a gives three back; b takes exactly those, with their orders.
-        let ids = try await store.shipments(ShipmentFilter()).map(\.id)
-        try await store.releaseShipments(Array(ids.prefix(3)))
-        let released = try await store.claimDueShipments(now: fixtureNow, all: false, after: 0, limit: 100, worker: "b", lease: 600)
+        let ids = try await store.read { try $0.shipments.shipments(ShipmentFilter()) }.map(\.id)
+        try await store.write(serialized: false) { try $0.shipments.releaseShipments(Array(ids.prefix(3))) }
+        let released = try await store.write(serialized: false) {
+            try $0.shipments.claimDueShipments(now: fixtureNow, all: false, after: 0, limit: 100, worker: "b", lease: 600)
+        }
         #expect(released.map(\.shipment.id) == Array(ids.prefix(3)))
         #expect(released.first?.postcode == "00-950")
         // A dead worker's leases run out: ten minutes later everything is due again.
         #expect(
-            try await store.claimDueShipments(
-                now: fixtureNow.addingTimeInterval(601), all: false, after: 0, limit: 100, worker: "c",
-                lease: 600
-            ).count == 25)
-        try await store.releaseShipments(ids)
+            try await store.write(serialized: false) {
+                try $0.shipments.claimDueShipments(
+                    now: fixtureNow.addingTimeInterval(601), all: false, after: 0, limit: 100, worker: "c",
+                    lease: 600
+                )
+            }.count == 25)
+        try await store.write(serialized: false) { try $0.shipments.releaseShipments(ids) }
         // Not yet due one second before the import time.
-        #expect(try await store.countDue(now: fixtureNow.addingTimeInterval(-1), all: false) == 0)
+        #expect(try await store.read { try $0.shipments.countDue(now: fixtureNow.addingTimeInterval(-1), all: false) } == 0)
 
-        let first = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000000"))
-        try await store.recordFailure(
-            shipmentID: first.id, checkedAt: fixtureNow, error: "timeout: seur unreachable", nextCheckAt: fixtureNow.addingTimeInterval(900))
-        try await store.recordFailure(
-            shipmentID: first.id, checkedAt: fixtureNow, error: "timeout: seur unreachable", nextCheckAt: fixtureNow.addingTimeInterval(1800))
-        var failed = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000000"))
+        let first = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: "10000000000000") })
+        try await store.write(serialized: false) {
+            try $0.shipments.recordFailure(
+                shipmentID: first.id, checkedAt: fixtureNow, error: "timeout: seur unreachable", nextCheckAt: fixtureNow.addingTimeInterval(900))
+        }
+        try await store.write(serialized: false) {
+            try $0.shipments.recordFailure(
+                shipmentID: first.id, checkedAt: fixtureNow, error: "timeout: seur unreachable", nextCheckAt: fixtureNow.addingTimeInterval(1800))
+        }
+        var failed = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: "10000000000000") })
         #expect(failed.consecutiveFailures == 2 && failed.status == .pending && failed.lastError?.hasPrefix("timeout") == true)
-        #expect(try await store.countDue(now: fixtureNow, all: false) == 24)
-        try await store.recordUnchanged(shipmentID: first.id, checkedAt: fixtureNow, nextCheckAt: fixtureNow.addingTimeInterval(3600))
-        failed = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000000"))
+        #expect(try await store.read { try $0.shipments.countDue(now: fixtureNow, all: false) } == 24)
+        try await store.write(serialized: false) {
+            try $0.shipments.recordUnchanged(shipmentID: first.id, checkedAt: fixtureNow, nextCheckAt: fixtureNow.addingTimeInterval(3600))
+        }
+        failed = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: "10000000000000") })
         #expect(failed.consecutiveFailures == 0 && failed.lastError == nil && failed.nextCheckAt == fixtureNow.addingTimeInterval(3600))
     }
 
     @Test(arguments: StoreKind.all) func carrierHealthRoundTrips(kind: StoreKind) async throws {
         let store = try await kind.open()
-        #expect(try await store.carrierHealth().isEmpty)
+        #expect(try await store.read { try $0.shipments.carrierHealth() }.isEmpty)
         var health = CarrierHealth(
             carrier: "gls", consecutiveFailures: 5, pausedUntil: fixtureNow.addingTimeInterval(1800), formatChanged: 2,
             lastError: "http500", lastErrorAt: fixtureNow)
-        try await store.saveCarrierHealth(health)
+        try await store.write { [health] tx in try tx.shipments.saveCarrierHealth(health) }
         health.consecutiveFailures = 0
-        try await store.saveCarrierHealth(health)
-        #expect(try await store.carrierHealth() == [health])
+        try await store.write { [health] tx in try tx.shipments.saveCarrierHealth(health) }
+        #expect(try await store.read { try $0.shipments.carrierHealth() } == [health])
     }
 
     @Test(arguments: StoreKind.all) func countersTokensAndCancellation(kind: StoreKind) async throws {
         let store = try await kind.open()
-        try await store.addToCounters([CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "gls"], value: 2)])
-        try await store.addToCounters([
-            CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "gls"], value: 3),
-            CounterValue(name: "parcelwatch_sweeps_total", value: 1),
-        ])
+        try await store.write(serialized: false) {
+            try $0.reports.addToCounters([CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "gls"], value: 2)])
+        }
+        try await store.write(serialized: false) {
+            try $0.reports.addToCounters([
+                CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "gls"], value: 3),
+                CounterValue(name: "parcelwatch_sweeps_total", value: 1),
+            ])
+        }
         #expect(
-            try await store.counters() == [
+            try await store.read { try $0.reports.counters() } == [
                 CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "gls"], value: 5),
                 CounterValue(name: "parcelwatch_sweeps_total", value: 1),
             ])
 
-        await #expect(throws: StoreError.self) { try await store.addToken(name: "shop", tokenHash: "h1", actor: "mallory", at: fixtureNow) }
-        try await store.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "t", at: fixtureNow)
-        try await store.addToken(name: "shop", tokenHash: "h1", actor: "anna", at: fixtureNow)
-        await #expect(throws: StoreError.self) { try await store.addToken(name: "shop", tokenHash: "h2", actor: "anna", at: fixtureNow) }
-        #expect(try await store.tokenName(hash: "h1", at: fixtureNow) == "shop")
-        #expect(try await store.tokenName(hash: "h2", at: fixtureNow) == nil)
-        #expect(try await store.tokens().first?.lastUsedAt == fixtureNow)
-        #expect(try await store.revokeToken(name: "shop", actor: "anna", at: fixtureNow))
-        #expect(try await store.tokenName(hash: "h1", at: fixtureNow) == nil)
-        #expect(try await !store.revokeToken(name: "shop", actor: "anna", at: fixtureNow))
+        await #expect(throws: StoreError.self) {
+            try await store.write { try $0.console.addToken(name: "shop", tokenHash: "h1", actor: "mallory", at: fixtureNow) }
+        }
+        try await store.write { try $0.console.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "t", at: fixtureNow) }
+        try await store.write { try $0.console.addToken(name: "shop", tokenHash: "h1", actor: "anna", at: fixtureNow) }
+        await #expect(throws: StoreError.self) {
+            try await store.write { try $0.console.addToken(name: "shop", tokenHash: "h2", actor: "anna", at: fixtureNow) }
+        }
+        #expect(try await store.write(serialized: false) { try $0.console.tokenName(hash: "h1", at: fixtureNow) } == "shop")
+        #expect(try await store.write(serialized: false) { try $0.console.tokenName(hash: "h2", at: fixtureNow) } == nil)
+        #expect(try await store.read { try $0.console.tokens() }.first?.lastUsedAt == fixtureNow)
+        #expect(try await store.write { try $0.console.revokeToken(name: "shop", actor: "anna", at: fixtureNow) })
+        #expect(try await store.write(serialized: false) { try $0.console.tokenName(hash: "h1", at: fixtureNow) } == nil)
+        #expect(try await !store.write { try $0.console.revokeToken(name: "shop", actor: "anna", at: fixtureNow) })
 
-        _ = try await store.importRows(
-            [ImportRow(line: 2, order: order("C-1"), carrier: "seur", trackingNumber: "10000000000077")],
-            dryRun: false, actor: "t", at: fixtureNow)
-        let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: "10000000000077"))
+        _ = try await store.write {
+            try $0.shipments.importRows(
+                [ImportRow(line: 2, order: order("C-1"), carrier: "seur", trackingNumber: "10000000000077")],
+                dryRun: false, actor: "t", at: fixtureNow)
+        }
+        let parcel = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: "10000000000077") })
         let trigger = IncidentTrigger(
             kind: .stalled, subject: .shipment(id: parcel.id, orderId: "C-1", carrier: "seur", trackingNumber: parcel.trackingNumber),
             evidence: "silent", summary: "no news")
-        _ = try await store.raise(trigger, plan: IncidentPlanner(config: .defaults).plan(kind: .stalled, value: nil, now: fixtureNow), at: fixtureNow)
-        #expect(try await store.cancelOrder(id: "C-1", actor: "api:shop", at: fixtureNow))
-        #expect(try await store.cancelOrder(id: "C-1", actor: "api:shop", at: fixtureNow), "cancelling twice is not an error")
-        #expect(try await !store.cancelOrder(id: "C-404", actor: "api:shop", at: fixtureNow))
-        #expect(try await store.shipment(carrier: "seur", trackingNumber: "10000000000077")?.nextCheckAt == nil)
-        #expect(try await store.incidents(IncidentFilter()).isEmpty, "its open case was dismissed")
-        #expect(try await store.detectionCandidates(after: 0, limit: 10).isEmpty, "no rule looks at a cancelled order")
+        _ = try await store.write {
+            try $0.cases.raise(trigger, plan: IncidentPlanner(config: .defaults).plan(kind: .stalled, value: nil, now: fixtureNow), at: fixtureNow)
+        }
+        #expect(try await store.write { try $0.shipments.cancelOrder(id: "C-1", actor: "api:shop", at: fixtureNow) })
+        #expect(try await store.write { try $0.shipments.cancelOrder(id: "C-1", actor: "api:shop", at: fixtureNow) }, "cancelling twice is not an error")
+        #expect(try await !store.write { try $0.shipments.cancelOrder(id: "C-404", actor: "api:shop", at: fixtureNow) })
+        #expect(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: "10000000000077") }?.nextCheckAt == nil)
+        #expect(try await store.read { try $0.cases.incidents(IncidentFilter()) }.isEmpty, "its open case was dismissed")
+        #expect(try await store.read { try $0.cases.detectionCandidates(after: 0, limit: 10) }.isEmpty, "no rule looks at a cancelled order")
         #expect(
-            try await store.claimDueShipments(now: fixtureNow, all: true, after: 0, limit: 10, worker: "w", lease: 60).isEmpty,
+            try await store.write(serialized: false) {
+                try $0.shipments.claimDueShipments(now: fixtureNow, all: true, after: 0, limit: 10, worker: "w", lease: 60)
+            }.isEmpty,
             "not even sweep --all checks a cancelled order's parcels")
 
         for (key, due) in [("a", fixtureNow.addingTimeInterval(-60)), ("b", fixtureNow.addingTimeInterval(3600))] {
-            try await store.enqueue(
-                NoticeDraft(
-                    dedupeKey: key, channel: "email", recipient: "x@example.com", subject: "s", body: "b",
-                    language: "en", template: "shipped", dueAt: due), incidentId: nil)
+            try await store.write {
+                try $0.outbox.enqueue(
+                    NoticeDraft(
+                        dedupeKey: key, channel: "email", recipient: "x@example.com", subject: "s", body: "b",
+                        language: "en", template: "shipped", dueAt: due), incidentId: nil)
+            }
         }
-        let backlog = try await store.outboxBacklog(now: fixtureNow)
+        let backlog = try await store.read { try $0.outbox.outboxBacklog(now: fixtureNow) }
         #expect(backlog.waiting == 2 && backlog.overdue == 1)
     }
 
     @Test func reopeningAFileKeepsItsDataAndSchema() async throws {
         let path = try temporaryDirectory("store") + "/p.sqlite"
         do {
-            let store = try SQLStore.sqlite(path: path)
-            _ = try await store.importRows(
-                [ImportRow(line: 2, order: order("1001"), carrier: nil, trackingNumber: nil)], dryRun: false, actor: "t", at: fixtureNow)
+            let store = try Store.sqlite(path: path)
+            _ = try await store.write {
+                try $0.shipments.importRows(
+                    [ImportRow(line: 2, order: order("1001"), carrier: nil, trackingNumber: nil)], dryRun: false, actor: "t", at: fixtureNow)
+            }
         }
-        let reopened = try SQLStore.sqlite(path: path)
-        #expect(try await reopened.order(id: "1001")?.customerName == "Anna Nowak")
+        let reopened = try Store.sqlite(path: path)
+        #expect(try await reopened.read { try $0.shipments.order(id: "1001") }?.customerName == "Anna Nowak")
         await #expect(throws: StoreError.self) { try await StoreLocation.open("/nonexistent-dir/x.sqlite") }
         let garbage = try temporaryDirectory("store") + "/garbage.sqlite"
         try Data("this is not a database, just text that is long enough to look like a header".utf8).write(to: URL(fileURLWithPath: garbage))
-        #expect(throws: StoreError.self) { try SQLStore.sqlite(path: garbage) }
+        #expect(throws: StoreError.self) { try Store.sqlite(path: garbage) }
     }
 }
 
@@ -290,11 +342,11 @@ struct PostgresStoreTests {
     @Test func workersStartingTogetherMigrateOnce() async throws {
         let url = try await PostgresTestServer.freshDatabase()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<4 { group.addTask { _ = try await SQLStore.postgres(url) } }
+            for _ in 0..<4 { group.addTask { _ = try await Store.postgres(url) } }
             try await group.waitForAll()
         }
-        let store = try await SQLStore.postgres(url)
+        let store = try await Store.postgres(url)
         #expect(store.displayName == url)
-        #expect(try await store.shipments(ShipmentFilter()).isEmpty)
+        #expect(try await store.read { try $0.shipments.shipments(ShipmentFilter()) }.isEmpty)
     }
 }

@@ -58,11 +58,6 @@ import Testing
 /// The store refuses what it cannot read, naming what it was doing, the table, the column and
 /// the value; and reads the breaches of any number of cases in one query.
 @Suite struct StrictStoreTests {
-    /// `store` as the SQL store, to plant rows this version would never write.
-    static func sql(_ store: any Store) throws -> SQLStore {
-        try #require(store as? SQLStore)
-    }
-
     /// The store's error for `read`, which must fail.
     static func failure<T>(_ read: () async throws -> T) async -> String? {
         do {
@@ -78,38 +73,49 @@ import Testing
     @Test(arguments: StoreKind.all) func unknownStoredValuesAreErrorsNamingTableColumnAndValue(kind: StoreKind) async throws {
         let store = try await EscalationDigestTests.store(kind, staff: ["anna"])
         let incident = try await EscalationDigestTests.open(store, parcel: 1, firstTouch: 1, resolution: 48)
-        let sql = try Self.sql(store)
+        let sql = store
         let shipmentID = try #require(incident.shipmentId)
-        _ = try await store.requestAction(incidentId: incident.id, kind: .refund, amount: nil, state: .pending, actor: "anna", at: EscalationDigestTests.start)
-        #expect(try await store.actions(incidentId: incident.id, states: []).map(\.kind) == [.refund])
+        _ = try await store.write {
+            try $0.actions.requestAction(incidentId: incident.id, kind: .refund, amount: nil, state: .pending, actor: "anna", at: EscalationDigestTests.start)
+        }
+        #expect(try await store.read { try $0.actions.actions(incidentId: incident.id, states: []) }.map(\.kind) == [.refund])
 
         // An action kind from a newer version is no refund.
         try await sql.unchecked { db in try db.execute(sql: "UPDATE actions SET kind = 'teleport'") }
-        let action = await Self.failure { try await store.actions(incidentId: incident.id, states: []) }
+        let action = await Self.failure { try await store.read { try $0.actions.actions(incidentId: incident.id, states: []) } }
         #expect(action == "database error while listing actions: actions.kind holds 'teleport', \(Self.unknown) (upgrade Parcelwatch, or correct the row)")
         #expect(
-            await Self.failure { try await store.claimActions(now: EscalationDigestTests.hours(1), lease: 60, limit: 10) }?
-                .contains("actions.kind holds 'teleport'") == true)
+            await Self.failure {
+                try await store.write(serialized: false) { try $0.actions.claimActions(now: EscalationDigestTests.hours(1), lease: 60, limit: 10) }
+            }?
+            .contains("actions.kind holds 'teleport'") == true)
         try await sql.unchecked { db in try db.execute(sql: "UPDATE actions SET kind = 'refund', state = 'beamed'") }
-        #expect(await Self.failure { try await store.actions(incidentId: incident.id, states: []) }?.contains("actions.state holds 'beamed'") == true)
+        #expect(
+            await Self.failure { try await store.read { try $0.actions.actions(incidentId: incident.id, states: []) } }?.contains(
+                "actions.state holds 'beamed'") == true)
         try await sql.unchecked { db in try db.execute(sql: "DELETE FROM actions") }
 
         // A case kind or state: never a stalled or open case.
         try await sql.unchecked { db in try db.execute(sql: "UPDATE incidents SET kind = 'meteor'") }
-        #expect(await Self.failure { try await store.incidents(IncidentFilter()) }?.contains("incidents.kind holds 'meteor', \(Self.unknown)") == true)
-        #expect(await Self.failure { try await store.incident(id: incident.id) }?.contains("incidents.kind holds 'meteor'") == true)
+        #expect(
+            await Self.failure { try await store.read { try $0.cases.incidents(IncidentFilter()) } }?.contains("incidents.kind holds 'meteor', \(Self.unknown)")
+                == true)
+        #expect(await Self.failure { try await store.read { try $0.cases.incident(id: incident.id) } }?.contains("incidents.kind holds 'meteor'") == true)
         try await sql.unchecked { db in try db.execute(sql: "UPDATE incidents SET kind = 'damagedOrLost', state = 'pondering'") }
-        #expect(await Self.failure { try await store.incidents(IncidentFilter()) }?.contains("incidents.state holds 'pondering'") == true)
+        #expect(await Self.failure { try await store.read { try $0.cases.incidents(IncidentFilter()) } }?.contains("incidents.state holds 'pondering'") == true)
         try await sql.unchecked { db in try db.execute(sql: "UPDATE incidents SET state = 'open'") }
-        #expect(try await store.incidents(IncidentFilter()).map(\.id) == [incident.id])
+        #expect(try await store.read { try $0.cases.incidents(IncidentFilter()) }.map(\.id) == [incident.id])
 
         // A parcel's status or reason, and an event's: never pending or unknown.
         try await sql.unchecked { db in try db.execute(sql: "UPDATE shipments SET status = 'teleported' WHERE id = ?", arguments: [shipmentID]) }
-        #expect(await Self.failure { try await store.shipments(ShipmentFilter()) }?.contains("shipments.status holds 'teleported', \(Self.unknown)") == true)
+        #expect(
+            await Self.failure { try await store.read { try $0.shipments.shipments(ShipmentFilter()) } }?.contains(
+                "shipments.status holds 'teleported', \(Self.unknown)") == true)
         try await sql.unchecked { db in
             try db.execute(sql: "UPDATE shipments SET status = 'exception', reason = 'gremlins' WHERE id = ?", arguments: [shipmentID])
         }
-        #expect(await Self.failure { try await store.shipments(ShipmentFilter()) }?.contains("shipments.reason holds 'gremlins'") == true)
+        #expect(
+            await Self.failure { try await store.read { try $0.shipments.shipments(ShipmentFilter()) } }?.contains("shipments.reason holds 'gremlins'") == true)
         try await sql.unchecked { db in try db.execute(sql: "UPDATE shipments SET reason = 'damaged' WHERE id = ?", arguments: [shipmentID]) }
         try await sql.unchecked { db in
             try db.execute(
@@ -117,28 +123,34 @@ import Testing
                     INSERT INTO events (shipment_id, fingerprint, time, offset_seconds, raw_status, status, seen_at) VALUES (?, 'f1', 0, 0, 'Beamed up', 'beamed', 0)
                     """, arguments: [shipmentID])
         }
-        #expect(await Self.failure { try await store.events(shipmentID: shipmentID) }?.contains("events.status holds 'beamed', \(Self.unknown)") == true)
+        #expect(
+            await Self.failure { try await store.read { try $0.shipments.events(shipmentID: shipmentID) } }?.contains(
+                "events.status holds 'beamed', \(Self.unknown)") == true)
     }
 
     @Test func aWrongTypeOrANullIsAnErrorNotZeroOrEmpty() async throws {
         // SQLite keeps what it is given: a text in an integer column, a NULL in a text key.
         let store = try await EscalationDigestTests.store(StoreKind.all[0], staff: ["anna"])
-        let sql = try Self.sql(store)
-        try await store.enqueue(
-            NoticeDraft(
-                dedupeKey: "k1", channel: "email", recipient: "jan@example.com", subject: "s", body: "b",
-                language: "en", template: "t", dueAt: EscalationDigestTests.start), incidentId: nil)
+        let sql = store
+        try await store.write {
+            try $0.outbox.enqueue(
+                NoticeDraft(
+                    dedupeKey: "k1", channel: "email", recipient: "jan@example.com", subject: "s", body: "b",
+                    language: "en", template: "t", dueAt: EscalationDigestTests.start), incidentId: nil)
+        }
         try await sql.unchecked { db in try db.execute(sql: "UPDATE outbox SET attempts = 'soon'") }
         #expect(
-            await Self.failure { try await store.notices(.all, limit: 10) }
+            await Self.failure { try await store.read { try $0.outbox.notices(.all, limit: 10) } }
                 == "database error while listing notices: column attempts: expected Int, found text 'soon'")
         try await sql.unchecked { db in try db.execute(sql: "INSERT INTO api_tokens (name, token_hash, created_at, created_by) VALUES (NULL, 'h', 0, 'anna')") }
-        #expect(await Self.failure { try await store.tokens() } == "database error while listing API tokens: column name: expected String, found NULL")
+        #expect(
+            await Self.failure { try await store.read { try $0.console.tokens() } }
+                == "database error while listing API tokens: column name: expected String, found NULL")
     }
 
     @Test(arguments: StoreKind.all) func aNumericAnswerReadsAsANumber(kind: StoreKind) async throws {
         // PostgreSQL's SUM of bigints is numeric: whole, it is an integer; else a real, as in SQLite.
-        let sql = try Self.sql(try await kind.open())
+        let sql = try await kind.open()
         let (sum, half) = try await sql.unchecked { db in
             (
                 try db.scalar(Int64.self, sql: "SELECT SUM(v) FROM (SELECT CAST(2 AS BIGINT) AS v UNION ALL SELECT CAST(3 AS BIGINT) AS v) t"),
@@ -154,11 +166,11 @@ import Testing
         for parcel in 1...6 {
             opened.append(try await EscalationDigestTests.open(store, parcel: parcel, firstTouch: 1, resolution: Double(10 * parcel)))
         }
-        _ = try await store.escalate(now: EscalationDigestTests.hours(2), policy: EscalationDigestTests.policy)
-        _ = try await store.escalate(now: EscalationDigestTests.hours(35), policy: EscalationDigestTests.policy)
+        _ = try await store.write { try $0.cases.escalate(now: EscalationDigestTests.hours(2), policy: EscalationDigestTests.policy) }
+        _ = try await store.write { try $0.cases.escalate(now: EscalationDigestTests.hours(35), policy: EscalationDigestTests.policy) }
 
         let counter = SQLStatementCounter()
-        let listed = try await SQLStore.$statementCounter.withValue(counter) { try await store.incidents(IncidentFilter()) }
+        let listed = try await Store.$statementCounter.withValue(counter) { try await store.read { try $0.cases.incidents(IncidentFilter()) } }
         #expect(counter.statements == 2)
         #expect(listed.map(\.id) == opened.map(\.id))
         #expect(
@@ -167,15 +179,15 @@ import Testing
                 [.firstTouch], [.firstTouch], [.firstTouch],
             ])
         // One case at a time reads the same.
-        for incident in listed { #expect(try await store.incident(id: incident.id) == incident) }
+        for incident in listed { #expect(try await store.read { try $0.cases.incident(id: incident.id) } == incident) }
         // A filter applies to the breaches' query too.
-        let annas = try await SQLStore.$statementCounter.withValue(SQLStatementCounter()) {
-            try await store.incidents(IncidentFilter(owner: "anna"))
+        let annas = try await Store.$statementCounter.withValue(SQLStatementCounter()) {
+            try await store.read { try $0.cases.incidents(IncidentFilter(owner: "anna")) }
         }
         #expect(annas == listed.filter { $0.owner == "anna" })
         // And the search, with at most 50 orders, also reads breaches in one query.
         let search = SQLStatementCounter()
-        let found = try await SQLStore.$statementCounter.withValue(search) { try await store.find("anna@example.com") }
+        let found = try await Store.$statementCounter.withValue(search) { try await store.read { try $0.cases.find("anna@example.com") } }
         #expect(found.incidents == listed)
         #expect(search.statements == 4)
     }
@@ -267,7 +279,7 @@ import Testing
         return (unique ? "unique " : "") + "\(table)(\(keys))" + condition
     }
 
-    static func sqliteSchema(_ store: SQLStore) async throws -> Schema {
+    static func sqliteSchema(_ store: Store) async throws -> Schema {
         let rows = try await store.unchecked { db -> (columns: [SQLRow], indexes: [SQLRow], unique: [SQLRow]) in
             let tables = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'"
             return (
@@ -305,7 +317,7 @@ import Testing
         return schema
     }
 
-    static func postgresSchema(_ store: SQLStore) async throws -> Schema {
+    static func postgresSchema(_ store: Store) async throws -> Schema {
         let rows = try await store.unchecked { db -> (columns: [SQLRow], indexes: [SQLRow], unique: [SQLRow]) in
             (
                 try db.fetchAll(
@@ -348,8 +360,8 @@ import Testing
         return schema
     }
 
-    static func sqlite() throws -> SQLStore {
-        try SQLStore.sqlite(path: try temporaryDirectory("schema") + "/parcelwatch.sqlite")
+    static func sqlite() throws -> Store {
+        try Store.sqlite(path: try temporaryDirectory("schema") + "/parcelwatch.sqlite")
     }
 
     @Test func sqliteDeclaresItsOwnTypes() async throws {
@@ -376,7 +388,7 @@ import Testing
 
     @Test(.enabled(if: PostgresTestServer.isAvailable)) func sqliteAndPostgresReachTheSameSchema() async throws {
         let sqlite = try await Self.sqliteSchema(try Self.sqlite())
-        let postgres = try await Self.postgresSchema(try await SQLStore.postgres(try await PostgresTestServer.freshDatabase("schema")))
+        let postgres = try await Self.postgresSchema(try await Store.postgres(try await PostgresTestServer.freshDatabase("schema")))
         #expect(sqlite.tables.count >= 15 && sqlite.tables == postgres.tables)
         #expect(sqlite.indexes["orders_email"] == "orders(lower(email))")
         let differences = sqlite.differences(from: postgres)

@@ -21,7 +21,7 @@ import Testing
     }
 
     struct Setup {
-        let store: SQLStore
+        let store: Store
         let registry: CarrierRegistry
         let sim: SimControl
         let fetcher: CarrierFetcher
@@ -52,15 +52,16 @@ import Testing
         let base = try await SharedSimulator.shared.baseURL()
         let sim = try SimControl(baseURL: base)
         try await sim.register(parcels.map { ParcelScript(carrier: $0.carrier, number: $0.number, timeline: [.init(afterHours: 0, fixture: $0.fixture)]) })
-        let store = try SQLStore.sqlite(path: try temporaryDirectory("sweep") + "/p.sqlite")
+        let store = try Store.sqlite(path: try temporaryDirectory("sweep") + "/p.sqlite")
         let rows = parcels.enumerated().map { index, parcel in
             ImportRow(line: index + 2, order: order("o-\(parcel.number)"), carrier: parcel.carrier, trackingNumber: parcel.number)
         }
-        _ = try await store.importRows(rows, dryRun: false, actor: "test", at: fixtureNow)
+        _ = try await store.write { try $0.shipments.importRows(rows, dryRun: false, actor: "test", at: fixtureNow) }
         let fetcher = CarrierFetcher(
             client: try HTTPClient(), endpoints: try EndpointOverrides([base]),
             environment: ["OMNIVA_CLIENT": "12345", "OMNIVA_BASIC_AUTH": "dGVzdDp0ZXN0"])
-        return Setup(store: store, registry: registry, sim: sim, fetcher: fetcher, shipments: try await store.shipments(ShipmentFilter()))
+        return Setup(
+            store: store, registry: registry, sim: sim, fetcher: fetcher, shipments: try await store.read { try $0.shipments.shipments(ShipmentFilter()) })
     }
 
     @Test func aSecondSweepIsAnsweredNotModified() async throws {
@@ -69,7 +70,7 @@ import Testing
         let first = try await setup.sweep(at: fixtureNow)
         #expect(first.checked == 1 && first.changed == 1 && first.newEvents > 0 && first.errors.isEmpty)
         #expect(first.statusChanges == ["pending→inTransit": 1])
-        let stored = try #require(try await setup.store.shipment(carrier: "seur", trackingNumber: number))
+        let stored = try #require(try await setup.store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: number) })
         #expect(stored.etag != nil && stored.status == .inTransit)
         #expect(stored.nextCheckAt == fixtureNow.addingTimeInterval(4 * 3600))
 
@@ -78,7 +79,7 @@ import Testing
         let second = try await setup.sweep(at: fixtureNow.addingTimeInterval(5 * 3600))
         #expect(second.checked == 1 && second.notModified == 1 && second.unchanged == 1 && second.newEvents == 0)
         #expect(try await setup.requests([number]).map(\.status) == [200, 304])
-        #expect(try await setup.store.events(shipmentID: stored.id).count == first.newEvents)
+        #expect(try await setup.store.read { try $0.shipments.events(shipmentID: stored.id) }.count == first.newEvents)
     }
 
     @Test func retryAfterIsWaitedForAndTheCheckSucceeds() async throws {
@@ -98,7 +99,7 @@ import Testing
         try await setup.sim.addFault(StickyFault(carrier: "seur", number: number, fault: "status=429,retry-after=7200"))
         let summary = try await setup.sweep(at: fixtureNow)
         #expect(summary.errors == ["seur": ["http429": 1]])
-        let stored = try #require(try await setup.store.shipment(carrier: "seur", trackingNumber: number))
+        let stored = try #require(try await setup.store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: number) })
         #expect(stored.status == .pending && stored.consecutiveFailures == 1)
         #expect((stored.nextCheckAt ?? .distantPast) >= fixtureNow.addingTimeInterval(7200))
         #expect(try await setup.requests([number]).count == 1)
@@ -114,7 +115,7 @@ import Testing
         #expect(first.skipped == 3 && first.errors["seur"]?["circuitOpen"] == 3)
         #expect(first.pausedCarriers == ["seur": "2026-11-20T12:30:00Z"])
         #expect(try await setup.requests(numbers).count == 3)
-        let health = try await setup.store.carrierHealth()
+        let health = try await setup.store.read { try $0.shipments.carrierHealth() }
         #expect(health.first { $0.carrier == "seur" }?.pausedUntil == fixtureNow.addingTimeInterval(1800))
 
         // During the cool-down nobody asks the carrier, even for due shipments.
@@ -154,9 +155,9 @@ import Testing
         #expect(summary.formatChanged == ["seur": 1])
         #expect(summary.errors == ["seur": ["formatChanged": 1]])
         #expect(summary.pausedCarriers.isEmpty)
-        let stored = try #require(try await setup.store.shipment(carrier: "seur", trackingNumber: number))
+        let stored = try #require(try await setup.store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: number) })
         #expect(stored.status == .inTransit && stored.lastError?.hasPrefix("formatChanged") == true)
-        #expect(try await setup.store.carrierHealth().first { $0.carrier == "seur" }?.formatChanged == 1)
+        #expect(try await setup.store.read { try $0.shipments.carrierHealth() }.first { $0.carrier == "seur" }?.formatChanged == 1)
     }
 
     @Test func aChangedCarrierRaisesOneStaffOnlyIncidentAndNoCustomerOnes() async throws {
@@ -167,16 +168,18 @@ import Testing
         for (index, number) in numbers.enumerated() {
             var unpaid = order("o-\(number)")
             unpaid.paidAt = nil
-            _ = try await setup.store.importRows(
-                [ImportRow(line: index + 2, order: unpaid, carrier: "seur", trackingNumber: number)],
-                dryRun: false, actor: "test", at: fixtureNow)
+            _ = try await setup.store.write { [unpaid] tx in
+                try tx.shipments.importRows(
+                    [ImportRow(line: index + 2, order: unpaid, carrier: "seur", trackingNumber: number)],
+                    dryRun: false, actor: "test", at: fixtureNow)
+            }
         }
         let engine = IncidentEngine(store: setup.store, config: .defaults, registry: setup.registry)
         let sweeper = Sweeper(store: setup.store, registry: setup.registry, fetcher: setup.fetcher, clock: .fixed(fixtureNow), incidents: engine)
         let summary = try await sweeper.run()
         #expect(summary.formatChanged == ["seur": 3])
         #expect(summary.incidents?.opened == ["trackingBroken": 1])
-        let cases = try await setup.store.incidents(IncidentFilter())
+        let cases = try await setup.store.read { try $0.cases.incidents(IncidentFilter()) }
         #expect(cases.count == 1 && cases.first?.carrier == "seur" && cases.first?.customerFacing == false && cases.first?.noticeDue == nil)
         // The next sweep the same day adds nothing.
         let again = try await Sweeper(
@@ -184,7 +187,7 @@ import Testing
             clock: .fixed(fixtureNow.addingTimeInterval(3600)), options: SweepOptions(all: true), incidents: engine
         ).run()
         #expect(again.incidents?.opened.isEmpty == true)
-        #expect(try await setup.store.incidents(IncidentFilter()).count == 1)
+        #expect(try await setup.store.read { try $0.cases.incidents(IncidentFilter()) }.count == 1)
     }
 
     @Test func theShippedMilestoneIsWrittenWithTheFirstCarrierScan() async throws {
@@ -196,7 +199,7 @@ import Testing
             store: setup.store, registry: setup.registry, fetcher: setup.fetcher, clock: .fixed(fixtureNow.addingTimeInterval(5 * 3600)),
             options: SweepOptions(all: true), milestones: composer
         ).run()
-        let shipped = try await setup.store.notices(.all, limit: 10).filter { $0.template == "shipped" }
+        let shipped = try await setup.store.read { try $0.outbox.notices(.all, limit: 10) }.filter { $0.template == "shipped" }
         #expect(shipped.count == 1 && shipped.first?.language == "pl" && shipped.first?.body.contains(number) == true)
     }
 
@@ -213,7 +216,7 @@ import Testing
             unpaid.paidAt = nil
             paid.append(ImportRow(line: index + 2, order: unpaid, carrier: index < seur.count ? "seur" : "amazon", trackingNumber: number))
         }
-        _ = try await setup.store.importRows(paid, dryRun: false, actor: "test", at: fixtureNow)
+        _ = try await setup.store.write { [paid] tx in try tx.shipments.importRows(paid, dryRun: false, actor: "test", at: fixtureNow) }
         let faults = ["status=500", "status=429,retry-after=0", "truncate", "delay=300", "status=503"]
         for (index, number) in (seur + amazon).enumerated() where index % 5 == 0 {
             try await setup.sim.addFault(
@@ -239,32 +242,36 @@ import Testing
         ).run()
         #expect(second.checked == 400 && second.formatChanged == ["amazon": 100])
         #expect(second.incidents?.opened == ["trackingBroken": 1])
-        let cases = try await setup.store.incidents(IncidentFilter())
+        let cases = try await setup.store.read { try $0.cases.incidents(IncidentFilter()) }
         #expect(cases.count == 1 && cases.first?.customerFacing == false && cases.first?.carrier == "amazon")
-        #expect(try await setup.store.shipments(ShipmentFilter(carrier: "amazon")).allSatisfy { $0.status == .inTransit })
+        #expect(try await setup.store.read { try $0.shipments.shipments(ShipmentFilter(carrier: "amazon")) }.allSatisfy { $0.status == .inTransit })
     }
 
     @Test func aFeedIsFetchedOnceAndRoutedByNumber() async throws {
         let setup = try await Self.setup([("omniva", "CE473067582EE", "feed-normal-day")])
-        _ = try await setup.store.importRows(
-            [ImportRow(line: 3, order: order("o-feed-2"), carrier: "omniva", trackingNumber: "CE000000000EE")],
-            dryRun: false, actor: "test", at: fixtureNow)
+        _ = try await setup.store.write {
+            try $0.shipments.importRows(
+                [ImportRow(line: 3, order: order("o-feed-2"), carrier: "omniva", trackingNumber: "CE000000000EE")],
+                dryRun: false, actor: "test", at: fixtureNow)
+        }
         let summary = try await setup.sweep(at: fixtureNow)
         #expect(summary.checked == 2 && summary.changed == 1 && summary.unchanged == 1)
-        #expect(try await setup.store.shipment(carrier: "omniva", trackingNumber: "CE473067582EE")?.status == .availableForPickup)
-        #expect(try await setup.store.shipment(carrier: "omniva", trackingNumber: "CE000000000EE")?.status == .pending)
+        #expect(try await setup.store.read { try $0.shipments.shipment(carrier: "omniva", trackingNumber: "CE473067582EE") }?.status == .availableForPickup)
+        #expect(try await setup.store.read { try $0.shipments.shipment(carrier: "omniva", trackingNumber: "CE000000000EE") }?.status == .pending)
     }
 
     /// The account feed is one request however many parcels it covers, and `/metrics` counts it
     /// like any other fetch (it used to count none).
     @Test func aFeedFetchIsCountedInTheFetchMetrics() async throws {
         let setup = try await Self.setup([("omniva", "CE473067582EE", "feed-normal-day")])
-        _ = try await setup.store.importRows(
-            [ImportRow(line: 3, order: order("o-feed-metrics"), carrier: "omniva", trackingNumber: "CE000000000EE")],
-            dryRun: false, actor: "test", at: fixtureNow)
+        _ = try await setup.store.write {
+            try $0.shipments.importRows(
+                [ImportRow(line: 3, order: order("o-feed-metrics"), carrier: "omniva", trackingNumber: "CE000000000EE")],
+                dryRun: false, actor: "test", at: fixtureNow)
+        }
         let summary = try await setup.sweep(at: fixtureNow)
         #expect(summary.checked == 2 && summary.errorCount == 0, "\(summary)")
-        let counters = try await setup.store.counters()
+        let counters = try await setup.store.read { try $0.reports.counters() }
         let fetches = counters.first { $0.name == "parcelwatch_fetches_total" && $0.labels == ["carrier": "omniva"] }
         #expect(fetches?.value == 1, "\(counters)")
         let seconds = counters.first { $0.name == "parcelwatch_fetch_seconds_sum" && $0.labels == ["carrier": "omniva"] }
@@ -282,7 +289,7 @@ import Testing
             return try JSONDecoder().decode(TrackingReport.self, from: data).events.count
         }
         #expect(summary.newEvents == (0..<1000).reduce(0) { $0 + expected[$1 % 3] })
-        let byStatus = Dictionary(grouping: try await setup.store.shipments(ShipmentFilter()), by: \.status).mapValues(\.count)
+        let byStatus = Dictionary(grouping: try await setup.store.read { try $0.shipments.shipments(ShipmentFilter()) }, by: \.status).mapValues(\.count)
         #expect(byStatus[.delivered] == 333 && byStatus[.exception] == 333 && byStatus[.inTransit] == 334)
     }
 }

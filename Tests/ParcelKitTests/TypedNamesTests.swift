@@ -83,12 +83,12 @@ import Testing
 
     @Test(arguments: StoreKind.all) func anUnknownCaseIsNoSuchIncident(kind: StoreKind) async throws {
         let store = try await kind.open()
-        try await store.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "setup", at: fixtureNow)
+        try await store.write { try $0.console.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "setup", at: fixtureNow) }
         await #expect(throws: StoreError.noSuchIncident(404)) {
-            try await store.act(.note("hello"), on: 404, actor: "anna", notice: nil, at: fixtureNow)
+            try await store.write { try $0.cases.act(.note("hello"), on: 404, actor: "anna", notice: nil, at: fixtureNow) }
         }
         await #expect(throws: StoreError.noSuchIncident(404)) {
-            try await store.requestAction(incidentId: 404, kind: .refund, amount: nil, state: .pending, actor: "anna", at: fixtureNow)
+            try await store.write { try $0.actions.requestAction(incidentId: 404, kind: .refund, amount: nil, state: .pending, actor: "anna", at: fixtureNow) }
         }
         await #expect(throws: StaffDeskError.store(.noSuchIncident(404))) {
             try await StaffDesk(store: store, config: .defaults).request(.refund, on: 404, amount: nil, actor: "anna", now: fixtureNow)

@@ -12,34 +12,40 @@ import Testing
 
     /// A store with one Spanish order whose parcel is damaged (a case with a staff note on it),
     /// one Polish order, and a server over it with limits fast enough for tests.
-    static func serve(burst: Double = 10, perSecond: Double = 0.5) async throws -> (RunningParcelServer, any Store, HTTPClient) {
-        let store = try SQLStore.sqlite(path: try temporaryDirectory("serve") + "/p.sqlite")
+    static func serve(burst: Double = 10, perSecond: Double = 0.5) async throws -> (RunningParcelServer, Store, HTTPClient) {
+        let store = try Store.sqlite(path: try temporaryDirectory("serve") + "/p.sqlite")
         var spanish = order("ES-1", email: "ana@example.es")
         spanish.language = "es"
         spanish.postcode = "28001"
         spanish.promisedDate = "2026-11-24"
         var polish = order("PL-1", email: "jan@example.pl")
         polish.postcode = "00-950"
-        _ = try await store.importRows(
-            [
-                ImportRow(line: 2, order: spanish, carrier: "seur", trackingNumber: number),
-                ImportRow(line: 3, order: polish, carrier: "seur", trackingNumber: "10000000000043"),
-            ],
-            dryRun: false, actor: "test", at: fixtureNow)
-        let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
-        _ = try await store.apply(
-            TrackingUpdate(
-                shipmentID: parcel.id,
-                events: [
-                    event(number, hoursAgo: 30, raw: "<script>alert(1)</script>", status: .inTransit),
-                    event(number, hoursAgo: 2, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost),
+        _ = try await store.write { [polish, spanish] tx in
+            try tx.shipments.importRows(
+                [
+                    ImportRow(line: 2, order: spanish, carrier: "seur", trackingNumber: number),
+                    ImportRow(line: 3, order: polish, carrier: "seur", trackingNumber: "10000000000043"),
                 ],
-                estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
-        try await store.addStaff(StaffMember(name: "anna", displayName: "Anna Kowalska"), actor: "test", at: fixtureNow)
+                dryRun: false, actor: "test", at: fixtureNow)
+        }
+        let parcel = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: number) })
+        _ = try await store.write(serialized: false) {
+            try $0.shipments.apply(
+                TrackingUpdate(
+                    shipmentID: parcel.id,
+                    events: [
+                        event(number, hoursAgo: 30, raw: "<script>alert(1)</script>", status: .inTransit),
+                        event(number, hoursAgo: 2, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost),
+                    ],
+                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+        }
+        try await store.write { try $0.console.addStaff(StaffMember(name: "anna", displayName: "Anna Kowalska"), actor: "test", at: fixtureNow) }
         let registry = try CarrierRegistry.load(directory: PackagePaths.carriers)
         _ = try await IncidentEngine(store: store, config: .defaults, registry: registry, templates: try NoticeTemplates()).run(now: fixtureNow)
-        let incident = try #require(try await store.incidents(IncidentFilter(kinds: [.damagedOrLost])).first)
-        _ = try await store.act(.note("customer is a VIP-secret-note, call supplier Zeta"), on: incident.id, actor: "anna", at: fixtureNow)
+        let incident = try #require(try await store.read { try $0.cases.incidents(IncidentFilter(kinds: [.damagedOrLost])) }.first)
+        _ = try await store.write {
+            try $0.cases.act(.note("customer is a VIP-secret-note, call supplier Zeta"), on: incident.id, actor: "anna", at: fixtureNow)
+        }
         var options = ServerOptions(host: "127.0.0.1", port: 0, config: .defaults, clock: .fixed(fixtureNow))
         options.registry = try CarrierRegistry.load(directory: PackagePaths.carriers)
         options.useFastLimits(burst: burst, perSecond: perSecond)
@@ -135,7 +141,7 @@ import Testing
         #expect(answer.status == 202)
         let receipt = try JSONDecoder().decode(CustomerReportReceipt.self, from: Data(answer.body))
         #expect(receipt.reported && !receipt.nextUpdateBy.isEmpty)
-        #expect(try await store.incident(id: receipt.incident)?.kind == .customerReport)
+        #expect(try await store.read { try $0.cases.incident(id: receipt.incident) }?.kind == .customerReport)
         let wrong = try await client.send(
             HTTPRequest(
                 url: server.baseURL + "/api/track/10000000000043/report", method: "POST",
@@ -150,7 +156,7 @@ import Testing
         defer { server.stop() }
         // Sweeps on any machine spent 3 of DHL's 250 requests today: /metrics reads it from the store.
         let windows = QuotaWindow.windows(for: CarrierDefinition.Limits(concurrency: 1, perSecond: 1, burst: 1, perDay: 250), at: fixtureNow)
-        for _ in 0..<3 { #expect(try await store.takeQuota(carrier: "dhl", windows: windows)) }
+        for _ in 0..<3 { #expect(try await store.write { try $0.shipments.takeQuota(carrier: "dhl", windows: windows) }) }
         #expect(try await Self.get(client, server.baseURL + "/healthz").status == 200)
         _ = try await Self.get(client, server.baseURL + "/api/track/\(Self.number)?postcode=28001")
         let metrics = String(decoding: try await Self.get(client, server.baseURL + "/metrics").body, as: UTF8.self)

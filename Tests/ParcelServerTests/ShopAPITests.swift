@@ -7,11 +7,11 @@ import Testing
 
 /// The shop API over loopback: bearer tokens, the import's validation, updates, cancellation.
 @Suite struct ShopAPITests {
-    static func serve() async throws -> (RunningParcelServer, any Store, HTTPClient, String) {
-        let store = try SQLStore.sqlite(path: try temporaryDirectory("shop-api") + "/p.sqlite")
-        try await store.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "setup", at: fixtureNow)
+    static func serve() async throws -> (RunningParcelServer, Store, HTTPClient, String) {
+        let store = try Store.sqlite(path: try temporaryDirectory("shop-api") + "/p.sqlite")
+        try await store.write { try $0.console.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "setup", at: fixtureNow) }
         let token = APITokenSecret.generate()
-        try await store.addToken(name: "shop-backend", tokenHash: token.hash, actor: "anna", at: fixtureNow)
+        try await store.write { try $0.console.addToken(name: "shop-backend", tokenHash: token.hash, actor: "anna", at: fixtureNow) }
         var options = ServerOptions(host: "127.0.0.1", port: 0, config: .defaults, clock: .fixed(fixtureNow))
         options.registry = try CarrierRegistry.load(directory: PackagePaths.carriers)
         return (try await RunningParcelServer.start(store: store, options: options), store, try HTTPClient(), token.secret)
@@ -37,15 +37,15 @@ import Testing
         #expect(try await Self.send(client, "POST", server.baseURL + "/api/orders", token: nil, Self.rows).status == 401)
         let wrong = try await Self.send(client, "POST", server.baseURL + "/api/orders", token: "pw_guess", Self.rows)
         #expect(wrong.status == 401 && wrong.headers["WWW-Authenticate"]?.hasPrefix("Bearer") == true)
-        #expect(try await store.order(id: "API-1") == nil)
+        #expect(try await store.read { try $0.shipments.order(id: "API-1") } == nil)
 
         let created = try await Self.send(client, "POST", server.baseURL + "/api/orders", token: token, Self.rows)
         #expect(created.status == 422, "one row has a bad check digit")
         let summary = try JSONDecoder().decode(ImportSummary.self, from: Data(created.body))
         #expect(summary.imported == 1 && summary.rejected.count == 1 && summary.rejected.first?.line == 2)
         #expect(summary.rejected.first?.reason.contains("check digit") == true, "\(summary.rejected)")
-        #expect(try await store.order(id: "API-1")?.customerName == "Ana Ruiz")
-        #expect(try await store.auditLog(limit: 5).contains { $0.actor == "api:shop-backend" && $0.action == "import" })
+        #expect(try await store.read { try $0.shipments.order(id: "API-1") }?.customerName == "Ana Ruiz")
+        #expect(try await store.read { try $0.console.auditLog(limit: 5) }.contains { $0.actor == "api:shop-backend" && $0.action == "import" })
         // The same body again changes nothing; a bad body is a 400 naming the problem.
         let again = try await Self.send(client, "POST", server.baseURL + "/api/orders", token: token, Self.rows)
         #expect(try JSONDecoder().decode(ImportSummary.self, from: Data(again.body)).unchanged == 1)
@@ -62,7 +62,7 @@ import Testing
         body.removeValue(forKey: "order_id")
         let update = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
         #expect(try await Self.send(client, "PUT", server.baseURL + "/api/orders/API-1", token: token, update).status == 200)
-        #expect(try await store.order(id: "API-1")?.postcode == "28002")
+        #expect(try await store.read { try $0.shipments.order(id: "API-1") }?.postcode == "28002")
         #expect(
             try await Self.send(
                 client, "PUT", server.baseURL + "/api/orders/API-9",
@@ -72,24 +72,28 @@ import Testing
         // One parcel first (a label that will not be used), then the whole order.
         #expect(try await Self.send(client, "DELETE", server.baseURL + "/api/orders/API-1/shipments/correos/CP482915304ES", token: token).status == 200)
         #expect(try await Self.send(client, "DELETE", server.baseURL + "/api/orders/API-1/shipments/correos/CP000000000ES", token: token).status == 404)
-        #expect(try await store.auditLog(limit: 5).contains { $0.action == "shipment.cancel" && $0.actor == "api:shop-backend" })
+        #expect(try await store.read { try $0.console.auditLog(limit: 5) }.contains { $0.action == "shipment.cancel" && $0.actor == "api:shop-backend" })
         #expect(try await Self.send(client, "DELETE", server.baseURL + "/api/orders/API-1", token: token).status == 200)
-        let parcel = try #require(try await store.shipment(carrier: "correos", trackingNumber: "CP482915304ES"))
+        let parcel = try #require(try await store.read { try $0.shipments.shipment(carrier: "correos", trackingNumber: "CP482915304ES") })
         #expect(parcel.nextCheckAt == nil, "a cancelled order's parcels are not checked any more")
         #expect(try await Self.send(client, "DELETE", server.baseURL + "/api/orders/NOPE", token: token).status == 404)
 
-        #expect(try await store.revokeToken(name: "shop-backend", actor: "anna", at: fixtureNow))
+        #expect(try await store.write { try $0.console.revokeToken(name: "shop-backend", actor: "anna", at: fixtureNow) })
         #expect(try await Self.send(client, "DELETE", server.baseURL + "/api/orders/API-1", token: token).status == 401)
     }
 
     @Test func metricsCarryTheSweepsCountersFromTheStore() async throws {
         let (server, store, client, _) = try await Self.serve()
         defer { server.stop() }
-        try await store.addToCounters([
-            CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "seur"], value: 3),
-            CounterValue(name: "parcelwatch_fetch_errors_total", labels: ["carrier": "seur", "kind": "timeout"], value: 1),
-        ])
-        try await store.addToCounters([CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "seur"], value: 2)])
+        try await store.write(serialized: false) {
+            try $0.reports.addToCounters([
+                CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "seur"], value: 3),
+                CounterValue(name: "parcelwatch_fetch_errors_total", labels: ["carrier": "seur", "kind": "timeout"], value: 1),
+            ])
+        }
+        try await store.write(serialized: false) {
+            try $0.reports.addToCounters([CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": "seur"], value: 2)])
+        }
         let text = String(decoding: try await client.send(HTTPRequest(url: server.baseURL + "/metrics")).body, as: UTF8.self)
         #expect(text.contains("# TYPE parcelwatch_fetches_total counter"))
         #expect(text.contains("parcelwatch_fetches_total{carrier=\"seur\"} 5.0"))

@@ -15,7 +15,7 @@ import Testing
     /// one fresh).
     struct Setup {
         var server: RunningParcelServer
-        var store: any Store
+        var store: Store
         var client: HTTPClient
         var overdue: Int64
         var fresh: Int64
@@ -28,33 +28,39 @@ import Testing
     /// status) with a case detected a week ago whose clocks all ran out, one lost with a
     /// case detected now; staff anna and marek with console passwords (bcrypt cost 4).
     static func serve(secureCookies: Bool = false, fastLimits: Bool = false) async throws -> Setup {
-        let store = try SQLStore.sqlite(path: try temporaryDirectory("staff-console") + "/p.sqlite")
+        let store = try Store.sqlite(path: try temporaryDirectory("staff-console") + "/p.sqlite")
         var spanish = order("ES-1", email: "ana@example.es")
         spanish.language = "es"
         spanish.customerName = "Ana Ruiz"
-        _ = try await store.importRows(
-            [
-                ImportRow(line: 2, order: spanish, carrier: "seur", trackingNumber: "10000000000042"),
-                ImportRow(line: 3, order: order("PL-1"), carrier: "seur", trackingNumber: "10000000000043"),
-            ],
-            dryRun: false, actor: "test", at: fixtureNow)
+        _ = try await store.write { [spanish] tx in
+            try tx.shipments.importRows(
+                [
+                    ImportRow(line: 2, order: spanish, carrier: "seur", trackingNumber: "10000000000042"),
+                    ImportRow(line: 3, order: order("PL-1"), carrier: "seur", trackingNumber: "10000000000043"),
+                ],
+                dryRun: false, actor: "test", at: fixtureNow)
+        }
         for (number, raw, reason) in [
             ("10000000000042", "Deterioro o extravío", ExceptionReason.damagedOrLost),
             ("10000000000043", "Expedición extraviada", ExceptionReason.lost),
         ] {
-            let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
-            _ = try await store.apply(
-                TrackingUpdate(
-                    shipmentID: parcel.id,
-                    events: [
-                        event(number, hoursAgo: 80, raw: "<script>alert(1)</script>", status: .inTransit),
-                        event(number, hoursAgo: 75, raw: raw, status: .exception, reason: reason),
-                    ],
-                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+            let parcel = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: number) })
+            _ = try await store.write(serialized: false) {
+                try $0.shipments.apply(
+                    TrackingUpdate(
+                        shipmentID: parcel.id,
+                        events: [
+                            event(number, hoursAgo: 80, raw: "<script>alert(1)</script>", status: .inTransit),
+                            event(number, hoursAgo: 75, raw: raw, status: .exception, reason: reason),
+                        ],
+                        estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+            }
         }
         for (name, display, password) in [("anna", "Anna Kowalska", annaPassword), ("marek", "Marek Nowak", marekPassword)] {
-            try await store.addStaff(StaffMember(name: name, displayName: display), actor: "anna", at: fixtureNow)
-            try await store.setStaffPassword(name: name, passwordHash: StaffPassword.hash(password, cost: 4), actor: "anna", at: fixtureNow)
+            try await store.write { try $0.console.addStaff(StaffMember(name: name, displayName: display), actor: "anna", at: fixtureNow) }
+            try await store.write {
+                try $0.console.setStaffPassword(name: name, passwordHash: StaffPassword.hash(password, cost: 4), actor: "anna", at: fixtureNow)
+            }
         }
         let planner = IncidentPlanner(config: .defaults)
         let weekAgo = fixtureNow.addingTimeInterval(-7 * 86_400)
@@ -73,12 +79,12 @@ import Testing
             overdue: overdue, fresh: fresh)
     }
 
-    static func raise(_ store: any Store, _ number: String, kind: IncidentKind, plan: IncidentPlan, at: Date) async throws -> Int64 {
-        let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
+    static func raise(_ store: Store, _ number: String, kind: IncidentKind, plan: IncidentPlan, at: Date) async throws -> Int64 {
+        let parcel = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: number) })
         let trigger = IncidentTrigger(
             kind: kind, subject: .shipment(id: parcel.id, orderId: parcel.orderId, carrier: "seur", trackingNumber: number),
             evidence: "status:exception:\(kind.rawValue)", summary: "seur \(number): \(kind.rawValue)")
-        guard case .opened(let incident) = try await store.raise(trigger, plan: plan, at: at) else {
+        guard case .opened(let incident) = try await store.write({ try $0.cases.raise(trigger, plan: plan, at: at) }) else {
             Issue.record("no case opened for \(number)")
             return 0
         }
@@ -175,9 +181,12 @@ import Testing
         #expect(locked.status == 401 && locked.headers["Set-Cookie"] == nil, "a locked member is refused even with the right password")
         bodies.insert(locked.text)
         #expect(bodies.count == 1, "every refusal reads the same")
-        let credentials = try #require(try await setup.store.staffCredentials(name: "anna"))
+        let credentials = try #require(try await setup.store.read { try $0.console.staffCredentials(name: "anna") })
         #expect(credentials.lockedUntil.map { $0 > fixtureNow } == true)
-        #expect(try await setup.store.auditLog(limit: 20).contains { $0.action == "console.signInFailed" && $0.detail.contains("locked until") })
+        #expect(
+            try await setup.store.read { try $0.console.auditLog(limit: 20) }.contains {
+                $0.action == "console.signInFailed" && $0.detail.contains("locked until")
+            })
         // Another member is not affected.
         var other = setup.browser
         #expect(try await other.signIn("marek", Self.marekPassword).status == 303)
@@ -197,7 +206,7 @@ import Testing
         #expect(statuses.prefix(3) == [401, 401, 401] && statuses.suffix(2) == [429, 429], "\(statuses)")
         #expect(Int(retryAfter ?? "") ?? 0 >= 1)
         // Refused attempts are not even checked: no audit entries for them.
-        let audited = try await setup.store.auditLog(limit: 50).filter { $0.action == "console.signInFailed" }.count
+        let audited = try await setup.store.read { try $0.console.auditLog(limit: 50) }.filter { $0.action == "console.signInFailed" }.count
         #expect(audited == statuses.filter { $0 == 401 }.count)
     }
 
@@ -214,7 +223,7 @@ import Testing
             wrong.text.replacingOccurrences(of: "value=\"anna\"", with: "value=\"\"")
                 == unknown.text.replacingOccurrences(of: "value=\"zbigniew\"", with: "value=\"\""))
         #expect(wrong.headers["Set-Cookie"] == nil && unknown.headers["Set-Cookie"] == nil)
-        #expect(try await setup.store.auditLog(limit: 10).contains { $0.action == "console.signInFailed" && $0.actor == "zbigniew" })
+        #expect(try await setup.store.read { try $0.console.auditLog(limit: 10) }.contains { $0.action == "console.signInFailed" && $0.actor == "zbigniew" })
     }
 
     @Test func theQueueListsCasesByDeadlineWithBreachMarkersAndFilters() async throws {
@@ -232,7 +241,7 @@ import Testing
         let lost = try await browser.get("/staff?kind=lost").text
         #expect(lost.contains("case-\(setup.fresh)") && !lost.contains("case-\(setup.overdue)\""))
         #expect(lost.contains("<option value=\"lost\" selected>"))
-        let owned = try await setup.store.incident(id: setup.fresh)?.owner
+        let owned = try await setup.store.read { try $0.cases.incident(id: setup.fresh) }?.owner
         let byOwner = try await browser.get("/staff?owner=\(owned ?? "nobody")").text
         #expect(byOwner.contains("case-\(setup.fresh)"))
         let bad = try await browser.get("/staff?kind=%3Cscript%3E")
@@ -249,22 +258,23 @@ import Testing
 
         let refund = try await browser.post(path + "/refund", [("csrf", csrf), ("amount", "59.90")])
         #expect(refund.status == 303 && refund.headers["Location"] == path)
-        let action = try #require(try await setup.store.actions(incidentId: setup.overdue, states: []).first)
+        let action = try #require(try await setup.store.read { try $0.actions.actions(incidentId: setup.overdue, states: []) }.first)
         #expect(action.kind == .refund && action.requestedBy == "marek" && action.amount == Money(minorUnits: 5990, currency: "PLN"))
 
         let badAmount = try await browser.post(path + "/compensate", [("csrf", csrf), ("amount", "lots")])
         #expect(badAmount.status == 400 && badAmount.text.contains("&#39;lots&#39; is not an amount such as 25.00"))
         let badNumber = try await browser.post(path + "/reship", [("csrf", csrf), ("carrier", "poczta-polska"), ("tracking", "RR123456784PL")])
         #expect(badNumber.status == 400 && badNumber.text.contains("check digit expected 5, got 4"))
-        #expect(try await setup.store.actions(incidentId: setup.overdue, states: []).count == 1, "a refused reship asks for nothing")
+        #expect(try await setup.store.read { try $0.actions.actions(incidentId: setup.overdue, states: []) }.count == 1, "a refused reship asks for nothing")
 
         let resolved = try await browser.post(path + "/resolve", [("csrf", csrf), ("outcome", "refunded 59.90 PLN; customer thanked us")])
         #expect(resolved.status == 303 && resolved.headers["Location"] == path)
-        #expect(try await setup.store.incident(id: setup.overdue)?.status == .resolved)
-        let entry = try #require(try await setup.store.auditLog(limit: 5, subject: "incident:\(setup.overdue)").first)
+        #expect(try await setup.store.read { try $0.cases.incident(id: setup.overdue) }?.status == .resolved)
+        let entry = try #require(try await setup.store.read { try $0.console.auditLog(limit: 5, subject: "incident:\(setup.overdue)") }.first)
         #expect(entry.actor == "marek" && entry.action == "incident.resolved" && entry.detail == "refunded 59.90 PLN; customer thanked us")
         // The same desk as the CLI: the customer's "resolved" notice is queued with it.
-        #expect(try await setup.store.notices(.all, limit: 20).contains { $0.template == "resolved" && $0.recipient == "ana@example.es" })
+        #expect(
+            try await setup.store.read { try $0.outbox.notices(.all, limit: 20) }.contains { $0.template == "resolved" && $0.recipient == "ana@example.es" })
 
         let page = try await browser.get(path)
         #expect(page.text.contains("refunded 59.90 PLN; customer thanked us") && page.text.contains("This case is closed"))
@@ -282,9 +292,9 @@ import Testing
         _ = try await browser.signIn("marek", Self.marekPassword)
         let path = "/staff/incidents/\(setup.fresh)"
         let csrf = try await browser.csrf(on: path)
-        let owner = try #require(try await setup.store.incident(id: setup.fresh)?.owner)
-        let history = try await setup.store.incidentHistory(id: setup.fresh)
-        let audit = try await setup.store.auditLog(limit: 100).filter { !$0.action.hasPrefix("console.") }
+        let owner = try #require(try await setup.store.read { try $0.cases.incident(id: setup.fresh) }?.owner)
+        let history = try await setup.store.read { try $0.cases.incidentHistory(id: setup.fresh) }
+        let audit = try await setup.store.read { try $0.console.auditLog(limit: 100) }.filter { !$0.action.hasPrefix("console.") }
 
         let same = try await browser.post(path + "/assign", [("csrf", csrf), ("to", owner)])
         #expect(same.status == 409 && same.text.contains("role=\"alert\""), "\(same.status)")
@@ -293,12 +303,12 @@ import Testing
         #expect(blank.status == 400 && blank.text.contains("the note must not be empty; nothing was changed"))
         let approve = try await browser.post(path + "/approve", [("csrf", csrf)])
         #expect(approve.status == 409 && approve.text.contains("incident \(setup.fresh) has no proposed action to approve; nothing was changed"))
-        #expect(try await setup.store.incidentHistory(id: setup.fresh) == history)
-        #expect(try await setup.store.auditLog(limit: 100).filter { !$0.action.hasPrefix("console.") } == audit)
+        #expect(try await setup.store.read { try $0.cases.incidentHistory(id: setup.fresh) } == history)
+        #expect(try await setup.store.read { try $0.console.auditLog(limit: 100) }.filter { !$0.action.hasPrefix("console.") } == audit)
 
         // A claim once is an action; the same claim again, or approving it, changes nothing.
         #expect(try await browser.post(path + "/claim", [("csrf", csrf)]).status == 303)
-        let written = try await setup.store.auditLog(limit: 100).filter { !$0.action.hasPrefix("console.") }
+        let written = try await setup.store.read { try $0.console.auditLog(limit: 100) }.filter { !$0.action.hasPrefix("console.") }
         let claimAgain = try await browser.post(path + "/claim", [("csrf", csrf)])
         #expect(
             claimAgain.status == 409
@@ -307,8 +317,8 @@ import Testing
         )
         let approveClaim = try await browser.post(path + "/approve", [("csrf", csrf)])
         #expect(approveClaim.status == 409 && approveClaim.text.contains("no proposed action to approve: the carrier claim is already requested"))
-        #expect(try await setup.store.auditLog(limit: 100).filter { !$0.action.hasPrefix("console.") } == written)
-        #expect(try await setup.store.actions(incidentId: setup.fresh, states: []).count == 1)
+        #expect(try await setup.store.read { try $0.console.auditLog(limit: 100) }.filter { !$0.action.hasPrefix("console.") } == written)
+        #expect(try await setup.store.read { try $0.actions.actions(incidentId: setup.fresh, states: []) }.count == 1)
     }
 
     @Test func aPostWithoutTheSessionsCSRFTokenIsRefusedAndChangesNothing() async throws {
@@ -318,8 +328,8 @@ import Testing
         _ = try await browser.signIn("anna", Self.annaPassword)
         let path = "/staff/incidents/\(setup.fresh)"
         let csrf = try await browser.csrf(on: path)
-        let history = try await setup.store.incidentHistory(id: setup.fresh)
-        let audit = try await setup.store.auditLog(limit: 100)
+        let history = try await setup.store.read { try $0.cases.incidentHistory(id: setup.fresh) }
+        let audit = try await setup.store.read { try $0.console.auditLog(limit: 100) }
 
         let missing = try await browser.post(path + "/resolve", [("outcome", "forged")])
         let wrong = try await browser.post(path + "/resolve", [("csrf", String(repeating: "0", count: 64)), ("outcome", "forged")])
@@ -334,9 +344,11 @@ import Testing
         let statuses: [Int] = [missing.status, wrong.status, foreign.status, logout.status]
         #expect(statuses == [403, 403, 403, 403])
         #expect(twice.status == 400 && malformed.status == 400 && json.status == 415)
-        #expect(try await setup.store.incident(id: setup.fresh)?.status.isClosed == false)
-        #expect(try await setup.store.incidentHistory(id: setup.fresh) == history)
-        #expect(try await setup.store.auditLog(limit: 100).filter { !$0.action.hasPrefix("console.") } == audit.filter { !$0.action.hasPrefix("console.") })
+        #expect(try await setup.store.read { try $0.cases.incident(id: setup.fresh) }?.status.isClosed == false)
+        #expect(try await setup.store.read { try $0.cases.incidentHistory(id: setup.fresh) } == history)
+        #expect(
+            try await setup.store.read { try $0.console.auditLog(limit: 100) }.filter { !$0.action.hasPrefix("console.") }
+                == audit.filter { !$0.action.hasPrefix("console.") })
         #expect(try await browser.get("/staff").status == 200, "the refused sign-out left the session alone")
         // With the token it works.
         #expect(try await browser.post(path + "/note", [("csrf", csrf), ("text", "called SEUR")]).status == 303)
@@ -380,7 +392,7 @@ import Testing
         #expect(after.status == 303 && after.headers["Location"] == "/staff/login")
         let form = try await browser.post("/staff/incidents/\(setup.fresh)/note", [("csrf", csrf), ("text", "after sign-out")])
         #expect(form.status == 303 && form.headers["Location"] == "/staff/login")
-        #expect(try await setup.store.incidentHistory(id: setup.fresh).allSatisfy { $0.detail != "after sign-out" })
+        #expect(try await setup.store.read { try $0.cases.incidentHistory(id: setup.fresh) }.allSatisfy { $0.detail != "after sign-out" })
     }
 }
 

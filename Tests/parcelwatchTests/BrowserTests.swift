@@ -17,18 +17,20 @@ extension LoadTests {
         @Test func customerPagesAndTheStaffConsoleInABrowser() async throws {
             let directory = try temporaryDirectory("browser")
             let db = directory + "/p.sqlite"
-            let store = try SQLStore.sqlite(path: db)
+            let store = try Store.sqlite(path: db)
             var polish = order("B-PL", email: "jan@example.pl")
             polish.postcode = "00-950"
             var spanish = order("B-ES", email: "ana@example.es")
             spanish.language = "es"
             spanish.postcode = "28001"
-            _ = try await store.importRows(
-                [
-                    ImportRow(line: 2, order: polish, carrier: "seur", trackingNumber: "10000000000501"),
-                    ImportRow(line: 3, order: spanish, carrier: "seur", trackingNumber: "10000000000502"),
-                ],
-                dryRun: false, actor: "test", at: fixtureNow)
+            _ = try await store.write { [polish, spanish] tx in
+                try tx.shipments.importRows(
+                    [
+                        ImportRow(line: 2, order: polish, carrier: "seur", trackingNumber: "10000000000501"),
+                        ImportRow(line: 3, order: spanish, carrier: "seur", trackingNumber: "10000000000502"),
+                    ],
+                    dryRun: false, actor: "test", at: fixtureNow)
+            }
             for (number, events) in [
                 ("10000000000501", [event("10000000000501", hoursAgo: 20, raw: "MERCANCIA EN MADRID", status: .inTransit)]),
                 (
@@ -41,17 +43,22 @@ extension LoadTests {
                     ]
                 ),
             ] {
-                let parcel = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
-                _ = try await store.apply(
-                    TrackingUpdate(
-                        shipmentID: parcel.id, events: events, estimatedDelivery: nil,
-                        validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+                let parcel = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: number) })
+                _ = try await store.write(serialized: false) {
+                    try $0.shipments.apply(
+                        TrackingUpdate(
+                            shipmentID: parcel.id, events: events, estimatedDelivery: nil,
+                            validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+                }
             }
-            try await store.addStaff(StaffMember(name: "lucia", displayName: "Lucía Fernández"), actor: "test", at: fixtureNow)
-            try await store.setStaffPassword(name: "lucia", passwordHash: StaffPassword.hash("correct horse battery", cost: 4), actor: "lucia", at: fixtureNow)
+            try await store.write { try $0.console.addStaff(StaffMember(name: "lucia", displayName: "Lucía Fernández"), actor: "test", at: fixtureNow) }
+            try await store.write {
+                try $0.console.setStaffPassword(
+                    name: "lucia", passwordHash: StaffPassword.hash("correct horse battery", cost: 4), actor: "lucia", at: fixtureNow)
+            }
             let registry = try CarrierRegistry.load(directory: PackagePaths.carriers)
             _ = try await IncidentEngine(store: store, config: .defaults, registry: registry, templates: try NoticeTemplates()).run(now: fixtureNow)
-            let incident = try #require(try await store.incidents(IncidentFilter(kinds: [.damagedOrLost])).first)
+            let incident = try #require(try await store.read { try $0.cases.incidents(IncidentFilter(kinds: [.damagedOrLost])) }.first)
 
             let scenario: [String: Any] = [
                 "polish": ["number": "10000000000501", "postcode": "00-950", "events": 1],
@@ -72,9 +79,11 @@ extension LoadTests {
                 #expect(FileManager.default.fileExists(atPath: shots + "/" + name), "screenshot \(name)")
             }
             // The console resolved the case as lucia, and the audit log says so.
-            #expect(try await store.incident(id: incident.id)?.status == .resolved)
+            #expect(try await store.read { try $0.cases.incident(id: incident.id) }?.status == .resolved)
             #expect(
-                try await store.auditLog(limit: 50, subject: "incident:\(incident.id)").contains { $0.actor == "lucia" && $0.action == "incident.resolved" })
+                try await store.read { try $0.console.auditLog(limit: 50, subject: "incident:\(incident.id)") }.contains {
+                    $0.actor == "lucia" && $0.action == "incident.resolved"
+                })
         }
     }
 }

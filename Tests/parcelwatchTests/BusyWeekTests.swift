@@ -41,9 +41,12 @@ extension LoadTests {
             let sim = try SimControl(baseURL: simulator.baseURL)
             // Public sources only (no credentials in this environment).
             let registry = try CarrierRegistry.load(directory: PackagePaths.carriers, credentials: CarrierCredentials(environment: [:]))
-            let store = try SQLStore.sqlite(path: try temporaryDirectory("busy") + "/p.sqlite")
+            let store = try Store.sqlite(path: try temporaryDirectory("busy") + "/p.sqlite")
             for name in ["anna", "lucia", "marek"] {
-                try await store.addStaff(StaffMember(name: name, displayName: name.capitalized, email: "\(name)@shop.example"), actor: "setup", at: fixtureNow)
+                try await store.write {
+                    try $0.console.addStaff(
+                        StaffMember(name: name, displayName: name.capitalized, email: "\(name)@shop.example"), actor: "setup", at: fixtureNow)
+                }
             }
             var rows: [ImportRow] = []
             var scripts: [ParcelScript] = []
@@ -72,7 +75,7 @@ extension LoadTests {
                         StickyFault(carrier: fate.carrier, number: number, fault: index % 20 == 3 ? "status=500" : "format-changed", count: 2))
                 }
             }
-            let imported = try await store.importRows(rows, dryRun: false, actor: "setup", at: fixtureNow)
+            let imported = try await store.write { [rows] tx in try tx.shipments.importRows(rows, dryRun: false, actor: "setup", at: fixtureNow) }
             #expect(imported.allSatisfy { $0 == .imported }, "\(imported.filter { $0 != .imported })")
             try await sim.register(scripts)
 
@@ -104,9 +107,9 @@ extension LoadTests {
                 try await sim.advance(hours: 12)
             }
 
-            let cases = try await store.incidents(IncidentFilter(openOnly: false))
-            let parcels = Dictionary(uniqueKeysWithValues: try await store.shipments(ShipmentFilter()).map { ($0.id, $0) })
-            let notices = try await store.notices(.all, limit: 1_000_000)
+            let cases = try await store.read { try $0.cases.incidents(IncidentFilter(openOnly: false)) }
+            let parcels = Dictionary(uniqueKeysWithValues: try await store.read { try $0.shipments.shipments(ShipmentFilter()) }.map { ($0.id, $0) })
+            let notices = try await store.read { try $0.outbox.notices(.all, limit: 1_000_000) }
             #expect(cases.count > 100, "the week should be eventful: \(cases.count) cases")
             #expect(cases.contains { $0.status == .resolvedByCarrier } && cases.contains { $0.status == .absorbed })
 
@@ -118,7 +121,9 @@ extension LoadTests {
             where !incident.status.isClosed && evidenceKinds.contains(incident.kind)
                 && incident.shipmentId.flatMap({ parcels[$0] })?.status == .delivered
             {
-                if try await !store.incidentHistory(id: incident.id).contains(where: { $0.action == "flagged" }) { stale.append(incident) }
+                if try await !store.read({ try $0.cases.incidentHistory(id: incident.id) }).contains(where: { $0.action == "flagged" }) {
+                    stale.append(incident)
+                }
             }
             #expect(stale.isEmpty, "\(stale.map { "\($0.id) \($0.kind) \($0.status)" })")
 

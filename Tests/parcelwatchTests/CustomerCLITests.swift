@@ -11,25 +11,29 @@ import Testing
     /// member lucia with an internal note.
     static func store() async throws -> (db: String, number: String) {
         let db = try temporaryDirectory("customer") + "/p.sqlite"
-        let store = try SQLStore.sqlite(path: db)
+        let store = try Store.sqlite(path: db)
         let number = "0821569\(String(format: "%07d", Int.random(in: 0..<9_999_999)))"
         let order = Order(
             id: "PW-7", customerName: "Alejandro Sánchez", email: "alejandro@example.com", phone: "+34611223344", language: "es",
             postcode: "28045", value: Money(minorUnits: 12999, currency: "EUR"), promisedDate: "2026-11-22",
             paidAt: fixtureNow.addingTimeInterval(-5 * 86_400), reshippable: true)
-        _ = try await store.importRows([ImportRow(line: 2, order: order, carrier: "seur", trackingNumber: number)], dryRun: false, actor: "t", at: fixtureNow)
-        let shipment = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
-        _ = try await store.apply(
-            TrackingUpdate(
-                shipmentID: shipment.id,
-                events: [
-                    event(number, hoursAgo: 30, raw: "MERCANCIA EN MADRID", status: .inTransit),
-                    event(number, hoursAgo: 3, raw: "Deterioro o extravío de la mercancía", status: .exception, reason: .damagedOrLost),
-                ], estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
-        try await store.addStaff(StaffMember(name: "lucia", displayName: "Lucía Fernández"), actor: "t", at: fixtureNow)
+        _ = try await store.write {
+            try $0.shipments.importRows([ImportRow(line: 2, order: order, carrier: "seur", trackingNumber: number)], dryRun: false, actor: "t", at: fixtureNow)
+        }
+        let shipment = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: number) })
+        _ = try await store.write(serialized: false) {
+            try $0.shipments.apply(
+                TrackingUpdate(
+                    shipmentID: shipment.id,
+                    events: [
+                        event(number, hoursAgo: 30, raw: "MERCANCIA EN MADRID", status: .inTransit),
+                        event(number, hoursAgo: 3, raw: "Deterioro o extravío de la mercancía", status: .exception, reason: .damagedOrLost),
+                    ], estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+        }
+        try await store.write { try $0.console.addStaff(StaffMember(name: "lucia", displayName: "Lucía Fernández"), actor: "t", at: fixtureNow) }
         _ = try await IncidentEngine(store: store, config: .defaults, registry: try CarrierRegistry.load(directory: PackagePaths.carriers)).run(now: fixtureNow)
-        let incident = try #require(try await store.incidents(IncidentFilter(kinds: [.damagedOrLost])).first)
-        _ = try await store.act(.note("INTERNAL: depot manager says the van crashed"), on: incident.id, actor: "lucia", at: fixtureNow)
+        let incident = try #require(try await store.read { try $0.cases.incidents(IncidentFilter(kinds: [.damagedOrLost])) }.first)
+        _ = try await store.write { try $0.cases.act(.note("INTERNAL: depot manager says the van crashed"), on: incident.id, actor: "lucia", at: fixtureNow) }
         return (db, number)
     }
 
@@ -82,8 +86,8 @@ import Testing
         #expect(reported.status == 0, "\(reported.stderr)")
         let answer = try JSONSerialization.jsonObject(with: Data(reported.stdout.utf8)) as? [String: Any] ?? [:]
         #expect(answer["reported"] as? Bool == true && answer["nextUpdateBy"] as? String == "2026-11-20T13:00:00Z")
-        let store = try SQLStore.sqlite(path: db)
-        let cases = try await store.incidents(IncidentFilter(kinds: [.customerReport]))
+        let store = try Store.sqlite(path: db)
+        let cases = try await store.read { try $0.cases.incidents(IncidentFilter(kinds: [.customerReport])) }
         #expect(cases.count == 1 && cases.first?.owner == "lucia" && cases.first?.customerFacing == true)
         #expect(cases.first?.summary.contains("La caja llegó aplastada") == true)
         #expect(try await CLIRun.detached(["report-problem", number, "--postcode", "28045", "--kind", "nonsense", "--db", db]).status == 2)
@@ -113,16 +117,16 @@ import Testing
 @Suite struct ReplacementCLITests {
     @Test func aLinkedReplacementIsValidatedAndAnnounced() async throws {
         let (db, _) = try await CustomerCLITests.store()
-        let store = try SQLStore.sqlite(path: db)
-        let incident = try #require(try await store.incidents(IncidentFilter(kinds: [.damagedOrLost])).first)
+        let store = try Store.sqlite(path: db)
+        let incident = try #require(try await store.read { try $0.cases.incidents(IncidentFilter(kinds: [.damagedOrLost])) }.first)
         let now = ["--db", db, "--now", "2026-11-20T13:00:00Z", "--as", "lucia"]
         let bad = try await CLIRun.detached(["incident", "reship", String(incident.id), "--carrier", "poczta-polska", "--tracking", "RR123456784PL"] + now)
         #expect(bad.status == 2 && bad.stderr.contains("check digit expected 5, got 4"))
         let good = try await CLIRun.detached(["incident", "reship", String(incident.id), "--carrier", "poczta-polska", "--tracking", "RR123456785PL"] + now)
         #expect(good.status == 0, "\(good.stderr)")
-        let notices = try await store.notices(.all, limit: 20).filter { $0.template == "reshipSent" }
+        let notices = try await store.read { try $0.outbox.notices(.all, limit: 20) }.filter { $0.template == "reshipSent" }
         #expect(notices.count == 1 && notices.first?.language == "es" && notices.first?.body.contains("RR123456785PL") == true)
-        #expect(try await store.shipments(ShipmentFilter(orderId: "PW-7")).contains { $0.trackingNumber == "RR123456785PL" })
+        #expect(try await store.read { try $0.shipments.shipments(ShipmentFilter(orderId: "PW-7")) }.contains { $0.trackingNumber == "RR123456785PL" })
     }
 }
 

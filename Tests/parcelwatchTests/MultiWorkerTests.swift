@@ -54,41 +54,43 @@ extension LoadTests {
             #expect(asked.count == numbers.count)
             #expect(asked.values.allSatisfy { $0 == 1 }, "asked twice: \(asked.filter { $0.value > 1 }.keys.sorted().prefix(5))")
 
-            let store = try await SQLStore.postgres(url)
+            let store = try await Store.postgres(url)
             // Replacement parcels shipped by a worker that finished first may be checked by one still sweeping.
-            let replacementsChecked = try await store.shipments(ShipmentFilter(carrier: "seur"))
+            let replacementsChecked = try await store.read { try $0.shipments.shipments(ShipmentFilter(carrier: "seur")) }
                 .filter { $0.trackingNumber.hasPrefix("RS") && $0.lastCheckedAt != nil && !mine.contains($0.trackingNumber) }.count
             #expect(checked.reduce(0, +) == numbers.count + replacementsChecked, "each worker checked \(checked)")
             #expect(
-                try await store.countDue(now: Date(timeIntervalSince1970: 1_795_176_000), all: false) <= damaged.count,
+                try await store.read { try $0.shipments.countDue(now: Date(timeIntervalSince1970: 1_795_176_000), all: false) } <= damaged.count,
                 "only replacement parcels may still be due")
             let inTransit = try JSONDecoder().decode(
                 TrackingReport.self, from: Data(contentsOf: URL(fileURLWithPath: PackagePaths.fixtures + "/seur/public/in-transit.expected.json")))
             for number in numbers.enumerated().filter({ $0.offset % 25 == 1 }).map(\.element) {
-                let shipment = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
+                let shipment = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: number) })
                 #expect(shipment.lastCheckedAt != nil && shipment.status == .inTransit)
-                #expect(try await store.events(shipmentID: shipment.id).count == inTransit.events.count, "\(number)")
+                #expect(try await store.read { try $0.shipments.events(shipmentID: shipment.id) }.count == inTransit.events.count, "\(number)")
             }
             // Every worker added its requests to the shared counters /metrics reads.
-            let fetches = try await store.counters().first { $0.name == "parcelwatch_fetches_total" && $0.labels == ["carrier": "seur"] }
+            let fetches = try await store.read { try $0.reports.counters() }.first {
+                $0.name == "parcelwatch_fetches_total" && $0.labels == ["carrier": "seur"]
+            }
             #expect(fetches?.value == Double(numbers.count + replacementsChecked), "\(String(describing: fetches))")
-            #expect(try await store.counters().first { $0.name == "parcelwatch_sweeps_total" }?.value == 3)
+            #expect(try await store.read { try $0.reports.counters() }.first { $0.name == "parcelwatch_sweeps_total" }?.value == 3)
             // One case per damaged parcel; one action per case, carried out once at the backend.
-            let cases = try await store.incidents(IncidentFilter(kinds: [.damagedOrLost]))
+            let cases = try await store.read { try $0.cases.incidents(IncidentFilter(kinds: [.damagedOrLost])) }
             #expect(cases.count == damaged.count)
             #expect(Set(cases.compactMap(\.trackingNumber)) == damaged)
             var requests: [String: Int] = [:]
             for execution in try await sim.webhookExecutions(backend: backend) {
                 if let key = execution["key"] as? String { requests[key, default: 0] += execution["requests"] as? Int ?? 0 }
             }
-            let actions = try await store.actions(incidentId: nil, states: [])
+            let actions = try await store.read { try $0.actions.actions(incidentId: nil, states: []) }
             #expect(actions.count == damaged.count && Set(actions.map(\.incidentId)).count == actions.count)
             for action in actions {
                 #expect(action.state == .done, "\(action.idempotencyKey) \(action.state)")
                 #expect(requests[action.idempotencyKey] == 1, "\(action.idempotencyKey)")
             }
             // Every notice sent went to the backend once, and one request carried it.
-            let sent = try await store.notices(.sent, limit: 20_000)
+            let sent = try await store.read { try $0.outbox.notices(.sent, limit: 20_000) }
             #expect(sent.count >= damaged.count)
             #expect(Set(sent.map(\.dedupeKey)).count == sent.count)
             for notice in sent {

@@ -13,7 +13,7 @@ import Testing
         let db = directory + "/p.sqlite"
         let config = directory + "/parcelwatch.yaml"
         try Data("shop: { name: Report test, timezone: Europe/Warsaw }\n".utf8).write(to: URL(fileURLWithPath: config))
-        let store = try SQLStore.sqlite(path: db)
+        let store = try Store.sqlite(path: db)
         let created = fixtureNow.addingTimeInterval(-10 * 86_400)
         var rows: [ImportRow] = []
         for (id, carrier, number) in [("R-1", "seur", "R1"), ("R-2", "seur", "R2"), ("R-3", "inpost", "R3")] {
@@ -21,42 +21,50 @@ import Testing
             theOrder.promisedDate = "2026-11-18"
             rows.append(ImportRow(line: rows.count + 2, order: theOrder, carrier: carrier, trackingNumber: number))
         }
-        _ = try await store.importRows(rows, dryRun: false, actor: "t", at: created)
+        _ = try await store.write { [rows] tx in try tx.shipments.importRows(rows, dryRun: false, actor: "t", at: created) }
         func scan(_ carrier: String, _ number: String, _ at: Date, _ status: TrackingStatus, _ reason: ExceptionReason? = nil) async throws -> Shipment {
-            guard let parcel = try await store.shipment(carrier: carrier, trackingNumber: number) else { throw StoreError.rejected("no parcel \(number)") }
-            _ = try await store.apply(
-                TrackingUpdate(
-                    shipmentID: parcel.id,
-                    events: [
-                        TrackingEvent(
-                            carrier: carrier, trackingNumber: number, time: CarrierTime(date: at, offsetSeconds: 3600), rawStatus: status.rawValue,
-                            rawCode: nil, status: status, reason: reason, location: nil)
-                    ],
-                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+            guard let parcel = try await store.read({ try $0.shipments.shipment(carrier: carrier, trackingNumber: number) }) else {
+                throw StoreError.rejected("no parcel \(number)")
+            }
+            _ = try await store.write(serialized: false) {
+                try $0.shipments.apply(
+                    TrackingUpdate(
+                        shipmentID: parcel.id,
+                        events: [
+                            TrackingEvent(
+                                carrier: carrier, trackingNumber: number, time: CarrierTime(date: at, offsetSeconds: 3600), rawStatus: status.rawValue,
+                                rawCode: nil, status: status, reason: reason, location: nil)
+                        ],
+                        estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+            }
             return parcel
         }
         let promisedDay = fixtureNow.addingTimeInterval(-2 * 86_400)  // 2026-11-18 12:00 UTC
         _ = try await scan("seur", "R1", promisedDay, .delivered)
         _ = try await scan("seur", "R2", promisedDay.addingTimeInterval(86_400), .delivered)
         let damaged = try await scan("inpost", "R3", promisedDay, .exception, .damaged)
-        try await store.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "t", at: created)
+        try await store.write { try $0.console.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "t", at: created) }
         let opened = promisedDay.addingTimeInterval(-3 * 3600)  // 09:00 UTC
         let trigger = IncidentTrigger(
             kind: .damaged, subject: .shipment(id: damaged.id, orderId: damaged.orderId, carrier: "inpost", trackingNumber: "R3"),
             evidence: "damaged", summary: "damaged")
         guard
-            case .opened(let incident) = try await store.raise(
-                trigger, plan: IncidentPlanner(config: .defaults).plan(kind: .damaged, value: nil, now: opened),
-                notice: NoticeDraft(
-                    dedupeKey: "r3", channel: "email", recipient: "r-3@example.com", subject: "s", body: "b", language: "pl",
-                    template: "damaged", dueAt: opened), at: opened)
+            case .opened(let incident) = try await store.write({
+                try $0.cases.raise(
+                    trigger, plan: IncidentPlanner(config: .defaults).plan(kind: .damaged, value: nil, now: opened),
+                    notice: NoticeDraft(
+                        dedupeKey: "r3", channel: "email", recipient: "r-3@example.com", subject: "s", body: "b", language: "pl",
+                        template: "damaged", dueAt: opened), at: opened)
+            })
         else { throw StoreError.rejected("no case opened") }
-        let notice = try #require(try await store.notices(.pending, limit: 10).first)
-        try await store.markNoticeSent(id: notice.id, at: opened.addingTimeInterval(1500))
-        let refund = try await store.requestAction(
-            incidentId: incident.id, kind: .refund, amount: Money(minorUnits: 4550, currency: "PLN"),
-            state: .pending, actor: "policy", at: opened)
-        try await store.completeAction(id: refund.id, result: "ok", notice: nil, at: opened.addingTimeInterval(1800))
+        let notice = try #require(try await store.read { try $0.outbox.notices(.pending, limit: 10) }.first)
+        try await store.write(serialized: false) { try $0.outbox.markNoticeSent(id: notice.id, at: opened.addingTimeInterval(1500)) }
+        let refund = try await store.write {
+            try $0.actions.requestAction(
+                incidentId: incident.id, kind: .refund, amount: Money(minorUnits: 4550, currency: "PLN"),
+                state: .pending, actor: "policy", at: opened)
+        }
+        try await store.write { try $0.actions.completeAction(id: refund.id, result: "ok", notice: nil, at: opened.addingTimeInterval(1800)) }
         return (db, config)
     }
 

@@ -40,29 +40,29 @@ extension LoadTests {
             let final = try await CLIRun.detached(["sweep", "--all", "--now", "2026-11-21T12:00:00Z", "--json"] + common, environment: secrets)
             #expect(final.status == 0, "\(final.stderr)")
 
-            let store = try SQLStore.sqlite(path: db)
+            let store = try Store.sqlite(path: db)
             // Every parcel has exactly its page's events, each once.
             for number in numbers {
-                let shipment = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
-                let events = try await store.events(shipmentID: shipment.id)
+                let shipment = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: number) })
+                let events = try await store.read { try $0.shipments.events(shipmentID: shipment.id) }
                 #expect(Set(events.map(\.fingerprint)).count == events.count)
                 #expect(!events.isEmpty)
             }
             // One open case per parcel and kind; each reship done once and carried out once.
-            let cases = try await store.incidents(IncidentFilter(kinds: [.damagedOrLost]))
+            let cases = try await store.read { try $0.cases.incidents(IncidentFilter(kinds: [.damagedOrLost])) }
             #expect(cases.count == numbers.count / 2)
             #expect(Set(cases.compactMap(\.shipmentId)).count == cases.count)
-            let actions = try await store.actions(incidentId: nil, states: [])
+            let actions = try await store.read { try $0.actions.actions(incidentId: nil, states: []) }
             #expect(Set(actions.map(\.idempotencyKey)).count == actions.count)
             for action in actions where action.state == .done {
                 let executions = try await sim.webhookExecutions(key: action.idempotencyKey, backend: "soak")
                 #expect(executions.count == 1, "\(action.idempotencyKey)")
             }
             // Each notice delivered is at the sink once (retried deliveries carry the same key).
-            for notice in try await store.notices(.sent, limit: 1000) {
+            for notice in try await store.read { try $0.outbox.notices(.sent, limit: 1000) } {
                 #expect(try await sim.webhookExecutions(key: notice.dedupeKey, backend: "soak").count == 1)
             }
-            #expect(try await store.notices(.sent, limit: 1000).count >= numbers.count / 2)
+            #expect(try await store.read { try $0.outbox.notices(.sent, limit: 1000) }.count >= numbers.count / 2)
         }
     }
 }

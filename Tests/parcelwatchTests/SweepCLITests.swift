@@ -81,20 +81,24 @@ import Testing
 
     @Test func unmappedStatusesComeFromTheStoreWhenNoFileIsGiven() async throws {
         let db = try temporaryDirectory("cli") + "/p.sqlite"
-        let store = try SQLStore.sqlite(path: db)
+        let store = try Store.sqlite(path: db)
         let number = Self.numbers(1)[0]
         let order = Order(
             id: "U1", customerName: "Ana", email: "ana@example.es", phone: nil, language: "es", postcode: "28001",
             value: Money(minorUnits: 100, currency: "EUR"), promisedDate: nil, paidAt: nil, reshippable: true)
-        _ = try await store.importRows([ImportRow(line: 2, order: order, carrier: "seur", trackingNumber: number)], dryRun: false, actor: "t", at: fixtureNow)
-        let shipment = try #require(try await store.shipment(carrier: "seur", trackingNumber: number))
+        _ = try await store.write {
+            try $0.shipments.importRows([ImportRow(line: 2, order: order, carrier: "seur", trackingNumber: number)], dryRun: false, actor: "t", at: fixtureNow)
+        }
+        let shipment = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: number) })
         let unknown = TrackingEvent(
             carrier: "seur", trackingNumber: number, time: CarrierTime(date: fixtureNow, offsetSeconds: 3600),
             rawStatus: "Situación desconocida", rawCode: "X999", status: .unknown, reason: nil, location: nil)
-        _ = try await store.apply(
-            TrackingUpdate(
-                shipmentID: shipment.id, events: [unknown], estimatedDelivery: nil, validators: CacheValidators(),
-                checkedAt: fixtureNow, schedule: .standard))
+        _ = try await store.write(serialized: false) {
+            try $0.shipments.apply(
+                TrackingUpdate(
+                    shipmentID: shipment.id, events: [unknown], estimatedDelivery: nil, validators: CacheValidators(),
+                    checkedAt: fixtureNow, schedule: .standard))
+        }
         let run = try await CLIRun.detached(["carriers", "unmapped", "--db", db, "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let rows = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [[String: Any]] ?? []
@@ -111,21 +115,21 @@ import Testing
         try await sim.register(numbers.map { ParcelScript(carrier: "seur", number: $0, timeline: [.init(afterHours: 0, fixture: "in-transit")]) })
         for number in numbers { try await sim.addFault(StickyFault(carrier: "seur", number: number, fault: "delay=120")) }
         #expect(try await CLIRun.detached(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
-        let store = try SQLStore.sqlite(path: db)
+        let store = try Store.sqlite(path: db)
 
         let sweep = ["sweep", "--db", db, "--now", "2026-11-20T12:00:00Z", "--carrier-endpoint", base, "--carrier-rate", "1000", "--json"]
         let process = try CLIRun.start(sweep)
         var committed: [Int64: Set<String>] = [:]
         for _ in 0..<200 {
             try await Task.sleep(for: .milliseconds(25))
-            let done = try await store.shipments(ShipmentFilter()).filter { $0.lastCheckedAt != nil }
+            let done = try await store.read { try $0.shipments.shipments(ShipmentFilter()) }.filter { $0.lastCheckedAt != nil }
             if done.count >= 8 { break }
         }
         kill(process.processIdentifier, SIGKILL)
         _ = await process.finish()
         #expect(process.terminationReason == .uncaughtSignal)
-        for shipment in try await store.shipments(ShipmentFilter()) {
-            committed[shipment.id] = Set(try await store.events(shipmentID: shipment.id).map(\.fingerprint))
+        for shipment in try await store.read { try $0.shipments.shipments(ShipmentFilter()) } {
+            committed[shipment.id] = Set(try await store.read { try $0.shipments.events(shipmentID: shipment.id) }.map(\.fingerprint))
         }
         let checkedBeforeKill = committed.values.filter { !$0.isEmpty }.count
         #expect(checkedBeforeKill >= 1 && checkedBeforeKill < numbers.count, "killed after \(checkedBeforeKill) shipments")
@@ -143,8 +147,8 @@ import Testing
 
         let expected = try JSONDecoder().decode(
             TrackingReport.self, from: Data(contentsOf: URL(fileURLWithPath: PackagePaths.fixtures + "/seur/public/in-transit.expected.json")))
-        for shipment in try await store.shipments(ShipmentFilter()) {
-            let events = try await store.events(shipmentID: shipment.id)
+        for shipment in try await store.read { try $0.shipments.shipments(ShipmentFilter()) } {
+            let events = try await store.read { try $0.shipments.events(shipmentID: shipment.id) }
             #expect(events.count == expected.events.count, "\(shipment.trackingNumber)")
             #expect(Set(events.map(\.fingerprint)).count == events.count)
             #expect(committed[shipment.id, default: []].isSubset(of: Set(events.map(\.fingerprint))))
@@ -161,16 +165,16 @@ import Testing
             numbers.map { ParcelScript(carrier: "seur", number: $0, timeline: [.init(afterHours: 0, fixture: "in-transit")]) })
         #expect(try await CLIRun.detached(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
         let process = try CLIRun.start(["sweep", "--every", "0.3s", "--db", db, "--carrier-endpoint", base, "--json"])
-        let store = try SQLStore.sqlite(path: db)
+        let store = try Store.sqlite(path: db)
         for _ in 0..<200 {
             try await Task.sleep(for: .milliseconds(50))
-            if try await store.auditLog(limit: 10).filter({ $0.action == "sweep" }).count >= 3 { break }
+            if try await store.read { try $0.console.auditLog(limit: 10) }.filter({ $0.action == "sweep" }).count >= 3 { break }
         }
         kill(process.processIdentifier, SIGTERM)
         let output = await process.finish()
         #expect(process.terminationStatus == 0)
         #expect(output.components(separatedBy: "\"checked\"").count - 1 >= 3, "\(output)")
-        #expect(try await store.auditLog(limit: 10).filter { $0.action == "sweep" }.count >= 3)
+        #expect(try await store.read { try $0.console.auditLog(limit: 10) }.filter { $0.action == "sweep" }.count >= 3)
     }
 
     /// SIGTERM finishes the shipments in flight, commits them, prints the summary and exits 0.
@@ -182,14 +186,14 @@ import Testing
         try await sim.register(numbers.map { ParcelScript(carrier: "seur", number: $0, timeline: [.init(afterHours: 0, fixture: "in-transit")]) })
         for number in numbers { try await sim.addFault(StickyFault(carrier: "seur", number: number, fault: "delay=150")) }
         #expect(try await CLIRun.detached(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
-        let store = try SQLStore.sqlite(path: db)
+        let store = try Store.sqlite(path: db)
         let process = try CLIRun.start([
             "sweep", "--db", db, "--now", "2026-11-20T12:00:00Z", "--carrier-endpoint", base,
             "--carrier-rate", "1000", "--concurrency", "2", "--json",
         ])
         for _ in 0..<200 {
             try await Task.sleep(for: .milliseconds(25))
-            if try await store.shipments(ShipmentFilter()).contains(where: { $0.lastCheckedAt != nil }) { break }
+            if try await store.read { try $0.shipments.shipments(ShipmentFilter()) }.contains(where: { $0.lastCheckedAt != nil }) { break }
         }
         kill(process.processIdentifier, SIGTERM)
         let output = await process.finish()
@@ -198,7 +202,7 @@ import Testing
         #expect(summary["interrupted"] as? Bool == true)
         let checked = summary["checked"] as? Int ?? -1
         #expect(checked > 0 && checked < numbers.count)
-        let stored = try await store.shipments(ShipmentFilter()).filter { $0.lastCheckedAt != nil }
+        let stored = try await store.read { try $0.shipments.shipments(ShipmentFilter()) }.filter { $0.lastCheckedAt != nil }
         #expect(stored.count == checked)
     }
 }

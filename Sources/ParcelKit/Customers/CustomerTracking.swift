@@ -7,12 +7,12 @@ import Foundation
 /// A customer proves the parcel is theirs with the order's postcode or e-mail. A wrong one reads
 /// exactly like an unknown number, so numbers cannot be enumerated.
 public struct CustomerTracking: Sendable {
-    private let store: any Store
+    private let store: Store
     private let config: ShopConfig
     private let composer: NoticeComposer?
 
     /// Creates the customer view of `store`; with a composer, a report is acknowledged by notice.
-    public init(store: any Store, config: ShopConfig, composer: NoticeComposer? = nil) {
+    public init(store: Store, config: ShopConfig, composer: NoticeComposer? = nil) {
         self.store = store
         self.config = config
         self.composer = composer
@@ -23,16 +23,16 @@ public struct CustomerTracking: Sendable {
     public func lookup(number: String, postcode: String?, email: String?, now: Date) async throws(StoreError) -> CustomerParcel? {
         guard let (shipment, order) = try await owned(number: number, postcode: postcode, email: email) else { return nil }
         let phrases = CustomerPhrases(language: order.language)
-        let events = try await store.events(shipmentID: shipment.id).map {
+        let events = try await store.read { try $0.shipments.events(shipmentID: shipment.id) }.map {
             TrackingReport.Event(
                 time: $0.time.utcText, status: $0.status.rawValue, reason: $0.reason?.rawValue,
                 rawStatus: $0.rawStatus, rawCode: $0.rawCode, location: $0.location)
         }
         // The parcel's own cases and its order's (not dispatched, late before shipping).
-        let cases = try await store.incidents(IncidentFilter(orderId: order.id))
+        let cases = try await store.read { try $0.cases.incidents(IncidentFilter(orderId: order.id)) }
             .filter { $0.customerFacing && ($0.shipmentId == shipment.id || $0.shipmentId == nil) }
         let urgent = cases.sorted { ($0.priority, $1.nextDeadline) > ($1.priority, $0.nextDeadline) }.first
-        let story = try await store.orderStory(orderId: order.id)
+        let story = try await store.read { try $0.cases.orderStory(orderId: order.id) }
         return CustomerParcel(
             trackingNumber: shipment.trackingNumber, carrier: shipment.carrier, status: shipment.status.rawValue,
             reason: shipment.reason?.rawValue, promisedDate: shipment.promise(order: order), language: phrases.language, events: events,
@@ -71,11 +71,11 @@ public struct CustomerTracking: Sendable {
                 kind: .customerReport, dedupeKey: "report:\(shipment.id):\(trigger.evidence)", order: order,
                 shipment: shipment, plan: plan, now: now, problem: problem)
         } catch { throw .notice(error) }
-        switch try await store.raise(trigger, plan: plan, notice: notice, at: now) {
+        switch try await store.write { try $0.cases.raise(trigger, plan: plan, notice: notice, at: now) } {
         case .opened(let incident):
             return (incident, Self.nextUpdate(for: incident, now: now))
         case .retriggered(let id), .unchanged(let id), .absorbed(let id):
-            guard let incident = try await store.incident(id: id) else { return nil }
+            guard let incident = try await store.read({ try $0.cases.incident(id: id) }) else { return nil }
             return (incident, Self.nextUpdate(for: incident, now: now))
         case .suppressed:
             return nil
@@ -92,8 +92,8 @@ public struct CustomerTracking: Sendable {
     private func owned(number: String, postcode: String?, email: String?) async throws(StoreError) -> (Shipment, Order)? {
         let normalized = CarrierRegistry.normalize(number)
         guard !normalized.isEmpty, postcode?.isEmpty == false || email?.isEmpty == false else { return nil }
-        for shipment in try await store.shipments(ShipmentFilter(trackingNumber: normalized)) {
-            guard let order = try await store.order(id: shipment.orderId) else { continue }
+        for shipment in try await store.read { try $0.shipments.shipments(ShipmentFilter(trackingNumber: normalized)) } {
+            guard let order = try await store.read({ try $0.shipments.order(id: shipment.orderId) }) else { continue }
             let postcodeMatches = postcode.map { Self.squash($0) == Self.squash(order.postcode) } ?? false
             let emailMatches = email.map { $0.trimmingCharacters(in: .whitespaces).lowercased() == order.email.lowercased() } ?? false
             if postcodeMatches || emailMatches { return (shipment, order) }

@@ -119,10 +119,10 @@ public struct OrderImporter: Sendable {
     /// join the rejections.
     public func run(
         _ records: [(line: Int, fields: [String: String])], readRejections: [ImportSummary.Rejection] = [],
-        store: any Store, dryRun: Bool, actor: String, at: Date
+        store: Store, dryRun: Bool, actor: String, at: Date
     ) async throws(StoreError) -> ImportSummary {
         let (rows, rejected) = validate(records)
-        let outcomes = try await store.importRows(rows, dryRun: dryRun, actor: actor, at: at)
+        let outcomes = try await store.write { try $0.shipments.importRows(rows, dryRun: dryRun, actor: actor, at: at) }
         var summary = ImportSummary(imported: 0, unchanged: 0, rejected: readRejections + rejected, dryRun: dryRun)
         for (row, outcome) in zip(rows, outcomes) {
             switch outcome {

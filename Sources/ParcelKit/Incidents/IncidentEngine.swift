@@ -3,7 +3,7 @@ import Foundation
 /// Runs the incident rules over every open order and shipment and escalates breached SLA
 /// clocks; the sweep calls it after its fetches, and it can run on its own on a clock.
 public struct IncidentEngine: Sendable {
-    private let store: any Store
+    private let store: Store
     private let detector: IncidentDetector
     private let planner: IncidentPlanner
     private let composer: NoticeComposer?
@@ -13,7 +13,7 @@ public struct IncidentEngine: Sendable {
 
     /// Creates an engine for the shop's settings and carriers; with `templates`, every new
     /// customer-facing case queues its customer notice in the same transaction.
-    public init(store: any Store, config: ShopConfig, registry: CarrierRegistry, templates: NoticeTemplates? = nil, pageSize: Int = 500) {
+    public init(store: Store, config: ShopConfig, registry: CarrierRegistry, templates: NoticeTemplates? = nil, pageSize: Int = 500) {
         self.store = store
         var countries: [String: String] = [:]
         var names: [String: String] = [:]
@@ -36,7 +36,7 @@ public struct IncidentEngine: Sendable {
         let decision = order.map { workflows.decide(kind: trigger.kind, order: $0) } ?? .wait
         // The notice states the whole order as it stands (its other parcels, what the shop did).
         var story: OrderStory?
-        if let order, composer != nil, plan.customerFacing { story = try await store.orderStory(orderId: order.id) }
+        if let order, composer != nil, plan.customerFacing { story = try await store.read { try $0.cases.orderStory(orderId: order.id) } }
         var notice: NoticeDraft?
         if let order, let composer {
             do throws(NoticeError) {
@@ -45,14 +45,18 @@ public struct IncidentEngine: Sendable {
                     decision: decision, story: story)
             } catch { throw .notice(error) }
         }
-        let outcome = try await store.raise(trigger, plan: plan, notice: notice, at: now)
+        let outcome = try await store.write { [notice] tx in try tx.cases.raise(trigger, plan: plan, notice: notice, at: now) }
         // The policy acts (or proposes) on new cases only; staff decide everything else.
         if case .opened(let incident) = outcome, let order {
             switch decision {
             case .act(let action):
-                _ = try await store.requestAction(incidentId: incident.id, kind: action, amount: order.value, state: .pending, actor: "policy", at: now)
+                _ = try await store.write {
+                    try $0.actions.requestAction(incidentId: incident.id, kind: action, amount: order.value, state: .pending, actor: "policy", at: now)
+                }
             case .propose(let action):
-                _ = try await store.requestAction(incidentId: incident.id, kind: action, amount: order.value, state: .proposed, actor: "policy", at: now)
+                _ = try await store.write {
+                    try $0.actions.requestAction(incidentId: incident.id, kind: action, amount: order.value, state: .proposed, actor: "policy", at: now)
+                }
             case .wait:
                 break
             }
@@ -110,7 +114,7 @@ public struct IncidentEngine: Sendable {
         }
         var after: Int64 = 0
         while true {
-            let page = try await store.detectionCandidates(after: after, limit: pageSize)
+            let page = try await store.read { [after] tx in try tx.cases.detectionCandidates(after: after, limit: pageSize) }
             guard let last = page.last else { break }
             after = last.shipment.id
             for candidate in page {
@@ -121,7 +125,7 @@ public struct IncidentEngine: Sendable {
         }
         var afterOrder = ""
         while true {
-            let page = try await store.ordersAwaitingCarrier(after: afterOrder, limit: pageSize)
+            let page = try await store.read { [afterOrder] tx in try tx.cases.ordersAwaitingCarrier(after: afterOrder, limit: pageSize) }
             guard let last = page.last else { break }
             afterOrder = last.order.id
             for candidate in page {
@@ -141,7 +145,7 @@ public struct IncidentEngine: Sendable {
         // Cases whose evidence went close before any clock is looked at: they escalate no more.
         (summary.resolvedByCarrier, summary.flagged) = try await closeWhereEvidenceWent(now: now)
         // One digest per staff member for the run; the count stays "breaches escalated".
-        summary.escalated = try await store.escalate(now: now, policy: escalation).count
+        summary.escalated = try await store.write { try $0.cases.escalate(now: now, policy: escalation) }.count
         summary.followUps = try await followUps(now: now)
         return summary
     }
@@ -153,14 +157,14 @@ public struct IncidentEngine: Sendable {
         var closed = 0, flagged = 0
         var after: Int64 = 0
         while true {
-            let page = try await store.casesToReview(after: after, limit: pageSize)
+            let page = try await store.read { [after] tx in try tx.cases.casesToReview(after: after, limit: pageSize) }
             guard let last = page.last else { break }
             after = last.incident.id
             for review in page {
                 guard let reason = detector.evidenceGone(review) else { continue }
                 let parcel = review.shipment ?? review.orderShipments.first { $0.status != .pending && $0.status != .infoReceived }
                 var story: OrderStory?
-                if let order = review.order, composer != nil { story = try await store.orderStory(orderId: order.id) }
+                if let order = review.order, composer != nil { story = try await store.read { try $0.cases.orderStory(orderId: order.id) } }
                 var goodNews: NoticeDraft?
                 if let order = review.order, let composer {
                     do throws(NoticeError) {
@@ -169,7 +173,9 @@ public struct IncidentEngine: Sendable {
                             nextUpdateBy: now, now: now, extra: ["delivered": parcel?.status == .delivered], story: story)
                     } catch { throw .notice(error) }
                 }
-                switch try await store.resolveByCarrier(incidentId: review.incident.id, reason: reason, goodNews: goodNews, at: now) {
+                switch try await store.write { [goodNews] tx in
+                    try tx.cases.resolveByCarrier(incidentId: review.incident.id, reason: reason, goodNews: goodNews, at: now)
+                } {
                 case .closed: closed += 1
                 case .flagged: flagged += 1
                 case .unchanged: break
@@ -184,14 +190,16 @@ public struct IncidentEngine: Sendable {
     private func followUps(now: Date) async throws(StoreError) -> Int {
         guard let composer else { return 0 }
         var sent = 0
-        for incident in try await store.dueFollowUps(now: now, limit: pageSize) {
-            guard let orderId = incident.orderId, let order = try await store.order(id: orderId), let promised = incident.nextUpdateDue else { continue }
+        for incident in try await store.read { try $0.cases.dueFollowUps(now: now, limit: pageSize) } {
+            guard let orderId = incident.orderId, let order = try await store.read { try $0.shipments.order(id: orderId) },
+                let promised = incident.nextUpdateDue
+            else { continue }
             var shipment: Shipment?
             if let number = incident.trackingNumber {
-                shipment = try await store.shipments(ShipmentFilter(carrier: incident.carrier, trackingNumber: number)).first
+                shipment = try await store.read { try $0.shipments.shipments(ShipmentFilter(carrier: incident.carrier, trackingNumber: number)) }.first
             }
             let next = planner.afterBusinessDays(1, from: now)
-            let story = try await store.orderStory(orderId: order.id)
+            let story = try await store.read { try $0.cases.orderStory(orderId: order.id) }
             let notice: NoticeDraft
             do throws(NoticeError) {
                 notice = try composer.milestone(
@@ -199,7 +207,7 @@ public struct IncidentEngine: Sendable {
                     shipment: shipment, nextUpdateBy: next, now: now,
                     extra: ["askedCarrier": incident.trackingNumber != nil], story: story)
             } catch { throw .notice(error) }
-            try await store.recordFollowUp(incidentId: incident.id, notice: notice, nextUpdateDue: next, at: now)
+            try await store.write { try $0.cases.recordFollowUp(incidentId: incident.id, notice: notice, nextUpdateDue: next, at: now) }
             sent += 1
         }
         return sent

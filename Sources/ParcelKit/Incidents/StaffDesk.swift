@@ -8,7 +8,7 @@ import Foundation
 /// Every method names the acting staff member (`actor`); the store refuses anyone not in the
 /// staff table. Bad input is refused before anything is written.
 public struct StaffDesk: Sendable {
-    private let store: any Store
+    private let store: Store
     private let config: ShopConfig
     private let registry: CarrierRegistry?
     private let templates: Result<NoticeTemplates, NoticeError>
@@ -18,7 +18,7 @@ public struct StaffDesk: Sendable {
     /// can be linked). The notice templates shipped with the package are loaded here; if they
     /// cannot be, what would write a customer's notice (resolving, linking a replacement) fails
     /// with ``StoreError/notice(_:)`` rather than leaving the notice out; the rest still runs.
-    public init(store: any Store, config: ShopConfig, registry: CarrierRegistry? = nil) {
+    public init(store: Store, config: ShopConfig, registry: CarrierRegistry? = nil) {
         self.store = store
         self.config = config
         self.registry = registry
@@ -34,15 +34,15 @@ public struct StaffDesk: Sendable {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .emptyText(field: field) }
         return try await stored { () async throws(StoreError) -> Incident in
             var notice: NoticeDraft?
-            if case .resolve = action, let current = try await store.incident(id: id), let orderId = current.orderId,
-                let order = try await store.order(id: orderId)
+            if case .resolve = action, let current = try await store.read { try $0.cases.incident(id: id) }, let orderId = current.orderId,
+                let order = try await store.read { try $0.shipments.order(id: orderId) }
             {
                 do throws(NoticeError) {
                     notice = try NoticeComposer(templates: templates.get(), config: config, carrierNames: [:])
                         .milestone("resolved", dedupeKey: "resolved:\(id)", order: order, shipment: nil, nextUpdateBy: now, now: now)
                 } catch { throw .notice(error) }
             }
-            return try await store.act(action, on: id, actor: actor, notice: notice, at: now)
+            return try await store.write { [notice] tx in try tx.cases.act(action, on: id, actor: actor, notice: notice, at: now) }
         }
     }
 
@@ -54,11 +54,11 @@ public struct StaffDesk: Sendable {
     /// default amount.
     public func request(_ kind: ActionKind, on id: Int64, amount: String?, actor: String, now: Date) async throws(StaffDeskError) -> WorkflowAction {
         if kind == .compensate, amount == nil { throw .amountRequired }
-        let incident = try await stored { () async throws(StoreError) in try await store.incident(id: id) }
+        let incident = try await stored { () async throws(StoreError) in try await store.read { try $0.cases.incident(id: id) } }
         guard let incident else { throw .store(.noSuchIncident(id)) }
         let order = try await stored { () async throws(StoreError) -> Order? in
             guard let orderId = incident.orderId else { return nil }
-            return try await store.order(id: orderId)
+            return try await store.read { try $0.shipments.order(id: orderId) }
         }
         var money = order?.value
         if let amount {
@@ -69,7 +69,9 @@ public struct StaffDesk: Sendable {
         }
         let carriesAmount = kind != .carrierClaim && kind != .reship
         return try await stored { () async throws(StoreError) in
-            try await store.requestAction(incidentId: id, kind: kind, amount: carriesAmount ? money : nil, state: .pending, actor: actor, at: now)
+            try await store.write { [money] tx in
+                try tx.actions.requestAction(incidentId: id, kind: kind, amount: carriesAmount ? money : nil, state: .pending, actor: actor, at: now)
+            }
         }
     }
 
@@ -77,13 +79,15 @@ public struct StaffDesk: Sendable {
     /// With nothing proposed (none asked for, or already approved or done) it is refused and
     /// nothing is written.
     public func approve(on id: Int64, actor: String, now: Date) async throws(StaffDeskError) -> WorkflowAction {
-        let actions = try await stored { () async throws(StoreError) in try await store.actions(incidentId: id, states: []) }
+        let actions = try await stored { () async throws(StoreError) in try await store.read { try $0.actions.actions(incidentId: id, states: []) } }
         guard let action = actions.first(where: { $0.state == .proposed }) else {
             let standing = actions.isEmpty ? "" : ": " + actions.map(\.standing).joined(separator: ", ")
             throw .store(.rejected("incident \(id) has no proposed action to approve\(standing); nothing was changed"))
         }
         return try await stored { () async throws(StoreError) in
-            try await store.requestAction(incidentId: id, kind: action.kind, amount: action.amount, state: .pending, actor: actor, at: now)
+            try await store.write {
+                try $0.actions.requestAction(incidentId: id, kind: action.kind, amount: action.amount, state: .pending, actor: actor, at: now)
+            }
         }
     }
 
@@ -104,7 +108,7 @@ public struct StaffDesk: Sendable {
             replacement == nil
             ? nil
             : try await stored { () async throws(StoreError) in
-                try await store.actions(incidentId: id, states: []).first { $0.kind == .reship && $0.state != .proposed }
+                try await store.read { try $0.actions.actions(incidentId: id, states: []) }.first { $0.kind == .reship && $0.state != .proposed }
             }
         let action: WorkflowAction
         if let asked { action = asked } else { action = try await request(.reship, on: id, amount: nil, actor: actor, now: now) }
@@ -136,17 +140,19 @@ public struct StaffDesk: Sendable {
         try await stored { () async throws(StoreError) -> Shipment in
             // The customer hears about the replacement in the same transaction that links it.
             var notice: NoticeDraft?
-            if let incident = try await store.incident(id: id), let orderId = incident.orderId,
-                let order = try await store.order(id: orderId)
+            if let incident = try await store.read { try $0.cases.incident(id: id) }, let orderId = incident.orderId,
+                let order = try await store.read { try $0.shipments.order(id: orderId) }
             {
                 do throws(NoticeError) {
                     notice = try NoticeComposer(templates: templates.get(), config: config, carrierNames: [definition.id: definition.name])
                         .replacementSent(incident: incident, order: order, carrier: definition.id, trackingNumber: number, now: now)
                 } catch { throw .notice(error) }
             }
-            return try await store.linkReplacement(
-                incidentId: id, carrier: definition.id, trackingNumber: number, notice: notice,
-                promise: ReplacementPromise(config: config), actor: actor, at: now)
+            return try await store.write { [notice] tx in
+                try tx.cases.linkReplacement(
+                    incidentId: id, carrier: definition.id, trackingNumber: number, notice: notice,
+                    promise: ReplacementPromise(config: config), actor: actor, at: now)
+            }
         }
     }
 

@@ -7,7 +7,7 @@ import Foundation
 /// a crash in between re-sends it with the same `Message-ID`/`Idempotency-Key`, so receivers can
 /// drop the copy.
 public struct NoticeDeliverer: Sendable {
-    private let store: any Store
+    private let store: Store
     private let config: ShopConfig
     private let environment: [String: String]
     private let client: HTTPClient?
@@ -19,7 +19,7 @@ public struct NoticeDeliverer: Sendable {
     /// Creates a deliverer; `client` is needed for webhooks only. Without a configured channel,
     /// notices become `.eml` files in `defaultDirectory`.
     public init(
-        store: any Store, config: ShopConfig, defaultDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        store: Store, config: ShopConfig, defaultDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment,
         client: HTTPClient? = nil
     ) {
         self.store = store
@@ -43,17 +43,17 @@ public struct NoticeDeliverer: Sendable {
     /// never send one twice (a lease outlives any delivery attempt: 10 minutes).
     public func deliver(now: Date, limit: Int = 500) async throws(StoreError) -> Summary {
         var summary = Summary()
-        for notice in try await store.claimNotices(now: now, lease: 600, limit: limit) {
+        for notice in try await store.write(serialized: false) { try $0.outbox.claimNotices(now: now, lease: 600, limit: limit) } {
             do {
                 try await send(notice, now: now)
-                try await store.markNoticeSent(id: notice.id, at: now)
+                try await store.write(serialized: false) { try $0.outbox.markNoticeSent(id: notice.id, at: now) }
                 summary.sent += 1
             } catch let error as StoreError {
                 throw error
             } catch {
                 let text = (error as? NoticeError)?.description ?? "\(error)"
                 let delay = Self.retry.delay(after: notice.attempts)
-                try await store.markNoticeFailed(id: notice.id, error: text, retryAt: now.addingTimeInterval(delay))
+                try await store.write(serialized: false) { try $0.outbox.markNoticeFailed(id: notice.id, error: text, retryAt: now.addingTimeInterval(delay)) }
                 summary.failed += 1
                 summary.errors.append("notice \(notice.id): \(text)")
             }

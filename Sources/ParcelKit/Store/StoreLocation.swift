@@ -22,8 +22,8 @@ public enum StoreLocation {
 
     /// Opens the store `location` names: `postgres://…` is a shared PostgreSQL database, a file
     /// path (or `sqlite:PATH`) is SQLite.
-    public static func open(_ location: String) async throws(StoreError) -> any Store {
-        if isPostgres(location) { return try await SQLStore.postgres(location) }
+    public static func open(_ location: String) async throws(StoreError) -> Store {
+        if isPostgres(location) { return try await Store.postgres(location) }
         let path = sqlitePath(location)
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -32,6 +32,6 @@ public enum StoreLocation {
                 throw .cannotOpen(location: path, detail: "the directory \(directory) does not exist")
             }
         }
-        return try SQLStore.sqlite(path: path)
+        return try Store.sqlite(path: path)
     }
 }

@@ -8,7 +8,7 @@ import Foundation
 /// committed event and the next sweep duplicates nothing (events are unique by fingerprint).
 /// Carrier errors are data: they are counted in the summary, never thrown.
 public struct Sweeper: Sendable {
-    private let store: any Store
+    private let store: Store
     private let registry: CarrierRegistry
     private let fetcher: CarrierFetcher
     private let clock: ParcelClock
@@ -25,7 +25,7 @@ public struct Sweeper: Sendable {
     /// With `incidents`, the incident rules run over all open orders and shipments after the
     /// fetches, and breached SLA clocks are escalated; with `notices`, the outbox is delivered.
     public init(
-        store: any Store, registry: CarrierRegistry, fetcher: CarrierFetcher, clock: ParcelClock, options: SweepOptions = SweepOptions(),
+        store: Store, registry: CarrierRegistry, fetcher: CarrierFetcher, clock: ParcelClock, options: SweepOptions = SweepOptions(),
         incidents: IncidentEngine? = nil, actions: ActionExecutor? = nil, notices: NoticeDeliverer? = nil,
         milestones: NoticeComposer? = nil,
         progress: (@Sendable (SweepProgress) -> Void)? = nil, shouldStop: @escaping @Sendable () -> Bool = { false }
@@ -48,9 +48,9 @@ public struct Sweeper: Sendable {
     public func run() async throws(StoreError) -> SweepSummary {
         let started = ContinuousClock.now
         let now = clock.now
-        let tally = Tally(now: now, total: try await store.countDue(now: now, all: options.all), started: started, progress: progress)
+        let tally = Tally(now: now, total: try await store.read { try $0.shipments.countDue(now: now, all: options.all) }, started: started, progress: progress)
         var health: [String: CarrierHealth] = [:]
-        for record in try await store.carrierHealth() { health[record.carrier] = record }
+        for record in try await store.read { try $0.shipments.carrierHealth() } { health[record.carrier] = record }
         var gates: [String: CarrierGate] = [:]
         for carrier in registry.carriers {
             gates[carrier.id] = CarrierGate(
@@ -69,16 +69,20 @@ public struct Sweeper: Sendable {
                 paging: while true {
                     // The lease is taken on the clock as it is now, not as the sweep began: a long
                     // sweep must not hand out leases that have already run out for other workers.
-                    let page = try await store.claimDueShipments(
-                        now: clock.now, all: options.all, after: after, limit: options.pageSize,
-                        worker: options.worker, lease: options.lease)
+                    let page = try await store.write(serialized: false) { [after] tx in
+                        try tx.shipments.claimDueShipments(
+                            now: clock.now, all: options.all, after: after, limit: options.pageSize,
+                            worker: options.worker, lease: options.lease)
+                    }
                     guard let last = page.last else { break }
                     after = last.shipment.id
                     var unchecked: [Int64] = []
                     for (index, due) in page.enumerated() {
                         if shouldStop() {
                             await tally.interrupt()
-                            try await store.releaseShipments(unchecked + page[index...].map(\.shipment.id))
+                            try await store.write(serialized: false) { [unchecked] tx in
+                                try tx.shipments.releaseShipments(unchecked + page[index...].map(\.shipment.id))
+                            }
                             break paging
                         }
                         guard let carrier = try? registry.carrier(due.shipment.carrier) else {
@@ -106,7 +110,7 @@ public struct Sweeper: Sendable {
                         inFlight += 1
                         group.addTask { try await context.check(due, carrier: carrier) }
                     }
-                    try await store.releaseShipments(unchecked)
+                    try await store.write(serialized: false) { [unchecked] tx in try tx.shipments.releaseShipments(unchecked) }
                 }
                 try await group.waitForAll()
             }
@@ -117,7 +121,7 @@ public struct Sweeper: Sendable {
         }
         for (carrierID, dues) in feedShipments.sorted(by: { $0.key < $1.key }) {
             guard !shouldStop(), let carrier = try? registry.carrier(carrierID) else {
-                try await store.releaseShipments(dues.map(\.shipment.id))
+                try await store.write(serialized: false) { try $0.shipments.releaseShipments(dues.map(\.shipment.id)) }
                 continue
             }
             try await context.checkFeed(dues, carrier: carrier)
@@ -128,7 +132,7 @@ public struct Sweeper: Sendable {
                 let chunk = Array(dues[start..<min(dues.count, start + size)])
                 guard !shouldStop() else {
                     await tally.interrupt()
-                    try await store.releaseShipments(dues[start...].map(\.shipment.id))
+                    try await store.write(serialized: false) { try $0.shipments.releaseShipments(dues[start...].map(\.shipment.id)) }
                     break
                 }
                 try await context.checkBatch(chunk, carrier: carrier)
@@ -169,13 +173,14 @@ public struct Sweeper: Sendable {
                 record.lastError = lastError
                 record.lastErrorAt = now
             }
-            try await store.saveCarrierHealth(record)
+            try await store.write { [record] tx in try tx.shipments.saveCarrierHealth(record) }
         }
         // Fetch counts and latencies go into the store, where /metrics finds them from any machine.
-        try await store.addToCounters(await tally.counters())
+        let counters = await tally.counters()
+        try await store.write(serialized: false) { try $0.reports.addToCounters(counters) }
         var summary = await tally.summary
         let windows = registry.carriers.flatMap { QuotaWindow.windows(for: $0.limits, at: now).map(\.key) }
-        for usage in try await store.quotaUsage(windows: Array(Set(windows))) {
+        for usage in try await store.read({ try $0.shipments.quotaUsage(windows: Array(Set(windows))) }) {
             summary.quotas[usage.carrier, default: [:]][usage.window] = "\(usage.used)/\(usage.quota)"
         }
         if let incidents, !summary.interrupted {
@@ -195,11 +200,13 @@ public struct Sweeper: Sendable {
             summary.notices = try await notices.deliver(now: now)
         }
         summary.durationSeconds = started.duration(to: .now).inSeconds
-        try await store.audit(
-            AuditEntry(
-                at: now, actor: "sweep", action: "sweep", subject: "shipments",
-                detail: "checked \(summary.checked), changed \(summary.changed), new events \(summary.newEvents), "
-                    + "errors \(summary.errorCount), skipped \(summary.skipped)" + (summary.interrupted ? ", interrupted" : "")))
+        try await store.write { [summary] tx in
+            try tx.console.audit(
+                AuditEntry(
+                    at: now, actor: "sweep", action: "sweep", subject: "shipments",
+                    detail: "checked \(summary.checked), changed \(summary.changed), new events \(summary.newEvents), "
+                        + "errors \(summary.errorCount), skipped \(summary.skipped)" + (summary.interrupted ? ", interrupted" : "")))
+        }
         return summary
     }
 
@@ -207,7 +214,7 @@ public struct Sweeper: Sendable {
 
 /// What every check task shares.
 private struct Context: Sendable {
-    let store: any Store
+    let store: Store
     let fetcher: CarrierFetcher
     let options: SweepOptions
     let now: Date
@@ -221,14 +228,14 @@ private struct Context: Sendable {
         guard let gate = gates[carrier.id] else { return }
         if await gate.isOpen {
             await tally.skipped(carrier: carrier.id, pausedUntil: nil)
-            try await store.releaseShipments([shipment.id])
+            try await store.write(serialized: false) { try $0.shipments.releaseShipments([shipment.id]) }
             return
         }
         let validators = CacheValidators(etag: shipment.etag, lastModified: shipment.lastModified)
         var probing = await gate.enterProbe()
         guard try await mayAsk(carrier, gate: gate) else {
             if probing { await gate.finishProbe() }
-            try await store.releaseShipments([shipment.id])
+            try await store.write(serialized: false) { try $0.shipments.releaseShipments([shipment.id]) }
             return
         }
         var inputs: [String: String] = [:]
@@ -259,18 +266,22 @@ private struct Context: Sendable {
             switch outcome {
             case .success(.notModified):
                 await gate.recordSuccess()
-                try await store.recordUnchanged(
-                    shipmentID: shipment.id, checkedAt: now,
-                    nextCheckAt: options.schedule.next(after: now, status: shipment.status))
+                try await store.write(serialized: false) {
+                    try $0.shipments.recordUnchanged(
+                        shipmentID: shipment.id, checkedAt: now,
+                        nextCheckAt: options.schedule.next(after: now, status: shipment.status))
+                }
                 await tally.unchanged(notModified: true)
                 return
             case .success(.updated(let result, let newValidators)):
                 await gate.recordSuccess()
                 await tally.skippedEvents(result.skippedEvents)
-                let applied = try await store.apply(
-                    TrackingUpdate(
-                        shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
-                        validators: newValidators, checkedAt: now, schedule: options.schedule, milestone: milestone(for: shipment, order: due.order)))
+                let applied = try await store.write(serialized: false) {
+                    try $0.shipments.apply(
+                        TrackingUpdate(
+                            shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
+                            validators: newValidators, checkedAt: now, schedule: options.schedule, milestone: milestone(for: shipment, order: due.order)))
+                }
                 await tally.applied(applied)
                 return
             case .failure(let error):
@@ -279,7 +290,7 @@ private struct Context: Sendable {
                     if case .httpStatus(_, _, let retryAfter?) = error { await gate.pause(seconds: retryAfter) }
                     try? await Task.sleep(for: wait)
                     guard try await mayAsk(carrier, gate: gate) else {
-                        try await store.releaseShipments([shipment.id])
+                        try await store.write(serialized: false) { try $0.shipments.releaseShipments([shipment.id]) }
                         return
                     }
                     continue
@@ -302,7 +313,7 @@ private struct Context: Sendable {
         }
         let windows = QuotaWindow.windows(for: carrier.limits, at: now)
         guard !windows.isEmpty else { return true }
-        if try await store.takeQuota(carrier: carrier.id, windows: windows) { return true }
+        if try await store.write { try $0.shipments.takeQuota(carrier: carrier.id, windows: windows) } { return true }
         await gate.halt("quotaSpent", until: windows.map(\.resetsAt).min())
         await tally.skipped(carrier: carrier.id, reason: "quotaSpent")
         return false
@@ -313,7 +324,7 @@ private struct Context: Sendable {
     func checkBatch(_ dues: [DueShipment], carrier: CarrierDefinition) async throws(StoreError) {
         guard let gate = gates[carrier.id] else { return }
         guard !(await gate.isOpen), try await mayAsk(carrier, gate: gate) else {
-            try await store.releaseShipments(dues.map(\.shipment.id))
+            try await store.write(serialized: false) { try $0.shipments.releaseShipments(dues.map(\.shipment.id)) }
             return
         }
         var attempt = 0
@@ -338,11 +349,13 @@ private struct Context: Sendable {
                     switch byNumber[shipment.trackingNumber] {
                     case .success(let result)?:
                         await tally.skippedEvents(result.skippedEvents)
-                        let applied = try await store.apply(
-                            TrackingUpdate(
-                                shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
-                                validators: CacheValidators(), checkedAt: now, schedule: options.schedule,
-                                milestone: milestone(for: shipment, order: due.order)))
+                        let applied = try await store.write(serialized: false) {
+                            try $0.shipments.apply(
+                                TrackingUpdate(
+                                    shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
+                                    validators: CacheValidators(), checkedAt: now, schedule: options.schedule,
+                                    milestone: milestone(for: shipment, order: due.order)))
+                        }
                         await tally.applied(applied)
                     case .failure(let error)?:
                         try await fail(shipment, carrier: carrier, error: error, gate: gate)
@@ -359,7 +372,7 @@ private struct Context: Sendable {
                     attempt += 1
                     try? await Task.sleep(for: wait)
                     guard try await mayAsk(carrier, gate: gate) else {
-                        try await store.releaseShipments(dues.map(\.shipment.id))
+                        try await store.write(serialized: false) { try $0.shipments.releaseShipments(dues.map(\.shipment.id)) }
                         return
                     }
                     continue
@@ -400,7 +413,7 @@ private struct Context: Sendable {
     func checkFeed(_ dues: [DueShipment], carrier: CarrierDefinition) async throws(StoreError) {
         guard let gate = gates[carrier.id] else { return }
         guard try await mayAsk(carrier, gate: gate) else {
-            try await store.releaseShipments(dues.map(\.shipment.id))
+            try await store.write(serialized: false) { try $0.shipments.releaseShipments(dues.map(\.shipment.id)) }
             return
         }
         var inputs: [String: String] = [:]
@@ -444,15 +457,19 @@ private struct Context: Sendable {
         for due in dues {
             let shipment = due.shipment
             if let result = results[shipment.trackingNumber] {
-                let applied = try await store.apply(
-                    TrackingUpdate(
-                        shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
-                        validators: CacheValidators(), checkedAt: now, schedule: options.schedule))
+                let applied = try await store.write(serialized: false) {
+                    try $0.shipments.apply(
+                        TrackingUpdate(
+                            shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
+                            validators: CacheValidators(), checkedAt: now, schedule: options.schedule))
+                }
                 await tally.applied(applied)
             } else {
-                try await store.recordUnchanged(
-                    shipmentID: shipment.id, checkedAt: now,
-                    nextCheckAt: options.schedule.next(after: now, status: shipment.status))
+                try await store.write(serialized: false) {
+                    try $0.shipments.recordUnchanged(
+                        shipmentID: shipment.id, checkedAt: now,
+                        nextCheckAt: options.schedule.next(after: now, status: shipment.status))
+                }
                 await tally.unchanged(notModified: false)
             }
         }
@@ -500,9 +517,11 @@ private struct Context: Sendable {
             next = options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1)
         case .notYetAvailable:
             await gate.recordSuccess()
-            try await store.recordUnchanged(
-                shipmentID: shipment.id, checkedAt: now,
-                nextCheckAt: options.schedule.next(after: now, status: shipment.status))
+            try await store.write(serialized: false) {
+                try $0.shipments.recordUnchanged(
+                    shipmentID: shipment.id, checkedAt: now,
+                    nextCheckAt: options.schedule.next(after: now, status: shipment.status))
+            }
             await tally.unchanged(notModified: false)
             return
         case .notFound, .formatChanged:
@@ -516,7 +535,9 @@ private struct Context: Sendable {
             next = options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1)
             if await gate.recordFailure(threshold: options.breakerThreshold) { await tally.tripped(carrier: carrier.id) }
         }
-        try await store.recordFailure(shipmentID: shipment.id, checkedAt: now, error: "\(error.kind): \(error.description)", nextCheckAt: next)
+        try await store.write(serialized: false) {
+            try $0.shipments.recordFailure(shipmentID: shipment.id, checkedAt: now, error: "\(error.kind): \(error.description)", nextCheckAt: next)
+        }
         await tally.failed(carrier: carrier.id, kind: error.kind, message: error.description)
     }
 }

@@ -9,7 +9,7 @@ import Foundation
 /// before recording leaves a lease that runs out, the next worker sends the same key again, and
 /// the backend answers its first result instead of acting twice.
 public struct ActionExecutor: Sendable {
-    private let store: any Store
+    private let store: Store
     private let config: ShopConfig
     private let client: HTTPClient
     private let composer: NoticeComposer?
@@ -21,7 +21,7 @@ public struct ActionExecutor: Sendable {
 
     /// Creates an executor.
     public init(
-        store: any Store, config: ShopConfig, client: HTTPClient, composer: NoticeComposer?,
+        store: Store, config: ShopConfig, client: HTTPClient, composer: NoticeComposer?,
         environment: [String: String] = ProcessInfo.processInfo.environment, lease: TimeInterval = 300
     ) {
         self.store = store
@@ -50,10 +50,10 @@ public struct ActionExecutor: Sendable {
             summary.errors.append("\(config.workflows.secretEnv) is not set: actions wait until the webhook secret is configured")
             return summary
         }
-        for action in try await store.claimActions(now: now, lease: lease, limit: 100) {
-            guard let incident = try await store.incident(id: action.incidentId) else { continue }
+        for action in try await store.write(serialized: false) { try $0.actions.claimActions(now: now, lease: lease, limit: 100) } {
+            guard let incident = try await store.read({ try $0.cases.incident(id: action.incidentId) }) else { continue }
             var order: Order?
-            if let orderId = incident.orderId { order = try await store.order(id: orderId) }
+            if let orderId = incident.orderId { order = try await store.read { try $0.shipments.order(id: orderId) } }
             var payload: [String: Any] = [
                 "idempotencyKey": action.idempotencyKey, "action": action.kind.rawValue, "incidentId": incident.id,
                 "incidentKind": incident.kind.rawValue, "orderId": incident.orderId ?? NSNull(),
@@ -92,7 +92,7 @@ public struct ActionExecutor: Sendable {
             } catch {
                 let text = (error as? NoticeError)?.description ?? "\(error)"
                 let delay = Self.retry.delay(after: action.attempts)
-                try await store.failAction(id: action.id, error: text, retryAt: now.addingTimeInterval(delay))
+                try await store.write(serialized: false) { try $0.actions.failAction(id: action.id, error: text, retryAt: now.addingTimeInterval(delay)) }
                 summary.failed += 1
                 summary.errors.append("action \(action.id) (\(action.kind.rawValue)): \(text)")
             }
@@ -107,12 +107,12 @@ public struct ActionExecutor: Sendable {
         now: Date
     ) async throws(StoreError) -> String? {
         do {
-            try await store.completeAction(id: action.id, result: reply, notice: notice, replacement: replacement, at: now)
+            try await store.write { try $0.actions.completeAction(id: action.id, result: reply, notice: notice, replacement: replacement, at: now) }
             return nil
         } catch {
             guard case .rejected(let reason) = error else { throw error }
             let text = "the shop backend's reply was refused: \(reason)"
-            try await store.refuseAction(id: action.id, error: text, at: now)
+            try await store.write(serialized: false) { try $0.actions.refuseAction(id: action.id, error: text, at: now) }
             return text
         }
     }

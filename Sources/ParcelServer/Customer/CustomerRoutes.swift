@@ -11,7 +11,7 @@ import ParcelKit
 /// miss makes the next one slower and costlier for that client (``ClientLimiter``). Nothing
 /// but ``CustomerParcel`` ever leaves: no internal notes, staff names or other orders.
 struct CustomerRoutes: Sendable {
-    let store: any Store
+    let store: Store
     let options: ServerOptions
     let limiter: ClientLimiter
     let page: TrackPage

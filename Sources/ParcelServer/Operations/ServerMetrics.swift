@@ -13,10 +13,10 @@ import Prometheus
 /// whichever worker on whichever machine changed it.
 final class ServerMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
-    private let store: any Store
+    private let store: Store
     private let clock: ParcelClock
 
-    init(store: any Store, clock: ParcelClock) {
+    init(store: Store, clock: ParcelClock) {
         self.store = store
         self.clock = clock
     }
@@ -24,7 +24,7 @@ final class ServerMetrics: Sendable {
     func add(to router: Router<ServerContext>) {
         router.get("/healthz") { _, _ in
             do {
-                _ = try await self.store.carrierHealth()
+                _ = try await self.store.read { try $0.shipments.carrierHealth() }
                 return ServerResponse.json(.ok, ["status": "ok"])
             } catch {
                 return ServerResponse.json(.serviceUnavailable, ["status": "databaseUnavailable"])
@@ -33,7 +33,7 @@ final class ServerMetrics: Sendable {
         router.get("/metrics") { _, _ in
             try await self.refresh()
             var text = self.registry.emitToBuffer()
-            text += Array(Self.exposition(try await self.store.counters()).utf8)
+            text += Array(Self.exposition(try await self.store.read { try $0.reports.counters() }).utf8)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
@@ -88,7 +88,7 @@ final class ServerMetrics: Sendable {
     }
 
     private func refresh() async throws {
-        let open = try await store.incidents(IncidentFilter())
+        let open = try await store.read { try $0.cases.incidents(IncidentFilter()) }
         for kind in IncidentKind.allCases {
             gauge("incidents_open", "Open incidents by kind.", [("kind", kind.rawValue)], open.filter { $0.kind == kind }.count)
         }
@@ -98,10 +98,10 @@ final class ServerMetrics: Sendable {
                 open.filter { $0.breaches.contains(clock) }.count)
         }
         let now = clock.now
-        let outbox = try await store.outboxBacklog(now: now)
+        let outbox = try await store.read { try $0.outbox.outboxBacklog(now: now) }
         gauge("outbox_backlog", "Notices waiting to be delivered.", [], outbox.waiting)
         gauge("outbox_overdue", "Notices due but not delivered.", [], outbox.overdue)
-        for health in try await store.carrierHealth() {
+        for health in try await store.read { try $0.shipments.carrierHealth() } {
             let carrier = [("carrier", health.carrier)]
             gauge("carrier_consecutive_failures", "Failed checks in a row per carrier.", carrier, health.consecutiveFailures)
             gauge("carrier_paused", "1 while the circuit breaker pauses the carrier.", carrier, (health.pausedUntil ?? .distantPast) > now ? 1 : 0)
@@ -109,7 +109,7 @@ final class ServerMetrics: Sendable {
         }
         // Today's and this hour's quota windows, whichever carriers have them.
         let windows = QuotaWindow.windows(for: .init(concurrency: 1, perSecond: 1, burst: 1, perHour: 1, perDay: 1), at: now).map(\.key)
-        for usage in try await store.quotaUsage(windows: windows) {
+        for usage in try await store.read { try $0.shipments.quotaUsage(windows: windows) } {
             let labels = [("carrier", usage.carrier), ("window", usage.window.hasPrefix("day:") ? "day" : "hour")]
             gauge("carrier_quota_used", "Requests made in the carrier's current quota window, by every worker.", labels, usage.used)
             gauge("carrier_quota_limit", "Requests the carrier's current quota window allows.", labels, usage.quota)

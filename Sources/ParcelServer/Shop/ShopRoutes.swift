@@ -18,7 +18,7 @@ import ParcelKit
 /// - `DELETE /api/orders/{id}/shipments/{carrier}/{number}`: cancels one parcel of the order the
 ///   same way (a label never used, a number replaced).
 struct ShopRoutes: Sendable {
-    let store: any Store
+    let store: Store
     let options: ServerOptions
 
     func add(to router: Router<ServerContext>) {
@@ -53,7 +53,7 @@ struct ShopRoutes: Sendable {
     private func cancel(_ request: Request, _ context: ServerContext) async throws -> Response {
         guard let token = try await authorize(request) else { return Self.unauthorized() }
         let id = try context.parameters.require("id")
-        guard try await store.cancelOrder(id: id, actor: "api:\(token)", at: options.clock.now) else {
+        guard try await store.write({ try $0.shipments.cancelOrder(id: id, actor: "api:\(token)", at: options.clock.now) }) else {
             return ServerResponse.json(.notFound, ["error": "notFound", "message": "no order \(id)"])
         }
         return ServerResponse.json(.ok, ["cancelled": id])
@@ -63,7 +63,11 @@ struct ShopRoutes: Sendable {
         guard let token = try await authorize(request) else { return Self.unauthorized() }
         let id = try context.parameters.require("id"), carrier = try context.parameters.require("carrier")
         let number = CarrierRegistry.normalize(try context.parameters.require("number"))
-        guard try await store.cancelShipment(orderId: id, carrier: carrier, trackingNumber: number, actor: "api:\(token)", at: options.clock.now) else {
+        guard
+            try await store.write({
+                try $0.shipments.cancelShipment(orderId: id, carrier: carrier, trackingNumber: number, actor: "api:\(token)", at: options.clock.now)
+            })
+        else {
             return ServerResponse.json(.notFound, ["error": "notFound", "message": "order \(id) has no \(carrier) parcel \(number)"])
         }
         return ServerResponse.json(.ok, ["cancelled": "\(carrier) \(number)"])
@@ -74,7 +78,7 @@ struct ShopRoutes: Sendable {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { return nil }
         let secret = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
         guard !secret.isEmpty else { return nil }
-        return try await store.tokenName(hash: APITokenSecret.hash(secret), at: options.clock.now)
+        return try await store.write(serialized: false) { try $0.console.tokenName(hash: APITokenSecret.hash(secret), at: options.clock.now) }
     }
 
     private static func unauthorized() -> Response {

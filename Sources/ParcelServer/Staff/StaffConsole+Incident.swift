@@ -9,20 +9,20 @@ extension StaffConsole {
     /// `GET /staff/incidents/{id}`, or the same page after a refused action with `refusal`'s
     /// status and reason above the forms.
     func incidentPage(_ id: Int64, _ session: StaffSession, refusal: (status: HTTPResponse.Status, text: String)? = nil) async throws -> Response {
-        guard let incident = try await store.incident(id: id) else { return notFound(session) }
+        guard let incident = try await store.read({ try $0.cases.incident(id: id) }) else { return notFound(session) }
         let view = view
         var order: Order?
         var shipment: Shipment?
         if let orderId = incident.orderId {
-            order = try await store.order(id: orderId)
+            order = try await store.read { try $0.shipments.order(id: orderId) }
             if let shipmentId = incident.shipmentId {
-                shipment = try await store.shipments(ShipmentFilter(orderId: orderId)).first { $0.id == shipmentId }
+                shipment = try await store.read { try $0.shipments.shipments(ShipmentFilter(orderId: orderId)) }.first { $0.id == shipmentId }
             }
         }
         var events: [TrackingEvent] = []
-        if let shipment { events = try await store.events(shipmentID: shipment.id) }
-        let history = try await store.incidentHistory(id: id)
-        let actions = try await store.actions(incidentId: id, states: [])
+        if let shipment { events = try await store.read { try $0.shipments.events(shipmentID: shipment.id) } }
+        let history = try await store.read { try $0.cases.incidentHistory(id: id) }
+        let actions = try await store.read { try $0.actions.actions(incidentId: id, states: []) }
 
         var values = common(session, title: "Case \(id): \(incident.kind.rawValue)", section: "queue")
         values["incident"] = caseValues(incident, view: view)
@@ -67,7 +67,7 @@ extension StaffConsole {
             if let amount = proposed.amount { offer["amount"] = amount.description }
             values["proposed"] = offer
         }
-        values["staff"] = try await store.staff().map {
+        values["staff"] = try await store.read { try $0.console.staff() }.map {
             ["value": $0.name, "label": $0.displayName, "selected": $0.name == incident.owner]
         }
         values["carriers"] = carrierChoices(selected: nil)

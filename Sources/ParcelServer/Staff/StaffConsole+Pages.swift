@@ -29,7 +29,7 @@ extension StaffConsole {
             let filter = IncidentFilter(
                 kinds: kind.map { [$0] } ?? [], statuses: state.map { [$0] } ?? [], owner: owner, carrier: carrier,
                 openOnly: !(state?.isClosed ?? false))
-            cases = try await store.incidents(filter)
+            cases = try await store.read { try $0.cases.incidents(filter) }
             cases.sort { ($0.nextDeadline, -$0.priority, $0.id) < ($1.nextDeadline, -$1.priority, $1.id) }
         }
         let rows = cases.map(view.row)
@@ -41,7 +41,7 @@ extension StaffConsole {
         values["filtered"] = kindText != nil || stateText != nil || owner != nil || carrier != nil
         values["kinds"] = IncidentKind.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == kindText] }
         values["states"] = IncidentStatus.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == stateText] }
-        values["owners"] = try await store.staff().map { ["value": $0.name, "label": $0.displayName, "selected": $0.name == owner] }
+        values["owners"] = try await store.read { try $0.console.staff() }.map { ["value": $0.name, "label": $0.displayName, "selected": $0.name == owner] }
         values["carriers"] = carrierChoices(selected: carrier)
         values["hasCarriers"] = options.registry != nil
         values["carrierText"] = carrier ?? ""
@@ -60,7 +60,7 @@ extension StaffConsole {
         var values = common(session, title: "Search", section: "search")
         values["q"] = text ?? ""
         guard let text else { return page(.ok, "search", values) }
-        let found = try await store.find(text)
+        let found = try await store.read { try $0.cases.find(text) }
         let view = view
         values["searched"] = true
         values["nothing"] = found.orders.isEmpty && found.shipments.isEmpty && found.incidents.isEmpty
@@ -86,7 +86,7 @@ extension StaffConsole {
     /// `GET /staff/audit[?incident=ID]`: the newest 200 audit entries.
     func audit(_ request: Request, _ session: StaffSession) async throws -> Response {
         let incident = request.uri.queryParameters["incident"].flatMap { Int64(String($0)) }
-        let entries = try await store.auditLog(limit: 200, subject: incident.map { "incident:\($0)" })
+        let entries = try await store.read { tx in try tx.console.auditLog(limit: 200, subject: incident.map { "incident:\($0)" }) }
         let view = view
         var values = common(session, title: "Audit log", section: "audit")
         values["entries"] = entries.map { entry -> [String: Any] in

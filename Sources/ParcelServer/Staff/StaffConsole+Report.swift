@@ -18,7 +18,7 @@ extension StaffConsole {
             values["error"] = "since '\(sinceText ?? "")' is not a day such as 2026-11-01 (at most today) or a duration such as 30d, 2w or 12h"
             return page(.badRequest, "report", values)
         }
-        let report = try await store.report(since: start, now: now, timeZone: zone)
+        let report = try await store.read { try $0.reports.report(since: start, now: now, timeZone: zone) }
         let view = view
         values["since"] = CivilDate(start, in: zone).description
         values["window"] = ["from": view.stamp(report.since) ?? [:], "to": view.stamp(report.generatedAt) ?? [:], "zone": report.timeZone]

@@ -19,7 +19,7 @@ import ParcelKit
 /// but the sign-in must carry the session's CSRF token in its `csrf` field, else it is refused
 /// with 403 before anything is read or changed (see ``StaffSessions``).
 struct StaffConsole: Sendable {
-    let store: any Store
+    let store: Store
     let options: ServerOptions
     let sessions: StaffSessions
     let pages: StaffPages
@@ -29,7 +29,7 @@ struct StaffConsole: Sendable {
     let limiter: ClientLimiter
 
     /// A console over `store`; fails when its templates are missing from the install.
-    init(store: any Store, options: ServerOptions, limiter: ClientLimiter) throws(ServerError) {
+    init(store: Store, options: ServerOptions, limiter: ClientLimiter) throws(ServerError) {
         self.store = store
         self.limiter = limiter
         self.options = options

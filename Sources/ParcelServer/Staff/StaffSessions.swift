@@ -24,13 +24,13 @@ struct StaffSessions: Sendable {
     /// one knows: what an unknown name's password is checked against.
     static let standInHash12 = "$2b$12$Vflayl1xf767do1BEVm6AudJH/0oJ1HdKN6J16UYqbnEWKL2eOvEm"
 
-    private let store: any Store
+    private let store: Store
     private let clock: ParcelClock
     private let secureCookies: Bool
     private let standInHash: String
 
     /// Sessions over `store`; the stand-in hash matches `options.staffPasswordCost`.
-    init(store: any Store, options: ServerOptions) {
+    init(store: Store, options: ServerOptions) {
         self.store = store
         clock = options.clock
         secureCookies = options.secureCookies
@@ -44,32 +44,32 @@ struct StaffSessions: Sendable {
     func signIn(name rawName: String, password: String) async throws(StoreError) -> (cookie: String, session: StaffSession)? {
         let name = String(rawName.trimmingCharacters(in: .whitespaces).lowercased().prefix(64))
         let now = clock.now
-        let credentials = name.isEmpty ? nil : try await store.staffCredentials(name: name)
+        let credentials = name.isEmpty ? nil : try await store.read { try $0.console.staffCredentials(name: name) }
         // Always one bcrypt check, whoever asks: the time taken tells nothing.
         let matches = StaffPassword.verify(password, hash: credentials?.passwordHash ?? standInHash)
         let locked = (credentials?.lockedUntil).map { $0 > now } ?? false
         let succeeded = credentials?.passwordHash != nil && matches && !locked
         if !name.isEmpty {
-            try await store.recordSignIn(name: name, succeeded: succeeded, at: now, lockAfter: Self.lockAfter, lockFor: Self.lockFor)
+            try await store.write { try $0.console.recordSignIn(name: name, succeeded: succeeded, at: now, lockAfter: Self.lockAfter, lockFor: Self.lockFor) }
         }
         guard succeeded, let credentials else { return nil }
         let cookie = APITokenSecret.randomHex()
         let session = StaffSession(
             idHash: APITokenSecret.hash(cookie), staff: credentials.name, csrfToken: APITokenSecret.randomHex(),
             createdAt: now, expiresAt: now.addingTimeInterval(Self.lifetime))
-        try await store.createSession(session)
+        try await store.write(serialized: false) { try $0.console.createSession(session) }
         return (cookie, session)
     }
 
     /// The session of the request's cookie, nil when there is none, it expired or it was ended.
     func current(_ request: Request) async throws(StoreError) -> StaffSession? {
         guard let value = request.cookies[Self.cookieName]?.value, value.utf8.count == 64, value.allSatisfy(\.isHexDigit) else { return nil }
-        return try await store.session(idHash: APITokenSecret.hash(value), at: clock.now)
+        return try await store.write(serialized: false) { try $0.console.session(idHash: APITokenSecret.hash(value), at: clock.now) }
     }
 
     /// Ends a session: its cookie no longer signs anyone in.
     func signOut(_ session: StaffSession) async throws(StoreError) {
-        try await store.deleteSession(idHash: session.idHash)
+        try await store.write(serialized: false) { try $0.console.deleteSession(idHash: session.idHash) }
     }
 
     /// The `Set-Cookie` value that hands the browser a session.

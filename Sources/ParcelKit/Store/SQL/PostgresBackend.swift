@@ -33,8 +33,8 @@ final class PostgresBackend: SQLBackend {
             password: location.password, database: location.database, tls: tls)
         pool = PostgresPool(configuration: configuration, size: max(1, connections))
         do {
-            try await run(serialized: true, rollback: false) { connection in
-                try PostgresSchema.migrate(connection)
+            try await run(serialized: true) { connection in
+                (try PostgresSchema.migrate(connection), true)
             }
         } catch {
             throw .cannotOpen(location: location.displayName, detail: describe(error))
@@ -44,19 +44,19 @@ final class PostgresBackend: SQLBackend {
     var displayName: String { location.displayName }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
-        try await run(serialized: false, rollback: false, readOnly: true, body)
+        try await run(serialized: false, readOnly: true) { connection in (try body(connection), true) }
     }
 
-    func write<T: Sendable>(serialized: Bool, rollback: Bool, _ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
-        try await run(serialized: serialized, rollback: rollback, body)
+    func write<T: Sendable>(serialized: Bool, _ body: @escaping @Sendable (any SQLConnection) throws -> (value: T, commit: Bool)) async throws -> T {
+        try await run(serialized: serialized, body)
     }
 
     /// Closes every pooled connection.
     func close() async { await pool.close() }
 
     private func run<T: Sendable>(
-        serialized: Bool, rollback: Bool, readOnly: Bool = false,
-        _ body: @escaping @Sendable (any SQLConnection) throws -> T
+        serialized: Bool, readOnly: Bool = false,
+        _ body: @escaping @Sendable (any SQLConnection) throws -> (value: T, commit: Bool)
     ) async throws -> T {
         let slot = try await pool.checkout()
         let result: Result<T, any Error> = await withCheckedContinuation { continuation in
@@ -66,9 +66,9 @@ final class PostgresBackend: SQLBackend {
                     try connection.execute(sql: readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
                     // One lock number for the whole store: serialized writes queue here, as in SQLite.
                     if serialized { try connection.execute(sql: "SELECT pg_advisory_xact_lock(7300917)") }
-                    let value = try body(connection)
-                    try connection.execute(sql: rollback ? "ROLLBACK" : "COMMIT")
-                    continuation.resume(returning: .success(value))
+                    let outcome = try body(connection)
+                    try connection.execute(sql: outcome.commit ? "COMMIT" : "ROLLBACK")
+                    continuation.resume(returning: .success(outcome.value))
                 } catch {
                     try? connection.execute(sql: "ROLLBACK")
                     continuation.resume(returning: .failure(error))

@@ -100,7 +100,7 @@ public struct SQLFailure: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Counts the statements the store runs while it is set as ``SQLStore/statementCounter``, so a
+/// Counts the statements the store runs while it is set as ``Store/statementCounter``, so a
 /// test can hold a read to a number of queries (no N+1 reads).
 package final class SQLStatementCounter: Sendable {
     private let count = Mutex(0)

@@ -31,12 +31,13 @@ final class SQLiteBackend: SQLBackend {
         try await pool.read { db in try body(GRDBConnection(db)) }
     }
 
-    func write<T: Sendable>(serialized: Bool, rollback: Bool, _ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
+    func write<T: Sendable>(serialized: Bool, _ body: @escaping @Sendable (any SQLConnection) throws -> (value: T, commit: Bool)) async throws -> T {
         try await pool.writeWithoutTransaction { db in
             var result: T?
             try db.inTransaction(.immediate) {
-                result = try body(GRDBConnection(db))
-                return rollback ? .rollback : .commit
+                let outcome = try body(GRDBConnection(db))
+                result = outcome.value
+                return outcome.commit ? .commit : .rollback
             }
             guard let result else { throw SQLFailure(message: "the transaction produced no result") }
             return result

@@ -1,11 +1,16 @@
 import Foundation
 
 /// The order as every customer-facing text must state it.
-extension SQLStore {
-    public func orderStory(orderId: String) async throws(StoreError) -> OrderStory {
-        try await read("reading an order's story") { db in try Self.story(db, orderId: orderId) }
+extension Store.Cases {
+    /// The order as it stands: its parcels (replacements included) and the refunds and reships
+    /// under way or done, as every customer-facing text must state it.
+    public func orderStory(orderId: String) throws -> OrderStory {
+        try tx.step("reading an order's story", .read)
+        return try Store.story(db, orderId: orderId)
     }
+}
 
+extension Store {
     /// The order's parcels and the refunds and reships under way or done for its cases, in
     /// two queries.
     static func story(_ db: any SQLConnection, orderId: String) throws -> OrderStory {

@@ -2,11 +2,16 @@ import Foundation
 
 /// Every order in a line (`parcelwatch orders`): five queries whatever the number of orders,
 /// one per table, grouped in SQL where only counts are needed.
-extension SQLStore {
-    public func orderOverviews(orderId: String?) async throws(StoreError) -> [OrderOverview] {
-        try await read("listing orders") { db in try Self.overviews(db, orderId: orderId) }
+extension Store.Cases {
+    /// Every order (or only `orderId`) in a line for staff: parcels, customer messages, cases and
+    /// what the shop did, read in one query per table whatever the number of orders.
+    public func orderOverviews(orderId: String?) throws -> [OrderOverview] {
+        try tx.step("listing orders", .read)
+        return try Store.overviews(db, orderId: orderId)
     }
+}
 
+extension Store {
     static func overviews(_ db: any SQLConnection, orderId: String?) throws -> [OrderOverview] {
         let arguments: SQLArguments = orderId.map { [$0] } ?? []
         func only(_ column: String, first: Bool) -> String {

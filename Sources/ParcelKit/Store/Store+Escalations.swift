@@ -3,50 +3,56 @@ import Foundation
 
 /// SLA breaches in the SQL store: each one recorded exactly once (escalations table, case
 /// history, audit log), and told to staff as one digest per person per run.
-extension SQLStore {
-    public func escalate(now: Date, policy: EscalationPolicy) async throws(StoreError) -> [Escalation] {
-        try await writeTransaction("escalating SLA breaches") { db in
-            let time = now.timeIntervalSince1970
-            let due = try db.fetchAll(
-                sql: """
-                    SELECT id, owner, '\(SLAClock.notice.rawValue)' AS clock, notice_due AS due FROM incidents
-                     WHERE closed_at IS NULL AND notified_at IS NULL AND notice_due IS NOT NULL AND notice_due < ?
-                    UNION ALL
-                    SELECT id, owner, '\(SLAClock.firstTouch.rawValue)', first_touch_due FROM incidents
-                     WHERE closed_at IS NULL AND first_touched_at IS NULL AND first_touch_due < ?
-                    UNION ALL
-                    SELECT id, owner, '\(SLAClock.resolution.rawValue)', resolution_due FROM incidents WHERE closed_at IS NULL AND resolution_due < ?
-                    ORDER BY id, clock
-                    """, arguments: [time, time, time])
-            var escalations: [Escalation] = []
-            for row in due {
-                let escalation = Escalation(
-                    incidentId: try row["id"], clock: try row.decode("clock", in: "escalations"), due: try row.date("due"),
-                    owner: try row.optional("owner"))
-                try db.execute(
-                    sql: "INSERT INTO escalations (incident_id, clock, due, at, owner) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    arguments: [
-                        escalation.incidentId, EscalationEntry.breach(escalation.clock).stored, try row["due"] as Double, time,
-                        escalation.owner,
-                    ])
-                guard db.changesCount > 0 else { continue }
-                let detail =
-                    "\(escalation.clock.rawValue) deadline \(ISOTime.utc(escalation.due)) passed" + (escalation.owner.map { "; owner \($0)" } ?? "; unassigned")
-                try Self.history(db, id: escalation.incidentId, at: now, actor: "sweep", action: "escalated", detail: detail)
-                try Self.insertAudit(
-                    AuditEntry(
-                        at: now, actor: "sweep", action: "incident.escalate", subject: "incident:\(escalation.incidentId)",
-                        detail: detail), db: db)
-                escalations.append(escalation)
-            }
-            // Staff hear about them through the same outbox and channels as customers.
-            try Self.queueDigests(for: escalations, policy: policy, now: now, db: db)
-            return escalations
+extension Store.Cases {
+    /// Records every SLA clock of an open case that ran out by `now` and was not recorded yet:
+    /// each breach is escalated exactly once, however often this runs. Staff hear of a run's new
+    /// breaches in one digest each: an owner of their cases; `policy.lead` (when a staff member)
+    /// of cases nobody owns and, once per case, of a case breaching a second time (recorded as
+    /// an escalation with clock `lead`, not returned). Returns the new breaches.
+    public func escalate(now: Date, policy: EscalationPolicy = EscalationPolicy()) throws -> [Escalation] {
+        try tx.step("escalating SLA breaches", .serialized)
+        let time = now.timeIntervalSince1970
+        let due = try db.fetchAll(
+            sql: """
+                SELECT id, owner, '\(SLAClock.notice.rawValue)' AS clock, notice_due AS due FROM incidents
+                 WHERE closed_at IS NULL AND notified_at IS NULL AND notice_due IS NOT NULL AND notice_due < ?
+                UNION ALL
+                SELECT id, owner, '\(SLAClock.firstTouch.rawValue)', first_touch_due FROM incidents
+                 WHERE closed_at IS NULL AND first_touched_at IS NULL AND first_touch_due < ?
+                UNION ALL
+                SELECT id, owner, '\(SLAClock.resolution.rawValue)', resolution_due FROM incidents WHERE closed_at IS NULL AND resolution_due < ?
+                ORDER BY id, clock
+                """, arguments: [time, time, time])
+        var escalations: [Escalation] = []
+        for row in due {
+            let escalation = Escalation(
+                incidentId: try row["id"], clock: try row.decode("clock", in: "escalations"), due: try row.date("due"),
+                owner: try row.optional("owner"))
+            try db.execute(
+                sql: "INSERT INTO escalations (incident_id, clock, due, at, owner) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [
+                    escalation.incidentId, EscalationEntry.breach(escalation.clock).stored, try row["due"] as Double, time,
+                    escalation.owner,
+                ])
+            guard db.changesCount > 0 else { continue }
+            let detail =
+                "\(escalation.clock.rawValue) deadline \(ISOTime.utc(escalation.due)) passed" + (escalation.owner.map { "; owner \($0)" } ?? "; unassigned")
+            try Store.history(db, id: escalation.incidentId, at: now, actor: "sweep", action: "escalated", detail: detail)
+            try Store.insertAudit(
+                AuditEntry(
+                    at: now, actor: "sweep", action: "incident.escalate", subject: "incident:\(escalation.incidentId)",
+                    detail: detail), db: db)
+            escalations.append(escalation)
         }
+        // Staff hear about them through the same outbox and channels as customers.
+        try Store.queueDigests(for: escalations, policy: policy, now: now, db: db)
+        return escalations
     }
+}
 
+extension Store {
     /// What one staff member hears about in one run.
-    private struct EscalationDigest {
+    struct EscalationDigest {
         /// New breaches of the member's own cases.
         var own: [(incident: Incident, breaches: [Escalation])] = []
         /// New breaches of cases nobody owns (the lead hears of them).
@@ -60,7 +66,7 @@ extension SQLStore {
     /// Queues at most one message per staff member for this run's new `breaches`: owners hear
     /// of their cases; the lead (`policy.lead`, checked against the staff table here) hears of
     /// unassigned cases and, once per case, of every case breached a second time.
-    private static func queueDigests(for breaches: [Escalation], policy: EscalationPolicy, now: Date, db: any SQLConnection) throws {
+    static func queueDigests(for breaches: [Escalation], policy: EscalationPolicy, now: Date, db: any SQLConnection) throws {
         guard !breaches.isEmpty else { return }
         var lead: String?
         if let name = policy.lead,
@@ -128,7 +134,7 @@ extension SQLStore {
     }
 
     /// The one message for `name` this run, with a link to every case.
-    private static func digestNotice(
+    static func digestNotice(
         _ digest: EscalationDigest, to email: String, name: String, displayName: String, policy: EscalationPolicy,
         now: Date
     ) -> NoticeDraft {

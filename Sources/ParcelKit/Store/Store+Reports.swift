@@ -9,29 +9,35 @@ import Foundation
 /// undelivered ones still owed whose promised day is before the report's local today. The median
 /// needs no sorting in Swift: the count first, then only the one or two middle rows. Lists
 /// are sorted in Swift, not by the database's collation, so both stores answer in the same order.
-extension SQLStore {
+extension Store.Reports {
+    /// The shop's figures for shipments and cases created at or after `since` (see
+    /// ``ShopReport`` for every definition): per carrier on-time, damage and loss rates, cases by
+    /// kind, the median time to the customer's first notice, SLA compliance per clock and the
+    /// money refunded, compensated and reshipped per currency. Delivery days are judged in
+    /// `timeZone` (the shop's); clocks still unmet are judged at `now`. Read from one snapshot.
+    public func report(since: Date, now: Date, timeZone: TimeZone) throws -> ShopReport {
+        try tx.step("computing the shop report", .read)
+        let start = since.timeIntervalSince1970
+        let time = now.timeIntervalSince1970
+        return ShopReport(
+            since: since, generatedAt: now, timeZone: timeZone.identifier,
+            carriers: try Store.carrierFigures(db, since: start, now: now, timeZone: timeZone),
+            incidents: try Store.incidentCounts(db, since: start),
+            firstNotice: try Store.firstNotice(db, since: start),
+            sla: try Store.clockCompliance(db, since: start, now: time),
+            money: try Store.currencyTotals(db, since: start))
+    }
+}
+
+extension Store {
     /// Rows per page when judging on-time deliveries.
     static let reportPageSize = 1000
-
-    public func report(since: Date, now: Date, timeZone: TimeZone) async throws(StoreError) -> ShopReport {
-        try await read("computing the shop report") { db in
-            let start = since.timeIntervalSince1970
-            let time = now.timeIntervalSince1970
-            return ShopReport(
-                since: since, generatedAt: now, timeZone: timeZone.identifier,
-                carriers: try Self.carrierFigures(db, since: start, now: now, timeZone: timeZone),
-                incidents: try Self.incidentCounts(db, since: start),
-                firstNotice: try Self.firstNotice(db, since: start),
-                sla: try Self.clockCompliance(db, since: start, now: time),
-                money: try Self.currencyTotals(db, since: start))
-        }
-    }
 
     // MARK: Carriers
 
     /// A parcel counts as damaged: a damage reason from the carrier, or a damage case (a
     /// customer's "damaged on arrival" included) not dismissed as a false alarm.
-    private static let damagedCondition = """
+    static let damagedCondition = """
         EXISTS (SELECT 1 FROM events e WHERE e.shipment_id = s.id AND e.reason IN ('damaged', 'damagedOrLost'))
         OR s.id IN (SELECT shipment_id FROM incidents WHERE shipment_id IS NOT NULL AND state <> 'dismissed'
                     AND (kind IN ('damaged', 'damagedOrLost') OR (kind = 'customerReport' AND evidence LIKE 'report:damagedOnArrival:%')))
@@ -39,13 +45,13 @@ extension SQLStore {
 
     /// A parcel counts as lost: the carrier said lost, or a `lost` case (said or presumed) not
     /// dismissed; and it was never delivered after all.
-    private static let lostCondition = """
+    static let lostCondition = """
         (EXISTS (SELECT 1 FROM events e WHERE e.shipment_id = s.id AND e.reason = 'lost')
          OR s.id IN (SELECT shipment_id FROM incidents WHERE shipment_id IS NOT NULL AND state <> 'dismissed' AND kind = 'lost'))
         AND NOT EXISTS (SELECT 1 FROM events e WHERE e.shipment_id = s.id AND e.status = 'delivered')
         """
 
-    private static func carrierFigures(_ db: any SQLConnection, since: Double, now: Date, timeZone: TimeZone) throws -> [ShopReport.CarrierFigures] {
+    static func carrierFigures(_ db: any SQLConnection, since: Double, now: Date, timeZone: TimeZone) throws -> [ShopReport.CarrierFigures] {
         var figures = try db.fetchAll(
             sql: """
                 SELECT s.carrier AS carrier, COUNT(*) AS shipments,
@@ -112,12 +118,12 @@ extension SQLStore {
 
     /// The promise a parcel is judged by: its own (a replacement's), else its order's; a
     /// replacement without one of its own has none.
-    private static let promise = "COALESCE(s.promised_date, CASE WHEN s.replaces_shipment_id IS NULL THEN o.promised_date END)"
+    static let promise = "COALESCE(s.promised_date, CASE WHEN s.replaces_shipment_id IS NULL THEN o.promised_date END)"
 
     /// A parcel the customer is still owed: never delivered, its order not cancelled, not on its
     /// way back or returned to the sender, and not settled instead (its order refunded, or this
     /// parcel reshipped: requested, under way or done).
-    private static let stillOwed = """
+    static let stillOwed = """
         NOT EXISTS (SELECT 1 FROM events e WHERE e.shipment_id = s.id AND e.status = 'delivered')
         AND o.cancelled_at IS NULL AND s.status NOT IN ('returning', 'returned')
         AND NOT EXISTS (SELECT 1 FROM actions a JOIN incidents i ON i.id = a.incident_id
@@ -127,7 +133,7 @@ extension SQLStore {
 
     // MARK: Cases
 
-    private static func incidentCounts(_ db: any SQLConnection, since: Double) throws -> [ShopReport.IncidentCount] {
+    static func incidentCounts(_ db: any SQLConnection, since: Double) throws -> [ShopReport.IncidentCount] {
         try db.fetchAll(
             sql: """
                 SELECT kind, COUNT(*) AS opened, SUM(CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END) AS still_open
@@ -137,7 +143,7 @@ extension SQLStore {
             .sorted { $0.kind < $1.kind }
     }
 
-    private static func firstNotice(_ db: any SQLConnection, since: Double) throws -> ShopReport.FirstNotice {
+    static func firstNotice(_ db: any SQLConnection, since: Double) throws -> ShopReport.FirstNotice {
         let counts = try db.fetchOne(
             sql: """
                 SELECT COUNT(*) AS cases, SUM(CASE WHEN notified_at IS NOT NULL THEN 1 ELSE 0 END) AS notified
@@ -160,7 +166,7 @@ extension SQLStore {
     }
 
     /// Breached: escalated, met after the deadline, or unmet while open when the deadline passed.
-    private static func breach(clock: SLAClock, due: String, met: String) -> String {
+    static func breach(clock: SLAClock, due: String, met: String) -> String {
         """
         EXISTS (SELECT 1 FROM escalations x WHERE x.incident_id = i.id AND x.clock = '\(EscalationEntry.breach(clock).stored)')
         OR (\(met) IS NOT NULL AND \(met) > \(due))
@@ -168,7 +174,7 @@ extension SQLStore {
         """
     }
 
-    private static func clockCompliance(_ db: any SQLConnection, since: Double, now: Double) throws -> [ShopReport.ClockCompliance] {
+    static func clockCompliance(_ db: any SQLConnection, since: Double, now: Double) throws -> [ShopReport.ClockCompliance] {
         let row = try db.fetchOne(
             sql: """
                 SELECT SUM(CASE WHEN i.notice_due IS NOT NULL THEN 1 ELSE 0 END) AS notice_cases,
@@ -191,7 +197,7 @@ extension SQLStore {
 
     // MARK: Money
 
-    private static func currencyTotals(_ db: any SQLConnection, since: Double) throws -> [ShopReport.CurrencyTotals] {
+    static func currencyTotals(_ db: any SQLConnection, since: Double) throws -> [ShopReport.CurrencyTotals] {
         // A reship is worth the order sent again; a refund or voucher its recorded amount (the
         // order's value when none was recorded). Sums are cast so PostgreSQL answers bigint.
         let rows = try db.fetchAll(
