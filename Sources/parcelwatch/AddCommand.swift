@@ -38,7 +38,7 @@ struct AddCommand: AsyncParsableCommand {
         let database = try await store.openStore()
         var fields: [String: String] = ["order_id": order, "reshippable": reshippable ? "true" : "false"]
         do {
-            if let existing = try await database.read { try $0.shipments.order(id: order) } {
+            if let existing = try await database.read({ try $0.shipments.order(id: order) }) {
                 fields.merge([
                     "customer_name": existing.customerName, "email": existing.email, "phone": existing.phone ?? "",
                     "language": existing.language, "postcode": existing.postcode, "value": existing.value.decimalText,

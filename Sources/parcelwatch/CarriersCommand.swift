@@ -49,7 +49,7 @@ struct CarriersCommand: AsyncParsableCommand {
             let windows = registry.carriers.flatMap { carrier in QuotaWindow.windows(for: carrier.limits, at: now) }
             if !windows.isEmpty, let database = try await existingStore() {
                 do {
-                    for entry in try await database.read { try $0.shipments.quotaUsage(windows: Array(Set(windows.map(\.key)))) } {
+                    for entry in try await database.read({ try $0.shipments.quotaUsage(windows: Array(Set(windows.map(\.key)))) }) {
                         usage[entry.carrier, default: []].append(entry)
                     }
                 } catch { throw fail(.store(error)) }

@@ -59,7 +59,7 @@ extension LoadTests {
                 #expect(executions.count == 1, "\(action.idempotencyKey)")
             }
             // Each notice delivered is at the sink once (retried deliveries carry the same key).
-            for notice in try await store.read { try $0.outbox.notices(.sent, limit: 1000) } {
+            for notice in try await store.read({ try $0.outbox.notices(.sent, limit: 1000) }) {
                 #expect(try await sim.webhookExecutions(key: notice.dedupeKey, backend: "soak").count == 1)
             }
             #expect(try await store.read { try $0.outbox.notices(.sent, limit: 1000) }.count >= numbers.count / 2)

@@ -128,7 +128,7 @@ import Testing
         kill(process.processIdentifier, SIGKILL)
         _ = await process.finish()
         #expect(process.terminationReason == .uncaughtSignal)
-        for shipment in try await store.read { try $0.shipments.shipments(ShipmentFilter()) } {
+        for shipment in try await store.read({ try $0.shipments.shipments(ShipmentFilter()) }) {
             committed[shipment.id] = Set(try await store.read { try $0.shipments.events(shipmentID: shipment.id) }.map(\.fingerprint))
         }
         let checkedBeforeKill = committed.values.filter { !$0.isEmpty }.count
@@ -147,7 +147,7 @@ import Testing
 
         let expected = try JSONDecoder().decode(
             TrackingReport.self, from: Data(contentsOf: URL(fileURLWithPath: PackagePaths.fixtures + "/seur/public/in-transit.expected.json")))
-        for shipment in try await store.read { try $0.shipments.shipments(ShipmentFilter()) } {
+        for shipment in try await store.read({ try $0.shipments.shipments(ShipmentFilter()) }) {
             let events = try await store.read { try $0.shipments.events(shipmentID: shipment.id) }
             #expect(events.count == expected.events.count, "\(shipment.trackingNumber)")
             #expect(Set(events.map(\.fingerprint)).count == events.count)
@@ -168,7 +168,7 @@ import Testing
         let store = try Store.sqlite(path: db)
         for _ in 0..<200 {
             try await Task.sleep(for: .milliseconds(50))
-            if try await store.read { try $0.console.auditLog(limit: 10) }.filter({ $0.action == "sweep" }).count >= 3 { break }
+            if try await store.read({ try $0.console.auditLog(limit: 10) }).filter({ $0.action == "sweep" }).count >= 3 { break }
         }
         kill(process.processIdentifier, SIGTERM)
         let output = await process.finish()
@@ -193,7 +193,7 @@ import Testing
         ])
         for _ in 0..<200 {
             try await Task.sleep(for: .milliseconds(25))
-            if try await store.read { try $0.shipments.shipments(ShipmentFilter()) }.contains(where: { $0.lastCheckedAt != nil }) { break }
+            if try await store.read({ try $0.shipments.shipments(ShipmentFilter()) }).contains(where: { $0.lastCheckedAt != nil }) { break }
         }
         kill(process.processIdentifier, SIGTERM)
         let output = await process.finish()

@@ -71,7 +71,7 @@ public struct CustomerTracking: Sendable {
                 kind: .customerReport, dedupeKey: "report:\(shipment.id):\(trigger.evidence)", order: order,
                 shipment: shipment, plan: plan, now: now, problem: problem)
         } catch { throw .notice(error) }
-        switch try await store.write { try $0.cases.raise(trigger, plan: plan, notice: notice, at: now) } {
+        switch try await store.write({ try $0.cases.raise(trigger, plan: plan, notice: notice, at: now) }) {
         case .opened(let incident):
             return (incident, Self.nextUpdate(for: incident, now: now))
         case .retriggered(let id), .unchanged(let id), .absorbed(let id):
@@ -92,7 +92,7 @@ public struct CustomerTracking: Sendable {
     private func owned(number: String, postcode: String?, email: String?) async throws(StoreError) -> (Shipment, Order)? {
         let normalized = CarrierRegistry.normalize(number)
         guard !normalized.isEmpty, postcode?.isEmpty == false || email?.isEmpty == false else { return nil }
-        for shipment in try await store.read { try $0.shipments.shipments(ShipmentFilter(trackingNumber: normalized)) } {
+        for shipment in try await store.read({ try $0.shipments.shipments(ShipmentFilter(trackingNumber: normalized)) }) {
             guard let order = try await store.read({ try $0.shipments.order(id: shipment.orderId) }) else { continue }
             let postcodeMatches = postcode.map { Self.squash($0) == Self.squash(order.postcode) } ?? false
             let emailMatches = email.map { $0.trimmingCharacters(in: .whitespaces).lowercased() == order.email.lowercased() } ?? false

@@ -173,9 +173,9 @@ public struct IncidentEngine: Sendable {
                             nextUpdateBy: now, now: now, extra: ["delivered": parcel?.status == .delivered], story: story)
                     } catch { throw .notice(error) }
                 }
-                switch try await store.write { [goodNews] tx in
+                switch try await store.write({ [goodNews] tx in
                     try tx.cases.resolveByCarrier(incidentId: review.incident.id, reason: reason, goodNews: goodNews, at: now)
-                } {
+                }) {
                 case .closed: closed += 1
                 case .flagged: flagged += 1
                 case .unchanged: break
@@ -190,8 +190,8 @@ public struct IncidentEngine: Sendable {
     private func followUps(now: Date) async throws(StoreError) -> Int {
         guard let composer else { return 0 }
         var sent = 0
-        for incident in try await store.read { try $0.cases.dueFollowUps(now: now, limit: pageSize) } {
-            guard let orderId = incident.orderId, let order = try await store.read { try $0.shipments.order(id: orderId) },
+        for incident in try await store.read({ try $0.cases.dueFollowUps(now: now, limit: pageSize) }) {
+            guard let orderId = incident.orderId, let order = try await store.read({ try $0.shipments.order(id: orderId) }),
                 let promised = incident.nextUpdateDue
             else { continue }
             var shipment: Shipment?

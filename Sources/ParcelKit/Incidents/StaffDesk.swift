@@ -34,8 +34,8 @@ public struct StaffDesk: Sendable {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw .emptyText(field: field) }
         return try await stored { () async throws(StoreError) -> Incident in
             var notice: NoticeDraft?
-            if case .resolve = action, let current = try await store.read { try $0.cases.incident(id: id) }, let orderId = current.orderId,
-                let order = try await store.read { try $0.shipments.order(id: orderId) }
+            if case .resolve = action, let current = try await store.read({ try $0.cases.incident(id: id) }), let orderId = current.orderId,
+                let order = try await store.read({ try $0.shipments.order(id: orderId) })
             {
                 do throws(NoticeError) {
                     notice = try NoticeComposer(templates: templates.get(), config: config, carrierNames: [:])
@@ -140,8 +140,8 @@ public struct StaffDesk: Sendable {
         try await stored { () async throws(StoreError) -> Shipment in
             // The customer hears about the replacement in the same transaction that links it.
             var notice: NoticeDraft?
-            if let incident = try await store.read { try $0.cases.incident(id: id) }, let orderId = incident.orderId,
-                let order = try await store.read { try $0.shipments.order(id: orderId) }
+            if let incident = try await store.read({ try $0.cases.incident(id: id) }), let orderId = incident.orderId,
+                let order = try await store.read({ try $0.shipments.order(id: orderId) })
             {
                 do throws(NoticeError) {
                     notice = try NoticeComposer(templates: templates.get(), config: config, carrierNames: [definition.id: definition.name])

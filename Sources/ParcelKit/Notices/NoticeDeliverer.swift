@@ -43,7 +43,7 @@ public struct NoticeDeliverer: Sendable {
     /// never send one twice (a lease outlives any delivery attempt: 10 minutes).
     public func deliver(now: Date, limit: Int = 500) async throws(StoreError) -> Summary {
         var summary = Summary()
-        for notice in try await store.write(serialized: false) { try $0.outbox.claimNotices(now: now, lease: 600, limit: limit) } {
+        for notice in try await store.write(serialized: false, { try $0.outbox.claimNotices(now: now, lease: 600, limit: limit) }) {
             do {
                 try await send(notice, now: now)
                 try await store.write(serialized: false) { try $0.outbox.markNoticeSent(id: notice.id, at: now) }

@@ -50,7 +50,7 @@ public struct Sweeper: Sendable {
         let now = clock.now
         let tally = Tally(now: now, total: try await store.read { try $0.shipments.countDue(now: now, all: options.all) }, started: started, progress: progress)
         var health: [String: CarrierHealth] = [:]
-        for record in try await store.read { try $0.shipments.carrierHealth() } { health[record.carrier] = record }
+        for record in try await store.read({ try $0.shipments.carrierHealth() }) { health[record.carrier] = record }
         var gates: [String: CarrierGate] = [:]
         for carrier in registry.carriers {
             gates[carrier.id] = CarrierGate(
@@ -313,7 +313,7 @@ private struct Context: Sendable {
         }
         let windows = QuotaWindow.windows(for: carrier.limits, at: now)
         guard !windows.isEmpty else { return true }
-        if try await store.write { try $0.shipments.takeQuota(carrier: carrier.id, windows: windows) } { return true }
+        if try await store.write({ try $0.shipments.takeQuota(carrier: carrier.id, windows: windows) }) { return true }
         await gate.halt("quotaSpent", until: windows.map(\.resetsAt).min())
         await tally.skipped(carrier: carrier.id, reason: "quotaSpent")
         return false

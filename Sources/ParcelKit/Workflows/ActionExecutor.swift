@@ -50,7 +50,7 @@ public struct ActionExecutor: Sendable {
             summary.errors.append("\(config.workflows.secretEnv) is not set: actions wait until the webhook secret is configured")
             return summary
         }
-        for action in try await store.write(serialized: false) { try $0.actions.claimActions(now: now, lease: lease, limit: 100) } {
+        for action in try await store.write(serialized: false, { try $0.actions.claimActions(now: now, lease: lease, limit: 100) }) {
             guard let incident = try await store.read({ try $0.cases.incident(id: action.incidentId) }) else { continue }
             var order: Order?
             if let orderId = incident.orderId { order = try await store.read { try $0.shipments.order(id: orderId) } }

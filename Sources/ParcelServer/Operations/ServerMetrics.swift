@@ -101,7 +101,7 @@ final class ServerMetrics: Sendable {
         let outbox = try await store.read { try $0.outbox.outboxBacklog(now: now) }
         gauge("outbox_backlog", "Notices waiting to be delivered.", [], outbox.waiting)
         gauge("outbox_overdue", "Notices due but not delivered.", [], outbox.overdue)
-        for health in try await store.read { try $0.shipments.carrierHealth() } {
+        for health in try await store.read({ try $0.shipments.carrierHealth() }) {
             let carrier = [("carrier", health.carrier)]
             gauge("carrier_consecutive_failures", "Failed checks in a row per carrier.", carrier, health.consecutiveFailures)
             gauge("carrier_paused", "1 while the circuit breaker pauses the carrier.", carrier, (health.pausedUntil ?? .distantPast) > now ? 1 : 0)
@@ -109,7 +109,7 @@ final class ServerMetrics: Sendable {
         }
         // Today's and this hour's quota windows, whichever carriers have them.
         let windows = QuotaWindow.windows(for: .init(concurrency: 1, perSecond: 1, burst: 1, perHour: 1, perDay: 1), at: now).map(\.key)
-        for usage in try await store.read { try $0.shipments.quotaUsage(windows: windows) } {
+        for usage in try await store.read({ try $0.shipments.quotaUsage(windows: windows) }) {
             let labels = [("carrier", usage.carrier), ("window", usage.window.hasPrefix("day:") ? "day" : "hour")]
             gauge("carrier_quota_used", "Requests made in the carrier's current quota window, by every worker.", labels, usage.used)
             gauge("carrier_quota_limit", "Requests the carrier's current quota window allows.", labels, usage.quota)

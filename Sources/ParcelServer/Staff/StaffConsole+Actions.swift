@@ -13,7 +13,7 @@ extension StaffConsole {
     /// shows the case with the reason and a 400 (bad input), 404 (no case) or 409 (a closed
     /// case, an unknown member …).
     func perform(_ verb: String, on id: Int64, form: FormBody, session: StaffSession) async throws -> Response {
-        guard Self.verbs.contains(verb), try await store.read { try $0.cases.incident(id: id) } != nil else { return notFound(session) }
+        guard Self.verbs.contains(verb), try await store.read({ try $0.cases.incident(id: id) }) != nil else { return notFound(session) }
         let actor = session.staff, now = options.clock.now
         do {
             switch verb {
