@@ -16,7 +16,9 @@ let package = Package(
         .executable(name: "carrier-sim", targets: ["carrier-sim"]),
         .library(name: "Curl", targets: ["Curl"]),
         .library(name: "Markup", targets: ["Markup"]),
-        .library(name: "ParcelKit", targets: ["ParcelKit"]),
+        .library(name: "ParcelCore", targets: ["ParcelCore"]),
+        .library(name: "ParcelStore", targets: ["ParcelStore"]),
+        .library(name: "ParcelOps", targets: ["ParcelOps"]),
         .library(name: "CarrierSim", targets: ["CarrierSim"]),
         .library(name: "ParcelServer", targets: ["ParcelServer"]),
     ],
@@ -48,27 +50,47 @@ let package = Package(
         ),
         .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: swiftSettings),
         .target(name: "Markup", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
+        // The domain: canonical model, the declarative carriers engine (reads pages through Curl
+        // and Markup), incident rules, calendars, policies, notice wording. No database, no server.
         .target(
-            name: "ParcelKit",
+            name: "ParcelCore",
             dependencies: [
                 "Curl", "Markup",
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Notices/Templates")],
+            swiftSettings: swiftSettings
+        ),
+        // Persistence: the store's units of work over SQLite (GRDB) or PostgreSQL (postgres-nio).
+        .target(
+            name: "ParcelStore",
+            dependencies: [
+                "ParcelCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("Notices/Templates")],
+            swiftSettings: swiftSettings
+        ),
+        // Operations: the sweep, incident detection, staff desk, workflow execution, notice
+        // delivery (SMTP, webhooks), customer tracking, and the factory that assembles them.
+        .target(
+            name: "ParcelOps",
+            dependencies: [
+                "ParcelCore", "ParcelStore", "Curl",
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "CarrierSim",
             dependencies: [
-                "ParcelKit",
+                "ParcelCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -78,7 +100,7 @@ let package = Package(
         .target(
             name: "ParcelServer",
             dependencies: [
-                "ParcelKit",
+                "ParcelOps", "ParcelStore", "ParcelCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -92,18 +114,20 @@ let package = Package(
         ),
         .executableTarget(
             name: "carrier-sim",
-            dependencies: ["CarrierSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["CarrierSim", "ParcelCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "parcelwatch",
-            dependencies: ["ParcelKit", "ParcelServer", "Curl", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "ParcelServer", "ParcelOps", "ParcelStore", "ParcelCore", "Curl", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "TestSupport",
             dependencies: [
-                "CarrierSim", "ParcelKit", "Curl",
+                "CarrierSim", "ParcelCore", "ParcelStore", "ParcelOps", "Curl",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -115,10 +139,14 @@ let package = Package(
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MarkupTests", dependencies: ["Markup"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "ParcelKitTests", dependencies: ["ParcelKit", "CarrierSim", "Curl", "TestSupport"],
+            name: "ParcelKitTests", dependencies: ["ParcelCore", "ParcelStore", "ParcelOps", "CarrierSim", "Curl", "TestSupport"],
             exclude: ["Feeds"], swiftSettings: swiftSettings),
         .testTarget(name: "CarrierSimTests", dependencies: ["CarrierSim", "Curl", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "ParcelServerTests", dependencies: ["ParcelServer", "ParcelKit", "Curl", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "parcelwatchTests", dependencies: ["CarrierSim", "ParcelKit", "ParcelServer", "Curl", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ParcelServerTests", dependencies: ["ParcelServer", "ParcelCore", "ParcelStore", "ParcelOps", "Curl", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "parcelwatchTests", dependencies: ["CarrierSim", "ParcelCore", "ParcelStore", "ParcelOps", "ParcelServer", "Curl", "TestSupport"],
+            swiftSettings: swiftSettings),
     ]
 )

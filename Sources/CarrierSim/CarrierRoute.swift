@@ -1,5 +1,5 @@
 import Foundation
-import ParcelKit
+import ParcelCore
 
 /// Recognises a request for one carrier source at the source's own URL shape (path, query, body)
 /// and pulls out what the simulator needs from it, so clients only swap the host

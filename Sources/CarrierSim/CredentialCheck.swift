@@ -1,5 +1,5 @@
 import Foundation
-import ParcelKit
+import ParcelCore
 
 /// Checks a tracking request's credentials exactly as its source's `auth:` says they are sent,
 /// against the ``SimCredentials`` values and the tokens ``SimAuth`` issued:

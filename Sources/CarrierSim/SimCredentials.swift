@@ -1,5 +1,5 @@
 import Foundation
-import ParcelKit
+import ParcelCore
 
 /// The credentials the simulator accepts: for a credential named `NAME` (the environment variable
 /// a carrier file's `auth:` names), exactly ``value(_:)`` of it. Anything else is wrong, so a

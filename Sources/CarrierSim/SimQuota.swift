@@ -1,5 +1,5 @@
 import Foundation
-import ParcelKit
+import ParcelCore
 
 /// Request quotas of the simulated carriers (`POST /_sim/quota`): each carrier counts the
 /// tracking requests it answers in the current UTC hour and day of the SIMULATOR's clock (so

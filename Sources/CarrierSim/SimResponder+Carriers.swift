@@ -1,5 +1,5 @@
 import Foundation
-import ParcelKit
+import ParcelCore
 
 /// The carriers' side of the simulator: token endpoints, then tracking requests at each source's
 /// URL shape, answered in this order:

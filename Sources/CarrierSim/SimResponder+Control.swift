@@ -1,5 +1,5 @@
 import Foundation
-import ParcelKit
+import ParcelCore
 
 /// Control endpoints for the simulated carriers' authentication and quotas.
 ///

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import ParcelKit
+import ParcelCore
 
 /// Answers every request the simulator gets: control endpoints under `/_sim/` (`/_sim/auth` and
 /// `/_sim/quota` in `SimResponder+Control.swift`), token endpoints and carriers at their own URL

@@ -1,5 +1,5 @@
 import Foundation
-import ParcelKit
+import ParcelCore
 
 /// One stage of a scripted parcel as the carrier shows it.
 struct StagePage: Sendable {

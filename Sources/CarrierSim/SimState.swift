@@ -1,5 +1,5 @@
 import Foundation
-import ParcelKit
+import ParcelCore
 
 /// Everything the running simulator remembers: its clock, the parcels it moves, the carriers it
 /// impersonates (one route per source, their token endpoints, credentials and quotas), its

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import ParcelKit
+import ParcelCore
 
 /// How to start a simulator.
 public struct SimulatorOptions: Sendable {

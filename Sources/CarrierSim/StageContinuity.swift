@@ -1,5 +1,5 @@
 import Foundation
-import ParcelKit
+import ParcelCore
 
 /// One continuous history across the stages of a parcel's script.
 ///

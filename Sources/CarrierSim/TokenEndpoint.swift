@@ -1,5 +1,5 @@
 import Foundation
-import ParcelKit
+import ParcelCore
 
 /// The OAuth 2 token endpoint of one simulated carrier source: `POST` at the path of the source's
 /// `token_url` (rebased like the carrier URLs: only the path matters).

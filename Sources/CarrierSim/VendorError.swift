@@ -1,5 +1,5 @@
 import Foundation
-import ParcelKit
+import ParcelCore
 
 /// The bodies simulated carriers refuse with, shaped like each vendor's own API error where the
 /// carrier files record it (their header comments; authenticated sources only), else like the

@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// One libcurl easy handle and everything C holds on to while it runs: the header list, the
 /// error buffer and the body collected so far.

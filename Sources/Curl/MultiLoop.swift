@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// Owns the one curl multi handle and drives every transfer on a single thread.
 ///

@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 import Foundation
 
 /// Sends e-mail over SMTP through libcurl: STARTTLS whenever the server offers it (or required

@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// Catches libxml2's structured errors during one parse instead of letting them print.
 ///

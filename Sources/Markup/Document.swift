@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// Refuses every external entity and DTD libxml2 might try to load, for the whole process.
 /// Set once, before the first parse; libxml2 reads the loader under its own lock.

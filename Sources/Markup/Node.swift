@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// An element (or attribute, or text) inside a ``Document``. Holds its document alive, so a
 /// node can never outlive the memory it points into.

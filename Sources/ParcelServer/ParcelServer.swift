@@ -1,27 +1,30 @@
 import Foundation
 import Hummingbird
 import Logging
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `parcelwatch serve`: the customer tracking API and page, `/metrics` and `/healthz`, over
 /// the shop's store (SQLite or PostgreSQL) with Hummingbird.
 public enum ParcelServer {
     /// Serves until the task is cancelled; `onReady` gets the port once it listens (useful with port 0).
     public static func run(store: Store, options: ServerOptions, onReady: @escaping @Sendable (Int) async -> Void) async throws {
-        let templates: NoticeTemplates
-        do { templates = try NoticeTemplates() } catch { throw ServerError.resources(error.description) }
+        let services: ParcelServices
+        do { services = try ParcelServices(store: store, config: options.config, registry: options.registry) } catch {
+            throw ServerError.resources(error.description)
+        }
         let metrics = ServerMetrics(store: store, clock: options.clock)
         let router = Router(context: ServerContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         // One set of per-address limits: tracking misses and failed staff sign-ins both draw on it.
         let limiter = ClientLimiter(policy: options.limits)
         CustomerRoutes(
-            store: store, options: options, limiter: limiter, page: try TrackPage(options: options),
-            composer: NoticeComposer(templates: templates, config: options.config, carrierNames: options.carrierNames)
+            store: store, options: options, limiter: limiter, page: try TrackPage(options: options), tracking: services.tracking
         )
         .add(to: router)
         ShopRoutes(store: store, options: options).add(to: router)
-        try StaffConsole(store: store, options: options, limiter: limiter).add(to: router)
+        try StaffConsole(store: store, options: options, limiter: limiter, desk: services.desk).add(to: router)
         metrics.add(to: router)
         var logger = Logger(label: "parcelwatch.serve")
         logger.logLevel = .warning

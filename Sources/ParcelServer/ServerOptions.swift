@@ -1,5 +1,7 @@
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// What `parcelwatch serve` runs with.
 public struct ServerOptions: Sendable {
@@ -14,7 +16,7 @@ public struct ServerOptions: Sendable {
     public var registry: CarrierRegistry?
     /// Carrier ids to the names customers know (`seur` → `SEUR`).
     public var carrierNames: [String: String] {
-        Dictionary((registry?.carriers ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        ParcelServices.carrierNames(registry)
     }
     /// Per-client limits of the customer API and page.
     var limits = ClientLimiter.Policy()

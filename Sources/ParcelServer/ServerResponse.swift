@@ -2,7 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// The server's two kinds of answer, shared by the customer routes, the shop API, the staff
 /// console and the metrics: JSON in the CLI's one style, and HTML with headers that keep a

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CarrierSim
 import Foundation
-import ParcelKit
+import ParcelCore
 
 /// `carrier-sim`: the local carrier network used by the demo, the tests and the benchmarks.
 @main

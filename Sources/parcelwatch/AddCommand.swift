@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `parcelwatch add`: one order (and its tracking numbers) without a file.
 struct AddCommand: AsyncParsableCommand {

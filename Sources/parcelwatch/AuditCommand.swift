@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `parcelwatch audit`: who did what, when, newest first.
 struct AuditCommand: AsyncParsableCommand {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `--carriers DIR`, shared by every command that needs carrier files.
 struct CarrierOptions: ParsableArguments {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `parcelwatch customer export|erase EMAIL`: a customer's data rights, staff only, audited.
 struct CustomerCommand: AsyncParsableCommand {

@@ -1,5 +1,7 @@
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// A customer's parcel for people, in the order's language.
 enum CustomerView {

@@ -1,5 +1,7 @@
 import ArgumentParser
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `parcelwatch detect NUMBER`.
 struct DetectCommand: AsyncParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `parcelwatch find QUERY`: everything about a customer's order from whatever they quote.
 struct FindCommand: AsyncParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `parcelwatch import FILE`: the shop's orders and tracking numbers into the store.
 struct ImportCommand: AsyncParsableCommand {

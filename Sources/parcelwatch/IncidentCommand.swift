@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `parcelwatch incident VERB ID`: one case, and what staff do with it.
 struct IncidentCommand: AsyncParsableCommand {
@@ -158,7 +160,9 @@ struct IncidentCommand: AsyncParsableCommand {
 private func openDesk(_ store: StoreOptions, registry: CarrierRegistry? = nil) async throws -> (desk: StaffDesk, now: Date) {
     let now = try store.clock().now
     let database = try await store.openStore()
-    return (StaffDesk(store: database, config: try store.shopConfig(), registry: registry), now)
+    do { return (try ParcelServices(store: database, config: try store.shopConfig(), registry: registry).desk, now) } catch let error as NoticeError {
+        throw ValidationError(error.description)
+    }
 }
 
 /// A desk refusal as the CLI reports it: bad input exits 2 with usage wording, the rest by kind.

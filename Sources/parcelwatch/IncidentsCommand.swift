@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `parcelwatch incidents`: the staff queue, most urgent deadline first.
 struct IncidentsCommand: AsyncParsableCommand {

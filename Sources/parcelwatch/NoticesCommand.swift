@@ -1,7 +1,9 @@
 import ArgumentParser
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `parcelwatch notices [--pending|--failed|--sent]` and `parcelwatch notices deliver`.
 struct NoticesCommand: AsyncParsableCommand {
@@ -51,10 +53,12 @@ struct NoticesCommand: AsyncParsableCommand {
             let database = try await store.openStore()
             let client: HTTPClient
             client = try makeHTTPClient()
+            let services: ParcelServices
+            do { services = try ParcelServices(store: database, config: config, registry: nil) } catch {
+                throw ValidationError(error.description)
+            }
             let summary: NoticeDeliverer.Summary
-            do {
-                summary = try await NoticeDeliverer(store: database, config: config, defaultDirectory: store.defaultOutbox, client: client).deliver(now: now)
-            } catch {
+            do { summary = try await services.deliverer(defaultDirectory: store.defaultOutbox, client: client).deliver(now: now) } catch {
                 throw fail(.store(error))
             }
             if output.json { return try printJSON(summary) }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `parcelwatch orders`: one line per order, the whole story at a glance.
 struct OrdersCommand: AsyncParsableCommand {

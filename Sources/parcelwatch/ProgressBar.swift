@@ -1,5 +1,7 @@
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 import Synchronization
 
 /// A one-line progress bar on standard error (done/total, rate, errors), drawn only on a

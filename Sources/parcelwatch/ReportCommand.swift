@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `parcelwatch report [--since DATE] [--json|--csv]`: the shop's figures for a window.
 struct ReportCommand: AsyncParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `parcelwatch report-problem NUMBER --postcode CODE --kind …`: what tracking cannot know.
 struct ReportProblemCommand: AsyncParsableCommand {
@@ -33,12 +35,12 @@ struct ReportProblemCommand: AsyncParsableCommand {
         let now = try store.clock().now
         let database = try await store.openStore()
         let result: (incident: Incident, nextUpdateBy: Date)?
-        let templates: NoticeTemplates
-        do { templates = try NoticeTemplates() } catch { throw ValidationError(error.description) }
-        let names = Dictionary((try? carriers.registry().carriers.map { ($0.id, $0.name) }) ?? [], uniquingKeysWith: { first, _ in first })
-        let composer = NoticeComposer(templates: templates, config: config, carrierNames: names)
+        let services: ParcelServices
+        do { services = try ParcelServices(store: database, config: config, registry: try? carriers.registry()) } catch {
+            throw ValidationError(error.description)
+        }
         do {
-            result = try await CustomerTracking(store: database, config: config, composer: composer)
+            result = try await services.tracking
                 .report(number: number, postcode: postcode, email: email, problem: problem, message: message, now: now)
         } catch { throw fail(.store(error)) }
         guard let result else {

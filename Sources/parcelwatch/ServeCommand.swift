@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
 import ParcelServer
+import ParcelStore
 
 /// `parcelwatch serve`: the shop's customer-facing server.
 struct ServeCommand: AsyncParsableCommand {

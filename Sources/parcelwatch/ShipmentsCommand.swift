@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `parcelwatch shipments`: what the store knows about every parcel.
 struct ShipmentsCommand: AsyncParsableCommand {

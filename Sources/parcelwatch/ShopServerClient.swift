@@ -1,7 +1,9 @@
 import ArgumentParser
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// The customer's side of `parcelwatch serve`: asks the shop's tracking API through the Curl
 /// module and prints what `parcelwatch track` prints from a database.

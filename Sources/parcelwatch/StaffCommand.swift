@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
 import ParcelServer
+import ParcelStore
 
 /// `parcelwatch staff add|list`: the people who may act on incidents.
 struct StaffCommand: AsyncParsableCommand {

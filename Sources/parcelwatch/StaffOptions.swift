@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `--as NAME`: who is acting. Staff actions are refused for anyone not in the staff table.
 struct StaffOptions: ParsableArguments {

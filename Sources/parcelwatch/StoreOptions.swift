@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `--db`, `--now`, `--config`: shared by every command that uses the store.
 struct StoreOptions: ParsableArguments {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `parcelwatch sweep`: check every due shipment once, or keep doing it with `--every`.
 struct SweepCommand: AsyncParsableCommand {
@@ -73,18 +75,14 @@ struct SweepCommand: AsyncParsableCommand {
             pageSize: pageSize, lease: DurationText.seconds(lease) ?? 600, worker: worker ?? SweepOptions.defaultWorker)
         let progress: (@Sendable (SweepProgress) -> Void)?
         if let bar { progress = { bar.update($0) } } else { progress = nil }
-        let templates: NoticeTemplates
-        do { templates = try NoticeTemplates() } catch { throw ValidationError(error.description) }
-        let incidents = IncidentEngine(store: database, config: config, registry: registry, templates: templates)
-        let notices = NoticeDeliverer(store: database, config: config, defaultDirectory: store.defaultOutbox, client: client)
-        let names = Dictionary(registry.carriers.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let composer = NoticeComposer(templates: templates, config: config, carrierNames: names)
-        let actions = ActionExecutor(store: database, config: config, client: client, composer: composer)
-        let sweeper = Sweeper(
-            store: database, registry: registry, fetcher: CarrierFetcher(client: client, endpoints: endpoints, credentials: credentials),
-            clock: clock, options: options, incidents: incidents, actions: actions, notices: notices,
-            milestones: composer, progress: progress,
-            shouldStop: { stop.isRequested })
+        let sweeper: Sweeper
+        do {
+            sweeper = try ParcelServices(store: database, config: config, registry: registry).sweeper(
+                fetcher: CarrierFetcher(client: client, endpoints: endpoints, credentials: credentials), clock: clock, options: options,
+                client: client, defaultOutbox: store.defaultOutbox, progress: progress, shouldStop: { stop.isRequested })
+        } catch let error as NoticeError {
+            throw ValidationError(error.description)
+        }
         while true {
             let summary: SweepSummary
             do { summary = try await sweeper.run() } catch { throw fail(.store(error)) }

@@ -1,5 +1,7 @@
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// A parcel's history as people read it.
 enum Timeline {

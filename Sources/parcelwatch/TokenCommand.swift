@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `parcelwatch token add|list|revoke`: bearer tokens for the shop API of `parcelwatch serve`.
 struct TokenCommand: AsyncParsableCommand {

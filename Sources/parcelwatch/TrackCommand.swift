@@ -1,7 +1,9 @@
 import ArgumentParser
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `parcelwatch track NUMBER`: ad hoc, no database.
 struct TrackCommand: AsyncParsableCommand {
@@ -51,7 +53,10 @@ struct TrackCommand: AsyncParsableCommand {
         if postcode != nil || email != nil, let database = try await existingStore() {
             let config = try store.shopConfig()
             let now = try store.clock().now
-            let tracking = CustomerTracking(store: database, config: config)
+            let tracking: CustomerTracking
+            do { tracking = try ParcelServices(store: database, config: config, registry: nil).tracking } catch {
+                throw ValidationError(error.description)
+            }
             let found: CustomerParcel?
             do { found = try await tracking.lookup(number: number, postcode: postcode, email: email, now: now) } catch {
                 throw fail(.store(error))

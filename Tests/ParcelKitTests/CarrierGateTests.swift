@@ -1,7 +1,9 @@
+import ParcelCore
+import ParcelStore
 import TestSupport
 import Testing
 
-@testable import ParcelKit
+@testable import ParcelOps
 
 /// The carrier gate on a manual clock: the token bucket, the Retry-After pause and the
 /// concurrency slots, each checked without sleeping.

@@ -1,4 +1,6 @@
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 import Testing
 
 @Suite struct CheckDigitTests {

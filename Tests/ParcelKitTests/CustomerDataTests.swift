@@ -1,6 +1,8 @@
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 import TestSupport
 import Testing
 
@@ -20,7 +22,7 @@ import Testing
             try $0.shipments.apply(
                 TrackingUpdate(
                     shipmentID: parcel.id, events: [event("20000000000001", hoursAgo: 2, raw: "Entregado", status: .delivered)],
-                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+                    estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
         }
         try await store.write { try $0.console.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "t", at: fixtureNow) }
         let trigger = IncidentTrigger(

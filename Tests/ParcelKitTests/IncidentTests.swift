@@ -1,6 +1,8 @@
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 import TestSupport
 import Testing
 
@@ -247,7 +249,7 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
             try $0.shipments.apply(
                 TrackingUpdate(
                     shipmentID: parcel.id, events: [event("10000000000002", hoursAgo: 1, raw: "Entregado", status: .delivered)],
-                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+                    estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
         }
         let history = try await store.read { try $0.cases.incidentHistory(id: incident.id) }
         #expect(history.last?.action == "delivered")
@@ -287,7 +289,7 @@ func promisedOrder(_ id: String, promised: String? = "2026-11-24", paid: String?
                             "10000000000003", hoursAgo: 2, raw: "Deterioro o extravío",
                             status: .exception, reason: .damagedOrLost)
                     ],
-                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+                    estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
         }
         _ = try await store.write {
             try $0.shipments.importRows(

@@ -1,4 +1,6 @@
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 import Testing
 
 /// `JSONValue.parse`, the hand-written RFC 8259 reader every JSON carrier answer goes through:

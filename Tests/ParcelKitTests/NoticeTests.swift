@@ -1,6 +1,8 @@
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 import TestSupport
 import Testing
 
@@ -149,7 +151,7 @@ import Testing
                             "10000000000009", hoursAgo: 1, raw: "Deterioro o extravío",
                             status: .exception, reason: .damagedOrLost)
                     ],
-                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: time, schedule: .standard))
+                    estimatedDelivery: nil, checkedAt: time, schedule: .standard))
         }
     }
 

@@ -1,6 +1,8 @@
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 import TestSupport
 import Testing
 
@@ -40,8 +42,7 @@ import Testing
             _ = try await store.write(serialized: false) {
                 try $0.shipments.apply(
                     TrackingUpdate(
-                        shipmentID: parcel.id, events: events, estimatedDelivery: nil, validators: CacheValidators(),
-                        checkedAt: at, schedule: .standard))
+                        shipmentID: parcel.id, events: events, estimatedDelivery: nil, checkedAt: at, schedule: .standard))
             }
         }
 

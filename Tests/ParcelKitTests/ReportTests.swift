@@ -1,6 +1,8 @@
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 import TestSupport
 import Testing
 
@@ -42,8 +44,7 @@ import Testing
             _ = try await store.write(serialized: false) {
                 try $0.shipments.apply(
                     TrackingUpdate(
-                        shipmentID: parcel.id, events: list, estimatedDelivery: nil, validators: CacheValidators(),
-                        checkedAt: fixtureNow, schedule: .standard))
+                        shipmentID: parcel.id, events: list, estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
             }
         }
 

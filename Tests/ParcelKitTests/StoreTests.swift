@@ -1,6 +1,8 @@
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 import TestSupport
 import Testing
 
@@ -86,7 +88,7 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
             try $0.shipments.apply(
                 TrackingUpdate(
                     shipmentID: shipment.id, events: first, estimatedDelivery: nil,
-                    validators: CacheValidators(etag: "\"a\""), checkedAt: fixtureNow, schedule: .standard))
+                    etag: "\"a\"", checkedAt: fixtureNow, schedule: .standard))
         }
         #expect(applied == AppliedUpdate(newEvents: 1, previousStatus: .pending, previousReason: nil, status: .inTransit, reason: nil))
 
@@ -100,7 +102,7 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
             try $0.shipments.apply(
                 TrackingUpdate(
                     shipmentID: shipment.id, events: second, estimatedDelivery: fixtureNow.addingTimeInterval(86_400),
-                    validators: CacheValidators(etag: "\"b\""), checkedAt: fixtureNow, schedule: .standard))
+                    etag: "\"b\"", checkedAt: fixtureNow, schedule: .standard))
         }
         #expect(again.newEvents == 2)
         #expect(again.status == .exception && again.reason == .damagedOrLost && again.statusChanged)
@@ -108,7 +110,7 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
             try $0.shipments.apply(
                 TrackingUpdate(
                     shipmentID: shipment.id, events: second, estimatedDelivery: nil,
-                    validators: CacheValidators(etag: "\"b\""), checkedAt: fixtureNow, schedule: .standard))
+                    etag: "\"b\"", checkedAt: fixtureNow, schedule: .standard))
         }
         #expect(repeated.newEvents == 0 && !repeated.statusChanged)
 
@@ -128,7 +130,7 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
             try $0.shipments.apply(
                 TrackingUpdate(
                     shipmentID: shipment.id, events: [event("12345678901234", hoursAgo: 0.5, raw: "Entregado", status: .delivered)],
-                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+                    estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
         }
         #expect(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: "12345678901234") }?.nextCheckAt == nil)
         #expect(try await store.read { try $0.shipments.countDue(now: fixtureNow.addingTimeInterval(1e7), all: false) } == 0)

@@ -1,7 +1,9 @@
 import CarrierSim
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 import TestSupport
 import Testing
 
@@ -60,7 +62,7 @@ import Testing
                             number, hoursAgo: 1, raw: "Deterioro o extravío", status: .exception,
                             reason: .damagedOrLost)
                     ],
-                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+                    estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
         }
         var config = ShopConfig.defaults
         // A backend of its own per test and store kind: keys like incident-1-reship recur across fresh databases.
@@ -99,7 +101,7 @@ import Testing
             try $0.shipments.apply(
                 TrackingUpdate(
                     shipmentID: original.id, events: [event(original.trackingNumber, hoursAgo: 0.5, raw: "Entregado", status: .delivered)],
-                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow.addingTimeInterval(3600), schedule: .standard))
+                    estimatedDelivery: nil, checkedAt: fixtureNow.addingTimeInterval(3600), schedule: .standard))
         }
         #expect(try await store.read { try $0.cases.incidentHistory(id: incident.id) }.contains { $0.action == "doubleDelivery" })
     }
@@ -176,7 +178,7 @@ import Testing
                             number, hoursAgo: 1, raw: "Deterioro o extravío", status: .exception,
                             reason: .damagedOrLost)
                     ],
-                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+                    estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
         }
         var config = ShopConfig.defaults
         config.workflows.webhookURL = simulator.baseURL + "/_sim/webhook/atomic"

@@ -1,7 +1,9 @@
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
 import ParcelServer
+import ParcelStore
 import TestSupport
 import Testing
 
@@ -37,7 +39,7 @@ import Testing
                         event(number, hoursAgo: 30, raw: "<script>alert(1)</script>", status: .inTransit),
                         event(number, hoursAgo: 2, raw: "Deterioro o extravío", status: .exception, reason: .damagedOrLost),
                     ],
-                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+                    estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
         }
         try await store.write { try $0.console.addStaff(StaffMember(name: "anna", displayName: "Anna Kowalska"), actor: "test", at: fixtureNow) }
         let registry = try CarrierRegistry.load(directory: PackagePaths.carriers)

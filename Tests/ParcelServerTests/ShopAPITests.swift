@@ -1,7 +1,9 @@
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
 import ParcelServer
+import ParcelStore
 import TestSupport
 import Testing
 

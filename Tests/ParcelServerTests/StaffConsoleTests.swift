@@ -1,7 +1,9 @@
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
 import ParcelServer
+import ParcelStore
 import TestSupport
 import Testing
 
@@ -53,7 +55,7 @@ import Testing
                             event(number, hoursAgo: 80, raw: "<script>alert(1)</script>", status: .inTransit),
                             event(number, hoursAgo: 75, raw: raw, status: .exception, reason: reason),
                         ],
-                        estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+                        estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
             }
         }
         for (name, display, password) in [("anna", "Anna Kowalska", annaPassword), ("marek", "Marek Nowak", marekPassword)] {

@@ -1,5 +1,7 @@
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// An order as tests need one: Polish, 129.99 PLN, promised 2026-11-24, paid two days before
 /// ``fixtureNow``.

@@ -1,4 +1,6 @@
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 import Synchronization
 
 /// A ``RateClock`` that stands still until a test moves it: tasks asleep on it wake when

@@ -1,7 +1,9 @@
 import CarrierSim
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// Drives the carrier simulator's control endpoints over real HTTP, as the demo does.
 public struct SimControl: Sendable {

@@ -1,6 +1,8 @@
 import CarrierSim
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// Where the package's own files are, found from this source file so tests run from any directory.
 public enum PackagePaths {

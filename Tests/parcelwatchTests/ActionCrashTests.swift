@@ -1,6 +1,8 @@
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 import TestSupport
 import Testing
 
@@ -24,7 +26,7 @@ import Testing
             try $0.shipments.apply(
                 TrackingUpdate(
                     shipmentID: parcel.id, events: [event(number, hoursAgo: 1, raw: "Extraviado", status: .exception, reason: .lost)],
-                    estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+                    estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
         }
         _ = try await IncidentEngine(store: store, config: .defaults, registry: try CarrierRegistry.load(directory: PackagePaths.carriers)).run(now: fixtureNow)
         let incident = try #require(try await store.read { try $0.cases.incidents(IncidentFilter(kinds: [.lost])) }.first)

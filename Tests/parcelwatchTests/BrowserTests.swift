@@ -1,7 +1,9 @@
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
 import ParcelServer
+import ParcelStore
 import TestSupport
 import Testing
 
@@ -48,7 +50,7 @@ extension LoadTests {
                     try $0.shipments.apply(
                         TrackingUpdate(
                             shipmentID: parcel.id, events: events, estimatedDelivery: nil,
-                            validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+                            checkedAt: fixtureNow, schedule: .standard))
                 }
             }
             try await store.write { try $0.console.addStaff(StaffMember(name: "lucia", displayName: "Lucía Fernández"), actor: "test", at: fixtureNow) }

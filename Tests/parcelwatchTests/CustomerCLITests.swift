@@ -1,6 +1,8 @@
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 import TestSupport
 import Testing
 
@@ -28,7 +30,7 @@ import Testing
                     events: [
                         event(number, hoursAgo: 30, raw: "MERCANCIA EN MADRID", status: .inTransit),
                         event(number, hoursAgo: 3, raw: "Deterioro o extravío de la mercancía", status: .exception, reason: .damagedOrLost),
-                    ], estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+                    ], estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
         }
         try await store.write { try $0.console.addStaff(StaffMember(name: "lucia", displayName: "Lucía Fernández"), actor: "t", at: fixtureNow) }
         _ = try await IncidentEngine(store: store, config: .defaults, registry: try CarrierRegistry.load(directory: PackagePaths.carriers)).run(now: fixtureNow)

@@ -1,6 +1,8 @@
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 import TestSupport
 import Testing
 
@@ -35,7 +37,7 @@ import Testing
                                 carrier: carrier, trackingNumber: number, time: CarrierTime(date: at, offsetSeconds: 3600), rawStatus: status.rawValue,
                                 rawCode: nil, status: status, reason: reason, location: nil)
                         ],
-                        estimatedDelivery: nil, validators: CacheValidators(), checkedAt: fixtureNow, schedule: .standard))
+                        estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
             }
             return parcel
         }

@@ -1,6 +1,8 @@
 import CarrierSim
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 import TestSupport
 import Testing
 

@@ -1,7 +1,9 @@
 import CarrierSim
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 import Synchronization
 import TestSupport
 import Testing
@@ -96,8 +98,7 @@ import Testing
         _ = try await store.write(serialized: false) {
             try $0.shipments.apply(
                 TrackingUpdate(
-                    shipmentID: shipment.id, events: [unknown], estimatedDelivery: nil, validators: CacheValidators(),
-                    checkedAt: fixtureNow, schedule: .standard))
+                    shipmentID: shipment.id, events: [unknown], estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
         }
         let run = try await CLIRun.detached(["carriers", "unmapped", "--db", db, "--json"])
         #expect(run.status == 0, "\(run.stderr)")

@@ -1,5 +1,7 @@
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// The customer's language from an `Accept-Language` header, among the four every
 /// customer-facing text exists in.

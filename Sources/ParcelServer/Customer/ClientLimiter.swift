@@ -1,5 +1,7 @@
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// Per-client limits on the customer API and page, so tracking numbers cannot be enumerated.
 ///

@@ -2,7 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// The customer side of `parcelwatch serve`: the tracking API and the `/track` page.
 ///
@@ -15,7 +17,8 @@ struct CustomerRoutes: Sendable {
     let options: ServerOptions
     let limiter: ClientLimiter
     let page: TrackPage
-    let composer: NoticeComposer
+    /// The customer's view, from the shared ``ParcelServices``.
+    let tracking: CustomerTracking
 
     func add(to router: Router<ServerContext>) {
         router.get("/api/track/:number") { request, context in try await lookup(request, context) }
@@ -33,7 +36,8 @@ struct CustomerRoutes: Sendable {
             return ServerResponse.json(.badRequest, ["error": "proofRequired", "message": "add ?postcode=… or ?email=… of your order"])
         }
         if case .refuse(let retryAfter) = await limiter.admit(context.client) { return Self.tooMany(retryAfter) }
-        let found = try await CustomerTracking(store: store, config: options.config)
+        let found =
+            try await tracking
             .lookup(number: number, postcode: postcode, email: email, now: options.clock.now)
         guard let found else { return await notFound(context) }
         var response = ServerResponse.json(.ok, found)
@@ -58,7 +62,8 @@ struct CustomerRoutes: Sendable {
                 .badRequest, ["error": "badRequest", "message": "expected JSON {\"postcode\" or \"email\", \"problem\": one of \(problems), \"message\"}"])
         }
         if case .refuse(let retryAfter) = await limiter.admit(context.client) { return Self.tooMany(retryAfter) }
-        let receipt = try await CustomerTracking(store: store, config: options.config, composer: composer)
+        let receipt =
+            try await tracking
             .report(number: number, postcode: body.postcode, email: body.email, problem: body.problem, message: body.message, now: options.clock.now)
         guard let receipt else { return await notFound(context) }
         return ServerResponse.json(.accepted, CustomerReportReceipt(incident: receipt.incident.id, nextUpdateBy: receipt.nextUpdateBy))
@@ -77,7 +82,8 @@ struct CustomerRoutes: Sendable {
             response.headers[.retryAfter] = String(retryAfter)
             return response
         }
-        let found = try await CustomerTracking(store: store, config: options.config)
+        let found =
+            try await tracking
             .lookup(number: number, postcode: postcode, email: email, now: options.clock.now)
         guard let found else {
             try await limiter.holdBack(context.client)

@@ -1,6 +1,8 @@
 import Foundation
 import Mustache
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// The customer page `/track`: server-rendered HTML (no JavaScript) in the order's language,
 /// else the browser's (`Accept-Language`), else English. Every value is HTML-escaped by the

@@ -2,7 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 import Prometheus
 
 /// `/metrics` in Prometheus' text format and `/healthz`.

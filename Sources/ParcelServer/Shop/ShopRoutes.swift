@@ -2,7 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// The shop API: how a shop's backend feeds Parcelwatch without CSV files. Every request
 /// carries `Authorization: Bearer <token>` (made with `parcelwatch token add NAME`, stored

@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// The case page's forms: each calls the ``StaffDesk`` method `parcelwatch incident VERB` calls,
 /// with the signed-in member as actor, so the audit log names them either way.

@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// One case's page: what it is, its clocks, the order and parcel, the carrier's timeline beside
 /// the case history, the workflow actions, and a form for every staff action.

@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// `/staff/report`: the shop report of `parcelwatch report` (``Store/report(since:now:timeZone:)``)
 /// as tables, with totals over the carriers.

@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// Signing in and out of the console (see ``StaffSessions`` for the rules).
 extension StaffConsole {

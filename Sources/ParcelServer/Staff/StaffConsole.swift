@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// The staff console of `parcelwatch serve`, under `/staff`: server-rendered pages (no
 /// JavaScript) for the incident queue, one case with its forms, search, the shop report and the
@@ -29,13 +31,13 @@ struct StaffConsole: Sendable {
     let limiter: ClientLimiter
 
     /// A console over `store`; fails when its templates are missing from the install.
-    init(store: Store, options: ServerOptions, limiter: ClientLimiter) throws(ServerError) {
+    init(store: Store, options: ServerOptions, limiter: ClientLimiter, desk: StaffDesk) throws(ServerError) {
         self.store = store
         self.limiter = limiter
         self.options = options
         sessions = StaffSessions(store: store, options: options)
         pages = try StaffPages()
-        desk = StaffDesk(store: store, config: options.config, registry: options.registry)
+        self.desk = desk
     }
 
     /// Registers every `/staff` route.

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// Signing staff in and out of the console, and finding who is signed in.
 ///

@@ -1,5 +1,7 @@
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// How the console shows times, clocks and cases: times in the shop's time zone, and the SLA
 /// clocks of a case that ran out, in words.

@@ -1,0 +1,184 @@
+import Foundation
+import ParcelCore
+import ParcelStore
+
+/// What a customer may see about their own parcel, and nothing else: status, carrier events,
+/// the promised date and, when something is wrong, what the shop is doing and when they will
+/// hear next. No staff names, no internal notes, no other customer's data.
+///
+/// A customer proves the parcel is theirs with the order's postcode or e-mail. A wrong one reads
+/// exactly like an unknown number, so numbers cannot be enumerated.
+public struct CustomerTracking: Sendable {
+    private let store: Store
+    private let config: ShopConfig
+    private let composer: NoticeComposer?
+
+    /// Creates the customer view of `store`; with a composer, a report is acknowledged by notice.
+    public init(store: Store, config: ShopConfig, composer: NoticeComposer? = nil) {
+        self.store = store
+        self.config = config
+        self.composer = composer
+    }
+
+    /// The parcel with `number`, when `postcode` or `email` matches its order; nil otherwise
+    /// (unknown number and wrong proof are indistinguishable on purpose).
+    public func lookup(number: String, postcode: String?, email: String?, now: Date) async throws(StoreError) -> CustomerParcel? {
+        guard let (shipment, order) = try await owned(number: number, postcode: postcode, email: email) else { return nil }
+        let phrases = CustomerPhrases(language: order.language)
+        let events = try await store.read { try $0.shipments.events(shipmentID: shipment.id) }.map {
+            TrackingReport.Event(
+                time: $0.time.utcText, status: $0.status.rawValue, reason: $0.reason?.rawValue,
+                rawStatus: $0.rawStatus, rawCode: $0.rawCode, location: $0.location)
+        }
+        // The parcel's own cases and its order's (not dispatched, late before shipping).
+        let cases = try await store.read { try $0.cases.incidents(IncidentFilter(orderId: order.id)) }
+            .filter { $0.customerFacing && ($0.shipmentId == shipment.id || $0.shipmentId == nil) }
+        let urgent = cases.sorted { ($0.priority, $1.nextDeadline) > ($1.priority, $0.nextDeadline) }.first
+        let story = try await store.read { try $0.cases.orderStory(orderId: order.id) }
+        return CustomerParcel(
+            trackingNumber: shipment.trackingNumber, carrier: shipment.carrier, status: shipment.status.rawValue,
+            reason: shipment.reason?.rawValue, promisedDate: shipment.promise(order: order), language: phrases.language, events: events,
+            incident: urgent.map {
+                CustomerParcel.Incident(
+                    kind: $0.kind.rawValue, message: Self.message(for: $0, story: story, phrases: phrases),
+                    nextUpdateBy: ISOTime.utc(Self.nextUpdate(for: $0, now: now)))
+            },
+            order: story)
+    }
+
+    /// What the shop is doing about a case: once it acted (a replacement sent or under way, a
+    /// refund issued), that, never the "we are sorting it out" it said before.
+    static func message(for incident: Incident, story: OrderStory, phrases: CustomerPhrases) -> String {
+        guard let latest = story.shop.last else { return phrases.incident(incident.kind) }
+        return story.action(phrases, latest)
+    }
+
+    /// Opens a `customerReport` case for the customer's own parcel; nil when the proof fails
+    /// (the same answer as an unknown number). Returns the case and when the customer hears next.
+    public func report(
+        number: String, postcode: String?, email: String?, problem: CustomerProblem, message: String?,
+        now: Date
+    ) async throws(StoreError) -> (incident: Incident, nextUpdateBy: Date)? {
+        guard let (shipment, order) = try await owned(number: number, postcode: postcode, email: email) else { return nil }
+        let text = message.map { String($0.prefix(2000)) } ?? ""
+        let trigger = IncidentTrigger(
+            kind: .customerReport,
+            subject: .shipment(id: shipment.id, orderId: order.id, carrier: shipment.carrier, trackingNumber: shipment.trackingNumber),
+            evidence: "report:\(problem.rawValue):\(ISOTime.utc(now))",
+            summary: "customer reports \(problem.rawValue) for \(shipment.carrier) \(shipment.trackingNumber)" + (text.isEmpty ? "" : ": \(text)"))
+        let plan = IncidentPlanner(config: config).plan(kind: .customerReport, value: order.value, now: now)
+        let notice: NoticeDraft?
+        do throws(NoticeError) {
+            notice = try composer?.notice(
+                kind: .customerReport, dedupeKey: "report:\(shipment.id):\(trigger.evidence)", order: order,
+                shipment: shipment, plan: plan, now: now, problem: problem)
+        } catch { throw .notice(error) }
+        switch try await store.write({ try $0.cases.raise(trigger, plan: plan, notice: notice, at: now) }) {
+        case .opened(let incident):
+            return (incident, Self.nextUpdate(for: incident, now: now))
+        case .retriggered(let id), .unchanged(let id), .absorbed(let id):
+            guard let incident = try await store.read({ try $0.cases.incident(id: id) }) else { return nil }
+            return (incident, Self.nextUpdate(for: incident, now: now))
+        case .suppressed:
+            return nil
+        }
+    }
+
+    /// When the customer hears next: the notice deadline until they have been told, then the
+    /// resolution deadline.
+    static func nextUpdate(for incident: Incident, now: Date) -> Date {
+        if incident.notifiedAt == nil, let notice = incident.noticeDue, notice > now { return notice }
+        return max(incident.nextUpdateDue ?? incident.resolutionDue, now)
+    }
+
+    private func owned(number: String, postcode: String?, email: String?) async throws(StoreError) -> (Shipment, Order)? {
+        let normalized = CarrierRegistry.normalize(number)
+        guard !normalized.isEmpty, postcode?.isEmpty == false || email?.isEmpty == false else { return nil }
+        for shipment in try await store.read({ try $0.shipments.shipments(ShipmentFilter(trackingNumber: normalized)) }) {
+            guard let order = try await store.read({ try $0.shipments.order(id: shipment.orderId) }) else { continue }
+            let postcodeMatches = postcode.map { Self.squash($0) == Self.squash(order.postcode) } ?? false
+            let emailMatches = email.map { $0.trimmingCharacters(in: .whitespaces).lowercased() == order.email.lowercased() } ?? false
+            if postcodeMatches || emailMatches { return (shipment, order) }
+        }
+        return nil
+    }
+
+    /// `00-950`, `00 950` and `00950` are the same postcode.
+    private static func squash(_ postcode: String) -> String {
+        String(postcode.uppercased().filter { $0.isLetter || $0.isNumber })
+    }
+}
+
+/// The answer to a customer's report (`report-problem --json`, `POST /api/track/{number}/report`):
+/// their case number and when they hear next.
+public struct CustomerReportReceipt: Sendable, Codable, Equatable {
+    /// Always true: the report was recorded.
+    public var reported = true
+    /// The case number, to quote when writing to the shop.
+    public var incident: Int64
+    /// When the customer hears from the shop next (ISO 8601, UTC).
+    public var nextUpdateBy: String
+
+    /// A receipt for case `incident`, with the next update due at `nextUpdateBy`.
+    public init(incident: Int64, nextUpdateBy: Date) {
+        self.incident = incident
+        self.nextUpdateBy = ISOTime.utc(nextUpdateBy)
+    }
+}
+
+/// A parcel as its customer sees it (`parcelwatch track --postcode … --json`).
+public struct CustomerParcel: Sendable, Equatable, Encodable {
+    /// The most urgent customer-facing case, in the customer's words.
+    public struct Incident: Sendable, Equatable, Codable {
+        public var kind: String
+        public var message: String
+        public var nextUpdateBy: String
+    }
+
+    public var trackingNumber: String
+    public var carrier: String
+    public var status: String
+    public var reason: String?
+    public var promisedDate: String?
+    /// The language the texts are in (the order's, or English).
+    public var language: String
+    public var events: [TrackingReport.Event]
+    public var incident: Incident?
+    /// The whole order as it stands: every parcel (replacements included) and what the shop did.
+    public var order: OrderStory?
+
+    /// Writes exactly the documented keys, nulls included (the language is for people only:
+    /// the texts in `incident` are already in it).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(trackingNumber, forKey: .trackingNumber)
+        try container.encode(carrier, forKey: .carrier)
+        try container.encode(status, forKey: .status)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(promisedDate, forKey: .promisedDate)
+        try container.encode(events, forKey: .events)
+        try container.encode(incident, forKey: .incident)
+        try container.encode(order, forKey: .order)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case trackingNumber, carrier, status, reason, promisedDate, events, incident, order
+    }
+}
+
+extension CustomerParcel: Decodable {
+    /// Reads what ``encode(to:)`` wrote; the language is not in the JSON (a server sends it as
+    /// `Content-Language`), so it reads as English until the caller sets it.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            trackingNumber: try container.decode(String.self, forKey: .trackingNumber),
+            carrier: try container.decode(String.self, forKey: .carrier),
+            status: try container.decode(String.self, forKey: .status),
+            reason: try container.decodeIfPresent(String.self, forKey: .reason),
+            promisedDate: try container.decodeIfPresent(String.self, forKey: .promisedDate), language: "en",
+            events: try container.decode([TrackingReport.Event].self, forKey: .events),
+            incident: try container.decodeIfPresent(Incident.self, forKey: .incident),
+            order: try container.decodeIfPresent(OrderStory.self, forKey: .order))
+    }
+}

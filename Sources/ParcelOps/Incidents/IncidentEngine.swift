@@ -1,0 +1,217 @@
+import Foundation
+import ParcelCore
+import ParcelStore
+
+/// Runs the incident rules over every open order and shipment and escalates breached SLA
+/// clocks; the sweep calls it after its fetches, and it can run on its own on a clock.
+public struct IncidentEngine: Sendable {
+    private let store: Store
+    private let detector: IncidentDetector
+    private let planner: IncidentPlanner
+    private let composer: NoticeComposer?
+    private let workflows: WorkflowPolicy
+    private let escalation: EscalationPolicy
+    private let pageSize: Int
+
+    /// Creates an engine for the shop's settings and carriers; with `templates`, every new
+    /// customer-facing case queues its customer notice in the same transaction.
+    public init(store: Store, config: ShopConfig, registry: CarrierRegistry, templates: NoticeTemplates? = nil, pageSize: Int = 500) {
+        self.store = store
+        var countries: [String: String] = [:]
+        var names: [String: String] = [:]
+        for carrier in registry.carriers {
+            countries[carrier.id] = carrier.country
+            names[carrier.id] = carrier.name
+        }
+        detector = IncidentDetector(config: config, carrierCountries: countries)
+        planner = IncidentPlanner(config: config)
+        composer = templates.map { NoticeComposer(templates: $0, config: config, carrierNames: names) }
+        workflows = config.workflows
+        escalation = config.escalation
+        self.pageSize = pageSize
+    }
+
+    /// Raises one trigger with its plan and, for customer-facing kinds, its notice.
+    private func raise(_ trigger: IncidentTrigger, order: Order?, shipment: Shipment?, now: Date) async throws(StoreError) -> RaiseOutcome {
+        let plan = planner.plan(kind: trigger.kind, value: order?.value, now: now)
+        let key = "incident:\(trigger.subject.key):\(trigger.kind.rawValue):\(trigger.evidence)"
+        let decision = order.map { workflows.decide(kind: trigger.kind, order: $0) } ?? .wait
+        // The notice states the whole order as it stands (its other parcels, what the shop did).
+        var story: OrderStory?
+        if let order, composer != nil, plan.customerFacing { story = try await store.read { try $0.cases.orderStory(orderId: order.id) } }
+        var notice: NoticeDraft?
+        if let order, let composer {
+            do throws(NoticeError) {
+                notice = try composer.notice(
+                    kind: trigger.kind, dedupeKey: key, order: order, shipment: shipment, plan: plan, now: now,
+                    decision: decision, story: story)
+            } catch { throw .notice(error) }
+        }
+        let outcome = try await store.write { [notice] tx in try tx.cases.raise(trigger, plan: plan, notice: notice, at: now) }
+        // The policy acts (or proposes) on new cases only; staff decide everything else.
+        if case .opened(let incident) = outcome, let order {
+            switch decision {
+            case .act(let action):
+                _ = try await store.write {
+                    try $0.actions.requestAction(incidentId: incident.id, kind: action, amount: order.value, state: .pending, actor: "policy", at: now)
+                }
+            case .propose(let action):
+                _ = try await store.write {
+                    try $0.actions.requestAction(incidentId: incident.id, kind: action, amount: order.value, state: .proposed, actor: "policy", at: now)
+                }
+            case .wait:
+                break
+            }
+        }
+        return outcome
+    }
+
+    /// A carrier the sweep found in trouble.
+    public struct CarrierSignal: Sendable, Equatable {
+        public var carrier: String
+        public var paused: Bool
+        public var formatChanged: Int
+        public var lastError: String?
+
+        /// Creates a signal.
+        public init(carrier: String, paused: Bool, formatChanged: Int, lastError: String?) {
+            self.carrier = carrier
+            self.paused = paused
+            self.formatChanged = formatChanged
+            self.lastError = lastError
+        }
+    }
+
+    /// What one run did.
+    public struct Summary: Sendable, Equatable, Codable {
+        /// New cases by kind.
+        public var opened: [String: Int] = [:]
+        /// Open cases that got new evidence.
+        public var retriggered = 0
+        /// SLA breaches escalated (each exactly once).
+        public var escalated = 0
+        /// Follow-up notices sent because a promised update was due.
+        public var followUps = 0
+        /// Cases closed by themselves because their evidence went (`resolvedByCarrier`).
+        public var resolvedByCarrier = 0
+        /// Cases whose evidence went while an action was pending or done: flagged for staff.
+        public var flagged = 0
+        /// Findings taken into a more severe open case of the same parcel.
+        public var absorbed = 0
+
+        /// Creates an empty summary.
+        public init() {}
+    }
+
+    /// Evaluates every rule at `now`, opens or updates cases, escalates breaches.
+    public func run(now: Date, carriers signals: [CarrierSignal] = []) async throws(StoreError) -> Summary {
+        var summary = Summary()
+        func record(_ outcome: RaiseOutcome) {
+            switch outcome {
+            case .opened(let incident): summary.opened[incident.kind.rawValue, default: 0] += 1
+            case .retriggered: summary.retriggered += 1
+            case .absorbed: summary.absorbed += 1
+            case .unchanged, .suppressed: break
+            }
+        }
+        var after: Int64 = 0
+        while true {
+            let page = try await store.read { [after] tx in try tx.cases.detectionCandidates(after: after, limit: pageSize) }
+            guard let last = page.last else { break }
+            after = last.shipment.id
+            for candidate in page {
+                for trigger in detector.triggers(shipment: candidate.shipment, order: candidate.order, now: now) {
+                    record(try await raise(trigger, order: candidate.order, shipment: candidate.shipment, now: now))
+                }
+            }
+        }
+        var afterOrder = ""
+        while true {
+            let page = try await store.read { [afterOrder] tx in try tx.cases.ordersAwaitingCarrier(after: afterOrder, limit: pageSize) }
+            guard let last = page.last else { break }
+            afterOrder = last.order.id
+            for candidate in page {
+                for trigger in detector.triggers(order: candidate.order, shipments: candidate.shipments, now: now) {
+                    record(try await raise(trigger, order: candidate.order, shipment: nil, now: now))
+                }
+            }
+        }
+        for signal in signals {
+            guard
+                let trigger = detector.triggers(
+                    carrier: signal.carrier, paused: signal.paused, formatChanged: signal.formatChanged,
+                    lastError: signal.lastError, now: now)
+            else { continue }
+            record(try await raise(trigger, order: nil, shipment: nil, now: now))
+        }
+        // Cases whose evidence went close before any clock is looked at: they escalate no more.
+        (summary.resolvedByCarrier, summary.flagged) = try await closeWhereEvidenceWent(now: now)
+        // One digest per staff member for the run; the count stays "breaches escalated".
+        summary.escalated = try await store.write { try $0.cases.escalate(now: now, policy: escalation) }.count
+        summary.followUps = try await followUps(now: now)
+        return summary
+    }
+
+    /// Cases close themselves when their evidence goes: a stalled parcel moves again, a late or
+    /// lost one arrives, an order not dispatched gets its first scan. No clock runs on them
+    /// after that; a customer who heard of the problem hears the good news once.
+    private func closeWhereEvidenceWent(now: Date) async throws(StoreError) -> (closed: Int, flagged: Int) {
+        var closed = 0, flagged = 0
+        var after: Int64 = 0
+        while true {
+            let page = try await store.read { [after] tx in try tx.cases.casesToReview(after: after, limit: pageSize) }
+            guard let last = page.last else { break }
+            after = last.incident.id
+            for review in page {
+                guard let reason = detector.evidenceGone(review) else { continue }
+                let parcel = review.shipment ?? review.orderShipments.first { $0.status != .pending && $0.status != .infoReceived }
+                var story: OrderStory?
+                if let order = review.order, composer != nil { story = try await store.read { try $0.cases.orderStory(orderId: order.id) } }
+                var goodNews: NoticeDraft?
+                if let order = review.order, let composer {
+                    do throws(NoticeError) {
+                        goodNews = try composer.milestone(
+                            "goodNews", dedupeKey: "goodnews:\(review.incident.id)", order: order, shipment: parcel,
+                            nextUpdateBy: now, now: now, extra: ["delivered": parcel?.status == .delivered], story: story)
+                    } catch { throw .notice(error) }
+                }
+                switch try await store.write({ [goodNews] tx in
+                    try tx.cases.resolveByCarrier(incidentId: review.incident.id, reason: reason, goodNews: goodNews, at: now)
+                }) {
+                case .closed: closed += 1
+                case .flagged: flagged += 1
+                case .unchanged: break
+                }
+            }
+        }
+        return (closed, flagged)
+    }
+
+    /// Keeps the promise of every notice: when "you will hear from us by …" comes and the case is
+    /// still open, the customer gets an update and a new promise (one business day later).
+    private func followUps(now: Date) async throws(StoreError) -> Int {
+        guard let composer else { return 0 }
+        var sent = 0
+        for incident in try await store.read({ try $0.cases.dueFollowUps(now: now, limit: pageSize) }) {
+            guard let orderId = incident.orderId, let order = try await store.read({ try $0.shipments.order(id: orderId) }),
+                let promised = incident.nextUpdateDue
+            else { continue }
+            var shipment: Shipment?
+            if let number = incident.trackingNumber {
+                shipment = try await store.read { try $0.shipments.shipments(ShipmentFilter(carrier: incident.carrier, trackingNumber: number)) }.first
+            }
+            let next = planner.afterBusinessDays(1, from: now)
+            let story = try await store.read { try $0.cases.orderStory(orderId: order.id) }
+            let notice: NoticeDraft
+            do throws(NoticeError) {
+                notice = try composer.milestone(
+                    "stillWorking", dedupeKey: "followup:\(incident.id):\(ISOTime.utc(promised))", order: order,
+                    shipment: shipment, nextUpdateBy: next, now: now,
+                    extra: ["askedCarrier": incident.trackingNumber != nil], story: story)
+            } catch { throw .notice(error) }
+            try await store.write { try $0.cases.recordFollowUp(incidentId: incident.id, notice: notice, nextUpdateDue: next, at: now) }
+            sent += 1
+        }
+        return sent
+    }
+}

@@ -1,0 +1,659 @@
+import Curl
+import Foundation
+import ParcelCore
+import ParcelStore
+
+/// One tracking sweep: select due shipments, fetch them politely and concurrently, merge what
+/// carriers say, schedule the next look (README, "Sweeps").
+///
+/// Every shipment's update is one store transaction, so a sweep killed at any moment loses no
+/// committed event and the next sweep duplicates nothing (events are unique by fingerprint).
+/// Carrier errors are data: they are counted in the summary, never thrown.
+public struct Sweeper: Sendable {
+    private let store: Store
+    private let registry: CarrierRegistry
+    private let fetcher: CarrierFetcher
+    private let clock: ParcelClock
+    private let options: SweepOptions
+    private let progress: (@Sendable (SweepProgress) -> Void)?
+    private let shouldStop: @Sendable () -> Bool
+    private let incidents: IncidentEngine?
+    private let notices: NoticeDeliverer?
+    private let actions: ActionExecutor?
+    private let milestones: NoticeComposer?
+
+    /// Creates a sweeper. `shouldStop` is asked before each new shipment starts (a signal sets
+    /// it); in-flight work always finishes and commits.
+    /// With `incidents`, the incident rules run over all open orders and shipments after the
+    /// fetches, and breached SLA clocks are escalated; with `notices`, the outbox is delivered.
+    public init(
+        store: Store, registry: CarrierRegistry, fetcher: CarrierFetcher, clock: ParcelClock, options: SweepOptions = SweepOptions(),
+        incidents: IncidentEngine? = nil, actions: ActionExecutor? = nil, notices: NoticeDeliverer? = nil,
+        milestones: NoticeComposer? = nil,
+        progress: (@Sendable (SweepProgress) -> Void)? = nil, shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) {
+        self.incidents = incidents
+        self.milestones = milestones
+        self.actions = actions
+        self.notices = notices
+        self.store = store
+        self.registry = registry
+        self.fetcher = fetcher
+        self.clock = clock
+        self.options = options
+        self.progress = progress
+        self.shouldStop = shouldStop
+    }
+
+    /// Runs the sweep.
+    /// - Throws: ``StoreError`` only when the store itself fails; carrier failures are in the summary.
+    public func run() async throws(StoreError) -> SweepSummary {
+        let started = ContinuousClock.now
+        let now = clock.now
+        let tally = Tally(now: now, total: try await store.read { try $0.shipments.countDue(now: now, all: options.all) }, started: started, progress: progress)
+        var health: [String: CarrierHealth] = [:]
+        for record in try await store.read({ try $0.shipments.carrierHealth() }) { health[record.carrier] = record }
+        var gates: [String: CarrierGate] = [:]
+        for carrier in registry.carriers {
+            gates[carrier.id] = CarrierGate(
+                limits: carrier.limits, rateOverride: options.rateOverride(for: carrier.id),
+                consecutiveFailures: health[carrier.id]?.consecutiveFailures ?? 0,
+                probeFirst: carrier.source.auth != nil)
+        }
+        let context = Context(store: store, fetcher: fetcher, options: options, now: now, gates: gates, tally: tally, milestones: milestones)
+
+        var feedShipments: [String: [DueShipment]] = [:]
+        var batchShipments: [String: [DueShipment]] = [:]
+        var after: Int64 = 0
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var inFlight = 0
+                paging: while true {
+                    // The lease is taken on the clock as it is now, not as the sweep began: a long
+                    // sweep must not hand out leases that have already run out for other workers.
+                    let page = try await store.write(serialized: false) { [after] tx in
+                        try tx.shipments.claimDueShipments(
+                            now: clock.now, all: options.all, after: after, limit: options.pageSize,
+                            worker: options.worker, lease: options.lease)
+                    }
+                    guard let last = page.last else { break }
+                    after = last.shipment.id
+                    var unchecked: [Int64] = []
+                    for (index, due) in page.enumerated() {
+                        if shouldStop() {
+                            await tally.interrupt()
+                            try await store.write(serialized: false) { [unchecked] tx in
+                                try tx.shipments.releaseShipments(unchecked + page[index...].map(\.shipment.id))
+                            }
+                            break paging
+                        }
+                        guard let carrier = try? registry.carrier(due.shipment.carrier) else {
+                            await tally.failed(carrier: due.shipment.carrier, kind: "unknownCarrier")
+                            unchecked.append(due.shipment.id)
+                            continue
+                        }
+                        if let paused = health[carrier.id]?.pausedUntil, paused > now {
+                            await tally.skipped(carrier: carrier.id, pausedUntil: paused)
+                            unchecked.append(due.shipment.id)
+                            continue
+                        }
+                        if carrier.isFeed {
+                            feedShipments[carrier.id, default: []].append(due)
+                            continue
+                        }
+                        if carrier.isBatch {
+                            batchShipments[carrier.id, default: []].append(due)
+                            continue
+                        }
+                        if inFlight >= max(1, options.concurrency) {
+                            try await group.next()
+                            inFlight -= 1
+                        }
+                        inFlight += 1
+                        group.addTask { try await context.check(due, carrier: carrier) }
+                    }
+                    try await store.write(serialized: false) { [unchecked] tx in try tx.shipments.releaseShipments(unchecked) }
+                }
+                try await group.waitForAll()
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .failed(operation: "sweeping", detail: "\(error)")
+        }
+        for (carrierID, dues) in feedShipments.sorted(by: { $0.key < $1.key }) {
+            guard !shouldStop(), let carrier = try? registry.carrier(carrierID) else {
+                try await store.write(serialized: false) { try $0.shipments.releaseShipments(dues.map(\.shipment.id)) }
+                continue
+            }
+            try await context.checkFeed(dues, carrier: carrier)
+        }
+        for (carrierID, dues) in batchShipments.sorted(by: { $0.key < $1.key }) {
+            guard let carrier = try? registry.carrier(carrierID), let size = carrier.source.batch?.max else { continue }
+            for start in stride(from: 0, to: dues.count, by: size) {
+                let chunk = Array(dues[start..<min(dues.count, start + size)])
+                guard !shouldStop() else {
+                    await tally.interrupt()
+                    try await store.write(serialized: false) { try $0.shipments.releaseShipments(dues[start...].map(\.shipment.id)) }
+                    break
+                }
+                try await context.checkBatch(chunk, carrier: carrier)
+            }
+        }
+
+        // Carrier health: failure counts, trips and format changes, kept for the next sweep.
+        let formatChanges = await tally.summary.formatChanged
+        for carrier in registry.carriers {
+            guard let gate = gates[carrier.id] else { continue }
+            var record = health[carrier.id] ?? CarrierHealth(carrier: carrier.id)
+            let failures = await gate.consecutiveFailures
+            let tripped = await gate.isOpen
+            let changed = formatChanges[carrier.id] ?? 0
+            let lastError = await tally.lastError(carrier: carrier.id)
+            let halt = await gate.halt
+            guard failures != record.consecutiveFailures || tripped || changed > 0 || lastError != nil || halt != nil else { continue }
+            record.consecutiveFailures = failures
+            record.formatChanged += changed
+            if tripped {
+                let until = now.addingTimeInterval(options.breakerCooldown)
+                record.pausedUntil = until
+                await tally.paused(carrier: carrier.id, until: until)
+            }
+            if let halt {
+                if halt.reason == "credentialsRejected" {
+                    // Refused credentials are not retried in a storm: paused like a tripped breaker,
+                    // and the incident rules open a staff-only trackingBroken case.
+                    let until = now.addingTimeInterval(options.breakerCooldown)
+                    record.pausedUntil = until
+                    await tally.paused(carrier: carrier.id, until: until)
+                } else if let until = halt.until {
+                    record.pausedUntil = max(record.pausedUntil ?? until, until)
+                    await tally.quotaPaused(carrier: carrier.id, until: until)
+                }
+            }
+            if let lastError {
+                record.lastError = lastError
+                record.lastErrorAt = now
+            }
+            try await store.write { [record] tx in try tx.shipments.saveCarrierHealth(record) }
+        }
+        // Fetch counts and latencies go into the store, where /metrics finds them from any machine.
+        let counters = await tally.counters()
+        try await store.write(serialized: false) { try $0.reports.addToCounters(counters) }
+        var summary = await tally.summary
+        let windows = registry.carriers.flatMap { QuotaWindow.windows(for: $0.limits, at: now).map(\.key) }
+        for usage in try await store.read({ try $0.shipments.quotaUsage(windows: Array(Set(windows))) }) {
+            summary.quotas[usage.carrier, default: [:]][usage.window] = "\(usage.used)/\(usage.quota)"
+        }
+        if let incidents, !summary.interrupted {
+            var signals: [IncidentEngine.CarrierSignal] = []
+            for carrier in registry.carriers {
+                let paused = summary.pausedCarriers[carrier.id] != nil
+                let changed = summary.formatChanged[carrier.id] ?? 0
+                guard paused || changed > 0 else { continue }
+                signals.append(.init(carrier: carrier.id, paused: paused, formatChanged: changed, lastError: await tally.lastError(carrier: carrier.id)))
+            }
+            summary.incidents = try await incidents.run(now: now, carriers: signals)
+        }
+        if let actions, !summary.interrupted {
+            summary.actions = try await actions.run(now: now)
+        }
+        if let notices, !summary.interrupted {
+            summary.notices = try await notices.deliver(now: now)
+        }
+        summary.durationSeconds = started.duration(to: .now).inSeconds
+        try await store.write { [summary] tx in
+            try tx.console.audit(
+                AuditEntry(
+                    at: now, actor: "sweep", action: "sweep", subject: "shipments",
+                    detail: "checked \(summary.checked), changed \(summary.changed), new events \(summary.newEvents), "
+                        + "errors \(summary.errorCount), skipped \(summary.skipped)" + (summary.interrupted ? ", interrupted" : "")))
+        }
+        return summary
+    }
+
+}
+
+/// What every check task shares.
+private struct Context: Sendable {
+    let store: Store
+    let fetcher: CarrierFetcher
+    let options: SweepOptions
+    let now: Date
+    let gates: [String: CarrierGate]
+    let tally: Tally
+    let milestones: NoticeComposer?
+
+    /// Checks one shipment: fetch (with retries), then one transaction.
+    func check(_ due: DueShipment, carrier: CarrierDefinition) async throws(StoreError) {
+        let shipment = due.shipment
+        guard let gate = gates[carrier.id] else { return }
+        if await gate.isOpen {
+            await tally.skipped(carrier: carrier.id, pausedUntil: nil)
+            try await store.write(serialized: false) { try $0.shipments.releaseShipments([shipment.id]) }
+            return
+        }
+        let validators = CacheValidators(etag: shipment.etag, lastModified: shipment.lastModified)
+        var probing = await gate.enterProbe()
+        guard try await mayAsk(carrier, gate: gate) else {
+            if probing { await gate.finishProbe() }
+            try await store.write(serialized: false) { try $0.shipments.releaseShipments([shipment.id]) }
+            return
+        }
+        var inputs: [String: String] = [:]
+        if carrier.request.inputs.contains("postcode") { inputs["postcode"] = due.postcode }
+        var attempt = 0
+        while true {
+            await gate.acquire()
+            let outcome: Result<FetchOutcome, TrackingError>
+            let requested = ContinuousClock.now
+            do {
+                outcome = .success(
+                    try await fetcher.track(
+                        shipment.trackingNumber, carrier: carrier, inputs: inputs,
+                        validators: validators.isEmpty || options.all ? nil : validators))
+            } catch {
+                outcome = .failure(error)
+            }
+            await gate.release()
+            await tally.fetched(carrier: carrier.id, seconds: (ContinuousClock.now - requested).inSeconds)
+            if probing, case .failure(let error) = outcome, case .credentialsRejected = error {
+                // Halt before the waiting checks go: they must see it.
+                await gate.halt("credentialsRejected", until: nil)
+            }
+            if probing {
+                await gate.finishProbe()
+                probing = false
+            }
+            switch outcome {
+            case .success(.notModified):
+                await gate.recordSuccess()
+                try await store.write(serialized: false) {
+                    try $0.shipments.recordUnchanged(
+                        shipmentID: shipment.id, checkedAt: now,
+                        nextCheckAt: options.schedule.next(after: now, status: shipment.status))
+                }
+                await tally.unchanged(notModified: true)
+                return
+            case .success(.updated(let result, let newValidators)):
+                await gate.recordSuccess()
+                await tally.skippedEvents(result.skippedEvents)
+                let applied = try await store.write(serialized: false) {
+                    try $0.shipments.apply(
+                        TrackingUpdate(
+                            shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
+                            etag: newValidators.etag, lastModified: newValidators.lastModified, checkedAt: now, schedule: options.schedule,
+                            milestone: milestone(for: shipment, order: due.order)))
+                }
+                await tally.applied(applied)
+                return
+            case .failure(let error):
+                if let wait = retryDelay(for: error, attempt: attempt) {
+                    attempt += 1
+                    if case .httpStatus(_, _, let retryAfter?) = error { await gate.pause(seconds: retryAfter) }
+                    try? await Task.sleep(for: wait)
+                    guard try await mayAsk(carrier, gate: gate) else {
+                        try await store.write(serialized: false) { try $0.shipments.releaseShipments([shipment.id]) }
+                        return
+                    }
+                    continue
+                }
+                try await fail(shipment, carrier: carrier, error: error, gate: gate)
+                return
+            }
+        }
+    }
+
+    /// Whether one more request may go to `carrier` now: not halted in this sweep, and one
+    /// request taken from its hourly and daily quotas in the store (shared by every worker).
+    /// A spent quota halts the carrier until its window resets.
+    private func mayAsk(_ carrier: CarrierDefinition, gate: CarrierGate) async throws(StoreError) -> Bool {
+        if let halt = await gate.halt {
+            // Counted apart from the one refused request, so the summary shows a single refusal.
+            let kinds = ["credentialsRejected": "skippedAfterRefusal", "quotaExceeded": "skippedQuotaExceeded"]
+            await tally.skipped(carrier: carrier.id, reason: kinds[halt.reason] ?? halt.reason)
+            return false
+        }
+        let windows = QuotaWindow.windows(for: carrier.limits, at: now)
+        guard !windows.isEmpty else { return true }
+        if try await store.write({ try $0.shipments.takeQuota(carrier: carrier.id, windows: windows) }) { return true }
+        await gate.halt("quotaSpent", until: windows.map(\.resetsAt).min())
+        await tally.skipped(carrier: carrier.id, reason: "quotaSpent")
+        return false
+    }
+
+    /// One request for a batch of parcels (counted once against the quotas); each parcel's
+    /// answer, or its own error, is applied to it alone.
+    func checkBatch(_ dues: [DueShipment], carrier: CarrierDefinition) async throws(StoreError) {
+        guard let gate = gates[carrier.id] else { return }
+        guard !(await gate.isOpen), try await mayAsk(carrier, gate: gate) else {
+            try await store.write(serialized: false) { try $0.shipments.releaseShipments(dues.map(\.shipment.id)) }
+            return
+        }
+        var attempt = 0
+        while true {
+            await gate.acquire()
+            let requested = ContinuousClock.now
+            let outcome: Result<[BatchAnswer], TrackingError>
+            do {
+                outcome = .success(try await fetcher.trackBatch(dues.map(\.shipment.trackingNumber), carrier: carrier))
+            } catch {
+                outcome = .failure(error)
+            }
+            await gate.release()
+            await tally.fetched(carrier: carrier.id, seconds: (ContinuousClock.now - requested).inSeconds)
+            switch outcome {
+            case .success(let answers):
+                await gate.recordSuccess()
+                var byNumber: [String: Result<TrackingResult, TrackingError>] = [:]
+                for answer in answers { byNumber[answer.number] = answer.outcome }
+                for due in dues {
+                    let shipment = due.shipment
+                    switch byNumber[shipment.trackingNumber] {
+                    case .success(let result)?:
+                        await tally.skippedEvents(result.skippedEvents)
+                        let applied = try await store.write(serialized: false) {
+                            try $0.shipments.apply(
+                                TrackingUpdate(
+                                    shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
+                                    checkedAt: now, schedule: options.schedule,
+                                    milestone: milestone(for: shipment, order: due.order)))
+                        }
+                        await tally.applied(applied)
+                    case .failure(let error)?:
+                        try await fail(shipment, carrier: carrier, error: error, gate: gate)
+                    case nil:
+                        try await fail(
+                            shipment, carrier: carrier,
+                            error: .formatChanged(
+                                carrier: carrier.id, detail: "the batch answer leaves out \(shipment.trackingNumber)"), gate: gate)
+                    }
+                }
+                return
+            case .failure(let error):
+                if let wait = retryDelay(for: error, attempt: attempt) {
+                    attempt += 1
+                    try? await Task.sleep(for: wait)
+                    guard try await mayAsk(carrier, gate: gate) else {
+                        try await store.write(serialized: false) { try $0.shipments.releaseShipments(dues.map(\.shipment.id)) }
+                        return
+                    }
+                    continue
+                }
+                for due in dues { try await fail(due.shipment, carrier: carrier, error: error, gate: gate) }
+                return
+            }
+        }
+    }
+
+    /// The customer hears when the carrier first has the parcel and when it is out for delivery
+    /// (once each: the dedupe key is the shipment's), written with the change itself. The order
+    /// came with the due shipment: no extra read per parcel.
+    private func milestone(for shipment: Shipment, order: Order) -> (@Sendable (AppliedUpdate) throws(StoreError) -> NoticeDraft?)? {
+        guard let milestones else { return nil }
+        let now = self.now
+        return { (applied) throws(StoreError) in
+            guard applied.statusChanged else { return nil }
+            let name: String
+            if applied.status == .outForDelivery {
+                name = "outForDelivery"
+            } else if [.pending, .infoReceived].contains(applied.previousStatus), ![.pending, .infoReceived, .unknown].contains(applied.status) {
+                name = "shipped"
+            } else {
+                return nil
+            }
+            var current = shipment
+            current.status = applied.status
+            do throws(NoticeError) {
+                return try milestones.milestone(
+                    name, dedupeKey: "\(name):\(shipment.id)", order: order, shipment: current,
+                    nextUpdateBy: now.addingTimeInterval(24 * 3600), now: now)
+            } catch { throw .notice(error) }
+        }
+    }
+
+    /// One request for a feed carrier's whole account; events routed to shipments by number.
+    func checkFeed(_ dues: [DueShipment], carrier: CarrierDefinition) async throws(StoreError) {
+        guard let gate = gates[carrier.id] else { return }
+        guard try await mayAsk(carrier, gate: gate) else {
+            try await store.write(serialized: false) { try $0.shipments.releaseShipments(dues.map(\.shipment.id)) }
+            return
+        }
+        var inputs: [String: String] = [:]
+        if let lookback = carrier.feedLookback { inputs["since"] = ISOTime.utc(now.addingTimeInterval(-lookback)) }
+        var attempt = 0
+        var results: [String: TrackingResult] = [:]
+        while true {
+            await gate.acquire()
+            let requested = ContinuousClock.now
+            let outcome: Result<[TrackingResult], TrackingError>
+            do {
+                let response = try await fetcher.fetch(carrier: carrier, number: "", inputs: inputs)
+                if response.status == 429 || response.status >= 500 {
+                    throw TrackingError.httpStatus(
+                        carrier: carrier.id, status: response.status, retryAfter: response.retryAfter(now: Date().timeIntervalSince1970))
+                }
+                outcome = .success(
+                    try CarrierParser(definition: carrier).parseFeed(response.body, contentType: response.contentType, httpStatus: response.status))
+            } catch let error as TrackingError {
+                outcome = .failure(error)
+            } catch {
+                outcome = .failure(.unreadable(carrier: carrier.id, detail: "\(error)"))
+            }
+            await gate.release()
+            await tally.fetched(carrier: carrier.id, seconds: (ContinuousClock.now - requested).inSeconds)
+            switch outcome {
+            case .success(let parsed):
+                await gate.recordSuccess()
+                for result in parsed { results[result.trackingNumber] = result }
+            case .failure(let error):
+                if let wait = retryDelay(for: error, attempt: attempt) {
+                    attempt += 1
+                    try? await Task.sleep(for: wait)
+                    continue
+                }
+                for due in dues { try await fail(due.shipment, carrier: carrier, error: error, gate: gate) }
+                return
+            }
+            break
+        }
+        for due in dues {
+            let shipment = due.shipment
+            if let result = results[shipment.trackingNumber] {
+                let applied = try await store.write(serialized: false) {
+                    try $0.shipments.apply(
+                        TrackingUpdate(
+                            shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
+                            checkedAt: now, schedule: options.schedule))
+                }
+                await tally.applied(applied)
+            } else {
+                try await store.write(serialized: false) {
+                    try $0.shipments.recordUnchanged(
+                        shipmentID: shipment.id, checkedAt: now,
+                        nextCheckAt: options.schedule.next(after: now, status: shipment.status))
+                }
+                await tally.unchanged(notModified: false)
+            }
+        }
+    }
+
+    /// How long to wait before another attempt, or nil when this failure is final for this sweep.
+    private func retryDelay(for error: TrackingError, attempt: Int) -> Duration? {
+        guard attempt < options.retries else { return nil }
+        switch error {
+        case .httpStatus(_, let status, let retryAfter) where status == 429 || status == 503:
+            if let retryAfter {
+                return retryAfter <= options.maxRetryAfter ? .milliseconds(Int64(retryAfter * 1000)) : nil
+            }
+        case .httpStatus(_, let status, _) where status >= 500:
+            break
+        case .unreachable(_, let curlError) where curlError.kind != "tooLarge" && curlError.kind != "invalidURL":
+            break
+        case .transient:
+            break
+        default:
+            return nil
+        }
+        let jittered = options.retryBase.inSeconds * pow(2, Double(attempt)) * Double.random(in: 0.5...1.5)
+        return .milliseconds(Int64(jittered * 1000))
+    }
+
+    /// Records a failed check: the shipment keeps its status and is retried later; the carrier's
+    /// breaker counts it unless the carrier answered properly (unknown number, changed format).
+    private func fail(_ shipment: Shipment, carrier: CarrierDefinition, error: TrackingError, gate: CarrierGate) async throws(StoreError) {
+        let next: Date
+        switch error {
+        case .credentialsRejected:
+            await gate.halt("credentialsRejected", until: nil)
+            await tally.credentialsRejected(carrier: carrier.id)
+            next = options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1)
+        case .quotaExceeded(_, let retryAfter):
+            // The carrier's own count says the quota is spent: wait for its window to reset (its
+            // Retry-After, counted on Parcelwatch's clock), else for the file's nearest window.
+            let until =
+                retryAfter.map { now.addingTimeInterval($0) } ?? QuotaWindow.windows(for: carrier.limits, at: now).map(\.resetsAt).min()
+                ?? now.addingTimeInterval(options.breakerCooldown)
+            await gate.halt("quotaExceeded", until: until)
+            next = max(until, options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1))
+        case .missingCredential:
+            next = options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1)
+        case .notYetAvailable:
+            await gate.recordSuccess()
+            try await store.write(serialized: false) {
+                try $0.shipments.recordUnchanged(
+                    shipmentID: shipment.id, checkedAt: now,
+                    nextCheckAt: options.schedule.next(after: now, status: shipment.status))
+            }
+            await tally.unchanged(notModified: false)
+            return
+        case .notFound, .formatChanged:
+            await gate.recordSuccess()
+            next = options.schedule.next(after: now, status: shipment.status) ?? options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1)
+            if case .formatChanged = error { await tally.formatChanged(carrier: carrier.id) }
+        case .httpStatus(_, _, let retryAfter?):
+            next = max(now.addingTimeInterval(retryAfter), options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1))
+            if await gate.recordFailure(threshold: options.breakerThreshold) { await tally.tripped(carrier: carrier.id) }
+        default:
+            next = options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1)
+            if await gate.recordFailure(threshold: options.breakerThreshold) { await tally.tripped(carrier: carrier.id) }
+        }
+        try await store.write(serialized: false) {
+            try $0.shipments.recordFailure(shipmentID: shipment.id, checkedAt: now, error: "\(error.kind): \(error.description)", nextCheckAt: next)
+        }
+        await tally.failed(carrier: carrier.id, kind: error.kind, message: error.description)
+    }
+}
+
+/// The running count behind the summary and the progress bar.
+private actor Tally {
+    private(set) var summary = SweepSummary()
+    private var done = 0
+    private var lastErrors: [String: String] = [:]
+    private let started: ContinuousClock.Instant
+    private let progress: (@Sendable (SweepProgress) -> Void)?
+
+    init(now: Date, total: Int, started: ContinuousClock.Instant, progress: (@Sendable (SweepProgress) -> Void)?) {
+        summary.now = ISOTime.utc(now)
+        summary.due = total
+        self.started = started
+        self.progress = progress
+    }
+
+    func applied(_ update: AppliedUpdate) {
+        summary.checked += 1
+        summary.newEvents += update.newEvents
+        if update.newEvents > 0 || update.statusChanged { summary.changed += 1 } else { summary.unchanged += 1 }
+        if update.statusChanged {
+            let from = update.previousStatus.rawValue + (update.previousReason.map { "(\($0.rawValue))" } ?? "")
+            let to = update.status.rawValue + (update.reason.map { "(\($0.rawValue))" } ?? "")
+            summary.statusChanges["\(from)→\(to)", default: 0] += 1
+        }
+        advance()
+    }
+
+    func unchanged(notModified: Bool) {
+        summary.checked += 1
+        summary.unchanged += 1
+        if notModified { summary.notModified += 1 }
+        advance()
+    }
+
+    func failed(carrier: String, kind: String, message: String? = nil) {
+        summary.checked += 1
+        summary.count(error: kind, carrier: carrier)
+        if let message { lastErrors[carrier] = message }
+        advance()
+    }
+
+    func skipped(carrier: String, pausedUntil: Date?) {
+        summary.skipped += 1
+        summary.count(error: "circuitOpen", carrier: carrier)
+        if let pausedUntil { summary.pausedCarriers[carrier] = ISOTime.utc(pausedUntil) }
+        advance()
+    }
+
+    func skipped(carrier: String, reason: String) {
+        summary.skipped += 1
+        summary.count(error: reason, carrier: carrier)
+        advance()
+    }
+
+    func skippedEvents(_ count: Int) {
+        summary.skippedEvents += count
+    }
+
+    func quotaPaused(carrier: String, until: Date) {
+        summary.quotaPaused[carrier] = ISOTime.utc(until)
+    }
+
+    func credentialsRejected(carrier: String) {
+        if !summary.credentialsRejected.contains(carrier) { summary.credentialsRejected.append(carrier) }
+    }
+
+    func tripped(carrier: String) {
+        summary.pausedCarriers[carrier] = summary.pausedCarriers[carrier] ?? "pending"
+    }
+
+    func paused(carrier: String, until: Date) {
+        summary.pausedCarriers[carrier] = ISOTime.utc(until)
+    }
+
+    func formatChanged(carrier: String) {
+        summary.formatChanged[carrier, default: 0] += 1
+    }
+
+    /// Requests made and seconds spent per carrier, for `/metrics`.
+    private(set) var fetches: [String: (count: Int, seconds: Double)] = [:]
+
+    func fetched(carrier: String, seconds: Double) {
+        fetches[carrier, default: (0, 0)].count += 1
+        fetches[carrier, default: (0, 0)].seconds += seconds
+    }
+
+    /// This sweep as increments of the store's counters (read back by `parcelwatch serve`'s `/metrics`).
+    func counters() -> [CounterValue] {
+        var values = [CounterValue(name: "parcelwatch_sweeps_total", value: 1)]
+        for (carrier, fetch) in fetches {
+            values.append(CounterValue(name: "parcelwatch_fetches_total", labels: ["carrier": carrier], value: Double(fetch.count)))
+            values.append(CounterValue(name: "parcelwatch_fetch_seconds_sum", labels: ["carrier": carrier], value: fetch.seconds))
+        }
+        for (carrier, kinds) in summary.errors {
+            for (kind, count) in kinds {
+                values.append(CounterValue(name: "parcelwatch_fetch_errors_total", labels: ["carrier": carrier, "kind": kind], value: Double(count)))
+            }
+        }
+        return values
+    }
+
+    func interrupt() {
+        summary.interrupted = true
+    }
+
+    func lastError(carrier: String) -> String? { lastErrors[carrier] }
+
+    private func advance() {
+        done += 1
+        progress?(SweepProgress(done: done, total: summary.due, errors: summary.errorCount, elapsed: started.duration(to: .now).inSeconds))
+    }
+}

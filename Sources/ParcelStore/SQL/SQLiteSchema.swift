@@ -1,0 +1,280 @@
+import GRDB
+import ParcelCore
+
+/// The SQLite schema as versioned migrations: a database is only ever moved forward, one named
+/// step at a time, and what a step does never changes once released. `StrictStoreTests` holds
+/// the tables, columns and indexes it reaches to ``PostgresSchema``'s.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-orders-shipments-events") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE orders (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        customer_name TEXT NOT NULL,
+                        email TEXT NOT NULL,
+                        phone TEXT,
+                        language TEXT NOT NULL,
+                        postcode TEXT NOT NULL,
+                        value_minor INTEGER NOT NULL,
+                        currency TEXT NOT NULL,
+                        promised_date TEXT,
+                        paid_at REAL,
+                        reshippable INTEGER NOT NULL DEFAULT 1,
+                        created_at REAL NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    CREATE INDEX orders_email ON orders(email);
+
+                    CREATE TABLE shipments (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        order_id TEXT NOT NULL REFERENCES orders(id),
+                        carrier TEXT NOT NULL,
+                        tracking_number TEXT NOT NULL,
+                        status TEXT NOT NULL DEFAULT 'pending',
+                        reason TEXT,
+                        last_event_at REAL,
+                        next_check_at REAL,
+                        last_checked_at REAL,
+                        etag TEXT,
+                        last_modified TEXT,
+                        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                        last_error TEXT,
+                        estimated_delivery REAL,
+                        created_at REAL NOT NULL,
+                        UNIQUE (carrier, tracking_number)
+                    );
+                    CREATE INDEX shipments_order ON shipments(order_id);
+                    CREATE INDEX shipments_due ON shipments(next_check_at) WHERE next_check_at IS NOT NULL;
+
+                    CREATE TABLE events (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        shipment_id INTEGER NOT NULL REFERENCES shipments(id),
+                        fingerprint TEXT NOT NULL,
+                        time REAL NOT NULL,
+                        offset_seconds INTEGER NOT NULL,
+                        raw_status TEXT NOT NULL,
+                        raw_code TEXT,
+                        status TEXT NOT NULL,
+                        reason TEXT,
+                        location TEXT,
+                        seen_at REAL NOT NULL,
+                        UNIQUE (shipment_id, fingerprint)
+                    );
+                    CREATE INDEX events_unmapped ON events(status) WHERE status = 'unknown';
+
+                    CREATE TABLE carrier_health (
+                        carrier TEXT PRIMARY KEY NOT NULL,
+                        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                        paused_until REAL,
+                        format_changed INTEGER NOT NULL DEFAULT 0,
+                        last_error TEXT,
+                        last_error_at REAL
+                    );
+
+                    CREATE TABLE incidents (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        kind TEXT NOT NULL,
+                        order_id TEXT REFERENCES orders(id),
+                        shipment_id INTEGER REFERENCES shipments(id),
+                        carrier TEXT,
+                        state TEXT NOT NULL DEFAULT 'open',
+                        customer_facing INTEGER NOT NULL,
+                        owner TEXT,
+                        priority INTEGER NOT NULL DEFAULT 0,
+                        opened_at REAL NOT NULL,
+                        updated_at REAL NOT NULL,
+                        closed_at REAL,
+                        subject_key TEXT NOT NULL
+                    );
+                    CREATE UNIQUE INDEX incidents_one_open ON incidents(subject_key, kind) WHERE closed_at IS NULL;
+
+                    CREATE TABLE outbox (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        dedupe_key TEXT NOT NULL UNIQUE,
+                        channel TEXT NOT NULL,
+                        recipient TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        incident_id INTEGER REFERENCES incidents(id),
+                        created_at REAL NOT NULL,
+                        due_at REAL NOT NULL,
+                        sent_at REAL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        last_error TEXT
+                    );
+                    CREATE INDEX outbox_pending ON outbox(due_at) WHERE sent_at IS NULL;
+
+                    CREATE TABLE audit_log (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at REAL NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        detail TEXT NOT NULL
+                    );
+                    """)
+        }
+        migrator.registerMigration("v2-cases-staff-escalations") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE incidents ADD COLUMN tracking_number TEXT;
+                    ALTER TABLE incidents ADD COLUMN summary TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE incidents ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE incidents ADD COLUMN notice_due REAL;
+                    ALTER TABLE incidents ADD COLUMN first_touch_due REAL;
+                    ALTER TABLE incidents ADD COLUMN resolution_due REAL;
+                    ALTER TABLE incidents ADD COLUMN first_touched_at REAL;
+                    CREATE INDEX incidents_subject ON incidents(subject_key, kind, evidence);
+                    CREATE INDEX incidents_shipment ON incidents(shipment_id) WHERE closed_at IS NULL;
+
+                    CREATE TABLE incident_history (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+                        at REAL NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        detail TEXT NOT NULL
+                    );
+                    CREATE INDEX incident_history_incident ON incident_history(incident_id);
+
+                    CREATE TABLE staff (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        display_name TEXT NOT NULL,
+                        active INTEGER NOT NULL DEFAULT 1,
+                        created_at REAL NOT NULL
+                    );
+
+                    CREATE TABLE escalations (
+                        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+                        clock TEXT NOT NULL,
+                        due REAL NOT NULL,
+                        at REAL NOT NULL,
+                        owner TEXT,
+                        delivered_at REAL,
+                        PRIMARY KEY (incident_id, clock)
+                    );
+                    CREATE INDEX audit_subject ON audit_log(subject);
+                    """)
+        }
+        migrator.registerMigration("v3-outbox-language") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN language TEXT NOT NULL DEFAULT 'en';
+                    ALTER TABLE outbox ADD COLUMN template TEXT NOT NULL DEFAULT '';
+                    """)
+        }
+        migrator.registerMigration("v4-actions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE actions (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+                        kind TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        amount_minor INTEGER,
+                        currency TEXT,
+                        idempotency_key TEXT NOT NULL UNIQUE,
+                        requested_by TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at REAL,
+                        lease_until REAL,
+                        last_error TEXT,
+                        result TEXT,
+                        completed_at REAL,
+                        UNIQUE (incident_id, kind)
+                    );
+                    CREATE INDEX actions_due ON actions(state, next_attempt_at);
+                    ALTER TABLE incidents ADD COLUMN notified_at REAL;
+                    """)
+        }
+        migrator.registerMigration("v5-follow-ups-staff-email") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE incidents ADD COLUMN next_update_due REAL;
+                    ALTER TABLE staff ADD COLUMN email TEXT;
+                    """)
+        }
+        migrator.registerMigration("v6-leases") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE shipments ADD COLUMN lease_until REAL;
+                    ALTER TABLE shipments ADD COLUMN lease_owner TEXT;
+                    ALTER TABLE outbox ADD COLUMN lease_until REAL;
+                    CREATE INDEX incidents_order ON incidents(order_id);
+                    """)
+        }
+        // Steps v7 to v9 once ran PostgreSQL's text (`BIGINT`, `DOUBLE PRECISION`); they now say
+        // the same in SQLite's types. A database that ran the old text has the same tables,
+        // columns, constraints and column affinities (`…INT…` is INTEGER, `DOUB…` is REAL), so
+        // the two schemas are one; GRDB knows a step by its name only.
+        migrator.registerMigration("v7-serve") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE api_tokens (
+                        name TEXT PRIMARY KEY,
+                        token_hash TEXT NOT NULL UNIQUE,
+                        created_at REAL NOT NULL,
+                        created_by TEXT NOT NULL,
+                        last_used_at REAL,
+                        revoked_at REAL
+                    );
+                    ALTER TABLE staff ADD COLUMN password_hash TEXT;
+                    ALTER TABLE staff ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE staff ADD COLUMN locked_until REAL;
+                    CREATE TABLE staff_sessions (
+                        id_hash TEXT PRIMARY KEY,
+                        staff TEXT NOT NULL REFERENCES staff(name),
+                        csrf_token TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        expires_at REAL NOT NULL,
+                        last_seen_at REAL NOT NULL
+                    );
+                    ALTER TABLE orders ADD COLUMN cancelled_at REAL;
+                    CREATE TABLE counters (
+                        name TEXT NOT NULL,
+                        labels TEXT NOT NULL,
+                        value REAL NOT NULL,
+                        PRIMARY KEY (name, labels)
+                    );
+                    CREATE INDEX shipments_created ON shipments(created_at);
+                    CREATE INDEX incidents_opened ON incidents(opened_at);
+                    """)
+        }
+        migrator.registerMigration("v8-carrier-sources") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE carrier_quota (
+                        carrier TEXT NOT NULL,
+                        window_key TEXT NOT NULL,
+                        used INTEGER NOT NULL,
+                        quota INTEGER NOT NULL,
+                        PRIMARY KEY (carrier, window_key)
+                    );
+                    ALTER TABLE events ADD COLUMN assumed_zone TEXT;
+                    """)
+        }
+        migrator.registerMigration("v9-one-story") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN order_id TEXT;
+                    ALTER TABLE outbox ADD COLUMN superseded_at REAL;
+                    ALTER TABLE outbox ADD COLUMN superseded_by INTEGER;
+                    CREATE INDEX outbox_order_pending ON outbox(order_id) WHERE sent_at IS NULL;
+                    ALTER TABLE shipments ADD COLUMN promised_date TEXT;
+                    ALTER TABLE shipments ADD COLUMN replaces_shipment_id INTEGER;
+                    """)
+        }
+        migrator.registerMigration("v10-email-index") { db in
+            // The lookups compare `lower(email)`, as PostgreSQL's index has always been.
+            try db.execute(
+                sql: """
+                    DROP INDEX orders_email;
+                    CREATE INDEX orders_email ON orders(lower(email));
+                    """)
+        }
+        return migrator
+    }
+}
