@@ -94,7 +94,8 @@ import Testing
             + "i=0; while [ $i -lt 1000 ]; do printf %s \"$s\" >&2; i=$((i+1)); done; echo done"
         let process = try CLIRun.start(["-c", script], executable: "/bin/sh")
         let reading = Task { await process.finish() }
-        let deadline = ContinuousClock.now + .seconds(20)
+        // A deadlock never ends; a slow machine only takes longer, so the bound is generous.
+        let deadline = ContinuousClock.now + .seconds(120)
         while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         let blocked = process.isRunning
         if blocked { kill(process.processIdentifier, SIGKILL) }
