@@ -26,8 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
             Connections: a new connection has --header-timeout (10 s) to send its first complete request head, and one with
             no request in flight is closed after --idle-timeout (30 s). One client address holds at most
             --max-connections-per-client (16) at once and the server at most --max-connections (default: `ulimit -n` less 128
-            descriptors kept for the database, logs and outgoing requests; a larger value is refused at start); beyond either
-            cap a new connection is closed at once, while open ones go on being served.
+            descriptors kept for the database, logs and outgoing requests; a larger value is refused at start). Beyond the
+            per-client cap a new connection is closed at once; at the total cap it takes the place of the oldest connection
+            still without a complete request head, else it is closed at once. Connections being served are never closed.
             Serve behind a TLS-terminating proxy that connects per client, or directly on a trusted network.
             Examples:
               parcelwatch serve --listen 127.0.0.1:8080

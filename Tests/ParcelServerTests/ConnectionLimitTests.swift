@@ -5,49 +5,77 @@ import Testing
 /// The bookkeeping behind `serve`'s connection limits, without sockets: the per-client and total
 /// caps, the header deadline on instants passed in, and the descriptor budget.
 @Suite struct ConnectionLimitTests {
-    @Test func eachAddressIsCappedAndOthersStillGetIn() {
+    /// Admits a connection and returns its ID (nil when refused).
+    static func admitted(_ counter: inout ConnectionCounter, _ client: String) -> ConnectionCounter.ID? {
+        guard case .admitted(let id, _) = counter.admit(client) else { return nil }
+        return id
+    }
+
+    @Test func eachAddressIsCappedAndOthersStillGetIn() throws {
         var counter = ConnectionCounter(perClient: 2, total: 10)
-        #expect(counter.admit("127.0.0.2") == .admitted)
-        #expect(counter.admit("127.0.0.2") == .admitted)
+        let first = try #require(Self.admitted(&counter, "127.0.0.2"))
+        #expect(Self.admitted(&counter, "127.0.0.2") != nil)
         #expect(counter.admit("127.0.0.2") == .refusedClient)
-        #expect(counter.admit("127.0.0.3") == .admitted)  // another address is not held back
+        #expect(Self.admitted(&counter, "127.0.0.3") != nil)  // another address is not held back
         #expect(counter.open == 3 && counter.count("127.0.0.2") == 2)
-        counter.release("127.0.0.2")
-        #expect(counter.admit("127.0.0.2") == .admitted)  // a closed connection frees its place
+        counter.release(first)
+        #expect(Self.admitted(&counter, "127.0.0.2") != nil)  // a closed connection frees its place
     }
 
-    @Test func theTotalCapRefusesEveryAddressOnceFull() {
+    @Test func atTheTotalCapTheOldestWithoutAHeadMakesRoom() throws {
         var counter = ConnectionCounter(perClient: 5, total: 3)
-        for address in ["127.0.0.2", "127.0.0.3", "127.0.0.4"] { #expect(counter.admit(address) == .admitted) }
-        #expect(counter.admit("127.0.0.5") == .refusedTotal)
-        #expect(counter.admit("127.0.0.2") == .refusedTotal)
-        counter.release("127.0.0.3")
-        #expect(counter.admit("127.0.0.5") == .admitted)
-        #expect(counter.open == 3)
-    }
-
-    @Test func releasingForgetsAddressesAndNeverGoesBelowZero() {
-        var counter = ConnectionCounter(perClient: 5, total: 5)
-        #expect(counter.admit("127.0.0.2") == .admitted)
-        counter.release("127.0.0.2")
-        counter.release("127.0.0.2")  // a second close of the same connection counts once
-        counter.release("10.9.9.9")  // never admitted
-        #expect(counter.open == 0 && counter.clients == 0)
-    }
-
-    @Test func theGateCountsAcrossThreads() async {
-        let gate = ConnectionGate(perClient: 1000, total: 1500)
-        let admitted = await withTaskGroup(of: Int.self) { group in
-            for worker in 0..<8 {
-                group.addTask {
-                    var count = 0
-                    for _ in 0..<250 where gate.admit("127.0.0.\(worker % 2 + 2)") == .admitted { count += 1 }
-                    return count
-                }
-            }
-            return await group.reduce(0, +)
+        let ids = try ["127.0.0.2", "127.0.0.3", "127.0.0.4"].map { try #require(Self.admitted(&counter, $0)) }
+        counter.headArrived(ids[0])  // being served: never evicted
+        let fourth = counter.admit("127.0.0.5")
+        let fifth = counter.admit("127.0.0.6")
+        guard case .admitted(let id4, evicting: ids[1]) = fourth, case .admitted(let id5, evicting: ids[2]) = fifth else {
+            Issue.record("expected the two oldest without a head evicted in order, got \(fourth), \(fifth)")
+            return
         }
-        #expect(admitted == 1500 && gate.open == 1500)  // 2000 tried, never more than the total
+        #expect(counter.open == 5 && counter.awaitingHead == 2)
+        counter.release(ids[1])
+        counter.release(ids[2])
+        #expect(counter.open == 3 && counter.count("127.0.0.3") == 0)
+        counter.headArrived(id4)
+        counter.headArrived(id5)
+        #expect(counter.admit("127.0.0.7") == .refusedTotal)  // all three served: nothing gives way
+        counter.release(ids[0])
+        #expect(Self.admitted(&counter, "127.0.0.7") != nil)
+    }
+
+    @Test func evictionsStillClosingAreBounded() throws {
+        var counter = ConnectionCounter(perClient: 100, total: 4, evictionSlack: 2)
+        for _ in 0..<4 { _ = try #require(Self.admitted(&counter, "127.0.0.2")) }
+        for _ in 0..<2 {
+            guard case .admitted(_, evicting: .some) = counter.admit("127.0.0.3") else {
+                Issue.record("expected an eviction")
+                return
+            }
+        }
+        #expect(counter.admit("127.0.0.3") == .refusedTotal)  // two evictions not yet closed: wait for them
+        #expect(counter.open == 6)
+    }
+
+    @Test func releasingForgetsAddressesAndCountsEachConnectionOnce() throws {
+        var counter = ConnectionCounter(perClient: 5, total: 5)
+        let id = try #require(Self.admitted(&counter, "127.0.0.2"))
+        counter.release(id)
+        counter.release(id)  // a second close of the same connection counts once
+        counter.release(999)  // never admitted
+        #expect(counter.open == 0 && counter.clients == 0 && counter.awaitingHead == 0)
+    }
+
+    @Test func manyServedConnectionsLeaveNothingBehindAndEvictionStillWorks() throws {
+        var counter = ConnectionCounter(perClient: 10, total: 2)
+        for _ in 0..<10_000 {
+            let id = try #require(Self.admitted(&counter, "127.0.0.2"))
+            counter.headArrived(id)
+            counter.release(id)
+        }
+        #expect(counter.open == 0 && counter.clients == 0 && counter.awaitingHead == 0)
+        let old = try #require(Self.admitted(&counter, "127.0.0.2"))
+        _ = try #require(Self.admitted(&counter, "127.0.0.2"))
+        #expect(counter.admit("127.0.0.3") == .admitted(10_003, evicting: old))
     }
 
     @Test func theHeaderDeadlineExpiresUnlessAHeadArrives() {

@@ -23,6 +23,17 @@ extension LoadTests {
             try await attack(descriptorLimit: "$(ulimit -Hn)")
         }
 
+        /// 50 addresses × 16 half-sent requests are more than a total cap of 200, and with a 10 s
+        /// header timeout they hold it through the attack: a new connection then takes the place
+        /// of the oldest that has not sent a whole request head.
+        @Test func healthzAnswersWhenHalfOpenConnectionsFillTheTotalCap() async throws {
+            try await attack(descriptorLimit: "1024", headerTimeout: 10, flags: ["--max-connections", "200"])
+        }
+
+        /// Per client: a connection beyond 16 from one address is closed at once. In total (40
+        /// here): a new connection takes the place of the oldest one without a whole request head;
+        /// when every connection has sent one, the new one is closed at once. Connections being
+        /// served are never touched.
         @Test func beyondEitherCapNewConnectionsAreClosedAtOnceWhileOpenOnesAreServed() async throws {
             let server = try await ServedBinary.start(
                 descriptorLimit: "1024", flags: ["--header-timeout", "60", "--max-connections-per-client", "16", "--max-connections", "40"])
@@ -30,34 +41,39 @@ extension LoadTests {
             let port = server.port
             let report = await onThread {
                 var lines: [String] = []
+                func status(_ value: Int?) -> String { value.map(String.init) ?? "-" }
                 let attacker = LoopbackAttacker(port: port)
                 defer { attacker.closeAll() }
                 let established = LoopbackAttacker.KeepAlive(port: port)
-                lines.append("established: \(established.get("/healthz").map(String.init) ?? "-")")
-                // Per client: 20 from one address, 16 kept, 4 closed at once (the header timeout is a minute away).
+                lines.append("established: \(status(established.get("/healthz")))")
+                // 20 from one address: 16 kept, 4 closed at once (the header timeout is a minute away).
                 attacker.open(20, from: "127.0.0.2")
                 lines.append("closed of 20 from one address: \(attacker.waitUntilClosed(atLeast: 4, timeout: .seconds(3)))")
                 attacker.open(20, from: "127.0.0.3")
-                // In total: 40 with the established one, so 7 of the next 20 get in.
-                attacker.open(20, from: "127.0.0.4")
-                lines.append("closed of 60 from three: \(attacker.waitUntilClosed(atLeast: 4 + 4 + 13, timeout: .seconds(3)))")
+                lines.append("closed of 40 from two: \(attacker.waitUntilClosed(atLeast: 8, timeout: .seconds(3)))")
+                // 1 + 32 + 7 served connections: the server is at its cap of 40.
+                let served = (0..<7).map { _ in LoopbackAttacker.KeepAlive(port: port, from: "127.0.0.4") }
+                lines.append("served from a third: \(Set(served.map { status($0.get("/healthz")) }).sorted())")
+                // A new one takes the place of the oldest half-sent request.
+                lines.append("new at the cap: \(status(LoopbackAttacker.get("/healthz", port: port).status))")
+                lines.append("closed after it: \(attacker.waitUntilClosed(atLeast: 9, timeout: .seconds(3)))")
+                lines.append("established during: \(status(established.get("/healthz")))")
+                // Every connection has sent a whole head: nothing to give way, the new one is closed.
+                attacker.closeAll()
                 Thread.sleep(forTimeInterval: 0.5)
-                lines.append("closed after 0.5 s more: \(attacker.closedByServer())")
-                lines.append("established during: \(established.get("/healthz").map(String.init) ?? "-")")
-                lines.append("new during: \(LoopbackAttacker.get("/healthz", port: port).status.map(String.init) ?? "-")")
-                attacker.close(first: 10)  // ten of 127.0.0.2's give up: their places free
-                var after: Int?
-                for _ in 0..<20 where after != 200 {
-                    Thread.sleep(forTimeInterval: 0.1)
-                    after = LoopbackAttacker.get("/healthz", port: port).status
-                }
-                lines.append("new after: \(after.map(String.init) ?? "-")")
+                let more = (0..<32).map { index in LoopbackAttacker.KeepAlive(port: port, from: "127.0.0.\(5 + index / 16)") }
+                lines.append("served from two more: \(Set(more.map { status($0.get("/healthz")) }).sorted())")
+                let refused = LoopbackAttacker.get("/healthz", port: port)
+                lines.append("new when all are served: \(status(refused.status)), at once: \(refused.elapsed < .seconds(1))")
+                lines.append("established after: \(status(established.get("/healthz")))")
+                lines.append("served after: \(Set((served + more).map { status($0.get("/healthz")) }).sorted())")
                 return lines
             }
             #expect(
                 report == [
-                    "established: 200", "closed of 20 from one address: 4", "closed of 60 from three: 21", "closed after 0.5 s more: 21",
-                    "established during: 200", "new during: -", "new after: 200",
+                    "established: 200", "closed of 20 from one address: 4", "closed of 40 from two: 8", "served from a third: [\"200\"]",
+                    "new at the cap: 200", "closed after it: 9", "established during: 200", "served from two more: [\"200\"]",
+                    "new when all are served: -, at once: true", "established after: 200", "served after: [\"200\"]",
                 ], "\(server.errors())")
             #expect(server.isAlive)
         }
@@ -76,15 +92,16 @@ extension LoadTests {
             }
         }
 
-        /// 5,000 half-sent requests from 50 addresses against a server with a 2 s header timeout:
+        /// 5,000 half-sent requests from 50 addresses against a server with a short header timeout (2 s unless given):
         /// every probe of `/healthz` (a new connection each, and one kept-alive connection opened
         /// before the attack) answers 200 within 2 s, every half-sent request is closed soon after
         /// the header timeout, and the server is still running at the end.
-        private func attack(descriptorLimit: String) async throws {
+        private func attack(descriptorLimit: String, headerTimeout: Int = 2, flags: [String] = []) async throws {
             let ownLimit = LoopbackAttacker.raiseOwnDescriptorLimit()
             try #require(
                 ownLimit > Self.addresses.count * Self.perAddress + 200, "this test needs \(Self.addresses.count * Self.perAddress + 200) descriptors itself")
-            let server = try await ServedBinary.start(descriptorLimit: descriptorLimit, flags: ["--header-timeout", "2", "--idle-timeout", "20"])
+            let server = try await ServedBinary.start(
+                descriptorLimit: descriptorLimit, flags: ["--header-timeout", String(headerTimeout), "--idle-timeout", "20"] + flags)
             defer { server.stop() }
             let port = server.port
             let outcome = await onThread { () -> (opened: Int, failed: Int, closed: Int, probes: [Int?], slow: [Duration], established: [Int?]) in
@@ -110,7 +127,7 @@ extension LoadTests {
                     Thread.sleep(forTimeInterval: 0.25)
                 }
                 let opened = attacker.sockets.count
-                let closed = attacker.waitUntilClosed(atLeast: opened, timeout: .seconds(8))
+                let closed = attacker.waitUntilClosed(atLeast: opened, timeout: .seconds(headerTimeout + 6))
                 probe()
                 return (opened, attacker.failed, closed, probes, slow, kept)
             }

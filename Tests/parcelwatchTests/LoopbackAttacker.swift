@@ -105,9 +105,9 @@ final class LoopbackAttacker {
     final class KeepAlive {
         private let fd: Int32?
 
-        /// Connects to `port`.
-        init(port: UInt16) {
-            let fd = LoopbackAttacker.connectingSocket(from: "127.0.0.1", to: port)
+        /// Connects to `port` from `source`.
+        init(port: UInt16, from source: String = "127.0.0.1") {
+            let fd = LoopbackAttacker.connectingSocket(from: source, to: port)
             if let fd, LoopbackAttacker.wait([fd], for: Int16(POLLOUT), until: .now + .seconds(2)).contains(fd), LoopbackAttacker.socketError(fd) == 0 {
                 self.fd = fd
             } else {

@@ -2,14 +2,15 @@ import NIOCore
 import NIOHTTPTypes
 
 /// Counts a connection against the ``ConnectionGate`` as it becomes active and closes it at
-/// once, before reading a byte, when its address or the server is at its cap; connections
-/// already open are untouched. Releases the count when the connection closes.
+/// once, before reading a byte, when its address or the server is at its cap (at the total cap
+/// the gate may instead close an older connection still without a request head); tells the gate
+/// when the first request head is complete, and releases the count when the connection closes.
 final class ConnectionAdmissionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
 
     private enum State {
         case waiting
-        case admitted(client: String)
+        case admitted(ConnectionCounter.ID, headSeen: Bool)
         case closed
     }
 
@@ -29,6 +30,14 @@ final class ConnectionAdmissionHandler: ChannelInboundHandler, RemovableChannelH
         if admit(context: context) { context.fireChannelActive() }
     }
 
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .admitted(let id, headSeen: false) = state, case .head = unwrapInboundIn(data) {
+            state = .admitted(id, headSeen: true)
+            gate.headArrived(id)
+        }
+        context.fireChannelRead(data)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         release()
         context.fireChannelInactive()
@@ -46,19 +55,17 @@ final class ConnectionAdmissionHandler: ChannelInboundHandler, RemovableChannelH
         case .waiting: break
         }
         let client = context.channel.remoteAddress?.ipAddress ?? "unknown"
-        switch gate.admit(client) {
-        case .admitted:
-            state = .admitted(client: client)
-            return true
-        case .refusedClient, .refusedTotal:
+        guard let id = gate.admit(client, channel: context.channel) else {
             state = .closed
             context.close(promise: nil)
             return false
         }
+        state = .admitted(id, headSeen: false)
+        return true
     }
 
     private func release() {
-        if case .admitted(let client) = state { gate.release(client) }
+        if case .admitted(let id, _) = state { gate.release(id) }
         state = .closed
     }
 }
