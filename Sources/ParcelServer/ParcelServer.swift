@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import ParcelCore
 import ParcelOps
 import ParcelStore
@@ -28,8 +30,20 @@ public enum ParcelServer {
         metrics.add(to: router)
         var logger = Logger(label: "parcelwatch.serve")
         logger.logLevel = .warning
+        // Every connection is a descriptor: caps per client and in total (below `ulimit -n`), and
+        // timeouts for connections that send half a request or sit idle.
+        let limits = options.connections
+        let total = try DescriptorBudget.current().connectionCap(requested: limits.total)
+        let gate = ConnectionGate(perClient: limits.perClient, total: total)
+        let http = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionAdmissionHandler(gate: gate), HeaderTimeoutHandler(timeout: limits.headerTimeout)],
+            idleTimeout: TimeAmount(limits.idleTimeout))
         let app = Application(
-            router: router, configuration: .init(address: .hostname(options.host, port: options.port), serverName: "parcelwatch"),
+            router: router, server: .http1(configuration: http),
+            configuration: .init(
+                address: .hostname(options.host, port: options.port), serverName: "parcelwatch",
+                // A backstop on accepted sockets, those being closed at once included: never all the descriptors.
+                availableConnectionsDelegate: .maximum(total + DescriptorBudget.reserve / 2, logger: logger)),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? options.port) }, logger: logger)
         try await app.run()
     }

@@ -20,6 +20,8 @@ public struct ServerOptions: Sendable {
     }
     /// Per-client limits of the customer API and page.
     var limits = ClientLimiter.Policy()
+    /// Connection caps and timeouts (`--header-timeout`, `--idle-timeout`, `--max-connections…`).
+    public var connections = ConnectionLimits()
     /// True when clients reach the server over TLS (a terminating proxy in front): the staff
     /// console's session cookie is then marked `Secure`, so browsers never send it over plain HTTP.
     public var secureCookies = false

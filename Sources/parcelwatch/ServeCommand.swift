@@ -25,6 +25,12 @@ struct ServeCommand: AsyncParsableCommand {
             A wrong postcode is answered exactly like an unknown number (404, same body). Each client address has a token
             bucket (10 at once, then one every 2 s); every miss after the third is held back longer (0.5 s doubling to 8 s)
             and drains the bucket faster, so numbers cannot be enumerated; beyond it: 429 with Retry-After.
+            Connections: a new connection has --header-timeout (10 s) to send its first complete request head, and one with
+            no request in flight is closed after --idle-timeout (30 s). One client address holds at most
+            --max-connections-per-client (16) at once and the server at most --max-connections (default: `ulimit -n` less 128
+            descriptors kept for the database, logs and outgoing requests; a larger value is refused at start). Beyond the
+            per-client cap a new connection is closed at once; at the total cap it takes the place of the oldest connection
+            still without a complete request head, else it is closed at once. Connections being served are never closed.
             Serve behind a TLS-terminating proxy that connects per client, or directly on a trusted network.
             Examples:
               parcelwatch serve --listen 127.0.0.1:8080
@@ -36,9 +42,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "HOST:PORT to listen on (port 0 picks a free one and prints it).") var listen = "127.0.0.1:8080"
     @Flag(help: "Mark the staff console's session cookie Secure (browsers then send it over HTTPS only): use it when a TLS-terminating proxy is in front.")
     var secureCookies = false
+    @Option(help: "Seconds a new connection has to send its first complete request head (request line and headers).")
+    var headerTimeout = 10.0
+    @Option(help: "Seconds a connection may go with no request in flight (keep-alive, or a request stalled halfway) before it is closed.")
+    var idleTimeout = 30.0
+    @Option(help: "Connections one client address may hold at once; raise it behind a proxy, whose address all clients share.")
+    var maxConnectionsPerClient = 16
+    @Option(help: "Connections the server holds at once (default: `ulimit -n` less 128 kept for the database, logs and outgoing requests).")
+    var maxConnections: Int?
 
     func validate() throws {
         guard Self.address(listen) != nil else { throw ValidationError("--listen '\(listen)' is not HOST:PORT, e.g. 127.0.0.1:8080") }
+        for (flag, seconds) in [("--header-timeout", headerTimeout), ("--idle-timeout", idleTimeout)] where !(seconds > 0 && seconds <= 86_400) {
+            throw ValidationError("\(flag) \(seconds) is not a number of seconds between 0 and 86400, e.g. 10")
+        }
+        guard maxConnectionsPerClient >= 1 else { throw ValidationError("--max-connections-per-client must be at least 1, not \(maxConnectionsPerClient)") }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1, not \(maxConnections)") }
     }
 
     static func address(_ text: String) -> (host: String, port: Int)? {
@@ -53,6 +72,10 @@ struct ServeCommand: AsyncParsableCommand {
         var options = ServerOptions(host: host, port: port, config: try store.shopConfig(), clock: try store.clock())
         options.registry = try carriers.registry()
         options.secureCookies = secureCookies
+        options.connections.headerTimeout = .milliseconds(Int(headerTimeout * 1000))
+        options.connections.idleTimeout = .milliseconds(Int(idleTimeout * 1000))
+        options.connections.perClient = maxConnectionsPerClient
+        options.connections.total = maxConnections
         let serving = options
         let stop = StopSignal()
         do {
