@@ -81,7 +81,7 @@ struct CarriersCommand: AsyncParsableCommand {
         private func existingStore() async throws -> (any Store)? {
             let location = StoreLocation.resolve(explicit: store.db)
             guard StoreLocation.isPostgres(location) || FileManager.default.fileExists(atPath: StoreLocation.sqlitePath(location)) else { return nil }
-            return try await store.openStore()
+            return try await store.openStore(.readOnly)
         }
     }
 
@@ -184,7 +184,7 @@ struct CarriersCommand: AsyncParsableCommand {
         func run() async throws {
             guard !files.isEmpty else {
                 let stored: [UnmappedStatus]
-                do { stored = try await store.openStore().unmappedStatuses() } catch let error as StoreError { throw fail(.store(error)) }
+                do { stored = try await store.openStore(.readOnly).unmappedStatuses() } catch let error as StoreError { throw fail(.store(error)) }
                 return try show(
                     stored.filter { carrier == nil || $0.carrier == carrier }
                         .map { Row(carrier: $0.carrier, rawStatus: $0.rawStatus, rawCode: $0.rawCode, count: $0.count) })

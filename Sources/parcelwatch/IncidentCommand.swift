@@ -44,7 +44,7 @@ struct IncidentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let now = try store.clock().now
-            let database = try await store.openStore()
+            let database = try await store.openStore(.readOnly)
             do {
                 guard let incident = try await database.incident(id: id) else {
                     FileHandle.standardError.write(Data("error: \(StoreError.noSuchIncident(id))\n".utf8))
@@ -157,7 +157,7 @@ struct IncidentCommand: AsyncParsableCommand {
 /// staff console act through the same ``StaffDesk``.
 private func openDesk(_ store: StoreOptions, registry: CarrierRegistry? = nil) async throws -> (desk: StaffDesk, now: Date) {
     let now = try store.clock().now
-    let database = try await store.openStore()
+    let database = try await store.openStore(.readWrite)
     return (StaffDesk(store: database, config: try store.shopConfig(), registry: registry), now)
 }
 

@@ -31,7 +31,7 @@ struct ReportProblemCommand: AsyncParsableCommand {
         let problem = CustomerProblem(rawValue: kind) ?? .notReceived
         let config = try store.shopConfig()
         let now = try store.clock().now
-        let database = try await store.openStore()
+        let database = try await store.openStore(.readWrite)
         let result: (incident: Incident, nextUpdateBy: Date)?
         let templates: NoticeTemplates
         do { templates = try NoticeTemplates() } catch { throw ValidationError(error.description) }

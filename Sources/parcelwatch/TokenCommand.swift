@@ -32,7 +32,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let now = try store.clock().now
-            let database = try await store.openStore()
+            let database = try await store.openStore(.readWrite)
             let token = APITokenSecret.generate()
             do { try await database.addToken(name: name, tokenHash: token.hash, actor: staff.actor, at: now) } catch { throw fail(.store(error)) }
             if output.json { return try printJSON(["name": name, "token": token.secret]) }
@@ -46,7 +46,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try await store.openStore()
+            let database = try await store.openStore(.readOnly)
             let tokens: [APIToken]
             do { tokens = try await database.tokens() } catch { throw fail(.store(error)) }
             if output.json { return try printJSON(tokens.map(Row.init)) }
@@ -78,7 +78,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let now = try store.clock().now
-            let database = try await store.openStore()
+            let database = try await store.openStore(.readWrite)
             let revoked: Bool
             do { revoked = try await database.revokeToken(name: name, actor: staff.actor, at: now) } catch { throw fail(.store(error)) }
             guard revoked else {

@@ -10,22 +10,27 @@ import Foundation
 /// not, so PostgreSQL workers save their parcels side by side.
 public final class SQLStore: Store {
     private let backend: any SQLBackend
+    private let access: StoreAccess
 
-    private init(backend: any SQLBackend) {
+    private init(backend: any SQLBackend, access: StoreAccess) {
         self.backend = backend
+        self.access = access
     }
 
-    /// Opens (creating when missing) and migrates the SQLite database at `path`.
-    /// - Throws: ``StoreError/cannotOpen(location:detail:)`` naming the file.
-    public static func sqlite(path: String) throws(StoreError) -> SQLStore {
-        SQLStore(backend: try SQLiteBackend(path: path))
+    /// Opens (creating when missing) and migrates the SQLite database at `path`; with
+    /// ``StoreAccess/readOnly``, opens the existing file read-only without migrating.
+    /// - Throws: ``StoreError/cannotOpen(location:detail:)`` naming the file, or
+    ///   ``StoreError/schemaVersion(location:found:expected:)`` for a read-only open of another schema.
+    public static func sqlite(path: String, access: StoreAccess = .readWrite) throws(StoreError) -> SQLStore {
+        SQLStore(backend: try SQLiteBackend(path: path, access: access), access: access)
     }
 
     /// Connects to the PostgreSQL database at `location` (`postgres://user[:password]@host[:port]/db`,
-    /// password also from `PGPASSWORD`) and migrates it.
+    /// password also from `PGPASSWORD`) and migrates it; with ``StoreAccess/readOnly``, checks its
+    /// schema instead and refuses every write.
     /// - Throws: ``StoreError/cannotOpen(location:detail:)`` naming the server without its password.
-    public static func postgres(_ location: String, connections: Int = 4) async throws(StoreError) -> SQLStore {
-        SQLStore(backend: try await PostgresBackend(location: location, connections: connections))
+    public static func postgres(_ location: String, connections: Int = 4, access: StoreAccess = .readWrite) async throws(StoreError) -> SQLStore {
+        SQLStore(backend: try await PostgresBackend(location: location, connections: connections, access: access), access: access)
     }
 
     /// `sqlite:PATH` or `postgres://user@host:port/db`.
@@ -418,6 +423,7 @@ public final class SQLStore: Store {
         _ operation: String, rollback: Bool = false, serialized: Bool = true,
         _ body: @escaping @Sendable (any SQLConnection) throws -> T
     ) async throws(StoreError) -> T {
+        guard access == .readWrite else { throw .readOnly(location: displayName, operation: operation) }
         let counter = Self.statementCounter
         do {
             return try await backend.write(serialized: serialized, rollback: rollback) { db in try body(Self.counted(db, counter)) }
