@@ -39,7 +39,10 @@ final class PostgresBackend: SQLBackend {
                     try connection.scalars(String.self, sql: "SELECT name FROM parcelwatch_migrations")
                 }
             } catch {
-                throw .cannotOpen(location: location.displayName, detail: "\(describe(error)) (a read-only open never creates the schema)")
+                let detail = describe(error)
+                // 42P01: no migrations table, a database no writing command has opened yet.
+                let hint = detail.contains("42P01") ? " (no parcelwatch schema yet, and a read-only open never creates it)" : ""
+                throw .cannotOpen(location: location.displayName, detail: detail + hint)
             }
             if let mismatch = SchemaVersion.mismatch(applied: Set(applied), known: PostgresSchema.migrations.map(\.name)) {
                 throw .schemaVersion(location: location.displayName, found: mismatch.found, expected: mismatch.expected)
