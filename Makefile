@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
-APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config
+APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev libicu-dev pkg-config
 PREFIX ?= /usr/local
 # The tests' Python helpers (Tests/Support/*.py) need modules from Debian packages, so they run
 # under Debian's interpreter, /usr/bin/python3, never a python3 that comes first on the PATH.
@@ -13,7 +13,7 @@ TEST_APT_PACKAGES := postgresql chromium chromium-driver python3-aiosmtpd python
 
 ## Install the system libraries the build links against (skipped when already present).
 deps:
-	@if ! pkg-config --exists libcurl libxml-2.0 sqlite3 2>/dev/null; then \
+	@if ! pkg-config --exists libcurl libxml-2.0 sqlite3 icu-i18n 2>/dev/null; then \
 		echo "==> installing $(APT_PACKAGES)"; \
 		$(SUDO) apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $(APT_PACKAGES); \

@@ -49,6 +49,14 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // The system ICU, for regular expressions with a match-time limit (NSRegularExpression has
+        // none); CICURegex wraps the calls so ICU's headers never meet Foundation's copy of ICU.
+        .systemLibrary(
+            name: "CICU",
+            pkgConfig: "icu-i18n",
+            providers: [.apt(["libicu-dev"])]
+        ),
+        .target(name: "CICURegex", dependencies: ["CICU"]),
         .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: swiftSettings),
         .target(name: "Markup", dependencies: ["CLibXML2"], swiftSettings: swiftSettings),
         // The domain: canonical model, the declarative carriers engine (reads pages through Curl
@@ -56,7 +64,7 @@ let package = Package(
         .target(
             name: "ParcelCore",
             dependencies: [
-                "Curl", "Markup",
+                "Curl", "Markup", "CICURegex",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

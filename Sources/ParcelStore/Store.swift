@@ -21,22 +21,27 @@ import ParcelCore
 /// ```
 public final class Store: Sendable {
     private let backend: any SQLBackend
+    private let access: StoreAccess
 
-    private init(backend: any SQLBackend) {
+    private init(backend: any SQLBackend, access: StoreAccess) {
         self.backend = backend
+        self.access = access
     }
 
-    /// Opens (creating when missing) and migrates the SQLite database at `path`.
-    /// - Throws: ``StoreError/cannotOpen(location:detail:)`` naming the file.
-    public static func sqlite(path: String) throws(StoreError) -> Store {
-        Store(backend: try SQLiteBackend(path: path))
+    /// Opens (creating when missing) and migrates the SQLite database at `path`; with
+    /// ``StoreAccess/readOnly``, opens the existing file read-only without migrating.
+    /// - Throws: ``StoreError/cannotOpen(location:detail:)`` naming the file, or
+    ///   ``StoreError/schemaVersion(location:found:expected:)`` for a read-only open of another schema.
+    public static func sqlite(path: String, access: StoreAccess = .readWrite) throws(StoreError) -> Store {
+        Store(backend: try SQLiteBackend(path: path, access: access), access: access)
     }
 
     /// Connects to the PostgreSQL database at `location` (`postgres://user[:password]@host[:port]/db`,
-    /// password also from `PGPASSWORD`) and migrates it.
+    /// password also from `PGPASSWORD`) and migrates it; with ``StoreAccess/readOnly``, checks its
+    /// schema instead and refuses every write.
     /// - Throws: ``StoreError/cannotOpen(location:detail:)`` naming the server without its password.
-    public static func postgres(_ location: String, connections: Int = 4) async throws(StoreError) -> Store {
-        Store(backend: try await PostgresBackend(location: location, connections: connections))
+    public static func postgres(_ location: String, connections: Int = 4, access: StoreAccess = .readWrite) async throws(StoreError) -> Store {
+        Store(backend: try await PostgresBackend(location: location, connections: connections, access: access), access: access)
     }
 
     /// `sqlite:PATH` or `postgres://user@host:port/db`, never carrying a password.
@@ -70,6 +75,14 @@ public final class Store: Sendable {
         serialized: Bool = true, _ body: @escaping @Sendable (StoreTransaction) throws -> T
     ) async throws(StoreError) -> T {
         let counter = Self.statementCounter
+        // A store opened read-only runs the unit on a snapshot: its first writing step is refused,
+        // naming itself and the store, and nothing reaches the database.
+        if access == .readOnly {
+            let location = displayName
+            return try await run(mode: .read) { connection in
+                try backendRun(counter, connection, mode: .read, readOnlyStore: location, body)
+            }
+        }
         let mode: StoreTransaction.Mode = serialized ? .serialized : .rowsLeased
         return try await run(mode: mode) { connection in
             try backendRun(counter, connection, mode: mode, body)
@@ -103,10 +116,11 @@ public final class Store: Sendable {
 /// Runs a unit of work's body on `connection`: its value and whether to commit. An error that is
 /// not already a ``StoreError`` carries the step that was running, for the message.
 private func backendRun<T>(
-    _ counter: SQLStatementCounter?, _ connection: any SQLConnection, mode: StoreTransaction.Mode,
+    _ counter: SQLStatementCounter?, _ connection: any SQLConnection, mode: StoreTransaction.Mode, readOnlyStore: String? = nil,
     _ body: (StoreTransaction) throws -> T
 ) throws -> (value: T, commit: Bool) {
-    let tx = StoreTransaction(connection: counter.map { CountingConnection(connection, counter: $0) } ?? connection, mode: mode)
+    let tx = StoreTransaction(
+        connection: counter.map { CountingConnection(connection, counter: $0) } ?? connection, mode: mode, readOnlyStore: readOnlyStore)
     do {
         let value = try body(tx)
         return (value, !tx.rollsBack)

@@ -22,9 +22,9 @@ public enum StoreLocation {
     }
 
     /// Opens the store `location` names: `postgres://…` is a shared PostgreSQL database, a file
-    /// path (or `sqlite:PATH`) is SQLite.
-    public static func open(_ location: String) async throws(StoreError) -> Store {
-        if isPostgres(location) { return try await Store.postgres(location) }
+    /// path (or `sqlite:PATH`) is SQLite; `access` says whether it may be changed (and migrated).
+    public static func open(_ location: String, access: StoreAccess = .readWrite) async throws(StoreError) -> Store {
+        if isPostgres(location) { return try await Store.postgres(location, access: access) }
         let path = sqlitePath(location)
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -33,6 +33,6 @@ public enum StoreLocation {
                 throw .cannotOpen(location: path, detail: "the directory \(directory) does not exist")
             }
         }
-        return try Store.sqlite(path: path)
+        return try Store.sqlite(path: path, access: access)
     }
 }

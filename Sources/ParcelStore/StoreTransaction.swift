@@ -22,9 +22,13 @@ public final class StoreTransaction {
     /// Set by a dry run: everything is done, then rolled back.
     private(set) var rollsBack = false
 
-    init(connection: any SQLConnection, mode: Mode) {
+    /// The store's name when it was opened read-only, for the refusal of a write.
+    private let readOnlyStore: String?
+
+    init(connection: any SQLConnection, mode: Mode, readOnlyStore: String? = nil) {
         self.db = connection
         self.mode = mode
+        self.readOnlyStore = readOnlyStore
     }
 
     /// Orders, shipments, sweeps' claims and results, carrier health and quotas.
@@ -49,7 +53,9 @@ public final class StoreTransaction {
         self.operation = operation
         switch (needs, mode) {
         case (.read, _), (.rowsLeased, .rowsLeased), (.rowsLeased, .serialized), (.serialized, .serialized): return
-        case (_, .read): throw StoreError.failed(operation: operation, detail: "this step writes, inside a read-only unit of work")
+        case (_, .read):
+            if let readOnlyStore { throw StoreError.readOnly(location: readOnlyStore, operation: operation) }
+            throw StoreError.failed(operation: operation, detail: "this step writes, inside a read-only unit of work")
         case (.serialized, .rowsLeased):
             throw StoreError.failed(operation: operation, detail: "this step checks then inserts and needs a serialized write")
         }

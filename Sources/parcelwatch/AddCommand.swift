@@ -37,7 +37,7 @@ struct AddCommand: AsyncParsableCommand {
     func run() async throws {
         let registry = try carriers.registry()
         let importer = OrderImporter(registry: registry, config: try store.shopConfig())
-        let database = try await store.openStore()
+        let database = try await store.openStore(.readWrite)
         var fields: [String: String] = ["order_id": order, "reshippable": reshippable ? "true" : "false"]
         do {
             if let existing = try await database.read({ try $0.shipments.order(id: order) }) {

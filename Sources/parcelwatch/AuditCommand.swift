@@ -15,7 +15,7 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: "At most this many entries.") var limit = 50
 
     func run() async throws {
-        let database = try await store.openStore()
+        let database = try await store.openStore(.readOnly)
         let entries: [AuditEntry]
         do { entries = try await database.read { tx in try tx.console.auditLog(limit: max(1, limit), subject: incident.map { "incident:\($0)" }) } } catch {
             throw fail(.store(error))

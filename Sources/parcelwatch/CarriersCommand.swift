@@ -85,7 +85,7 @@ struct CarriersCommand: AsyncParsableCommand {
         private func existingStore() async throws -> (Store)? {
             let location = StoreLocation.resolve(explicit: store.db)
             guard StoreLocation.isPostgres(location) || FileManager.default.fileExists(atPath: StoreLocation.sqlitePath(location)) else { return nil }
-            return try await store.openStore()
+            return try await store.openStore(.readOnly)
         }
     }
 
@@ -188,7 +188,7 @@ struct CarriersCommand: AsyncParsableCommand {
         func run() async throws {
             guard !files.isEmpty else {
                 let stored: [UnmappedStatus]
-                do { stored = try await store.openStore().read { try $0.shipments.unmappedStatuses() } } catch let error as StoreError {
+                do { stored = try await store.openStore(.readOnly).read { try $0.shipments.unmappedStatuses() } } catch let error as StoreError {
                     throw fail(.store(error))
                 }
                 return try show(

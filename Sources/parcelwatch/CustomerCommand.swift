@@ -98,7 +98,7 @@ struct PurgeCommand: AsyncParsableCommand {
 /// The database and the clock for a staff-only command, after checking the actor is staff.
 func openForStaff(_ store: StoreOptions, _ staff: StaffOptions) async throws -> (database: Store, now: Date) {
     let now = try store.clock().now
-    let database = try await store.openStore()
+    let database = try await store.openStore(.readWrite)
     let members: [StaffMember]
     do { members = try await database.read { try $0.console.staff() } } catch { throw fail(.store(error)) }
     guard members.contains(where: { $0.name == staff.actor }) else {

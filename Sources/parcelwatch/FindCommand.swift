@@ -30,7 +30,7 @@ struct FindCommand: AsyncParsableCommand {
 
     func run() async throws {
         let now = try store.clock().now
-        let database = try await store.openStore()
+        let database = try await store.openStore(.readOnly)
         let found: FindResult
         do { found = try await database.read { try $0.cases.find(query) } } catch { throw fail(.store(error)) }
         if output.json {

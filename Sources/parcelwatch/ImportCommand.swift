@@ -30,7 +30,7 @@ struct ImportCommand: AsyncParsableCommand {
         let importer = OrderImporter(registry: registry, config: try store.shopConfig())
         let read: (records: [(line: Int, fields: [String: String])], rejected: [ImportSummary.Rejection])
         do { read = try importer.records(file: file) } catch { throw fail(.importFile(error)) }
-        let database = try await store.openStore()
+        let database = try await store.openStore(.readWrite)
         let now = try store.clock().now
         let summary: ImportSummary
         do {

@@ -46,7 +46,7 @@ struct IncidentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let now = try store.clock().now
-            let database = try await store.openStore()
+            let database = try await store.openStore(.readOnly)
             do {
                 guard let incident = try await database.read({ try $0.cases.incident(id: id) }) else {
                     FileHandle.standardError.write(Data("error: \(StoreError.noSuchIncident(id))\n".utf8))
@@ -159,7 +159,7 @@ struct IncidentCommand: AsyncParsableCommand {
 /// staff console act through the same ``StaffDesk``.
 private func openDesk(_ store: StoreOptions, registry: CarrierRegistry? = nil) async throws -> (desk: StaffDesk, now: Date) {
     let now = try store.clock().now
-    let database = try await store.openStore()
+    let database = try await store.openStore(.readWrite)
     do { return (try ParcelServices(store: database, config: try store.shopConfig(), registry: registry).desk, now) } catch let error as NoticeError {
         throw ValidationError(error.description)
     }

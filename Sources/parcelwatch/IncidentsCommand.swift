@@ -31,7 +31,7 @@ struct IncidentsCommand: AsyncParsableCommand {
         let kinds: Set<IncidentKind> = try parseOptions(kind, option: "--kind")
         let statuses: Set<IncidentStatus> = try parseOptions(status, option: "--status")
         let now = try store.clock().now
-        let database = try await store.openStore()
+        let database = try await store.openStore(.readOnly)
         let filter = IncidentFilter(kinds: kinds, statuses: statuses, owner: owner, carrier: carrier, openOnly: !all)
         var cases: [Incident]
         do { cases = try await database.read { try $0.cases.incidents(filter) } } catch { throw fail(.store(error)) }

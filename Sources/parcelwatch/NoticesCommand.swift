@@ -25,7 +25,7 @@ struct NoticesCommand: AsyncParsableCommand {
         @Option(help: "At most this many.") var limit = 100
 
         func run() async throws {
-            let database = try await store.openStore()
+            let database = try await store.openStore(.readOnly)
             let notices: [OutboxNotice]
             do { notices = try await database.read { try $0.outbox.notices(state, limit: max(1, limit)) } } catch { throw fail(.store(error)) }
             if output.json { return try printJSON(notices) }
@@ -50,7 +50,7 @@ struct NoticesCommand: AsyncParsableCommand {
         func run() async throws {
             let config = try store.shopConfig()
             let now = try store.clock().now
-            let database = try await store.openStore()
+            let database = try await store.openStore(.readWrite)
             let client: HTTPClient
             client = try makeHTTPClient()
             let services: ParcelServices

@@ -34,7 +34,7 @@ struct OrdersCommand: AsyncParsableCommand {
     @Option(help: "Only this order.") var order: String?
 
     func run() async throws {
-        let database = try await store.openStore()
+        let database = try await store.openStore(.readOnly)
         let orders: [OrderOverview]
         do { orders = try await database.read { try $0.cases.orderOverviews(orderId: order) } } catch { throw fail(.store(error)) }
         if output.json {

@@ -97,7 +97,7 @@ struct ReportCommand: AsyncParsableCommand {
         let config = try store.shopConfig()
         let now = try store.clock().now
         let start = try window(now: now, zone: config.timeZone)
-        let database = try await store.openStore()
+        let database = try await store.openStore(.readOnly)
         let report: ShopReport
         do { report = try await database.read { try $0.reports.report(since: start, now: now, timeZone: config.timeZone) } } catch { throw fail(.store(error)) }
         if output.json { return try printJSON(report) }

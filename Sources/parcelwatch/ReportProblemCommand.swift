@@ -33,7 +33,7 @@ struct ReportProblemCommand: AsyncParsableCommand {
         let problem = CustomerProblem(rawValue: kind) ?? .notReceived
         let config = try store.shopConfig()
         let now = try store.clock().now
-        let database = try await store.openStore()
+        let database = try await store.openStore(.readWrite)
         let result: (incident: Incident, nextUpdateBy: Date)?
         let services: ParcelServices
         do { services = try ParcelServices(store: database, config: config, registry: try? carriers.registry()) } catch {

@@ -68,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let (host, port) = Self.address(listen) else { throw ValidationError("--listen '\(listen)' is not HOST:PORT") }
-        let database = try await store.openStore()
+        let database = try await store.openStore(.readWrite)
         var options = ServerOptions(host: host, port: port, config: try store.shopConfig(), clock: try store.clock())
         options.registry = try carriers.registry()
         options.secureCookies = secureCookies

@@ -79,7 +79,7 @@ struct ShipmentsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let statuses: Set<TrackingStatus> = try parseOptions(status, option: "--status")
-        let database = try await store.openStore()
+        let database = try await store.openStore(.readOnly)
         let shipments: [Shipment]
         do {
             shipments = try await database.read {

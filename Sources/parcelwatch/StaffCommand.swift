@@ -29,7 +29,7 @@ struct StaffCommand: AsyncParsableCommand {
             guard let password = PasswordPrompt.read() else { throw ValidationError("no password given (or the two entries differ)") }
             if let problem = StaffPassword.problem(password) { throw ValidationError(problem) }
             let now = try store.clock().now
-            let database = try await store.openStore()
+            let database = try await store.openStore(.readWrite)
             do {
                 try await database.write {
                     try $0.console.setStaffPassword(name: name, passwordHash: StaffPassword.hash(password), actor: staff.actor, at: now)
@@ -56,7 +56,7 @@ struct StaffCommand: AsyncParsableCommand {
 
         func run() async throws {
             let now = try store.clock().now
-            let database = try await store.openStore()
+            let database = try await store.openStore(.readWrite)
             do {
                 let members = try await database.read { try $0.console.staff() }
                 if !members.isEmpty, !members.contains(where: { $0.name == staff.actor }) {
@@ -78,7 +78,7 @@ struct StaffCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try await store.openStore()
+            let database = try await store.openStore(.readOnly)
             let members: [StaffMember]
             do { members = try await database.read { try $0.console.staff() } } catch { throw fail(.store(error)) }
             if output.json { return try printJSON(members) }

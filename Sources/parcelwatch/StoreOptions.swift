@@ -18,10 +18,12 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "The shop's config file (default: $PARCELWATCH_CONFIG, else ./parcelwatch.yaml, else embedded defaults).")
     var config: String?
 
-    /// Opens the store or fails with exit code 4 and the reason.
-    func openStore() async throws -> Store {
+    /// Opens the store or fails with exit code 4 and the reason. A command that only reads passes
+    /// ``StoreAccess/readOnly``: it then works on a file the user may only read, never migrates
+    /// it, and any write it attempts is refused with an error saying so.
+    func openStore(_ access: StoreAccess) async throws -> Store {
         do {
-            return try await StoreLocation.open(StoreLocation.resolve(explicit: db))
+            return try await StoreLocation.open(StoreLocation.resolve(explicit: db), access: access)
         } catch {
             throw fail(.store(error))
         }

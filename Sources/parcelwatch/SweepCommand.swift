@@ -62,7 +62,7 @@ struct SweepCommand: AsyncParsableCommand {
         let config = try store.shopConfig()
         let (registry, credentials) = try carriers.registry(credentialsFrom: config)
         let clock = try store.clock()
-        let database = try await store.openStore()
+        let database = try await store.openStore(.readWrite)
         let endpoints: EndpointOverrides
         do { endpoints = try EndpointOverrides(carrierEndpoints) } catch { throw fail(.endpoint(error)) }
         let client: HTTPClient

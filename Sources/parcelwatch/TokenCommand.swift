@@ -34,7 +34,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let now = try store.clock().now
-            let database = try await store.openStore()
+            let database = try await store.openStore(.readWrite)
             let token = APITokenSecret.generate()
             do { try await database.write { try $0.console.addToken(name: name, tokenHash: token.hash, actor: staff.actor, at: now) } } catch {
                 throw fail(.store(error))
@@ -50,7 +50,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try await store.openStore()
+            let database = try await store.openStore(.readOnly)
             let tokens: [APIToken]
             do { tokens = try await database.read { try $0.console.tokens() } } catch { throw fail(.store(error)) }
             if output.json { return try printJSON(tokens.map(Row.init)) }
@@ -82,7 +82,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let now = try store.clock().now
-            let database = try await store.openStore()
+            let database = try await store.openStore(.readWrite)
             let revoked: Bool
             do { revoked = try await database.write { try $0.console.revokeToken(name: name, actor: staff.actor, at: now) } } catch {
                 throw fail(.store(error))

@@ -73,7 +73,7 @@ struct TrackCommand: AsyncParsableCommand {
     private func existingStore() async throws -> (Store)? {
         let location = StoreLocation.resolve(explicit: store.db)
         guard StoreLocation.isPostgres(location) || FileManager.default.fileExists(atPath: StoreLocation.sqlitePath(location)) else { return nil }
-        return try await store.openStore()
+        return try await store.openStore(.readOnly)
     }
 
     private func trackAtCarrier() async throws {

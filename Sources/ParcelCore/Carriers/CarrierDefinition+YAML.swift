@@ -251,14 +251,22 @@ extension CarrierDefinition {
         }
     }
 
-    /// Compiles a pattern from the file, or fails naming its line and key.
+    /// Compiles a pattern from the file and probes it for catastrophic backtracking, or fails
+    /// naming its line and key.
     private static func pattern(_ source: String?, whole: Bool, field: YAMLField) throws(CarrierFileError) -> TextPattern? {
         guard let source else { return nil }
+        let pattern: TextPattern
         do {
-            return try TextPattern(source, whole: whole)
+            pattern = try TextPattern(source, whole: whole, file: field.file, line: field.line)
         } catch {
             throw field.error(error.description)
         }
+        do {
+            try pattern.checkBacktracking()
+        } catch {
+            throw field.error(error.reason)
+        }
+        return pattern
     }
 
     private static func numberRules(_ field: YAMLField) throws(CarrierFileError) -> [NumberRule] {

@@ -33,8 +33,9 @@ public struct CarrierDefinition: Sendable {
         public var number: TextPattern?
 
         /// What `{number}` becomes for `trackingNumber`.
-        public func requestNumber(_ trackingNumber: String) -> String {
-            number?.firstGroup(in: trackingNumber) ?? trackingNumber
+        /// - Throws: ``TextPatternMatchError`` when the `number` pattern cannot finish matching.
+        public func requestNumber(_ trackingNumber: String) throws(TextPatternMatchError) -> String {
+            try number?.firstGroup(in: trackingNumber) ?? trackingNumber
         }
     }
 

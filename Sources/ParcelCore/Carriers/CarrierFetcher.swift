@@ -91,8 +91,14 @@ public struct CarrierFetcher: Sendable {
         validators: CacheValidators?, renewToken: Bool
     ) async throws(TrackingError) -> HTTPResponse {
         let template = carrier.request
-        let number = trackingNumber.isEmpty ? "" : template.requestNumber(trackingNumber)
-        let numbers = trackingNumbers.map(template.requestNumber)
+        let number: String
+        let numbers: [String]
+        do {
+            number = trackingNumber.isEmpty ? "" : try template.requestNumber(trackingNumber)
+            numbers = try trackingNumbers.map { (each) throws(TextPatternMatchError) in try template.requestNumber(each) }
+        } catch {
+            throw .badRule(carrier: carrier.id, error: error)
+        }
         let endpoint = endpoints.endpoint(for: carrier.id)
         var headers = HTTPHeaders()
         for header in template.headers {

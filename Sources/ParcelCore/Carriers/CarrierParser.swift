@@ -170,12 +170,17 @@ public struct CarrierParser: Sendable {
             if let relative, Self.isAbsolute(path, format: definition.format) == relative { continue }
             if !rule.statuses.isEmpty, !rule.statuses.contains(httpStatus) { continue }
             if let match = rule.match {
-                guard let text = try source.text(path, in: scope), match.matches(text) else { continue }
+                guard let text = try source.text(path, in: scope), try matching(match, text) else { continue }
             } else {
                 guard try source.holds(path, in: scope) else { continue }
             }
             throw error(rule.error, number: number)
         }
+    }
+
+    /// `pattern.matches(text)`, a rule that cannot finish being this carrier's ``TrackingError/badRule(carrier:error:)``.
+    private func matching(_ pattern: TextPattern, _ text: String) throws(TrackingError) -> Bool {
+        do { return try pattern.matches(text) } catch { throw .badRule(carrier: definition.id, error: error) }
     }
 
     private static func isAbsolute(_ path: String, format: CarrierDefinition.Format) -> Bool {
@@ -215,7 +220,7 @@ public struct CarrierParser: Sendable {
                 skipped.append("\(shown) (does not match \(definition.timePatterns.map { "'\($0)'" }.joined(separator: " or ")))")
                 continue
             }
-            let (status, reason) = mapper.map(text: row.status, code: row.code)
+            let (status, reason) = try mapper.map(text: row.status, code: row.code, carrier: id)
             byNumber[parcel, default: []].append(
                 TrackingEvent(
                     carrier: id, trackingNumber: parcel, time: time, rawStatus: row.status, rawCode: row.code,
@@ -256,17 +261,23 @@ struct StatusMapper {
         self.rules = rules
     }
 
-    mutating func map(text: String, code: String?) -> (TrackingStatus, ExceptionReason?) {
+    /// The status of the first rule that matches; a rule that cannot finish matching (its regex
+    /// ran past the time limit) is `carrier`'s ``TrackingError/badRule(carrier:error:)``, never `unknown`.
+    mutating func map(text: String, code: String?, carrier: String) throws(TrackingError) -> (TrackingStatus, ExceptionReason?) {
         let key = (code ?? "") + "\u{1F}" + text
         if let known = memo[key] { return known }
         var result: (TrackingStatus, ExceptionReason?) = (.unknown, nil)
-        for rule in rules {
-            if let pattern = rule.code {
-                guard let code, pattern.matches(code) else { continue }
+        do {
+            for rule in rules {
+                if let pattern = rule.code {
+                    guard let code, try pattern.matches(code) else { continue }
+                }
+                if let pattern = rule.match, try !pattern.matches(text) { continue }
+                result = (rule.status, rule.reason)
+                break
             }
-            if let pattern = rule.match, !pattern.matches(text) { continue }
-            result = (rule.status, rule.reason)
-            break
+        } catch {
+            throw .badRule(carrier: carrier, error: error)
         }
         memo[key] = result
         return result

@@ -13,6 +13,9 @@ public enum NumberRejection: Sendable, Equatable, CustomStringConvertible {
     case uncheckableCharacters(check: CheckDigit)
     /// The check character is wrong.
     case wrongCheckDigit(check: CheckDigit, expected: Character, got: Character)
+    /// The rule's pattern could not finish matching (it ran past its time limit): the carrier
+    /// file's rule needs fixing, the number may be fine.
+    case ruleFailed(TextPatternMatchError)
 
     /// True when the number does not even have the rule's shape.
     public var isPatternMismatch: Bool {
@@ -27,6 +30,7 @@ public enum NumberRejection: Sendable, Equatable, CustomStringConvertible {
         case .payloadMismatch(let pattern): "payload pattern \(pattern) does not match"
         case .uncheckableCharacters(let check): "characters the \(check.rawValue) check cannot use"
         case .wrongCheckDigit(let check, let expected, let got): "\(check.rawValue) check digit expected \(expected), got \(got)"
+        case .ruleFailed(let error): "the number rule cannot be used: \(error)"
         }
     }
 }

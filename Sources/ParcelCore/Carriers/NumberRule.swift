@@ -23,8 +23,10 @@ public struct NumberRule: Sendable {
 
     /// Why a number does not fit this rule, or nil when it does.
     public func rejection(of number: String) -> NumberRejection? {
-        guard pattern.matches(number) else {
-            return .patternMismatch(pattern: pattern.description)
+        do {
+            guard try pattern.matches(number) else { return .patternMismatch(pattern: pattern.description) }
+        } catch {
+            return .ruleFailed(error)
         }
         guard check != .none else { return nil }
         let chars = Array(number)
@@ -32,9 +34,9 @@ public struct NumberRule: Sendable {
         guard checkIndex >= 0, checkIndex < chars.count else { return .tooShortForCheckDigit }
         let payloadText: String
         if let payload {
-            guard let group = payload.firstGroup(in: number) else {
-                return .payloadMismatch(pattern: payload.description)
-            }
+            let group: String?
+            do { group = try payload.firstGroup(in: number) } catch { return .ruleFailed(error) }
+            guard let group else { return .payloadMismatch(pattern: payload.description) }
             payloadText = group
         } else if check == .s10 {
             payloadText = String(chars[2..<min(10, chars.count)])

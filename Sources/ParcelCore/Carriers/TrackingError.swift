@@ -31,6 +31,10 @@ public enum TrackingError: Error, Sendable, Equatable, CustomStringConvertible {
     case notYetAvailable(carrier: String, number: String)
     /// A passing failure the carrier reported inside its answer; worth retrying.
     case transient(carrier: String, detail: String)
+    /// A rule of the carrier file could not finish matching the answer (a regex that
+    /// backtracks catastrophically ran past its time limit): staff must fix the rule; the
+    /// events it would have mapped are not guessed as `unknown`.
+    case badRule(carrier: String, error: TextPatternMatchError)
 
     /// A sentence for people.
     public var description: String {
@@ -62,6 +66,8 @@ public enum TrackingError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(carrier) knows \(number) but has no tracking information for it yet"
         case .transient(let carrier, let detail):
             return "\(carrier) reported a passing failure: \(detail)"
+        case .badRule(let carrier, let error):
+            return "a rule of \(carrier)'s carrier file cannot be used: \(error)"
         }
     }
 
@@ -81,6 +87,7 @@ public enum TrackingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .quotaExceeded: return "quotaExceeded"
         case .notYetAvailable: return "notYetAvailable"
         case .transient: return "transient"
+        case .badRule: return "badRule"
         }
     }
 }

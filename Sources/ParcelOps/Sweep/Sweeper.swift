@@ -527,10 +527,13 @@ private struct Context: Sendable {
             }
             await tally.unchanged(notModified: false)
             return
-        case .notFound, .formatChanged:
+        case .notFound, .formatChanged, .badRule:
+            // The carrier answered; a changed format or a rule that cannot finish is the carrier
+            // file's to fix, and counts toward the carrier's "format changed" case.
             await gate.recordSuccess()
             next = options.schedule.next(after: now, status: shipment.status) ?? options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1)
             if case .formatChanged = error { await tally.formatChanged(carrier: carrier.id) }
+            if case .badRule = error { await tally.formatChanged(carrier: carrier.id) }
         case .httpStatus(_, _, let retryAfter?):
             next = max(now.addingTimeInterval(retryAfter), options.schedule.retry(after: now, failures: shipment.consecutiveFailures + 1))
             if await gate.recordFailure(threshold: options.breakerThreshold) { await tally.tripped(carrier: carrier.id) }

@@ -16,8 +16,8 @@ final class PostgresBackend: SQLBackend {
     private let pool: PostgresPool
 
     /// Connects, then brings the schema up to date (under an advisory lock, so workers starting
-    /// together migrate once).
-    init(location text: String, connections: Int = 4) async throws(StoreError) {
+    /// together migrate once); with ``StoreAccess/readOnly``, only checks it is this binary's.
+    init(location text: String, connections: Int = 4, access: StoreAccess = .readWrite) async throws(StoreError) {
         location = try PostgresLocation(text)
         let tls: PostgresConnection.Configuration.TLS
         do {
@@ -33,6 +33,23 @@ final class PostgresBackend: SQLBackend {
             host: location.host, port: location.port, username: location.username,
             password: location.password, database: location.database, tls: tls)
         pool = PostgresPool(configuration: configuration, size: max(1, connections))
+        if access == .readOnly {
+            let applied: [String]
+            do {
+                applied = try await read { connection in
+                    try connection.scalars(String.self, sql: "SELECT name FROM parcelwatch_migrations")
+                }
+            } catch {
+                let detail = describe(error)
+                // 42P01: no migrations table, a database no writing command has opened yet.
+                let hint = detail.contains("42P01") ? " (no parcelwatch schema yet, and a read-only open never creates it)" : ""
+                throw .cannotOpen(location: location.displayName, detail: detail + hint)
+            }
+            if let mismatch = SchemaVersion.mismatch(applied: Set(applied), known: PostgresSchema.migrations.map(\.name)) {
+                throw .schemaVersion(location: location.displayName, found: mismatch.found, expected: mismatch.expected)
+            }
+            return
+        }
         do {
             try await run(serialized: true) { connection in
                 (try PostgresSchema.migrate(connection), true)

@@ -10,9 +10,14 @@ final class SQLiteBackend: SQLBackend {
     private let pool: DatabasePool
     private let path: String
 
-    /// Opens (creating when missing) and migrates the database at `path`.
-    init(path: String) throws(StoreError) {
+    /// Opens the database at `path`: with ``StoreAccess/readWrite``, creating it when missing
+    /// and migrating it; with ``StoreAccess/readOnly``, as ``openReadOnly(path:)`` describes.
+    init(path: String, access: StoreAccess = .readWrite) throws(StoreError) {
         self.path = path
+        if access == .readOnly {
+            pool = try Self.openReadOnly(path: path)
+            return
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -21,6 +26,11 @@ final class SQLiteBackend: SQLBackend {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLiteSchema.migrator.migrate(pool)
+        } catch let error as DatabaseError where error.resultCode.primaryResultCode == .SQLITE_READONLY {
+            throw .cannotOpen(
+                location: path,
+                detail: "\(Self.describe(error)): the file or its directory is read-only for this user, and this command writes "
+                    + "(commands that only read, such as `parcelwatch shipments` or `parcelwatch report`, open it read-only)")
         } catch {
             throw .cannotOpen(location: path, detail: Self.describe(error))
         }
@@ -47,7 +57,7 @@ final class SQLiteBackend: SQLBackend {
 
     func describe(_ error: any Error) -> String { Self.describe(error) }
 
-    private static func describe(_ error: any Error) -> String {
+    static func describe(_ error: any Error) -> String {
         if let database = error as? DatabaseError { return database.message ?? database.description }
         return "\(error)"
     }
