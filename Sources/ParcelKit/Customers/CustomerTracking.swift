@@ -4,8 +4,9 @@ import Foundation
 /// the promised date and, when something is wrong, what the shop is doing and when they will
 /// hear next. No staff names, no internal notes, no other customer's data.
 ///
-/// A customer proves the parcel is theirs with the order's postcode or e-mail. A wrong one reads
-/// exactly like an unknown number, so numbers cannot be enumerated.
+/// A customer proves the parcel is theirs with the order's postcode or e-mail (``CustomerProof``:
+/// a postcode without letters or digits proves nothing). A wrong one reads exactly like an
+/// unknown number, in answer and in timing, so numbers cannot be enumerated.
 public struct CustomerTracking: Sendable {
     private let store: any Store
     private let config: ShopConfig
@@ -89,21 +90,28 @@ public struct CustomerTracking: Sendable {
         return max(incident.nextUpdateDue ?? incident.resolutionDue, now)
     }
 
+    /// The parcel and order `number` names, when the proof matches. A wrong proof and an unknown
+    /// number take the same path: one statement (``Store/parcelProofs(trackingNumber:)``), then
+    /// a comparison that costs the same against a real order as against the stand-in an unknown
+    /// number gets (``CustomerProof``). Only a match reads more.
     private func owned(number: String, postcode: String?, email: String?) async throws(StoreError) -> (Shipment, Order)? {
         let normalized = CarrierRegistry.normalize(number)
-        guard !normalized.isEmpty, postcode?.isEmpty == false || email?.isEmpty == false else { return nil }
-        for shipment in try await store.shipments(ShipmentFilter(trackingNumber: normalized)) {
-            guard let order = try await store.order(id: shipment.orderId) else { continue }
-            let postcodeMatches = postcode.map { Self.squash($0) == Self.squash(order.postcode) } ?? false
-            let emailMatches = email.map { $0.trimmingCharacters(in: .whitespaces).lowercased() == order.email.lowercased() } ?? false
-            if postcodeMatches || emailMatches { return (shipment, order) }
+        let proof = CustomerProof(postcode: postcode, email: email)
+        guard !normalized.isEmpty, !proof.isEmpty else { return nil }
+        let candidates = try await store.parcelProofs(trackingNumber: normalized)
+        var owned: ParcelProof?
+        if candidates.isEmpty {
+            _ = proof.checkAgainstNothing()
+        } else {
+            for candidate in candidates where proof.matches(postcode: candidate.postcode, email: candidate.email) && owned == nil {
+                owned = candidate
+            }
         }
-        return nil
-    }
-
-    /// `00-950`, `00 950` and `00950` are the same postcode.
-    private static func squash(_ postcode: String) -> String {
-        String(postcode.uppercased().filter { $0.isLetter || $0.isNumber })
+        guard let owned else { return nil }
+        guard let shipment = try await store.shipments(ShipmentFilter(trackingNumber: normalized)).first(where: { $0.id == owned.shipmentId }),
+            let order = try await store.order(id: owned.orderId)
+        else { return nil }
+        return (shipment, order)
     }
 }
 

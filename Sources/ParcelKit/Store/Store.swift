@@ -30,6 +30,10 @@ public protocol Store: Sendable {
     /// A shipment's stored events, oldest first.
     func events(shipmentID: Int64) async throws(StoreError) -> [TrackingEvent]
 
+    /// What proves ownership of every parcel with `trackingNumber` (any carrier), in one
+    /// statement: the customer lookup runs exactly this for a known and an unknown number alike.
+    func parcelProofs(trackingNumber: String) async throws(StoreError) -> [ParcelProof]
+
     // MARK: Sweeps
 
     /// Leases up to `limit` shipments due at `now` (or every shipment with `all`) with an id
