@@ -19,7 +19,8 @@ struct ImportCommand: AsyncParsableCommand {
             Limits (each refusal names the line and field): the file's size (--max-file-size, default 64M, checked before
             reading), the rows (--max-rows, default 200000), each field's length (--max-field-length, default 1000;
             customer_name --max-name-length, default 256); no field may hold a control character (NUL, tab, line break, DEL).
-            Exit codes: 0 imported (even with rejected rows), 2 unreadable file or missing columns, 4 database unusable.
+            Exit codes: 0 imported (even with rejected rows), 2 unreadable file, missing columns, or over the size or row limit,
+            4 database unusable.
             """)
     @OptionGroup var store: StoreOptions
     @OptionGroup var carriers: CarrierOptions

@@ -65,6 +65,22 @@ import Testing
         #expect(try await store.incidents(IncidentFilter(kinds: [.customerReport])).isEmpty)
     }
 
+    /// The proof query on both backends: every parcel with the number (any carrier), nothing for
+    /// an unknown one, even when an order's id equals that number.
+    @Test(arguments: StoreKind.all) func theProofQueryReturnsEachParcelsOrderProof(kind: StoreKind) async throws {
+        let store = try await kind.open()
+        _ = try await store.importRows(
+            [
+                ImportRow(line: 2, order: order("A", email: "a@example.com", postcode: "00-950"), carrier: "seur", trackingNumber: "12345678901234"),
+                ImportRow(line: 3, order: order("B", email: "b@example.com", postcode: ""), carrier: "gls", trackingNumber: "12345678901234"),
+                ImportRow(line: 4, order: order("99999999999999"), carrier: nil, trackingNumber: nil),
+            ], dryRun: false, actor: "test", at: fixtureNow)
+        let proofs = try await store.parcelProofs(trackingNumber: "12345678901234")
+        #expect(proofs.map { "\($0.orderId) \($0.postcode) \($0.email)" } == ["A 00-950 a@example.com", "B  b@example.com"])
+        #expect(try await store.parcelProofs(trackingNumber: "99999999999999").isEmpty)
+        #expect(try await store.parcelProofs(trackingNumber: "55555555555555").isEmpty)
+    }
+
     @Test func theProofComparesLettersAndDigitsOnly() {
         let proof = CustomerProof(postcode: "00 950", email: nil)
         #expect(proof.postcode == "00950" && !proof.isEmpty)
