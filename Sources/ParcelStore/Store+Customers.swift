@@ -58,7 +58,7 @@ extension Store.Customers {
                 """, arguments: ["\(marker)@erased.invalid", email])
         try db.execute(
             sql: """
-                UPDATE orders SET customer_name = ?, email = ?, phone = NULL, postcode = 'ERASED', updated_at = ? WHERE lower(email) = lower(?)
+                UPDATE orders SET customer_name = ?, email = ?, phone = NULL, postcode = '', updated_at = ? WHERE lower(email) = lower(?)
                 """, arguments: [marker, "\(marker)@erased.invalid", at.timeIntervalSince1970, email])
         try Store.insertAudit(
             AuditEntry(

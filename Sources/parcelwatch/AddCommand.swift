@@ -69,6 +69,8 @@ struct AddCommand: AsyncParsableCommand {
             try printJSON(summary)
         } else {
             print("order \(order): added \(summary.imported), already there \(summary.unchanged)")
+            // Every row is the same order: one note says it (a postcode stored as none).
+            if let note = summary.notes.first { print("note: \(note.note)") }
             for rejection in summary.rejected {
                 let subject = numbers.isEmpty ? "order" : numbers[rejection.line - 1]
                 FileHandle.standardError.write(Data("error: \(subject): \(rejection.reason)\n".utf8))

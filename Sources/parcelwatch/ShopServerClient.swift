@@ -17,7 +17,9 @@ struct ShopServerClient {
     func track(number: String, postcode: String?, email: String?, json: Bool) async throws {
         var components = URLComponents(string: base.hasSuffix("/") ? String(base.dropLast()) : base)
         components?.path += "/api/track/" + number
-        components?.queryItems = postcode.map { [URLQueryItem(name: "postcode", value: $0)] } ?? [URLQueryItem(name: "email", value: email)]
+        // Both when both are given: a postcode without letters or digits proves nothing, the e-mail does.
+        components?.queryItems = [postcode.map { URLQueryItem(name: "postcode", value: $0) }, email.map { URLQueryItem(name: "email", value: $0) }]
+            .compactMap { $0 }
         guard let url = components?.url?.absoluteString, components?.scheme == "http" || components?.scheme == "https" else {
             throw ValidationError("--server '\(base)' is not an http(s) URL")
         }
@@ -48,7 +50,9 @@ struct ShopServerClient {
             let wait = response.retryAfter(now: Date().timeIntervalSince1970).map { " in \(Int($0.rounded(.up))) s" } ?? " later"
             throw Self.exit(5, "the shop's server is limiting lookups from this address after too many attempts; try again\(wait)")
         case 400..<500:
-            throw Self.exit(2, "the shop's server refused the request (HTTP \(response.status)): " + String(decoding: response.body.prefix(300), as: UTF8.self))
+            let answer = try? JSONDecoder().decode([String: String].self, from: Data(response.body))
+            let detail = answer?["message"] ?? String(decoding: response.body.prefix(300), as: UTF8.self)
+            throw Self.exit(2, "the shop's server refused the request (HTTP \(response.status)): " + detail)
         default:
             throw Self.exit(3, "the shop's server at \(base) failed (HTTP \(response.status)); try again later or contact the shop")
         }

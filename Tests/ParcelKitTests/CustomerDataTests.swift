@@ -58,7 +58,13 @@ import Testing
         let (store, incidentId) = try await Self.store(kind)
         #expect(try await store.write { try $0.customers.eraseCustomer(email: "ewa@example.com", actor: "anna", at: fixtureNow) } == 1)
         let erased = try #require(try await store.read { try $0.shipments.order(id: "C-1") })
-        #expect(erased.customerName.hasPrefix("erased-") && erased.email.hasSuffix("@erased.invalid") && erased.phone == nil && erased.postcode == "ERASED")
+        #expect(erased.customerName.hasPrefix("erased-") && erased.email.hasSuffix("@erased.invalid") && erased.phone == nil && erased.postcode.isEmpty)
+        // Nothing the customer (or anyone) can type proves an erased order: not the old
+        // `ERASED` marker, not the erased address, not the old e-mail.
+        let tracking = CustomerTracking(store: store, config: .defaults)
+        for (postcode, email) in [("ERASED", nil), ("", nil), (nil, erased.email), (nil, "ewa@example.com")] as [(String?, String?)] {
+            #expect(try await tracking.lookup(number: "20000000000001", postcode: postcode, email: email, now: fixtureNow) == nil)
+        }
         #expect(erased.value == Money(minorUnits: 12999, currency: "PLN"))
         #expect(try await store.read { try $0.customers.customerData(email: "ewa@example.com") }.orders.isEmpty)
         #expect(try await store.read { try $0.shipments.shipments(ShipmentFilter(orderId: "C-1")) }.count == 1)

@@ -15,20 +15,38 @@ public struct ImportSummary: Sendable, Equatable, Codable {
         }
     }
 
+    /// Something said about a row that was imported: what was read differently from how it was
+    /// written (a postcode of `-` stored as no postcode).
+    public struct Note: Sendable, Equatable, Codable {
+        /// The 1-based line (JSON: element index).
+        public var line: Int
+        /// What was done, in words the shop can act on.
+        public var note: String
+
+        /// Creates a note.
+        public init(line: Int, note: String) {
+            self.line = line
+            self.note = note
+        }
+    }
+
     /// Rows that added or changed something.
     public var imported: Int
     /// Rows already stored exactly so.
     public var unchanged: Int
     /// Rows not imported, by line.
     public var rejected: [Rejection]
+    /// Notes on imported rows, by line.
+    public var notes: [Note]
     /// True when nothing was written.
     public var dryRun: Bool
 
     /// Creates a summary.
-    public init(imported: Int, unchanged: Int, rejected: [Rejection], dryRun: Bool) {
+    public init(imported: Int, unchanged: Int, rejected: [Rejection], notes: [Note] = [], dryRun: Bool) {
         self.imported = imported
         self.unchanged = unchanged
         self.rejected = rejected
+        self.notes = notes
         self.dryRun = dryRun
     }
 }

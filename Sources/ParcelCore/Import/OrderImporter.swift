@@ -16,18 +16,21 @@ public struct OrderImporter: Sendable {
 
     private let registry: CarrierRegistry
     private let config: ShopConfig
+    private let limits: ImportLimits
 
-    /// Creates an importer that checks carriers and numbers against `registry` and reads
-    /// zone-less times in the shop's zone.
-    public init(registry: CarrierRegistry, config: ShopConfig) {
+    /// Creates an importer that checks carriers and numbers against `registry`, reads
+    /// zone-less times in the shop's zone and refuses what exceeds `limits`.
+    public init(registry: CarrierRegistry, config: ShopConfig, limits: ImportLimits = .defaults) {
         self.registry = registry
         self.config = config
+        self.limits = limits
     }
 
     /// Reads `file` (`.json`, or JSON content starting with `[`; CSV otherwise) into raw field
-    /// maps with their lines, plus rows that could not even be read.
+    /// maps with their lines, plus rows that could not even be read. A file larger than the
+    /// limit is refused before it is read.
     public func records(file: String) throws(ImportError) -> (records: [(line: Int, fields: [String: String])], rejected: [ImportSummary.Rejection]) {
-        guard let data = FileManager.default.contents(atPath: file) else { throw .unreadable(file: file, detail: "no such file or not readable") }
+        let data = try read(file: file)
         guard let text = String(data: data, encoding: .utf8) else {
             throw .unreadable(file: file, detail: "not UTF-8 text (save the file as UTF-8)")
         }
@@ -38,6 +41,24 @@ public struct OrderImporter: Sendable {
         return try csvRecords(text: text, file: file)
     }
 
+    /// The file's bytes, at most ``ImportLimits/maxFileBytes`` of them: its size is checked
+    /// first, and a file that grows (or a pipe) is cut off one byte past the limit.
+    private func read(file: String) throws(ImportError) -> Data {
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw .unreadable(file: file, detail: "no such file or not readable") }
+        defer { try? handle.close() }
+        // A regular file's size, from seeking to its end (a pipe cannot seek: it is cut off below).
+        if let size = try? handle.seekToEnd() {
+            if size > UInt64(limits.maxFileBytes) { throw .tooLarge(file: file, bytes: Int(clamping: size), limit: limits.maxFileBytes) }
+            do { try handle.seek(toOffset: 0) } catch { throw .unreadable(file: file, detail: "\(error.localizedDescription)") }
+        }
+        let data: Data
+        do { data = try handle.read(upToCount: limits.maxFileBytes + 1) ?? Data() } catch {
+            throw .unreadable(file: file, detail: "\(error.localizedDescription)")
+        }
+        guard data.count <= limits.maxFileBytes else { throw .tooLarge(file: file, bytes: nil, limit: limits.maxFileBytes) }
+        return data
+    }
+
     private func csvRecords(text: String, file: String) throws(ImportError) -> (
         records: [(line: Int, fields: [String: String])], rejected: [ImportSummary.Rejection]
     ) {
@@ -46,6 +67,7 @@ public struct OrderImporter: Sendable {
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         let missing = Self.requiredColumns.filter { !names.contains($0) }
         guard missing.isEmpty else { throw .missingColumns(file: file, columns: missing) }
+        if csv.records.count - 1 > limits.maxRows { throw .tooManyRows(file: file, line: csv.records[limits.maxRows + 1].line, limit: limits.maxRows) }
         var rejected = csv.failures.map { ImportSummary.Rejection(line: $0.line, reason: $0.reason) }
         var records: [(line: Int, fields: [String: String])] = []
         for record in csv.records.dropFirst() {
@@ -72,6 +94,7 @@ public struct OrderImporter: Sendable {
         case .object: items = [value]
         default: throw .badJSON(file: file, detail: "the top level is not an array or an object")
         }
+        if items.count > limits.maxRows { throw .tooManyRows(file: file, line: limits.maxRows + 1, limit: limits.maxRows) }
         var records: [(line: Int, fields: [String: String])] = []
         for (index, item) in items.enumerated() {
             guard case .object(let object) = item else { throw .badJSON(file: file, detail: "element \(index + 1) is not an object") }
@@ -115,10 +138,20 @@ public struct OrderImporter: Sendable {
         return (rows, rejected)
     }
 
-    /// One row's fields checked and converted.
+    /// What the import summary says about a row whose postcode has no letters or digits.
+    package static func noPostcodeNote(_ given: String) -> String {
+        let trimmed = given.trimmingCharacters(in: .whitespacesAndNewlines)
+        let what = trimmed.isEmpty ? "postcode is empty" : "postcode '\(trimmed)' has no letters or digits"
+        return what + ": imported as no postcode; the customer proves the order with its e-mail"
+    }
+
+    /// One row's fields checked and converted. A field over the limits or holding a control
+    /// character rejects the row first; a postcode without letters or digits (`-`, `.`, empty)
+    /// is stored as no postcode (empty).
     public func row(_ fields: [String: String], line: Int) -> Result<ImportRow, ImportSummary.Rejection> {
         func value(_ key: String) -> String { (fields[key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
         func reject(_ reason: String) -> Result<ImportRow, ImportSummary.Rejection> { .failure(.init(line: line, reason: reason)) }
+        if let problem = limits.problem(in: fields) { return reject(problem) }
 
         let id = value("order_id")
         guard !id.isEmpty else { return reject("order_id is empty") }
@@ -136,8 +169,9 @@ public struct OrderImporter: Sendable {
         guard language.count == 2, language.allSatisfy({ $0.isASCII && $0.isLetter }) else {
             return reject("language '\(value("language"))' is not a two-letter code (pl, en, es, lt)")
         }
-        let postcode = value("postcode").uppercased()
-        guard !postcode.isEmpty, postcode.count <= 16 else { return reject("postcode is empty or longer than 16 characters") }
+        // Shops write `-` where there is no postcode: that, like nothing at all, proves nothing.
+        let postcode = CustomerProof.isPostcode(value("postcode")) ? value("postcode").uppercased() : ""
+        guard postcode.count <= 16 else { return reject("postcode is longer than 16 characters") }
         let currency = value("currency").uppercased()
         guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isLetter }) else {
             return reject("currency '\(value("currency"))' is not a three-letter ISO code such as PLN or EUR")

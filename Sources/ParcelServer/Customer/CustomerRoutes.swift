@@ -32,9 +32,7 @@ struct CustomerRoutes: Sendable {
         let number = try context.parameters.require("number")
         let query = request.uri.queryParameters
         let postcode = query["postcode"].map(String.init), email = query["email"].map(String.init)
-        guard postcode?.isEmpty == false || email?.isEmpty == false else {
-            return ServerResponse.json(.badRequest, ["error": "proofRequired", "message": "add ?postcode=… or ?email=… of your order"])
-        }
+        guard !CustomerProof(postcode: postcode, email: email).isEmpty else { return Self.proofRequired(postcode: postcode, query: true) }
         if case .refuse(let retryAfter) = await limiter.admit(context.client) { return Self.tooMany(retryAfter) }
         let found =
             try await tracking
@@ -61,6 +59,7 @@ struct CustomerRoutes: Sendable {
             return ServerResponse.json(
                 .badRequest, ["error": "badRequest", "message": "expected JSON {\"postcode\" or \"email\", \"problem\": one of \(problems), \"message\"}"])
         }
+        guard !CustomerProof(postcode: body.postcode, email: body.email).isEmpty else { return Self.proofRequired(postcode: body.postcode, query: false) }
         if case .refuse(let retryAfter) = await limiter.admit(context.client) { return Self.tooMany(retryAfter) }
         let receipt =
             try await tracking
@@ -76,6 +75,12 @@ struct CustomerRoutes: Sendable {
         let email = query["email"].map(String.init) ?? ""
         let browser = AcceptLanguage.pick(request.headers[.acceptLanguage])
         guard !number.isEmpty, !postcode.isEmpty || !email.isEmpty else { return ServerResponse.html(.ok, page.form(language: browser, number: number)) }
+        guard !CustomerProof(postcode: postcode, email: email).isEmpty else {
+            // A postcode of only `-`, `.` or spaces proves nothing: the e-mail has to.
+            return ServerResponse.html(
+                .badRequest,
+                page.form(language: browser, message: CustomerPhrases(language: browser)["page.noPostcode"], number: number, postcode: postcode, email: email))
+        }
         if case .refuse(let retryAfter) = await limiter.admit(context.client) {
             var response = ServerResponse.html(
                 .tooManyRequests, page.form(language: browser, message: CustomerPhrases(language: browser)["page.tooMany"], number: number))
@@ -102,6 +107,18 @@ struct CustomerRoutes: Sendable {
     private func notFound(_ context: ServerContext) async -> Response {
         try? await limiter.holdBack(context.client)
         return ServerResponse.json(.notFound, ["error": "notFound", "message": CustomerPhrases(language: "en")["notFound"]])
+    }
+
+    /// 400 for a request that proves nothing: no postcode or e-mail, or a postcode without a
+    /// letter or digit (an order without a postcode is proved by its e-mail).
+    static func proofRequired(postcode: String?, query: Bool) -> Response {
+        let ask = query ? "add ?postcode=… or ?email=… of your order" : "send \"postcode\" or \"email\" of your order"
+        let message =
+            CustomerProof.isUnusable(postcode: postcode)
+            ? "a postcode without letters or digits proves nothing; an order without a postcode is found by its e-mail: "
+                + (query ? "use ?email=…" : "send \"email\"")
+            : ask
+        return ServerResponse.json(.badRequest, ["error": "proofRequired", "message": message])
     }
 
     static func tooMany(_ retryAfter: Int) -> Response {

@@ -275,6 +275,10 @@ enum SQLiteSchema {
                     CREATE INDEX orders_email ON orders(lower(email));
                     """)
         }
+        migrator.registerMigration("v11-tracking-number-index") { db in
+            // PostgreSQL's v5: a customer's lookup by number alone is an index probe.
+            try db.execute(sql: "CREATE INDEX shipments_tracking_number ON shipments(tracking_number, order_id)")
+        }
         return migrator
     }
 }
