@@ -16,10 +16,12 @@ struct ServeCommand: AsyncParsableCommand {
                                              what `parcelwatch report-problem` does; 202 with its JSON
               GET  /track                    the customer page: a form, then the parcel's status, timeline, promised date and,
                                              when something is wrong, what the shop is doing and when they hear next
-              GET  /metrics, /healthz        Prometheus text format; 200 while the database answers, else 503
+              GET  /metrics, /healthz        Prometheus text format (loopback clients only, or anyone with the bearer token
+                                             of --metrics-token-env); 200 while the database answers, else 503
               /staff                         the staff console: sign in with the password of `parcelwatch staff passwd NAME`
-                                             (5 failures in a row lock the member for 15 minutes); the queue, each case with
-                                             its actions (audited under the member's name), search, the shop report, the audit log
+                                             (no lockout: after 3 failures an address waits 1 s, doubling up to 15 minutes, and
+                                             a name failing from everywhere slows down); the queue, each case with its actions
+                                             (audited under the member's name), search, the shop report, the audit log
             A wrong postcode is answered exactly like an unknown number (404, same body). Each client address has a token
             bucket (10 at once, then one every 2 s); every miss after the third is held back longer (0.5 s doubling to 8 s)
             and drains the bucket faster, so numbers cannot be enumerated; beyond it: 429 with Retry-After.
@@ -34,9 +36,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "HOST:PORT to listen on (port 0 picks a free one and prints it).") var listen = "127.0.0.1:8080"
     @Flag(help: "Mark the staff console's session cookie Secure (browsers then send it over HTTPS only): use it when a TLS-terminating proxy is in front.")
     var secureCookies = false
+    @Option(
+        help: ArgumentHelp(
+            "Require this environment variable's value as a bearer token on /metrics (else /metrics answers loopback clients only).",
+            valueName: "NAME"))
+    var metricsTokenEnv: String?
 
     func validate() throws {
         guard Self.address(listen) != nil else { throw ValidationError("--listen '\(listen)' is not HOST:PORT, e.g. 127.0.0.1:8080") }
+        if let metricsTokenEnv, ProcessInfo.processInfo.environment[metricsTokenEnv]?.isEmpty != false {
+            throw ValidationError("--metrics-token-env \(metricsTokenEnv): that environment variable is not set or empty")
+        }
     }
 
     static func address(_ text: String) -> (host: String, port: Int)? {
@@ -51,6 +61,12 @@ struct ServeCommand: AsyncParsableCommand {
         var options = ServerOptions(host: host, port: port, config: try store.shopConfig(), clock: try store.clock())
         options.registry = try carriers.registry()
         options.secureCookies = secureCookies
+        if let metricsTokenEnv {
+            guard let token = ProcessInfo.processInfo.environment[metricsTokenEnv], !token.isEmpty else {
+                throw ValidationError("--metrics-token-env \(metricsTokenEnv): that environment variable is not set or empty")
+            }
+            options.metricsToken = token
+        }
         let serving = options
         let stop = StopSignal()
         do {

@@ -274,6 +274,13 @@ public protocol Store: Sendable {
     /// in a row locks the member out until `at + lockFor`. Failures and lockouts are audited.
     func recordSignIn(name: String, succeeded: Bool, at: Date, lockAfter: Int, lockFor: TimeInterval) async throws(StoreError)
 
+    /// Records a failed console sign-in from `client` (an IP address) without locking anyone out.
+    /// For a member: their failure count goes up and one audit entry names the address as actor
+    /// (`client:ADDRESS`), not the member. For a name that is no member: one audit entry per
+    /// address per `window` (aligned to multiples of it) counts the attempts; the names typed are
+    /// not kept (they are often a password typed in the wrong field).
+    func recordFailedSignIn(name: String, client: String, at: Date, window: TimeInterval) async throws(StoreError)
+
     /// Stores a console session by the SHA-256 of its cookie value, with its CSRF token.
     func createSession(_ session: StaffSession) async throws(StoreError)
 

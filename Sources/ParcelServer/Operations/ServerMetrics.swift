@@ -15,10 +15,12 @@ final class ServerMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let store: any Store
     private let clock: ParcelClock
+    private let access: MetricsAccess
 
-    init(store: any Store, clock: ParcelClock) {
+    init(store: any Store, clock: ParcelClock, access: MetricsAccess) {
         self.store = store
         self.clock = clock
+        self.access = access
     }
 
     func add(to router: Router<ServerContext>) {
@@ -30,7 +32,8 @@ final class ServerMetrics: Sendable {
                 return ServerResponse.json(.serviceUnavailable, ["status": "databaseUnavailable"])
             }
         }
-        router.get("/metrics") { _, _ in
+        router.get("/metrics") { request, context in
+            if let refusal = await self.access.refusal(request, context) { return refusal }
             try await self.refresh()
             var text = self.registry.emitToBuffer()
             text += Array(Self.exposition(try await self.store.counters()).utf8)
