@@ -32,16 +32,23 @@ enum BoundHTTP {
     static func request(
         port: Int, from source: String, _ method: String, _ path: String, headers: [(String, String)] = [], body: String? = nil
     ) async throws -> Reply {
+        let reply: Result<Reply, any Error> = await withCheckedContinuation { continuation in
+            Thread {
+                continuation.resume(returning: Result { try blockingRequest(port: port, from: source, method, path, headers: headers, body: body) })
+            }.start()
+        }
+        return try reply.get()
+    }
+
+    /// ``request(port:from:_:_:headers:body:)`` on the calling thread, blocking it until the answer is in.
+    static func blockingRequest(
+        port: Int, from source: String, _ method: String, _ path: String, headers: [(String, String)] = [], body: String? = nil
+    ) throws -> Reply {
         var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         if let body { request += "Content-Length: \(body.utf8.count)\r\n" }
         request += "\r\n" + (body ?? "")
-        let bytes = Array(request.utf8)
-        let raw: Result<[UInt8], Failure> = await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: exchange(bytes, port: port, source: source)) }
-            thread.start()
-        }
-        return try parse(try raw.get(), head: method == "HEAD")
+        return try parse(try exchange(Array(request.utf8), port: port, source: source).get(), head: method == "HEAD")
     }
 
     private static func exchange(_ request: [UInt8], port: Int, source: String) -> Result<[UInt8], Failure> {
