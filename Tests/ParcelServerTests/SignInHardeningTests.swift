@@ -171,7 +171,9 @@ import Testing
                         let sent = ContinuousClock.now
                         let status = (try? BoundHTTP.blockingRequest(port: port, from: "127.0.0.50", "GET", path))?.status
                         let seconds = (ContinuousClock.now - sent).inSeconds
-                        state.withLock { status == 200 ? $0.latencies.append(seconds) : ($0.failures += 1) }
+                        state.withLock { probes in
+                            if status == 200 { probes.latencies.append(seconds) } else { probes.failures += 1 }
+                        }
                     }.start()
                     Thread.sleep(forTimeInterval: Double(interval.components.attoseconds) / 1e18 + Double(interval.components.seconds))
                 }
