@@ -16,17 +16,23 @@ public enum ParcelServer {
         do { services = try ParcelServices(store: store, config: options.config, registry: options.registry) } catch {
             throw ServerError.resources(error.description)
         }
-        let metrics = ServerMetrics(store: store, clock: options.clock)
-        let router = Router(context: ServerContext.self)
-        router.add(middleware: MetricsMiddleware(metrics: metrics))
-        // One set of per-address limits: tracking misses and failed staff sign-ins both draw on it.
+        // One set of per-address limits: tracking misses, failed staff sign-ins and wrong metrics
         let limiter = ClientLimiter(policy: options.limits)
+        let metrics = ServerMetrics(store: store, clock: options.clock, access: MetricsAccess(token: options.metricsToken, limiter: limiter))
+        // HEAD works on every GET route: the same status and headers, no body.
+        let router = Router(context: ServerContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        // bcrypt runs on threads of its own, never on the executor that answers everyone else.
+        let passwords = PasswordCheckPool(
+            threads: options.passwordThreads ?? PasswordCheckPool.threadCount(cores: ProcessInfo.processInfo.activeProcessorCount),
+            queueLimit: options.passwordQueue)
+        defer { passwords.shutdown() }
         CustomerRoutes(
             store: store, options: options, limiter: limiter, page: try TrackPage(options: options), tracking: services.tracking
         )
         .add(to: router)
         ShopRoutes(store: store, options: options).add(to: router)
-        try StaffConsole(store: store, options: options, limiter: limiter, desk: services.desk).add(to: router)
+        try StaffConsole(store: store, options: options, limiter: limiter, desk: services.desk, pool: passwords).add(to: router)
         metrics.add(to: router)
         var logger = Logger(label: "parcelwatch.serve")
         logger.logLevel = .warning

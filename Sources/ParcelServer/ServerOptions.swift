@@ -29,6 +29,16 @@ public struct ServerOptions: Sendable {
     /// with an unknown name is checked against a stand-in hash of this cost, so it takes as long
     /// as a wrong password; tests that hash with a lower cost lower this too.
     public var staffPasswordCost: UInt8 = 12
+    /// The bearer token `/metrics` requires (`serve --metrics-token-env NAME` reads it from the
+    /// environment); nil: `/metrics` answers loopback clients only.
+    public var metricsToken: String?
+    /// The password-check threads (nil: ``PasswordCheckPool/threadCount(cores:)`` for this
+    /// machine) and how many checks may wait for them (nil: 8 per thread).
+    var passwordThreads: Int?
+    var passwordQueue: Int?
+    /// The sign-in back-off and the clock it runs on (a manual clock in tests).
+    var signInPolicy = SignInThrottle.Policy()
+    var signInClock: any RateClock = SystemRateClock()
 
     /// Options for a server on `host:port`.
     public init(host: String = "127.0.0.1", port: Int = 8080, config: ShopConfig = .defaults, clock: ParcelClock = .system) {

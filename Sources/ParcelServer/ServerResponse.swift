@@ -18,13 +18,15 @@ enum ServerResponse {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// A page: no scripts, styles only inline, forms only to this server, never in a frame.
-    static func html(_ status: HTTPResponse.Status, _ text: String) -> Response {
+    /// A page: no scripts, styles only inline, forms only to this server, never in a frame, and
+    /// its address sent to no one (`referrerPolicy`; the staff console's pages use `same-origin`
+    /// so that browsers send a real `Origin` with its forms).
+    static func html(_ status: HTTPResponse.Status, _ text: String, referrerPolicy: String = "no-referrer") -> Response {
         var headers: HTTPFields = [
             .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
             .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
         ]
-        for (name, value) in [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer")] {
+        for (name, value) in [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", referrerPolicy)] {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

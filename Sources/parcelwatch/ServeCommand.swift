@@ -18,10 +18,12 @@ struct ServeCommand: AsyncParsableCommand {
                                              what `parcelwatch report-problem` does; 202 with its JSON
               GET  /track                    the customer page: a form, then the parcel's status, timeline, promised date and,
                                              when something is wrong, what the shop is doing and when they hear next
-              GET  /metrics, /healthz        Prometheus text format; 200 while the database answers, else 503
+              GET  /metrics, /healthz        Prometheus text format (loopback clients only, or anyone with the bearer token
+                                             of --metrics-token-env); 200 while the database answers, else 503
               /staff                         the staff console: sign in with the password of `parcelwatch staff passwd NAME`
-                                             (5 failures in a row lock the member for 15 minutes); the queue, each case with
-                                             its actions (audited under the member's name), search, the shop report, the audit log
+                                             (no lockout: after 3 failures an address waits 1 s, doubling up to 15 minutes, and
+                                             a name failing from everywhere slows down); the queue, each case with its actions
+                                             (audited under the member's name), search, the shop report, the audit log
             A wrong postcode is answered exactly like an unknown number (404, same body). Each client address has a token
             bucket (10 at once, then one every 2 s); every miss after the third is held back longer (0.5 s doubling to 8 s)
             and drains the bucket faster, so numbers cannot be enumerated; beyond it: 429 with Retry-After.
@@ -51,6 +53,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Connections the server holds at once (default: `ulimit -n` less 128 kept for the database, logs and outgoing requests).")
     var maxConnections: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Require this environment variable's value as a bearer token on /metrics (else /metrics answers loopback clients only).",
+            valueName: "NAME"))
+    var metricsTokenEnv: String?
+
     func validate() throws {
         guard Self.address(listen) != nil else { throw ValidationError("--listen '\(listen)' is not HOST:PORT, e.g. 127.0.0.1:8080") }
         for (flag, seconds) in [("--header-timeout", headerTimeout), ("--idle-timeout", idleTimeout)] where !(seconds > 0 && seconds <= 86_400) {
@@ -58,6 +66,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard maxConnectionsPerClient >= 1 else { throw ValidationError("--max-connections-per-client must be at least 1, not \(maxConnectionsPerClient)") }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1, not \(maxConnections)") }
+        if let metricsTokenEnv, ProcessInfo.processInfo.environment[metricsTokenEnv]?.isEmpty != false {
+            throw ValidationError("--metrics-token-env \(metricsTokenEnv): that environment variable is not set or empty")
+        }
     }
 
     static func address(_ text: String) -> (host: String, port: Int)? {
@@ -76,6 +87,12 @@ struct ServeCommand: AsyncParsableCommand {
         options.connections.idleTimeout = .milliseconds(Int(idleTimeout * 1000))
         options.connections.perClient = maxConnectionsPerClient
         options.connections.total = maxConnections
+        if let metricsTokenEnv {
+            guard let token = ProcessInfo.processInfo.environment[metricsTokenEnv], !token.isEmpty else {
+                throw ValidationError("--metrics-token-env \(metricsTokenEnv): that environment variable is not set or empty")
+            }
+            options.metricsToken = token
+        }
         let serving = options
         let stop = StopSignal()
         do {

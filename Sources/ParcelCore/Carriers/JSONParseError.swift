@@ -29,6 +29,9 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
         /// Arrays and objects nested deeper than `limit` (``JSONValue/maximumDepth``); the offset is
         /// the bracket that went one level too far. The cap keeps hostile input off the stack.
         case tooDeep(limit: Int)
+        /// A key that occurs twice in one object, when duplicates are refused
+        /// (``JSONValue/DuplicateKeys/refused``); the offset is the object's `{`.
+        case duplicateKey(String)
 
         /// The reason as a phrase, without the offset.
         public var description: String {
@@ -46,6 +49,7 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
             case .controlCharacter(let byte): return "unescaped control character \(Self.show(byte)) in a string"
             case .invalidUTF8: return "invalid UTF-8 in a string"
             case .tooDeep(let limit): return "arrays and objects nested deeper than \(limit) levels"
+            case .duplicateKey(let key): return "the key \"\(key)\" appears twice in the object"
             }
         }
 

@@ -25,15 +25,18 @@ struct JSONParser {
     /// Members of the objects being read, innermost last: each dictionary is built at its close
     /// with room for all of them, so it never rehashes while filling.
     private var members: [(key: String, value: JSONValue)] = []
+    /// What a key that occurs twice in one object does.
+    private let duplicateKeys: JSONValue.DuplicateKeys
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, duplicateKeys: JSONValue.DuplicateKeys) {
         self.bytes = bytes
+        self.duplicateKeys = duplicateKeys
     }
 
     /// Parses a whole document: optional BOM, whitespace, one value, whitespace, end.
-    static func parse(_ input: [UInt8]) throws(JSONParseError) -> JSONValue {
+    static func parse(_ input: [UInt8], duplicateKeys: JSONValue.DuplicateKeys = .lastWins) throws(JSONParseError) -> JSONValue {
         try input.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
-            var parser = JSONParser(bytes: buffer)
+            var parser = JSONParser(bytes: buffer, duplicateKeys: duplicateKeys)
             return try parser.document()
         }
     }
@@ -97,8 +100,9 @@ struct JSONParser {
     }
 
     /// `{ string : value *( , string : value ) }`, with `index` on the `{`. Later duplicates
-    /// replace earlier ones.
+    /// replace earlier ones, or are refused (``JSONValue/DuplicateKeys/refused``).
     private mutating func object() throws(JSONParseError) -> JSONValue {
+        let start = index
         try enter()
         index += 1
         skipWhitespace()
@@ -132,7 +136,10 @@ struct JSONParser {
             } else if byte == UInt8(ascii: "}") {
                 depth -= 1
                 var object = [String: JSONValue](minimumCapacity: members.count - base)
-                for member in members[base...] { object[member.key] = member.value }  // the last duplicate wins
+                for member in members[base...] where object.updateValue(member.value, forKey: member.key) != nil {
+                    // the last duplicate wins, unless duplicates are refused
+                    if duplicateKeys == .refused { throw JSONParseError(offset: start, reason: .duplicateKey(member.key)) }
+                }
                 members.removeSubrange(base...)
                 return .object(object)
             } else {

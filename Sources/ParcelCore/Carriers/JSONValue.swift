@@ -60,6 +60,21 @@ public enum JSONValue: Sendable, Equatable, Decodable {
         try JSONParser.parse(bytes)
     }
 
+    /// What ``parse(_:duplicateKeys:)`` does with a key that occurs twice in one object.
+    public enum DuplicateKeys: Sendable, Equatable {
+        /// The last value wins (carrier answers, see ``parse(_:)``).
+        case lastWins
+        /// The document is refused with ``JSONParseError/Reason/duplicateKey(_:)`` (data a shop
+        /// sends: two values for one field are a mistake to report, not to guess at).
+        case refused
+    }
+
+    /// Parses like ``parse(_:)``, with duplicate keys treated as `duplicateKeys` says.
+    /// - Throws: ``JSONParseError`` naming the byte offset and the reason.
+    public static func parse(_ bytes: [UInt8], duplicateKeys: DuplicateKeys) throws(JSONParseError) -> JSONValue {
+        try JSONParser.parse(bytes, duplicateKeys: duplicateKeys)
+    }
+
     /// The value as text: strings as they are, numbers and booleans written out, nil for null,
     /// arrays and objects.
     public var text: String? {

@@ -87,7 +87,12 @@ public struct OrderImporter: Sendable {
     /// the shop API, is one row). `source` names the input in errors.
     public func records(json data: Data, source file: String) throws(ImportError) -> [(line: Int, fields: [String: String])] {
         let value: JSONValue
-        do { value = try JSONValue.parse([UInt8](data)) } catch { throw .badJSON(file: file, detail: "not valid JSON") }
+        do {
+            value = try JSONValue.parse([UInt8](data), duplicateKeys: .refused)
+        } catch {
+            if case .duplicateKey(let key) = error.reason { throw .badJSON(file: file, detail: "the key \"\(key)\" appears twice in one object") }
+            throw .badJSON(file: file, detail: "not valid JSON")
+        }
         let items: [JSONValue]
         switch value {
         case .array(let array): items = array
@@ -99,7 +104,12 @@ public struct OrderImporter: Sendable {
         for (index, item) in items.enumerated() {
             guard case .object(let object) = item else { throw .badJSON(file: file, detail: "element \(index + 1) is not an object") }
             var fields: [String: String] = [:]
-            for (key, member) in object { fields[key.lowercased()] = member.text ?? "" }
+            for (key, member) in object {
+                // Keys are read case-insensitively, so `Order_ID` and `order_id` are one key twice.
+                guard fields.updateValue(member.text ?? "", forKey: key.lowercased()) == nil else {
+                    throw .badJSON(file: file, detail: "the key \"\(key.lowercased())\" appears twice in element \(index + 1)")
+                }
+            }
             records.append((index + 1, fields))
         }
         return records

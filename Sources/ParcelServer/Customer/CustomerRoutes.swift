@@ -29,9 +29,9 @@ struct CustomerRoutes: Sendable {
 
     /// `GET /api/track/{number}?postcode=…|email=…`: the JSON of `parcelwatch track --json`.
     private func lookup(_ request: Request, _ context: ServerContext) async throws -> Response {
-        let number = try context.parameters.require("number")
-        let query = request.uri.queryParameters
-        let postcode = query["postcode"].map(String.init), email = query["email"].map(String.init)
+        let number = try RequestText.parameter("number", context, request)
+        let query = try RequestText.query(request)
+        let postcode = query["postcode"], email = query["email"]
         guard !CustomerProof(postcode: postcode, email: email).isEmpty else { return Self.proofRequired(postcode: postcode, query: true) }
         if case .refuse(let retryAfter) = await limiter.admit(context.client) { return Self.tooMany(retryAfter) }
         let found =
@@ -52,7 +52,7 @@ struct CustomerRoutes: Sendable {
             var problem: CustomerProblem
             var message: String?
         }
-        let number = try context.parameters.require("number")
+        let number = try RequestText.parameter("number", context, request)
         let bytes = try await request.body.collect(upTo: 16 * 1024)
         guard let body = try? JSONDecoder().decode(Body.self, from: Data(bytes.readableBytesView)) else {
             let problems = CustomerProblem.allCases.map(\.rawValue).joined(separator: ", ")
@@ -70,9 +70,9 @@ struct CustomerRoutes: Sendable {
 
     /// `GET /track[?number=…&postcode=…|email=…]`: the form, or the parcel's page.
     private func trackPage(_ request: Request, _ context: ServerContext) async throws -> Response {
-        let query = request.uri.queryParameters
-        let number = query["number"].map(String.init) ?? "", postcode = query["postcode"].map(String.init) ?? ""
-        let email = query["email"].map(String.init) ?? ""
+        let query = try RequestText.query(request)
+        let number = query["number"] ?? "", postcode = query["postcode"] ?? ""
+        let email = query["email"] ?? ""
         let browser = AcceptLanguage.pick(request.headers[.acceptLanguage])
         guard !number.isEmpty, !postcode.isEmpty || !email.isEmpty else { return ServerResponse.html(.ok, page.form(language: browser, number: number)) }
         guard !CustomerProof(postcode: postcode, email: email).isEmpty else {

@@ -17,10 +17,12 @@ final class ServerMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let store: Store
     private let clock: ParcelClock
+    private let access: MetricsAccess
 
-    init(store: Store, clock: ParcelClock) {
+    init(store: Store, clock: ParcelClock, access: MetricsAccess) {
         self.store = store
         self.clock = clock
+        self.access = access
     }
 
     func add(to router: Router<ServerContext>) {
@@ -32,7 +34,8 @@ final class ServerMetrics: Sendable {
                 return ServerResponse.json(.serviceUnavailable, ["status": "databaseUnavailable"])
             }
         }
-        router.get("/metrics") { _, _ in
+        router.get("/metrics") { request, context in
+            if let refusal = await self.access.refusal(request, context) { return refusal }
             try await self.refresh()
             var text = self.registry.emitToBuffer()
             text += Array(Self.exposition(try await self.store.read { try $0.reports.counters() }).utf8)

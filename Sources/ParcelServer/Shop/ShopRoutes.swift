@@ -25,7 +25,7 @@ struct ShopRoutes: Sendable {
 
     func add(to router: Router<ServerContext>) {
         router.post("/api/orders") { request, context in try await upsert(request, context, orderId: nil) }
-        router.put("/api/orders/:id") { request, context in try await upsert(request, context, orderId: try context.parameters.require("id")) }
+        router.put("/api/orders/:id") { request, context in try await upsert(request, context, orderId: try RequestText.parameter("id", context, request)) }
         router.delete("/api/orders/:id") { request, context in try await cancel(request, context) }
         router.delete("/api/orders/:id/shipments/:carrier/:number") { request, context in try await cancelShipment(request, context) }
     }
@@ -54,7 +54,7 @@ struct ShopRoutes: Sendable {
 
     private func cancel(_ request: Request, _ context: ServerContext) async throws -> Response {
         guard let token = try await authorize(request) else { return Self.unauthorized() }
-        let id = try context.parameters.require("id")
+        let id = try RequestText.parameter("id", context, request)
         guard try await store.write({ try $0.shipments.cancelOrder(id: id, actor: "api:\(token)", at: options.clock.now) }) else {
             return ServerResponse.json(.notFound, ["error": "notFound", "message": "no order \(id)"])
         }
@@ -63,13 +63,9 @@ struct ShopRoutes: Sendable {
 
     private func cancelShipment(_ request: Request, _ context: ServerContext) async throws -> Response {
         guard let token = try await authorize(request) else { return Self.unauthorized() }
-        let id = try context.parameters.require("id"), carrier = try context.parameters.require("carrier")
-        let number = CarrierRegistry.normalize(try context.parameters.require("number"))
-        guard
-            try await store.write({
-                try $0.shipments.cancelShipment(orderId: id, carrier: carrier, trackingNumber: number, actor: "api:\(token)", at: options.clock.now)
-            })
-        else {
+        let id = try RequestText.parameter("id", context, request), carrier = try RequestText.parameter("carrier", context, request)
+        let number = CarrierRegistry.normalize(try RequestText.parameter("number", context, request))
+        guard try await store.write({ try $0.shipments.cancelShipment(orderId: id, carrier: carrier, trackingNumber: number, actor: "api:\(token)", at: options.clock.now) }) else {
             return ServerResponse.json(.notFound, ["error": "notFound", "message": "order \(id) has no \(carrier) parcel \(number)"])
         }
         return ServerResponse.json(.ok, ["cancelled": "\(carrier) \(number)"])

@@ -48,15 +48,16 @@ struct FormBody: Sendable, Equatable {
         scalar.isASCII && (("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
     }
 
-    /// Percent- and plus-decodes one name or value.
-    private static func decode(_ encoded: some Collection<UInt8>) throws(Problem) -> String {
+    /// Percent- and plus-decodes one name or value (with `plusIsSpace` false, `+` stays `+`: a
+    /// path segment).
+    static func decode(_ encoded: some Collection<UInt8>, plusIsSpace: Bool = true) throws(Problem) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(encoded.count)
         var index = encoded.startIndex
         while index != encoded.endIndex {
             let byte = encoded[index]
             switch byte {
-            case UInt8(ascii: "+"):
+            case UInt8(ascii: "+") where plusIsSpace:
                 bytes.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
                 let high = encoded.index(after: index)

@@ -14,9 +14,9 @@ extension StaffConsole {
     /// deadline then priority, each with its breach marker. An unknown kind or state is a 400
     /// with what is accepted.
     func queue(_ request: Request, _ session: StaffSession) async throws -> Response {
-        let query = request.uri.queryParameters
-        let kindText = Self.given(query["kind"].map(String.init)), stateText = Self.given(query["state"].map(String.init))
-        let owner = Self.given(query["owner"].map(String.init)), carrier = Self.given(query["carrier"].map(String.init))
+        let query = try RequestText.query(request)
+        let kindText = Self.given(query["kind"]), stateText = Self.given(query["state"])
+        let owner = Self.given(query["owner"]), carrier = Self.given(query["carrier"])
         let kind = kindText.flatMap(IncidentKind.init(rawValue:)), state = stateText.flatMap(IncidentStatus.init(rawValue:))
         var problems: [String] = []
         if let kindText, kind == nil {
@@ -58,7 +58,7 @@ extension StaffConsole {
 
     /// `GET /staff/search?q=`: what `parcelwatch find` finds, as tables.
     func search(_ request: Request, _ session: StaffSession) async throws -> Response {
-        let text = Self.given(request.uri.queryParameters["q"].map { String($0.prefix(200)) })
+        let text = Self.given(try RequestText.query(request)["q"].map { String($0.prefix(200)) })
         var values = common(session, title: "Search", section: "search")
         values["q"] = text ?? ""
         guard let text else { return page(.ok, "search", values) }
@@ -87,7 +87,7 @@ extension StaffConsole {
 
     /// `GET /staff/audit[?incident=ID]`: the newest 200 audit entries.
     func audit(_ request: Request, _ session: StaffSession) async throws -> Response {
-        let incident = request.uri.queryParameters["incident"].flatMap { Int64(String($0)) }
+        let incident = try RequestText.query(request)["incident"].flatMap { Int64($0) }
         let entries = try await store.read { tx in try tx.console.auditLog(limit: 200, subject: incident.map { "incident:\($0)" }) }
         let view = view
         var values = common(session, title: "Audit log", section: "audit")

@@ -13,7 +13,7 @@ extension StaffConsole {
     /// future or anything else is a 400 saying what is accepted.
     func report(_ request: Request, _ session: StaffSession) async throws -> Response {
         let now = options.clock.now, zone = options.config.timeZone
-        let sinceText = Self.given(request.uri.queryParameters["since"].map { String($0.prefix(40)) })
+        let sinceText = Self.given(try RequestText.query(request)["since"].map { String($0.prefix(40)) })
         var values = common(session, title: "Shop report", section: "report")
         guard let start = sinceText.map({ ReportBuilder.since($0, now: now, zone: zone) }) ?? now.addingTimeInterval(-30 * 86_400) else {
             values["since"] = sinceText ?? ""

@@ -18,8 +18,10 @@ import ParcelStore
 /// - `GET /staff/search?q=`, `GET /staff/report?since=YYYY-MM-DD`, `GET /staff/audit`.
 ///
 /// Anything under `/staff` without a session redirects (303) to the sign-in page. Every POST
-/// but the sign-in must carry the session's CSRF token in its `csrf` field, else it is refused
-/// with 403 before anything is read or changed (see ``StaffSessions``).
+/// must come from the console's own pages by its `Sec-Fetch-Site`/`Origin` (``RequestOrigin``)
+/// and carry a CSRF token in its `csrf` field — the session's (see ``StaffSessions``), or for
+/// the sign-in the form's (``SignInToken``) — else it is refused with 403 before anything is
+/// read or changed.
 struct StaffConsole: Sendable {
     let store: Store
     let options: ServerOptions
@@ -29,13 +31,17 @@ struct StaffConsole: Sendable {
     /// Per-address limits: failed sign-ins count as misses, so guessing from one address slows
     /// down and then gets 429, whichever names it tries.
     let limiter: ClientLimiter
+    /// The sign-in form's CSRF token.
+    let signInToken: SignInToken
 
-    /// A console over `store`; fails when its templates are missing from the install.
-    init(store: Store, options: ServerOptions, limiter: ClientLimiter, desk: StaffDesk) throws(ServerError) {
+    /// A console over `store`, acting through `desk` and checking passwords on `pool`; fails when
+    /// its templates are missing from the install.
+    init(store: Store, options: ServerOptions, limiter: ClientLimiter, desk: StaffDesk, pool: PasswordCheckPool) throws(ServerError) {
         self.store = store
         self.limiter = limiter
         self.options = options
-        sessions = StaffSessions(store: store, options: options)
+        signInToken = SignInToken(secureCookies: options.secureCookies)
+        sessions = StaffSessions(store: store, options: options, pool: pool)
         pages = try StaffPages()
         self.desk = desk
     }
@@ -52,13 +58,14 @@ struct StaffConsole: Sendable {
         }
         router.get("/staff/incidents/:id") { request, context in
             try await signedIn(request) { session in
-                guard let id = context.parameters.get("id", as: Int64.self) else { return notFound(session) }
+                guard let id = Int64(try RequestText.parameter("id", context, request)) else { return notFound(session) }
                 return try await incidentPage(id, session)
             }
         }
         router.post("/staff/incidents/:id/:verb") { request, context in
             try await posted(request) { session, form in
-                guard let id = context.parameters.get("id", as: Int64.self), let verb = context.parameters.get("verb") else { return notFound(session) }
+                guard let id = Int64(try RequestText.parameter("id", context, request)) else { return notFound(session) }
+                let verb = try RequestText.parameter("verb", context, request)
                 return try await perform(verb, on: id, form: form, session: session)
             }
         }
@@ -88,6 +95,7 @@ struct StaffConsole: Sendable {
     /// Without a session: the sign-in page (303). A body that is not a form: 415 or 400. A
     /// missing or wrong token: 403. In every refusal nothing is changed.
     func posted(_ request: Request, _ body: (StaffSession, FormBody) async throws -> Response) async throws -> Response {
+        if let refusal = RequestOrigin.refusal(request) { return crossSite(refusal) }
         guard let session = try await sessions.current(request) else { return Self.redirect("/staff/login") }
         let form: FormBody
         switch try await Self.form(request) {
@@ -143,6 +151,13 @@ struct StaffConsole: Sendable {
         return page(status, "message", values)
     }
 
+    /// The 403 of a console POST from another site.
+    func crossSite(_ reason: String) -> Response {
+        message(
+            nil, status: .forbidden, title: "Form refused",
+            text: "This form was refused: \(reason). The console accepts forms only from its own pages; open the console and try again.")
+    }
+
     /// "Not found" for a signed-in member.
     func notFound(_ session: StaffSession) -> Response {
         message(session, status: .notFound, title: "Not found", text: "There is no such page or case in the console.")
@@ -150,7 +165,7 @@ struct StaffConsole: Sendable {
 
     /// A rendered page with the server's page headers: never cached, never framed.
     func page(_ status: HTTPResponse.Status, _ name: String, _ values: [String: Any]) -> Response {
-        ServerResponse.html(status, pages.render(name, values))
+        ServerResponse.html(status, pages.render(name, values), referrerPolicy: "same-origin")
     }
 
     /// `303 See Other` to `location`.

@@ -6,11 +6,13 @@ import ParcelStore
 
 /// Signing staff in and out of the console, and finding who is signed in.
 ///
-/// - A member signs in with the password `parcelwatch staff passwd NAME` set (bcrypt). Five
-///   failures in a row lock the member for 15 minutes, even for the right password. An unknown
-///   name, a member without a password and a locked member get exactly the answer of a wrong
-///   password, after the same bcrypt work (an unknown name is checked against a stand-in hash),
-///   so neither the answer nor its timing tells which names exist.
+/// - A member signs in with the password `parcelwatch staff passwd NAME` set (bcrypt, checked on
+///   the ``PasswordCheckPool``'s own threads). Failures are never a lockout: the address that
+///   fails backs off and the name slows down everywhere (``SignInThrottle``), so an outsider
+///   cannot keep a member out and the right password from another address still works. An
+///   unknown name and a member without a password get exactly the answer of a wrong password,
+///   after the same bcrypt work (an unknown name is checked against a stand-in hash), so neither
+///   the answer nor its timing tells which names exist.
 /// - A session is 32 random bytes in the `pw_session` cookie (`HttpOnly; SameSite=Strict;
 ///   Path=/staff`, `Secure` behind TLS); the store keeps only their SHA-256, with a random CSRF
 ///   token every form of the session must carry. It lasts 8 hours.
@@ -19,9 +21,8 @@ struct StaffSessions: Sendable {
     static let cookieName = "pw_session"
     /// How long a session lasts.
     static let lifetime: TimeInterval = 8 * 3600
-    /// Failures in a row that lock a member out, and for how long.
-    static let lockAfter = 5
-    static let lockFor: TimeInterval = 15 * 60
+    /// The window of the audit entries that count failures with unknown names (one per address).
+    static let unknownNameWindow: TimeInterval = 15 * 60
     /// A bcrypt hash (cost 12, the cost of `parcelwatch staff passwd`) of a random password no
     /// one knows: what an unknown name's password is checked against.
     static let standInHash12 = "$2b$12$Vflayl1xf767do1BEVm6AudJH/0oJ1HdKN6J16UYqbnEWKL2eOvEm"
@@ -30,10 +31,26 @@ struct StaffSessions: Sendable {
     private let clock: ParcelClock
     private let secureCookies: Bool
     private let standInHash: String
+    private let pool: PasswordCheckPool
+    private let throttle: SignInThrottle
+
+    /// How a sign-in ended.
+    enum SignInOutcome: Sendable {
+        /// A session: the cookie's value (to send once, never stored) and the session.
+        case signedIn(cookie: String, session: StaffSession)
+        /// The name or the password is wrong (one answer for both).
+        case refused
+        /// Not checked: this address must wait this many seconds before trying the name again.
+        case backingOff(retryAfter: Int)
+        /// Not checked: the password checks are all busy; try again in this many seconds.
+        case busy(retryAfter: Int)
+    }
 
     /// Sessions over `store`; the stand-in hash matches `options.staffPasswordCost`.
-    init(store: Store, options: ServerOptions) {
+    init(store: Store, options: ServerOptions, pool: PasswordCheckPool) {
         self.store = store
+        self.pool = pool
+        throttle = SignInThrottle(policy: options.signInPolicy, clock: options.signInClock)
         clock = options.clock
         secureCookies = options.secureCookies
         standInHash =
@@ -41,26 +58,41 @@ struct StaffSessions: Sendable {
             ? Self.standInHash12 : StaffPassword.hash(APITokenSecret.randomHex(), cost: options.staffPasswordCost)
     }
 
-    /// Checks a sign-in and, when it succeeds, starts a session: the cookie's value (to send
-    /// once, never stored) and the session. Nil for any failure, recorded (and audited) by the store.
-    func signIn(name rawName: String, password: String) async throws(StoreError) -> (cookie: String, session: StaffSession)? {
+    /// Checks a sign-in from `client` and, when it succeeds, starts a session. Failures are
+    /// recorded (and audited) by the store and counted by the throttle.
+    /// - Throws: `CancellationError` when the request goes away while it is held back.
+    func signIn(name rawName: String, password: String, client: String) async throws -> SignInOutcome {
         let name = String(rawName.trimmingCharacters(in: .whitespaces).lowercased().prefix(64))
-        let now = clock.now
+        switch await throttle.admit(name: name, client: client) {
+        case .refuse(let retryAfter): return .backingOff(retryAfter: retryAfter)
+        case .check(let delay) where delay > .zero: try await Task.sleep(for: delay)
+        case .check: break
+        }
         let credentials = name.isEmpty ? nil : try await store.read { try $0.console.staffCredentials(name: name) }
         // Always one bcrypt check, whoever asks: the time taken tells nothing.
-        let matches = StaffPassword.verify(password, hash: credentials?.passwordHash ?? standInHash)
-        let locked = (credentials?.lockedUntil).map { $0 > now } ?? false
-        let succeeded = credentials?.passwordHash != nil && matches && !locked
-        if !name.isEmpty {
-            try await store.write { try $0.console.recordSignIn(name: name, succeeded: succeeded, at: now, lockAfter: Self.lockAfter, lockFor: Self.lockFor) }
+        let hash = credentials?.passwordHash ?? standInHash
+        let matches: Bool
+        do {
+            matches = try await pool.run { StaffPassword.verify(password, hash: hash) }
+        } catch {
+            switch error {
+            case .busy(let retryAfter): return .busy(retryAfter: retryAfter)
+            }
         }
-        guard succeeded, let credentials else { return nil }
+        let now = clock.now
+        guard credentials?.passwordHash != nil, matches, let credentials else {
+            await throttle.failed(name: name, client: client)
+            if !name.isEmpty { try await store.write { try $0.console.recordFailedSignIn(name: name, client: client, at: now, window: Self.unknownNameWindow) } }
+            return .refused
+        }
+        await throttle.succeeded(name: name, client: client)
+        try await store.write { try $0.console.recordSignIn(name: name, succeeded: true, at: now, lockAfter: .max, lockFor: 0) }
         let cookie = APITokenSecret.randomHex()
         let session = StaffSession(
             idHash: APITokenSecret.hash(cookie), staff: credentials.name, csrfToken: APITokenSecret.randomHex(),
             createdAt: now, expiresAt: now.addingTimeInterval(Self.lifetime))
         try await store.write(serialized: false) { try $0.console.createSession(session) }
-        return (cookie, session)
+        return .signedIn(cookie: cookie, session: session)
     }
 
     /// The session of the request's cookie, nil when there is none, it expired or it was ended.
