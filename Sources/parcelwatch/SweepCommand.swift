@@ -130,7 +130,7 @@ struct SweepCommand: AsyncParsableCommand {
         }
         if let incidents = summary.incidents,
             !incidents.opened.isEmpty || incidents.retriggered > 0 || incidents.escalated > 0 || incidents.followUps > 0
-                || incidents.resolvedByCarrier > 0 || incidents.absorbed > 0 || incidents.flagged > 0
+                || incidents.resolvedByCarrier > 0 || incidents.absorbed > 0 || incidents.flagged > 0 || incidents.repairedActions > 0
         {
             let opened = incidents.opened.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             lines.append(
@@ -138,6 +138,7 @@ struct SweepCommand: AsyncParsableCommand {
                     + (incidents.retriggered > 0 ? " · updated \(incidents.retriggered)" : "")
                     + (incidents.followUps > 0 ? " · follow-ups \(incidents.followUps)" : "")
                     + (incidents.absorbed > 0 ? " · absorbed \(incidents.absorbed)" : "")
+                    + (incidents.repairedActions > 0 ? " · actions repaired \(incidents.repairedActions)" : "")
                     + (incidents.resolvedByCarrier > 0 ? " · closed by the carrier's news \(incidents.resolvedByCarrier)" : "")
                     + (incidents.flagged > 0 ? Terminal.paint(" · flagged for staff \(incidents.flagged)", "33") : "")
                     + (incidents.escalated > 0 ? Terminal.paint(" · SLA breaches escalated \(incidents.escalated)", "31") : ""))

@@ -50,9 +50,11 @@ import Testing
     @Test func aPostcodeWithoutLettersOrDigitsNeverProvesAnOrder() async throws {
         let (_, store) = try await Self.importNonPostcodes()
         // An order stored with `-` before the rule, too.
-        _ = try await store.write { try $0.shipments.importRows(
-            [ImportRow(line: 2, order: order("OLD", email: "old@example.pl", postcode: "-"), carrier: "seur", trackingNumber: "10000000000070")],
-            dryRun: false, actor: "test", at: fixtureNow) }
+        _ = try await store.write {
+            try $0.shipments.importRows(
+                [ImportRow(line: 2, order: order("OLD", email: "old@example.pl", postcode: "-"), carrier: "seur", trackingNumber: "10000000000070")],
+                dryRun: false, actor: "test", at: fixtureNow)
+        }
         let tracking = CustomerTracking(store: store, config: .defaults)
         for (number, email) in [("10000000000060", "ona0@example.lt"), ("10000000000070", "old@example.pl")] {
             for postcode in ["-", ".", "", " ", "\u{2014}", "!", "- -"] {
@@ -71,12 +73,14 @@ import Testing
     /// an unknown one, even when an order's id equals that number.
     @Test(arguments: StoreKind.all) func theProofQueryReturnsEachParcelsOrderProof(kind: StoreKind) async throws {
         let store = try await kind.open()
-        _ = try await store.write { try $0.shipments.importRows(
-            [
-                ImportRow(line: 2, order: order("A", email: "a@example.com", postcode: "00-950"), carrier: "seur", trackingNumber: "12345678901234"),
-                ImportRow(line: 3, order: order("B", email: "b@example.com", postcode: ""), carrier: "gls", trackingNumber: "12345678901234"),
-                ImportRow(line: 4, order: order("99999999999999"), carrier: nil, trackingNumber: nil),
-            ], dryRun: false, actor: "test", at: fixtureNow) }
+        _ = try await store.write {
+            try $0.shipments.importRows(
+                [
+                    ImportRow(line: 2, order: order("A", email: "a@example.com", postcode: "00-950"), carrier: "seur", trackingNumber: "12345678901234"),
+                    ImportRow(line: 3, order: order("B", email: "b@example.com", postcode: ""), carrier: "gls", trackingNumber: "12345678901234"),
+                    ImportRow(line: 4, order: order("99999999999999"), carrier: nil, trackingNumber: nil),
+                ], dryRun: false, actor: "test", at: fixtureNow)
+        }
         let proofs = try await store.read { try $0.customers.parcelProofs(trackingNumber: "12345678901234") }
         #expect(proofs.map { "\($0.orderId) \($0.postcode) \($0.email)" } == ["A 00-950 a@example.com", "B  b@example.com"])
         #expect(try await store.read { try $0.customers.parcelProofs(trackingNumber: "99999999999999") }.isEmpty)

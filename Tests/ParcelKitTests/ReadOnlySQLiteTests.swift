@@ -14,8 +14,10 @@ import Testing
     static func written() async throws -> String {
         let path = try temporaryDirectory("read-only-store") + "/p.sqlite"
         let store = try Store.sqlite(path: path)
-        _ = try await store.write { try $0.shipments.importRows(
-            [ImportRow(line: 2, order: order("RO-1"), carrier: "seur", trackingNumber: "RO1")], dryRun: false, actor: "t", at: fixtureNow) }
+        _ = try await store.write {
+            try $0.shipments.importRows(
+                [ImportRow(line: 2, order: order("RO-1"), carrier: "seur", trackingNumber: "RO1")], dryRun: false, actor: "t", at: fixtureNow)
+        }
         return path
     }
 

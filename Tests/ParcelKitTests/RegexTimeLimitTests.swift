@@ -99,8 +99,10 @@ import Testing
         ])
         let registry = try CarrierRegistry.load(directory: root + "/carriers")
         let store = try Store.sqlite(path: root + "/p.sqlite")
-        _ = try await store.write { try $0.shipments.importRows(
-            [ImportRow(line: 2, order: order("SP-1"), carrier: "slowpoke", trackingNumber: "53700000002")], dryRun: false, actor: "t", at: fixtureNow) }
+        _ = try await store.write {
+            try $0.shipments.importRows(
+                [ImportRow(line: 2, order: order("SP-1"), carrier: "slowpoke", trackingNumber: "53700000002")], dryRun: false, actor: "t", at: fixtureNow)
+        }
         let fetcher = CarrierFetcher(client: try HTTPClient(), endpoints: try EndpointOverrides([simulator.baseURL]))
         let summary = try await Sweeper(store: store, registry: registry, fetcher: fetcher, clock: .fixed(fixtureNow)).run()
         #expect(summary.checked == 1 && summary.errors["slowpoke"]?["badRule"] == 1, "\(summary.errors)")

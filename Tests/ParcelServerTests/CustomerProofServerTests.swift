@@ -2,8 +2,8 @@ import Curl
 import Foundation
 import ParcelCore
 import ParcelOps
-import ParcelStore
 import ParcelServer
+import ParcelStore
 import TestSupport
 import Testing
 
@@ -29,15 +29,19 @@ import Testing
         ]
         let summary = try await importer.run([(line: 2, fields: fields)], store: store, dryRun: false, actor: "test", at: fixtureNow)
         #expect(summary.imported == 1, "\(summary.rejected)")
-        _ = try await store.write { try $0.shipments.importRows(
-            [ImportRow(line: 2, order: order("NP-2", email: "old@example.pl", postcode: "-"), carrier: "seur", trackingNumber: legacy)],
-            dryRun: false, actor: "test", at: fixtureNow) }
+        _ = try await store.write {
+            try $0.shipments.importRows(
+                [ImportRow(line: 2, order: order("NP-2", email: "old@example.pl", postcode: "-"), carrier: "seur", trackingNumber: legacy)],
+                dryRun: false, actor: "test", at: fixtureNow)
+        }
         for number in [imported, legacy] {
             let parcel = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: number) })
-            _ = try await store.write(serialized: false) { try $0.shipments.apply(
-                TrackingUpdate(
-                    shipmentID: parcel.id, events: [event(number, hoursAgo: 5, raw: marker, status: .inTransit)], estimatedDelivery: nil,
-                     checkedAt: fixtureNow, schedule: .standard)) }
+            _ = try await store.write(serialized: false) {
+                try $0.shipments.apply(
+                    TrackingUpdate(
+                        shipmentID: parcel.id, events: [event(number, hoursAgo: 5, raw: marker, status: .inTransit)], estimatedDelivery: nil,
+                        checkedAt: fixtureNow, schedule: .standard))
+            }
         }
         var options = ServerOptions(host: "127.0.0.1", port: 0, config: .defaults, clock: .fixed(fixtureNow))
         options.registry = try CarrierRegistry.load(directory: PackagePaths.carriers)

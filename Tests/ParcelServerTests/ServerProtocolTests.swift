@@ -129,7 +129,8 @@ import Testing
             port: port, from: "127.0.0.9", "POST", "/staff/login", headers: [("Content-Type", "application/x-www-form-urlencoded")],
             body: "csrf=\(form.csrf)&name=anna&password=\(StaffConsoleTests.annaPassword)")
         #expect(noCookie.status == 403 && noCookie.header("Set-Cookie")?.hasPrefix("pw_signin=") == true, "a fresh form to try again")
-        #expect(try await setup.store.read { try $0.console.auditLog(limit: 20) }.allSatisfy { !$0.action.hasPrefix("console.signIn") }, "refused before any check")
+        #expect(
+            try await setup.store.read { try $0.console.auditLog(limit: 20) }.allSatisfy { !$0.action.hasPrefix("console.signIn") }, "refused before any check")
         // A browser's own form: Sec-Fetch-Site same-origin (its Origin may then be anything, even null).
         let signedIn = try await BoundHTTP.request(
             port: port, from: "127.0.0.9", "POST", "/staff/login",

@@ -2,8 +2,8 @@ import Curl
 import Foundation
 import ParcelCore
 import ParcelOps
-import ParcelStore
 import ParcelServer
+import ParcelStore
 import TestSupport
 import Testing
 

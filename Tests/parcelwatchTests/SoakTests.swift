@@ -34,10 +34,14 @@ extension LoadTests {
             for round in 0..<Self.kills {
                 // Each round a little later on the clock, past the shipment, notice and action leases (10 minutes), so every stage reruns.
                 let now = ISOTime.utc(Date(timeIntervalSince1970: 1_795_176_000 + Double(round) * 700))
-                let sweep = try CLIRun.start(["sweep", "--all", "--now", now] + common, environment: secrets)
+                // The first round dies right after it opens its first case; the others at random.
+                let armed = round == 0 ? ["PARCELWATCH_FAILPOINT": "case-opened"] : [:]
+                let sweep = try CLIRun.start(["sweep", "--all", "--now", now] + common, environment: secrets.merging(armed) { $1 })
                 try await Task.sleep(for: .milliseconds(Int.random(in: 50...1500, using: &random)))
                 kill(sweep.processIdentifier, SIGKILL)
                 _ = await sweep.finish()
+                // Omissions, as the kill left them: every open case has the action its policy calls for.
+                #expect(try await CaseActionCrashTests.omissions(db) == [], "after kill \(round)")
             }
             let final = try await CLIRun.detached(["sweep", "--all", "--now", "2026-11-21T12:00:00Z", "--json"] + common, environment: secrets)
             #expect(final.status == 0, "\(final.stderr)")
@@ -65,6 +69,7 @@ extension LoadTests {
                 #expect(try await sim.webhookExecutions(key: notice.dedupeKey, backend: "soak").count == 1)
             }
             #expect(try await store.read { try $0.outbox.notices(.sent, limit: 1000) }.count >= numbers.count / 2)
+            #expect(try await CaseActionCrashTests.omissions(db) == [])
         }
     }
 }

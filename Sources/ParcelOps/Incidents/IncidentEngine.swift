@@ -47,23 +47,51 @@ public struct IncidentEngine: Sendable {
                     decision: decision, story: story)
             } catch { throw .notice(error) }
         }
-        let outcome = try await store.write { [notice] tx in try tx.cases.raise(trigger, plan: plan, notice: notice, at: now) }
+        // The case, its notice and its policy action commit together: a crash leaves all or none.
         // The policy acts (or proposes) on new cases only; staff decide everything else.
-        if case .opened(let incident) = outcome, let order {
-            switch decision {
-            case .act(let action):
-                _ = try await store.write {
-                    try $0.actions.requestAction(incidentId: incident.id, kind: action, amount: order.value, state: .pending, actor: "policy", at: now)
-                }
-            case .propose(let action):
-                _ = try await store.write {
-                    try $0.actions.requestAction(incidentId: incident.id, kind: action, amount: order.value, state: .proposed, actor: "policy", at: now)
-                }
-            case .wait:
-                break
+        let outcome = try await store.write { [notice] tx in
+            let outcome = try tx.cases.raise(trigger, plan: plan, notice: notice, at: now)
+            if case .opened(let incident) = outcome, let order {
+                try Self.requestPolicyAction(decision, incident: incident.id, order: order, tx: tx, at: now)
             }
+            return outcome
         }
+        if case .opened = outcome { Failpoint.hit("case-opened") }
         return outcome
+    }
+
+    /// Requests what the policy decided for a new case (nothing for `.wait`), inside `tx`.
+    private static func requestPolicyAction(
+        _ decision: WorkflowPolicy.Decision, incident: Int64, order: Order, tx: StoreTransaction, at now: Date
+    ) throws {
+        switch decision {
+        case .act(let action):
+            _ = try tx.actions.requestAction(incidentId: incident, kind: action, amount: order.value, state: .pending, actor: "policy", at: now)
+        case .propose(let action):
+            _ = try tx.actions.requestAction(incidentId: incident, kind: action, amount: order.value, state: .proposed, actor: "policy", at: now)
+        case .wait:
+            break
+        }
+    }
+
+    /// Open cases a crash left without the action their policy calls for (a store an older
+    /// version wrote, which committed the two apart) get it now, once: each request is idempotent
+    /// and audited as `action.repaired`.
+    private func repairMissingActions(now: Date) async throws(StoreError) -> Int {
+        var repaired = 0
+        for (incident, order) in try await store.read({ [pageSize] tx in try tx.cases.openWithoutActions(limit: pageSize) }) {
+            let decision = workflows.decide(kind: incident.kind, order: order)
+            guard decision != .wait else { continue }
+            try await store.write { tx in
+                try Self.requestPolicyAction(decision, incident: incident.id, order: order, tx: tx, at: now)
+                try tx.console.audit(
+                    AuditEntry(
+                        at: now, actor: "policy", action: "action.repaired", subject: "incident:\(incident.id)",
+                        detail: "the case had no action; the policy's was requested"))
+            }
+            repaired += 1
+        }
+        return repaired
     }
 
     /// A carrier the sweep found in trouble.
@@ -98,6 +126,9 @@ public struct IncidentEngine: Sendable {
         public var flagged = 0
         /// Findings taken into a more severe open case of the same parcel.
         public var absorbed = 0
+        /// Open cases that had no action though their policy calls for one (a crash under an
+        /// older version), given it now.
+        public var repairedActions = 0
 
         /// Creates an empty summary.
         public init() {}
@@ -144,6 +175,7 @@ public struct IncidentEngine: Sendable {
             else { continue }
             record(try await raise(trigger, order: nil, shipment: nil, now: now))
         }
+        summary.repairedActions = try await repairMissingActions(now: now)
         // Cases whose evidence went close before any clock is looked at: they escalate no more.
         (summary.resolvedByCarrier, summary.flagged) = try await closeWhereEvidenceWent(now: now)
         // One digest per staff member for the run; the count stays "breaches escalated".

@@ -65,7 +65,11 @@ struct ShopRoutes: Sendable {
         guard let token = try await authorize(request) else { return Self.unauthorized() }
         let id = try RequestText.parameter("id", context, request), carrier = try RequestText.parameter("carrier", context, request)
         let number = CarrierRegistry.normalize(try RequestText.parameter("number", context, request))
-        guard try await store.write({ try $0.shipments.cancelShipment(orderId: id, carrier: carrier, trackingNumber: number, actor: "api:\(token)", at: options.clock.now) }) else {
+        guard
+            try await store.write({
+                try $0.shipments.cancelShipment(orderId: id, carrier: carrier, trackingNumber: number, actor: "api:\(token)", at: options.clock.now)
+            })
+        else {
             return ServerResponse.json(.notFound, ["error": "notFound", "message": "order \(id) has no \(carrier) parcel \(number)"])
         }
         return ServerResponse.json(.ok, ["cancelled": "\(carrier) \(number)"])

@@ -82,7 +82,9 @@ struct StaffSessions: Sendable {
         let now = clock.now
         guard credentials?.passwordHash != nil, matches, let credentials else {
             await throttle.failed(name: name, client: client)
-            if !name.isEmpty { try await store.write { try $0.console.recordFailedSignIn(name: name, client: client, at: now, window: Self.unknownNameWindow) } }
+            if !name.isEmpty {
+                try await store.write { try $0.console.recordFailedSignIn(name: name, client: client, at: now, window: Self.unknownNameWindow) }
+            }
             return .refused
         }
         await throttle.succeeded(name: name, client: client)
