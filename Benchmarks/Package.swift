@@ -15,7 +15,9 @@ let package = Package(
             name: "ParseBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "ParcelKit", package: "parcelwatch"),
+                .product(name: "ParcelCore", package: "parcelwatch"),
+                .product(name: "ParcelStore", package: "parcelwatch"),
+                .product(name: "ParcelOps", package: "parcelwatch"),
                 .product(name: "Markup", package: "parcelwatch"),
                 .product(name: "CarrierSim", package: "parcelwatch"),
             ],
@@ -26,7 +28,9 @@ let package = Package(
             name: "SweepBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "ParcelKit", package: "parcelwatch"),
+                .product(name: "ParcelCore", package: "parcelwatch"),
+                .product(name: "ParcelStore", package: "parcelwatch"),
+                .product(name: "ParcelOps", package: "parcelwatch"),
                 .product(name: "Curl", package: "parcelwatch"),
                 .product(name: "CarrierSim", package: "parcelwatch"),
             ],
@@ -37,7 +41,9 @@ let package = Package(
             name: "StoreBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "ParcelKit", package: "parcelwatch"),
+                .product(name: "ParcelCore", package: "parcelwatch"),
+                .product(name: "ParcelStore", package: "parcelwatch"),
+                .product(name: "ParcelOps", package: "parcelwatch"),
             ],
             path: "Benchmarks/StoreBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -39,7 +39,7 @@ RULES = [  # (code, regex or None, status, reason), first match wins: carriers/u
 ]
 COMPILED = [(re.compile(code) if code else None, re.compile(rx) if rx else None, status, reason)
             for code, rx, status, reason in RULES]
-# The engine's location zones (Sources/ParcelKit/Carriers/LocationZone.swift), the US part.
+# The engine's location zones (Sources/ParcelCore/Carriers/LocationZone.swift), the US part.
 US_STATES = {
     "AL": "America/Chicago", "AK": "America/Anchorage", "AZ": "America/Phoenix", "AR": "America/Chicago",
     "CA": "America/Los_Angeles", "CO": "America/Denver", "CT": "America/New_York", "DE": "America/New_York",

@@ -2,7 +2,9 @@ import Benchmark
 import CarrierSim
 import Foundation
 import Markup
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// Page parsing through the full carrier adapter (parse, compiled XPath or JSON paths, status
 /// rules, times), beside the floor: libxml2 (or the JSON decoder) reading the same bytes and

@@ -1,6 +1,8 @@
 import Benchmark
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// The sweep's selection on a big SQLite store: 100k and 1M shipments, every one due, claimed a
 /// page of 1,000 at a time exactly as `parcelwatch sweep` does (select, lease, read with orders).
@@ -19,13 +21,13 @@ let benchmarks: @Sendable () -> Void = {
             let now = Date().addingTimeInterval(86_400 * 365)
             let residentBefore = SelectionFixture.residentMegabytes()
             benchmark.startMeasurement()
-            let due = try await store.countDue(now: now, all: false)
+            let due = try await store.read { try $0.shipments.countDue(now: now, all: false) }
             var after: Int64 = 0
             var pages: [Duration] = []
             var selected = 0
             while true {
                 let started = ContinuousClock.now
-                let page = try await store.claimDueShipments(now: now, all: false, after: after, limit: 1000, worker: "bench", lease: 60)
+                let page = try await store.write(serialized: false) { try $0.shipments.claimDueShipments(now: now, all: false, after: after, limit: 1000, worker: "bench", lease: 60) }
                 pages.append(ContinuousClock.now - started)
                 guard let last = page.last else { break }
                 selected += page.count
@@ -49,12 +51,12 @@ let benchmarks: @Sendable () -> Void = {
 enum SelectionFixture {
     struct Failure: Error { var message: String }
 
-    static func store(count: Int) async throws -> SQLStore {
+    static func store(count: Int) async throws -> Store {
         let path = NSTemporaryDirectory() + "parcelwatch-bench-select-\(count).sqlite"
         let ready = path + ".ready"
-        if FileManager.default.fileExists(atPath: ready) { return try SQLStore.sqlite(path: path) }
+        if FileManager.default.fileExists(atPath: ready) { return try Store.sqlite(path: path) }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        let store = try SQLStore.sqlite(path: path)
+        let store = try Store.sqlite(path: path)
         let created = Date(timeIntervalSince1970: 1_795_176_000)
         // Imported 20,000 rows at a time: the fixture itself must not need the memory the benchmark watches.
         for start in stride(from: 0, to: count, by: 20_000) {
@@ -65,7 +67,7 @@ enum SelectionFixture {
                                        paidAt: created, reshippable: true),
                           carrier: "seur", trackingNumber: String(format: "9%013d", index))
             }
-            _ = try await store.importRows(rows, dryRun: false, actor: "bench", at: created)
+            _ = try await store.write { try $0.shipments.importRows(rows, dryRun: false, actor: "bench", at: created) }
         }
         FileManager.default.createFile(atPath: ready, contents: Data())
         return store

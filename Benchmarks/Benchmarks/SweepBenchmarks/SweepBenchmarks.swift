@@ -2,7 +2,9 @@ import Benchmark
 import CarrierSim
 import Curl
 import Foundation
-import ParcelKit
+import ParcelCore
+import ParcelOps
+import ParcelStore
 
 /// Sweep throughput and peak memory for 10k and 100k shipments against the carrier simulator on
 /// loopback, into a fresh SQLite file and, when `make bench` started one
@@ -49,7 +51,7 @@ struct SweepFixture {
     struct Failure: Error { var message: String }
 
     let simulator: RunningSimulator
-    let store: SQLStore
+    let store: Store
     let registry: CarrierRegistry
     let fetcher: CarrierFetcher
 
@@ -77,14 +79,14 @@ struct SweepFixture {
             port: 0, fixturesDirectory: root + "/fixtures", carriersDirectory: root + "/carriers", start: now, scripts: scripts))
         let directory = NSTemporaryDirectory() + "parcelwatch-bench-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let store: SQLStore
+        let store: Store
         if let postgres {
-            store = try await SQLStore.postgres(try createDatabase(on: postgres), connections: 8)
+            store = try await Store.postgres(try createDatabase(on: postgres), connections: 8)
         } else {
-            store = try SQLStore.sqlite(path: directory + "/bench.sqlite")
+            store = try Store.sqlite(path: directory + "/bench.sqlite")
         }
         for start in stride(from: 0, to: rows.count, by: 20_000) {
-            _ = try await store.importRows(Array(rows[start..<min(rows.count, start + 20_000)]), dryRun: false, actor: "bench", at: now)
+            _ = try await store.write { try $0.shipments.importRows(Array(rows[start..<min(rows.count, start + 20_000)]), dryRun: false, actor: "bench", at: now) }
         }
         let registry = try CarrierRegistry.load(directory: root + "/carriers")
         let fetcher = CarrierFetcher(client: try HTTPClient(), endpoints: try EndpointOverrides([simulator.baseURL]))
