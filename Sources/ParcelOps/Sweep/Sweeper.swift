@@ -62,8 +62,44 @@ public struct Sweeper: Sendable {
         }
         let context = Context(store: store, fetcher: fetcher, options: options, now: now, gates: gates, tally: tally, milestones: milestones)
 
-        var feedShipments: [String: [DueShipment]] = [:]
-        var batchShipments: [String: [DueShipment]] = [:]
+        // The stages: select the due parcels and fetch and apply each (single requests side by
+        // side, feeds and batches collected), then the feeds and batches, then what the carriers'
+        // health became; then decide (incidents), act (workflows) and deliver (notices).
+        let grouped = try await selectAndCheck(context, health: health, tally: tally)
+        try await checkGrouped(grouped, context: context, tally: tally)
+        try await recordHealth(health, gates: gates, tally: tally, now: now)
+        // Fetch counts and latencies go into the store, where /metrics finds them from any machine.
+        let counters = await tally.counters()
+        try await store.write(serialized: false) { try $0.reports.addToCounters(counters) }
+        var summary = await tally.summary
+        let windows = registry.carriers.flatMap { QuotaWindow.windows(for: $0.limits, at: now).map(\.key) }
+        for usage in try await store.read({ try $0.shipments.quotaUsage(windows: Array(Set(windows))) }) {
+            summary.quotas[usage.carrier, default: [:]][usage.window] = "\(usage.used)/\(usage.quota)"
+        }
+        if !summary.interrupted { try await decideActDeliver(&summary, tally: tally, now: now) }
+        summary.durationSeconds = started.duration(to: .now).inSeconds
+        try await store.write { [summary] tx in
+            try tx.console.audit(
+                AuditEntry(
+                    at: now, actor: "sweep", action: "sweep", subject: "shipments",
+                    detail: "checked \(summary.checked), changed \(summary.changed), new events \(summary.newEvents), "
+                        + "errors \(summary.errorCount), skipped \(summary.skipped)" + (summary.interrupted ? ", interrupted" : "")))
+        }
+        return summary
+    }
+
+    /// Parcels by carrier that are fetched together: a feed's whole account, a batch's numbers.
+    private struct Grouped {
+        var feeds: [String: [DueShipment]] = [:]
+        var batches: [String: [DueShipment]] = [:]
+    }
+
+    /// Stages 1–3 for single requests: claims the due parcels page by page (each under a lease),
+    /// fetches and applies each one, at most `--concurrency` at once; parcels of feed and batch
+    /// carriers are collected for ``checkGrouped(_:context:tally:)``.
+    private func selectAndCheck(_ context: Context, health: [String: CarrierHealth], tally: Tally) async throws(StoreError) -> Grouped {
+        let now = context.now
+        var grouped = Grouped()
         var after: Int64 = 0
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -98,11 +134,11 @@ public struct Sweeper: Sendable {
                             continue
                         }
                         if carrier.isFeed {
-                            feedShipments[carrier.id, default: []].append(due)
+                            grouped.feeds[carrier.id, default: []].append(due)
                             continue
                         }
                         if carrier.isBatch {
-                            batchShipments[carrier.id, default: []].append(due)
+                            grouped.batches[carrier.id, default: []].append(due)
                             continue
                         }
                         if inFlight >= max(1, options.concurrency) {
@@ -121,14 +157,19 @@ public struct Sweeper: Sendable {
         } catch {
             throw .failed(operation: "sweeping", detail: "\(error)")
         }
-        for (carrierID, dues) in feedShipments.sorted(by: { $0.key < $1.key }) {
+        return grouped
+    }
+
+    /// Stages 2–3 for feeds (one request per account) and batches (one per chunk of numbers).
+    private func checkGrouped(_ grouped: Grouped, context: Context, tally: Tally) async throws(StoreError) {
+        for (carrierID, dues) in grouped.feeds.sorted(by: { $0.key < $1.key }) {
             guard !shouldStop(), let carrier = try? registry.carrier(carrierID) else {
                 try await store.write(serialized: false) { try $0.shipments.releaseShipments(dues.map(\.shipment.id)) }
                 continue
             }
             try await context.checkFeed(dues, carrier: carrier)
         }
-        for (carrierID, dues) in batchShipments.sorted(by: { $0.key < $1.key }) {
+        for (carrierID, dues) in grouped.batches.sorted(by: { $0.key < $1.key }) {
             guard let carrier = try? registry.carrier(carrierID), let size = carrier.source.batch?.max else { continue }
             for start in stride(from: 0, to: dues.count, by: size) {
                 let chunk = Array(dues[start..<min(dues.count, start + size)])
@@ -141,7 +182,10 @@ public struct Sweeper: Sendable {
             }
         }
 
-        // Carrier health: failure counts, trips and format changes, kept for the next sweep.
+    }
+
+    /// Carrier health: failure counts, trips, halts and format changes, kept for the next sweep.
+    private func recordHealth(_ health: [String: CarrierHealth], gates: [String: CarrierGate], tally: Tally, now: Date) async throws(StoreError) {
         let formatChanges = await tally.summary.formatChanged
         for carrier in registry.carriers {
             guard let gate = gates[carrier.id] else { continue }
@@ -177,15 +221,12 @@ public struct Sweeper: Sendable {
             }
             try await store.write { [record] tx in try tx.shipments.saveCarrierHealth(record) }
         }
-        // Fetch counts and latencies go into the store, where /metrics finds them from any machine.
-        let counters = await tally.counters()
-        try await store.write(serialized: false) { try $0.reports.addToCounters(counters) }
-        var summary = await tally.summary
-        let windows = registry.carriers.flatMap { QuotaWindow.windows(for: $0.limits, at: now).map(\.key) }
-        for usage in try await store.read({ try $0.shipments.quotaUsage(windows: Array(Set(windows))) }) {
-            summary.quotas[usage.carrier, default: [:]][usage.window] = "\(usage.used)/\(usage.quota)"
-        }
-        if let incidents, !summary.interrupted {
+    }
+
+    /// Stages 4–6, after every fetch: the incident rules decide (with the carriers' signals),
+    /// workflows act, the outbox is delivered.
+    private func decideActDeliver(_ summary: inout SweepSummary, tally: Tally, now: Date) async throws(StoreError) {
+        if let incidents {
             var signals: [IncidentEngine.CarrierSignal] = []
             for carrier in registry.carriers {
                 let paused = summary.pausedCarriers[carrier.id] != nil
@@ -195,21 +236,12 @@ public struct Sweeper: Sendable {
             }
             summary.incidents = try await incidents.run(now: now, carriers: signals)
         }
-        if let actions, !summary.interrupted {
+        if let actions {
             summary.actions = try await actions.run(now: now)
         }
-        if let notices, !summary.interrupted {
+        if let notices {
             summary.notices = try await notices.deliver(now: now)
         }
-        summary.durationSeconds = started.duration(to: .now).inSeconds
-        try await store.write { [summary] tx in
-            try tx.console.audit(
-                AuditEntry(
-                    at: now, actor: "sweep", action: "sweep", subject: "shipments",
-                    detail: "checked \(summary.checked), changed \(summary.changed), new events \(summary.newEvents), "
-                        + "errors \(summary.errorCount), skipped \(summary.skipped)" + (summary.interrupted ? ", interrupted" : "")))
-        }
-        return summary
     }
 
 }
@@ -234,72 +266,84 @@ private struct Context: Sendable {
             return
         }
         let validators = CacheValidators(etag: shipment.etag, lastModified: shipment.lastModified)
-        var probing = await gate.enterProbe()
-        guard try await mayAsk(carrier, gate: gate) else {
-            if probing { await gate.finishProbe() }
-            try await store.write(serialized: false) { try $0.shipments.releaseShipments([shipment.id]) }
-            return
-        }
         var inputs: [String: String] = [:]
         if carrier.request.inputs.contains("postcode") { inputs["postcode"] = due.postcode }
+        // `--all` forces the check, not a full download: the stored validators still go.
+        let asked = try await ask(carrier, gate: gate, probe: true) { () throws(TrackingError) in
+            try await fetcher.track(shipment.trackingNumber, carrier: carrier, inputs: inputs, validators: validators.isEmpty ? nil : validators)
+        }
+        switch asked {
+        case .notAsked:
+            try await store.write(serialized: false) { try $0.shipments.releaseShipments([shipment.id]) }
+        case .failed(let error):
+            try await fail(shipment, carrier: carrier, error: error, gate: gate)
+        case .answered(.notModified):
+            try await store.write(serialized: false) {
+                try $0.shipments.recordUnchanged(
+                    shipmentID: shipment.id, checkedAt: now, nextCheckAt: options.schedule.next(after: now, status: shipment.status))
+            }
+            await tally.unchanged(notModified: true)
+        case .answered(.updated(let result, let newValidators)):
+            await tally.skippedEvents(result.skippedEvents)
+            let applied = try await store.write(serialized: false) {
+                try $0.shipments.apply(
+                    TrackingUpdate(
+                        shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
+                        etag: newValidators.etag, lastModified: newValidators.lastModified, checkedAt: now, schedule: options.schedule,
+                        milestone: milestone(for: shipment, order: due.order)))
+            }
+            await tally.applied(applied)
+        }
+    }
+
+    /// How one request to a carrier ended, after the sweep's retries.
+    enum Asked<Answer: Sendable>: Sendable {
+        /// The carrier answered.
+        case answered(Answer)
+        /// It failed for good in this sweep.
+        case failed(TrackingError)
+        /// No request went (or no retry): the carrier is halted, its quota is spent.
+        case notAsked
+    }
+
+    /// The one retry/acquire loop every fetch goes through, single, batch or feed: a quota
+    /// request first, then for each attempt the gate's slot (concurrency, rate), the fetch and its
+    /// time counted; a failure worth retrying waits (backoff, or the carrier's `Retry-After`,
+    /// which also pauses its gate) and asks the quota again. With `probe`, the first attempt of an
+    /// authenticated source goes alone, and refused credentials halt the carrier before the
+    /// waiting checks go.
+    func ask<Answer: Sendable>(
+        _ carrier: CarrierDefinition, gate: CarrierGate, probe: Bool,
+        _ fetch: () async throws(TrackingError) -> Answer
+    ) async throws(StoreError) -> Asked<Answer> {
+        var probing = probe ? await gate.enterProbe() : false
+        guard try await mayAsk(carrier, gate: gate) else {
+            if probing { await gate.finishProbe() }
+            return .notAsked
+        }
         var attempt = 0
         while true {
             await gate.acquire()
-            let outcome: Result<FetchOutcome, TrackingError>
             let requested = ContinuousClock.now
-            do {
-                outcome = .success(
-                    try await fetcher.track(
-                        shipment.trackingNumber, carrier: carrier, inputs: inputs,
-                        validators: validators.isEmpty || options.all ? nil : validators))
-            } catch {
-                outcome = .failure(error)
-            }
+            let outcome: Result<Answer, TrackingError>
+            do throws(TrackingError) { outcome = .success(try await fetch()) } catch { outcome = .failure(error) }
             await gate.release()
             await tally.fetched(carrier: carrier.id, seconds: (ContinuousClock.now - requested).inSeconds)
-            if probing, case .failure(let error) = outcome, case .credentialsRejected = error {
-                // Halt before the waiting checks go: they must see it.
-                await gate.halt("credentialsRejected", until: nil)
-            }
             if probing {
+                if case .failure(.credentialsRejected) = outcome { await gate.halt("credentialsRejected", until: nil) }
                 await gate.finishProbe()
                 probing = false
             }
             switch outcome {
-            case .success(.notModified):
+            case .success(let answer):
                 await gate.recordSuccess()
-                try await store.write(serialized: false) {
-                    try $0.shipments.recordUnchanged(
-                        shipmentID: shipment.id, checkedAt: now,
-                        nextCheckAt: options.schedule.next(after: now, status: shipment.status))
-                }
-                await tally.unchanged(notModified: true)
-                return
-            case .success(.updated(let result, let newValidators)):
-                await gate.recordSuccess()
-                await tally.skippedEvents(result.skippedEvents)
-                let applied = try await store.write(serialized: false) {
-                    try $0.shipments.apply(
-                        TrackingUpdate(
-                            shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
-                            etag: newValidators.etag, lastModified: newValidators.lastModified, checkedAt: now, schedule: options.schedule,
-                            milestone: milestone(for: shipment, order: due.order)))
-                }
-                await tally.applied(applied)
-                return
+                return .answered(answer)
             case .failure(let error):
-                if let wait = retryDelay(for: error, attempt: attempt) {
-                    attempt += 1
-                    if case .httpStatus(_, _, let retryAfter?) = error { await gate.pause(seconds: retryAfter) }
-                    try? await Task.sleep(for: wait)
-                    guard try await mayAsk(carrier, gate: gate) else {
-                        try await store.write(serialized: false) { try $0.shipments.releaseShipments([shipment.id]) }
-                        return
-                    }
-                    continue
-                }
-                try await fail(shipment, carrier: carrier, error: error, gate: gate)
-                return
+                guard let wait = retryDelay(for: error, attempt: attempt) else { return .failed(error) }
+                attempt += 1
+                if case .httpStatus(_, _, let retryAfter?) = error { await gate.pause(seconds: retryAfter) }
+                try? await Task.sleep(for: wait)
+                guard try await mayAsk(carrier, gate: gate) else { return .notAsked }
             }
         }
     }
@@ -326,62 +370,42 @@ private struct Context: Sendable {
     /// answer, or its own error, is applied to it alone.
     func checkBatch(_ dues: [DueShipment], carrier: CarrierDefinition) async throws(StoreError) {
         guard let gate = gates[carrier.id] else { return }
-        guard !(await gate.isOpen), try await mayAsk(carrier, gate: gate) else {
-            try await store.write(serialized: false) { try $0.shipments.releaseShipments(dues.map(\.shipment.id)) }
-            return
-        }
-        var attempt = 0
-        while true {
-            await gate.acquire()
-            let requested = ContinuousClock.now
-            let outcome: Result<[BatchAnswer], TrackingError>
-            do {
-                outcome = .success(try await fetcher.trackBatch(dues.map(\.shipment.trackingNumber), carrier: carrier))
-            } catch {
-                outcome = .failure(error)
+        let numbers = dues.map(\.shipment.trackingNumber)
+        let asked: Asked<[BatchAnswer]>
+        if await gate.isOpen {
+            asked = .notAsked
+        } else {
+            asked = try await ask(carrier, gate: gate, probe: false) { () throws(TrackingError) in
+                try await fetcher.trackBatch(numbers, carrier: carrier)
             }
-            await gate.release()
-            await tally.fetched(carrier: carrier.id, seconds: (ContinuousClock.now - requested).inSeconds)
-            switch outcome {
-            case .success(let answers):
-                await gate.recordSuccess()
-                var byNumber: [String: Result<TrackingResult, TrackingError>] = [:]
-                for answer in answers { byNumber[answer.number] = answer.outcome }
-                for due in dues {
-                    let shipment = due.shipment
-                    switch byNumber[shipment.trackingNumber] {
-                    case .success(let result)?:
-                        await tally.skippedEvents(result.skippedEvents)
-                        let applied = try await store.write(serialized: false) {
-                            try $0.shipments.apply(
-                                TrackingUpdate(
-                                    shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
-                                    checkedAt: now, schedule: options.schedule,
-                                    milestone: milestone(for: shipment, order: due.order)))
-                        }
-                        await tally.applied(applied)
-                    case .failure(let error)?:
-                        try await fail(shipment, carrier: carrier, error: error, gate: gate)
-                    case nil:
-                        try await fail(
-                            shipment, carrier: carrier,
-                            error: .formatChanged(
-                                carrier: carrier.id, detail: "the batch answer leaves out \(shipment.trackingNumber)"), gate: gate)
+        }
+        switch asked {
+        case .notAsked:
+            try await store.write(serialized: false) { try $0.shipments.releaseShipments(dues.map(\.shipment.id)) }
+        case .failed(let error):
+            for due in dues { try await fail(due.shipment, carrier: carrier, error: error, gate: gate) }
+        case .answered(let answers):
+            var byNumber: [String: Result<TrackingResult, TrackingError>] = [:]
+            for answer in answers { byNumber[answer.number] = answer.outcome }
+            for due in dues {
+                let shipment = due.shipment
+                switch byNumber[shipment.trackingNumber] {
+                case .success(let result)?:
+                    await tally.skippedEvents(result.skippedEvents)
+                    let applied = try await store.write(serialized: false) {
+                        try $0.shipments.apply(
+                            TrackingUpdate(
+                                shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
+                                checkedAt: now, schedule: options.schedule, milestone: milestone(for: shipment, order: due.order)))
                     }
+                    await tally.applied(applied)
+                case .failure(let error)?:
+                    try await fail(shipment, carrier: carrier, error: error, gate: gate)
+                case nil:
+                    try await fail(
+                        shipment, carrier: carrier,
+                        error: .formatChanged(carrier: carrier.id, detail: "the batch answer leaves out \(shipment.trackingNumber)"), gate: gate)
                 }
-                return
-            case .failure(let error):
-                if let wait = retryDelay(for: error, attempt: attempt) {
-                    attempt += 1
-                    try? await Task.sleep(for: wait)
-                    guard try await mayAsk(carrier, gate: gate) else {
-                        try await store.write(serialized: false) { try $0.shipments.releaseShipments(dues.map(\.shipment.id)) }
-                        return
-                    }
-                    continue
-                }
-                for due in dues { try await fail(due.shipment, carrier: carrier, error: error, gate: gate) }
-                return
             }
         }
     }
@@ -415,48 +439,33 @@ private struct Context: Sendable {
     /// One request for a feed carrier's whole account; events routed to shipments by number.
     func checkFeed(_ dues: [DueShipment], carrier: CarrierDefinition) async throws(StoreError) {
         guard let gate = gates[carrier.id] else { return }
-        guard try await mayAsk(carrier, gate: gate) else {
-            try await store.write(serialized: false) { try $0.shipments.releaseShipments(dues.map(\.shipment.id)) }
-            return
-        }
         var inputs: [String: String] = [:]
         if let lookback = carrier.feedLookback { inputs["since"] = ISOTime.utc(now.addingTimeInterval(-lookback)) }
-        var attempt = 0
-        var results: [String: TrackingResult] = [:]
-        while true {
-            await gate.acquire()
-            let requested = ContinuousClock.now
-            let outcome: Result<[TrackingResult], TrackingError>
-            do {
-                let response = try await fetcher.fetch(carrier: carrier, number: "", inputs: inputs)
-                if response.status == 429 || response.status >= 500 {
-                    throw TrackingError.httpStatus(
-                        carrier: carrier.id, status: response.status, retryAfter: response.retryAfter(now: Date().timeIntervalSince1970))
-                }
-                outcome = .success(
-                    try CarrierParser(definition: carrier).parseFeed(response.body, contentType: response.contentType, httpStatus: response.status))
-            } catch let error as TrackingError {
-                outcome = .failure(error)
+        let asked = try await ask(carrier, gate: gate, probe: false) { () throws(TrackingError) in
+            let response: HTTPResponse
+            do { response = try await fetcher.fetch(carrier: carrier, number: "", inputs: inputs) } catch let error as TrackingError {
+                throw error
             } catch {
-                outcome = .failure(.unreadable(carrier: carrier.id, detail: "\(error)"))
+                throw .unreadable(carrier: carrier.id, detail: "\(error)")
             }
-            await gate.release()
-            await tally.fetched(carrier: carrier.id, seconds: (ContinuousClock.now - requested).inSeconds)
-            switch outcome {
-            case .success(let parsed):
-                await gate.recordSuccess()
-                for result in parsed { results[result.trackingNumber] = result }
-            case .failure(let error):
-                if let wait = retryDelay(for: error, attempt: attempt) {
-                    attempt += 1
-                    try? await Task.sleep(for: wait)
-                    continue
-                }
-                for due in dues { try await fail(due.shipment, carrier: carrier, error: error, gate: gate) }
-                return
+            if response.status == 429 || response.status >= 500 {
+                throw .httpStatus(carrier: carrier.id, status: response.status, retryAfter: response.retryAfter(now: Date().timeIntervalSince1970))
             }
-            break
+            return try CarrierParser(definition: carrier).parseFeed(response.body, contentType: response.contentType, httpStatus: response.status)
         }
+        let parsed: [TrackingResult]
+        switch asked {
+        case .notAsked:
+            try await store.write(serialized: false) { try $0.shipments.releaseShipments(dues.map(\.shipment.id)) }
+            return
+        case .failed(let error):
+            for due in dues { try await fail(due.shipment, carrier: carrier, error: error, gate: gate) }
+            return
+        case .answered(let answer):
+            parsed = answer
+        }
+        var results: [String: TrackingResult] = [:]
+        for result in parsed { results[result.trackingNumber] = result }
         for due in dues {
             let shipment = due.shipment
             if let result = results[shipment.trackingNumber] {
