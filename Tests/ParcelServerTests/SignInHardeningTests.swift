@@ -196,11 +196,22 @@ import Testing
         let setup = try await StaffConsoleTests.serve { options in
             options.staffPasswordCost = 12
             options.limits.burst = 100_000
+            // The probes all come from one address and pile up on a slow machine: this test is
+            // about CPU, not the per-client connection cap (ConnectionAttackTests covers that).
+            options.connections.perClient = 10_000
         }
         defer { setup.server.stop() }
         let form = try await Self.formToken(setup)
         let paths = ["/healthz", "/api/track/10000000000042?email=ana%40example.es"]
         for path in paths { #expect(try BoundHTTP.blockingRequest(port: setup.server.port, from: "127.0.0.50", "GET", path).status == 200, "\(path)") }
+
+        // The machine's own pace first: a second of probes with nobody signing in. The bounds
+        // below are 50 ms and 250 ms, or four times this when the machine itself is slower
+        // (the whole suite runs side by side on two cores); the stall they catch was 50× it.
+        let quiet = Probes(port: setup.server.port, paths: paths, interval: .milliseconds(25))
+        try await Task.sleep(for: .seconds(1))
+        let baseline = await quiet.stop().latencies
+        let (quietMedian, quietP90) = (Self.percentile(baseline, 0.5), Self.percentile(baseline, 0.9))
 
         // A probe every 25 ms for as long as the 20 sign-ins (from 20 addresses) are in flight.
         let probes = Probes(port: setup.server.port, paths: paths, interval: .milliseconds(25))
@@ -212,13 +223,14 @@ import Testing
         }
         let (latencies, failures) = await probes.stop()
         let median = Self.percentile(latencies, 0.5), p90 = Self.percentile(latencies, 0.9)
+        print("probe latency with nobody signing in: median=\(quietMedian * 1000) ms p90=\(quietP90 * 1000) ms")
         print("probe latency during 20 sign-ins: n=\(latencies.count) median=\(median * 1000) ms p90=\(p90 * 1000) ms max=\((latencies.max() ?? 0) * 1000) ms")
         print("sign-ins: \(replies.filter { $0.status == 401 }.count) checked (401), \(replies.filter { $0.status == 429 }.count) refused (429)")
         #expect(failures == 0 && latencies.count >= 5, "\(failures) probes failed, \(latencies.count) answered")
         #expect(replies.count == 20 && replies.allSatisfy { $0.status == 401 || $0.status == 429 }, "\(replies.map(\.status))")
         #expect(replies.contains { $0.status == 401 }, "some sign-ins were checked")
         #expect(replies.filter { $0.status == 429 }.allSatisfy { Int($0.header("Retry-After") ?? "") ?? 0 >= 1 })
-        #expect(median < 0.05, "median \(median) s")
-        #expect(p90 < 0.25, "90th percentile \(p90) s")
+        #expect(median < max(0.05, 4 * quietMedian), "median \(median) s (\(quietMedian) s with nobody signing in)")
+        #expect(p90 < max(0.25, 4 * quietP90), "90th percentile \(p90) s (\(quietP90) s with nobody signing in)")
     }
 }
