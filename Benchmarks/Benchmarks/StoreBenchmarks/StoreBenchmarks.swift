@@ -27,7 +27,7 @@ let benchmarks: @Sendable () -> Void = {
             var selected = 0
             while true {
                 let started = ContinuousClock.now
-                let page = try await store.write(serialized: false) { try $0.shipments.claimDueShipments(now: now, all: false, after: after, limit: 1000, worker: "bench", lease: 60) }
+                let page = try await store.write(serialized: false) { [after] tx in try tx.shipments.claimDueShipments(now: now, all: false, after: after, limit: 1000, worker: "bench", lease: 60) }
                 pages.append(ContinuousClock.now - started)
                 guard let last = page.last else { break }
                 selected += page.count
@@ -69,7 +69,7 @@ enum SelectionFixture {
             }
             _ = try await store.write { try $0.shipments.importRows(rows, dryRun: false, actor: "bench", at: created) }
         }
-        FileManager.default.createFile(atPath: ready, contents: Data())
+        _ = FileManager.default.createFile(atPath: ready, contents: Data())
         return store
     }
 

@@ -86,7 +86,7 @@ struct SweepFixture {
             store = try Store.sqlite(path: directory + "/bench.sqlite")
         }
         for start in stride(from: 0, to: rows.count, by: 20_000) {
-            _ = try await store.write { try $0.shipments.importRows(Array(rows[start..<min(rows.count, start + 20_000)]), dryRun: false, actor: "bench", at: now) }
+            _ = try await store.write { [rows] tx in try tx.shipments.importRows(Array(rows[start..<min(rows.count, start + 20_000)]), dryRun: false, actor: "bench", at: now) }
         }
         let registry = try CarrierRegistry.load(directory: root + "/carriers")
         let fetcher = CarrierFetcher(client: try HTTPClient(), endpoints: try EndpointOverrides([simulator.baseURL]))
