@@ -35,7 +35,7 @@ public struct ParcelServices: Sendable {
     }
 
     /// Staff's actions on cases, with the carriers for linking replacements.
-    public var desk: StaffDesk { StaffDesk(store: store, config: config, registry: registry) }
+    public var desk: StaffDesk { StaffDesk(store: store, config: config, registry: registry, templates: templates) }
 
     /// A customer's view of their parcel, and their reports (which write notices).
     public var tracking: CustomerTracking { CustomerTracking(store: store, config: config, composer: composer) }

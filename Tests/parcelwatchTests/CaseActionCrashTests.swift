@@ -75,4 +75,17 @@ import Testing
         let history = try await store.read { try $0.console.auditLog(limit: 200) }
         #expect(history.filter { $0.action == "action.repaired" }.count == numbers.count, "one repair per case, at the first sweep only")
     }
+
+    /// The repair reads the cases page by page: with one case a page, one run still repairs all.
+    @Test func theRepairReachesEveryPage() async throws {
+        let (db, common, numbers) = try await Self.setup("case-repair-pages")
+        #expect(try await CLIRun.detached(["sweep", "--now", "2026-11-20T13:00:00Z"] + common).status == 0)
+        let store = try Store.sqlite(path: db)
+        _ = try await store.unchecked { db in try db.execute(sql: "DELETE FROM actions") }
+        let registry = try CarrierRegistry.load(directory: PackagePaths.carriers, credentials: CarrierCredentials(environment: [:]))
+        let engine = IncidentEngine(store: store, config: .defaults, registry: registry, templates: try NoticeTemplates(), pageSize: 1)
+        let summary = try await engine.run(now: try #require(ISOTime.parse("2026-11-20T14:00:00Z")))
+        #expect(summary.repairedActions == numbers.count)
+        #expect(try await Self.omissions(db) == [])
+    }
 }

@@ -79,19 +79,25 @@ public struct IncidentEngine: Sendable {
     /// and audited as `action.repaired`.
     private func repairMissingActions(now: Date) async throws(StoreError) -> Int {
         var repaired = 0
-        for (incident, order) in try await store.read({ [pageSize] tx in try tx.cases.openWithoutActions(limit: pageSize) }) {
-            let decision = workflows.decide(kind: incident.kind, order: order)
-            guard decision != .wait else { continue }
-            try await store.write { tx in
-                try Self.requestPolicyAction(decision, incident: incident.id, order: order, tx: tx, at: now)
-                try tx.console.audit(
-                    AuditEntry(
-                        at: now, actor: "policy", action: "action.repaired", subject: "incident:\(incident.id)",
-                        detail: "the case had no action; the policy's was requested"))
+        var after: Int64 = 0
+        // Paged: cases whose policy says wait stay without an action and must not hide later ones.
+        while true {
+            let page = try await store.read { [after, pageSize] tx in try tx.cases.openWithoutActions(after: after, limit: pageSize) }
+            guard let last = page.last else { return repaired }
+            after = last.incident.id
+            for (incident, order) in page {
+                let decision = workflows.decide(kind: incident.kind, order: order)
+                guard decision != .wait else { continue }
+                try await store.write { tx in
+                    try Self.requestPolicyAction(decision, incident: incident.id, order: order, tx: tx, at: now)
+                    try tx.console.audit(
+                        AuditEntry(
+                            at: now, actor: "policy", action: "action.repaired", subject: "incident:\(incident.id)",
+                            detail: "the case had no action; the policy's was requested"))
+                }
+                repaired += 1
             }
-            repaired += 1
         }
-        return repaired
     }
 
     /// A carrier the sweep found in trouble.

@@ -17,14 +17,15 @@ public struct StaffDesk: Sendable {
 
     /// A desk over `store`. `config` shapes the customer's notices (language, contact, quiet
     /// hours); `registry` checks a replacement's carrier and number (without it no replacement
-    /// can be linked). The notice templates shipped with the package are loaded here; if they
-    /// cannot be, what would write a customer's notice (resolving, linking a replacement) fails
-    /// with ``StoreError/notice(_:)`` rather than leaving the notice out; the rest still runs.
-    public init(store: Store, config: ShopConfig, registry: CarrierRegistry? = nil) {
+    /// can be linked). `templates` are the ones ``ParcelServices`` loaded; without them the
+    /// shipped ones are loaded here, and if they cannot be, what would write a customer's notice
+    /// (resolving, linking a replacement) fails with ``StoreError/notice(_:)`` rather than
+    /// leaving the notice out; the rest still runs.
+    public init(store: Store, config: ShopConfig, registry: CarrierRegistry? = nil, templates: NoticeTemplates? = nil) {
         self.store = store
         self.config = config
         self.registry = registry
-        templates = Result { () throws(NoticeError) in try NoticeTemplates() }
+        self.templates = templates.map { .success($0) } ?? Result { () throws(NoticeError) in try NoticeTemplates() }
     }
 
     /// Assigns, notes, dismisses or resolves case `id`. Resolving queues the customer's
