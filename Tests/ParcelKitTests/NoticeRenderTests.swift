@@ -95,4 +95,21 @@ import Testing
         #expect(parcel.status == .pending && parcel.lastEventAt == nil)
         #expect(try await setup.store.read { try $0.outbox.notices(.all, limit: 10) }.isEmpty)
     }
+
+    /// Found in the demo (PW-1005): an order late before it ever shipped was told "we have asked
+    /// the carrier  to check on parcel ." with no carrier and no number. In every language, the
+    /// carrier is named only when there is a parcel.
+    @Test(arguments: ["pl", "en", "es", "lt"]) func aLateOrderThatNeverShippedAsksNoCarrier(language: String) throws {
+        let composer = NoticeComposer(templates: try NoticeTemplates(), config: .defaults, carrierNames: ["seur": "SEUR"])
+        let plan = IncidentPlanner(config: .defaults).plan(kind: .late, value: nil, now: fixtureNow)
+        var unshipped = order("L-1")
+        unshipped.language = language
+        let notice = try #require(try composer.notice(kind: .late, dedupeKey: "k", order: unshipped, shipment: nil, plan: plan, now: fixtureNow))
+        #expect(!notice.body.contains(" ."), "\(notice.body)")
+        #expect(!notice.body.contains("  "), "\(notice.body)")
+        let shipped = Shipment(id: 1, orderId: "L-1", carrier: "seur", trackingNumber: "20000000000001", status: .inTransit)
+        let asked = try #require(
+            try composer.notice(kind: .late, dedupeKey: "k2", order: unshipped, shipment: shipped, plan: plan, now: fixtureNow))
+        #expect(asked.body.contains("SEUR") && asked.body.contains("20000000000001"), "\(asked.body)")
+    }
 }

@@ -33,7 +33,8 @@ public struct NoticeComposer: Sendable {
         case .act(.refund): values["refunding"] = true
         default: values["reviewing"] = true
         }
-        values["askedCarrier"] = [.late, .lost, .customsHold, .deliveryFailed, .damaged, .damagedOrLost].contains(kind)
+        // Only a parcel a carrier holds can be asked about: an order late before it shipped has none.
+        values["askedCarrier"] = shipment != nil && [.late, .lost, .customsHold, .deliveryFailed, .damaged, .damagedOrLost].contains(kind)
         if let problem { values[problem.rawValue] = true }
         return try draft(template: kind.rawValue, dedupeKey: dedupeKey, order: order, values: values, now: now)
     }
