@@ -149,8 +149,9 @@ public struct IncidentDetector: Sendable {
         if today == day {
             let minutes = Int(now.timeIntervalSince(day.start(in: timeZone)) / 60)
             if minutes >= policy.lateCutoffMinutes, status != .outForDelivery, status != .availableForPickup {
-                return
-                    "promised for today (\(day)) and not out for delivery by \(String(format: "%02d:%02d", policy.lateCutoffMinutes / 60, policy.lateCutoffMinutes % 60))"
+                // Staff read this in digests days later: no "today".
+                let cutoff = String(format: "%02d:%02d", policy.lateCutoffMinutes / 60, policy.lateCutoffMinutes % 60)
+                return "promised for \(day), not out for delivery by \(cutoff) that day"
             }
         }
         if let estimated, CivilDate(estimated, in: timeZone) > day {
