@@ -19,10 +19,11 @@ extension LoadTests {
             try await attack(descriptorLimit: "1024")
         }
 
-        /// The brief asks for 65,536; this machine's hard limit (`ulimit -Hn`) is 20,000, so the
-        /// high case runs at the hard limit, whatever it is.
+        /// The brief asks for 65,536: that where the hard limit (`ulimit -Hn`) allows it, else the
+        /// hard limit itself (20,000 on the project's machine, where not even root may raise it).
         @Test func healthzAnswersThroughFiveThousandHalfOpenConnectionsAtTheHardLimit() async throws {
-            try await attack(descriptorLimit: "$(ulimit -Hn)")
+            try await attack(
+                descriptorLimit: "$(h=$(ulimit -Hn); if [ \"$h\" = unlimited ] || [ \"$h\" -ge 65536 ]; then echo 65536; else echo \"$h\"; fi)")
         }
 
         /// 50 addresses × 16 half-sent requests are more than a total cap of 200, and with a 10 s
