@@ -3,15 +3,20 @@ import ParcelCore
 
 /// Cases whose evidence may go away by itself, and closing them when it does.
 extension Store.Cases {
-    /// Open cases whose evidence may go by itself (``CaseReview/kinds``), by id after `after`.
-    public func casesToReview(after: Int64, limit: Int) throws -> [CaseReview] {
+    /// Open cases whose evidence may go by itself (``CaseReview/kinds``) and whose parcel or
+    /// order is due at `now`, by id after `after`.
+    public func casesToReview(dueBy now: Date, after: Int64, limit: Int) throws -> [CaseReview] {
         try tx.step("selecting cases to review", .read)
         let kinds = CaseReview.kinds.map(\.rawValue)
+        // Evidence goes only when a fact changes, and a change marks the parcel (and its order)
+        // due: only the cases of due parcels and orders can have lost theirs.
         let rows = try db.fetchAll(
             sql: """
-                SELECT * FROM incidents WHERE closed_at IS NULL AND id > ? AND kind IN (\(kinds.map { _ in "?" }.joined(separator: ", ")))
-                ORDER BY id LIMIT ?
-                """, arguments: SQLArguments([after] + kinds + [limit]))
+                SELECT i.* FROM incidents i LEFT JOIN shipments s ON s.id = i.shipment_id LEFT JOIN orders o ON o.id = i.order_id
+                WHERE i.closed_at IS NULL AND i.id > ? AND i.kind IN (\(kinds.map { _ in "?" }.joined(separator: ", ")))
+                AND (s.rules_due <= ? OR o.rules_due <= ?)
+                ORDER BY i.id LIMIT ?
+                """, arguments: SQLArguments([after] + kinds + [now.timeIntervalSince1970, now.timeIntervalSince1970, limit]))
         return try Store.decodeIncidents(rows, db: db).map { incident in
             let order = try incident.orderId.flatMap { id in
                 try db.fetchOne(sql: "SELECT * FROM orders WHERE id = ?", arguments: [id]).map(Store.decodeOrder)

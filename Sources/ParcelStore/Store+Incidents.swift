@@ -3,39 +3,18 @@ import ParcelCore
 
 /// Cases, staff, escalations and search in the SQLite store.
 extension Store.Cases {
-    /// Shipments incident rules look at (everything not delivered or expired), with their
-    /// orders, `limit` at a time after shipment id `after`.
-    public func detectionCandidates(after: Int64, limit: Int) throws -> [DetectionCandidate] {
-        try tx.step("selecting shipments for incident rules", .read)
-        return try db.fetchAll(
+    /// Whether ``raise(_:plan:notice:at:)`` would find `trigger` already known: a case of its
+    /// subject and kind is open, or one was closed with this very evidence. Such a finding opens
+    /// nothing, so its notice need not be rendered.
+    public func knows(_ trigger: IncidentTrigger) throws -> Bool {
+        try tx.step("looking for a known case", .read)
+        return try db.scalar(
+            Bool.self,
             sql: """
-                SELECT s.*, \(Store.orderColumns) FROM shipments s JOIN orders o ON o.id = s.order_id
-                WHERE s.id > ? AND s.status NOT IN ('delivered', 'expired') AND o.cancelled_at IS NULL ORDER BY s.id LIMIT ?
-                """, arguments: [after, limit]
-        ).map { row in
-            DetectionCandidate(shipment: try Store.decodeShipment(row), order: try Store.decodeOrder(row, prefix: "o_"))
-        }
-    }
-
-    /// Paid orders none of whose shipments the carrier has accepted yet (none, or label only),
-    /// `limit` at a time after order id `after`.
-    public func ordersAwaitingCarrier(after: String, limit: Int) throws -> [OrderCandidate] {
-        try tx.step("selecting orders without a carrier", .read)
-        let orders = try db.fetchAll(
-            sql: """
-                SELECT * FROM orders o WHERE o.id > ? AND o.paid_at IS NOT NULL AND o.cancelled_at IS NULL AND NOT EXISTS (
-                    SELECT 1 FROM shipments s WHERE s.order_id = o.id AND s.status NOT IN ('pending', 'infoReceived'))
-                ORDER BY o.id LIMIT ?
-                """, arguments: [after, limit]
-        ).map { try Store.decodeOrder($0) }
-        return try orders.map { order in
-            OrderCandidate(
-                order: order,
-                shipments: try db.fetchAll(
-                    sql: "SELECT * FROM shipments WHERE order_id = ? ORDER BY id",
-                    arguments: [order.id]
-                ).map(Store.decodeShipment))
-        }
+                SELECT EXISTS (SELECT 1 FROM incidents WHERE subject_key = ? AND kind = ? AND closed_at IS NULL)
+                OR EXISTS (SELECT 1 FROM incidents WHERE subject_key = ? AND kind = ? AND evidence = ?)
+                """,
+            arguments: [trigger.subject.key, trigger.kind.rawValue, trigger.subject.key, trigger.kind.rawValue, trigger.evidence]) == true
     }
 
     /// Opens a case for `trigger`, or adds to the open one of the same subject and kind, in one
@@ -75,11 +54,15 @@ extension Store.Cases {
         if let shipmentId, let severity = trigger.kind.severity {
             let open = try Store.openProblemCases(db, shipmentId: shipmentId)
             if let stronger = open.first(where: { ($0.kind.severity ?? 0) > severity }) {
-                let detail = "\(trigger.kind.rawValue) (\(trigger.evidence)): \(trigger.summary)"
+                // Once per finding: a silence's summary counts the days, its evidence does not.
+                let finding = "\(trigger.kind.rawValue) (\(trigger.evidence)):"
                 if try db.scalar(
-                    Bool.self, sql: "SELECT EXISTS (SELECT 1 FROM incident_history WHERE incident_id = ? AND action = 'absorbed' AND detail = ?)",
-                    arguments: [stronger.id, detail]) != true
+                    Bool.self,
+                    sql:
+                        "SELECT EXISTS (SELECT 1 FROM incident_history WHERE incident_id = ? AND action = 'absorbed' AND substr(detail, 1, CAST(? AS INTEGER)) = ?)",
+                    arguments: [stronger.id, finding.unicodeScalars.count, finding]) != true
                 {
+                    let detail = "\(finding) \(trigger.summary)"
                     try Store.history(db, id: stronger.id, at: at, actor: "sweep", action: "absorbed", detail: detail)
                 }
                 return .absorbed(stronger.id)

@@ -261,7 +261,8 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         #expect(try await !store.write { try $0.shipments.cancelOrder(id: "C-404", actor: "api:shop", at: fixtureNow) })
         #expect(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: "10000000000077") }?.nextCheckAt == nil)
         #expect(try await store.read { try $0.cases.incidents(IncidentFilter()) }.isEmpty, "its open case was dismissed")
-        #expect(try await store.read { try $0.cases.detectionCandidates(after: 0, limit: 10) }.isEmpty, "no rule looks at a cancelled order")
+        let due = try await store.read { try $0.cases.shipmentsDueForRules(at: fixtureNow, after: (-1, 0), limit: 10) }
+        #expect(!due.isEmpty && due.allSatisfy { !$0.watched }, "the cancelled order's parcels are due once, and no rule watches them")
         #expect(
             try await store.write(serialized: false) {
                 try $0.shipments.claimDueShipments(now: fixtureNow, all: true, after: 0, limit: 10, worker: "w", lease: 60)

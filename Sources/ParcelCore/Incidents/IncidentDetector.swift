@@ -7,10 +7,10 @@ import Foundation
 /// Days are judged in the shop's time zone; business days use the carrier's country (the shop's
 /// for orders no carrier has yet), its national holidays and the config's extra days.
 public struct IncidentDetector: Sendable {
-    private let policy: IncidentPolicy
-    private let timeZone: TimeZone
-    private let shopCountry: String
-    private let carrierCountries: [String: String]
+    let policy: IncidentPolicy
+    let timeZone: TimeZone
+    let shopCountry: String
+    let carrierCountries: [String: String]
 
     /// Creates a detector for the shop's settings and carriers.
     public init(config: ShopConfig, carrierCountries: [String: String]) {

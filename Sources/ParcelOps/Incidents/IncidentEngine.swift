@@ -2,8 +2,9 @@ import Foundation
 import ParcelCore
 import ParcelStore
 
-/// Runs the incident rules over every open order and shipment and escalates breached SLA
-/// clocks; the sweep calls it after its fetches, and it can run on its own on a clock.
+/// Runs the incident rules over the orders and shipments that are due (their next instant came
+/// or their facts changed) and escalates breached SLA clocks; the sweep calls it after its
+/// fetches, and it can run on its own on a clock.
 public struct IncidentEngine: Sendable {
     private let store: Store
     private let detector: IncidentDetector
@@ -32,32 +33,50 @@ public struct IncidentEngine: Sendable {
     }
 
     /// Raises one trigger with its plan and, for customer-facing kinds, its notice.
+    ///
+    /// The notice is rendered only for a finding the store does not know yet, and outside the
+    /// write: a case that is already open, or was closed with this very evidence, needs none.
     private func raise(_ trigger: IncidentTrigger, order: Order?, shipment: Shipment?, now: Date) async throws(StoreError) -> RaiseOutcome {
         let plan = planner.plan(kind: trigger.kind, value: order?.value, now: now)
-        let key = "incident:\(trigger.subject.key):\(trigger.kind.rawValue):\(trigger.evidence)"
         let decision = order.map { workflows.decide(kind: trigger.kind, order: $0) } ?? .wait
-        // The notice states the whole order as it stands (its other parcels, what the shop did).
-        var story: OrderStory?
-        if let order, composer != nil, plan.customerFacing { story = try await store.read { try $0.cases.orderStory(orderId: order.id) } }
         var notice: NoticeDraft?
-        if let order, let composer {
-            do throws(NoticeError) {
-                notice = try composer.notice(
-                    kind: trigger.kind, dedupeKey: key, order: order, shipment: shipment, plan: plan, now: now,
-                    decision: decision, story: story)
-            } catch { throw .notice(error) }
+        if let order, composer != nil, try await !store.read({ try $0.cases.knows(trigger) }) {
+            // The notice states the whole order as it stands (its other parcels, what the shop did).
+            let story = plan.customerFacing ? try await store.read { try $0.cases.orderStory(orderId: order.id) } : nil
+            notice = try composeNotice(trigger, order: order, shipment: shipment, plan: plan, decision: decision, story: story, now: now)
         }
         // The case, its notice and its policy action commit together: a crash leaves all or none.
         // The policy acts (or proposes) on new cases only; staff decide everything else.
         let outcome = try await store.write { [notice] tx in
             let outcome = try tx.cases.raise(trigger, plan: plan, notice: notice, at: now)
             if case .opened(let incident) = outcome, let order {
+                if notice == nil, incident.customerFacing {
+                    // Another worker closed the case it knew between the look and this write: the
+                    // new case gets its notice here, in the same transaction.
+                    let story = try tx.cases.orderStory(orderId: order.id)
+                    if let late = try composeNotice(trigger, order: order, shipment: shipment, plan: plan, decision: decision, story: story, now: now) {
+                        try tx.outbox.enqueue(late, incidentId: incident.id)
+                    }
+                }
                 try Self.requestPolicyAction(decision, incident: incident.id, order: order, tx: tx, at: now)
             }
             return outcome
         }
         if case .opened = outcome { Failpoint.hit("case-opened") }
         return outcome
+    }
+
+    /// The customer's notice of a new case, nil without templates.
+    private func composeNotice(
+        _ trigger: IncidentTrigger, order: Order, shipment: Shipment?, plan: IncidentPlan, decision: WorkflowPolicy.Decision,
+        story: OrderStory?, now: Date
+    ) throws(StoreError) -> NoticeDraft? {
+        guard let composer else { return nil }
+        do throws(NoticeError) {
+            return try composer.notice(
+                kind: trigger.kind, dedupeKey: "incident:\(trigger.subject.key):\(trigger.kind.rawValue):\(trigger.evidence)", order: order,
+                shipment: shipment, plan: plan, now: now, decision: decision, story: story)
+        } catch { throw .notice(error) }
     }
 
     /// Requests what the policy decided for a new case (nothing for `.wait`), inside `tx`.
@@ -135,12 +154,15 @@ public struct IncidentEngine: Sendable {
         /// Open cases that had no action though their policy calls for one (a crash under an
         /// older version), given it now.
         public var repairedActions = 0
+        /// Parcels and orders whose rules were due (their instant came or their facts changed):
+        /// the work of the run, which does not grow with the table.
+        public var looked = 0
 
         /// Creates an empty summary.
         public init() {}
     }
 
-    /// Evaluates every rule at `now`, opens or updates cases, escalates breaches.
+    /// Evaluates every rule at `now` on what is due, opens or updates cases, escalates breaches.
     public func run(now: Date, carriers signals: [CarrierSignal] = []) async throws(StoreError) -> Summary {
         var summary = Summary()
         func record(_ outcome: RaiseOutcome) {
@@ -151,26 +173,43 @@ public struct IncidentEngine: Sendable {
             case .unchanged, .suppressed: break
             }
         }
-        var after: Int64 = 0
+        // Settings the stored instants were computed under changed: everything is due again.
+        _ = try await store.write { [detector] tx in try tx.cases.adoptRuleSettings(detector.scheduleFingerprint) }
+        // Only what is due: a parcel or order whose instant came or whose facts just changed.
+        var shipmentsNext: [RulesNext<Int64>] = []
+        var after: (due: Double, id: Int64) = (-1, 0)
         while true {
-            let page = try await store.read { [after] tx in try tx.cases.detectionCandidates(after: after, limit: pageSize) }
+            let page = try await store.read { [after, pageSize] tx in try tx.cases.shipmentsDueForRules(at: now, after: after, limit: pageSize) }
             guard let last = page.last else { break }
-            after = last.shipment.id
-            for candidate in page {
-                for trigger in detector.triggers(shipment: candidate.shipment, order: candidate.order, now: now) {
-                    record(try await raise(trigger, order: candidate.order, shipment: candidate.shipment, now: now))
+            after = (last.due, last.candidate.shipment.id)
+            for due in page {
+                let (shipment, order) = (due.candidate.shipment, due.candidate.order)
+                var next: Date?
+                if due.watched {
+                    for trigger in detector.triggers(shipment: shipment, order: order, now: now) {
+                        record(try await raise(trigger, order: order, shipment: shipment, now: now))
+                    }
+                    next = detector.nextDue(shipment: shipment, order: order, now: now)
                 }
+                shipmentsNext.append(RulesNext(id: shipment.id, version: due.version, next: next))
             }
         }
-        var afterOrder = ""
+        var ordersNext: [RulesNext<String>] = []
+        var afterOrder: (due: Double, id: String) = (-1, "")
         while true {
-            let page = try await store.read { [afterOrder] tx in try tx.cases.ordersAwaitingCarrier(after: afterOrder, limit: pageSize) }
+            let page = try await store.read { [afterOrder, pageSize] tx in try tx.cases.ordersDueForRules(at: now, after: afterOrder, limit: pageSize) }
             guard let last = page.last else { break }
-            afterOrder = last.order.id
-            for candidate in page {
-                for trigger in detector.triggers(order: candidate.order, shipments: candidate.shipments, now: now) {
-                    record(try await raise(trigger, order: candidate.order, shipment: nil, now: now))
+            afterOrder = (last.due, last.candidate.order.id)
+            for due in page {
+                let (order, shipments) = (due.candidate.order, due.candidate.shipments)
+                var next: Date?
+                if due.watched {
+                    for trigger in detector.triggers(order: order, shipments: shipments, now: now) {
+                        record(try await raise(trigger, order: order, shipment: nil, now: now))
+                    }
+                    next = detector.nextDue(order: order, shipments: shipments, now: now)
                 }
+                ordersNext.append(RulesNext(id: order.id, version: due.version, next: next))
             }
         }
         for signal in signals {
@@ -187,6 +226,13 @@ public struct IncidentEngine: Sendable {
         // One digest per staff member for the run; the count stays "breaches escalated".
         summary.escalated = try await store.write { try $0.cases.escalate(now: now, policy: escalation) }.count
         summary.followUps = try await followUps(now: now)
+        // Last, once the cases of due parcels were reviewed: when each looked-at row is next due.
+        summary.looked = shipmentsNext.count + ordersNext.count
+        for start in stride(from: 0, to: max(shipmentsNext.count, ordersNext.count), by: pageSize) {
+            let shipments = Array(shipmentsNext[min(start, shipmentsNext.count)..<min(start + pageSize, shipmentsNext.count)])
+            let orders = Array(ordersNext[min(start, ordersNext.count)..<min(start + pageSize, ordersNext.count)])
+            try await store.write(serialized: false) { try $0.cases.schedule(shipments: shipments, orders: orders) }
+        }
         return summary
     }
 
@@ -197,7 +243,7 @@ public struct IncidentEngine: Sendable {
         var closed = 0, flagged = 0
         var after: Int64 = 0
         while true {
-            let page = try await store.read { [after] tx in try tx.cases.casesToReview(after: after, limit: pageSize) }
+            let page = try await store.read { [after, pageSize] tx in try tx.cases.casesToReview(dueBy: now, after: after, limit: pageSize) }
             guard let last = page.last else { break }
             after = last.incident.id
             for review in page {

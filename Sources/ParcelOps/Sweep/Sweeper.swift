@@ -285,12 +285,13 @@ private struct Context: Sendable {
             await tally.unchanged(notModified: true)
         case .answered(.updated(let result, let newValidators)):
             await tally.skippedEvents(result.skippedEvents)
+            let milestone = try milestone(for: shipment, order: due.order, events: result.events)
             let applied = try await store.write(serialized: false) {
                 try $0.shipments.apply(
                     TrackingUpdate(
                         shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
                         etag: newValidators.etag, lastModified: newValidators.lastModified, checkedAt: now, schedule: options.schedule,
-                        milestone: milestone(for: shipment, order: due.order)))
+                        milestone: milestone))
             }
             await tally.applied(applied)
         }
@@ -392,11 +393,12 @@ private struct Context: Sendable {
                 switch byNumber[shipment.trackingNumber] {
                 case .success(let result)?:
                     await tally.skippedEvents(result.skippedEvents)
+                    let milestone = try milestone(for: shipment, order: due.order, events: result.events)
                     let applied = try await store.write(serialized: false) {
                         try $0.shipments.apply(
                             TrackingUpdate(
                                 shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
-                                checkedAt: now, schedule: options.schedule, milestone: milestone(for: shipment, order: due.order)))
+                                checkedAt: now, schedule: options.schedule, milestone: milestone))
                     }
                     await tally.applied(applied)
                 case .failure(let error)?:
@@ -410,29 +412,43 @@ private struct Context: Sendable {
         }
     }
 
-    /// The customer hears when the carrier first has the parcel and when it is out for delivery
-    /// (once each: the dedupe key is the shipment's), written with the change itself. The order
+    /// The customer's milestone notice (shipped, out for delivery) for the change an answer makes,
+    /// written with the change itself, once each (the dedupe key is the shipment's). The order
     /// came with the due shipment: no extra read per parcel.
-    private func milestone(for shipment: Shipment, order: Order) -> (@Sendable (AppliedUpdate) throws(StoreError) -> NoticeDraft?)? {
+    ///
+    /// It is rendered here, before the write, for the status the answer's newest event gives; the
+    /// write uses it when the stored history agrees, and renders inside only in the rare case
+    /// where it does not (an older event of the answer decides).
+    private func milestone(
+        for shipment: Shipment, order: Order, events: [TrackingEvent]
+    ) throws(StoreError) -> (@Sendable (AppliedUpdate) throws(StoreError) -> NoticeDraft?)? {
         guard let milestones else { return nil }
         let now = self.now
-        return { (applied) throws(StoreError) in
-            guard applied.statusChanged else { return nil }
-            let name: String
-            if applied.status == .outForDelivery {
-                name = "outForDelivery"
-            } else if [.pending, .infoReceived].contains(applied.previousStatus), ![.pending, .infoReceived, .unknown].contains(applied.status) {
-                name = "shipped"
-            } else {
-                return nil
-            }
+        @Sendable func name(from previous: TrackingStatus, to status: TrackingStatus) -> String? {
+            if status == .outForDelivery { return "outForDelivery" }
+            if [.pending, .infoReceived].contains(previous), ![.pending, .infoReceived, .unknown].contains(status) { return "shipped" }
+            return nil
+        }
+        @Sendable func render(_ name: String, status: TrackingStatus) throws(StoreError) -> NoticeDraft {
             var current = shipment
-            current.status = applied.status
+            current.status = status
             do throws(NoticeError) {
                 return try milestones.milestone(
                     name, dedupeKey: "\(name):\(shipment.id)", order: order, shipment: current,
                     nextUpdateBy: now.addingTimeInterval(24 * 3600), now: now)
             } catch { throw .notice(error) }
+        }
+        var prepared: (status: TrackingStatus, draft: NoticeDraft)?
+        if let newest = events.filter({ $0.status != .unknown }).max(by: { $0.time.date < $1.time.date }),
+            newest.status != shipment.status, newest.time.date >= shipment.lastEventAt ?? .distantPast,
+            let milestone = name(from: shipment.status, to: newest.status)
+        {
+            prepared = (newest.status, try render(milestone, status: newest.status))
+        }
+        return { [prepared] (applied) throws(StoreError) in
+            guard applied.statusChanged, let milestone = name(from: applied.previousStatus, to: applied.status) else { return nil }
+            if let prepared, prepared.status == applied.status, prepared.draft.template == milestone { return prepared.draft }
+            return try render(milestone, status: applied.status)
         }
     }
 

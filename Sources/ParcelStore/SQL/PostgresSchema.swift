@@ -105,7 +105,84 @@ enum PostgresSchema {
         // A customer's lookup names a number, not its carrier: an index probe, whatever the number,
         // so an unknown number and a known one cost the same (no scan whose compares stop early).
         ("v5-tracking-number-index", ["CREATE INDEX shipments_tracking_number ON shipments (tracking_number, order_id)"]),
+        ("v6-rules-due", rulesDueStatements),
     ]
+
+    /// The incident rules look only at what is due (SQLite's step v12 says the same): each parcel
+    /// and order keeps the instant its time rules next need a look, indexed, and any change to a
+    /// fact the rules read, or to the parcel's cases, marks it due at once (0) and bumps its
+    /// version, so a schedule computed from older facts is never written over it. The triggers
+    /// that mark an order's parcels touch only their schedule columns, which mark nothing.
+    static let rulesDueStatements = [
+        "ALTER TABLE shipments ADD COLUMN rules_due DOUBLE PRECISION DEFAULT 0",
+        "ALTER TABLE shipments ADD COLUMN rules_version BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE orders ADD COLUMN rules_due DOUBLE PRECISION DEFAULT 0",
+        "ALTER TABLE orders ADD COLUMN rules_version BIGINT NOT NULL DEFAULT 0",
+        "CREATE INDEX shipments_rules_due ON shipments (rules_due, id) WHERE rules_due IS NOT NULL",
+        "CREATE INDEX orders_rules_due ON orders (rules_due, id) WHERE rules_due IS NOT NULL",
+        "CREATE INDEX incidents_open ON incidents (id) WHERE closed_at IS NULL",
+        "CREATE INDEX incidents_follow_up ON incidents (next_update_due) WHERE closed_at IS NULL",
+        "CREATE TABLE rule_settings (id BIGINT PRIMARY KEY CHECK (id = 1), fingerprint TEXT NOT NULL)",
+        // A parcel whose facts change is due itself (before the row is written) and makes its
+        // order due (after it is).
+        """
+        CREATE FUNCTION parcelwatch_shipment_due() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            NEW.rules_due := 0;
+            NEW.rules_version := OLD.rules_version + 1;
+            RETURN NEW;
+        END $$
+        """,
+        "CREATE TRIGGER shipments_rules_changed BEFORE UPDATE ON shipments FOR EACH ROW WHEN (\(shipmentFactsChanged)) "
+            + "EXECUTE FUNCTION parcelwatch_shipment_due()",
+        """
+        CREATE FUNCTION parcelwatch_shipment_order_due() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE orders SET rules_due = 0, rules_version = rules_version + 1 WHERE id = NEW.order_id;
+            IF TG_OP = 'UPDATE' AND OLD.order_id IS DISTINCT FROM NEW.order_id THEN
+                UPDATE orders SET rules_due = 0, rules_version = rules_version + 1 WHERE id = OLD.order_id;
+            END IF;
+            RETURN NULL;
+        END $$
+        """,
+        "CREATE TRIGGER shipments_rules_inserted AFTER INSERT ON shipments FOR EACH ROW EXECUTE FUNCTION parcelwatch_shipment_order_due()",
+        "CREATE TRIGGER shipments_rules_order_changed AFTER UPDATE ON shipments FOR EACH ROW WHEN (\(shipmentFactsChanged)) "
+            + "EXECUTE FUNCTION parcelwatch_shipment_order_due()",
+        """
+        CREATE FUNCTION parcelwatch_order_due() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            NEW.rules_due := 0;
+            NEW.rules_version := OLD.rules_version + 1;
+            UPDATE shipments SET rules_due = 0, rules_version = rules_version + 1 WHERE order_id = NEW.id;
+            RETURN NEW;
+        END $$
+        """,
+        """
+        CREATE TRIGGER orders_rules_changed BEFORE UPDATE ON orders FOR EACH ROW
+        WHEN (OLD.promised_date IS DISTINCT FROM NEW.promised_date OR OLD.paid_at IS DISTINCT FROM NEW.paid_at
+            OR OLD.cancelled_at IS DISTINCT FROM NEW.cancelled_at)
+        EXECUTE FUNCTION parcelwatch_order_due()
+        """,
+        """
+        CREATE FUNCTION parcelwatch_case_subject_due() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE shipments SET rules_due = 0, rules_version = rules_version + 1 WHERE id = NEW.shipment_id;
+            UPDATE orders SET rules_due = 0, rules_version = rules_version + 1 WHERE id = NEW.order_id;
+            RETURN NULL;
+        END $$
+        """,
+        "CREATE TRIGGER incidents_rules_opened AFTER INSERT ON incidents FOR EACH ROW EXECUTE FUNCTION parcelwatch_case_subject_due()",
+        """
+        CREATE TRIGGER incidents_rules_closed AFTER UPDATE ON incidents FOR EACH ROW
+        WHEN (OLD.closed_at IS NULL AND NEW.closed_at IS NOT NULL)
+        EXECUTE FUNCTION parcelwatch_case_subject_due()
+        """,
+    ]
+
+    /// A change to a fact the incident rules read of a parcel.
+    static let shipmentFactsChanged = [
+        "status", "reason", "last_event_at", "estimated_delivery", "promised_date", "replaces_shipment_id", "order_id",
+    ].map { "OLD.\($0) IS DISTINCT FROM NEW.\($0)" }.joined(separator: " OR ")
 
     /// One story per order (SQLite's step v9 says the same in its types): notices know their order and
     /// can be superseded before they are sent; a replacement parcel carries its own promise.

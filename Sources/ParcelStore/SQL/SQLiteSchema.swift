@@ -279,6 +279,53 @@ enum SQLiteSchema {
             // PostgreSQL's v5: a customer's lookup by number alone is an index probe.
             try db.execute(sql: "CREATE INDEX shipments_tracking_number ON shipments(tracking_number, order_id)")
         }
+        migrator.registerMigration("v12-rules-due") { db in
+            // The incident rules look only at what is due (PostgreSQL's v6 says the same): each
+            // parcel and order keeps the instant its time rules next need a look, indexed, and any
+            // change to a fact the rules read, or to the parcel's cases, marks it due at once (0) and
+            // bumps its version, so a schedule computed from older facts is never written over it.
+            try db.execute(
+                sql: """
+                    ALTER TABLE shipments ADD COLUMN rules_due REAL DEFAULT 0;
+                    ALTER TABLE shipments ADD COLUMN rules_version INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE orders ADD COLUMN rules_due REAL DEFAULT 0;
+                    ALTER TABLE orders ADD COLUMN rules_version INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX shipments_rules_due ON shipments(rules_due, id) WHERE rules_due IS NOT NULL;
+                    CREATE INDEX orders_rules_due ON orders(rules_due, id) WHERE rules_due IS NOT NULL;
+                    CREATE INDEX incidents_open ON incidents(id) WHERE closed_at IS NULL;
+                    CREATE INDEX incidents_follow_up ON incidents(next_update_due) WHERE closed_at IS NULL;
+                    CREATE TABLE rule_settings (id INTEGER PRIMARY KEY CHECK (id = 1), fingerprint TEXT NOT NULL);
+
+                    CREATE TRIGGER shipments_rules_inserted AFTER INSERT ON shipments BEGIN
+                        UPDATE orders SET rules_due = 0, rules_version = rules_version + 1 WHERE id = NEW.order_id;
+                    END;
+                    CREATE TRIGGER shipments_rules_changed
+                    AFTER UPDATE OF status, reason, last_event_at, estimated_delivery, promised_date, replaces_shipment_id, order_id ON shipments
+                    WHEN OLD.status IS NOT NEW.status OR OLD.reason IS NOT NEW.reason OR OLD.last_event_at IS NOT NEW.last_event_at
+                        OR OLD.estimated_delivery IS NOT NEW.estimated_delivery OR OLD.promised_date IS NOT NEW.promised_date
+                        OR OLD.replaces_shipment_id IS NOT NEW.replaces_shipment_id OR OLD.order_id IS NOT NEW.order_id
+                    BEGIN
+                        UPDATE shipments SET rules_due = 0, rules_version = rules_version + 1 WHERE id = NEW.id;
+                        UPDATE orders SET rules_due = 0, rules_version = rules_version + 1 WHERE id IN (OLD.order_id, NEW.order_id);
+                    END;
+                    CREATE TRIGGER orders_rules_changed AFTER UPDATE OF promised_date, paid_at, cancelled_at ON orders
+                    WHEN OLD.promised_date IS NOT NEW.promised_date OR OLD.paid_at IS NOT NEW.paid_at OR OLD.cancelled_at IS NOT NEW.cancelled_at
+                    BEGIN
+                        UPDATE orders SET rules_due = 0, rules_version = rules_version + 1 WHERE id = NEW.id;
+                        UPDATE shipments SET rules_due = 0, rules_version = rules_version + 1 WHERE order_id = NEW.id;
+                    END;
+                    CREATE TRIGGER incidents_rules_opened AFTER INSERT ON incidents BEGIN
+                        UPDATE shipments SET rules_due = 0, rules_version = rules_version + 1 WHERE id = NEW.shipment_id;
+                        UPDATE orders SET rules_due = 0, rules_version = rules_version + 1 WHERE id = NEW.order_id;
+                    END;
+                    CREATE TRIGGER incidents_rules_closed AFTER UPDATE OF closed_at ON incidents
+                    WHEN OLD.closed_at IS NULL AND NEW.closed_at IS NOT NULL
+                    BEGIN
+                        UPDATE shipments SET rules_due = 0, rules_version = rules_version + 1 WHERE id = NEW.shipment_id;
+                        UPDATE orders SET rules_due = 0, rules_version = rules_version + 1 WHERE id = NEW.order_id;
+                    END;
+                    """)
+        }
         return migrator
     }
 }
