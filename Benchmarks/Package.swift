@@ -44,6 +44,7 @@ let package = Package(
                 .product(name: "ParcelCore", package: "parcelwatch"),
                 .product(name: "ParcelStore", package: "parcelwatch"),
                 .product(name: "ParcelOps", package: "parcelwatch"),
+                .product(name: "Curl", package: "parcelwatch"),
             ],
             path: "Benchmarks/StoreBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
