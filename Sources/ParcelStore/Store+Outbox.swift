@@ -79,10 +79,12 @@ extension Store.Outbox {
 
 extension Store {
     static func insertNotice(_ notice: NoticeDraft, incidentId: Int64?, at: Date, db: any SQLConnection) throws {
-        try db.execute(
+        // RETURNING answers the new row's id, or no row when the key was there: no second read.
+        let inserted = try db.scalar(
+            Int64.self,
             sql: """
                 INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, incident_id, created_at, due_at, language, template, order_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id
                 """,
             arguments: [
                 notice.dedupeKey, notice.channel, notice.recipient, notice.subject, notice.body, incidentId,
@@ -91,9 +93,7 @@ extension Store {
         // A newer notice that states the order as it is now makes some still waiting (quiet
         // hours, a retry) wrong or redundant: they are merged into it, marked superseded and never
         // sent. Which ones is ``NoticeSupersession``'s rule.
-        guard db.changesCount > 0, let orderId = notice.orderId,
-            let id = try db.scalar(Int64.self, sql: "SELECT id FROM outbox WHERE dedupe_key = ?", arguments: [notice.dedupeKey])
-        else { return }
+        guard let id = inserted, let orderId = notice.orderId else { return }
         let rule = NoticeSupersession(template: notice.template)
         guard !rule.templates.isEmpty else { return }
         var sql = """
