@@ -32,14 +32,16 @@ extension Store.Outbox {
     /// Marks a notice delivered; its case moves from `open` to `notified` (audited).
     public func markNoticeSent(id: Int64, at: Date) throws {
         try tx.step("recording a delivered notice", .rowsLeased)
-        try db.execute(
-            sql: """
-                UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL, lease_until = NULL WHERE id = ? AND sent_at IS NULL
-                """,
-            arguments: [at.timeIntervalSince1970, id])
-        guard db.changesCount > 0, let incidentId = try db.scalar(Int64.self, sql: "SELECT incident_id FROM outbox WHERE id = ?", arguments: [id]) else {
-            return
-        }
+        // RETURNING answers the notice's case only when this delivery marked it: no second read.
+        guard
+            let incidentId = try db.scalar(
+                Int64.self,
+                sql: """
+                    UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL, lease_until = NULL WHERE id = ? AND sent_at IS NULL
+                    RETURNING incident_id
+                    """,
+                arguments: [at.timeIntervalSince1970, id])
+        else { return }
         try db.execute(
             sql: """
                 UPDATE incidents SET state = CASE WHEN state = 'open' THEN 'notified' ELSE state END, notified_at = ?, updated_at = ?
