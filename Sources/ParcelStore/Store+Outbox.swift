@@ -32,14 +32,16 @@ extension Store.Outbox {
     /// Marks a notice delivered; its case moves from `open` to `notified` (audited).
     public func markNoticeSent(id: Int64, at: Date) throws {
         try tx.step("recording a delivered notice", .rowsLeased)
-        try db.execute(
-            sql: """
-                UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL, lease_until = NULL WHERE id = ? AND sent_at IS NULL
-                """,
-            arguments: [at.timeIntervalSince1970, id])
-        guard db.changesCount > 0, let incidentId = try db.scalar(Int64.self, sql: "SELECT incident_id FROM outbox WHERE id = ?", arguments: [id]) else {
-            return
-        }
+        // RETURNING answers the notice's case only when this delivery marked it: no second read.
+        guard
+            let incidentId = try db.scalar(
+                Int64.self,
+                sql: """
+                    UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL, lease_until = NULL WHERE id = ? AND sent_at IS NULL
+                    RETURNING incident_id
+                    """,
+                arguments: [at.timeIntervalSince1970, id])
+        else { return }
         try db.execute(
             sql: """
                 UPDATE incidents SET state = CASE WHEN state = 'open' THEN 'notified' ELSE state END, notified_at = ?, updated_at = ?
@@ -79,10 +81,12 @@ extension Store.Outbox {
 
 extension Store {
     static func insertNotice(_ notice: NoticeDraft, incidentId: Int64?, at: Date, db: any SQLConnection) throws {
-        try db.execute(
+        // RETURNING answers the new row's id, or no row when the key was there: no second read.
+        let inserted = try db.scalar(
+            Int64.self,
             sql: """
                 INSERT INTO outbox (dedupe_key, channel, recipient, subject, body, incident_id, created_at, due_at, language, template, order_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id
                 """,
             arguments: [
                 notice.dedupeKey, notice.channel, notice.recipient, notice.subject, notice.body, incidentId,
@@ -91,9 +95,7 @@ extension Store {
         // A newer notice that states the order as it is now makes some still waiting (quiet
         // hours, a retry) wrong or redundant: they are merged into it, marked superseded and never
         // sent. Which ones is ``NoticeSupersession``'s rule.
-        guard db.changesCount > 0, let orderId = notice.orderId,
-            let id = try db.scalar(Int64.self, sql: "SELECT id FROM outbox WHERE dedupe_key = ?", arguments: [notice.dedupeKey])
-        else { return }
+        guard let id = inserted, let orderId = notice.orderId else { return }
         let rule = NoticeSupersession(template: notice.template)
         guard !rule.templates.isEmpty else { return }
         var sql = """

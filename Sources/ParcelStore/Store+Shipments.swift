@@ -145,43 +145,26 @@ extension Store.Shipments {
     /// Merges a carrier answer into a shipment in one transaction: new events inserted by
     /// fingerprint, status and reason recomputed from the newest mapped stored event, validators
     /// and next check stored, failures reset.
+    ///
+    /// Every statement is a round trip when the database is a server, so an update costs three
+    /// whatever its number of events: one insert of all its events, one read of what the shipment
+    /// was and what its events now say, one update (and, only when the parcel has open cases or a
+    /// milestone notice is due, the statements for those).
     public func apply(_ update: TrackingUpdate) throws -> AppliedUpdate {
         try tx.step("saving a tracking update", .rowsLeased)
-        guard let before = try db.fetchOne(sql: "SELECT status, reason FROM shipments WHERE id = ?", arguments: [update.shipmentID]) else {
+        let seenAt = update.checkedAt.timeIntervalSince1970
+        let inserted = try Store.insertEvents(update.events, shipmentID: update.shipmentID, seenAt: seenAt, db: db)
+        guard let stored = try db.fetchOne(sql: Store.appliedStateSQL, arguments: [update.shipmentID, update.shipmentID]) else {
             throw StoreError.failed(operation: "saving a tracking update", detail: "no shipment \(update.shipmentID)")
         }
-        let previousStatus: TrackingStatus = try before.decode("status", in: "shipments")
-        let previousReason: ExceptionReason? = try before.decodeIfPresent("reason", in: "shipments")
-        let seenAt = update.checkedAt.timeIntervalSince1970
-        // One statement per 50 events: every round trip counts when the database is a server.
-        var inserted = 0
-        for start in stride(from: 0, to: update.events.count, by: 50) {
-            let chunk = update.events[start..<min(update.events.count, start + 50)]
-            var arguments: [(any SQLBindable)?] = []
-            arguments.reserveCapacity(chunk.count * 11)
-            for event in chunk {
-                arguments += [
-                    update.shipmentID, event.fingerprint, event.time.date.timeIntervalSince1970, event.time.offsetSeconds,
-                    event.rawStatus, event.rawCode, event.status.rawValue, event.reason?.rawValue, event.location, seenAt,
-                    event.assumedZone,
-                ]
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO events (shipment_id, fingerprint, time, offset_seconds, raw_status, raw_code, status, reason, location, seen_at,
-                                        assumed_zone)
-                    VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
-                    ON CONFLICT (shipment_id, fingerprint) DO NOTHING
-                    """, arguments: SQLArguments(arguments))
-            inserted += db.changesCount
-        }
-        let deciding = try db.fetchOne(
-            sql: """
-                SELECT status, reason FROM events WHERE shipment_id = ? AND status <> 'unknown' ORDER BY time DESC, id DESC LIMIT 1
-                """, arguments: [update.shipmentID])
-        let status: TrackingStatus = if let deciding { try deciding.decode("status", in: "events") } else { previousStatus }
-        let reason: ExceptionReason? = if let deciding { try deciding.decodeIfPresent("reason", in: "events") } else { previousReason }
-        let lastEventAt = try db.scalar(Double.self, sql: "SELECT MAX(time) FROM events WHERE shipment_id = ?", arguments: [update.shipmentID])
+        let previousStatus: TrackingStatus = try stored.decode("status", in: "shipments")
+        let previousReason: ExceptionReason? = try stored.decodeIfPresent("reason", in: "shipments")
+        // No mapped event yet: the shipment keeps what it had.
+        let decided: TrackingStatus? = try stored.decodeIfPresent("deciding_status", in: "events")
+        let status = decided ?? previousStatus
+        let reason: ExceptionReason? = decided == nil ? previousReason : try stored.decodeIfPresent("deciding_reason", in: "events")
+        let lastEventAt: Double? = try stored.optional("last_event_at")
+        let hasOpenCases: Bool = try stored["open_cases"]
         try db.execute(
             sql: """
                 UPDATE shipments SET status = ?, reason = ?, last_event_at = ?, next_check_at = ?, last_checked_at = ?, etag = ?,
@@ -195,13 +178,15 @@ extension Store.Shipments {
             ])
         if inserted > 0 {
             // Open cases about this parcel learn that it moved (or arrived) in the same transaction.
-            let action = status == .delivered ? "delivered" : "moved"
-            let detail = "\(inserted) new carrier event(s); the carrier now reports \(status.rawValue)" + (reason.map { " (\($0.rawValue))" } ?? "")
-            try db.execute(
-                sql: """
-                    INSERT INTO incident_history (incident_id, at, actor, action, detail)
-                    SELECT id, ?, 'sweep', ?, ? FROM incidents WHERE shipment_id = ? AND closed_at IS NULL
-                    """, arguments: [seenAt, action, detail, update.shipmentID])
+            if hasOpenCases {
+                let action = status == .delivered ? "delivered" : "moved"
+                let detail = "\(inserted) new carrier event(s); the carrier now reports \(status.rawValue)" + (reason.map { " (\($0.rawValue))" } ?? "")
+                try db.execute(
+                    sql: """
+                        INSERT INTO incident_history (incident_id, at, actor, action, detail)
+                        SELECT id, ?, 'sweep', ?, ? FROM incidents WHERE shipment_id = ? AND closed_at IS NULL
+                        """, arguments: [seenAt, action, detail, update.shipmentID])
+            }
             if status == .delivered, previousStatus != .delivered {
                 // A replacement already went out for this parcel: staff must stop a double delivery.
                 let cases = try db.scalars(
@@ -355,6 +340,51 @@ extension Store {
     }
 
     // MARK: Sweeps
+
+    /// The most events one `INSERT` carries: 11 values each stays far below both backends'
+    /// limits on bound values (SQLite 32,766, PostgreSQL 65,535).
+    static let eventsPerInsert = 1000
+
+    /// Inserts `events` of a shipment that are not stored yet (by fingerprint) and returns how
+    /// many were new: one statement for a whole carrier answer.
+    static func insertEvents(_ events: [TrackingEvent], shipmentID: Int64, seenAt: Double, db: any SQLConnection) throws -> Int {
+        var inserted = 0
+        for start in stride(from: 0, to: events.count, by: eventsPerInsert) {
+            let chunk = events[start..<min(events.count, start + eventsPerInsert)]
+            var arguments: [(any SQLBindable)?] = []
+            arguments.reserveCapacity(chunk.count * 11)
+            for event in chunk {
+                arguments += [
+                    shipmentID, event.fingerprint, event.time.date.timeIntervalSince1970, event.time.offsetSeconds,
+                    event.rawStatus, event.rawCode, event.status.rawValue, event.reason?.rawValue, event.location, seenAt,
+                    event.assumedZone,
+                ]
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO events (shipment_id, fingerprint, time, offset_seconds, raw_status, raw_code, status, reason, location, seen_at,
+                                        assumed_zone)
+                    VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
+                    ON CONFLICT (shipment_id, fingerprint) DO NOTHING
+                    """, arguments: SQLArguments(arguments))
+            inserted += db.changesCount
+        }
+        return inserted
+    }
+
+    /// A shipment as an update finds it once its new events are in, in one read (arguments: the
+    /// shipment's id twice): its status and reason before the update, the newest mapped event's
+    /// (`unknown` never decides; NULL when there is none), its newest event's time, and whether
+    /// it has open cases to tell.
+    static let appliedStateSQL = """
+        SELECT s.status, s.reason, d.status AS deciding_status, d.reason AS deciding_reason,
+        (SELECT MAX(e.time) FROM events e WHERE e.shipment_id = s.id) AS last_event_at,
+        EXISTS (SELECT 1 FROM incidents i WHERE i.shipment_id = s.id AND i.closed_at IS NULL) AS open_cases
+        FROM shipments s LEFT JOIN (
+            SELECT status, reason FROM events WHERE shipment_id = ? AND status <> 'unknown' ORDER BY time DESC, id DESC LIMIT 1
+        ) d ON TRUE
+        WHERE s.id = ?
+        """
 
     /// `--all` ignores next checks, but never a cancelled order's parcels.
     static let notCancelled = "AND NOT EXISTS (SELECT 1 FROM orders c WHERE c.id = shipments.order_id AND c.cancelled_at IS NOT NULL)"

@@ -79,15 +79,18 @@ final class PostgresBackend: SQLBackend {
         let slot = try await pool.checkout()
         let result: Result<T, any Error> = await withCheckedContinuation { continuation in
             slot.queue.async {
-                let connection = PostgresSQLConnection(slot.connection)
+                let connection = PostgresSQLConnection(slot)
                 do {
-                    try connection.execute(sql: readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
+                    // Sent, not waited for: their answers come before the first statement's, and
+                    // are checked then (one wake-up of this thread fewer per transaction).
+                    connection.send(sql: readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
                     // One lock number for the whole store: serialized writes queue here, as in SQLite.
-                    if serialized { try connection.execute(sql: "SELECT pg_advisory_xact_lock(7300917)") }
+                    if serialized { connection.send(sql: "SELECT pg_advisory_xact_lock(7300917)") }
                     let outcome = try body(connection)
                     try connection.execute(sql: outcome.commit ? "COMMIT" : "ROLLBACK")
                     continuation.resume(returning: .success(outcome.value))
                 } catch {
+                    connection.settleQuietly()
                     try? connection.execute(sql: "ROLLBACK")
                     continuation.resume(returning: .failure(error))
                 }
@@ -98,6 +101,13 @@ final class PostgresBackend: SQLBackend {
     }
 
     func describe(_ error: any Error) -> String {
+        // A prepared statement's error comes through postgres-nio's older API.
+        if case .server(let message)? = error as? PostgresError, let text = message.fields[.message] {
+            let state = message.fields[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+            let detail = message.fields[.detail].map { ": \($0)" } ?? ""
+            return text + detail + state
+        }
+        if case .connectionClosed? = error as? PostgresError { return "the connection to \(location.displayName) closed" }
         guard let error = error as? PSQLError else { return "\(error)" }
         if let message = error.serverInfo?[.message] {
             let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
@@ -117,6 +127,8 @@ final class PostgresBackend: SQLBackend {
 final class PostgresSlot: Sendable {
     let connection: PostgresConnection
     let queue: DispatchQueue
+    /// The statements prepared on `connection`.
+    let statements = PostgresStatementCache()
 
     init(connection: PostgresConnection, number: Int) {
         self.connection = connection
@@ -201,30 +213,87 @@ actor PostgresPool {
 }
 
 /// A PostgreSQL connection as the store's ``SQLConnection``: `?` placeholders become `$1…`, and
-/// each statement waits for its answer on the calling (never an event loop) thread.
+/// each statement waits for its answer on the calling (never an event loop) thread. The store's
+/// statements run as named prepared statements of the connection (``PostgresStatementCache``);
+/// others (transaction control, schema changes) and those past the cache's capacity run unnamed.
 private final class PostgresSQLConnection: SQLConnection {
     private let connection: PostgresConnection
+    private let statements: PostgresStatementCache
     private(set) var changesCount = 0
     private let logger = Logger(label: "parcelwatch.postgres")
 
-    init(_ connection: PostgresConnection) { self.connection = connection }
+    /// Statements sent whose answers nobody waited for yet, oldest first.
+    private var unanswered: [EventLoopFuture<PostgresQueryResult>] = []
+
+    init(_ slot: PostgresSlot) {
+        connection = slot.connection
+        statements = slot.statements
+    }
 
     var dialect: SQLDialect { .postgres }
 
+    /// Sends a statement without waiting for its answer. The connection answers in order, so it
+    /// has come by the time the next statement's has; an error in it is thrown there.
+    func send(sql: String) {
+        unanswered.append(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger))
+    }
+
+    /// Waits for every unanswered statement, ignoring their errors: before a rollback.
+    func settleQuietly() {
+        let pending = unanswered
+        unanswered = []
+        for answer in pending { _ = try? answer.wait() }
+    }
+
     func execute(sql: String, arguments: SQLArguments) throws {
-        changesCount = try run(sql, arguments).metadata.rows ?? 0
+        // A prepared statement's answer carries no count of changed rows: the rows it returns
+        // (`RETURNING 1`, one per changed row) are the count.
+        if Self.changesRows(sql), let rows = try runPrepared(sql.contains("RETURNING") ? sql : sql + " RETURNING 1", arguments) {
+            changesCount = rows.count
+            return
+        }
+        changesCount = try runUnnamed(sql, arguments).metadata.rows ?? 0
     }
 
     func fetchAll(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
-        let result = try run(sql, arguments)
-        guard let first = result.rows.first else { return [] }
+        let rows: [PostgresRow]
+        if Self.isQuery(sql) || Self.changesRows(sql), let prepared = try runPrepared(sql, arguments) {
+            rows = prepared
+        } else {
+            rows = try runUnnamed(sql, arguments).rows
+        }
+        guard let first = rows.first else { return [] }
         let positions = SQLRow.positions(first.map(\.columnName))
-        return try result.rows.map { row in
+        return try rows.map { row in
             SQLRow(positions: positions, values: try row.map(Self.value))
         }
     }
 
-    private func run(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
+    /// Runs `sql` as this connection's prepared statement (preparing it the first time), nil when
+    /// the cache is full and the statement is not in it.
+    private func runPrepared(_ sql: String, _ arguments: SQLArguments) throws -> [PostgresRow]? {
+        // The text says each value's type, as an unnamed statement's Parse message does: one
+        // statement per text and types.
+        let text = Self.numberedPlaceholders(sql, typed: arguments.values)
+        try settle()
+        do {
+            let statement: PreparedQuery
+            if let kept = statements.statement(for: text) {
+                statement = kept
+            } else {
+                guard statements.hasRoom else { return nil }
+                statement = try connection.prepare(query: text).wait()
+                statements.keep(statement, for: text)
+            }
+            return try statement.execute(arguments.values.map(Self.data)).wait()
+        } catch {
+            // 26000: the server has no such statement; 0A000: a `SELECT *` whose table changed.
+            if let state = Self.sqlState(error), state == "26000" || state == "0A000" { statements.removeAll() }
+            throw error
+        }
+    }
+
+    private func runUnnamed(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
         var bindings = PostgresBindings(capacity: arguments.values.count)
         for value in arguments.values {
             switch value {
@@ -234,11 +303,59 @@ private final class PostgresSQLConnection: SQLConnection {
             case .text(let text): bindings.append(text)
             }
         }
-        return try connection.query(PostgresQuery(unsafeSQL: Self.numberedPlaceholders(sql), binds: bindings), logger: logger).wait()
+        let answer = connection.query(PostgresQuery(unsafeSQL: Self.numberedPlaceholders(sql), binds: bindings), logger: logger)
+        try settle()
+        return try answer.wait()
     }
 
-    private static func value(_ cell: PostgresCell) throws -> SQLValue {
-        guard cell.bytes != nil else { return .null }
+    /// Waits for the statements sent before; an earlier statement's error comes first, as it is
+    /// why a later one may have failed too.
+    private func settle() throws {
+        let pending = unanswered
+        unanswered = []
+        for earlier in pending { _ = try earlier.wait() }
+    }
+
+    /// A value as a prepared statement's argument, in the type its placeholder was cast to.
+    private static func data(_ value: SQLValue) -> PostgresData {
+        switch value {
+        case .null: PostgresData.null
+        case .integer(let number): PostgresData(int64: number)
+        case .real(let number): PostgresData(double: number)
+        case .text(let text): PostgresData(string: text)
+        }
+    }
+
+    /// The server's SQLSTATE of an error from either of postgres-nio's APIs.
+    static func sqlState(_ error: any Error) -> String? {
+        if let error = error as? PSQLError { return error.serverInfo?[.sqlState] }
+        if case .server(let message)? = error as? PostgresError { return message.fields[.sqlState] }
+        return nil
+    }
+
+    /// A statement that changes rows and may return them (`RETURNING`).
+    private static func changesRows(_ sql: String) -> Bool {
+        let verb = firstWord(sql)
+        return verb == "INSERT" || verb == "UPDATE" || verb == "DELETE"
+    }
+
+    /// A query (`SELECT`, `WITH`).
+    private static func isQuery(_ sql: String) -> Bool {
+        let verb = firstWord(sql)
+        return verb == "SELECT" || verb == "WITH"
+    }
+
+    private static func firstWord(_ sql: String) -> Substring {
+        let trimmed = sql.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "(" }
+        return trimmed.prefix { $0.isLetter }.uppercased()[...]
+    }
+
+    private static func value(_ answered: PostgresCell) throws -> SQLValue {
+        guard answered.bytes != nil else { return .null }
+        // postgres-nio asks for every result in binary, but a prepared statement's cells carry
+        // the format its Describe answered (text): binary is what they hold.
+        var cell = answered
+        cell.format = .binary
         switch cell.dataType {
         case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
         case .float4, .float8: return .real(try cell.decode(Double.self))
@@ -254,8 +371,10 @@ private final class PostgresSQLConnection: SQLConnection {
         }
     }
 
-    /// `?` outside quoted text becomes `$1`, `$2`, … in order.
-    static func numberedPlaceholders(_ sql: String) -> String {
+    /// `?` outside quoted text becomes `$1`, `$2`, … in order; with `typed`, each also says the
+    /// type of its value (`$1::int8`), which a prepared statement's placeholders have no other
+    /// way to learn (a NULL's is left to the server, as for an unnamed statement).
+    static func numberedPlaceholders(_ sql: String, typed values: [SQLValue]? = nil) -> String {
         var result = ""
         result.reserveCapacity(sql.utf8.count + 16)
         var number = 0
@@ -265,6 +384,14 @@ private final class PostgresSQLConnection: SQLConnection {
             if character == "?", !quoted {
                 number += 1
                 result += "$\(number)"
+                if let values, number <= values.count {
+                    switch values[number - 1] {
+                    case .null: break
+                    case .integer: result += "::int8"
+                    case .real: result += "::float8"
+                    case .text: result += "::text"
+                    }
+                }
             } else {
                 result.append(character)
             }
