@@ -14,8 +14,9 @@ import ParcelCore
 /// Every statement reads the window only, never the whole table (issue 17): shipments are
 /// reached through `shipments_created` (a `CROSS JOIN` from the index's range, which SQLite
 /// keeps as the outer loop and PostgreSQL plans freely), pages start at the window's first id,
-/// cases by `incidents_opened`, and a parcel's cases through `incidents_by_shipment`. So the
-/// report costs what the window holds, whatever the store's age.
+/// cases by `incidents_opened`, a parcel's cases through `incidents_by_shipment` and its events'
+/// statuses, reasons and times through the covering `events_shipment_status`. So the report
+/// costs what the window holds, whatever the store's age.
 extension Store.Reports {
     /// The shop's figures for shipments and cases created at or after `since` (see
     /// ``ShopReport`` for every definition): per carrier on-time, damage and loss rates, cases by

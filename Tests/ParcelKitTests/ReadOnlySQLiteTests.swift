@@ -55,27 +55,27 @@ import Testing
         let path = try await Self.written()
         let writer = try Store.sqlite(path: path)
         // Older: the newest step is not applied yet.
-        try await writer.unchecked { db in try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v11-tracking-number-index'") }
+        try await writer.unchecked { db in try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v13-find-indexes'") }
         #expect {
             _ = try Store.sqlite(path: path, access: .readOnly)
         } throws: { error in
             guard case .schemaVersion(let location, let found, let expected) = error as? StoreError else { return false }
-            return location == path && found.hasPrefix("v10-email-index, older") && expected == "v11-tracking-number-index"
+            return location == path && found.hasPrefix("v11-tracking-number-index, older") && expected == "v13-find-indexes"
                 && "\(error)".contains("never migrates")
         }
         let applied = try await writer.unchecked { db in
-            try db.fetchAll(sql: "SELECT identifier FROM grdb_migrations WHERE identifier = 'v11-tracking-number-index'", arguments: []).count
+            try db.fetchAll(sql: "SELECT identifier FROM grdb_migrations WHERE identifier = 'v13-find-indexes'", arguments: []).count
         }
         #expect(applied == 0, "the read-only open migrated the file")
         // Newer: a step this binary does not know.
         try await writer.unchecked { db in
-            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v11-tracking-number-index'), ('v12-from-the-future')")
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v13-find-indexes'), ('v99-from-the-future')")
         }
         #expect {
             _ = try Store.sqlite(path: path, access: .readOnly)
         } throws: { error in
             guard case .schemaVersion(_, let found, let expected) = error as? StoreError else { return false }
-            return found.hasPrefix("v12-from-the-future, newer") && expected == "v11-tracking-number-index"
+            return found.hasPrefix("v99-from-the-future, newer") && expected == "v13-find-indexes"
         }
     }
 }

@@ -284,11 +284,13 @@ enum SQLiteSchema {
             // `find`'s exact probes each meet an index (the phone's was missing); names are
             // searched folded (``NameSearchKey``) in `order_search`, whose trigram index answers
             // substrings. FTS5 keeps the index in step with the table through the triggers.
-            // The report reaches a parcel's cases, open or closed, by `incidents_by_shipment`.
+            // The report reaches a parcel's cases, open or closed, by `incidents_by_shipment`, and
+            // answers "delivered when, damaged, lost" from `events_shipment_status` alone.
             try db.execute(
                 sql: """
                     CREATE INDEX orders_phone ON orders(phone);
                     CREATE INDEX incidents_by_shipment ON incidents(shipment_id);
+                    CREATE INDEX events_shipment_status ON events(shipment_id, status, reason, time);
                     CREATE TABLE order_search (
                         id INTEGER PRIMARY KEY,
                         order_id TEXT NOT NULL UNIQUE REFERENCES orders(id),
