@@ -60,6 +60,8 @@ extension Store.Customers {
             sql: """
                 UPDATE orders SET customer_name = ?, email = ?, phone = NULL, postcode = '', updated_at = ? WHERE lower(email) = lower(?)
                 """, arguments: [marker, "\(marker)@erased.invalid", at.timeIntervalSince1970, email])
+        // The name leaves the search index too: only the marker is found.
+        for id in ids { try Store.indexOrderName(id: id, name: marker, db: db) }
         try Store.insertAudit(
             AuditEntry(
                 at: at, actor: actor, action: "customer.erase", subject: "customer:\(marker)",
@@ -92,6 +94,7 @@ extension Store.Customers {
             try db.execute(sql: "DELETE FROM incidents WHERE order_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM events WHERE shipment_id IN (SELECT id FROM shipments WHERE order_id = ?)", arguments: [id])
             try db.execute(sql: "DELETE FROM shipments WHERE order_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM order_search WHERE order_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM orders WHERE id = ?", arguments: [id])
             // Milestone notices to this customer go too, unless another order of theirs remains.
             try db.execute(

@@ -220,39 +220,6 @@ extension Store.Cases {
             db, id: incidentId, at: at, actor: "sweep", action: "followUp",
             detail: "update sent as promised; next one by \(ISOTime.utc(nextUpdateDue))")
     }
-
-    /// Orders, shipments and cases matching an order id, tracking number, e-mail, phone or name.
-    public func find(_ query: String) throws -> FindResult {
-        try tx.step("searching", .read)
-        let trimmed = query.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { return FindResult(orders: [], shipments: [], incidents: []) }
-        let like =
-            "%"
-            + trimmed.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_") + "%"
-        let number = trimmed.uppercased().filter { !$0.isWhitespace && $0 != "-" }
-        let phone = trimmed.filter { $0.isNumber || $0 == "+" }
-        let orders = try db.fetchAll(
-            sql: """
-                SELECT DISTINCT o.* FROM orders o LEFT JOIN shipments s ON s.order_id = o.id
-                WHERE o.id = ? OR lower(o.email) = lower(?) OR lower(o.customer_name) LIKE lower(?) ESCAPE '\\' OR (? <> '' AND o.phone = ?)
-                   OR s.tracking_number = ?
-                ORDER BY o.id LIMIT 50
-                """, arguments: [trimmed, trimmed, like, phone, phone, number]
-        ).map { try Store.decodeOrder($0) }
-        let ids = orders.map(\.id)
-        let placeholders = ids.map { _ in "?" }.joined(separator: ", ")
-        guard !ids.isEmpty else { return FindResult(orders: [], shipments: [], incidents: []) }
-        let shipments = try db.fetchAll(
-            sql: "SELECT * FROM shipments WHERE order_id IN (\(placeholders)) ORDER BY id",
-            arguments: SQLArguments(ids)
-        ).map(Store.decodeShipment)
-        let incidents = try Store.decodeIncidents(
-            db.fetchAll(
-                sql: "SELECT * FROM incidents WHERE order_id IN (\(placeholders)) ORDER BY id",
-                arguments: SQLArguments(ids)), db: db)
-        return FindResult(orders: orders, shipments: shipments, incidents: incidents)
-    }
 }
 
 /// Cases, staff, escalations and search in the SQLite store.

@@ -10,6 +10,13 @@ import ParcelCore
 /// undelivered ones still owed whose promised day is before the report's local today. The median
 /// needs no sorting in Swift: the count first, then only the one or two middle rows. Lists
 /// are sorted in Swift, not by the database's collation, so both stores answer in the same order.
+///
+/// Every statement reads the window only, never the whole table (issue 17): shipments are
+/// reached through `shipments_created` (a `CROSS JOIN` from the index's range, which SQLite
+/// keeps as the outer loop and PostgreSQL plans freely), pages start at the window's first id,
+/// cases by `incidents_opened`, a parcel's cases through `incidents_by_shipment` and its events'
+/// statuses, reasons and times through the covering `events_shipment_status`. So the report
+/// costs what the window holds, whatever the store's age.
 extension Store.Reports {
     /// The shop's figures for shipments and cases created at or after `since` (see
     /// ``ShopReport`` for every definition): per carrier on-time, damage and loss rates, cases by
@@ -40,15 +47,15 @@ extension Store {
     /// customer's "damaged on arrival" included) not dismissed as a false alarm.
     static let damagedCondition = """
         EXISTS (SELECT 1 FROM events e WHERE e.shipment_id = s.id AND e.reason IN ('damaged', 'damagedOrLost'))
-        OR s.id IN (SELECT shipment_id FROM incidents WHERE shipment_id IS NOT NULL AND state <> 'dismissed'
-                    AND (kind IN ('damaged', 'damagedOrLost') OR (kind = 'customerReport' AND evidence LIKE 'report:damagedOnArrival:%')))
+        OR EXISTS (SELECT 1 FROM incidents i WHERE i.shipment_id = s.id AND i.state <> 'dismissed'
+                   AND (i.kind IN ('damaged', 'damagedOrLost') OR (i.kind = 'customerReport' AND i.evidence LIKE 'report:damagedOnArrival:%')))
         """
 
     /// A parcel counts as lost: the carrier said lost, or a `lost` case (said or presumed) not
     /// dismissed; and it was never delivered after all.
     static let lostCondition = """
         (EXISTS (SELECT 1 FROM events e WHERE e.shipment_id = s.id AND e.reason = 'lost')
-         OR s.id IN (SELECT shipment_id FROM incidents WHERE shipment_id IS NOT NULL AND state <> 'dismissed' AND kind = 'lost'))
+         OR EXISTS (SELECT 1 FROM incidents i WHERE i.shipment_id = s.id AND i.state <> 'dismissed' AND i.kind = 'lost'))
         AND NOT EXISTS (SELECT 1 FROM events e WHERE e.shipment_id = s.id AND e.status = 'delivered')
         """
 
@@ -59,22 +66,29 @@ extension Store {
                        SUM(CASE WHEN EXISTS (SELECT 1 FROM events e WHERE e.shipment_id = s.id AND e.status = 'delivered') THEN 1 ELSE 0 END) AS delivered,
                        SUM(CASE WHEN \(damagedCondition) THEN 1 ELSE 0 END) AS damaged,
                        SUM(CASE WHEN \(lostCondition) THEN 1 ELSE 0 END) AS lost
-                FROM shipments s WHERE s.created_at >= ? GROUP BY s.carrier
+                FROM shipments w CROSS JOIN shipments s WHERE w.created_at >= ? AND s.id = w.id GROUP BY s.carrier
                 """, arguments: [since]
         ).map { row in
             ShopReport.CarrierFigures(
                 carrier: try row["carrier"], shipments: try row["shipments"], delivered: try row["delivered"], deliveredWithPromise: 0,
                 onTime: 0, damaged: try row["damaged"], lost: try row["lost"])
         }.sorted { $0.carrier < $1.carrier }
+        // Pages walk ids from just before the window's first one: nothing older is read.
+        // (`id + 0`: SQLite's MIN(id) would walk the table by id until a row is in the window.)
+        let first = try db.scalar(Int64.self, sql: "SELECT MIN(id + 0) FROM shipments WHERE created_at >= ?", arguments: [since])
+        guard let first else { return figures }
         var promised: [String: (judged: Int, onTime: Int)] = [:]
-        var after: Int64 = 0
+        var after = first - 1
         while true {
+            // No GROUP BY: the first delivery is a subquery, so a page stops at its LIMIT.
             let page = try db.fetchAll(
                 sql: """
-                    SELECT s.id AS id, s.carrier AS carrier, \(promise) AS promised_date, MIN(e.time) AS delivered_at
-                    FROM shipments s JOIN orders o ON o.id = s.order_id JOIN events e ON e.shipment_id = s.id AND e.status = 'delivered'
+                    SELECT s.id AS id, s.carrier AS carrier, \(promise) AS promised_date,
+                           (SELECT MIN(e.time) FROM events e WHERE e.shipment_id = s.id AND e.status = 'delivered') AS delivered_at
+                    FROM shipments s JOIN orders o ON o.id = s.order_id
                     WHERE s.created_at >= ? AND s.id > ? AND \(promise) IS NOT NULL
-                    GROUP BY s.id, s.carrier, s.promised_date, s.replaces_shipment_id, o.promised_date ORDER BY s.id LIMIT ?
+                      AND EXISTS (SELECT 1 FROM events e WHERE e.shipment_id = s.id AND e.status = 'delivered')
+                    ORDER BY s.id LIMIT ?
                     """, arguments: [since, after, reportPageSize])
             for row in page {
                 let deliveredAt = try row.date("delivered_at")
@@ -93,7 +107,7 @@ extension Store {
         // left is read again as a day, which drops the unreadable ones.
         let today = CivilDate(now, in: timeZone).description
         var overdue: [String: Int] = [:]
-        after = 0
+        after = first - 1
         while true {
             let page = try db.fetchAll(
                 sql: """
@@ -127,9 +141,10 @@ extension Store {
     static let stillOwed = """
         NOT EXISTS (SELECT 1 FROM events e WHERE e.shipment_id = s.id AND e.status = 'delivered')
         AND o.cancelled_at IS NULL AND s.status NOT IN ('returning', 'returned')
-        AND NOT EXISTS (SELECT 1 FROM actions a JOIN incidents i ON i.id = a.incident_id
-                        WHERE a.state IN ('pending', 'sending', 'done')
-                          AND ((a.kind = 'refund' AND i.order_id = s.order_id) OR (a.kind = 'reship' AND i.shipment_id = s.id)))
+        AND NOT EXISTS (SELECT 1 FROM incidents i CROSS JOIN actions a
+                        WHERE i.order_id = s.order_id AND a.incident_id = i.id AND a.kind = 'refund' AND a.state IN ('pending', 'sending', 'done'))
+        AND NOT EXISTS (SELECT 1 FROM incidents i CROSS JOIN actions a
+                        WHERE i.shipment_id = s.id AND a.incident_id = i.id AND a.kind = 'reship' AND a.state IN ('pending', 'sending', 'done'))
         """
 
     // MARK: Cases
@@ -207,8 +222,8 @@ extension Store {
                     SELECT a.kind AS kind,
                            CASE WHEN a.kind = 'reship' OR a.amount_minor IS NULL THEN o.currency ELSE a.currency END AS currency,
                            CASE WHEN a.kind = 'reship' OR a.amount_minor IS NULL THEN o.value_minor ELSE a.amount_minor END AS minor
-                    FROM actions a JOIN incidents i ON i.id = a.incident_id LEFT JOIN orders o ON o.id = i.order_id
-                    WHERE a.state = 'done' AND a.kind IN ('refund', 'compensate', 'reship') AND i.opened_at >= ?
+                    FROM incidents i CROSS JOIN actions a LEFT JOIN orders o ON o.id = i.order_id
+                    WHERE a.incident_id = i.id AND a.state = 'done' AND a.kind IN ('refund', 'compensate', 'reship') AND i.opened_at >= ?
                 ) done_actions GROUP BY kind, currency
                 """, arguments: [since])
         var totals: [String: ShopReport.CurrencyTotals] = [:]

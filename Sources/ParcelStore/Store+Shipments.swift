@@ -310,6 +310,7 @@ extension Store {
                         UPDATE orders SET customer_name = ?, email = ?, phone = ?, language = ?, postcode = ?, value_minor = ?,
                         currency = ?, promised_date = ?, paid_at = ?, reshippable = ?, updated_at = ? WHERE id = ?
                         """, arguments: SQLArguments(values + [at.timeIntervalSince1970, order.id]))
+                try indexOrderName(id: order.id, name: order.customerName, db: db)
                 changed = true
             }
         } else {
@@ -318,6 +319,7 @@ extension Store {
                     INSERT INTO orders (customer_name, email, phone, language, postcode, value_minor, currency, promised_date,
                     paid_at, reshippable, created_at, updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: SQLArguments(values + [at.timeIntervalSince1970, at.timeIntervalSince1970, order.id]))
+            try indexOrderName(id: order.id, name: order.customerName, db: db)
             changed = true
         }
         if let carrier = row.carrier, let number = row.trackingNumber {

@@ -16,6 +16,13 @@ struct FindCommand: AsyncParsableCommand {
               parcelwatch find juan@example.es
               parcelwatch find "+34 600 000 000"
               parcelwatch find Nowak
+            What matches: the order id exactly; a parcel's tracking number in any case,
+            with or without spaces and dashes; the e-mail in any case; the phone in
+            international form, spaces and dashes allowed ("+48 601 234 567"); and any
+            customer name containing the query, ignoring case and accents ("zaneta"
+            finds Żaneta, "lukasz" Łukasz, "muller" Müller) once the query has at least
+            3 characters (shorter queries match ids, numbers, e-mails and phones only).
+            At most 50 orders, by order id. Every kind of match is an index lookup.
             Exit codes: 0 found, 1 nothing matched.
             """)
     @OptionGroup var store: StoreOptions

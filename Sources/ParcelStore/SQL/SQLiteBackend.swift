@@ -63,8 +63,9 @@ final class SQLiteBackend: SQLBackend {
     }
 }
 
-/// A GRDB `Database` as the store's ``SQLConnection``; lives only inside one GRDB closure.
-private final class GRDBConnection: SQLConnection {
+/// A GRDB `Database` as the store's ``SQLConnection``; lives only inside one GRDB closure (a
+/// unit of work's or a migration's).
+final class GRDBConnection: SQLConnection {
     private let db: Database
 
     init(_ db: Database) { self.db = db }
