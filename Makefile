@@ -5,6 +5,10 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev libicu-dev pkg-config
 PREFIX ?= /usr/local
+# The one release build: `make install` installs and `make bench` times exactly this binary
+# (the Swift runtime linked in; libcurl, libxml2, ICU and SQLite stay shared: Debian has no
+# static libcurl dependencies such as nghttp2, libssh2, librtmp, libpsl or Kerberos).
+RELEASE_BUILD = $(SWIFT) build -c release --static-swift-stdlib
 # The tests' Python helpers (Tests/Support/*.py) need modules from Debian packages, so they run
 # under Debian's interpreter, /usr/bin/python3, never a python3 that comes first on the PATH.
 TEST_APT_PACKAGES := postgresql chromium chromium-driver python3-aiosmtpd python3-selenium
@@ -82,7 +86,7 @@ bench-deps: deps
 
 ## package-benchmark suites (Benchmarks/, a package of its own) and the UPS peers comparison.
 bench: bench-deps test-deps
-	$(SWIFT) build -c release --static-swift-stdlib --product parcelwatch
+	$(RELEASE_BUILD)
 	scripts/bench-peers.sh
 	@pgdir=$$(mktemp -d /tmp/parcelwatch-pg.XXXXXX); \
 	trap 'scripts/test-postgres.sh stop '"$$pgdir" EXIT INT TERM; \
@@ -91,7 +95,7 @@ bench: bench-deps test-deps
 		$(SWIFT) package --allow-writing-to-package-directory benchmark --format markdown
 
 install: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(RELEASE_BUILD)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/parcelwatch/carriers
 	install -m 755 .build/release/parcelwatch .build/release/carrier-sim $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 carriers/*.yaml $(DESTDIR)$(PREFIX)/share/parcelwatch/carriers/

@@ -5,8 +5,10 @@ import ParcelCore
 extension Store.Shipments {
     /// Upserts validated rows in one transaction, each row in a savepoint of its own so a
     /// conflicting row is rejected alone. `dryRun` rolls everything back and reports what would
-    /// have happened. One audit entry records the import.
-    public func importRows(_ rows: [ImportRow], dryRun: Bool, actor: String, at: Date) throws -> [ImportOutcome] {
+    /// have happened. One audit entry records the import, unless `audit` is false (a batch of a
+    /// streamed import, whose totals ``auditImport(imported:unchanged:rejected:actor:at:)``
+    /// records once at its end).
+    public func importRows(_ rows: [ImportRow], dryRun: Bool, actor: String, at: Date, audit: Bool = true) throws -> [ImportOutcome] {
         try tx.step("importing orders", .serialized)
         // A dry run is the same work, rolled back: what the shop would get, nothing kept.
         if dryRun { tx.rollBackAtEnd() }
@@ -24,6 +26,7 @@ extension Store.Shipments {
             }
             outcomes.append(outcome)
         }
+        guard audit else { return outcomes }
         let imported = outcomes.filter { $0 == .imported }.count
         let rejected = outcomes.filter { if case .rejected = $0 { true } else { false } }.count
         try Store.insertAudit(
@@ -31,6 +34,16 @@ extension Store.Shipments {
                 at: at, actor: actor, action: "import", subject: "orders",
                 detail: "\(imported) imported, \(outcomes.count - imported - rejected) unchanged, \(rejected) rejected"), db: db)
         return outcomes
+    }
+
+    /// The one audit entry of an import stored in batches: its totals (`rejected` counts the rows
+    /// the store refused, as ``importRows(_:dryRun:actor:at:audit:)`` does).
+    public func auditImport(imported: Int, unchanged: Int, rejected: Int, actor: String, at: Date) throws {
+        try tx.step("recording an import", .serialized)
+        try Store.insertAudit(
+            AuditEntry(
+                at: at, actor: actor, action: "import", subject: "orders", detail: "\(imported) imported, \(unchanged) unchanged, \(rejected) rejected"),
+            db: db)
     }
 
     /// The order with `id`.

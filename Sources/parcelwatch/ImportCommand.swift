@@ -16,7 +16,9 @@ struct ImportCommand: AsyncParsableCommand {
             reported by its 1-based position. promised_date is YYYY-MM-DD in the shop's time zone, paid_at ISO-8601.
             An empty carrier is detected from the number; a row without a tracking number is an order not yet shipped.
             Every bad row is reported with its line and reason and the good rows are imported. Re-importing the same file
-            changes nothing. A postcode without letters or digits (-, ., empty) is imported as no postcode, with a note:
+            changes nothing. A CSV file is read in constant memory: checked whole first (nothing is written if it is over
+            a limit, not UTF-8 or lacks columns), then stored 1000 rows per transaction; if the database fails part-way the
+            earlier rows stay stored, and running the import again completes it. A postcode without letters or digits (-, ., empty) is imported as no postcode, with a note:
             such an order is found by its e-mail only.
             Limits (each refusal names the line and field): the file's size (--max-file-size, default 64M, checked before
             reading), the rows (--max-rows, default 200000), each field's length (--max-field-length, default 1000;
@@ -53,17 +55,20 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let registry = try carriers.registry()
         let importer = OrderImporter(registry: registry, config: try store.shopConfig(), limits: limits)
-        let read: (records: [(line: Int, fields: [String: String])], rejected: [ImportSummary.Rejection])
-        do { read = try importer.records(file: file) } catch { throw fail(.importFile(error)) }
+        // The whole file is checked first (size, UTF-8, header, rows), a buffer at a time, then read
+        // again and stored in batches: memory holds a buffer and a batch, not the file.
+        let source: ImportSource
+        do { source = try importer.prepare(file: file) } catch { throw fail(.importFile(error)) }
         let database = try await store.openStore(.readWrite)
         let now = try store.clock().now
         let summary: ImportSummary
         do {
-            summary = try await importer.run(
-                read.records, readRejections: read.rejected, store: database, dryRun: dryRun,
-                actor: store.actor, at: now)
+            summary = try await importer.run(source, store: database, dryRun: dryRun, actor: store.actor, at: now)
         } catch {
-            throw fail(.store(error))
+            switch error {
+            case .file(let error): throw fail(.importFile(error))
+            case .store(let error): throw fail(.store(error))
+            }
         }
         if output.json { return try printJSON(summary) }
         let verb = dryRun ? "would import" : "imported"

@@ -13,7 +13,8 @@ struct SweepCommand: AsyncParsableCommand {
         discussion: """
             Due: next check time reached and not delivered/returned/expired (--all: every shipment). Requests are
             conditional (ETag/Last-Modified), limited per carrier by its file's `limits:` (concurrency, per_second, burst)
-            and by --concurrency overall; 429 Retry-After is honoured; transient failures are retried with jittered
+            and by --concurrency overall (lift a carrier's with --carrier-rate and --carrier-concurrency, or
+            `carriers: { ID: { concurrency: N } }` in parcelwatch.yaml); 429 Retry-After is honoured; transient failures are retried with jittered
             backoff; after --breaker-threshold failures in a row a carrier is paused for --breaker-cooldown.
             Next checks: out for delivery ~1 h, in transit ~4 h, info received ~12 h, terminal never.
             SIGINT/SIGTERM finish the shipments in flight, commit and exit 0.
@@ -24,6 +25,7 @@ struct SweepCommand: AsyncParsableCommand {
             Examples:
               parcelwatch sweep
               parcelwatch sweep --every 15m
+              parcelwatch sweep --carrier-concurrency ups=12 --carrier-rate ups=20 --concurrency 32
               parcelwatch sweep --carrier-endpoint http://127.0.0.1:8080 --json
               PGPASSWORD=… parcelwatch sweep --every 15m --db postgres://parcelwatch@db.internal/parcelwatch
             Exit codes: 0 the sweep ran (carrier errors are data, see the summary), 2 bad arguments, 4 database unusable.
@@ -41,6 +43,10 @@ struct SweepCommand: AsyncParsableCommand {
     var carrierEndpoints: [String] = []
     @Option(name: .customLong("carrier-rate"), help: "[ID=]N requests per second instead of the carrier file's (repeatable).")
     var carrierRates: [String] = []
+    @Option(
+        name: .customLong("carrier-concurrency"),
+        help: "[ID=]N requests in flight to a carrier instead of its file's limits: concurrency (repeatable; --concurrency still caps the total).")
+    var carrierConcurrency: [String] = []
     @Option(help: "How long a claimed shipment stays this worker's before another may take it (5m, 10m, 1h).") var lease = "10m"
     @Option(help: "This worker's name in the leases it holds (default: host:pid).") var worker: String?
     @Option(name: .customLong("page-size"), help: "Due shipments claimed from the database at a time.") var pageSize = 500
@@ -55,12 +61,24 @@ struct SweepCommand: AsyncParsableCommand {
         guard let seconds = DurationText.seconds(lease), seconds >= 10 else {
             throw ValidationError("--lease '\(lease)' must be a duration of at least 10s, such as 10m")
         }
-        _ = try rateOverrides()
+        do {
+            _ = try CarrierOverrides.rates(carrierRates)
+            _ = try CarrierOverrides.concurrency(carrierConcurrency)
+        } catch { throw ValidationError(error.description) }
     }
 
     func run() async throws {
         let config = try store.shopConfig()
         let (registry, credentials) = try carriers.registry(credentialsFrom: config)
+        let known = Set(registry.carriers.map(\.id))
+        let rates: [String: Double]
+        let inFlight: [String: Int]
+        do {
+            rates = try CarrierOverrides.rates(carrierRates, known: known)
+            inFlight = try CarrierOverrides.concurrency(
+                commandLine: try CarrierOverrides.concurrency(carrierConcurrency, known: known), config: config.carrierConcurrency,
+                configFile: config.source, known: known)
+        } catch { throw ValidationError(error.description) }
         let clock = try store.clock()
         let database = try await store.openStore(.readWrite)
         let endpoints: EndpointOverrides
@@ -71,7 +89,7 @@ struct SweepCommand: AsyncParsableCommand {
         let bar = output.json ? nil : ProgressBar()
         let options = SweepOptions(
             concurrency: concurrency, all: all, retries: retries, breakerThreshold: breakerThreshold,
-            breakerCooldown: DurationText.seconds(breakerCooldown) ?? 1800, rateOverrides: try rateOverrides(),
+            breakerCooldown: DurationText.seconds(breakerCooldown) ?? 1800, rateOverrides: rates, concurrencyOverrides: inFlight,
             pageSize: pageSize, lease: DurationText.seconds(lease) ?? 600, worker: worker ?? SweepOptions.defaultWorker)
         let progress: (@Sendable (SweepProgress) -> Void)?
         if let bar { progress = { bar.update($0) } } else { progress = nil }
@@ -93,17 +111,6 @@ struct SweepCommand: AsyncParsableCommand {
             while ContinuousClock.now < wake, !stop.isRequested { try? await Task.sleep(for: .milliseconds(200)) }
             if stop.isRequested { return }
         }
-    }
-
-    private func rateOverrides() throws -> [String: Double] {
-        var rates: [String: Double] = [:]
-        for text in carrierRates {
-            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-            let (id, number) = parts.count == 2 ? (parts[0], parts[1]) : ("", parts[0])
-            guard let rate = Double(number), rate > 0 else { throw ValidationError("--carrier-rate '\(text)' is not [ID=]N with N > 0") }
-            rates[id] = rate
-        }
-        return rates
     }
 
     /// The summary for people.

@@ -115,7 +115,7 @@ import Testing
         ("escalation: { console_url: \"https://shop.example/p?x=1\" }", 1, "escalation.console_url", "(no ?query or #fragment)"),
         ("escalation: { lead: [anna] }", 1, "escalation.lead", "expected the name of a staff member"),
         ("escalation: anna", 1, "escalation", "expected a mapping such as { lead: NAME, console_url: URL }, not 'anna'"),
-        ("carriers: { ups: ups.yaml }", 1, "carriers.ups", "expected { credentials: FILE }, not 'ups.yaml'"),
+        ("carriers: { ups: ups.yaml }", 1, "carriers.ups", "expected { credentials: FILE, concurrency: N }, not 'ups.yaml'"),
         // A key given twice (the YAML parser refuses it; currencies are the same in any case).
         ("shop:\n  timezone: Europe/Warsaw\n  timezone: Europe/Madrid\n", 2, "", "not valid YAML: Parser: expected all keys to be unique"),
         ("carriers:\n  ups: { credentials: a.yaml }\n  ups: { credentials: b.yaml }\n", 2, "", "duplicated key(s): 'ups'"),

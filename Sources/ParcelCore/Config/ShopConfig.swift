@@ -22,6 +22,8 @@ import Yams
 ///   staff_only: [stalled, trackingBroken]
 ///   holidays: ["2026-12-24"]    # one-off or regional days off
 ///   carriers: { inpost: { stalled_days: 2, lost_days: 5 } }
+/// carriers:
+///   ups: { credentials: ups.yaml, concurrency: 12 }   # 12 requests in flight, not the file's 4
 /// escalation:
 ///   lead: anna                  # second breaches and unassigned cases' breaches
 ///   console_url: https://shop.example/parcelwatch
@@ -46,6 +48,10 @@ public struct ShopConfig: Sendable {
     /// Per-carrier settings: where each carrier's credentials file is (`carriers: { ups:
     /// { credentials: /etc/parcelwatch/ups.yaml } }`).
     public var carrierCredentialFiles: [String: String] = [:]
+    /// Per-carrier requests in flight overriding the carrier file's `limits: concurrency`
+    /// (`carriers: { ups: { concurrency: 12 } }`), for carriers that allow more than the file's
+    /// polite default; `parcelwatch sweep --carrier-concurrency` overrides it in turn.
+    public var carrierConcurrency: [String: Int] = [:]
     /// Where the settings came from (`embedded defaults` without a file).
     public var source: String
 
@@ -114,9 +120,14 @@ public struct ShopConfig: Sendable {
             self.escalation = try EscalationPolicy.read(escalation)
         }
         if let carriers = try root("carriers").entries("a mapping of carrier ids such as { ups: { credentials: FILE } }") {
+            let what = "{ credentials: FILE, concurrency: N }"
             for (id, settings) in carriers {
-                guard try settings.section(["credentials"], expected: "{ credentials: FILE }") else { throw settings.expected("{ credentials: FILE }") }
+                guard try settings.section(["credentials", "concurrency"], expected: what) else { throw settings.expected(what) }
+                if let limit = try settings("concurrency").wholeNumber(1...1000, "requests in flight") {
+                    carrierConcurrency[id] = limit
+                }
                 guard let path = try settings("credentials").text("the path of the carrier's credentials file") else {
+                    guard settings("concurrency").isAbsent else { continue }
                     throw settings.missing("credentials", "the path of the carrier's credentials file")
                 }
                 // Relative paths are read beside the config file.

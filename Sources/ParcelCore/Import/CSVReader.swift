@@ -31,69 +31,20 @@ public struct CSVReader: Sendable {
     /// Records that could not be read.
     public let failures: [Failure]
 
-    /// Reads `text`.
+    /// Reads `text` (the whole of it at once; ``CSVStreamParser`` reads a file piece by piece
+    /// with the same rules).
     public init(text: String) {
+        var parser = CSVStreamParser()
         var records: [Record] = []
-        var failures: [Failure] = []
-        var fields: [String] = []
-        var field = ""
-        var line = 1
-        var recordLine = 1
-        var inQuotes = false
-        var fieldWasQuoted = false
-        var scalars = Array(text.unicodeScalars)
-        if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
-        var index = 0
-        func endRecord() {
-            fields.append(field)
-            if !(fields.count == 1 && fields[0].isEmpty && !fieldWasQuoted) {
-                records.append(Record(line: recordLine, fields: fields))
-            }
-            fields = []
-            field = ""
-            fieldWasQuoted = false
-        }
-        while index < scalars.count {
-            let scalar = scalars[index]
-            if inQuotes {
-                if scalar == "\"" {
-                    if index + 1 < scalars.count, scalars[index + 1] == "\"" {
-                        field.unicodeScalars.append("\"")
-                        index += 1
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    if scalar == "\n" { line += 1 }
-                    field.unicodeScalars.append(scalar)
-                }
-            } else {
-                switch scalar {
-                case ",":
-                    fields.append(field)
-                    field = ""
-                    fieldWasQuoted = false
-                case "\"" where field.isEmpty:
-                    inQuotes = true
-                    fieldWasQuoted = true
-                case "\r" where index + 1 < scalars.count && scalars[index + 1] == "\n":
-                    break
-                case "\n", "\r":
-                    endRecord()
-                    line += 1
-                    recordLine = line
-                default:
-                    field.unicodeScalars.append(scalar)
-                }
-            }
-            index += 1
-        }
-        if inQuotes {
-            failures.append(Failure(line: recordLine, reason: "a quoted field opened on line \(recordLine) is never closed"))
-        } else if !field.isEmpty || !fields.isEmpty || fieldWasQuoted {
-            endRecord()
+        var failure: Failure?
+        // A String is valid UTF-8, so neither call can find invalid text.
+        do throws(CSVStreamParser.InvalidText) {
+            try parser.feed(text.utf8, into: &records)
+            failure = try parser.finish(into: &records)
+        } catch {
+            failure = Failure(line: error.line, reason: "not UTF-8 text")
         }
         self.records = records
-        self.failures = failures
+        self.failures = failure.map { [$0] } ?? []
     }
 }

@@ -16,7 +16,7 @@ public struct OrderImporter: Sendable {
 
     private let registry: CarrierRegistry
     private let config: ShopConfig
-    private let limits: ImportLimits
+    let limits: ImportLimits
 
     /// Creates an importer that checks carriers and numbers against `registry`, reads
     /// zone-less times in the shop's zone and refuses what exceeds `limits`.
@@ -120,29 +120,17 @@ public struct OrderImporter: Sendable {
     public func validate(_ records: [(line: Int, fields: [String: String])]) -> (rows: [ImportRow], rejected: [ImportSummary.Rejection]) {
         var rows: [ImportRow] = []
         var rejected: [ImportSummary.Rejection] = []
-        var numberLines: [String: Int] = [:]
-        var orderLines: [String: (line: Int, order: Order)] = [:]
+        var checker = ImportRowChecker()
         for record in records {
             switch row(record.fields, line: record.line) {
             case .failure(let rejection):
                 rejected.append(rejection)
             case .success(let row):
-                if let number = row.trackingNumber, let carrier = row.carrier, let earlier = numberLines[carrier + " " + number] {
-                    rejected.append(.init(line: row.line, reason: "duplicate: \(carrier) \(number) is already on line \(earlier)"))
-                    continue
+                if let rejection = checker.check(row) {
+                    rejected.append(rejection)
+                } else {
+                    rows.append(row)
                 }
-                if let earlier = orderLines[row.order.id], earlier.order != row.order {
-                    rejected.append(
-                        .init(
-                            line: row.line,
-                            reason:
-                                "order \(row.order.id) differs from line \(earlier.line) (\(Self.difference(earlier.order, row.order))); rows of one order must agree"
-                        ))
-                    continue
-                }
-                if let number = row.trackingNumber, let carrier = row.carrier { numberLines[carrier + " " + number] = row.line }
-                if orderLines[row.order.id] == nil { orderLines[row.order.id] = (row.line, row.order) }
-                rows.append(row)
             }
         }
         return (rows, rejected)
@@ -267,19 +255,5 @@ public struct OrderImporter: Sendable {
             (1...12).contains(month)
         else { return false }
         return (1...CivilTime.daysInMonth(year: year, month: month)).contains(day)
-    }
-
-    private static func difference(_ lhs: Order, _ rhs: Order) -> String {
-        var fields: [String] = []
-        if lhs.customerName != rhs.customerName { fields.append("customer_name") }
-        if lhs.email != rhs.email { fields.append("email") }
-        if lhs.phone != rhs.phone { fields.append("phone") }
-        if lhs.language != rhs.language { fields.append("language") }
-        if lhs.postcode != rhs.postcode { fields.append("postcode") }
-        if lhs.value != rhs.value { fields.append("value/currency") }
-        if lhs.promisedDate != rhs.promisedDate { fields.append("promised_date") }
-        if lhs.paidAt != rhs.paidAt { fields.append("paid_at") }
-        if lhs.reshippable != rhs.reshippable { fields.append("reshippable") }
-        return fields.joined(separator: ", ")
     }
 }

@@ -63,13 +63,13 @@ actor CarrierGate {
     }
 
     init(
-        limits: CarrierDefinition.Limits, rateOverride: Double?, consecutiveFailures: Int, probeFirst: Bool = false,
-        clock: any RateClock = SystemRateClock()
+        limits: CarrierDefinition.Limits, rateOverride: Double?, concurrencyOverride: Int? = nil, consecutiveFailures: Int,
+        probeFirst: Bool = false, clock: any RateClock = SystemRateClock()
     ) {
         self.clock = clock
         refilledAt = clock.now
         probe = probeFirst ? .needed : .done
-        concurrency = limits.concurrency
+        concurrency = max(1, concurrencyOverride ?? limits.concurrency)
         let rate = rateOverride ?? limits.perSecond
         perSecond = rate
         burst = rateOverride.map { max(1, $0.rounded(.up)) } ?? Double(limits.burst)

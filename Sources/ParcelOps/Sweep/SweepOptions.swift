@@ -20,6 +20,10 @@ public struct SweepOptions: Sendable {
     public var breakerCooldown: TimeInterval
     /// Requests per second overriding carrier files (`--carrier-rate [ID=]N`); key "" is every carrier.
     public var rateOverrides: [String: Double]
+    /// Requests in flight per carrier overriding carrier files' `limits: concurrency`
+    /// (`--carrier-concurrency [ID=]N`, `carriers: { ID: { concurrency: N } }`); key "" is every
+    /// carrier. `concurrency` still caps all carriers together.
+    public var concurrencyOverrides: [String: Int]
     /// When to look again.
     public var schedule: CheckSchedule
     /// Due shipments are read from the store this many at a time.
@@ -34,7 +38,7 @@ public struct SweepOptions: Sendable {
     public init(
         concurrency: Int = 16, all: Bool = false, retries: Int = 2, retryBase: Duration = .milliseconds(500),
         maxRetryAfter: TimeInterval = 30, breakerThreshold: Int = 5, breakerCooldown: TimeInterval = 1800,
-        rateOverrides: [String: Double] = [:], schedule: CheckSchedule = .standard, pageSize: Int = 500,
+        rateOverrides: [String: Double] = [:], concurrencyOverrides: [String: Int] = [:], schedule: CheckSchedule = .standard, pageSize: Int = 500,
         lease: TimeInterval = 600, worker: String = SweepOptions.defaultWorker
     ) {
         self.lease = lease
@@ -47,6 +51,7 @@ public struct SweepOptions: Sendable {
         self.breakerThreshold = breakerThreshold
         self.breakerCooldown = breakerCooldown
         self.rateOverrides = rateOverrides
+        self.concurrencyOverrides = concurrencyOverrides
         self.schedule = schedule
         self.pageSize = pageSize
     }
@@ -59,5 +64,10 @@ public struct SweepOptions: Sendable {
     /// The rate override for `carrier`, if any.
     func rateOverride(for carrier: String) -> Double? {
         rateOverrides[carrier] ?? rateOverrides[""]
+    }
+
+    /// The in-flight limit override for `carrier`, if any.
+    func concurrencyOverride(for carrier: String) -> Int? {
+        concurrencyOverrides[carrier] ?? concurrencyOverrides[""]
     }
 }

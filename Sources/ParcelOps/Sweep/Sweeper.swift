@@ -57,6 +57,7 @@ public struct Sweeper: Sendable {
         for carrier in registry.carriers {
             gates[carrier.id] = CarrierGate(
                 limits: carrier.limits, rateOverride: options.rateOverride(for: carrier.id),
+                concurrencyOverride: options.concurrencyOverride(for: carrier.id),
                 consecutiveFailures: health[carrier.id]?.consecutiveFailures ?? 0,
                 probeFirst: carrier.source.auth != nil)
         }
