@@ -91,7 +91,12 @@ import Testing
         let notice = NoticeDraft(
             dedupeKey: "paging-\(parcel)", channel: "email", recipient: "ewa@example.com", subject: "Parcel \(parcel)", body: "About parcel \(parcel)",
             language: "en", template: "damagedOrLost", dueAt: EscalationDigestTests.start)
-        let trigger = try await IncidentStoreTests.trigger(store, EscalationDigestTests.number(parcel))
+        let number = EscalationDigestTests.number(parcel)
+        let shipment = try #require(try await store.read { try $0.shipments.shipments(ShipmentFilter(trackingNumber: number)) }.first)
+        let trigger = IncidentTrigger(
+            kind: .damagedOrLost,
+            subject: .shipment(id: shipment.id, orderId: shipment.orderId, carrier: shipment.carrier, trackingNumber: number),
+            evidence: "status:exception:damagedOrLost", summary: "\(shipment.carrier) \(number): damaged or lost")
         let outcome = try await store.write { [plan] tx in try tx.cases.raise(trigger, plan: plan, notice: notice, at: EscalationDigestTests.start) }
         guard case .opened(let incident) = outcome else { throw EscalationDigestTests.NotOpened(outcome: outcome) }
         return incident

@@ -88,7 +88,7 @@ import Testing
         #expect(lines.count == 5 && lines[0].hasPrefix("ORDER") && lines[1].hasPrefix("L-0001") && lines[4].hasPrefix("3 shipment(s)"), "\(table.stdout)")
         #expect(Self.next(table) == "shipments:\(stored[2].id)")
         let longTable = try await CLIRun.detached(["shipments", "--db", db])
-        #expect(longTable.stdout.split(separator: "\n").count == 2_502 && longTable.stdout.hasSuffix("2500 shipment(s) in \(db)\n"))
+        #expect(longTable.stdout.split(separator: "\n").count == 2_502 && longTable.stdout.contains("\n2500 shipment(s) in "))
 
         // A cursor of another listing, or none at all, is a usage error (exit 2) that says what to pass.
         for bad in ["audit:3", "12x", "shipments:abc", "queue:1,2,3"] {
