@@ -32,7 +32,7 @@ public enum RaiseOutcome: Sendable, Equatable {
     case absorbed(Int64)
 }
 
-/// Which cases to list.
+/// Which cases to list, in which order, from where.
 public struct IncidentFilter: Sendable, Equatable {
     public var kinds: Set<IncidentKind> = []
     public var statuses: Set<IncidentStatus> = []
@@ -42,11 +42,20 @@ public struct IncidentFilter: Sendable, Equatable {
     public var orderId: String?
     /// Only open (not resolved or dismissed) cases.
     public var openOnly = true
+    /// Only open cases with a deadline already passed at this time (`incidents --overdue`).
+    public var overdueAt: Date?
+    /// The order of the list.
+    public var order: IncidentOrder = .opened
+    /// Only cases after this one in ``order``: a page goes on where the last one ended.
+    public var after: IncidentPosition?
+    /// At most this many.
+    public var limit: Int?
 
-    /// Creates a filter; the default lists open cases.
+    /// Creates a filter; the default lists open cases by id.
     public init(
         kinds: Set<IncidentKind> = [], statuses: Set<IncidentStatus> = [], owner: String? = nil, carrier: String? = nil,
-        shipmentId: Int64? = nil, orderId: String? = nil, openOnly: Bool = true
+        shipmentId: Int64? = nil, orderId: String? = nil, openOnly: Bool = true, overdueAt: Date? = nil, order: IncidentOrder = .opened,
+        after: IncidentPosition? = nil, limit: Int? = nil
     ) {
         self.orderId = orderId
         self.kinds = kinds
@@ -55,6 +64,25 @@ public struct IncidentFilter: Sendable, Equatable {
         self.carrier = carrier
         self.shipmentId = shipmentId
         self.openOnly = openOnly
+        self.overdueAt = overdueAt
+        self.order = order
+        self.after = after
+        self.limit = limit
+    }
+}
+
+/// The order cases are listed in; each is total (ties broken by id), so pages never overlap.
+public enum IncidentOrder: Sendable, Equatable {
+    /// By id: the order they were opened in (only the id of ``IncidentFilter/after`` counts).
+    case opened
+    /// The staff queue: next deadline first, then the highest priority, then id.
+    case queue
+}
+
+extension Incident {
+    /// Where this case stands in the queue, for ``IncidentFilter/after``.
+    public var queuePosition: IncidentPosition {
+        IncidentPosition(deadline: nextDeadline.timeIntervalSince1970, priority: priority, id: id)
     }
 }
 

@@ -39,3 +39,15 @@ public struct CustomerExport: Sendable, Equatable, Encodable {
     public var email: String
     public var orders: [OrderRecord]
 }
+
+extension CustomerExport {
+    /// The export of `email` written a page of orders at a time, byte for byte what
+    /// ``ParcelCore/JSONOutput/data(_:)`` writes for the whole export: `orders` is its last field.
+    public static func stream(email: String) throws -> JSONArrayStream {
+        var opening = Data("{\n  \"email\" : ".utf8)
+        opening.append(try JSONOutput.encoder().encode(email))
+        opening.append(Data(",\n  \"orders\" : [\n".utf8))
+        return JSONArrayStream(
+            opening: opening, closing: Data("\n  ]\n}\n".utf8), empty: try JSONOutput.data(CustomerExport(email: email, orders: [])), depth: 2)
+    }
+}

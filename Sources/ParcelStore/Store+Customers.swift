@@ -4,10 +4,16 @@ import ParcelCore
 /// Customer data rights in the SQLite store: export, erasure, purge of old closed orders.
 extension Store.Customers {
     /// Everything held about the customer with `email`: orders, shipments, carrier events, cases
-    /// (without staff notes) and the notices sent to them.
-    public func customerData(email: String) throws -> CustomerExport {
+    /// (without staff notes) and the notices sent to them. Orders come by id, only those after
+    /// the order id `after` and at most `limit` of them when given: an export reads a page of
+    /// orders at a time this way, so it never holds a big customer's whole history.
+    public func customerData(email: String, after: String? = nil, limit: Int? = nil) throws -> CustomerExport {
         try tx.step("exporting a customer's data", .read)
-        let orders = try db.fetchAll(sql: "SELECT * FROM orders WHERE lower(email) = lower(?) ORDER BY id", arguments: [email]).map(Store.decodeOrder)
+        var arguments: [(any SQLBindable)?] = [email]
+        if let after { arguments.append(after) }
+        let page = (after == nil ? "" : " AND id > ?") + " ORDER BY id" + (limit.map { " LIMIT \(max(0, $0))" } ?? "")
+        let orders = try db.fetchAll(sql: "SELECT * FROM orders WHERE lower(email) = lower(?)\(page)", arguments: SQLArguments(arguments)).map(
+            Store.decodeOrder)
         return CustomerExport(
             email: email,
             orders: try orders.map { order in

@@ -117,11 +117,13 @@ extension Store.Cases {
         return .opened(incident)
     }
 
-    /// Cases matching `filter`.
+    /// Cases matching `filter`, in its order, after its position, at most its limit: a listing
+    /// reads a page at a time this way, so it never holds every case.
     public func incidents(_ filter: IncidentFilter) throws -> [Incident] {
         try tx.step("listing incidents", .read)
         var clauses: [String] = []
         var arguments: [(any SQLBindable)?] = []
+        let deadline = Store.nextDeadline(db.dialect)
         if filter.openOnly { clauses.append("closed_at IS NULL") }
         if !filter.kinds.isEmpty {
             clauses.append("kind IN (\(filter.kinds.map { _ in "?" }.joined(separator: ", ")))")
@@ -135,11 +137,31 @@ extension Store.Cases {
         if let carrier = filter.carrier { clauses.append("carrier = ?"); arguments.append(carrier) }
         if let shipmentId = filter.shipmentId { clauses.append("shipment_id = ?"); arguments.append(shipmentId) }
         if let orderId = filter.orderId { clauses.append("order_id = ?"); arguments.append(orderId) }
+        // Overdue is ``Incident/overdueClocks(at:)`` not empty: open, and the earliest unmet deadline passed.
+        if let overdueAt = filter.overdueAt {
+            clauses.append("closed_at IS NULL AND \(deadline) < ?")
+            arguments.append(overdueAt.timeIntervalSince1970)
+        }
+        let order: String
+        switch filter.order {
+        case .opened:
+            order = "id"
+            if let after = filter.after { clauses.append("id > ?"); arguments.append(after.id) }
+        case .queue:
+            order = "\(deadline), priority DESC, id"
+            if let after = filter.after {
+                clauses.append("(\(deadline) > ? OR (\(deadline) = ? AND (priority < ? OR (priority = ? AND id > ?))))")
+                arguments += [after.deadline, after.deadline, after.priority, after.priority, after.id]
+            }
+        }
         let condition = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-        // Two queries for any number of cases (the queue, `/metrics`): the cases, then all their breaches.
+        var sql = "SELECT * FROM incidents\(condition) ORDER BY \(order)"
+        if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
+        // Two queries for any number of cases (the queue, `/metrics`): the cases, then all their
+        // breaches; a page's breaches are read by the page's ids.
         return try Store.decodeIncidents(
-            db.fetchAll(sql: "SELECT * FROM incidents\(condition) ORDER BY id", arguments: SQLArguments(arguments)), db: db,
-            selection: ("SELECT id FROM incidents\(condition)", SQLArguments(arguments)))
+            db.fetchAll(sql: sql, arguments: SQLArguments(arguments)), db: db,
+            selection: filter.limit == nil ? ("SELECT id FROM incidents\(condition)", SQLArguments(arguments)) : nil)
     }
 
     /// One case.
@@ -330,6 +352,16 @@ extension Store {
 
     static func fetchIncident(_ db: any SQLConnection, id: Int64) throws -> Incident? {
         try decodeIncidents(db.fetchAll(sql: "SELECT * FROM incidents WHERE id = ?", arguments: [id]), db: db).first
+    }
+
+    /// ``ParcelCore/Incident/nextDeadline`` in SQL: the earliest of the resolution deadline, the
+    /// first-touch deadline while untouched and the notice deadline while the customer has not heard.
+    static func nextDeadline(_ dialect: SQLDialect) -> String {
+        let resolution = "COALESCE(resolution_due, opened_at)"
+        return """
+            \(dialect.least)(\(resolution), CASE WHEN first_touched_at IS NULL THEN COALESCE(first_touch_due, opened_at) ELSE \(resolution) END, \
+            CASE WHEN notice_due IS NOT NULL AND notified_at IS NULL THEN notice_due ELSE \(resolution) END)
+            """
     }
 
     /// The incidents of `rows` (`SELECT * FROM incidents …`) with their breaches, read in one more

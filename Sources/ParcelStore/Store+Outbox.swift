@@ -64,8 +64,9 @@ extension Store.Outbox {
             arguments: [String(error.prefix(500)), retryAt.timeIntervalSince1970, id])
     }
 
-    /// Notices by state, newest first.
-    public func notices(_ state: NoticeState, limit: Int) throws -> [OutboxNotice] {
+    /// Notices by state, newest first, only those older than the notice with id `after` (the
+    /// last of the previous page) when given.
+    public func notices(_ state: NoticeState, limit: Int, after: Int64? = nil) throws -> [OutboxNotice] {
         try tx.step("listing notices", .read)
         let condition: String
         switch state {
@@ -75,7 +76,10 @@ extension Store.Outbox {
         case .sent: condition = "sent_at IS NOT NULL"
         case .all: condition = "1 = 1"
         }
-        return try db.fetchAll(sql: "SELECT * FROM outbox WHERE \(condition) ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Store.decodeNotice)
+        let page = after == nil ? "" : " AND id < ?"
+        let arguments: [(any SQLBindable)?] = after.map { [$0, limit] } ?? [limit]
+        return try db.fetchAll(sql: "SELECT * FROM outbox WHERE (\(condition))\(page) ORDER BY id DESC LIMIT ?", arguments: SQLArguments(arguments))
+            .map(Store.decodeNotice)
     }
 }
 

@@ -61,7 +61,8 @@ extension Store.Shipments {
         ).map(Store.decodeShipment)
     }
 
-    /// Shipments matching `filter`, ordered by id.
+    /// Shipments matching `filter`, ordered by id, after its `after`, at most its `limit`: a
+    /// listing reads a page at a time this way, so it never holds every shipment.
     public func shipments(_ filter: ShipmentFilter) throws -> [Shipment] {
         try tx.step("listing shipments", .read)
         var clauses: [String] = []
@@ -69,6 +70,7 @@ extension Store.Shipments {
         if let carrier = filter.carrier { clauses.append("carrier = ?"); arguments.append(carrier) }
         if let orderId = filter.orderId { clauses.append("order_id = ?"); arguments.append(orderId) }
         if let number = filter.trackingNumber { clauses.append("tracking_number = ?"); arguments.append(number) }
+        if let after = filter.after { clauses.append("id > ?"); arguments.append(after) }
         if !filter.statuses.isEmpty {
             clauses.append("status IN (\(filter.statuses.map { _ in "?" }.joined(separator: ", ")))")
             arguments.append(contentsOf: filter.statuses.map(\.rawValue).sorted())
@@ -292,14 +294,20 @@ extension Store.Console {
         try Store.insertAudit(entry, db: db)
     }
 
-    /// The newest audit entries first, optionally only those about `subject` (`incident:7`).
-    public func auditLog(limit: Int, subject: String? = nil) throws -> [AuditEntry] {
+    /// The newest audit entries first, optionally only those about `subject` (`incident:7`), and
+    /// only those older than the entry with id `after` (the last of the previous page).
+    public func auditLog(limit: Int, subject: String? = nil, after: Int64? = nil) throws -> [AuditEntry] {
         try tx.step("reading the audit log", .read)
-        let rows =
-            try subject.map { try db.fetchAll(sql: "SELECT * FROM audit_log WHERE subject = ? ORDER BY id DESC LIMIT ?", arguments: [$0, limit]) }
-            ?? db.fetchAll(sql: "SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit])
-        return try rows.map {
-            AuditEntry(at: try $0.date("at"), actor: try $0["actor"], action: try $0["action"], subject: try $0["subject"], detail: try $0["detail"])
+        var clauses: [String] = []
+        var arguments: [(any SQLBindable)?] = []
+        if let subject { clauses.append("subject = ?"); arguments.append(subject) }
+        if let after { clauses.append("id < ?"); arguments.append(after) }
+        arguments.append(limit)
+        let condition = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        return try db.fetchAll(sql: "SELECT * FROM audit_log\(condition) ORDER BY id DESC LIMIT ?", arguments: SQLArguments(arguments)).map {
+            AuditEntry(
+                id: try $0["id"], at: try $0.date("at"), actor: try $0["actor"], action: try $0["action"], subject: try $0["subject"],
+                detail: try $0["detail"])
         }
     }
 }

@@ -13,15 +13,21 @@ public struct ShipmentFilter: Sendable, Equatable {
     public var orderId: String?
     /// Only this tracking number (any carrier).
     public var trackingNumber: String?
+    /// Only shipments with an id above this: a page goes on where the last one ended.
+    public var after: Int64?
     /// At most this many.
     public var limit: Int?
 
     /// Creates a filter; the default lists everything.
-    public init(carrier: String? = nil, statuses: Set<TrackingStatus> = [], orderId: String? = nil, trackingNumber: String? = nil, limit: Int? = nil) {
+    public init(
+        carrier: String? = nil, statuses: Set<TrackingStatus> = [], orderId: String? = nil, trackingNumber: String? = nil, after: Int64? = nil,
+        limit: Int? = nil
+    ) {
         self.carrier = carrier
         self.statuses = statuses
         self.orderId = orderId
         self.trackingNumber = trackingNumber
+        self.after = after
         self.limit = limit
     }
 }
@@ -158,6 +164,9 @@ public struct UnmappedStatus: Sendable, Equatable, Codable, Hashable {
 
 /// One line of the audit log: who did what to which thing, when, and why.
 public struct AuditEntry: Sendable, Equatable, Codable {
+    /// The store's id, set on entries read back (nil on one to be written). Not in the JSON: the
+    /// listing's cursor carries it (``ListingCursor/audit(after:)``).
+    public var id: Int64?
     /// When.
     public var at: Date
     /// Who: a staff member, `sweep`, or the OS user who ran an import.
@@ -170,11 +179,16 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     public var detail: String
 
     /// Creates an entry.
-    public init(at: Date, actor: String, action: String, subject: String, detail: String) {
+    public init(id: Int64? = nil, at: Date, actor: String, action: String, subject: String, detail: String) {
+        self.id = id
         self.at = at
         self.actor = actor
         self.action = action
         self.subject = subject
         self.detail = detail
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case at, actor, action, subject, detail
     }
 }

@@ -12,27 +12,51 @@ struct CustomerCommand: AsyncParsableCommand {
         subcommands: [Export.self, Erase.self])
 
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Everything held about the customer with EMAIL, as JSON.")
+        static let configuration = CommandConfiguration(
+            abstract: "Everything held about the customer with EMAIL, as JSON.",
+            discussion: """
+                Orders are listed by id and written as they are read, a page at a time, so a customer with any number of orders
+                is exported in little memory. With --limit, `next: CURSOR` on standard error means more orders remain: pass it
+                as --after to get exactly the next ones (each run is one JSON document and one audit entry).
+                """)
         @OptionGroup var store: StoreOptions
         @OptionGroup var staff: StaffOptions
         @Argument(help: "The customer's e-mail address.") var email: String
+        @Option(help: "At most this many orders (then `next: CURSOR` on standard error when more remain).") var limit: Int?
+        @Option(help: Paging.afterHelp) var after: String?
 
         func run() async throws {
+            let limit = try Paging.limit(self.limit)
+            let cursor = try Paging.cursor(after, for: .orders)
+            let start: String? = if case .orders(let id)? = cursor { id } else { nil }
             let (database, now) = try await openForStaff(store, staff)
-            let export: CustomerExport
+            let email = self.email
+            var json = try CustomerExport.stream(email: email)
+            let next = try await Paging.run(
+                limit: limit, after: start,
+                read: { (after: String?, size: Int) -> [CustomerExport.OrderRecord] in
+                    do throws(StoreError) {
+                        return try await database.read { try $0.customers.customerData(email: email, after: after, limit: size) }.orders
+                    } catch {
+                        throw fail(.store(error))
+                    }
+                },
+                key: \CustomerExport.OrderRecord.order.id,
+                write: { orders in
+                    Paging.emit(try json.next(orders))
+                })
             do {
-                export = try await database.read { try $0.customers.customerData(email: email) }
-                try await database.write {
+                try await database.write { [count = json.count] in
                     try $0.console.audit(
-                        AuditEntry(
-                            at: now, actor: staff.actor, action: "customer.export", subject: "customer",
-                            detail: "\(export.orders.count) order(s) exported"))
+                        AuditEntry(at: now, actor: staff.actor, action: "customer.export", subject: "customer", detail: "\(count) order(s) exported"))
                 }
             } catch {
                 throw fail(.store(error))
             }
-            guard !export.orders.isEmpty else { throw noOrders(email) }
-            try printJSON(export)
+            // No order at all is an error; none left after a cursor is the end of the export.
+            guard json.count > 0 || start != nil else { throw noOrders(email) }
+            Paging.emit(json.end())
+            Paging.announce(next.map { ListingCursor.orders(after: $0) })
         }
     }
 

@@ -31,7 +31,7 @@ struct FindCommand: AsyncParsableCommand {
 
     struct Result: Encodable {
         var orders: [Order]
-        var shipments: [ShipmentsCommand.Row]
+        var shipments: [ShipmentRow]
         var incidents: [IncidentRow]
     }
 
@@ -43,7 +43,7 @@ struct FindCommand: AsyncParsableCommand {
         if output.json {
             try printJSON(
                 Result(
-                    orders: found.orders, shipments: found.shipments.map(ShipmentsCommand.Row.init),
+                    orders: found.orders, shipments: found.shipments.map(ShipmentRow.init),
                     incidents: found.incidents.map { IncidentRow($0, now: now) }))
         } else if found.orders.isEmpty {
             print("nothing matches '\(query)'")

@@ -38,7 +38,7 @@ struct IncidentCommand: AsyncParsableCommand {
         struct Report: Encodable {
             var incident: IncidentRow
             var order: Order?
-            var shipment: ShipmentsCommand.Row?
+            var shipment: ShipmentRow?
             var events: [TrackingReport.Event]
             var history: [IncidentNote]
             var actions: [WorkflowAction]
@@ -68,7 +68,7 @@ struct IncidentCommand: AsyncParsableCommand {
                 if output.json {
                     return try printJSON(
                         Report(
-                            incident: IncidentRow(incident, now: now), order: order, shipment: shipment.map(ShipmentsCommand.Row.init),
+                            incident: IncidentRow(incident, now: now), order: order, shipment: shipment.map(ShipmentRow.init),
                             events: eventRows, history: history, actions: actions))
                 }
                 print(Self.render(incident, order: order, shipment: shipment, events: events, history: history, now: now))

@@ -18,27 +18,57 @@ struct NoticesCommand: AsyncParsableCommand {
         subcommands: [List.self, Deliver.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List notices (default: pending).")
+        static let configuration = CommandConfiguration(
+            abstract: "List notices (default: pending), newest first.",
+            discussion: """
+                Notices are written as they are read, a page at a time. With --limit, `next: CURSOR` on standard error means
+                more remain: pass it as --after to get exactly the next (older) ones.
+                """)
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
         @Flag(help: "Which notices.") var state: NoticeState = .pending
-        @Option(help: "At most this many.") var limit = 100
+        @Option(help: "At most this many (then `next: CURSOR` on standard error when more remain).") var limit = 100
+        @Option(help: Paging.afterHelp) var after: String?
 
         func run() async throws {
+            let limit = try Paging.limit(self.limit)
+            let cursor = try Paging.cursor(after, for: .notices)
+            let start: Int64? = if case .notices(let id)? = cursor { id } else { nil }
             let database = try await store.openStore(.readOnly)
-            let notices: [OutboxNotice]
-            do { notices = try await database.read { try $0.outbox.notices(state, limit: max(1, limit)) } } catch { throw fail(.store(error)) }
-            if output.json { return try printJSON(notices) }
-            if notices.isEmpty { print("no \(state.rawValue) notices"); return }
-            print(
-                Terminal.table(
-                    ["ID", "TO", "LANG", "TEMPLATE", "DUE", "SENT", "TRIES", "SUBJECT"],
-                    notices.map {
-                        [
-                            String($0.id), $0.recipient, $0.language, $0.template, When.short($0.dueAt), When.short($0.sentAt), String($0.attempts),
-                            $0.lastError.map { Terminal.paint(String($0.prefix(40)), "31") } ?? $0.subject,
-                        ]
-                    }))
+            let state = self.state
+            var json = try output.json ? JSONArrayStream() : nil
+            var table = Terminal.TableStream(["ID", "TO", "LANG", "TEMPLATE", "DUE", "SENT", "TRIES", "SUBJECT"])
+            var count = 0
+            let next = try await Paging.run(
+                limit: limit, after: start,
+                read: { (after: Int64?, size: Int) -> [OutboxNotice] in
+                    do throws(StoreError) { return try await database.read { try $0.outbox.notices(state, limit: size, after: after) } } catch {
+                        throw fail(.store(error))
+                    }
+                },
+                key: \OutboxNotice.id,
+                write: { notices in
+                    count += notices.count
+                    if var stream = json {
+                        Paging.emit(try stream.next(notices))
+                        json = stream
+                        return
+                    }
+                    Paging.emit(
+                        line: table.next(
+                            notices.map {
+                                [
+                                    String($0.id), $0.recipient, $0.language, $0.template, When.short($0.dueAt), When.short($0.sentAt), String($0.attempts),
+                                    $0.lastError.map { Terminal.paint(String($0.prefix(40)), "31") } ?? $0.subject,
+                                ]
+                            }))
+                })
+            if let json {
+                Paging.emit(json.end())
+            } else if count == 0 {
+                Paging.emit(line: "no \(state.rawValue) notices")
+            }
+            Paging.announce(next.map { ListingCursor.notices(after: $0) })
         }
     }
 

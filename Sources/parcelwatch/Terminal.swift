@@ -29,17 +29,40 @@ enum Terminal {
 
     /// Left-aligned columns sized to their content (colour codes not counted).
     static func table(_ header: [String], _ rows: [[String]]) -> String {
-        var widths = header.map(visibleWidth)
-        for row in rows { for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], visibleWidth(cell)) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                index == cells.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[index] - visibleWidth(cell)))
-            }.joined(separator: "  ")
-        }
-        return ([bold(line(header))] + rows.map(line)).joined(separator: "\n")
+        var table = TableStream(header)
+        return table.next(rows)
     }
 
-    private static func visibleWidth(_ text: String) -> Int {
+    /// A table printed a page of rows at a time (a listing never holds them all): the header
+    /// with the first page, columns sized to the rows so far, so they only ever widen. One page
+    /// prints exactly as ``table(_:_:)``.
+    struct TableStream {
+        private let header: [String]
+        private var widths: [Int]
+        private(set) var started = false
+
+        init(_ header: [String]) {
+            self.header = header
+            self.widths = header.map(Terminal.visibleWidth)
+        }
+
+        /// The lines of `rows` (after the header, the first time), without a final newline.
+        mutating func next(_ rows: [[String]]) -> String {
+            for row in rows {
+                for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], Terminal.visibleWidth(cell)) }
+            }
+            func line(_ cells: [String]) -> String {
+                cells.enumerated().map { index, cell in
+                    index == cells.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[index] - Terminal.visibleWidth(cell)))
+                }.joined(separator: "  ")
+            }
+            let lines = rows.map(line)
+            defer { started = true }
+            return (started ? lines : [Terminal.bold(line(header))] + lines).joined(separator: "\n")
+        }
+    }
+
+    fileprivate static func visibleWidth(_ text: String) -> Int {
         var count = 0, inEscape = false
         for char in text {
             if char == "\u{1B}" { inEscape = true; continue }

@@ -6,14 +6,19 @@ import Foundation
 public enum JSONOutput {
     /// `value` as Parcelwatch writes JSON.
     public static func data(_ value: some Encodable) throws -> Data {
+        var data = try encoder().encode(value)
+        data.append(0x0A)
+        return data
+    }
+
+    /// An encoder in this style (without the final newline), for writing many values with one.
+    public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(ISOTime.utc(date))
         }
-        var data = try encoder.encode(value)
-        data.append(0x0A)
-        return data
+        return encoder
     }
 }

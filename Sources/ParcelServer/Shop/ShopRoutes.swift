@@ -19,6 +19,8 @@ import ParcelStore
 ///   open cases are dismissed.
 /// - `DELETE /api/orders/{id}/shipments/{carrier}/{number}`: cancels one parcel of the order the
 ///   same way (a label never used, a number replaced).
+/// - `GET /api/shipments?carrier=&status=&order=&limit=&after=`: the shipments a page at a time
+///   with the cursor of the next page (``ShopListing``).
 struct ShopRoutes: Sendable {
     let store: Store
     let options: ServerOptions
@@ -28,6 +30,10 @@ struct ShopRoutes: Sendable {
         router.put("/api/orders/:id") { request, context in try await upsert(request, context, orderId: try RequestText.parameter("id", context, request)) }
         router.delete("/api/orders/:id") { request, context in try await cancel(request, context) }
         router.delete("/api/orders/:id/shipments/:carrier/:number") { request, context in try await cancelShipment(request, context) }
+        router.get("/api/shipments") { request, _ in
+            guard try await authorize(request) != nil else { return Self.unauthorized() }
+            return try await ShopListing(store: store).shipments(request)
+        }
     }
 
     private func upsert(_ request: Request, _ context: ServerContext, orderId: String?) async throws -> Response {

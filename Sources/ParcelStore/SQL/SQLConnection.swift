@@ -14,6 +14,14 @@ public enum SQLDialect: Sendable {
         case .postgres: " FOR UPDATE SKIP LOCKED"
         }
     }
+
+    /// The smallest of several values in one row: SQLite's many-argument `MIN`, PostgreSQL's `LEAST`.
+    var least: String {
+        switch self {
+        case .sqlite: "MIN"
+        case .postgres: "LEAST"
+        }
+    }
 }
 
 /// One connection inside one transaction, as the store's statements see it: synchronous, `?`
