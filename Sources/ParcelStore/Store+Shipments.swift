@@ -109,20 +109,23 @@ extension Store.Shipments {
     /// ``recordFailure(shipmentID:checkedAt:error:nextCheckAt:)``) or
     /// ``releaseShipments(_:)`` ends the lease. The sweep pages by `after`, so memory stays flat.
     public func claimDueShipments(
-        now: Date, all: Bool, after: Int64, limit: Int, worker: String,
+        now: Date, all: Bool, after: ClaimCursor, limit: Int, worker: String,
         lease: TimeInterval
     ) throws -> [DueShipment] {
         try tx.step("claiming due shipments", .rowsLeased)
         let time = now.timeIntervalSince1970
-        let due = all ? Store.notCancelled : "AND next_check_at IS NOT NULL AND next_check_at <= ?"
-        var arguments: [(any SQLBindable)?] = [after, time]
-        if !all { arguments.append(time) }
-        arguments.append(limit)
+        // Due parcels come in the order of the due index (next check, then id), so a sweep with
+        // few due reads only those, whatever the table's size; `--all` takes every parcel by id.
+        let (selection, order): (String, String) =
+            all
+            ? ("id > ? \(Store.notCancelled)", "id")
+            : ("next_check_at IS NOT NULL AND next_check_at <= ? AND (next_check_at, id) > (?, ?)", "next_check_at, id")
+        let arguments: [(any SQLBindable)?] = (all ? [after.id] : [time, after.dueAt, after.id]) + [time, limit]
         let ids = try db.scalars(
             Int64.self,
             sql: """
-                SELECT id FROM shipments WHERE id > ? AND (lease_until IS NULL OR lease_until <= ?) \(due)
-                ORDER BY id LIMIT ?\(db.dialect.skipLocked)
+                SELECT id FROM shipments WHERE \(selection) AND (lease_until IS NULL OR lease_until <= ?)
+                ORDER BY \(order) LIMIT ?\(db.dialect.skipLocked)
                 """, arguments: SQLArguments(arguments))
         guard !ids.isEmpty else { return [] }
         let list = ids.map { _ in "?" }.joined(separator: ", ")
@@ -131,7 +134,8 @@ extension Store.Shipments {
             arguments: SQLArguments([time + lease, worker] + ids))
         return try db.fetchAll(
             sql: """
-                SELECT s.*, \(Store.orderColumns) FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.id IN (\(list)) ORDER BY s.id
+                SELECT s.*, \(Store.orderColumns) FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.id IN (\(list))
+                ORDER BY \(all ? "s.id" : "s.next_check_at, s.id")
                 """, arguments: SQLArguments(ids)
         ).map { row in
             DueShipment(shipment: try Store.decodeShipment(row), order: try Store.decodeOrder(row, prefix: "o_"))

@@ -192,3 +192,31 @@ public struct AuditEntry: Sendable, Equatable, Codable {
         case at, actor, action, subject, detail
     }
 }
+
+/// Where a sweep's claiming of due parcels stands: after the last parcel it claimed, by next
+/// check then id (due parcels come in the due index's order), or by id alone for `--all`.
+public struct ClaimCursor: Sendable, Equatable, ExpressibleByIntegerLiteral {
+    /// The last claimed parcel's next check (seconds since 1970); before every time at the start.
+    public var dueAt: Double
+    /// The last claimed parcel's id.
+    public var id: Int64
+
+    /// Before every parcel.
+    public static let start = ClaimCursor(dueAt: -Double.greatestFiniteMagnitude, id: 0)
+
+    /// A cursor at `dueAt` and `id`.
+    public init(dueAt: Double, id: Int64) {
+        self.dueAt = dueAt
+        self.id = id
+    }
+
+    /// Just after `shipment`, the last one of a page.
+    public init(after shipment: Shipment) {
+        self.init(dueAt: shipment.nextCheckAt?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude, id: shipment.id)
+    }
+
+    /// After the parcel with id `value`, at any next check (`after: 0` is the start).
+    public init(integerLiteral value: Int64) {
+        self.init(dueAt: -Double.greatestFiniteMagnitude, id: value)
+    }
+}

@@ -144,7 +144,7 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         }
         _ = try await store.write { try $0.shipments.importRows(rows, dryRun: false, actor: "test", at: fixtureNow) }
         var seen: [String] = []
-        var after: Int64 = 0
+        var after = ClaimCursor.start
         while true {
             let page = try await store.write(serialized: false) { [after] tx in
                 try tx.shipments.claimDueShipments(now: fixtureNow, all: false, after: after, limit: 10, worker: "a", lease: 600)
@@ -152,7 +152,7 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
             guard let last = page.last else { break }
             #expect(page.count <= 10)
             seen += page.map(\.shipment.trackingNumber)
-            after = last.shipment.id
+            after = ClaimCursor(after: last.shipment)
         }
         #expect(seen == rows.compactMap(\.trackingNumber))
         // Worker b finds nothing while a holds every lease, and nothing is counted as due.

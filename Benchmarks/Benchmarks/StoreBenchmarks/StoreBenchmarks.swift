@@ -23,7 +23,7 @@ let benchmarks: @Sendable () -> Void = {
             let residentBefore = SelectionFixture.residentMegabytes()
             benchmark.startMeasurement()
             let due = try await store.read { try $0.shipments.countDue(now: now, all: false) }
-            var after: Int64 = 0
+            var after = ClaimCursor.start
             var pages: [Duration] = []
             var selected = 0
             while true {
@@ -32,7 +32,7 @@ let benchmarks: @Sendable () -> Void = {
                 pages.append(ContinuousClock.now - started)
                 guard let last = page.last else { break }
                 selected += page.count
-                after = last.shipment.id
+                after = ClaimCursor(after: last.shipment)
             }
             benchmark.stopMeasurement()
             let tenth = max(1, pages.count / 10)

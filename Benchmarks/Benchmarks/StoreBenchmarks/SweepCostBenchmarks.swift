@@ -28,8 +28,8 @@ func sweepCostBenchmarks() {
             benchmark.startMeasurement()
             let summary = try await sweeper.run()
             benchmark.stopMeasurement()
-            guard summary.checked == 0, summary.incidents.looked == 0 else {
-                throw SteadyFixture.Failure(message: "\(summary.checked) checked, \(summary.incidents.looked) rules due: not a steady state")
+            guard summary.checked == 0, let rules = summary.incidents, rules.looked == 0 else {
+                throw SteadyFixture.Failure(message: "\(summary.checked) checked, \(summary.incidents?.looked ?? -1) rules due: not a steady state")
             }
         }
         Benchmark("incident rules after 1,000 parcels changed, \(count / 1000)k shipments in SQLite",
@@ -99,7 +99,7 @@ enum SteadyFixture {
             _ = try await store.write { try $0.shipments.importRows(rows, dryRun: false, actor: "bench", at: now) }
         }
         // Every parcel checked (nothing due for a day), then every rule scheduled.
-        var after: Int64 = 0
+        var after = ClaimCursor.start
         while true {
             let page = try await store.write(serialized: false) { [after] tx in
                 let page = try tx.shipments.claimDueShipments(now: now, all: false, after: after, limit: 1000, worker: "bench", lease: 60)
@@ -109,7 +109,7 @@ enum SteadyFixture {
                 return page
             }
             guard let last = page.last else { break }
-            after = last.shipment.id
+            after = ClaimCursor(after: last.shipment)
         }
         let registry = try CarrierRegistry.load(directory: root + "/carriers")
         _ = try await IncidentEngine(store: store, config: .defaults, registry: registry).run(now: now)

@@ -101,7 +101,7 @@ public struct Sweeper: Sendable {
     private func selectAndCheck(_ context: Context, health: [String: CarrierHealth], tally: Tally) async throws(StoreError) -> Grouped {
         let now = context.now
         var grouped = Grouped()
-        var after: Int64 = 0
+        var after = ClaimCursor.start
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 var inFlight = 0
@@ -114,7 +114,7 @@ public struct Sweeper: Sendable {
                             worker: options.worker, lease: options.lease)
                     }
                     guard let last = page.last else { break }
-                    after = last.shipment.id
+                    after = ClaimCursor(after: last.shipment)
                     var unchecked: [Int64] = []
                     for (index, due) in page.enumerated() {
                         if shouldStop() {

@@ -107,6 +107,15 @@ enum PostgresSchema {
         ("v5-tracking-number-index", ["CREATE INDEX shipments_tracking_number ON shipments (tracking_number, order_id)"]),
         ("v6-rules-due", rulesDueStatements),
         ("v7-find-indexes", findStatements),
+        // A sweep claims due parcels in the due index's order (next check, then id), so one with
+        // few due reads only those (SQLite's v14 says the same).
+        (
+            "v8-due-check-order",
+            [
+                "DROP INDEX shipments_due",
+                "CREATE INDEX shipments_due ON shipments (next_check_at, id) WHERE next_check_at IS NOT NULL",
+            ]
+        ),
     ]
 
     /// `find`'s indexes (SQLite's v13 says the same): the phone's exact probe, and names searched

@@ -357,6 +357,15 @@ enum SQLiteSchema {
                     """)
             try Store.backfillOrderSearch(GRDBConnection(db))
         }
+        migrator.registerMigration("v14-due-check-order") { db in
+            // A sweep claims due parcels in the due index's order (next check, then id), so one
+            // with few due reads only those (PostgreSQL's v8 says the same).
+            try db.execute(
+                sql: """
+                    DROP INDEX shipments_due;
+                    CREATE INDEX shipments_due ON shipments(next_check_at, id) WHERE next_check_at IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }
