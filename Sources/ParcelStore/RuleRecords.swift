@@ -3,20 +3,20 @@ import ParcelCore
 
 // Values the store takes and gives for the incident rules' schedule.
 
-/// A parcel whose incident rules are due: its facts, whether any rule still watches it, and the
-/// version of those facts the next instant will be written against.
-public struct ShipmentRulesDue: Sendable, Equatable {
-    /// The parcel and its order.
-    public var candidate: DetectionCandidate
-    /// False for a delivered or expired parcel or a cancelled order: no rule looks at it.
+/// A parcel or order whose incident rules are due: its facts, whether any rule still watches it,
+/// and the version of those facts the next instant will be written against.
+public struct RulesDue<Candidate: Sendable & Equatable>: Sendable, Equatable {
+    /// The parcel with its order, or the order with its parcels.
+    public var candidate: Candidate
+    /// False when no rule looks at it: a delivered or expired parcel, an unpaid or cancelled order.
     public var watched: Bool
     /// The version of the facts read, for ``Store/Cases/schedule(shipments:orders:)``.
     public var version: Int64
     /// Where it stood in the schedule (with its id, the page cursor).
     public var due: Double
 
-    /// Creates a due parcel.
-    public init(candidate: DetectionCandidate, watched: Bool, version: Int64, due: Double) {
+    /// Creates a due row.
+    public init(candidate: Candidate, watched: Bool, version: Int64, due: Double) {
         self.candidate = candidate
         self.watched = watched
         self.version = version
@@ -24,25 +24,10 @@ public struct ShipmentRulesDue: Sendable, Equatable {
     }
 }
 
-/// An order whose order-level rules are due (not dispatched, late and never shipped).
-public struct OrderRulesDue: Sendable, Equatable {
-    /// The order and its parcels.
-    public var candidate: OrderCandidate
-    /// False for an unpaid or cancelled order: no order rule looks at it.
-    public var watched: Bool
-    /// The version of the facts read.
-    public var version: Int64
-    /// Where it stood in the schedule.
-    public var due: Double
-
-    /// Creates a due order.
-    public init(candidate: OrderCandidate, watched: Bool, version: Int64, due: Double) {
-        self.candidate = candidate
-        self.watched = watched
-        self.version = version
-        self.due = due
-    }
-}
+/// A parcel whose rules are due, with its order.
+public typealias ShipmentRulesDue = RulesDue<DetectionCandidate>
+/// An order whose order-level rules (not dispatched, late and never shipped) are due.
+public typealias OrderRulesDue = RulesDue<OrderCandidate>
 
 /// When a parcel's or order's rules next need a look, computed from the facts of `version`.
 public struct RulesNext<ID: Sendable & Equatable>: Sendable, Equatable {
