@@ -96,7 +96,14 @@ echo; echo "==> the incident queue at +100 h, most urgent deadline first (! = a 
 SEUR_CASE=$("$BIN/parcelwatch" incidents --kind damagedOrLost --carrier seur --json --now "$END" | sed -n 's/^ *"id" : \([0-9]*\).*/\1/p' | head -n1)
 if [ -n "$SEUR_CASE" ]; then
   echo; echo "==> Lucía takes the SEUR \"damaged or lost\" desk and notes the call to the depot"
-  "$BIN/parcelwatch" incident assign "$SEUR_CASE" --to lucia --as anna --now "$END"
+  # Round-robin may already have given it to her: assigning a case to its owner changes nothing
+  # and says so (an error), so the demo asks only when it is someone else's.
+  OWNER=$("$BIN/parcelwatch" incident show "$SEUR_CASE" --json --now "$END" | sed -n 's/^ *"owner" : "\([^"]*\)".*/\1/p' | head -n1)
+  if [ "$OWNER" = "lucia" ]; then
+    echo "incident $SEUR_CASE is already Lucía's (round-robin)"
+  else
+    "$BIN/parcelwatch" incident assign "$SEUR_CASE" --to lucia --as anna --now "$END"
+  fi
   "$BIN/parcelwatch" incident note "$SEUR_CASE" "Called SEUR Madrid depot: parcel confirmed damaged, claim opened" --as lucia --now "$END"
   echo; echo "==> incident $SEUR_CASE: the carrier's events beside the case history"
   "$BIN/parcelwatch" incident show "$SEUR_CASE" --now "$END"
