@@ -2,10 +2,11 @@ import Curl
 import Foundation
 import ParcelCore
 import ParcelOps
-@testable import ParcelServer
 import ParcelStore
 import TestSupport
 import Testing
+
+@testable import ParcelServer
 
 /// The staff console over loopback against a real SQLite store: sign-in, lockout, sessions,
 /// CSRF, the queue, actions through the staff desk, escaping.

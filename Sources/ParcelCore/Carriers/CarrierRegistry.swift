@@ -48,8 +48,11 @@ public struct CarrierRegistry: Sendable {
         if let fromEnvironment = environment["PARCELWATCH_CARRIERS"], !fromEnvironment.isEmpty { return fromEnvironment }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: "carriers", isDirectory: &isDirectory), isDirectory.boolValue { return "carriers" }
-        let binDirectory = ((executable as NSString).resolvingSymlinksInPath as NSString).deletingLastPathComponent
-        let installed = ((binDirectory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("share/parcelwatch/carriers")
+        // As a URL from the working directory: `./parcelwatch` has no directory in its text, and
+        // Foundation's string path functions trap on the empty parent that gives.
+        guard !executable.isEmpty else { return nil }
+        let installed = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("share/parcelwatch/carriers").path
         if FileManager.default.fileExists(atPath: installed, isDirectory: &isDirectory), isDirectory.boolValue { return installed }
         return nil
     }

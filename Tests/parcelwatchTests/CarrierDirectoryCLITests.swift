@@ -1,0 +1,53 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Where the binary looks for its carrier files when it is not told: started as `./parcelwatch`
+/// from a directory without them it says what to do (it trapped in Foundation's path code, whose
+/// parent of a bare name is an empty path), and an installed copy finds `share/parcelwatch/carriers`
+/// beside its `bin`, through a symbolic link too.
+@Suite struct CarrierDirectoryCLITests {
+    /// Runs `./parcelwatch arguments` with `directory` as the working directory and no carrier settings.
+    static func run(_ executable: String, _ arguments: [String], in directory: String) throws -> CLIRun {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: directory + "/" + executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "PARCELWATCH_CARRIERS")
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return CLIRun(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
+
+    @Test func aBareRelativeNameWithoutCarrierFilesIsAnErrorNotACrash() throws {
+        let directory = try temporaryDirectory("carriers-bare")
+        try FileManager.default.copyItem(atPath: try ParcelwatchBinary.path(), toPath: directory + "/parcelwatch")
+        let result = try Self.run("parcelwatch", ["carriers", "list"], in: directory)
+        #expect(result.status == 2 || result.status == 1, "\(result.status): \(result.stderr)")
+        #expect(result.stderr.contains("no carrier files found: pass --carriers DIR or set PARCELWATCH_CARRIERS"), "\(result.stderr)")
+        #expect(!result.stderr.contains("crashed"))
+    }
+
+    @Test func anInstalledCopyFindsItsSharedCarriersThroughASymlink() throws {
+        let prefix = try temporaryDirectory("carriers-installed")
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: prefix + "/bin", withIntermediateDirectories: true)
+        try manager.createDirectory(atPath: prefix + "/share/parcelwatch", withIntermediateDirectories: true)
+        try manager.copyItem(atPath: try ParcelwatchBinary.path(), toPath: prefix + "/bin/parcelwatch")
+        try manager.copyItem(atPath: PackagePaths.root + "/carriers", toPath: prefix + "/share/parcelwatch/carriers")
+        // Started through a link in another directory, as /usr/local/bin links often are.
+        let elsewhere = try temporaryDirectory("carriers-link")
+        try manager.createSymbolicLink(atPath: elsewhere + "/pw", withDestinationPath: prefix + "/bin/parcelwatch")
+        let result = try Self.run("pw", ["carriers", "list", "--json"], in: elsewhere)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"seur\"") && result.stdout.contains("\"inpost\""), "\(result.stdout.prefix(300))")
+    }
+}
