@@ -218,9 +218,9 @@ enum Template {
     }
 
     static func fill(_ template: String, number: String, inputs: [String: String], encode: Bool) -> String {
-        var out = template.replacingOccurrences(of: "{number}", with: encode ? percentEncode(number) : number)
+        var out = template.replacingEvery("{number}", with: encode ? percentEncode(number) : number)
         for (key, value) in inputs {
-            out = out.replacingOccurrences(of: "{\(key)}", with: encode ? percentEncode(value) : value)
+            out = out.replacingEvery("{\(key)}", with: encode ? percentEncode(value) : value)
         }
         return out
     }
@@ -231,10 +231,10 @@ enum Template {
         let type = contentType?.lowercased() ?? ""
         if type.contains("x-www-form-urlencoded") { return percentEncode(text) }
         if type.contains("json") {
-            return text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return text.replacingEvery("\\", with: "\\\\").replacingEvery("\"", with: "\\\"")
         }
-        return text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        return text.replacingEvery("&", with: "&amp;").replacingEvery("<", with: "&lt;")
+            .replacingEvery(">", with: "&gt;").replacingEvery("\"", with: "&quot;")
     }
 
     static func percentEncode(_ text: String) -> String {

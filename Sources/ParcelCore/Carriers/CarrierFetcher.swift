@@ -110,7 +110,7 @@ public struct CarrierFetcher: Sendable {
             let secret = try need(credential.env, carrier)
             secrets[credential.env] = secret
             if let header = credential.header {
-                headers.set(name: header, value: credential.format.replacingOccurrences(of: "{secret}", with: secret))
+                headers.set(name: header, value: credential.format.replacingEvery("{secret}", with: secret))
             }
         }
         var redact: [String] = Array(secrets.values)
@@ -122,11 +122,11 @@ public struct CarrierFetcher: Sendable {
                 try await self.requestToken(settings, carrier: carrier, endpoint: endpoint)
             }
             redact.append(token)
-            headers.set(name: settings.header, value: settings.format.replacingOccurrences(of: "{token}", with: token))
+            headers.set(name: settings.header, value: settings.format.replacingEvery("{token}", with: token))
         case .apiKey(let key, let header, let format)?:
             let secret = try need(key, carrier)
             redact.append(secret)
-            headers.set(name: header, value: format.replacingOccurrences(of: "{secret}", with: secret))
+            headers.set(name: header, value: format.replacingEvery("{secret}", with: secret))
         case .basic(let username, let password)?:
             let user = try need(username, carrier), secret = try need(password, carrier)
             redact.append(secret)
@@ -151,7 +151,7 @@ public struct CarrierFetcher: Sendable {
         var allInputs = inputs
         for name in template.inputs where allInputs[name] == nil && name != "since" {
             // Account-level inputs (Omniva's client code) come from the environment: OMNIVA_CLIENT.
-            let variable = (carrier.id + "_" + name).uppercased().replacingOccurrences(of: "-", with: "_")
+            let variable = (carrier.id + "_" + name).uppercased().replacingEvery("-", with: "_")
             allInputs[name] = try need(variable, carrier)
         }
         if carrier.isFeed, allInputs["since"] == nil, let lookback = carrier.feedLookback {
@@ -159,22 +159,22 @@ public struct CarrierFetcher: Sendable {
         }
         let separator = carrier.source.batch?.separator ?? ","
         let body = template.body.map { bodyTemplate in
-            var filled = bodyTemplate.replacingOccurrences(
-                of: "{numbers}", with: numbers.map { Template.escape($0, forBody: template.contentType) }.joined(separator: separator))
+            var filled = bodyTemplate.replacingEvery(
+                "{numbers}", with: numbers.map { Template.escape($0, forBody: template.contentType) }.joined(separator: separator))
             filled = Template.fill(filled, number: number, inputs: allInputs, encode: false)
             for (name, secret) in secrets {
-                filled = filled.replacingOccurrences(of: "{env:\(name)}", with: Template.escape(secret, forBody: template.contentType))
+                filled = filled.replacingEvery("{env:\(name)}", with: Template.escape(secret, forBody: template.contentType))
             }
             for (name, secret) in bodySecrets {
-                filled = filled.replacingOccurrences(of: "{secret:\(name)}", with: Template.escape(secret, forBody: template.contentType))
+                filled = filled.replacingEvery("{secret:\(name)}", with: Template.escape(secret, forBody: template.contentType))
             }
-            if let wsse { filled = filled.replacingOccurrences(of: "{wsse}", with: wsse) }
+            if let wsse { filled = filled.replacingEvery("{wsse}", with: wsse) }
             return Array(filled.utf8)
         }
         var url = carrier.url(for: number, inputs: allInputs, endpoint: endpoint)
-            .replacingOccurrences(of: "{numbers}", with: numbers.map(Template.percentEncode).joined(separator: separator))
+            .replacingEvery("{numbers}", with: numbers.map(Template.percentEncode).joined(separator: separator))
         for (name, secret) in secrets {
-            url = url.replacingOccurrences(of: "{env:\(name)}", with: Template.percentEncode(secret))
+            url = url.replacingEvery("{env:\(name)}", with: Template.percentEncode(secret))
         }
         let request = HTTPRequest(url: url, method: template.method, headers: headers, body: body, validators: validators)
         return try await send(request, carrier: carrier, secrets: redact)

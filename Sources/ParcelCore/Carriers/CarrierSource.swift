@@ -53,7 +53,7 @@ public struct CarrierSource: Sendable {
         var names = auth?.credentialNames ?? []
         names += request.credentials.map(\.env)
         for input in request.inputs where input != "postcode" && input != "since" {
-            names.append((carrier + "_" + input).uppercased().replacingOccurrences(of: "-", with: "_"))
+            names.append((carrier + "_" + input).uppercased().replacingEvery("-", with: "_"))
         }
         return names
     }

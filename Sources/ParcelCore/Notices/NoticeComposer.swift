@@ -124,7 +124,7 @@ public enum LocalDates {
     /// `129,99 EUR` with the decimal comma of pl, es and lt; `129.99 EUR` in English.
     public static func amount(_ money: Money, language: String) -> String {
         let text = money.decimalText
-        return (language == "en" ? text : text.replacingOccurrences(of: ".", with: ",")) + " " + money.currency
+        return (language == "en" ? text : text.replacingEvery(".", with: ",")) + " " + money.currency
     }
 
     /// The date and 24-hour time in the shop's zone.

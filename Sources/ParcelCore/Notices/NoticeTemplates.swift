@@ -64,15 +64,15 @@ public struct NoticeTemplates: Sendable {
         guard let template = templates[code]?[name] else {
             throw .render(template: name, language: language, detail: "no such template (known: \(names.joined(separator: ", ")))")
         }
-        let text = template.render(values).replacingOccurrences(of: "\r\n", with: "\n")
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeFirst() }
+        let text = template.render(values).replacingEvery("\r\n", with: "\n")
+        var lines = text.linesSplitAtNewline()[...]
+        while let first = lines.first, first.trimmingSpace().isEmpty { lines.removeFirst() }
         guard let subjectLine = lines.first, subjectLine.hasPrefix("Subject:") else {
             throw .render(template: name, language: code, detail: "the rendered text does not start with a Subject: line")
         }
-        let subject = subjectLine.dropFirst("Subject:".count).trimmingCharacters(in: .whitespaces)
-        let body = lines.dropFirst().drop { $0.trimmingCharacters(in: .whitespaces).isEmpty }.joined(separator: "\n")
-        return RenderedNotice(language: code, subject: subject, body: body.trimmingCharacters(in: .whitespacesAndNewlines) + "\n")
+        let subject = subjectLine.dropFirst("Subject:".count).trimmingSpace()
+        let body = lines.dropFirst().drop { $0.trimmingSpace().isEmpty }.joined(separator: "\n")
+        return RenderedNotice(language: code, subject: subject, body: body.trimmingSpace(newlines: true) + "\n")
     }
 }
 

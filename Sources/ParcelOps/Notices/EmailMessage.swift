@@ -43,7 +43,7 @@ public struct EmailMessage: Sendable, Equatable {
             "Content-Transfer-Encoding: base64",
             "Auto-Submitted: auto-generated",
         ]
-        let encoded = Data(body.replacingOccurrences(of: "\n", with: "\r\n").utf8).base64EncodedString(options: [
+        let encoded = Data(body.replacingEvery("\n", with: "\r\n").utf8).base64EncodedString(options: [
             .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
         ])
         return Array((headers.joined(separator: "\r\n") + "\r\n\r\n" + encoded + "\r\n").utf8)
@@ -51,7 +51,7 @@ public struct EmailMessage: Sendable, Equatable {
 
     /// `=?UTF-8?B?…?=` when the text is not plain ASCII; CR/LF never pass (no header injection).
     static func encodedWord(_ text: String) -> String {
-        let clean = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        let clean = text.replacingEvery("\r", with: " ").replacingEvery("\n", with: " ")
         guard clean.unicodeScalars.contains(where: { !$0.isASCII || $0 == "\"" }) else { return clean }
         return "=?UTF-8?B?\(Data(clean.utf8).base64EncodedString())?="
     }
