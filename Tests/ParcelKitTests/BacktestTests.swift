@@ -35,6 +35,7 @@ import Testing
         #expect(promise.parcels == report.headlineParcels)
         #expect(promise.onDayShare == 0 && promise.meanAbsoluteError == 1)
         #expect(report.headline(.carrier) == nil)
+        #expect(report.headline(.lanes)?.onDayShare == 1)
         // Every parcel is late against its promise; the model sees it from the first scan once it knows the lane.
         #expect(report.lateRisk.late == 80)
         #expect(report.lateRisk.precision == 1)
@@ -55,6 +56,11 @@ import Testing
         let model = try #require(result.headline(.model))
         let promise = try #require(result.headline(.promise))
         let carrier = try #require(result.headline(.carrier))
+        let lanes = try #require(result.headline(.lanes))
+        // The history alone beats the promise too; the carrier's estimates add to it.
+        #expect(lanes.meanAbsoluteError < promise.meanAbsoluteError)
+        #expect(lanes.windowShare > promise.windowShare)
+        #expect(model.onDayShare > lanes.onDayShare)
         #expect(result.headlineParcels > 10_000)
         #expect(model.meanAbsoluteError < promise.meanAbsoluteError)
         #expect(model.windowShare > promise.windowShare)

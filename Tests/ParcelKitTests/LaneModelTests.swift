@@ -321,6 +321,20 @@ import Testing
         #expect(decoded.estimate(for: parcel, now: Self.at(monday, hour: 15)) == model.estimate(for: parcel, now: Self.at(monday, hour: 15)))
         #expect(decoded.lanes(asOf: Self.at(monday)) == model.lanes(asOf: Self.at(monday)))
 
+        // Days keep only the counts they use; sums are rebuilt, and a corrupt day is refused.
+        let transit = try JSONDecoder().decode(TransitDistribution.self, from: Data(#"{"days":[{"day":5,"counts":[0,2,1],"promised":2,"onTime":1}]}"#.utf8))
+        #expect(transit.total == 3 && transit.quantile(0.5) == 1 && transit.onTimeRate == 0.5)
+        #expect(String(decoding: try JSONEncoder().encode(transit), as: UTF8.self).contains(#""counts":[0,2,1]"#))
+        let tooLong = #"{"days":[{"day":5,"counts":[\#(Array(repeating: "1", count: 32).joined(separator: ","))]}]}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(TransitDistribution.self, from: Data(tooLong.utf8)) }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(TransitDistribution.self, from: Data(#"{"days":[{"day":5,"counts":[1]},{"day":4,"counts":[1]}]}"#.utf8))
+        }
+        let source = DeliveryEstimate.Source.lane(.destination, parcels: 45)
+        let sourceJSON = String(decoding: try JSONEncoder().encode(source), as: UTF8.self)
+        #expect(sourceJSON.contains(#""kind":"lane""#) && sourceJSON.contains(#""level":"destination""#) && sourceJSON.contains(#""parcels":45"#))
+        #expect(try JSONDecoder().decode(DeliveryEstimate.Source.self, from: Data(sourceJSON.utf8)) == source)
+
         let line = DeliveredParcel(
             id: "h1", carrier: "inpost", service: "locker", originCountry: "PL", destinationCountry: "PL", postcode: "00-950",
             paidAt: Date(timeIntervalSince1970: 1_795_000_000), firstScanAt: Date(timeIntervalSince1970: 1_795_050_000),

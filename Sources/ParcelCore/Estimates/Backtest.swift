@@ -87,8 +87,9 @@ public struct Backtest: Sendable {
 
         var model = LaneModel(configuration: configuration)
         var nextDelivery = 0
-        var headline = [Tally(), Tally(), Tally()]
-        var all = [Tally(), Tally(), Tally()]
+        // Indexed like BacktestReport.Method.allCases: model, lanes, promise, carrier.
+        var headline = [Tally(), Tally(), Tally(), Tally()]
+        var all = [Tally(), Tally(), Tally(), Tally()]
         var sources: [String: Int] = [:]
         var atRisk = Array(repeating: false, count: parcels.count)
         var warnedOn: [CivilDate?] = Array(repeating: nil, count: parcels.count)
@@ -118,13 +119,19 @@ public struct Backtest: Sendable {
                 headline[0].add(p50: estimate.p50, p90: estimate.p90, delivered: delivered, calendar: calendar)
                 sources[Self.sourceName(estimate.source), default: 0] += 1
             }
+            var withheld = seen
+            withheld.carrierEstimate = nil
+            if let lanes = parcel.carrierEstimate == nil ? estimate : model.estimate(for: withheld, now: look.time) {
+                all[1].add(p50: lanes.p50, p90: lanes.p90, delivered: delivered, calendar: calendar)
+                if inHeadline { headline[1].add(p50: lanes.p50, p90: lanes.p90, delivered: delivered, calendar: calendar) }
+            }
             if let promised = parcel.promisedDate {
-                all[1].add(p50: promised, p90: promised, delivered: delivered, calendar: calendar)
-                if inHeadline { headline[1].add(p50: promised, p90: promised, delivered: delivered, calendar: calendar) }
+                all[2].add(p50: promised, p90: promised, delivered: delivered, calendar: calendar)
+                if inHeadline { headline[2].add(p50: promised, p90: promised, delivered: delivered, calendar: calendar) }
             }
             if let claimed = parcel.carrierEstimate {
-                all[2].add(p50: claimed, p90: claimed, delivered: delivered, calendar: calendar)
-                if inHeadline { headline[2].add(p50: claimed, p90: claimed, delivered: delivered, calendar: calendar) }
+                all[3].add(p50: claimed, p90: claimed, delivered: delivered, calendar: calendar)
+                if inHeadline { headline[3].add(p50: claimed, p90: claimed, delivered: delivered, calendar: calendar) }
             }
         }
 

@@ -7,6 +7,9 @@ public struct BacktestReport: Sendable, Hashable, Codable {
     public enum Method: String, Sendable, Hashable, Codable, CaseIterable {
         /// The lane model (``LaneModel/estimate(for:now:)``), whatever source it chose.
         case model
+        /// The lane model with the carrier's estimate withheld: the history's own worth (falls back
+        /// to the promise like the model).
+        case lanes
         /// The shop's promised day alone, p50 = p90 = the promise.
         case promise
         /// The carrier's estimate alone, p50 = p90 = its day (parcels that have one).
@@ -73,7 +76,7 @@ public struct BacktestReport: Sendable, Hashable, Codable {
     public let headlineParcels: Int
     /// The lane size the headline requires (30).
     public let headlineMinimumParcels: Int
-    /// Model, promise and carrier over the headline parcels (the promise row over those with a
+    /// Model, lanes, promise and carrier over the headline parcels (the promise row over those with a
     /// promise, the carrier row over those with a carrier estimate).
     public let headline: [Row]
     /// The same over every parcel each method could estimate.

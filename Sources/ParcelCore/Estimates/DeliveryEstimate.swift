@@ -10,6 +10,36 @@ public struct DeliveryEstimate: Sendable, Hashable, Codable {
         case lane(LaneKey.Level, parcels: Int)
         /// The shop's promised day, for want of anything better.
         case promise
+
+        /// The JSON keys: `{"kind":"lane","level":"destination","parcels":45}`, `{"kind":"carrier"}`.
+        private enum CodingKeys: String, CodingKey { case kind, level, parcels }
+
+        /// Decodes `{"kind": "carrier" | "lane" | "promise", "level"?, "parcels"?}`.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            switch try container.decode(String.self, forKey: .kind) {
+            case "carrier": self = .carrier
+            case "promise": self = .promise
+            case "lane":
+                self = .lane(try container.decode(LaneKey.Level.self, forKey: .level), parcels: try container.decode(Int.self, forKey: .parcels))
+            case let other:
+                throw DecodingError.dataCorruptedError(
+                    forKey: .kind, in: container, debugDescription: "expected carrier, lane or promise, got \"\(other)\"")
+            }
+        }
+
+        /// Encodes as `{"kind": …}` with the lane's level and parcels for a lane.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            switch self {
+            case .carrier: try container.encode("carrier", forKey: .kind)
+            case .promise: try container.encode("promise", forKey: .kind)
+            case .lane(let level, let parcels):
+                try container.encode("lane", forKey: .kind)
+                try container.encode(level, forKey: .level)
+                try container.encode(parcels, forKey: .parcels)
+            }
+        }
     }
 
     /// The day the estimate was made for: `now` in the destination's zone.

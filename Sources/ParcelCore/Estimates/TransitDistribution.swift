@@ -6,6 +6,10 @@
 ///
 /// Quantiles are the smallest whole day `d` with P(T ≤ d) ≥ q, which for integer data is the
 /// usual "day by which q of parcels had arrived".
+///
+/// Its JSON holds the days only (`{"days":[{"day":20778,"counts":[0,3,1],"promised":4,"onTime":3}]}`,
+/// trailing zero counts left out); the window's sums are rebuilt on decoding, so a stored model
+/// cannot disagree with itself.
 public struct TransitDistribution: Sendable, Equatable, Codable {
     /// The last bucket: transits of this many business days or more are counted here.
     public static let maximumDays = 30
@@ -20,6 +24,46 @@ public struct TransitDistribution: Sendable, Equatable, Codable {
         public fileprivate(set) var promised: Int
         /// Deliveries that came on or before their promised day.
         public fileprivate(set) var onTime: Int
+
+        /// A day from its parts.
+        fileprivate init(day: Int, counts: [Int], promised: Int, onTime: Int) {
+            self.day = day
+            self.counts = counts
+            self.promised = promised
+            self.onTime = onTime
+        }
+
+        /// The JSON keys.
+        private enum CodingKeys: String, CodingKey { case day, counts, promised, onTime }
+
+        /// Decodes a day; counts past ``TransitDistribution/maximumDays`` or negative ones are
+        /// `dataCorrupted`, missing trailing counts are zero.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let counts = try container.decode([Int].self, forKey: .counts)
+            let promised = try container.decodeIfPresent(Int.self, forKey: .promised) ?? 0
+            let onTime = try container.decodeIfPresent(Int.self, forKey: .onTime) ?? 0
+            guard counts.count <= TransitDistribution.maximumDays + 1, counts.allSatisfy({ $0 >= 0 }), promised >= 0, onTime >= 0, onTime <= promised,
+                promised <= counts.reduce(0, +)
+            else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .counts, in: container, debugDescription: "a day's counts must be 0 or more, at most 31 of them, with onTime <= promised <= total")
+            }
+            self.init(
+                day: try container.decode(Int.self, forKey: .day),
+                counts: counts + Array(repeating: 0, count: TransitDistribution.maximumDays + 1 - counts.count),
+                promised: promised, onTime: onTime)
+        }
+
+        /// Encodes the day with its trailing zero counts left out.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(day, forKey: .day)
+            let used = (counts.lastIndex { $0 > 0 } ?? -1) + 1
+            try container.encode(Array(counts[0..<used]), forKey: .counts)
+            try container.encode(promised, forKey: .promised)
+            try container.encode(onTime, forKey: .onTime)
+        }
     }
 
     /// Deliveries per transit in the window (index = business days, 0 … ``maximumDays``).
@@ -40,6 +84,32 @@ public struct TransitDistribution: Sendable, Equatable, Codable {
         promised = 0
         onTime = 0
         days = []
+    }
+
+    /// The JSON keys: the days alone.
+    private enum CodingKeys: String, CodingKey { case days }
+
+    /// Decodes the days and rebuilds the sums; days out of order are `dataCorrupted`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let days = try container.decode([Day].self, forKey: .days)
+        guard zip(days, days.dropFirst()).allSatisfy({ $0.day < $1.day }) else {
+            throw DecodingError.dataCorruptedError(forKey: .days, in: container, debugDescription: "days must be in increasing order, each once")
+        }
+        self.init()
+        self.days = days
+        for day in days {
+            for (bucket, count) in day.counts.enumerated() { counts[bucket] += count }
+            total += day.counts.reduce(0, +)
+            promised += day.promised
+            onTime += day.onTime
+        }
+    }
+
+    /// Encodes the days.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(days, forKey: .days)
     }
 
     /// A distribution of `transits` (all recorded on day 0, no promises): for tests and examples.
