@@ -77,3 +77,27 @@ import Testing
         #expect(try #require(lateRisk.medianLeadDays) >= 1)
     }
 }
+
+/// The lanes report on generated history: the degraded DPD week shows as a trend while the
+/// window's p50 has not moved yet, and a steady carrier shows none.
+@Suite struct LanesReportTests {
+    @Test func theDegradedWeekShowsAsATrendInTheLanesReport() throws {
+        let configuration = HistoryGenerator.Configuration()
+        let history = HistoryGenerator(configuration).generate().sorted { $0.deliveredAt < $1.deliveredAt }
+        let asOf = configuration.degradedStart.adding(days: 10).start(in: TimeZone(identifier: "Europe/Warsaw") ?? .gmt)
+        var model = LaneModel()
+        for parcel in history where parcel.deliveredAt < asOf { model.record(parcel) }
+        let report = model.lanes(asOf: asOf)
+        let dpd = try #require(report.first { $0.key.level == .carrier && $0.key.carrier == "dpd-pl" })
+        let inpost = try #require(report.first { $0.key.level == .carrier && $0.key.carrier == "inpost" })
+        print("dpd-pl: n \(dpd.parcels) p50 \(dpd.p50) p90 \(dpd.p90) on time \(dpd.onTimeRate ?? -1) trend \(dpd.trend ?? .nan)")
+        print("inpost: n \(inpost.parcels) p50 \(inpost.p50) p90 \(inpost.p90) on time \(inpost.onTimeRate ?? -1) trend \(inpost.trend ?? .nan)")
+        #expect(try #require(dpd.trend) > 0.5)
+        #expect(abs(try #require(inpost.trend)) < 0.2)
+        #expect(try #require(dpd.onTimeRate) < (try #require(inpost.onTimeRate)))
+        #expect(dpd.parcels > 2_000 && inpost.parcels > 4_000)
+        // Every lane of every level appears once, finest keys included.
+        #expect(Set(report.map(\.key)).count == report.count)
+        #expect(report.contains { $0.key.level == .lane && $0.key.postcodePrefix == "00" && $0.key.service == "locker" })
+    }
+}
