@@ -187,6 +187,21 @@ import Testing
         #expect(unshipped.p50 == (try day("2026-11-19")))
     }
 
+    @Test func onTheDayOfHandOverASameDayDeliveryIsStillPossible() throws {
+        var model = LaneModel()
+        for parcel in try Self.mondays([0, 1, 0, 0, 1], count: 40, carrier: "dhl-pl") { model.record(parcel) }
+        let monday = try day("2026-11-16")
+        let parcel = InFlightParcel(
+            carrier: "dhl-pl", originCountry: "PL", destinationCountry: "PL", postcode: "30-950", firstScanAt: Self.at(monday, hour: 8),
+            promisedDate: monday)
+        let morning = try #require(model.estimate(for: parcel, now: Self.at(monday, hour: 9)))
+        #expect(morning.p50 == monday)
+        #expect(morning.probabilityByPromise == 24.0 / 40)
+        let tuesday = try #require(model.estimate(for: parcel, now: Self.at(monday.adding(days: 1), hour: 9)))
+        #expect(tuesday.p50 == monday.adding(days: 1))
+        #expect(tuesday.probabilityByPromise == 0)
+    }
+
     // MARK: - Carrier estimates
 
     @Test func aCarrierEstimateIsBelievedUnlessItIsPastOrTooEarlyForTheLane() throws {

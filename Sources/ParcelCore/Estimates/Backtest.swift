@@ -101,8 +101,7 @@ public struct Backtest: Sendable {
             }
             model.advance(to: look.time)
             let parcel = parcels[look.parcel]
-            var seen = InFlightParcel(parcel)
-            seen.lastScanAt = parcel.firstScanAt
+            let seen = InFlightParcel(parcel)
             guard let estimate = model.estimate(for: seen, now: look.time) else { continue }
             if rule.isAtRisk(estimate, wasAtRisk: atRisk[look.parcel]) {
                 if warnedOn[look.parcel] == nil { warnedOn[look.parcel] = estimate.today }

@@ -18,7 +18,9 @@ public struct InFlightParcel: Sendable, Hashable, Codable {
     public var paidAt: Date?
     /// The carrier's first scan, nil while the shop has not handed it over.
     public var firstScanAt: Date?
-    /// The carrier's newest scan, nil without scans.
+    /// The carrier's newest scan, nil without scans. Kept for callers and explanations; the
+    /// estimate does not need it, because it always conditions on every business day already passed
+    /// without delivery, which covers a parcel that has gone quiet.
     public var lastScanAt: Date?
     /// The day the shop promised, nil when it promised none.
     public var promisedDate: CivilDate?

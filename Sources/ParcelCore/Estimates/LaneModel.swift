@@ -141,7 +141,8 @@ public struct LaneModel: Sendable, Codable {
     ///   shop's processing for that weekday added to the transit (the sum of the two distributions)
     ///   and the hand-over weekday taken as the processing p50.
     /// - Conditioning: whole business days that passed without delivery (through yesterday, in the
-    ///   destination calendar) are known, so the distribution used is the lane's given T > elapsed.
+    ///   destination calendar) are known, so the distribution used is the lane's given T > elapsed
+    ///   (from the day after the start on; on the start day itself, unconditioned).
     ///   A parcel without a scan for two days on a lane whose p50 is two days gets a later p50. When
     ///   the parcel is already later than every parcel in the lane, the lane's shape is started again
     ///   from the day after the elapsed ones.
@@ -179,7 +180,8 @@ public struct LaneModel: Sendable, Codable {
             }
         }
         let elapsed = calendar.businessDays(after: start, through: yesterday)
-        let conditioned = mass.map { Self.condition($0, after: elapsed) }
+        // On the start day itself nothing is known yet: a same-day delivery is still possible.
+        let conditioned = mass.map { Self.condition($0, after: yesterday >= start ? elapsed : -1) }
         func day(_ businessDays: Int) -> CivilDate { calendar.adding(businessDays: businessDays, to: start) }
 
         var probability: Double?
