@@ -96,6 +96,10 @@ import Testing
         #expect(abs(try #require(inpost.trend)) < 0.2)
         #expect(try #require(dpd.onTimeRate) < (try #require(inpost.onTimeRate)))
         #expect(dpd.parcels > 2_000 && inpost.parcels > 4_000)
+        // The store can keep it as one JSON value: a few hundred lanes of 90 days, trailing zero counts left out.
+        let json = try JSONEncoder().encode(model)
+        print("model: \(report.count) lanes, \(json.count) bytes of JSON")
+        #expect(json.count < 4_000_000)
         // Every lane of every level appears once, finest keys included.
         #expect(Set(report.map(\.key)).count == report.count)
         #expect(report.contains { $0.key.level == .lane && $0.key.postcodePrefix == "00" && $0.key.service == "locker" })
