@@ -22,7 +22,9 @@ struct CarrierSimCommand: AsyncParsableCommand {
             Retry-After once spent (DELETE clears, GET counts).
             Faults on any request: ?_fault=delay=800 | status=500 | status=429,retry-after=2 | truncate | huge |
             redirect-loop | format-changed | charset=windows-1250 (or the X-Sim-Fault header).
-            """)
+            Without a subcommand it serves; `carrier-sim history` writes a generated delivery history instead.
+            """,
+        subcommands: [HistoryCommand.self])
 
     @Option(help: "Port on 127.0.0.1 (0 picks a free one and prints it).")
     var port = 0
