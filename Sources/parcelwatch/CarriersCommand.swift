@@ -13,6 +13,7 @@ struct CarriersCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "Every carrier: the source in use and why, its format, rules and quota use.",
             discussion: """
                 A carrier answers through the first of its sources (carriers/<id>.yaml, `sources:`) whose credentials are all set, in
@@ -91,6 +92,7 @@ struct CarriersCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Try a carrier's credentials: fetch a token and make one harmless request.",
             discussion: """
                 Uses the source `carriers list` shows as active (or --source). Says plainly what is wrong: a credential not set, bad
@@ -167,6 +169,7 @@ struct CarriersCommand: AsyncParsableCommand {
 
     struct Unmapped: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "unmapped",
             abstract: "Raw statuses no rule maps, with counts, from the store or from saved pages.",
             discussion: """
                 Without FILEs: every stored event no rule mapped (--db). With FILEs: each is parsed with the carrier named by

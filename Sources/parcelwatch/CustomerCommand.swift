@@ -13,6 +13,7 @@ struct CustomerCommand: AsyncParsableCommand {
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Everything held about the customer with EMAIL, as JSON.",
             discussion: """
                 Orders are listed by id and written as they are read, a page at a time, so a customer with any number of orders
@@ -62,6 +63,7 @@ struct CustomerCommand: AsyncParsableCommand {
 
     struct Erase: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "erase",
             abstract: "Replace the customer's name, e-mail, phone, postcode and notice texts; orders, parcels and figures stay.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var staff: StaffOptions

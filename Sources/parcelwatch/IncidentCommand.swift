@@ -30,7 +30,8 @@ struct IncidentCommand: AsyncParsableCommand {
         ])
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The order, the customer's contact, and carrier events beside the case history.")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "The order, the customer's contact, and carrier events beside the case history.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "The incident id.") var id: Int64
@@ -119,7 +120,7 @@ struct IncidentCommand: AsyncParsableCommand {
     }
 
     struct Assign: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Give the case to a staff member.")
+        static let configuration = CommandConfiguration(commandName: "assign", abstract: "Give the case to a staff member.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var staff: StaffOptions
         @Argument(help: "The incident id.") var id: Int64
@@ -128,7 +129,7 @@ struct IncidentCommand: AsyncParsableCommand {
     }
 
     struct Note: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a note to the case history.")
+        static let configuration = CommandConfiguration(commandName: "note", abstract: "Add a note to the case history.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var staff: StaffOptions
         @Argument(help: "The incident id.") var id: Int64
@@ -137,7 +138,7 @@ struct IncidentCommand: AsyncParsableCommand {
     }
 
     struct Dismiss: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Close a false alarm, with the reason.")
+        static let configuration = CommandConfiguration(commandName: "dismiss", abstract: "Close a false alarm, with the reason.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var staff: StaffOptions
         @Argument(help: "The incident id.") var id: Int64
@@ -146,7 +147,7 @@ struct IncidentCommand: AsyncParsableCommand {
     }
 
     struct Resolve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Close the case, saying what was done.")
+        static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Close the case, saying what was done.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var staff: StaffOptions
         @Argument(help: "The incident id.") var id: Int64
@@ -206,7 +207,7 @@ private func act(_ action: IncidentAction, id: Int64, store: StoreOptions, staff
 
 extension IncidentCommand {
     struct Refund: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Refund the customer (the order's value unless --amount).")
+        static let configuration = CommandConfiguration(commandName: "refund", abstract: "Refund the customer (the order's value unless --amount).")
         @OptionGroup var store: StoreOptions
         @OptionGroup var staff: StaffOptions
         @Argument(help: "The incident id.") var id: Int64
@@ -216,6 +217,7 @@ extension IncidentCommand {
 
     struct Reship: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reship",
             abstract: "Send a replacement; with --carrier and --tracking, link the replacement parcel (now or later).")
         @OptionGroup var store: StoreOptions
         @OptionGroup var staff: StaffOptions
@@ -243,7 +245,7 @@ extension IncidentCommand {
     }
 
     struct Claim: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "File a claim with the carrier.")
+        static let configuration = CommandConfiguration(commandName: "claim", abstract: "File a claim with the carrier.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var staff: StaffOptions
         @Argument(help: "The incident id.") var id: Int64
@@ -251,7 +253,7 @@ extension IncidentCommand {
     }
 
     struct Compensate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Give the customer a voucher for a broken promise.")
+        static let configuration = CommandConfiguration(commandName: "compensate", abstract: "Give the customer a voucher for a broken promise.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var staff: StaffOptions
         @Argument(help: "The incident id.") var id: Int64
@@ -260,7 +262,7 @@ extension IncidentCommand {
     }
 
     struct Approve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Approve the action the policy proposed.")
+        static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve the action the policy proposed.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var staff: StaffOptions
         @Argument(help: "The incident id.") var id: Int64

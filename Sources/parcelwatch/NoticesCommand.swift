@@ -19,6 +19,7 @@ struct NoticesCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List notices (default: pending), newest first.",
             discussion: """
                 Notices are written as they are read, a page at a time. With --limit, `next: CURSOR` on standard error means
@@ -73,7 +74,7 @@ struct NoticesCommand: AsyncParsableCommand {
     }
 
     struct Deliver: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Deliver every notice that is due now.")
+        static let configuration = CommandConfiguration(commandName: "deliver", abstract: "Deliver every notice that is due now.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
 

@@ -14,6 +14,7 @@ struct StaffCommand: AsyncParsableCommand {
 
     struct Passwd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "passwd",
             abstract: "Set a member's staff console password (bcrypt-hashed; lifts a lockout).",
             discussion: """
                 On a terminal the password is asked twice without echo; otherwise the first line of standard input is read,
@@ -41,6 +42,7 @@ struct StaffCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a staff member (the first one by anyone; later ones by a member, --as).")
         @OptionGroup var store: StoreOptions
         @OptionGroup var staff: StaffOptions
@@ -73,7 +75,7 @@ struct StaffCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Active staff members.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Active staff members.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
 

@@ -20,7 +20,7 @@ struct TokenCommand: AsyncParsableCommand {
         subcommands: [Add.self, List.self, Revoke.self], defaultSubcommand: List.self)
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make a token and print its secret once.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Make a token and print its secret once.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var staff: StaffOptions
         @OptionGroup var output: OutputOptions
@@ -45,7 +45,7 @@ struct TokenCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Tokens, active and revoked, without their secrets.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Tokens, active and revoked, without their secrets.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
 
@@ -75,7 +75,7 @@ struct TokenCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a token: the shop API refuses it from now on.")
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a token: the shop API refuses it from now on.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var staff: StaffOptions
         @Argument(help: "The token's name.") var name: String
