@@ -38,7 +38,10 @@ public struct CarrierSource: Sendable {
     /// Answers that are errors, whatever their HTTP status: first match wins.
     public var errors: [ErrorRule]
     /// Status rules, first match wins.
-    public var statuses: [StatusRule]
+    public var statuses: [StatusRule] { didSet { statusMemo = StatusMemo() } }
+    /// What each raw (code, text) pair maps to under ``statuses``, shared by every answer parsed
+    /// with this source (new rules start a new one).
+    var statusMemo = StatusMemo()
     /// Politeness limits and quotas.
     public var limits: CarrierDefinition.Limits
     /// Line of the source in the carrier file, for messages.
