@@ -78,16 +78,18 @@ soak: test-deps
 	SOAK_KILLS=50 $(SWIFT) test --filter SoakTests
 
 ## The peers the benchmarks compare against, Debian packages: xmllint (`libxml2-utils`), hyperfine
-## and lxml (`python3-lxml`, for /usr/bin/python3).
+## and lxml (`python3-lxml`, for /usr/bin/python3); valgrind counts instructions per parcel.
 bench-deps: deps
-	@if ! command -v xmllint >/dev/null || ! command -v hyperfine >/dev/null || ! /usr/bin/python3 -c 'import lxml' 2>/dev/null; then \
-		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libxml2-utils hyperfine python3-lxml; \
+	@if ! command -v xmllint >/dev/null || ! command -v hyperfine >/dev/null || ! command -v valgrind >/dev/null \
+		|| ! /usr/bin/python3 -c 'import lxml' 2>/dev/null; then \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q libxml2-utils hyperfine python3-lxml valgrind; \
 	fi
 
 ## package-benchmark suites (Benchmarks/, a package of its own) and the UPS peers comparison.
 bench: bench-deps test-deps
 	$(RELEASE_BUILD)
 	scripts/bench-peers.sh
+	scripts/bench-callgrind.sh
 	@pgdir=$$(mktemp -d /tmp/parcelwatch-pg.XXXXXX); \
 	trap 'scripts/test-postgres.sh stop '"$$pgdir" EXIT INT TERM; \
 	eval "$$(scripts/test-postgres.sh start $$pgdir)" && \

@@ -45,6 +45,7 @@ let package = Package(
                 .product(name: "ParcelStore", package: "parcelwatch"),
                 .product(name: "ParcelOps", package: "parcelwatch"),
                 .product(name: "Curl", package: "parcelwatch"),
+                .product(name: "CarrierSim", package: "parcelwatch"),
             ],
             path: "Benchmarks/StoreBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -13,6 +13,7 @@ import ParcelStore
 /// (`parcelwatch-bench-select-N.sqlite`); each run leases at a clock past the last run's leases.
 let benchmarks: @Sendable () -> Void = {
     sweepCostBenchmarks()
+    commandBenchmarks()
     for count in [100_000, 1_000_000] {
         Benchmark("select due shipments, \(count / 1000)k in SQLite, 1,000 a page",
                   configuration: .init(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0,

@@ -1,4 +1,5 @@
 import Benchmark
+import CarrierSim
 import Curl
 import Foundation
 import ParcelCore
@@ -6,8 +7,10 @@ import ParcelOps
 import ParcelStore
 
 /// What a sweep costs when little is due, by table size: a sweep with nothing due (no parcel to
-/// check, no rule due), and the incident rules after 1,000 parcels changed. Both should cost the
-/// same at 1M shipments as at 10k (issue 17: O(due + changed), not O(table)).
+/// check, no rule due), a sweep with 1,000 new parcels due (each page served by the carrier
+/// simulator on loopback, downloaded, parsed and stored, its rules run), and the incident rules
+/// after 1,000 parcels changed. Each should cost the same at 1M shipments as at 10k (issue 17:
+/// O(due + changed), not O(table)).
 ///
 /// The stores are in a steady state: every parcel checked and scheduled, every rule instant
 /// computed (built once per size and kept in the temporary directory as
@@ -30,6 +33,40 @@ func sweepCostBenchmarks() {
             benchmark.stopMeasurement()
             guard summary.checked == 0, let rules = summary.incidents, rules.looked == 0 else {
                 throw SteadyFixture.Failure(message: "\(summary.checked) checked, \(summary.incidents?.looked ?? -1) rules due: not a steady state")
+            }
+        }
+        Benchmark("sweep with 1,000 due, \(count / 1000)k shipments in SQLite",
+                  configuration: .init(metrics: [.wallClock, .peakMemoryResident, .cpuTotal], warmupIterations: 1,
+                                       maxDuration: .seconds(10), maxIterations: 5)) { benchmark in
+            let store = try await SteadyFixture.store(count: count)
+            // 1,000 parcels new to the store (numbers no earlier run used), due at once, each
+            // with a SEUR page on the simulator.
+            let run = Int(Date().timeIntervalSince1970 * 10) % 10_000_000
+            let numbers = (0..<1000).map { String(format: "8%07d%06d", run, $0) }
+            let simulator = try await RunningSimulator.start(SimulatorOptions(
+                port: 0, fixturesDirectory: SteadyFixture.root + "/fixtures", carriersDirectory: SteadyFixture.root + "/carriers",
+                start: now, scripts: numbers.map { ParcelScript(carrier: "seur", number: $0, timeline: [.init(afterHours: 0, fixture: "in-transit")]) }))
+            defer { simulator.stop() }
+            let rows = numbers.enumerated().map { index, number in
+                ImportRow(line: index + 2,
+                          order: Order(id: "D\(number)", customerName: "Due \(index)", email: "d\(number)@example.com", phone: nil, language: "pl",
+                                       postcode: "00-950", value: Money(minorUnits: 10_000, currency: "PLN"), promisedDate: "2027-06-30",
+                                       paidAt: now.addingTimeInterval(-3600), reshippable: true),
+                          carrier: "seur", trackingNumber: number)
+            }
+            _ = try await store.write { try $0.shipments.importRows(rows, dryRun: false, actor: "bench", at: now) }
+            let registry = try CarrierRegistry.load(directory: SteadyFixture.root + "/carriers")
+            let services = try ParcelServices(store: store, config: .defaults, registry: registry)
+            let client = try HTTPClient()
+            let sweeper = try services.sweeper(
+                fetcher: CarrierFetcher(client: client, endpoints: try EndpointOverrides([simulator.baseURL])), clock: .fixed(now.addingTimeInterval(1)),
+                options: SweepOptions(concurrency: 64, rateOverrides: ["": 1_000_000], pageSize: 1000), client: client,
+                defaultOutbox: NSTemporaryDirectory() + "parcelwatch-bench-outbox")
+            benchmark.startMeasurement()
+            let summary = try await sweeper.run()
+            benchmark.stopMeasurement()
+            guard summary.checked == 1000, summary.errors.isEmpty, let rules = summary.incidents, rules.looked >= 1000 else {
+                throw SteadyFixture.Failure(message: "\(summary.checked) checked, \(summary.errors.count) errors, \(summary.incidents?.looked ?? -1) rules due: expected the 1,000 new parcels")
             }
         }
         Benchmark("incident rules after 1,000 parcels changed, \(count / 1000)k shipments in SQLite",

@@ -44,6 +44,41 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
     }
+    if let postgres { workerBenchmarks(root: root, now: now, postgres: postgres) }
+}
+
+/// PostgreSQL's point: more workers. Three sweepers with their own worker names and connection
+/// pools share one first sweep of 10k shipments (each claims pages under its lease), beside the
+/// one-worker figure above. In one process, so on this 2-core machine they share the cores with
+/// the simulator and the server: the ratio says what the store's locking allows, not what three
+/// machines would reach.
+func workerBenchmarks(root: String, now: Date, postgres: String) {
+    for workers in [1, 3] {
+        Benchmark("sweep 10k shipments (postgres), first sweep, \(workers) worker(s)",
+                  configuration: .init(metrics: [.wallClock, .peakMemoryResident, .cpuTotal], warmupIterations: 0,
+                                       maxDuration: .seconds(1), maxIterations: 1)) { benchmark in
+            let fixture = try await SweepFixture.make(count: 10_000, root: root, now: now, postgres: postgres)
+            defer { fixture.simulator.stop() }
+            var sweepers: [Sweeper] = []
+            for worker in 0..<workers {
+                let store = worker == 0 ? fixture.store : try await Store.postgres(fixture.databaseURL ?? postgres, connections: 8)
+                sweepers.append(Sweeper(
+                    store: store, registry: fixture.registry, fetcher: fixture.fetcher, clock: .fixed(now),
+                    options: SweepOptions(concurrency: 64, rateOverrides: ["": 1_000_000], pageSize: 250, worker: "bench-\(worker)")))
+            }
+            benchmark.startMeasurement()
+            let summaries = try await withThrowingTaskGroup(of: SweepSummary.self) { group in
+                for sweeper in sweepers { group.addTask { try await sweeper.run() } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            benchmark.stopMeasurement()
+            let checked = summaries.map(\.checked)
+            FileHandle.standardError.write(Data("postgres 10k, \(workers) worker(s): checked \(checked)\n".utf8))
+            guard checked.reduce(0, +) == 10_000, summaries.allSatisfy({ $0.errors.isEmpty }) else {
+                throw SweepFixture.Failure(message: "the workers checked \(checked), not 10,000 between them")
+            }
+        }
+    }
 }
 
 /// A simulator, a store and shipments for one benchmark run.
@@ -52,6 +87,8 @@ struct SweepFixture {
 
     let simulator: RunningSimulator
     let store: Store
+    /// The PostgreSQL database the store is in (nil for SQLite), for more workers' connections.
+    let databaseURL: String?
     let registry: CarrierRegistry
     let fetcher: CarrierFetcher
 
@@ -80,8 +117,9 @@ struct SweepFixture {
         let directory = NSTemporaryDirectory() + "parcelwatch-bench-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store: Store
-        if let postgres {
-            store = try await Store.postgres(try createDatabase(on: postgres), connections: 8)
+        let databaseURL = try postgres.map(createDatabase(on:))
+        if let databaseURL {
+            store = try await Store.postgres(databaseURL, connections: 8)
         } else {
             store = try Store.sqlite(path: directory + "/bench.sqlite")
         }
@@ -90,7 +128,7 @@ struct SweepFixture {
         }
         let registry = try CarrierRegistry.load(directory: root + "/carriers")
         let fetcher = CarrierFetcher(client: try HTTPClient(), endpoints: try EndpointOverrides([simulator.baseURL]))
-        return SweepFixture(simulator: simulator, store: store, registry: registry, fetcher: fetcher)
+        return SweepFixture(simulator: simulator, store: store, databaseURL: databaseURL, registry: registry, fetcher: fetcher)
     }
 
     /// A new, empty database on the server at `url` (made with `psql`), and its URL.
