@@ -30,6 +30,7 @@ struct Parcelwatch: AsyncParsableCommand {
             ImportCommand.self, AddCommand.self, SweepCommand.self, ShipmentsCommand.self, OrdersCommand.self,
             IncidentsCommand.self, IncidentCommand.self, FindCommand.self, StaffCommand.self, AuditCommand.self,
             ReportProblemCommand.self, NoticesCommand.self, CustomerCommand.self, PurgeCommand.self, ServeCommand.self, TokenCommand.self, ReportCommand.self,
+            LanesCommand.self,
         ])
 
     /// Starts the command after asking glibc to grow the heap in 32 MiB steps: a big carrier page
