@@ -30,7 +30,12 @@ struct IncidentCommand: AsyncParsableCommand {
         ])
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The order, the customer's contact, and carrier events beside the case history.")
+        static let configuration = CommandConfiguration(
+            abstract: "The order, the customer's contact, and carrier events beside the case history.",
+            discussion: """
+                Also the parcel's delivery estimate (p50 to p90 day, the chance of meeting the promise, and where it
+                comes from); in --json `estimate`, its explanation in the order's language, null when there is none.
+                """)
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "The incident id.") var id: Int64

@@ -128,19 +128,43 @@ import Testing
 
         let local = try await CLIRun.detached(["track", "620000000000000000000001", "--postcode", "00-950", "--db", db, "--now", Self.now, "--json"])
         #expect(local.status == 0, "\(local.stderr)")
-        let shown = try #require(try Self.json(local)["estimate"] as? [String: Any])
-        #expect(shown["p50"] as? String == estimate.p50.description && shown["p90"] as? String == estimate.p90.description)
-        let source = try #require(shown["source"] as? [String: Any])
+        let tracked = try #require(try Self.json(local)["estimate"] as? [String: Any])
+        #expect(tracked["p50"] as? String == estimate.p50.description && tracked["p90"] as? String == estimate.p90.description)
+        let source = try #require(tracked["source"] as? [String: Any])
         #expect(source["kind"] as? String == "lane" && source["level"] as? String == level.rawValue && source["parcels"] as? Int == count)
-        #expect(shown["confidence"] as? Int == count && count >= 30)
-        let explanation = try #require(shown["explanation"] as? String)
+        #expect(tracked["confidence"] as? Int == count && count >= 30)
+        let explanation = try #require(tracked["explanation"] as? String)
         #expect(explanation == estimate.explanation.text(for: "pl"))
         #expect(explanation.hasPrefix("oszacowano na podstawie \(count) przesyłek InPost") && explanation.hasSuffix("z ostatnich 90 dni"))
-        let probability = try #require(shown["probabilityByPromise"] as? Double)
+        let probability = try #require(tracked["probabilityByPromise"] as? Double)
         #expect(abs(probability - (estimate.probabilityByPromise ?? -1)) < 1e-9)
 
         let people = try await CLIRun.detached(["track", "620000000000000000000001", "--postcode", "00-950", "--db", db, "--now", Self.now])
         #expect(people.stdout.contains("Spodziewana dostawa: \(estimate.p50)") && people.stdout.contains(explanation))
+
+        // Staff see the same estimate in `shipments` and `incident show`.
+        let listed = try await CLIRun.detached(["shipments", "--json", "--db", db, "--now", Self.now])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]], "\(listed.stderr)")
+        let row = try #require(rows.first { $0["trackingNumber"] as? String == "620000000000000000000001" })
+        let listedEstimate = try #require(row["estimate"] as? [String: Any])
+        #expect(listedEstimate["p50"] as? String == estimate.p50.description && listedEstimate["explanation"] as? String == explanation)
+        #expect(row["status"] as? String == "inTransit" && row["orderId"] as? String == "E-1")
+        let table = try await CLIRun.detached(["shipments", "--db", db, "--now", Self.now])
+        let expectedCell = estimate.p50 == estimate.p90 ? "\(estimate.p50)" : "\(estimate.p50)..\(estimate.p90)"
+        #expect(table.stdout.contains("EXPECTED") && table.stdout.contains(expectedCell))
+        let trigger = IncidentTrigger(
+            kind: .stalled, subject: .shipment(id: shipment.id, orderId: "E-1", carrier: "inpost", trackingNumber: "620000000000000000000001"),
+            evidence: "silent since 2026-11-30T08:00:00Z", summary: "stalled")
+        guard
+            case .opened(let incident) = try await store.write({
+                try $0.cases.raise(trigger, plan: IncidentPlanner(config: .defaults).plan(kind: .stalled, value: nil, now: now), at: now)
+            })
+        else { throw StoreError.rejected("no case opened") }
+        let shown = try await CLIRun.detached(["incident", "show", String(incident.id), "--json", "--db", db, "--now", Self.now])
+        let caseEstimate = try #require(try Self.json(shown)["estimate"] as? [String: Any])
+        #expect(caseEstimate["p90"] as? String == estimate.p90.description && caseEstimate["confidence"] as? Int == count)
+        let caseText = try await CLIRun.detached(["incident", "show", String(incident.id), "--db", db, "--now", Self.now])
+        #expect(caseText.stdout.contains("expected \(estimate.p50)") && caseText.stdout.contains(estimate.explanation.en))
 
         // The shop's server answers the API with the same JSON, estimate included.
         let server = try CLIRun.start(["serve", "--listen", "127.0.0.1:0", "--db", db, "--now", Self.now])
