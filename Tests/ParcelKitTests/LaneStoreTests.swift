@@ -1,6 +1,7 @@
 import CarrierSim
 import Foundation
 import ParcelCore
+import ParcelOps
 import ParcelStore
 import TestSupport
 import Testing
@@ -84,6 +85,28 @@ import Testing
         #expect(try Self.json(three) == Self.json(expected))
         // A read folds in memory and saves nothing; the saved model already holds everything.
         #expect(try Self.json(try await store.read { try $0.lanes.model(configuration: configuration) }) == Self.json(expected))
+    }
+
+    @Test(arguments: StoreKind.all) func eachIncidentRunSavesTheFoldSoReadsFoldOnlyWhatCameSince(kind: StoreKind) async throws {
+        let store = try await kind.open()
+        _ = try await store.write {
+            try $0.shipments.importRows(
+                [ImportRow(line: 2, order: order("M1"), carrier: "seur", trackingNumber: "12345678901234")], dryRun: false, actor: "test", at: fixtureNow)
+        }
+        let shipment = try await Self.deliver("12345678901234", deliveredHoursAgo: 2, store: store)
+        let engine = IncidentEngine(store: store, config: .defaults, registry: try CarrierRegistry.load(directory: PackagePaths.carriers))
+        _ = try await engine.run(now: fixtureNow)
+        let saved = try await store.unchecked { db in try db.fetchOne(sql: "SELECT last_seq FROM lane_model WHERE id = 1") }
+        let seq = try await store.unchecked { db in
+            try db.scalar(Int64.self, sql: "SELECT seq FROM deliveries WHERE shipment_id = ? AND folded = 1", arguments: [shipment])
+        }
+        #expect(try saved.map { row -> Int64 in try row["last_seq"] } == seq && seq != nil)
+        // A read afterwards: the stored model and an empty page of new rows, nothing to fold.
+        let counter = SQLStatementCounter()
+        let model = try await Store.$statementCounter.withValue(counter) {
+            try await store.read { try $0.lanes.model(configuration: LaneModel.Configuration()) }
+        }
+        #expect(counter.statements == 2 && model.lanes(asOf: fixtureNow).first { $0.key.level == .carrier }?.parcels == 1)
     }
 
     @Test(arguments: StoreKind.all) func anImportedHistoryGivesThePureModelsLanesFoldedInTwoSteps(kind: StoreKind) async throws {
