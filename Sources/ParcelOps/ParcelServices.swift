@@ -39,12 +39,6 @@ public struct ParcelServices: Sendable {
         Dictionary((registry?.carriers ?? []).map { ($0.id, $0.country) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// An estimator over `model` with the shop's country and the carriers' countries and names.
-    public func estimator(_ model: LaneModel) -> ParcelEstimator {
-        ParcelEstimator(
-            model: model, originCountry: config.country, carrierCountries: Self.carrierCountries(registry), carrierNames: Self.carrierNames(registry))
-    }
-
     /// Staff's actions on cases, with the carriers for linking replacements.
     public var desk: StaffDesk { StaffDesk(store: store, config: config, registry: registry, templates: templates) }
 
