@@ -34,11 +34,19 @@ public struct ParcelServices: Sendable {
         Dictionary((registry?.carriers ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// Carrier ids to the countries they deliver in (`inpost` → `PL`): the lanes of estimates.
+    public static func carrierCountries(_ registry: CarrierRegistry?) -> [String: String] {
+        Dictionary((registry?.carriers ?? []).map { ($0.id, $0.country) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Staff's actions on cases, with the carriers for linking replacements.
     public var desk: StaffDesk { StaffDesk(store: store, config: config, registry: registry, templates: templates) }
 
     /// A customer's view of their parcel, and their reports (which write notices).
-    public var tracking: CustomerTracking { CustomerTracking(store: store, config: config, composer: composer) }
+    public var tracking: CustomerTracking {
+        CustomerTracking(
+            store: store, config: config, composer: composer, carrierCountries: Self.carrierCountries(registry), carrierNames: Self.carrierNames(registry))
+    }
 
     /// Notice delivery by the shop's configured channel; `defaultDirectory` is the outbox folder
     /// when none is configured.
@@ -62,7 +70,7 @@ public struct ParcelServices: Sendable {
             store: store, registry: registry, fetcher: fetcher, clock: clock, options: options,
             incidents: IncidentEngine(store: store, config: config, registry: registry, templates: templates),
             actions: actions(client: client), notices: deliverer(defaultDirectory: defaultOutbox, client: client),
-            milestones: composer, progress: progress, shouldStop: shouldStop)
+            milestones: composer, originCountry: config.country, progress: progress, shouldStop: shouldStop)
     }
 }
 

@@ -99,6 +99,9 @@ extension Store.Customers {
             try db.execute(sql: "DELETE FROM outbox WHERE incident_id IN (\(cases))", arguments: [id])
             try db.execute(sql: "DELETE FROM incidents WHERE order_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM events WHERE shipment_id IN (SELECT id FROM shipments WHERE order_id = ?)", arguments: [id])
+            // The lane model keeps the parcels' anonymous transit, no longer tied to the customer.
+            try db.execute(
+                sql: "UPDATE deliveries SET shipment_id = NULL WHERE shipment_id IN (SELECT id FROM shipments WHERE order_id = ?)", arguments: [id])
             try db.execute(sql: "DELETE FROM shipments WHERE order_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM order_search WHERE order_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM orders WHERE id = ?", arguments: [id])

@@ -184,6 +184,7 @@ extension Store.Shipments {
         let reason: ExceptionReason? = decided == nil ? previousReason : try stored.decodeIfPresent("deciding_reason", in: "events")
         let lastEventAt: Double? = try stored.optional("last_event_at")
         let hasOpenCases: Bool = try stored["open_cases"]
+        let estimateBefore = try stored.optionalDate("estimated_delivery")
         try db.execute(
             sql: """
                 UPDATE shipments SET status = ?, reason = ?, last_event_at = ?, next_check_at = ?, last_checked_at = ?, etag = ?,
@@ -207,6 +208,12 @@ extension Store.Shipments {
                         """, arguments: [seenAt, action, detail, update.shipmentID])
             }
             if status == .delivered, previousStatus != .delivered {
+                // The lane model learns the delivery in the same transaction (once per parcel).
+                if let destination = update.destinationCountry {
+                    try Store.recordDelivery(
+                        shipmentID: update.shipmentID, origin: update.originCountry ?? destination, destination: destination,
+                        carrierEstimate: estimateBefore, db: db)
+                }
                 // A replacement already went out for this parcel: staff must stop a double delivery.
                 let cases = try db.scalars(
                     Int64.self,
@@ -404,7 +411,7 @@ extension Store {
     /// (`unknown` never decides; NULL when there is none), its newest event's time, and whether
     /// it has open cases to tell.
     static let appliedStateSQL = """
-        SELECT s.status, s.reason, d.status AS deciding_status, d.reason AS deciding_reason,
+        SELECT s.status, s.reason, s.estimated_delivery, d.status AS deciding_status, d.reason AS deciding_reason,
         (SELECT MAX(e.time) FROM events e WHERE e.shipment_id = s.id) AS last_event_at,
         EXISTS (SELECT 1 FROM incidents i WHERE i.shipment_id = s.id AND i.closed_at IS NULL) AS open_cases
         FROM shipments s LEFT JOIN (

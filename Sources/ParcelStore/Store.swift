@@ -10,7 +10,7 @@ import ParcelCore
 /// between two steps of one unit loses nothing committed and leaves nothing half done. Inside, a
 /// ``StoreTransaction`` reaches the store's focused parts: ``StoreTransaction/shipments``,
 /// ``StoreTransaction/cases``, ``StoreTransaction/actions``, ``StoreTransaction/outbox``,
-/// ``StoreTransaction/customers``, ``StoreTransaction/reports`` and ``StoreTransaction/console``.
+/// ``StoreTransaction/customers``, ``StoreTransaction/reports``, ``StoreTransaction/lanes`` and ``StoreTransaction/console``.
 ///
 /// ```swift
 /// let outcome = try await store.write { tx in

@@ -39,6 +39,12 @@ extension Store {
         var db: any SQLConnection { tx.db }
     }
 
+    /// The delivery history and the lane model it feeds (delivery estimates), inside one unit of work.
+    public struct Lanes {
+        let tx: StoreTransaction
+        var db: any SQLConnection { tx.db }
+    }
+
     /// Staff, passwords, sessions, API tokens and the audit log, inside one unit of work.
     public struct Console {
         let tx: StoreTransaction

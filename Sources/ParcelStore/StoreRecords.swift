@@ -70,13 +70,23 @@ public struct TrackingUpdate: Sendable {
     /// queued in the same transaction as the change; a notice that cannot be composed
     /// (``StoreError/notice(_:)``) rolls the change back.
     public var milestone: (@Sendable (AppliedUpdate) throws(StoreError) -> NoticeDraft?)?
+    /// The country the parcel is delivered in, ISO alpha-2: its carrier definition's `country`
+    /// (a carrier delivers in its country; orders carry no country, and the store knows no carrier
+    /// files). Nil records no delivery for the lane model: a lane it cannot name must not be taught.
+    public var destinationCountry: String?
+    /// The country the shop hands parcels over in (the shop's `country`), nil when it is the
+    /// destination's.
+    public var originCountry: String?
 
     /// Creates an update.
     public init(
         shipmentID: Int64, events: [TrackingEvent], estimatedDelivery: Date?, etag: String? = nil, lastModified: String? = nil,
-        checkedAt: Date, schedule: CheckSchedule, milestone: (@Sendable (AppliedUpdate) throws(StoreError) -> NoticeDraft?)? = nil
+        checkedAt: Date, schedule: CheckSchedule, destinationCountry: String? = nil, originCountry: String? = nil,
+        milestone: (@Sendable (AppliedUpdate) throws(StoreError) -> NoticeDraft?)? = nil
     ) {
         self.milestone = milestone
+        self.destinationCountry = destinationCountry
+        self.originCountry = originCountry
         self.shipmentID = shipmentID
         self.events = events
         self.estimatedDelivery = estimatedDelivery

@@ -43,6 +43,8 @@ public final class StoreTransaction {
     public var customers: Store.Customers { Store.Customers(tx: self) }
     /// The shop report and the serving counters.
     public var reports: Store.Reports { Store.Reports(tx: self) }
+    /// The delivery history and the lane model: estimates, `lanes`, the backtest.
+    public var lanes: Store.Lanes { Store.Lanes(tx: self) }
     /// Staff, passwords, sessions, API tokens and the audit log.
     public var console: Store.Console { Store.Console(tx: self) }
 

@@ -13,6 +13,11 @@ enum CustomerView {
             lines.append("  \(words["status"]): " + Terminal.status(words.status(status)))
         }
         if let promised = parcel.promisedDate { lines.append("  \(words["promised"]): \(promised)") }
+        if let estimate = parcel.estimate {
+            let window = estimate.p50 == estimate.p90 ? "\(estimate.p50)" : "\(estimate.p50) – \(estimate.p90)"
+            lines.append("  \(words["expected"]): \(window)")
+            lines.append("  " + Terminal.dim(estimate.explanation))
+        }
         if let incident = parcel.incident {
             lines.append("")
             lines.append(Terminal.paint("  \(words["shopIsDoing"]): ", "35") + incident.message)

@@ -31,7 +31,11 @@ struct IncidentCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "show", abstract: "The order, the customer's contact, and carrier events beside the case history.")
+            commandName: "show", abstract: "The order, the customer's contact, and carrier events beside the case history.",
+            discussion: """
+                Also the parcel's delivery estimate (p50 to p90 day, the chance of meeting the promise, and where it
+                comes from); in --json `estimate`, its explanation in the order's language, null when there is none.
+                """)
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "The incident id.") var id: Int64
@@ -43,6 +47,21 @@ struct IncidentCommand: AsyncParsableCommand {
             var events: [TrackingReport.Event]
             var history: [IncidentNote]
             var actions: [WorkflowAction]
+            /// The parcel's delivery estimate, explained in the order's language; null when none.
+            var estimate: EstimateView?
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(incident, forKey: .incident)
+                try container.encode(order, forKey: .order)
+                try container.encode(shipment, forKey: .shipment)
+                try container.encode(events, forKey: .events)
+                try container.encode(history, forKey: .history)
+                try container.encode(actions, forKey: .actions)
+                try container.encode(estimate, forKey: .estimate)
+            }
+
+            private enum CodingKeys: String, CodingKey { case incident, order, shipment, events, history, actions, estimate }
         }
 
         func run() async throws {
@@ -61,6 +80,11 @@ struct IncidentCommand: AsyncParsableCommand {
                 let events = try await shipment.asyncMap { parcel in try await database.read { try $0.shipments.events(shipmentID: parcel.id) } } ?? []
                 let history = try await database.read { try $0.cases.incidentHistory(id: id) }
                 let actions = try await database.read { try $0.actions.actions(incidentId: id, states: []) }
+                var estimate: DeliveryEstimate?
+                if let shipment, let order {
+                    let estimator = try await ParcelEstimates.estimator(database, config: try store.shopConfig())
+                    estimate = estimator.estimate(shipment, order: order, eventTimes: events.map(\.time.date), now: now)
+                }
                 let eventRows = events.map {
                     TrackingReport.Event(
                         time: $0.time.utcText, status: $0.status.rawValue, reason: $0.reason?.rawValue,
@@ -70,9 +94,14 @@ struct IncidentCommand: AsyncParsableCommand {
                     return try printJSON(
                         Report(
                             incident: IncidentRow(incident, now: now), order: order, shipment: shipment.map(ShipmentRow.init),
-                            events: eventRows, history: history, actions: actions))
+                            events: eventRows, history: history, actions: actions,
+                            estimate: estimate.map { EstimateView($0, language: order?.language ?? "en") }))
                 }
                 print(Self.render(incident, order: order, shipment: shipment, events: events, history: history, now: now))
+                if let estimate {
+                    print("  expected \(estimate.p50)" + (estimate.p90 == estimate.p50 ? "" : " – \(estimate.p90)") + Self.chance(estimate))
+                    print("  " + Terminal.dim(estimate.explanation.en))
+                }
                 if !actions.isEmpty {
                     print("")
                     print(
@@ -85,6 +114,11 @@ struct IncidentCommand: AsyncParsableCommand {
             } catch let error as StoreError {
                 throw fail(.store(error))
             }
+        }
+
+        /// `, 42% by the promise` when the estimate has a chance of meeting it.
+        static func chance(_ estimate: DeliveryEstimate) -> String {
+            estimate.probabilityByPromise.map { String(format: ", %.0f%% by the promise", $0 * 100) } ?? ""
         }
 
         static func render(_ incident: Incident, order: Order?, shipment: Shipment?, events: [TrackingEvent], history: [IncidentNote], now: Date) -> String {

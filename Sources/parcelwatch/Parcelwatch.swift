@@ -21,6 +21,7 @@ struct Parcelwatch: AsyncParsableCommand {
               parcelwatch incidents --overdue                      (the staff queue)
               parcelwatch incident show 12
               parcelwatch track 08215690051372 --postcode 28045    (a customer's own parcel, in their language)
+              parcelwatch lanes import history.jsonl && parcelwatch lanes backtest   (delivery estimates from the shop's history)
             The database is --db PATH, else $PARCELWATCH_DB, else ./parcelwatch.sqlite; the clock is --now, else $PARCELWATCH_NOW.
             Exit codes: 0 success, 1 the carrier said "unknown number" or nothing matched, 2 bad input/usage, 3 carrier unreachable or broken,
             4 the database cannot be used.
@@ -30,6 +31,7 @@ struct Parcelwatch: AsyncParsableCommand {
             ImportCommand.self, AddCommand.self, SweepCommand.self, ShipmentsCommand.self, OrdersCommand.self,
             IncidentsCommand.self, IncidentCommand.self, FindCommand.self, StaffCommand.self, AuditCommand.self,
             ReportProblemCommand.self, NoticesCommand.self, CustomerCommand.self, PurgeCommand.self, ServeCommand.self, TokenCommand.self, ReportCommand.self,
+            LanesCommand.self,
         ])
 
     /// Starts the command after asking glibc to grow the heap in 32 MiB steps: a big carrier page

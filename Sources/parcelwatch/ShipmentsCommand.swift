@@ -17,6 +17,9 @@ struct ShipmentsCommand: AsyncParsableCommand {
               parcelwatch shipments --json --limit 500 2>next.txt     (then --after "$(sed -n 's/^next: //p' next.txt)")
             Shipments are listed by id and written as they are read, a page at a time, so any number fits in little memory.
             With --limit, `next: CURSOR` on standard error means more remain: pass it as --after to get exactly the next ones.
+            EXPECTED is the delivery estimate from the shop's own delivery history (`parcelwatch lanes`): the p50 day, or
+            p50..p90; in --json each shipment's `estimate` is {p50, p90, source, confidence, probabilityByPromise,
+            explanation (in the order's language)}, null once delivered or with nothing to go on.
             """)
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -34,21 +37,29 @@ struct ShipmentsCommand: AsyncParsableCommand {
         let database = try await store.openStore(.readOnly)
         let (carrier, order) = (self.carrier, self.order)
         var json = try output.json ? JSONArrayStream() : nil
-        var table = Terminal.TableStream(["ORDER", "CARRIER", "NUMBER", "STATUS", "LAST EVENT", "NEXT CHECK", "NOTE"])
+        let estimator = try await ParcelEstimates.estimator(database, config: try store.shopConfig())
+        let now = try store.clock().now
+        var table = Terminal.TableStream(["ORDER", "CARRIER", "NUMBER", "STATUS", "LAST EVENT", "NEXT CHECK", "EXPECTED", "NOTE"])
         var count = 0
         let next = try await Paging.run(
             limit: limit, after: start,
-            read: { (after: Int64?, size: Int) -> [Shipment] in
+            read: { (after: Int64?, size: Int) -> [(Shipment, EstimateFacts?)] in
                 do throws(StoreError) {
-                    return try await database.read {
-                        try $0.shipments.shipments(ShipmentFilter(carrier: carrier, statuses: statuses, orderId: order, after: after, limit: size))
+                    return try await database.read { tx in
+                        let page = try tx.shipments.shipments(
+                            ShipmentFilter(carrier: carrier, statuses: statuses, orderId: order, after: after, limit: size))
+                        let facts = try tx.lanes.estimateFacts(shipmentIDs: page.map(\.id))
+                        return page.map { ($0, facts[$0.id]) }
                     }
                 } catch { throw fail(.store(error)) }
             },
-            key: \Shipment.id,
+            key: { $0.0.id },
             write: { page in
                 count += page.count
-                let rows = page.map(ShipmentRow.init)
+                let rows = page.map { shipment, facts in
+                    let estimate = facts.flatMap { estimator.estimate(shipment, order: $0.order, eventTimes: $0.eventTimes, now: now) }
+                    return ShipmentListing(row: ShipmentRow(shipment), estimate: estimate.map { EstimateView($0, language: facts?.order.language ?? "en") })
+                }
                 if var stream = json {
                     Paging.emit(try stream.next(rows))
                     json = stream
@@ -67,10 +78,12 @@ struct ShipmentsCommand: AsyncParsableCommand {
     }
 
     /// A row's table cells.
-    private static func cells(_ row: ShipmentRow) -> [String] {
-        [
+    private static func cells(_ listing: ShipmentListing) -> [String] {
+        let row = listing.row
+        return [
             row.orderId, row.carrier, row.trackingNumber, Terminal.status(row.status) + (row.reason.map { " (\($0))" } ?? ""),
             row.lastEventAt.map(Self.short) ?? "—", row.nextCheckAt.map(Self.short) ?? Terminal.dim("never"),
+            listing.estimate.map { $0.p50 == $0.p90 ? "\($0.p50)" : "\($0.p50)..\($0.p90)" } ?? "—",
             row.lastError.map { Terminal.paint(String($0.prefix(60)), "33") } ?? "",
         ]
     }

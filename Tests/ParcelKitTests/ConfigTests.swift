@@ -37,6 +37,7 @@ import Testing
         ("escalation:\n  lead: anna\n  leader: anna\n", 3, "escalation.leader"),
         ("carriers:\n  ups:\n    credential: ups.yaml\n", 3, "carriers.ups.credential"),
         ("shop: { name: Nowak }\nshops:\n  name: Nowak\n", 2, "shops"),
+        ("estimates:\n  window_days: 90\n  late_risk: 0.3\n", 3, "estimates.late_risk"),
     ]
 
     @Test(arguments: typos.indices) func aTypoInAnySectionStopsWithItsLineAndKey(index: Int) throws {
@@ -115,6 +116,10 @@ import Testing
         ("escalation: { console_url: \"https://shop.example/p?x=1\" }", 1, "escalation.console_url", "(no ?query or #fragment)"),
         ("escalation: { lead: [anna] }", 1, "escalation.lead", "expected the name of a staff member"),
         ("escalation: anna", 1, "escalation", "expected a mapping such as { lead: NAME, console_url: URL }, not 'anna'"),
+        ("estimates: { window_days: 3 }", 1, "estimates.window_days", "a whole number of days of delivery history from 7 to 730"),
+        ("estimates: { late_risk_threshold: 30% }", 1, "estimates.late_risk_threshold", "'30%' is not a chance between 0 and 1 such as 0.30"),
+        ("estimates: { late_risk_threshold: 1.0 }", 1, "estimates.late_risk_threshold", "'1.0' is not a chance between 0 and 1"),
+        ("estimates: 90", 1, "estimates", "expected a mapping such as { window_days: 90, late_risk_threshold: 0.30 }"),
         ("carriers: { ups: ups.yaml }", 1, "carriers.ups", "expected { credentials: FILE, concurrency: N }, not 'ups.yaml'"),
         // A key given twice (the YAML parser refuses it; currencies are the same in any case).
         ("shop:\n  timezone: Europe/Warsaw\n  timezone: Europe/Madrid\n", 2, "", "not valid YAML: Parser: expected all keys to be unique"),
@@ -173,11 +178,15 @@ import Testing
         #expect(example.delivery == .smtp(url: "smtp://mail.example:587", usernameEnv: "SMTP_USER", passwordEnv: "SMTP_PASSWORD", requireTLS: false))
         #expect(example.escalation == EscalationPolicy(lead: "anna", consoleURL: "https://shop.example/parcelwatch"))
         #expect(example.workflows.decide(kind: .notDispatched, order: order("R")) == .propose(.refund))
+        #expect(example.estimates == EstimateSettings(windowDays: 90, lateRiskThreshold: 0.30))
+        let estimates = try ShopConfig.parse(yaml: "estimates: { window_days: 60, late_risk_threshold: 0.25 }", file: "e.yaml").estimates
+        #expect(estimates.modelConfiguration.windowDays == 60 && estimates.lateRiskRule == LateRiskRule(threshold: 0.25, clearThreshold: 0.35))
 
         // Every section empty or absent: the defaults.
-        for empty in ["", "# nothing yet\n", "shop:\nincidents:\nnotices:\nworkflows:\ncarriers:\nescalation:\n"] {
+        for empty in ["", "# nothing yet\n", "shop:\nincidents:\nnotices:\nworkflows:\ncarriers:\nescalation:\nestimates:\n"] {
             let config = try ShopConfig.parse(yaml: empty, file: "empty.yaml")
             #expect(config.shopName == ShopConfig.defaults.shopName && config.delivery == nil && config.workflows == .standard, "\(empty)")
+            #expect(config.estimates == EstimateSettings(), "\(empty)")
         }
     }
 

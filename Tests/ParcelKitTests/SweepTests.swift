@@ -293,5 +293,9 @@ import Testing
         #expect(summary.newEvents == (0..<1000).reduce(0) { $0 + expected[$1 % 3] })
         let byStatus = Dictionary(grouping: try await setup.store.read { try $0.shipments.shipments(ShipmentFilter()) }, by: \.status).mapValues(\.count)
         #expect(byStatus[.delivered] == 333 && byStatus[.exception] == 333 && byStatus[.inTransit] == 334)
+        // Every delivery is kept for the lane model, in SEUR's country (no shop country given: the carrier's).
+        let deliveries = try await setup.store.read { try $0.lanes.deliveries(since: .distantPast) }.parcels
+        #expect(deliveries.count == 333 && Set(deliveries.map { "\($0.carrier) \($0.originCountry)>\($0.destinationCountry)" }) == ["seur ES>ES"])
+        #expect(deliveries.allSatisfy { $0.firstScanAt < $0.deliveredAt && $0.postcode == "00-950" })
     }
 }

@@ -64,7 +64,7 @@ import Testing
         let found = try await Self.get(client, server.baseURL + "/api/track/\(Self.number)?postcode=28001")
         #expect(found.status == 200 && found.headers["Content-Language"] == "es")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(found.body)) as? [String: Any])
-        #expect(Set(json.keys) == ["trackingNumber", "carrier", "status", "reason", "promisedDate", "events", "incident", "order"])
+        #expect(Set(json.keys) == ["trackingNumber", "carrier", "status", "reason", "promisedDate", "events", "incident", "order", "estimate"])
         #expect(json["status"] as? String == "exception" && (json["events"] as? [Any])?.count == 2)
         // The order as it stands: its one parcel, and the replacement the shop's policy already asked for.
         let story = try #require(json["order"] as? [String: Any])

@@ -44,9 +44,14 @@ import Testing
         let json = try await CLIRun.detached(["track", number, "--postcode", "28 045", "--db", db, "--now", "2026-11-20T12:00:00Z", "--json"])
         #expect(json.status == 0, "\(json.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any] ?? [:]
-        #expect(Set(object.keys) == ["trackingNumber", "carrier", "status", "reason", "promisedDate", "events", "incident", "order"])
+        #expect(Set(object.keys) == ["trackingNumber", "carrier", "status", "reason", "promisedDate", "events", "incident", "order", "estimate"])
         #expect(
             object["status"] as? String == "exception" && object["reason"] as? String == "damagedOrLost" && object["promisedDate"] as? String == "2026-11-22")
+        // No delivery history yet: the estimate is the promise, said so in Spanish.
+        let estimate = object["estimate"] as? [String: Any] ?? [:]
+        #expect(estimate["p50"] as? String == "2026-11-22" && estimate["p90"] as? String == "2026-11-22" && estimate["confidence"] as? Int == 0)
+        #expect((estimate["source"] as? [String: Any])?["kind"] as? String == "promise" && estimate["probabilityByPromise"] is NSNull)
+        #expect(estimate["explanation"] as? String == "la fecha prometida por la tienda")
         let incident = object["incident"] as? [String: Any] ?? [:]
         #expect(Set(incident.keys) == ["kind", "message", "nextUpdateBy"])
         #expect(incident["kind"] as? String == "damagedOrLost")

@@ -24,6 +24,9 @@ import Yams
 ///   carriers: { inpost: { stalled_days: 2, lost_days: 5 } }
 /// carriers:
 ///   ups: { credentials: ups.yaml, concurrency: 12 }   # 12 requests in flight, not the file's 4
+/// estimates:
+///   window_days: 90             # days of deliveries the lane model learns from
+///   late_risk_threshold: 0.30   # lateRisk opens below this chance of meeting the promise
 /// escalation:
 ///   lead: anna                  # second breaches and unassigned cases' breaches
 ///   console_url: https://shop.example/parcelwatch
@@ -45,6 +48,8 @@ public struct ShopConfig: Sendable {
     public var workflows = WorkflowPolicy.standard
     /// Who hears about SLA breaches beyond the case owner, and the console link in those mails.
     public var escalation = EscalationPolicy()
+    /// The lane model's window and the lateRisk threshold (`estimates:`).
+    public var estimates = EstimateSettings()
     /// Per-carrier settings: where each carrier's credentials file is (`carriers: { ups:
     /// { credentials: /etc/parcelwatch/ups.yaml } }`).
     public var carrierCredentialFiles: [String: String] = [:]
@@ -113,8 +118,12 @@ public struct ShopConfig: Sendable {
 
     /// Reads every section over these settings.
     private mutating func read(_ root: YAMLField) throws(CarrierFileError) {
-        let sections: Set<String> = ["shop", "incidents", "notices", "workflows", "carriers", "escalation"]
+        let sections: Set<String> = ["shop", "incidents", "notices", "workflows", "carriers", "escalation", "estimates"]
         guard try root.section(sections, expected: "a mapping of sections (\(sections.sorted().joined(separator: ", ")))") else { return }
+        let estimates = root("estimates")
+        if try estimates.section(EstimateSettings.keys, expected: "a mapping such as { window_days: 90, late_risk_threshold: 0.30 }") {
+            try self.estimates.read(estimates)
+        }
         let escalation = root("escalation")
         if try escalation.section(["lead", "console_url"], expected: "a mapping such as { lead: NAME, console_url: URL }") {
             self.escalation = try EscalationPolicy.read(escalation)

@@ -13,12 +13,24 @@ public struct CustomerTracking: Sendable {
     private let store: Store
     private let config: ShopConfig
     private let composer: NoticeComposer?
+    /// Carrier ids to the countries they deliver in, for the estimate's lane.
+    private let carrierCountries: [String: String]
+    /// Carrier ids to the names customers read, for the estimate's explanation.
+    private let carrierNames: [String: String]
 
     /// Creates the customer view of `store`; with a composer, a report is acknowledged by notice.
-    public init(store: Store, config: ShopConfig, composer: NoticeComposer? = nil) {
+    /// `carrierCountries` (carrier id to its files' `country`) places a parcel in its lane for the
+    /// estimate; a carrier missing from it is taken to deliver in the shop's country. `carrierNames`
+    /// names carriers in the estimate's explanation (the id without one).
+    public init(
+        store: Store, config: ShopConfig, composer: NoticeComposer? = nil, carrierCountries: [String: String] = [:],
+        carrierNames: [String: String] = [:]
+    ) {
         self.store = store
         self.config = config
         self.composer = composer
+        self.carrierCountries = carrierCountries
+        self.carrierNames = carrierNames
     }
 
     /// The parcel with `number`, when `postcode` or `email` matches its order; nil otherwise
@@ -26,7 +38,14 @@ public struct CustomerTracking: Sendable {
     public func lookup(number: String, postcode: String?, email: String?, now: Date) async throws(StoreError) -> CustomerParcel? {
         guard let (shipment, order) = try await owned(number: number, postcode: postcode, email: email) else { return nil }
         let phrases = CustomerPhrases(language: order.language)
-        let events = try await store.read { try $0.shipments.events(shipmentID: shipment.id) }.map {
+        let configuration = config.estimates.modelConfiguration
+        let (stored, model) = try await store.read { tx in
+            (try tx.shipments.events(shipmentID: shipment.id), try tx.lanes.model(configuration: configuration))
+        }
+        let estimator = ParcelEstimator(
+            model: model, originCountry: config.country, carrierCountries: carrierCountries, carrierNames: carrierNames)
+        let estimate = estimator.estimate(shipment, order: order, eventTimes: stored.map(\.time.date), now: now)
+        let events = stored.map {
             TrackingReport.Event(
                 time: $0.time.utcText, status: $0.status.rawValue, reason: $0.reason?.rawValue,
                 rawStatus: $0.rawStatus, rawCode: $0.rawCode, location: $0.location)
@@ -44,7 +63,7 @@ public struct CustomerTracking: Sendable {
                     kind: $0.kind.rawValue, message: Self.message(for: $0, story: story, phrases: phrases),
                     nextUpdateBy: ISOTime.utc(Self.nextUpdate(for: $0, now: now)))
             },
-            order: story)
+            order: story, estimate: estimate.map { EstimateView($0, language: phrases.language) })
     }
 
     /// What the shop is doing about a case: once it acted (a replacement sent or under way, a
@@ -169,6 +188,9 @@ public struct CustomerParcel: Sendable, Equatable, Encodable {
     public var incident: Incident?
     /// The whole order as it stands: every parcel (replacements included) and what the shop did.
     public var order: OrderStory?
+    /// When it will probably arrive, with where that comes from, in the customer's language;
+    /// nil once delivered or with nothing to go on.
+    public var estimate: EstimateView?
 
     /// Writes exactly the documented keys, nulls included (the language is for people only:
     /// the texts in `incident` are already in it).
@@ -182,10 +204,11 @@ public struct CustomerParcel: Sendable, Equatable, Encodable {
         try container.encode(events, forKey: .events)
         try container.encode(incident, forKey: .incident)
         try container.encode(order, forKey: .order)
+        try container.encode(estimate, forKey: .estimate)
     }
 
     enum CodingKeys: String, CodingKey {
-        case trackingNumber, carrier, status, reason, promisedDate, events, incident, order
+        case trackingNumber, carrier, status, reason, promisedDate, events, incident, order, estimate
     }
 }
 
@@ -202,6 +225,7 @@ extension CustomerParcel: Decodable {
             promisedDate: try container.decodeIfPresent(String.self, forKey: .promisedDate), language: "en",
             events: try container.decode([TrackingReport.Event].self, forKey: .events),
             incident: try container.decodeIfPresent(Incident.self, forKey: .incident),
-            order: try container.decodeIfPresent(OrderStory.self, forKey: .order))
+            order: try container.decodeIfPresent(OrderStory.self, forKey: .order),
+            estimate: try container.decodeIfPresent(EstimateView.self, forKey: .estimate))
     }
 }

@@ -13,6 +13,8 @@ public struct IncidentEngine: Sendable {
     private let workflows: WorkflowPolicy
     private let escalation: EscalationPolicy
     private let pageSize: Int
+    /// The lane model's configuration (`estimates.window_days`).
+    private let lanes: LaneModel.Configuration
 
     /// Creates an engine for the shop's settings and carriers; with `templates`, every new
     /// customer-facing case queues its customer notice in the same transaction.
@@ -29,6 +31,7 @@ public struct IncidentEngine: Sendable {
         composer = templates.map { NoticeComposer(templates: $0, config: config, carrierNames: names) }
         workflows = config.workflows
         escalation = config.escalation
+        lanes = config.estimates.modelConfiguration
         self.pageSize = pageSize
     }
 
@@ -173,6 +176,9 @@ public struct IncidentEngine: Sendable {
             case .unchanged, .suppressed: break
             }
         }
+        // The lane model folds in this sweep's deliveries and is saved, once per run: estimates
+        // read between sweeps (track, /api, shipments) then fold only what came since.
+        _ = try await store.write { [lanes] tx in try tx.lanes.model(configuration: lanes) }
         // Settings the stored instants were computed under changed: everything is due again.
         _ = try await store.write { [detector] tx in try tx.cases.adoptRuleSettings(detector.scheduleFingerprint) }
         // Only what is due: a parcel or order whose instant came or whose facts just changed.

@@ -21,19 +21,24 @@ public struct Sweeper: Sendable {
     private let notices: NoticeDeliverer?
     private let actions: ActionExecutor?
     private let milestones: NoticeComposer?
+    /// The shop's country, where parcels are handed over: the lane model's origin.
+    private let originCountry: String?
 
     /// Creates a sweeper. `shouldStop` is asked before each new shipment starts (a signal sets
     /// it); in-flight work always finishes and commits.
     /// With `incidents`, the incident rules run over all open orders and shipments after the
     /// fetches, and breached SLA clocks are escalated; with `notices`, the outbox is delivered.
+    /// `originCountry` is the shop's country, the origin of the lanes deliveries are learnt in
+    /// (nil: each carrier's own country, for a shop shipping within one country).
     public init(
         store: Store, registry: CarrierRegistry, fetcher: CarrierFetcher, clock: ParcelClock, options: SweepOptions = SweepOptions(),
         incidents: IncidentEngine? = nil, actions: ActionExecutor? = nil, notices: NoticeDeliverer? = nil,
-        milestones: NoticeComposer? = nil,
+        milestones: NoticeComposer? = nil, originCountry: String? = nil,
         progress: (@Sendable (SweepProgress) -> Void)? = nil, shouldStop: @escaping @Sendable () -> Bool = { false }
     ) {
         self.incidents = incidents
         self.milestones = milestones
+        self.originCountry = originCountry
         self.actions = actions
         self.notices = notices
         self.store = store
@@ -61,7 +66,9 @@ public struct Sweeper: Sendable {
                 consecutiveFailures: health[carrier.id]?.consecutiveFailures ?? 0,
                 probeFirst: carrier.source.auth != nil)
         }
-        let context = Context(store: store, fetcher: fetcher, options: options, now: now, gates: gates, tally: tally, milestones: milestones)
+        let context = Context(
+            store: store, fetcher: fetcher, options: options, now: now, gates: gates, tally: tally, milestones: milestones,
+            originCountry: originCountry)
 
         // The stages: select the due parcels and fetch and apply each (single requests side by
         // side, feeds and batches collected), then the feeds and batches, then what the carriers'
@@ -256,6 +263,8 @@ private struct Context: Sendable {
     let gates: [String: CarrierGate]
     let tally: Tally
     let milestones: NoticeComposer?
+    /// The shop's country: the origin of the lanes deliveries are learnt in.
+    let originCountry: String?
 
     /// Checks one shipment: fetch (with retries), then one transaction.
     func check(_ due: DueShipment, carrier: CarrierDefinition) async throws(StoreError) {
@@ -292,7 +301,7 @@ private struct Context: Sendable {
                     TrackingUpdate(
                         shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
                         etag: newValidators.etag, lastModified: newValidators.lastModified, checkedAt: now, schedule: options.schedule,
-                        milestone: milestone))
+                        destinationCountry: carrier.country, originCountry: originCountry, milestone: milestone))
             }
             await tally.applied(applied)
         }
@@ -399,7 +408,8 @@ private struct Context: Sendable {
                         try $0.shipments.apply(
                             TrackingUpdate(
                                 shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
-                                checkedAt: now, schedule: options.schedule, milestone: milestone))
+                                checkedAt: now, schedule: options.schedule, destinationCountry: carrier.country, originCountry: originCountry,
+                                milestone: milestone))
                     }
                     await tally.applied(applied)
                 case .failure(let error)?:
@@ -490,7 +500,7 @@ private struct Context: Sendable {
                     try $0.shipments.apply(
                         TrackingUpdate(
                             shipmentID: shipment.id, events: result.events, estimatedDelivery: result.estimatedDelivery?.date,
-                            checkedAt: now, schedule: options.schedule))
+                            checkedAt: now, schedule: options.schedule, destinationCountry: carrier.country, originCountry: originCountry))
                 }
                 await tally.applied(applied)
             } else {

@@ -366,6 +366,42 @@ enum SQLiteSchema {
                     CREATE INDEX shipments_due ON shipments(next_check_at, id) WHERE next_check_at IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("v15-lanes") { db in
+            // Delivery estimates (issue 18; PostgreSQL's v9 says the same): one row per delivered
+            // parcel the lane model learns from, written with the delivery itself or imported
+            // from a history file, and the model as one JSON value. `seq` orders the rows;
+            // `folded` marks those already in the model, so folding reads only new ones through
+            // a partial index (a sequence alone would skip a row a concurrent sweep worker
+            // commits after a later one). `shipment_id` has no foreign key: erasing a customer
+            // only unlinks their parcels' rows, the anonymous transit stays.
+            try db.execute(
+                sql: """
+                    CREATE TABLE deliveries (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        shipment_id INTEGER UNIQUE,
+                        carrier TEXT NOT NULL,
+                        service TEXT,
+                        origin_country TEXT NOT NULL,
+                        destination_country TEXT NOT NULL,
+                        postcode TEXT NOT NULL,
+                        paid_at REAL,
+                        first_scan_at REAL NOT NULL,
+                        delivered_at REAL NOT NULL,
+                        promised_date TEXT,
+                        carrier_estimate TEXT,
+                        folded INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE INDEX deliveries_unfolded ON deliveries(seq) WHERE folded = 0;
+                    CREATE INDEX deliveries_delivered ON deliveries(delivered_at, seq);
+                    CREATE TABLE lane_model (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        model TEXT NOT NULL,
+                        last_seq INTEGER NOT NULL,
+                        updated_at REAL NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }
