@@ -14,7 +14,7 @@ enum LanesChart {
     /// The plot area: left, right, top and bottom edges.
     private static let left = 52.0, right = 700.0, top = 20.0, bottom = 240.0
     /// Where the legend starts and the height of one of its rows.
-    private static let legendTop = 286.0, legendRow = 20.0
+    private static let legendTop = 304.0, legendRow = 20.0
     /// Colours told apart with most colour blindness (Okabe–Ito), then repeated.
     static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C6D1F"]
 
