@@ -68,7 +68,9 @@ import Testing
         #expect(["10-12", "10-19", "10-26", "11-02"].allSatisfy(labels.contains) && ["0", "1", "2", "3", "4"].allSatisfy(labels.contains), "\(labels)")
 
         let onTimeDocument = try Self.parse(onTime)
-        #expect(try onTimeDocument.nodes("//*[local-name()='polyline']").count == 2)
+        // Each carrier keeps the colour of its transit line: inpost and the other are the transit chart's third and fourth.
+        #expect(
+            try onTimeDocument.nodes("//*[local-name()='polyline']").map { $0.attribute("stroke") ?? "" } == [LanesChart.palette[2], LanesChart.palette[3]])
         let rates = try onTimeDocument.nodes("//*[local-name()='circle']/*[local-name()='title']").map(\.text)
         // Delivered 1, 2 or 3 days after the scan with a promise of 2: 7 of 10 on time.
         #expect(rates.count == 6 && rates.contains("InPost, week of 2026-10-19: 70.0% on time (14 of 20)"), "\(rates)")

@@ -39,7 +39,9 @@ enum LanesChart {
                 body += dot(x: x(week, of: timeline.weeks.count), y: y(Double(median), ceiling: ceiling), colour: colour, tip: tip)
             }
         }
-        let entries = series.enumerated().map { (index: $0.offset, text: label($0.element.key, carrierNames: carrierNames) + " (\($0.element.parcels))") }
+        let entries = series.enumerated().map {
+            (colour: palette[$0.offset % palette.count], text: label($0.element.key, carrierNames: carrierNames) + " (\($0.element.parcels))")
+        }
         body += legend(entries, note: "solid: p50 (half arrived by then) · dashed: p90 (nine in ten)")
         let weeks = span(timeline.weeks)
         return svg(
@@ -56,8 +58,9 @@ enum LanesChart {
         let series = timeline.onTime
         var body = axes(timeline.weeks, ticks: stride(from: 0, through: 100, by: 20).map { (value: Double($0), text: "\($0)%") }, ceiling: 100)
         body += text(x: left, y: top - 6, "on time", anchor: "start", size: 12)
+        let colours = series.enumerated().map { colour(ofCarrier: $0.element.carrier, in: timeline, otherwise: $0.offset) }
         for (index, carrier) in series.enumerated() {
-            let colour = palette[index % palette.count]
+            let colour = colours[index]
             let name = carrierNames[carrier.carrier] ?? carrier.carrier
             body += lines(carrier.points.map { $0.rate.map { $0 * 100 } }, count: timeline.weeks.count, ceiling: 100, colour: colour, dashed: false)
             for (week, point) in carrier.points.enumerated() {
@@ -67,7 +70,7 @@ enum LanesChart {
             }
         }
         let entries = series.enumerated().map {
-            (index: $0.offset, text: (carrierNames[$0.element.carrier] ?? $0.element.carrier) + " (\($0.element.promised))")
+            (colour: colours[$0.offset], text: (carrierNames[$0.element.carrier] ?? $0.element.carrier) + " (\($0.element.promised))")
         }
         body += legend(entries, note: "delivered on or before the promised day, of the deliveries with a promise")
         return svg(
@@ -138,19 +141,27 @@ enum LanesChart {
         }.joined()
     }
 
+    /// The colour of `carrier`'s on-time line: that of its line in the transit chart, so that a
+    /// carrier reads the same in both; a carrier without one takes the colour after the transit
+    /// chart's, `otherwise` places on.
+    private static func colour(ofCarrier carrier: String, in timeline: LaneTimeline, otherwise: Int) -> String {
+        let index = timeline.lanes.firstIndex { $0.key.level == .carrier && $0.key.carrier == carrier } ?? (timeline.lanes.count + otherwise)
+        return palette[index % palette.count]
+    }
+
     /// A point with its numbers as a tooltip.
     private static func dot(x: Double, y: Double, colour: String, tip: String) -> String {
         "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"3.5\" fill=\"\(colour)\"><title>\(MarkupText.escaped(tip))</title></circle>"
     }
 
     /// The legend under the plot: a note, then two entries a row, each a line sample in its colour.
-    private static func legend(_ entries: [(index: Int, text: String)], note: String) -> String {
+    private static func legend(_ entries: [(colour: String, text: String)], note: String) -> String {
         var out = "<g class=\"legend\">" + text(x: left, y: legendTop, note, anchor: "start", size: 12)
         for (position, entry) in entries.enumerated() {
             let column = Double(position % 2), row = Double(position / 2 + 1)
             let x0 = left + column * 330, y0 = legendTop + row * legendRow
             out +=
-                "<line x1=\"\(n(x0))\" x2=\"\(n(x0 + 24))\" y1=\"\(n(y0 - 4))\" y2=\"\(n(y0 - 4))\" stroke=\"\(palette[entry.index % palette.count])\" stroke-width=\"3\"/>"
+                "<line x1=\"\(n(x0))\" x2=\"\(n(x0 + 24))\" y1=\"\(n(y0 - 4))\" y2=\"\(n(y0 - 4))\" stroke=\"\(entry.colour)\" stroke-width=\"3\"/>"
             out += text(x: x0 + 30, y: y0, entry.text, anchor: "start", size: 13)
         }
         return out + "</g>"
