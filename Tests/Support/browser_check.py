@@ -7,7 +7,7 @@ Usage: browser_check.py BASE_URL SCREENSHOT_DIR SCENARIO.json
 The scenario (written by the Swift test that set up the store) names the parcels and the staff
 member to use; each part is optional: "polish" and "spanish" (customer pages), "staff" (a case
 resolved from the console), "lanes" (the console's Lanes page and its charts, screenshot
-staff-lanes.png). Prints one line per check; exits 1 on the first failure, saying what was seen.
+staff-lanes.png), "estimate" (a customer page with its delivery estimate, customer-estimate.png). Prints one line per check; exits 1 on the first failure, saying what was seen.
 """
 import json
 import os
@@ -50,7 +50,7 @@ def check(condition, what, seen=""):
     print(f"ok   {what}")
 
 
-def customer_page(driver, base, shots, parcel, language, words):
+def customer_page(driver, base, shots, parcel, language, words, shot=None):
     driver.get(f"{base}/track")
     driver.find_element(By.ID, "number").send_keys(parcel["number"])
     driver.find_element(By.ID, "postcode").send_keys(parcel["postcode"])
@@ -62,7 +62,7 @@ def customer_page(driver, base, shots, parcel, language, words):
         check(word in body, f"{language} page shows '{word}'", body)
     entries = driver.find_elements(By.CSS_SELECTOR, "ol.timeline li")
     check(len(entries) == parcel["events"], f"{language} timeline has {parcel['events']} entries", str(len(entries)))
-    driver.save_screenshot(os.path.join(shots, f"customer-{language}.png"))
+    driver.save_screenshot(os.path.join(shots, shot or f"customer-{language}.png"))
     return body
 
 
@@ -88,6 +88,9 @@ def main():
         lanes = scenario.get("lanes")
         if lanes:
             lanes_page(driver, base, shots, lanes)
+        estimate = scenario.get("estimate")
+        if estimate:
+            customer_page(driver, base, shots, estimate, estimate["language"], estimate["words"], shot="customer-estimate.png")
     finally:
         driver.quit()
     print("all browser checks passed")
