@@ -155,7 +155,7 @@ let package = Package(
             exclude: ["Feeds"], swiftSettings: swiftSettings),
         .testTarget(name: "CarrierSimTests", dependencies: ["CarrierSim", "Curl", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "ParcelServerTests", dependencies: ["ParcelServer", "ParcelCore", "ParcelStore", "ParcelOps", "Curl", "TestSupport"],
+            name: "ParcelServerTests", dependencies: ["ParcelServer", "ParcelCore", "ParcelStore", "ParcelOps", "Curl", "Markup", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "parcelwatchTests", dependencies: ["CarrierSim", "ParcelCore", "ParcelStore", "ParcelOps", "ParcelServer", "Curl", "TestSupport"],

@@ -55,8 +55,7 @@ struct MalformedRequest: HTTPResponseError {
         if path.hasPrefix("/api/") {
             return ServerResponse.json(.badRequest, ["error": "badRequest", "message": detail])
         }
-        let escaped = detail.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
+        let escaped = MarkupText.escaped(detail)
         return ServerResponse.html(
             .badRequest,
             "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Bad request</title></head>"

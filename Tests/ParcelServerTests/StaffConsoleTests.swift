@@ -415,5 +415,5 @@ import Testing
 
 extension HTTPResponse {
     /// The body as UTF-8 text.
-    fileprivate var text: String { String(decoding: body, as: UTF8.self) }
+    var text: String { String(decoding: body, as: UTF8.self) }
 }

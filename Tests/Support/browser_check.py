@@ -5,7 +5,9 @@ chromium-driver, driven by Selenium, Debian's python3-selenium; nothing is downl
 Usage: browser_check.py BASE_URL SCREENSHOT_DIR SCENARIO.json
 
 The scenario (written by the Swift test that set up the store) names the parcels and the staff
-member to use. Prints one line per check; exits 1 on the first failure, saying what was seen.
+member to use; each part is optional: "polish" and "spanish" (customer pages), "staff" (a case
+resolved from the console), "lanes" (the console's Lanes page and its charts, screenshot
+staff-lanes.png), "estimate" (a customer page with its delivery estimate, customer-estimate.png). Prints one line per check; exits 1 on the first failure, saying what was seen.
 """
 import json
 import os
@@ -25,6 +27,8 @@ def browser():
     options = webdriver.ChromeOptions()
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=412,915"):
         options.add_argument(argument)
+    # The page's console messages (CSP violations included), for the checks that there are none.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     binary = shutil.which("chromium")
     if binary:
         options.binary_location = binary
@@ -46,7 +50,7 @@ def check(condition, what, seen=""):
     print(f"ok   {what}")
 
 
-def customer_page(driver, base, shots, parcel, language, words):
+def customer_page(driver, base, shots, parcel, language, words, shot=None):
     driver.get(f"{base}/track")
     driver.find_element(By.ID, "number").send_keys(parcel["number"])
     driver.find_element(By.ID, "postcode").send_keys(parcel["postcode"])
@@ -58,7 +62,7 @@ def customer_page(driver, base, shots, parcel, language, words):
         check(word in body, f"{language} page shows '{word}'", body)
     entries = driver.find_elements(By.CSS_SELECTOR, "ol.timeline li")
     check(len(entries) == parcel["events"], f"{language} timeline has {parcel['events']} entries", str(len(entries)))
-    driver.save_screenshot(os.path.join(shots, f"customer-{language}.png"))
+    driver.save_screenshot(os.path.join(shots, shot or f"customer-{language}.png"))
     return body
 
 
@@ -69,16 +73,24 @@ def main():
         scenario = json.load(handle)
     driver = browser()
     try:
-        polish = scenario["polish"]
-        customer_page(driver, base, shots, polish, "pl", ["Śledź swoją przesyłkę", "Historia przesyłki"])
-        spanish = scenario["spanish"]
-        body = customer_page(driver, base, shots, spanish, "es", ["Siga su envío", "Historial de seguimiento"])
-        # The carrier's hostile status is text on the page, and no script ran.
-        check("<script>alert(1)</script>" in body, "the XSS status shows as text", body)
-        check(len(driver.find_elements(By.CSS_SELECTOR, "main script")) == 0, "no script element came from carrier text")
+        polish = scenario.get("polish")
+        if polish:
+            customer_page(driver, base, shots, polish, "pl", ["Śledź swoją przesyłkę", "Historia przesyłki"])
+        spanish = scenario.get("spanish")
+        if spanish:
+            body = customer_page(driver, base, shots, spanish, "es", ["Siga su envío", "Historial de seguimiento"])
+            # The carrier's hostile status is text on the page, and no script ran.
+            check("<script>alert(1)</script>" in body, "the XSS status shows as text", body)
+            check(len(driver.find_elements(By.CSS_SELECTOR, "main script")) == 0, "no script element came from carrier text")
         staff = scenario.get("staff")
         if staff:
             staff_console(driver, base, shots, staff)
+        lanes = scenario.get("lanes")
+        if lanes:
+            lanes_page(driver, base, shots, lanes)
+        estimate = scenario.get("estimate")
+        if estimate:
+            customer_page(driver, base, shots, estimate, estimate["language"], estimate["words"], shot="customer-estimate.png")
     finally:
         driver.quit()
     print("all browser checks passed")
@@ -123,6 +135,34 @@ def staff_console(driver, base, shots, staff):
     rows = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "tbody tr")]
     check(any(staff["name"] in row and "incident.resolved" in row for row in rows), "the audit log shows who resolved it", "\n".join(rows))
     check(not any("forged" in row for row in rows), "the forged form left no trace", "\n".join(rows))
+
+
+def lanes_page(driver, base, shots, lanes):
+    """A member signs in and opens the Lanes page: both charts are drawn (inline SVG with a size),
+    their tables are there, and the page logged nothing to the console (a CSP violation would)."""
+    driver.get(f"{base}/staff/lanes")
+    if "/staff/login" in driver.current_url:
+        driver.find_element(By.ID, "name").send_keys(lanes["name"])
+        driver.find_element(By.ID, "password").send_keys(lanes["password"])
+        submit(driver, driver.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        driver.get(f"{base}/staff/lanes")
+    check(driver.current_url.endswith("/staff/lanes"), "the Lanes page opens for a signed-in member", driver.current_url)
+    driver.get_log("browser")  # drop what the sign-in pages logged
+    driver.set_window_size(1280, 3400)
+    driver.get(f"{base}/staff/lanes")
+    for chart in ("transit-chart", "on-time-chart"):
+        svg = driver.find_element(By.ID, chart)
+        size = svg.size
+        check(svg.is_displayed() and size["width"] > 0 and size["height"] > 0, f"{chart} is displayed with a size", str(size))
+        lines = svg.find_elements(By.CSS_SELECTOR, "polyline")
+        check(len(lines) >= lanes["minimumLines"], f"{chart} draws at least {lanes['minimumLines']} lines", str(len(lines)))
+    rows = driver.find_elements(By.CSS_SELECTOR, "table tbody tr")
+    check(len(rows) >= lanes["minimumRows"], f"the page's tables have at least {lanes['minimumRows']} rows", str(len(rows)))
+    check(len(driver.find_elements(By.TAG_NAME, "script")) == 0, "the Lanes page has no script")
+    logged = [entry for entry in driver.get_log("browser") if entry.get("level") in ("SEVERE", "WARNING")]
+    check(not logged, "the Lanes page logged no errors", json.dumps(logged))
+    driver.save_screenshot(os.path.join(shots, "staff-lanes.png"))
+    driver.set_window_size(412, 915)
 
 
 if __name__ == "__main__":

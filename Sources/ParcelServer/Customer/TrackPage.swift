@@ -33,8 +33,14 @@ struct TrackPage: Sendable {
         return template.render(values)
     }
 
-    /// The parcel's page, in its language.
-    func parcel(_ parcel: CustomerParcel) -> String {
+    /// The statuses after which a parcel is not on its way to the customer, so an estimate of its
+    /// arrival means nothing.
+    private static let settled = Set([TrackingStatus.delivered, .returning, .returned, .expired].map(\.rawValue))
+
+    /// The parcel's page, in its language; with `estimate` (from ``ServerOptions/estimateSource``)
+    /// its expected window and where that comes from, unless the parcel is delivered, going back
+    /// or returned.
+    func parcel(_ parcel: CustomerParcel, estimate: DeliveryEstimate? = nil) -> String {
         let phrases = CustomerPhrases(language: parcel.language)
         let zone = options.config.timeZone
         let language = phrases.language
@@ -55,6 +61,12 @@ struct TrackPage: Sendable {
             "events": events, "hasEvents": !events.isEmpty,
         ]
         shown["promisedDate"] = parcel.promisedDate.flatMap(CivilDate.init).map { LocalDates.date($0, language: language) }
+        if let estimate, !Self.settled.contains(parcel.status) {
+            shown["estimate"] = [
+                "heading": EstimateWording.heading(language: language), "window": EstimateWording.window(estimate, language: language),
+                "source": estimate.explanation.text(for: language), "from": estimate.p50.description, "to": estimate.p90.description,
+            ]
+        }
         if let incident = parcel.incident {
             shown["incident"] = [
                 "message": incident.message,

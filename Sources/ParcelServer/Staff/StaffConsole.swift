@@ -15,7 +15,8 @@ import ParcelStore
 ///   compensate|claim|approve|dismiss|resolve}`: each action goes through ``StaffDesk`` — the
 ///   code `parcelwatch incident …` runs — with the signed-in member as actor, then redirects
 ///   (303) back to the case; a refusal shows the case again with the reason (400, 404, 409).
-/// - `GET /staff/search?q=`, `GET /staff/report?since=YYYY-MM-DD`, `GET /staff/audit`.
+/// - `GET /staff/search?q=`, `GET /staff/report?since=YYYY-MM-DD`, `GET /staff/lanes?level=`,
+///   `GET /staff/audit`.
 ///
 /// Anything under `/staff` without a session redirects (303) to the sign-in page. Every POST
 /// must come from the console's own pages by its `Sec-Fetch-Site`/`Origin` (``RequestOrigin``)
@@ -74,6 +75,9 @@ struct StaffConsole: Sendable {
         }
         router.get("/staff/report") { request, _ in
             try await signedIn(request) { session in try await report(request, session) }
+        }
+        router.get("/staff/lanes") { request, _ in
+            try await signedIn(request) { session in try await lanes(request, session) }
         }
         router.get("/staff/audit") { request, _ in
             try await signedIn(request) { session in try await audit(request, session) }

@@ -3,10 +3,12 @@ import Mustache
 
 /// The staff console's pages: Mustache templates in the package's `Templates/staff/` folder
 /// (`header` and `footer` are partials every page includes). Every value goes through
-/// `{{…}}`, which HTML-escapes it: a carrier status such as `<script>` shows as text.
+/// `{{…}}`, which HTML-escapes it: a carrier status such as `<script>` shows as text. The one
+/// exception is the Lanes page's charts, `{{{…}}}`: SVG that ``LanesChart`` wrote with every
+/// text from data escaped.
 struct StaffPages: Sendable {
     /// The pages the console renders; loading fails unless each exists and parses.
-    static let names = ["header", "footer", "login", "queue", "incident", "search", "report", "audit", "message"]
+    static let names = ["header", "footer", "login", "queue", "incident", "search", "report", "lanes", "audit", "message"]
 
     private let library: MustacheLibrary
 

@@ -1,0 +1,140 @@
+import Curl
+import Foundation
+import Markup
+import ParcelCore
+import ParcelOps
+import ParcelStore
+import TestSupport
+import Testing
+
+@testable import ParcelServer
+
+/// Issue 18 on the server: the console's Lanes page (`/staff/lanes`) fed through
+/// ``ServerOptions/lanesSource``, and the customer page's estimate fed through
+/// ``ServerOptions/estimateSource``, over loopback against the staff console's real SQLite setup.
+@Suite struct LanesPageTests {
+    static let warsaw = TimeZone(identifier: "Europe/Warsaw") ?? .gmt
+    static let poland = BusinessCalendar(country: "PL")
+
+    /// 72 SEUR parcels to 00-xxx, twelve scanned at 09:00 Warsaw on each of the six Fridays before
+    /// fixtureNow (Friday 2026-11-20), delivered after 1, 2 and 3 Polish business days in turn,
+    /// promised for 2 business days after the scan.
+    static func history() throws -> [DeliveredParcel] {
+        let lastFriday = try #require(CivilDate("2026-11-13"))
+        return (0..<72).map { index in
+            let scan = lastFriday.adding(days: -7 * (index / 12))
+            let transit = 1 + index % 3
+            return DeliveredParcel(
+                id: "h\(index)", carrier: "seur", originCountry: "PL", destinationCountry: "PL", postcode: "00-\(100 + index)",
+                firstScanAt: scan.start(in: warsaw).addingTimeInterval(9 * 3600),
+                deliveredAt: poland.adding(businessDays: transit, to: scan).start(in: warsaw).addingTimeInterval(14 * 3600),
+                promisedDate: poland.adding(businessDays: 2, to: scan))
+        }
+    }
+
+    /// The lane model of ``history()``.
+    static func model() throws -> LaneModel {
+        var model = LaneModel()
+        for parcel in try history().sorted(by: { $0.deliveredAt < $1.deliveredAt }) { model.record(parcel) }
+        return model
+    }
+
+    /// The Content-Security-Policy every console page is sent with.
+    static let policy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+
+    @Test func theLanesPageShowsTheTableAndBothChartsToStaffOnly() async throws {
+        let view = LanesView(model: try Self.model(), recentDeliveries: try Self.history())
+        let setup = try await StaffConsoleTests.serve { $0.lanesSource = { _ in view } }
+        defer { setup.server.stop() }
+        var browser = setup.browser
+        let stranger = try await browser.get("/staff/lanes")
+        #expect(stranger.status == 303 && stranger.headers["Location"] == "/staff/login")
+        _ = try await browser.signIn("anna", StaffConsoleTests.annaPassword)
+
+        let page = try await browser.get("/staff/lanes")
+        #expect(page.status == 200)
+        #expect(page.headers["Content-Security-Policy"] == Self.policy, "the console's policy, unchanged")
+        #expect(page.headers["Content-Type"] == "text/html; charset=utf-8")
+        let html = page.text
+        #expect(html.contains("<a href=\"/staff/lanes\" aria-current=\"page\">Lanes</a>"))
+        #expect(!html.contains("<script"))
+        let document = try Document(html: Array(html.utf8), contentType: page.headers["Content-Type"])
+        // The table: SEUR to Poland, 72 parcels, p50 2, p90 3, on time 2 in 3, every week alike.
+        let row = try document.nodes("//table[@aria-labelledby='lanes-heading']/tbody/tr")
+        #expect(row.count == 1)
+        let cells = try document.nodes("//table[@aria-labelledby='lanes-heading']/tbody/tr[1]/*").map(\.text)
+        #expect(cells == ["SEUR → PL", "72", "2", "3", "2.0", "66.7%", "steady"], "\(cells)")
+        for id in ["transit-chart", "on-time-chart"] {
+            let start = try #require(html.range(of: "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"\(id)\""), "no \(id)")
+            let end = try #require(html.range(of: "</svg>", range: start.upperBound..<html.endIndex))
+            let svg = String(html[start.lowerBound..<end.upperBound])
+            let chart = try Document(xml: Array(svg.utf8))
+            #expect(chart.root?.name == "svg" && chart.diagnostics.isEmpty, "\(id): \(chart.diagnostics)")
+            #expect(try chart.nodes("//*[local-name()='polyline']").count >= 1, "\(id)")
+        }
+        // The weekly table under the transit chart: the week of 2026-11-16 holds the parcels scanned on the 13th.
+        let weeks = try document.nodes("//table[@aria-labelledby='transit-heading']/thead/tr/th/time").map { $0.attribute("datetime") ?? "" }
+        #expect(weeks.count == LanesView.chartWeeks && weeks.last == "2026-11-16" && weeks.first == "2026-08-31")
+        #expect(
+            try document.text("normalize-space(//table[@aria-labelledby='on-time-heading']/tbody/tr[1]/td[last()])")
+                == "66.7% (8/12)", "the 13th's parcels, delivered on the 16th, 17th and 18th")
+
+        // The finest lanes and a level that does not exist.
+        let finest = try await browser.get("/staff/lanes?level=lane")
+        #expect(finest.status == 200 && finest.text.contains("SEUR PL → PL 00 Fri"))
+        let wrong = try await browser.get("/staff/lanes?level=postcode")
+        #expect(wrong.status == 400 && wrong.text.contains("is not one of destination, carrier, lane"))
+    }
+
+    @Test func withoutAHistoryThePageSaysSoAndAFailingSourceIsShown() async throws {
+        let setup = try await StaffConsoleTests.serve()
+        defer { setup.server.stop() }
+        var browser = setup.browser
+        _ = try await browser.signIn("anna", StaffConsoleTests.annaPassword)
+        let page = try await browser.get("/staff/lanes")
+        #expect(page.status == 200 && page.text.contains("No delivery history is available yet") && !page.text.contains("<svg"))
+        #expect(page.headers["Content-Security-Policy"] == Self.policy)
+
+        struct Unreadable: Error, CustomStringConvertible { var description: String { "the deliveries table is missing" } }
+        let failing = try await StaffConsoleTests.serve { $0.lanesSource = { _ in throw Unreadable() } }
+        defer { failing.server.stop() }
+        var other = failing.browser
+        _ = try await other.signIn("anna", StaffConsoleTests.annaPassword)
+        let refused = try await other.get("/staff/lanes")
+        #expect(refused.status == 500 && refused.text.contains("The delivery history could not be read: the deliveries table is missing"))
+    }
+
+    @Test func theCustomerPageShowsTheEstimateAndItsSourceInTheCustomersLanguage() async throws {
+        let model = try Self.model()
+        let now = fixtureNow
+        // Parcel PL-1 (SEUR 10000000000043, 00-950, Polish): scanned this Friday morning.
+        let setup = try await StaffConsoleTests.serve {
+            $0.estimateSource = { parcel, at in
+                guard parcel.trackingNumber == "10000000000043" else { return nil }
+                let inFlight = InFlightParcel(
+                    carrier: parcel.carrier, carrierName: "SEUR", originCountry: "PL", destinationCountry: "PL", postcode: "00-950",
+                    firstScanAt: now.addingTimeInterval(-4 * 3600))
+                return model.estimate(for: inFlight, now: at)
+            }
+        }
+        defer { setup.server.stop() }
+        let page = try await setup.client.send(HTTPRequest(url: setup.server.baseURL + "/track?number=10000000000043&postcode=00-950"))
+        #expect(page.status == 200 && page.headers["Content-Language"] == "pl")
+        let document = try Document(html: Array(page.text.utf8), contentType: page.headers["Content-Type"])
+        // A third each of 1, 2 and 3 business days from Friday: p50 Tuesday the 24th, p90 Wednesday the 25th.
+        let estimate = try document.nodes("//dt[.='Przewidywana dostawa']/following-sibling::dd[1]/span").map(\.text)
+        #expect(
+            estimate == ["między 24.11.2026 a 25.11.2026", "oszacowano na podstawie 72 przesyłek SEUR do 00-xxx z ostatnich 90 dni"], "\(estimate)")
+        #expect(try document.text("//dd[@class='estimate']/span[1]/@data-from") == "2026-11-24")
+        // The other parcel has no estimate: no block.
+        let other = try await setup.client.send(HTTPRequest(url: setup.server.baseURL + "/track?number=10000000000042&postcode=00-950"))
+        #expect(other.status == 200 && !other.text.contains("Przewidywana dostawa") && !other.text.contains("Entrega prevista"))
+
+        // A failing source leaves the estimate off and the page as it is.
+        struct Down: Error {}
+        let failing = try await StaffConsoleTests.serve { $0.estimateSource = { _, _ in throw Down() } }
+        defer { failing.server.stop() }
+        let plain = try await failing.client.send(HTTPRequest(url: failing.server.baseURL + "/track?number=10000000000043&postcode=00-950"))
+        #expect(plain.status == 200 && plain.text.contains("Twoja przesyłka") && !plain.text.contains("Przewidywana dostawa"))
+    }
+}
