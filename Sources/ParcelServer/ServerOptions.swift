@@ -32,20 +32,6 @@ public struct ServerOptions: Sendable {
     /// The bearer token `/metrics` requires (`serve --metrics-token-env NAME` reads it from the
     /// environment); nil: `/metrics` answers loopback clients only.
     public var metricsToken: String?
-    /// Where the staff console's Lanes page (`GET /staff/lanes`) gets the delivery history: called
-    /// with the clock's now for every request of the page, it returns the shop's lane model and the
-    /// deliveries since at least ``LanesView/chartStart(now:)`` (see ``LanesView``). An error it
-    /// throws is shown on the page (500) with its description. Nil (the default): the page says that
-    /// no delivery history is available yet.
-    public var lanesSource: (@Sendable (Date) async throws -> LanesView)?
-    /// Where the customer page `/track` gets a parcel's delivery estimate: called with the parcel
-    /// the customer proved is theirs and the clock's now, it returns
-    /// ``LaneModel/estimate(for:now:)`` for it, or nil when there is none (delivered, returned,
-    /// no lane, no promise). The page then shows the window and where it comes from in the
-    /// customer's language. An error it throws leaves the estimate off the page and the rest of it
-    /// as it is: a customer is never refused their parcel for want of an estimate. Nil (the
-    /// default): no estimates on the page.
-    public var estimateSource: (@Sendable (CustomerParcel, Date) async throws -> DeliveryEstimate?)?
     /// The password-check threads (nil: ``PasswordCheckPool/threadCount(cores:)`` for this
     /// machine) and how many checks may wait for them (nil: 8 per thread).
     var passwordThreads: Int?

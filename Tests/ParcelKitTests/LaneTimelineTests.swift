@@ -92,18 +92,12 @@ import Testing
 
     @Test func anEstimateWindowInEachCustomerLanguage() throws {
         let from = try #require(CivilDate("2026-11-24")), to = try #require(CivilDate("2026-11-26"))
-        func estimate(_ p50: CivilDate, _ p90: CivilDate) -> DeliveryEstimate {
-            DeliveryEstimate(
-                today: from, p50: p50, p90: p90, source: .promise, confidence: 0, lane: nil, elapsedBusinessDays: 0, promisedDate: nil,
-                probabilityByPromise: nil, explanation: EstimateExplanation(pl: "pl", en: "en", es: "es", lt: "lt"))
-        }
-        let window = estimate(from, to), day = estimate(from, from)
-        #expect(EstimateWording.window(window, language: "en") == "between 24 Nov 2026 and 26 Nov 2026")
-        #expect(EstimateWording.window(window, language: "pl") == "między 24.11.2026 a 26.11.2026")
-        #expect(EstimateWording.window(window, language: "es-ES") == "entre el 24/11/2026 y el 26/11/2026")
-        #expect(EstimateWording.window(window, language: "lt") == "nuo 2026-11-24 iki 2026-11-26")
-        #expect(EstimateWording.window(window, language: "de") == "between 24 Nov 2026 and 26 Nov 2026")
-        #expect(["en", "pl", "es", "lt"].map { EstimateWording.window(day, language: $0) } == ["on 24 Nov 2026", "24.11.2026", "el 24/11/2026", "2026-11-24"])
+        #expect(EstimateWording.window(from: from, to: to, language: "en") == "between 24 Nov 2026 and 26 Nov 2026")
+        #expect(EstimateWording.window(from: from, to: to, language: "pl") == "między 24.11.2026 a 26.11.2026")
+        #expect(EstimateWording.window(from: from, to: to, language: "es-ES") == "entre el 24/11/2026 y el 26/11/2026")
+        #expect(EstimateWording.window(from: from, to: to, language: "lt") == "nuo 2026-11-24 iki 2026-11-26")
+        #expect(EstimateWording.window(from: from, to: to, language: "de") == "between 24 Nov 2026 and 26 Nov 2026")
+        #expect(["en", "pl", "es", "lt"].map { EstimateWording.window(from: from, to: from, language: $0) } == ["on 24 Nov 2026", "24.11.2026", "el 24/11/2026", "2026-11-24"])
         #expect(
             ["en", "pl", "es", "lt"].map { EstimateWording.heading(language: $0) } == [
                 "Expected delivery", "Przewidywana dostawa", "Entrega prevista", "Numatomas pristatymas",

@@ -12,9 +12,8 @@ import Testing
 /// parcel's page with its estimate from the same history; screenshots in
 /// `.build/test-output/browser/` (`staff-lanes.png`, `customer-estimate.png`).
 ///
-/// The server runs in this process (``RunningParcelServer``) rather than as `parcelwatch serve`:
-/// the CLI does not feed ``ServerOptions/lanesSource`` yet, so the test feeds it the generated
-/// history.
+/// The server runs in this process (``RunningParcelServer``) over a store holding the generated
+/// history, as `parcelwatch lanes import` would load it.
 extension LoadTests.BrowserTests {
     @Test func theLanesPageAndAnEstimateInABrowser() async throws {
         let directory = try temporaryDirectory("browser-lanes")
@@ -29,9 +28,7 @@ extension LoadTests.BrowserTests {
         let generated = HistoryGenerator(.init(parcels: 5_000, end: today, degradedStart: today.adding(days: -30))).generate()
         let delivered = generated.filter { $0.deliveredAt <= fixtureNow }
         #expect(delivered.count > 4_500, "\(delivered.count) of 5,000 delivered by now")
-        var model = LaneModel()
-        for parcel in delivered.sorted(by: { $0.deliveredAt < $1.deliveredAt }) { model.record(parcel) }
-        let view = LanesView(model: model, recentDeliveries: delivered.filter { $0.deliveredAt >= LanesView.chartStart(now: fixtureNow) })
+        #expect(try await store.write { try $0.lanes.importHistory(delivered) } == delivered.count)
         // A SEUR parcel to Madrid scanned 20 hours ago: the generated SEUR lanes to Spain estimate it.
         var spanish = order("L-ES", email: "ana@example.es")
         spanish.language = "es"
@@ -47,18 +44,10 @@ extension LoadTests.BrowserTests {
                     shipmentID: shipment.id, events: [event("10000000000601", hoursAgo: 20, raw: "ADMITIDO", status: .inTransit)],
                     estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
         }
-        let learnt = model
 
         var options = ServerOptions(host: "127.0.0.1", port: 0, config: .defaults, clock: .fixed(fixtureNow))
         options.registry = try CarrierRegistry.load(directory: PackagePaths.carriers)
         options.staffPasswordCost = 4
-        options.lanesSource = { _ in view }
-        options.estimateSource = { parcel, now in
-            let scan = parcel.events.first.flatMap { ISOTime.parse($0.time) }
-            let inFlight = InFlightParcel(
-                carrier: parcel.carrier, carrierName: "SEUR", originCountry: "PL", destinationCountry: "ES", postcode: "28001", firstScanAt: scan)
-            return learnt.estimate(for: inFlight, now: now)
-        }
         let server = try await RunningParcelServer.start(store: store, options: options)
         defer { server.stop() }
 

@@ -18,12 +18,12 @@ public enum EstimateWording {
         }
     }
 
-    /// The window from the estimate's p50 day to its p90 day in `language` (English for any other).
-    public static func window(_ estimate: DeliveryEstimate, language: String) -> String {
+    /// The window from an estimate's p50 day to its p90 day in `language` (English for any other).
+    public static func window(from p50: CivilDate, to p90: CivilDate, language: String) -> String {
         let code = String(language.lowercased().prefix(2))
         let known = ["pl", "es", "lt"].contains(code) ? code : "en"
-        let from = LocalDates.date(estimate.p50, language: known), to = LocalDates.date(estimate.p90, language: known)
-        let oneDay = estimate.p50 == estimate.p90
+        let from = LocalDates.date(p50, language: known), to = LocalDates.date(p90, language: known)
+        let oneDay = p50 == p90
         switch known {
         case "pl": return oneDay ? from : "między \(from) a \(to)"
         case "es": return oneDay ? "el \(from)" : "entre el \(from) y el \(to)"

@@ -98,16 +98,9 @@ struct CustomerRoutes: Sendable {
                     language: browser, message: CustomerPhrases(language: browser)["notFound"], number: number,
                     postcode: postcode, email: email))
         }
-        var response = ServerResponse.html(.ok, page.parcel(found, estimate: await estimate(of: found)))
+        var response = ServerResponse.html(.ok, page.parcel(found))
         response.headers[.contentLanguage] = found.language
         return response
-    }
-
-    /// The parcel's delivery estimate from ``ServerOptions/estimateSource``; nil without a source,
-    /// or when it fails: the page then shows the parcel without an estimate rather than no page.
-    private func estimate(of parcel: CustomerParcel) async -> DeliveryEstimate? {
-        guard let source = options.estimateSource else { return nil }
-        return try? await source(parcel, options.clock.now)
     }
 
     /// The one answer for an unknown number and a wrong proof, held back as the client's misses demand.

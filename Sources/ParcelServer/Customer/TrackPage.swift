@@ -37,10 +37,10 @@ struct TrackPage: Sendable {
     /// arrival means nothing.
     private static let settled = Set([TrackingStatus.delivered, .returning, .returned, .expired].map(\.rawValue))
 
-    /// The parcel's page, in its language; with `estimate` (from ``ServerOptions/estimateSource``)
-    /// its expected window and where that comes from, unless the parcel is delivered, going back
-    /// or returned.
-    func parcel(_ parcel: CustomerParcel, estimate: DeliveryEstimate? = nil) -> String {
+    /// The parcel's page, in its language; with its estimate (the same one `/api/track` gives, in
+    /// the order's language) its expected window and where that comes from, unless the parcel is
+    /// delivered, going back or returned.
+    func parcel(_ parcel: CustomerParcel) -> String {
         let phrases = CustomerPhrases(language: parcel.language)
         let zone = options.config.timeZone
         let language = phrases.language
@@ -61,10 +61,11 @@ struct TrackPage: Sendable {
             "events": events, "hasEvents": !events.isEmpty,
         ]
         shown["promisedDate"] = parcel.promisedDate.flatMap(CivilDate.init).map { LocalDates.date($0, language: language) }
-        if let estimate, !Self.settled.contains(parcel.status) {
+        if let estimate = parcel.estimate, !Self.settled.contains(parcel.status) {
             shown["estimate"] = [
-                "heading": EstimateWording.heading(language: language), "window": EstimateWording.window(estimate, language: language),
-                "source": estimate.explanation.text(for: language), "from": estimate.p50.description, "to": estimate.p90.description,
+                "heading": EstimateWording.heading(language: language),
+                "window": EstimateWording.window(from: estimate.p50, to: estimate.p90, language: language),
+                "source": estimate.explanation, "from": estimate.p50.description, "to": estimate.p90.description,
             ]
         }
         if let incident = parcel.incident {

@@ -1,11 +1,9 @@
 import Foundation
 import ParcelCore
+import ParcelStore
 
-/// What the console's Lanes page (`GET /staff/lanes`) shows, as ``ServerOptions/lanesSource``
-/// hands it over: the shop's lane model and the recent deliveries its charts are drawn from.
-///
-/// The server takes these values rather than reading the store itself so that it does not depend
-/// on how the store keeps its delivery history.
+/// What the console's Lanes page (`GET /staff/lanes`) shows: the shop's lane model and the
+/// recent deliveries its charts are drawn from, read from the store by ``read(from:configuration:now:)``.
 public struct LanesView: Sendable {
     /// The lane model as stored; the page's table is its ``LaneModel/lanes(asOf:)`` at the clock's now.
     public var model: LaneModel
@@ -28,5 +26,22 @@ public struct LanesView: Sendable {
     public static func chartStart(now: Date) -> Date {
         let start = LaneTimeline(parcels: [], now: now, weeks: chartWeeks).firstDay
         return Date(timeIntervalSince1970: Double(start) * 86_400)
+    }
+
+    /// The stored model, folded up to date, and the deliveries since ``chartStart(now:)``, read a
+    /// page at a time in one snapshot; nil when the store holds no delivery yet.
+    public static func read(from store: Store, configuration: LaneModel.Configuration, now: Date) async throws -> LanesView? {
+        try await store.read { tx in
+            guard try tx.lanes.deliveryCount() > 0 else { return nil }
+            let model = try tx.lanes.model(configuration: configuration)
+            var recent: [DeliveredParcel] = []
+            var after: DeliveryPage.Position?
+            repeat {
+                let page = try tx.lanes.deliveries(since: chartStart(now: now), after: after)
+                recent += page.parcels.filter { $0.deliveredAt <= now }
+                after = page.next
+            } while after != nil
+            return LanesView(model: model, recentDeliveries: recent)
+        }
     }
 }

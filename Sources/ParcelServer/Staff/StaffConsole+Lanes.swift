@@ -16,8 +16,8 @@ extension StaffConsole {
 
     /// `GET /staff/lanes[?level=destination|carrier|lane]`: the table shows the lanes of that level
     /// (carrier and destination country by default), busiest first; an unknown level is a 400 saying
-    /// which are accepted. Without a ``ServerOptions/lanesSource`` the page says that no history is
-    /// available; a source that throws gives a 500 with its error.
+    /// which are accepted. With no delivery in the store yet the page says that no history is
+    /// available; a store that cannot be read gives a 500 with its error.
     func lanes(_ request: Request, _ session: StaffSession) async throws -> Response {
         let levelText = Self.given(try RequestText.query(request)["level"].map { String($0.prefix(40)) }) ?? "destination"
         var values = common(session, title: "Delivery lanes", section: "lanes")
@@ -26,15 +26,15 @@ extension StaffConsole {
             values["error"] = "level '\(levelText)' is not one of \(Self.laneLevels.map(\.value).joined(separator: ", "))"
             return page(.badRequest, "lanes", values)
         }
-        guard let source = options.lanesSource else {
-            values["noHistory"] = true
-            return page(.ok, "lanes", values)
-        }
         let now = options.clock.now
-        let view: LanesView
-        do { view = try await source(now) } catch {
+        let read: LanesView?
+        do { read = try await LanesView.read(from: store, configuration: options.config.estimates.modelConfiguration, now: now) } catch {
             values["error"] = "The delivery history could not be read: \(error)"
             return page(.internalServerError, "lanes", values)
+        }
+        guard let view = read else {
+            values["noHistory"] = true
+            return page(.ok, "lanes", values)
         }
         let names = options.carrierNames
         let summaries = view.model.lanes(asOf: now).filter { $0.key.level == level }
