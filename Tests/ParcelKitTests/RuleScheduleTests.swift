@@ -1,3 +1,4 @@
+import CarrierSim
 import Foundation
 import ParcelCore
 import ParcelOps

@@ -1,21 +1,12 @@
+import CarrierSim
 import Foundation
 
 /// Hostile variants of a carrier page, generated deterministically from a seed so a failing case
 /// can be reproduced: bit flips, truncation, re-encodings, deep nesting, huge attributes, NUL
 /// bytes and random garbage. The corpus generator the fault tests use.
 public struct FuzzCorpus {
-    /// A small deterministic generator (SplitMix64), so runs are repeatable.
-    public struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        public init(seed: UInt64) { state = seed }
-        public mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// A small deterministic generator, so runs are repeatable: the history generator's.
+    public typealias Generator = SplitMix64
 
     /// `count` mutations of `page`.
     public static func mutations(of page: [UInt8], count: Int, seed: UInt64) -> [(kind: String, bytes: [UInt8])] {
