@@ -184,7 +184,7 @@ public struct CarrierParser: Sendable {
     }
 
     private static func isAbsolute(_ path: String, format: CarrierDefinition.Format) -> Bool {
-        let trimmed = path.trimmingCharacters(in: .whitespaces)
+        let trimmed = path.trimmingSpace()
         return format == .json ? trimmed.hasPrefix("$") : trimmed.hasPrefix("/")
     }
 

@@ -40,7 +40,7 @@ public struct FixtureTemplate: Sendable {
     }
 
     private func replacement(for inner: String, number: String, now: Date, pattern: TimePattern, zone: TimeZone) -> String? {
-        let trimmed = inner.trimmingCharacters(in: .whitespaces)
+        let trimmed = inner.trimmingSpace()
         if trimmed == "number" { return number }
         guard trimmed.hasPrefix("time:") else { return nil }
         let spec = trimmed.dropFirst(5)

@@ -20,7 +20,7 @@ public struct JSONPath: Sendable, Equatable {
     public init(_ text: String) throws(PathError) {
         self.text = text
         var steps: [Step] = []
-        var chars = Substring(text.trimmingCharacters(in: .whitespaces))
+        var chars = Substring(text.trimmingSpace())
         if chars.first == "$" { chars = chars.dropFirst() }
         while let first = chars.first {
             switch first {
@@ -88,7 +88,7 @@ public struct JSONPath: Sendable, Equatable {
     /// The first non-empty text the path reaches, or nil.
     public func text(in root: JSONValue) -> String? {
         for value in evaluate(root) {
-            if let text = value.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty { return text }
+            if let text = value.text?.trimmingSpace(newlines: true), !text.isEmpty { return text }
         }
         return nil
     }

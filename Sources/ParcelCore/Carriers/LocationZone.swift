@@ -7,8 +7,8 @@ import Foundation
 enum LocationZone {
     /// The zone for `country` (ISO alpha-2) and `region` (state or province code), or nil.
     static func zone(country: String?, region: String?, carrierCountry: String) -> TimeZone? {
-        let country = (country?.trimmingCharacters(in: .whitespaces).uppercased()).flatMap { $0.isEmpty ? nil : $0 }
-        let region = region?.trimmingCharacters(in: .whitespaces).uppercased()
+        let country = (country?.trimmingSpace().uppercased()).flatMap { $0.isEmpty ? nil : $0 }
+        let region = region?.trimmingSpace().uppercased()
         if let region, !region.isEmpty {
             let regionCountry = country ?? carrierCountry
             if regionCountry == "US", let name = usStates[region] { return TimeZone(identifier: name) }

@@ -25,7 +25,7 @@ struct JSONCondition: Sendable {
         for (symbol, equal) in [(" == ", true), (" != ", false)] {
             if let range = text.range(of: symbol) {
                 path = try JSONPath(String(text[..<range.lowerBound]))
-                var value = String(text[range.upperBound...]).trimmingCharacters(in: .whitespaces)
+                var value = String(text[range.upperBound...]).trimmingSpace()
                 if value.count >= 2, let quote = value.first, quote == "'" || quote == "\"", value.last == quote {
                     value = String(value.dropFirst().dropLast())
                 }
