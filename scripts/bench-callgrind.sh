@@ -46,7 +46,7 @@ PY
   local sim=$!
   local url=""
   for _ in $(seq 1 600); do
-    url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$dir/sim.log" | head -n1)
+    url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$dir/sim.log" 2>/dev/null | head -n1 || true)
     [ -n "$url" ] && break
     sleep 0.2
   done
