@@ -70,10 +70,10 @@ extension Store.Cases {
             absorbing = open.filter { ($0.kind.severity ?? 0) < severity }.map { ($0.id, $0.kind.rawValue) }
         }
         // Once a parcel was replaced or its order refunded, the customer has had the shop's
-        // answer: a late parcel is no news, and anything else about it is for staff only (a
+        // answer: a late (or probably late) parcel is no news, and anything else about it is for staff only (a
         // return to handle, a double delivery to stop).
         let settled = try Store.settlement(db, orderId: orderId, shipmentId: shipmentId)
-        if settled != nil, trigger.kind == .late { return .suppressed }
+        if settled != nil, trigger.kind == .late || trigger.kind == .lateRisk { return .suppressed }
         let customerFacing = plan.customerFacing && settled == nil
         let owner = try Store.nextOwner(db)
         let id = try db.insertReturningID(

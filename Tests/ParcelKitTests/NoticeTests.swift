@@ -12,7 +12,8 @@ import Testing
         "contactEmail", "contactPhone", "contactHours", "amount", "newCarrierName", "newTrackingNumber", "newDate", "orderState",
     ]
     static let sections: Set<String> = [
-        "reshipping", "refunding", "reviewing", "askedCarrier", "hasNewDate", "notReceived", "damagedOnArrival", "cancelOrder", "delivered", "hasOrderState",
+        "reshipping", "refunding", "reviewing", "askedCarrier", "hasNewDate", "notReceived", "damagedOnArrival", "cancelOrder", "delivered", "caughtUp",
+        "hasOrderState",
     ]
 
     /// The `{{name}}`, `{{#name}}`, `{{^name}}` tags of a template (the pragma and closers aside).

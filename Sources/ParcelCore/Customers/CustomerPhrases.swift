@@ -56,6 +56,8 @@ public struct CustomerPhrases: Sendable {
             "incident.deliveryFailed": "The carrier could not deliver your parcel. We are arranging a new attempt with them.",
             "incident.returnedToSender": "Your parcel is on its way back to us. We will reship it or refund you.",
             "incident.late": "Your parcel will not arrive on the promised day. We are chasing the carrier and will tell you the new date.",
+            "incident.lateRisk":
+                "Your parcel will probably arrive after the promised day. If you would rather not wait, reply to our e-mail and we will cancel the order and refund you.",
             "incident.notDispatched": "We have not shipped your order yet. We are checking why and will tell you what happens next.",
             "incident.customerReport": "We have your report and a member of our team is looking into it.",
             "incident.stalled": "We are checking with the carrier.", "incident.trackingBroken": "We are checking with the carrier.",
@@ -89,6 +91,8 @@ public struct CustomerPhrases: Sendable {
             "incident.deliveryFailed": "Przewoźnikowi nie udało się doręczyć przesyłki. Ustalamy z nim kolejną próbę.",
             "incident.returnedToSender": "Przesyłka wraca do nas. Wyślemy ją ponownie albo zwrócimy pieniądze.",
             "incident.late": "Przesyłka nie dotrze w obiecanym terminie. Ponaglamy przewoźnika i podamy nowy termin.",
+            "incident.lateRisk":
+                "Przesyłka prawdopodobnie dotrze po obiecanym terminie. Jeśli nie chcą Państwo czekać, wystarczy odpowiedzieć na naszą wiadomość – anulujemy zamówienie i zwrócimy pieniądze.",
             "incident.notDispatched": "Nie wysłaliśmy jeszcze zamówienia. Sprawdzamy przyczynę i poinformujemy o dalszych krokach.",
             "incident.customerReport": "Mamy Twoje zgłoszenie i zajmuje się nim osoba z naszego zespołu.",
             "incident.stalled": "Sprawdzamy to z przewoźnikiem.", "incident.trackingBroken": "Sprawdzamy to z przewoźnikiem.",
@@ -123,6 +127,8 @@ public struct CustomerPhrases: Sendable {
             "incident.deliveryFailed": "El transportista no pudo entregar su paquete. Estamos acordando un nuevo intento.",
             "incident.returnedToSender": "Su paquete vuelve a nosotros. Lo reenviaremos o le devolveremos el dinero.",
             "incident.late": "Su paquete no llegará en la fecha prometida. Estamos reclamando al transportista y le indicaremos la nueva fecha.",
+            "incident.lateRisk":
+                "Es probable que su paquete llegue después de la fecha prometida. Si prefiere no esperar, responda a nuestro correo y cancelaremos el pedido con el reembolso.",
             "incident.notDispatched": "Aún no hemos enviado su pedido. Estamos comprobando el motivo y le contaremos los próximos pasos.",
             "incident.customerReport": "Hemos recibido su aviso y una persona de nuestro equipo lo está revisando.",
             "incident.stalled": "Lo estamos comprobando con el transportista.", "incident.trackingBroken": "Lo estamos comprobando con el transportista.",
@@ -157,6 +163,8 @@ public struct CustomerPhrases: Sendable {
             "incident.deliveryFailed": "Vežėjui nepavyko pristatyti siuntos. Deriname naują pristatymo bandymą.",
             "incident.returnedToSender": "Siunta grįžta pas mus. Išsiųsime ją iš naujo arba grąžinsime pinigus.",
             "incident.late": "Siunta nebus pristatyta pažadėtą dieną. Raginame vežėją ir pranešime naują datą.",
+            "incident.lateRisk":
+                "Siunta tikriausiai bus pristatyta po pažadėtos dienos. Jei nenorite laukti, atsakykite į mūsų laišką – atšauksime užsakymą ir grąžinsime pinigus.",
             "incident.notDispatched": "Jūsų užsakymo dar neišsiuntėme. Aiškinamės priežastį ir pranešime, kas bus toliau.",
             "incident.customerReport": "Gavome Jūsų pranešimą, juo rūpinasi mūsų komandos narys.",
             "incident.stalled": "Aiškinamės su vežėju.", "incident.trackingBroken": "Aiškinamės su vežėju.",

@@ -3,7 +3,7 @@ import Foundation
 /// An open case whose evidence may have gone, with what the store knows of its parcel and order.
 public struct CaseReview: Sendable {
     /// The kinds whose evidence can go by itself: the parcel moves again, arrives, or is scanned.
-    public static let kinds: [IncidentKind] = [.stalled, .late, .lost, .deliveryFailed, .notDispatched, .customsHold, .addressIssue]
+    public static let kinds: [IncidentKind] = [.stalled, .late, .lateRisk, .lost, .deliveryFailed, .notDispatched, .customsHold, .addressIssue]
 
     public var incident: Incident
     public var order: Order?

@@ -48,11 +48,12 @@ extension IncidentDetector {
             .map { "\($0.key)=\($0.value.stalledDays)/\($0.value.lostDays)" }
         let countries = carrierCountries.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         return [
-            "rules-v1", "zone=\(timeZone.identifier)", "country=\(shopCountry)",
+            "rules-v2", "zone=\(timeZone.identifier)", "country=\(shopCountry)",
             "stalled=\(policy.thresholds.stalledDays)", "lost=\(policy.thresholds.lostDays)",
             "overrides=\(overrides.joined(separator: ","))", "notDispatched=\(policy.notDispatchedDays)",
             "cutoff=\(policy.lateCutoffMinutes)", "extraHolidays=\(policy.extraHolidays.map(\.description).joined(separator: ","))",
             "carriers=\(countries.joined(separator: ","))",
+            "lateRisk=\(lateRiskRule.threshold)/\(lateRiskRule.clearThreshold)",
         ].joined(separator: ";")
     }
 

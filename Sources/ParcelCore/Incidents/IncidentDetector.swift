@@ -11,6 +11,8 @@ public struct IncidentDetector: Sendable {
     let timeZone: TimeZone
     let shopCountry: String
     let carrierCountries: [String: String]
+    /// When a parcel's falling chance of meeting its promise opens and clears lateRisk.
+    let lateRiskRule: LateRiskRule
 
     /// Creates a detector for the shop's settings and carriers.
     public init(config: ShopConfig, carrierCountries: [String: String]) {
@@ -18,6 +20,7 @@ public struct IncidentDetector: Sendable {
         timeZone = config.timeZone
         shopCountry = config.country
         self.carrierCountries = carrierCountries
+        lateRiskRule = config.estimates.lateRiskRule
     }
 
     /// The business calendar of `carrier`'s country, or the shop's.

@@ -19,6 +19,9 @@ public enum IncidentKind: String, Sendable, Codable, CaseIterable, Hashable {
     case stalled
     /// The promised delivery date was not, or cannot be, met.
     case late
+    /// Early warning: the chance of arriving by the promised day fell below the threshold
+    /// (`estimates.late_risk_threshold`) while the parcel can still make it.
+    case lateRisk
     /// Paid, but no carrier has the parcel yet.
     case notDispatched
     /// The carrier is failing or its pages changed: one per carrier, staff only.
@@ -39,24 +42,26 @@ public enum IncidentKind: String, Sendable, Codable, CaseIterable, Hashable {
     /// The order: a parcel gone (lost, damaged or lost, damaged) is worse than one coming back
     /// (returned), which is worse than one held (customs, address, both needing the customer);
     /// those are the severe ones. The lesser ones follow: a failed attempt (the carrier tries
-    /// again), late (a date missed), stalled (silence, staff only).
+    /// again), late (a date missed), lateRisk (a date that will probably be missed: a `late`
+    /// finding supersedes it), stalled (silence, staff only).
     public var severity: Int? {
         switch self {
-        case .lost: return 9
-        case .damagedOrLost: return 8
-        case .damaged: return 7
-        case .returnedToSender: return 6
-        case .customsHold: return 5
-        case .addressIssue: return 4
-        case .deliveryFailed: return 3
-        case .late: return 2
+        case .lost: return 10
+        case .damagedOrLost: return 9
+        case .damaged: return 8
+        case .returnedToSender: return 7
+        case .customsHold: return 6
+        case .addressIssue: return 5
+        case .deliveryFailed: return 4
+        case .late: return 3
+        case .lateRisk: return 2
         case .stalled: return 1
         case .notDispatched, .trackingBroken, .customerReport: return nil
         }
     }
 
     /// True for the severe kinds (lost, damaged, damaged or lost, returned, customs, address).
-    public var isSevere: Bool { (severity ?? 0) >= 4 }
+    public var isSevere: Bool { (severity ?? 0) >= 5 }
 
     /// The kinds with a severity, most severe first.
     public static let bySeverity: [IncidentKind] = allCases.filter { $0.severity != nil }.sorted { ($0.severity ?? 0) > ($1.severity ?? 0) }
@@ -66,7 +71,7 @@ public enum IncidentKind: String, Sendable, Codable, CaseIterable, Hashable {
         switch self {
         case .lost, .damaged, .damagedOrLost, .customerReport: return 3
         case .notDispatched, .late, .returnedToSender, .addressIssue, .trackingBroken: return 2
-        case .customsHold, .deliveryFailed, .stalled: return 1
+        case .customsHold, .deliveryFailed, .stalled, .lateRisk: return 1
         }
     }
 }

@@ -42,7 +42,7 @@ public struct IncidentPolicy: Sendable, Equatable {
     /// Business days until a case must be resolved, by kind.
     public var resolutionDays: [IncidentKind: Int] = [
         .damaged: 2, .lost: 3, .damagedOrLost: 2, .customsHold: 5, .addressIssue: 1, .deliveryFailed: 2,
-        .returnedToSender: 3, .stalled: 2, .late: 2, .notDispatched: 1, .trackingBroken: 1, .customerReport: 1,
+        .returnedToSender: 3, .stalled: 2, .late: 2, .lateRisk: 2, .notDispatched: 1, .trackingBroken: 1, .customerReport: 1,
     ]
     /// One-off or regional days off, on top of the national holidays.
     public var extraHolidays: [CivilDate] = []

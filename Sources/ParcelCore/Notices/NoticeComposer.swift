@@ -17,16 +17,22 @@ public struct NoticeComposer: Sendable {
         planner = IncidentPlanner(config: config)
     }
 
-    /// The notice for a new customer-facing case of `kind`, or nil for staff-only kinds.
+    /// The notice for a new customer-facing case of `kind`, or nil for staff-only kinds. With
+    /// `estimate` (lateRisk: the lane model's view of the parcel), the notice names the new
+    /// expected window, p50 to p90 (`hasNewDate`, `newDate`).
     /// - Throws: ``NoticeError/render(template:language:detail:)`` when its template cannot
     ///   render (a customer-facing kind without one included): never a silently missing notice.
     public func notice(
         kind: IncidentKind, dedupeKey: String, order: Order, shipment: Shipment?, plan: IncidentPlan,
         now: Date, problem: CustomerProblem? = nil, decision: WorkflowPolicy.Decision = .wait,
-        story: OrderStory? = nil
+        story: OrderStory? = nil, estimate: DeliveryEstimate? = nil
     ) throws(NoticeError) -> NoticeDraft? {
         guard plan.customerFacing else { return nil }
         var values = baseValues(order: order, shipment: shipment, nextUpdateBy: plan.resolutionDue, story: story)
+        if let estimate {
+            values["hasNewDate"] = true
+            values["newDate"] = EstimateWording.window(from: estimate.p50, to: estimate.p90, language: order.language)
+        }
         // What the shop is doing: what the policy acts on at once, otherwise a person decides.
         switch decision {
         case .act(.reship): values["reshipping"] = true
@@ -92,7 +98,7 @@ public struct NoticeComposer: Sendable {
             // The parcel's own promise (a replacement's), else the order's.
             "promisedDate": (shipment.map { $0.promise(order: order) } ?? order.promisedDate).flatMap(CivilDate.init)
                 .map { LocalDates.date($0, language: language) } ?? "",
-            "newDate": "", "newCarrierName": "", "newTrackingNumber": "",
+            "newDate": "", "hasNewDate": false, "caughtUp": false, "newCarrierName": "", "newTrackingNumber": "",
         ]
         values.merge(storyValues(story, language: language)) { _, new in new }
         if let shipment {

@@ -15,6 +15,11 @@ public struct IncidentEngine: Sendable {
     private let pageSize: Int
     /// The lane model's configuration (`estimates.window_days`).
     private let lanes: LaneModel.Configuration
+    /// The shop's country and the carriers' countries and names: what places a parcel in its
+    /// lane for the lateRisk rule's estimate (as `track` and /api place it).
+    private let originCountry: String
+    private let carrierCountries: [String: String]
+    private let carrierNames: [String: String]
 
     /// Creates an engine for the shop's settings and carriers; with `templates`, every new
     /// customer-facing case queues its customer notice in the same transaction.
@@ -32,21 +37,28 @@ public struct IncidentEngine: Sendable {
         workflows = config.workflows
         escalation = config.escalation
         lanes = config.estimates.modelConfiguration
+        originCountry = config.country
+        carrierCountries = countries
+        carrierNames = names
         self.pageSize = pageSize
     }
 
-    /// Raises one trigger with its plan and, for customer-facing kinds, its notice.
+    /// Raises one trigger with its plan and, for customer-facing kinds, its notice; `estimate`
+    /// (lateRisk) gives the notice the new expected window.
     ///
     /// The notice is rendered only for a finding the store does not know yet, and outside the
     /// write: a case that is already open, or was closed with this very evidence, needs none.
-    private func raise(_ trigger: IncidentTrigger, order: Order?, shipment: Shipment?, now: Date) async throws(StoreError) -> RaiseOutcome {
+    private func raise(
+        _ trigger: IncidentTrigger, order: Order?, shipment: Shipment?, estimate: DeliveryEstimate? = nil, now: Date
+    ) async throws(StoreError) -> RaiseOutcome {
         let plan = planner.plan(kind: trigger.kind, value: order?.value, now: now)
         let decision = order.map { workflows.decide(kind: trigger.kind, order: $0) } ?? .wait
         var notice: NoticeDraft?
         if let order, composer != nil, try await !store.read({ try $0.cases.knows(trigger) }) {
             // The notice states the whole order as it stands (its other parcels, what the shop did).
             let story = plan.customerFacing ? try await store.read { try $0.cases.orderStory(orderId: order.id) } : nil
-            notice = try composeNotice(trigger, order: order, shipment: shipment, plan: plan, decision: decision, story: story, now: now)
+            notice = try composeNotice(
+                trigger, order: order, shipment: shipment, plan: plan, decision: decision, story: story, estimate: estimate, now: now)
         }
         // The case, its notice and its policy action commit together: a crash leaves all or none.
         // The policy acts (or proposes) on new cases only; staff decide everything else.
@@ -57,7 +69,9 @@ public struct IncidentEngine: Sendable {
                     // Another worker closed the case it knew between the look and this write: the
                     // new case gets its notice here, in the same transaction.
                     let story = try tx.cases.orderStory(orderId: order.id)
-                    if let late = try composeNotice(trigger, order: order, shipment: shipment, plan: plan, decision: decision, story: story, now: now) {
+                    if let late = try composeNotice(
+                        trigger, order: order, shipment: shipment, plan: plan, decision: decision, story: story, estimate: estimate, now: now)
+                    {
                         try tx.outbox.enqueue(late, incidentId: incident.id)
                     }
                 }
@@ -72,13 +86,13 @@ public struct IncidentEngine: Sendable {
     /// The customer's notice of a new case, nil without templates.
     private func composeNotice(
         _ trigger: IncidentTrigger, order: Order, shipment: Shipment?, plan: IncidentPlan, decision: WorkflowPolicy.Decision,
-        story: OrderStory?, now: Date
+        story: OrderStory?, estimate: DeliveryEstimate? = nil, now: Date
     ) throws(StoreError) -> NoticeDraft? {
         guard let composer else { return nil }
         do throws(NoticeError) {
             return try composer.notice(
                 kind: trigger.kind, dedupeKey: "incident:\(trigger.subject.key):\(trigger.kind.rawValue):\(trigger.evidence)", order: order,
-                shipment: shipment, plan: plan, now: now, decision: decision, story: story)
+                shipment: shipment, plan: plan, now: now, decision: decision, story: story, estimate: estimate)
         } catch { throw .notice(error) }
     }
 
@@ -178,7 +192,9 @@ public struct IncidentEngine: Sendable {
         }
         // The lane model folds in this sweep's deliveries and is saved, once per run: estimates
         // read between sweeps (track, /api, shipments) then fold only what came since.
-        _ = try await store.write { [lanes] tx in try tx.lanes.model(configuration: lanes) }
+        // The lateRisk rule estimates the due parcels with this same model.
+        let model = try await store.write { [lanes] tx in try tx.lanes.model(configuration: lanes) }
+        let estimator = ParcelEstimator(model: model, originCountry: originCountry, carrierCountries: carrierCountries, carrierNames: carrierNames)
         // Settings the stored instants were computed under changed: everything is due again.
         _ = try await store.write { [detector] tx in try tx.cases.adoptRuleSettings(detector.scheduleFingerprint) }
         // Only what is due: a parcel or order whose instant came or whose facts just changed.
@@ -188,6 +204,9 @@ public struct IncidentEngine: Sendable {
             let page = try await store.read { [after, pageSize] tx in try tx.cases.shipmentsDueForRules(at: now, after: after, limit: pageSize) }
             guard let last = page.last else { break }
             after = (last.due, last.candidate.shipment.id)
+            // The event times the lateRisk estimates need, for the whole page in one read.
+            let watched = page.filter(\.watched).map(\.candidate.shipment.id)
+            let facts = try await store.read { tx in try tx.lanes.estimateFacts(shipmentIDs: watched) }
             for due in page {
                 let (shipment, order) = (due.candidate.shipment, due.candidate.order)
                 var next: Date?
@@ -196,6 +215,20 @@ public struct IncidentEngine: Sendable {
                         record(try await raise(trigger, order: order, shipment: shipment, now: now))
                     }
                     next = detector.nextDue(shipment: shipment, order: order, now: now)
+                    let times = [facts[shipment.id]?.firstEventAt, facts[shipment.id]?.lastEventAt].compactMap { $0 }
+                    let estimate = estimator.estimate(shipment, order: order, eventTimes: times, now: now)
+                    switch detector.lateRisk(shipment: shipment, order: order, estimate: estimate) {
+                    case .atRisk(let trigger):
+                        record(try await raise(trigger, order: order, shipment: shipment, estimate: estimate, now: now))
+                    case .caughtUp(let reason):
+                        if try await closeLateRisk(shipment: shipment, order: order, reason: reason, now: now) { summary.resolvedByCarrier += 1 }
+                    case .unchanged:
+                        break
+                    }
+                    // A day passing lowers the chance: while the lane gives one, look again tomorrow.
+                    if estimate?.probabilityByPromise != nil, let look = detector.nextLateRiskLook(shipment: shipment, order: order, now: now) {
+                        next = min(next ?? look, look)
+                    }
                 }
                 shipmentsNext.append(RulesNext(id: shipment.id, version: due.version, next: next))
             }
@@ -228,7 +261,9 @@ public struct IncidentEngine: Sendable {
         }
         summary.repairedActions = try await repairMissingActions(now: now)
         // Cases whose evidence went close before any clock is looked at: they escalate no more.
-        (summary.resolvedByCarrier, summary.flagged) = try await closeWhereEvidenceWent(now: now)
+        let (closed, flagged) = try await closeWhereEvidenceWent(now: now)
+        summary.resolvedByCarrier += closed
+        summary.flagged += flagged
         // One digest per staff member for the run; the count stays "breaches escalated".
         summary.escalated = try await store.write { try $0.cases.escalate(now: now, policy: escalation) }.count
         summary.followUps = try await followUps(now: now)
@@ -255,19 +290,7 @@ public struct IncidentEngine: Sendable {
             for review in page {
                 guard let reason = detector.evidenceGone(review) else { continue }
                 let parcel = review.shipment ?? review.orderShipments.first { $0.status != .pending && $0.status != .infoReceived }
-                var story: OrderStory?
-                if let order = review.order, composer != nil { story = try await store.read { try $0.cases.orderStory(orderId: order.id) } }
-                var goodNews: NoticeDraft?
-                if let order = review.order, let composer {
-                    do throws(NoticeError) {
-                        goodNews = try composer.milestone(
-                            "goodNews", dedupeKey: "goodnews:\(review.incident.id)", order: order, shipment: parcel,
-                            nextUpdateBy: now, now: now, extra: ["delivered": parcel?.status == .delivered], story: story)
-                    } catch { throw .notice(error) }
-                }
-                switch try await store.write({ [goodNews] tx in
-                    try tx.cases.resolveByCarrier(incidentId: review.incident.id, reason: reason, goodNews: goodNews, at: now)
-                }) {
+                switch try await resolveByItself(review.incident, order: review.order, parcel: parcel, reason: reason, now: now) {
                 case .closed: closed += 1
                 case .flagged: flagged += 1
                 case .unchanged: break
@@ -275,6 +298,35 @@ public struct IncidentEngine: Sendable {
             }
         }
         return (closed, flagged)
+    }
+
+    /// Closes `incident` as resolved by the carrier with `reason`, queuing the good news for a
+    /// customer who heard of the problem (or flags it for staff when an action is under way);
+    /// `caughtUp` makes the good news say the parcel is back on time for its promise.
+    private func resolveByItself(
+        _ incident: Incident, order: Order?, parcel: Shipment?, reason: String, caughtUp: Bool = false, now: Date
+    ) async throws(StoreError) -> CarrierResolution {
+        var story: OrderStory?
+        if let order, composer != nil { story = try await store.read { try $0.cases.orderStory(orderId: order.id) } }
+        var goodNews: NoticeDraft?
+        if let order, let composer {
+            do throws(NoticeError) {
+                goodNews = try composer.milestone(
+                    "goodNews", dedupeKey: "goodnews:\(incident.id)", order: order, shipment: parcel,
+                    nextUpdateBy: now, now: now, extra: ["delivered": parcel?.status == .delivered, "caughtUp": caughtUp], story: story)
+            } catch { throw .notice(error) }
+        }
+        return try await store.write { [goodNews] tx in
+            try tx.cases.resolveByCarrier(incidentId: incident.id, reason: reason, goodNews: goodNews, at: now)
+        }
+    }
+
+    /// The parcel's open lateRisk case closes by itself once its chance is back at the clear
+    /// threshold; true when one closed.
+    private func closeLateRisk(shipment: Shipment, order: Order, reason: String, now: Date) async throws(StoreError) -> Bool {
+        let filter = IncidentFilter(kinds: [.lateRisk], shipmentId: shipment.id, openOnly: true, limit: 1)
+        guard let open = try await store.read({ try $0.cases.incidents(filter) }).first else { return false }
+        return try await resolveByItself(open, order: order, parcel: shipment, reason: reason, caughtUp: true, now: now) == .closed
     }
 
     /// Keeps the promise of every notice: when "you will hear from us by …" comes and the case is
