@@ -27,9 +27,18 @@ import Testing
         return CLIRun(status: process.terminationStatus, stdout: stdout, stderr: stderr)
     }
 
+    /// The binary at `path` as a file of its own (a hard link, which path resolution does not
+    /// follow as it does a symbolic one), copied only where the two paths are on different disks:
+    /// copying 150 MB twice slowed the tests running beside these.
+    static func place(_ binary: String, at path: String) throws {
+        do { try FileManager.default.linkItem(atPath: binary, toPath: path) } catch {
+            try FileManager.default.copyItem(atPath: binary, toPath: path)
+        }
+    }
+
     @Test func aBareRelativeNameWithoutCarrierFilesIsAnErrorNotACrash() throws {
         let directory = try temporaryDirectory("carriers-bare")
-        try FileManager.default.copyItem(atPath: try ParcelwatchBinary.path(), toPath: directory + "/parcelwatch")
+        try Self.place(try ParcelwatchBinary.path(), at: directory + "/parcelwatch")
         let result = try Self.run("parcelwatch", ["carriers", "list"], in: directory)
         #expect(result.status == 2 || result.status == 1, "\(result.status): \(result.stderr)")
         #expect(result.stderr.contains("no carrier files found: pass --carriers DIR or set PARCELWATCH_CARRIERS"), "\(result.stderr)")
@@ -41,7 +50,7 @@ import Testing
         let manager = FileManager.default
         try manager.createDirectory(atPath: prefix + "/bin", withIntermediateDirectories: true)
         try manager.createDirectory(atPath: prefix + "/share/parcelwatch", withIntermediateDirectories: true)
-        try manager.copyItem(atPath: try ParcelwatchBinary.path(), toPath: prefix + "/bin/parcelwatch")
+        try Self.place(try ParcelwatchBinary.path(), at: prefix + "/bin/parcelwatch")
         try manager.copyItem(atPath: PackagePaths.root + "/carriers", toPath: prefix + "/share/parcelwatch/carriers")
         // Started through a link in another directory, as /usr/local/bin links often are.
         let elsewhere = try temporaryDirectory("carriers-link")
