@@ -131,7 +131,14 @@ print(message.get_content())
 PY
 fi
 
-echo; echo "==> the customer asks: track with the postcode, in Spanish"
+echo; echo "==> the shop's past deliveries (generated: 5,000 parcels over 120 days) teach the lane model"
+"$BIN/carrier-sim" history --parcels 5000 --days 120 --seed 42 --end "${END%%T*}" --out "$DEMO/history.jsonl"
+"$BIN/parcelwatch" lanes import "$DEMO/history.jsonl" --now "$END"
+"$BIN/parcelwatch" lanes --now "$END"
+echo; echo "==> how good would those estimates have been? replayed in time order, each parcel from what came before it"
+"$BIN/parcelwatch" lanes backtest --now "$END"
+
+echo; echo "==> the customer asks: track with the postcode, in Spanish (with the estimate and where it comes from)"
 "$BIN/parcelwatch" track 08215690051372 --postcode 28045 --now "$END" || true
 
 echo; echo "==> a customer writes in: find everything by e-mail"
