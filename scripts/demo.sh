@@ -134,12 +134,14 @@ fi
 echo; echo "==> the shop's past deliveries (generated: 5,000 parcels over 120 days) teach the lane model"
 "$BIN/carrier-sim" history --parcels 5000 --days 120 --seed 42 --end "${END%%T*}" --out "$DEMO/history.jsonl"
 "$BIN/parcelwatch" lanes import "$DEMO/history.jsonl" --now "$END"
-"$BIN/parcelwatch" lanes --now "$END"
+"$BIN/parcelwatch" lanes --level carrier --now "$END"
 echo; echo "==> how good would those estimates have been? replayed in time order, each parcel from what came before it"
 "$BIN/parcelwatch" lanes backtest --now "$END"
 
-echo; echo "==> the customer asks: track with the postcode, in Spanish (with the estimate and where it comes from)"
+echo; echo "==> the customer asks: track with the postcode, in Spanish (damaged or lost: what the shop does, and no delivery day)"
 "$BIN/parcelwatch" track 08215690051372 --postcode 28045 --now "$END" || true
+echo; echo "==> a Polish customer whose Poczta Polska parcel is still coming: the estimate and where it comes from"
+"$BIN/parcelwatch" track 00159007731274183066 --postcode 85-009 --now "$END" || true
 
 echo; echo "==> a customer writes in: find everything by e-mail"
 "$BIN/parcelwatch" find "$(sed -n '2p' demo/orders.csv | cut -d, -f3)" --now "$END" || true

@@ -22,11 +22,20 @@ extension Store.Lanes {
         var rebuild = true
         // The model is derived from the deliveries alone: one stored with another configuration,
         // or by a version whose JSON this one cannot read, is rebuilt from them (and saved).
-        if let row = try db.fetchOne(sql: "SELECT model, last_seq FROM lane_model WHERE id = 1") {
-            let text: String = try row["model"]
-            if let stored = try? JSONDecoder().decode(LaneModel.self, from: Data(text.utf8)), stored.configuration == configuration {
+        // The row's JSON is decoded once per store and saved row (``LaneModelMemo``); a model
+        // this store already decoded or saved is only checked by the row's `last_seq` and `updated_at`.
+        if let row = try db.fetchOne(sql: "SELECT last_seq, updated_at FROM lane_model WHERE id = 1") {
+            let (storedSeq, updatedAt): (Int64, Double) = (try row["last_seq"], try row["updated_at"])
+            if let remembered = tx.laneMemo.model(configuration: configuration, lastSeq: storedSeq, updatedAt: updatedAt) {
+                model = remembered
+                lastSeq = storedSeq
+                rebuild = false
+            } else if let text = try db.scalar(String.self, sql: "SELECT model FROM lane_model WHERE id = 1"),
+                let stored = try? JSONDecoder().decode(LaneModel.self, from: Data(text.utf8)), stored.configuration == configuration
+            {
+                tx.laneMemo.remember(stored, lastSeq: storedSeq, updatedAt: updatedAt)
                 model = stored
-                lastSeq = try row["last_seq"]
+                lastSeq = storedSeq
                 rebuild = false
             }
         }
@@ -55,11 +64,13 @@ extension Store.Lanes {
         }
         guard saves, folded > 0 || rebuild else { return model }
         let json = String(decoding: try JSONEncoder().encode(model), as: UTF8.self)
+        let updatedAt = Date().timeIntervalSince1970
         try db.execute(
             sql: """
                 INSERT INTO lane_model (id, model, last_seq, updated_at) VALUES (1, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET model = excluded.model, last_seq = excluded.last_seq, updated_at = excluded.updated_at
-                """, arguments: [json, lastSeq, Date().timeIntervalSince1970])
+                """, arguments: [json, lastSeq, updatedAt])
+        tx.laneMemo.remember(model, lastSeq: lastSeq, updatedAt: updatedAt)
         return model
     }
 

@@ -22,6 +22,8 @@ import ParcelCore
 public final class Store: Sendable {
     private let backend: any SQLBackend
     private let access: StoreAccess
+    /// The lane model last decoded from this store, for estimates between sweeps.
+    private let laneMemo = LaneModelMemo()
 
     private init(backend: any SQLBackend, access: StoreAccess) {
         self.backend = backend
@@ -55,9 +57,9 @@ public final class Store: Sendable {
     /// - Throws: ``StoreError`` from a step, or ``StoreError/failed(operation:detail:)`` naming the
     ///   step the database refused.
     public func read<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) throws -> T) async throws(StoreError) -> T {
-        let counter = Self.statementCounter
+        let (counter, laneMemo) = (Self.statementCounter, laneMemo)
         return try await run(mode: .read) { connection in
-            try backendRun(counter, connection, mode: .read, body)
+            try backendRun(counter, connection, mode: .read, laneMemo: laneMemo, body)
         }
     }
 
@@ -74,18 +76,18 @@ public final class Store: Sendable {
     public func write<T: Sendable>(
         serialized: Bool = true, _ body: @escaping @Sendable (StoreTransaction) throws -> T
     ) async throws(StoreError) -> T {
-        let counter = Self.statementCounter
+        let (counter, laneMemo) = (Self.statementCounter, laneMemo)
         // A store opened read-only runs the unit on a snapshot: its first writing step is refused,
         // naming itself and the store, and nothing reaches the database.
         if access == .readOnly {
             let location = displayName
             return try await run(mode: .read) { connection in
-                try backendRun(counter, connection, mode: .read, readOnlyStore: location, body)
+                try backendRun(counter, connection, mode: .read, laneMemo: laneMemo, readOnlyStore: location, body)
             }
         }
         let mode: StoreTransaction.Mode = serialized ? .serialized : .rowsLeased
         return try await run(mode: mode) { connection in
-            try backendRun(counter, connection, mode: mode, body)
+            try backendRun(counter, connection, mode: mode, laneMemo: laneMemo, body)
         }
     }
 
@@ -116,11 +118,12 @@ public final class Store: Sendable {
 /// Runs a unit of work's body on `connection`: its value and whether to commit. An error that is
 /// not already a ``StoreError`` carries the step that was running, for the message.
 private func backendRun<T>(
-    _ counter: SQLStatementCounter?, _ connection: any SQLConnection, mode: StoreTransaction.Mode, readOnlyStore: String? = nil,
-    _ body: (StoreTransaction) throws -> T
+    _ counter: SQLStatementCounter?, _ connection: any SQLConnection, mode: StoreTransaction.Mode, laneMemo: LaneModelMemo,
+    readOnlyStore: String? = nil, _ body: (StoreTransaction) throws -> T
 ) throws -> (value: T, commit: Bool) {
     let tx = StoreTransaction(
-        connection: counter.map { CountingConnection(connection, counter: $0) } ?? connection, mode: mode, readOnlyStore: readOnlyStore)
+        connection: counter.map { CountingConnection(connection, counter: $0) } ?? connection, mode: mode, laneMemo: laneMemo,
+        readOnlyStore: readOnlyStore)
     do {
         let value = try body(tx)
         return (value, !tx.rollsBack)

@@ -25,9 +25,13 @@ public final class StoreTransaction {
     /// The store's name when it was opened read-only, for the refusal of a write.
     private let readOnlyStore: String?
 
-    init(connection: any SQLConnection, mode: Mode, readOnlyStore: String? = nil) {
+    /// The store's decoded lane model, shared by its units of work.
+    let laneMemo: LaneModelMemo
+
+    init(connection: any SQLConnection, mode: Mode, laneMemo: LaneModelMemo, readOnlyStore: String? = nil) {
         self.db = connection
         self.mode = mode
+        self.laneMemo = laneMemo
         self.readOnlyStore = readOnlyStore
     }
 

@@ -23,15 +23,21 @@ struct LanesListCommand: AsyncParsableCommand {
             service, origin, destination, postcodePrefix, handOverWeekday, parcels, p50, p90,
             mean, onTimeRate, recentParcels, trend; and the window as asOf, windowDays.
 
+            --level keeps the rows of one level (repeatable: lane, destination, carrier) and
+            --carrier those of one carrier (repeatable), in the table and in --json alike.
+
             Examples:
-              parcelwatch lanes
-              parcelwatch lanes --json | jq '.lanes[] | select(.level == "destination")'
+              parcelwatch lanes --level carrier                  one row per carrier
+              parcelwatch lanes --level destination --carrier inpost
+              parcelwatch lanes --json | jq '.lanes[] | select(.trend > 0.5)'
 
             Exit codes: 0 success, 4 database unusable.
             """)
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
+    @Option(help: "Only lanes of this level: lane, destination or carrier (repeatable).") var level: [String] = []
+    @Option(help: "Only lanes of this carrier id (repeatable).") var carrier: [String] = []
 
     /// One lane as `--json` prints it.
     struct Row: Encodable {
@@ -71,16 +77,24 @@ struct LanesListCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let levels: Set<LaneKey.Level> = try parseOptions(level, option: "--level")
+        let carriers = Set(carrier)
         let config = try store.shopConfig()
         let now = try store.clock().now
         let database = try await store.openStore(.readOnly)
         let configuration = config.estimates.modelConfiguration
         let model: LaneModel
         do { model = try await database.read { try $0.lanes.model(configuration: configuration) } } catch { throw fail(.store(error)) }
-        let lanes = model.lanes(asOf: now)
+        let lanes = model.lanes(asOf: now).filter { lane in
+            (levels.isEmpty || levels.contains(lane.key.level)) && (carriers.isEmpty || carriers.contains(lane.key.carrier))
+        }
         if output.json { return try printJSON(Document(asOf: now, windowDays: configuration.windowDays, lanes: lanes.map(Row.init))) }
         guard !lanes.isEmpty else {
-            print("no lanes yet: no delivered parcels in the last \(configuration.windowDays) days (import a history with `parcelwatch lanes import FILE`)")
+            if !levels.isEmpty || !carriers.isEmpty {
+                print("no lanes match --level/--carrier (\(model.lanes(asOf: now).count) lanes in the last \(configuration.windowDays) days)")
+            } else {
+                print("no lanes yet: no delivered parcels in the last \(configuration.windowDays) days (import a history with `parcelwatch lanes import FILE`)")
+            }
             return
         }
         print(

@@ -101,12 +101,33 @@ import Testing
             try db.scalar(Int64.self, sql: "SELECT seq FROM deliveries WHERE shipment_id = ? AND folded = 1", arguments: [shipment])
         }
         #expect(try saved.map { row -> Int64 in try row["last_seq"] } == seq && seq != nil)
-        // A read afterwards: the stored model and an empty page of new rows, nothing to fold.
-        let counter = SQLStatementCounter()
-        let model = try await Store.$statementCounter.withValue(counter) {
-            try await store.read { try $0.lanes.model(configuration: LaneModel.Configuration()) }
+        // A read afterwards: the saved row's version (the model this store saved, so nothing to
+        // decode) and an empty page of new rows, nothing to fold.
+        func read() async throws -> (model: LaneModel, statements: Int) {
+            let counter = SQLStatementCounter()
+            let model = try await Store.$statementCounter.withValue(counter) {
+                try await store.read { try $0.lanes.model(configuration: LaneModel.Configuration()) }
+            }
+            return (model, counter.statements)
         }
-        #expect(counter.statements == 2 && model.lanes(asOf: fixtureNow).first { $0.key.level == .carrier }?.parcels == 1)
+        func carrierParcels(_ model: LaneModel) -> Int? { model.lanes(asOf: fixtureNow).first { $0.key.level == .carrier }?.parcels }
+        let first = try await read()
+        #expect(first.statements == 2 && carrierParcels(first.model) == 1)
+        // Another process saves the row (here: its time changes): this store decodes it once, then
+        // remembers it again.
+        _ = try await store.unchecked { db in try db.execute(sql: "UPDATE lane_model SET updated_at = updated_at + 1") }
+        let decoded = try await read(), remembered = try await read()
+        let (firstJSON, decodedJSON) = (try Self.json(first.model), try Self.json(decoded.model))
+        #expect(decoded.statements == 3 && decodedJSON == firstJSON && remembered.statements == 2)
+        // A second delivery, saved by the next run: the read has it.
+        _ = try await store.write {
+            try $0.shipments.importRows(
+                [ImportRow(line: 2, order: order("M2"), carrier: "seur", trackingNumber: "12345678901235")], dryRun: false, actor: "test", at: fixtureNow)
+        }
+        _ = try await Self.deliver("12345678901235", deliveredHoursAgo: 1, store: store)
+        _ = try await engine.run(now: fixtureNow)
+        let third = try await read()
+        #expect(third.statements == 2 && carrierParcels(third.model) == 2)
     }
 
     @Test(arguments: StoreKind.all) func anImportedHistoryGivesThePureModelsLanesFoldedInTwoSteps(kind: StoreKind) async throws {

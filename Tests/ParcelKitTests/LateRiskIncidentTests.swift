@@ -120,6 +120,45 @@ import Testing
         #expect(try await Self.lateRiskCases(store, shipment).map(\.status) == [.resolvedByCarrier])
     }
 
+    @Test(arguments: StoreKind.all) func aWarningClosesItselfWhenTheLaneRecoversBeforeThePromisedDay(kind: StoreKind) async throws {
+        let (store, shipment) = try await Self.store(kind, recentDays: 6)
+        #expect(try await Self.engine(store).run(now: fixtureNow).opened["lateRisk"] == 1)
+        // The warning goes out (as the outbox's deliverer would send it): the customer heard.
+        let warning = try #require(try await store.write { try $0.outbox.claimNotices(now: fixtureNow, lease: 60, limit: 10) }.first)
+        #expect(warning.draft.template == "lateRisk")
+        try await store.write { try $0.outbox.markNoticeSent(id: warning.id, at: fixtureNow) }
+        // The lane recovers: 200 more SEUR parcels PL → ES over the last 30 days took two business
+        // days each, so a parcel already a business day out is again likely by Tuesday.
+        let madrid = CountryZone.zone("ES")
+        let recovered = (0..<200).compactMap { index -> DeliveredParcel? in
+            var day = CivilDate(fixtureNow.addingTimeInterval(Double(-(30 - index % 30)) * 86_400), in: madrid)
+            while day.weekday > 5 { day = day.adding(days: 1) }
+            let delivered = Self.spain.adding(businessDays: 2, to: day).start(in: madrid).addingTimeInterval(13 * 3600)
+            guard delivered < fixtureNow else { return nil }
+            return DeliveredParcel(
+                id: "recovered:\(index)", carrier: "seur", originCountry: "PL", destinationCountry: "ES", postcode: "00-950",
+                firstScanAt: day.start(in: madrid).addingTimeInterval(10 * 3600), deliveredAt: delivered)
+        }
+        #expect(try await store.write { try $0.lanes.importHistory(recovered) } > 150)
+        // The next look, at midnight in Warsaw: the chance is back above the clear threshold.
+        let midnight = local("2026-11-21 00:00")
+        let estimate = try await Self.estimate(store, shipment, now: midnight)
+        let promised = try #require(CivilDate("2026-11-24"))
+        #expect((estimate.probabilityByPromise ?? 0) >= 0.40 && estimate.p50 <= promised)
+        let summary = try await Self.engine(store).run(now: midnight)
+        #expect(summary.resolvedByCarrier == 1 && summary.opened.isEmpty)
+        let closed = try await Self.lateRiskCases(store, shipment)
+        #expect(closed.map(\.status) == [.resolvedByCarrier], "\(closed.map(\.status))")
+        // The customer who was warned hears it is back on time, in Polish, with the promised day.
+        let goodNews = try await store.read { try $0.outbox.notices(.pending, limit: 10) }.filter {
+            $0.incidentId == closed.first?.id && $0.draft.template == "goodNews"
+        }
+        #expect(goodNews.count == 1 && goodNews.first?.draft.body.contains("nadrobiła opóźnienie") == true, "\(goodNews.map(\.draft.body))")
+        // It stays closed: later looks open nothing while the chance holds.
+        #expect(try await Self.engine(store).run(now: local("2026-11-22 00:00")).opened.isEmpty)
+        #expect(try await Self.lateRiskCases(store, shipment).count == 1)
+    }
+
     @Test(arguments: StoreKind.all) func aLaneThatKeepsItsPaceOpensNoWarning(kind: StoreKind) async throws {
         let (store, shipment) = try await Self.store(kind, recentDays: 1)
         let estimate = try await Self.estimate(store, shipment, now: fixtureNow)

@@ -102,11 +102,23 @@ import Testing
         defer { setup.server.stop() }
         let history = try Self.history()
         _ = try await setup.store.write { try $0.lanes.importHistory(history) }
-        // Parcel PL-1 (SEUR 10000000000043, 00-950, Polish).
-        let query = "number=10000000000043&postcode=00-950"
+        // A second Polish order, PL-2, whose SEUR parcel 10000000000044 (00-950) is still in transit.
+        let number = "10000000000044"
+        _ = try await setup.store.write {
+            try $0.shipments.importRows(
+                [ImportRow(line: 2, order: order("PL-2"), carrier: "seur", trackingNumber: number)], dryRun: false, actor: "test", at: fixtureNow)
+        }
+        let parcel = try #require(try await setup.store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: number) })
+        _ = try await setup.store.write(serialized: false) {
+            try $0.shipments.apply(
+                TrackingUpdate(
+                    shipmentID: parcel.id, events: [event(number, hoursAgo: 5, raw: "MERCANCIA EN TRANSITO", status: .inTransit)],
+                    estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
+        }
+        let query = "number=\(number)&postcode=00-950"
         let page = try await setup.client.send(HTTPRequest(url: setup.server.baseURL + "/track?" + query))
         #expect(page.status == 200 && page.headers["Content-Language"] == "pl")
-        let api = try await setup.client.send(HTTPRequest(url: setup.server.baseURL + "/api/track/10000000000043?postcode=00-950"))
+        let api = try await setup.client.send(HTTPRequest(url: setup.server.baseURL + "/api/track/\(number)?postcode=00-950"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(api.text.utf8)) as? [String: Any])
         let estimate = try #require(json["estimate"] as? [String: Any], "\(api.text)")
         let from = try #require(estimate["p50"] as? String), to = try #require(estimate["p90"] as? String)
@@ -120,5 +132,12 @@ import Testing
         let window = EstimateWording.window(from: try #require(CivilDate(from)), to: try #require(CivilDate(to)), language: "pl")
         #expect(shown == [window, explanation], "\(shown)")
         #expect(try document.text("//dd[@class='estimate']/span[1]/@data-from") == from)
+
+        // PL-1's parcel was lost: neither surface gives it a delivery day beside the case.
+        let lostAPI = try await setup.client.send(HTTPRequest(url: setup.server.baseURL + "/api/track/10000000000043?postcode=00-950"))
+        let lost = try #require(try JSONSerialization.jsonObject(with: Data(lostAPI.text.utf8)) as? [String: Any])
+        #expect(lost["status"] as? String == "exception" && lost["estimate"] is NSNull, "\(lostAPI.text)")
+        let lostPage = try await setup.client.send(HTTPRequest(url: setup.server.baseURL + "/track?number=10000000000043&postcode=00-950"))
+        #expect(lostPage.status == 200 && !lostPage.text.contains("Przewidywana dostawa") && !lostPage.text.contains("class=\"estimate\""))
     }
 }

@@ -10,8 +10,8 @@ import Testing
 /// that is not theirs to see.
 @Suite struct CustomerCLITests {
     /// A store with one Spanish order whose SEUR parcel is "damaged or lost", owned by staff
-    /// member lucia with an internal note.
-    static func store() async throws -> (db: String, number: String) {
+    /// member lucia with an internal note; with `damaged` false the parcel is still in transit.
+    static func store(damaged: Bool = true) async throws -> (db: String, number: String) {
         let db = try temporaryDirectory("customer") + "/p.sqlite"
         let store = try Store.sqlite(path: db)
         let number = "0821569\(String(format: "%07d", Int.random(in: 0..<9_999_999)))"
@@ -27,11 +27,12 @@ import Testing
             try $0.shipments.apply(
                 TrackingUpdate(
                     shipmentID: shipment.id,
-                    events: [
-                        event(number, hoursAgo: 30, raw: "MERCANCIA EN MADRID", status: .inTransit),
-                        event(number, hoursAgo: 3, raw: "Deterioro o extravío de la mercancía", status: .exception, reason: .damagedOrLost),
-                    ], estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
+                    events: [event(number, hoursAgo: 30, raw: "MERCANCIA EN MADRID", status: .inTransit)]
+                        + (damaged
+                            ? [event(number, hoursAgo: 3, raw: "Deterioro o extravío de la mercancía", status: .exception, reason: .damagedOrLost)] : []),
+                    estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
         }
+        guard damaged else { return (db, number) }
         try await store.write { try $0.console.addStaff(StaffMember(name: "lucia", displayName: "Lucía Fernández"), actor: "t", at: fixtureNow) }
         _ = try await IncidentEngine(store: store, config: .defaults, registry: try CarrierRegistry.load(directory: PackagePaths.carriers)).run(now: fixtureNow)
         let incident = try #require(try await store.read { try $0.cases.incidents(IncidentFilter(kinds: [.damagedOrLost])) }.first)
@@ -47,20 +48,33 @@ import Testing
         #expect(Set(object.keys) == ["trackingNumber", "carrier", "status", "reason", "promisedDate", "events", "incident", "order", "estimate"])
         #expect(
             object["status"] as? String == "exception" && object["reason"] as? String == "damagedOrLost" && object["promisedDate"] as? String == "2026-11-22")
-        // No delivery history yet: the estimate is the promise, said so in Spanish.
-        let estimate = object["estimate"] as? [String: Any] ?? [:]
-        #expect(estimate["p50"] as? String == "2026-11-22" && estimate["p90"] as? String == "2026-11-22" && estimate["confidence"] as? Int == 0)
-        #expect((estimate["source"] as? [String: Any])?["kind"] as? String == "promise" && estimate["probabilityByPromise"] is NSNull)
-        #expect(estimate["explanation"] as? String == "la fecha prometida por la tienda")
+        // A damaged-or-lost parcel has no delivery day: a date beside the case would contradict it.
+        #expect(object["estimate"] is NSNull)
         let incident = object["incident"] as? [String: Any] ?? [:]
         #expect(Set(incident.keys) == ["kind", "message", "nextUpdateBy"])
         #expect(incident["kind"] as? String == "damagedOrLost")
         #expect((incident["message"] as? String)?.hasPrefix("El transportista informa") == true)
         let text = try await CLIRun.detached(["track", number, "--email", "ALEJANDRO@example.com", "--db", db, "--now", "2026-11-20T12:00:00Z"])
         #expect(text.stdout.contains("Qué estamos haciendo") && text.stdout.contains("Deterioro o extravío"))
+        #expect(!text.stdout.contains("Entrega prevista"), "\(text.stdout)")
         for output in [json.stdout, text.stdout] {
             #expect(!output.contains("lucia") && !output.contains("Lucía") && !output.contains("INTERNAL") && !output.contains("alejandro@"))
         }
+    }
+
+    @Test func aParcelStillComingCarriesThePromiseAsItsEstimateInTheCustomersLanguage() async throws {
+        let (db, number) = try await Self.store(damaged: false)
+        let json = try await CLIRun.detached(["track", number, "--postcode", "28045", "--db", db, "--now", "2026-11-20T12:00:00Z", "--json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(object["status"] as? String == "inTransit")
+        // No delivery history yet: the estimate is the promise, said so in Spanish.
+        let estimate = object["estimate"] as? [String: Any] ?? [:]
+        #expect(estimate["p50"] as? String == "2026-11-22" && estimate["p90"] as? String == "2026-11-22" && estimate["confidence"] as? Int == 0)
+        #expect((estimate["source"] as? [String: Any])?["kind"] as? String == "promise" && estimate["probabilityByPromise"] is NSNull)
+        #expect(estimate["explanation"] as? String == "la fecha prometida por la tienda")
+        let text = try await CLIRun.detached(["track", number, "--postcode", "28045", "--db", db, "--now", "2026-11-20T12:00:00Z"])
+        #expect(text.stdout.contains("Entrega prevista") && text.stdout.contains("la fecha prometida por la tienda"), "\(text.stdout)")
     }
 
     @Test func aWrongPostcodeReadsExactlyLikeAnUnknownNumber() async throws {

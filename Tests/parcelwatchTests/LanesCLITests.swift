@@ -53,6 +53,17 @@ import Testing
         #expect((inpost["onTimeRate"] as? Double).map { abs($0 - (pure.onTimeRate ?? -1)) < 1e-9 } == true)
         let table = try await CLIRun.detached(["lanes"] + store)
         #expect(table.status == 0 && table.stdout.hasPrefix("LANE") && table.stdout.contains("inpost/*/*>PL/*/*"))
+        // --level and --carrier keep only the rows asked for, in --json as in the table.
+        let carriers = try #require(try Self.json(try await CLIRun.detached(["lanes", "--level", "carrier", "--json"] + store))["lanes"] as? [[String: Any]])
+        #expect(carriers.count == expected.filter { $0.key.level == .carrier }.count && carriers.allSatisfy { $0["level"] as? String == "carrier" })
+        let inpostOnly = try await CLIRun.detached(["lanes", "--level", "destination", "--level", "carrier", "--carrier", "inpost"] + store)
+        let rows = inpostOnly.stdout.split(separator: "\n").dropFirst()
+        #expect(inpostOnly.status == 0 && rows.count == expected.filter { $0.key.carrier == "inpost" && $0.key.level != .lane }.count)
+        #expect(rows.allSatisfy { $0.hasPrefix("inpost/") } && !rows.isEmpty, "\(inpostOnly.stdout)")
+        let nothing = try await CLIRun.detached(["lanes", "--carrier", "nobody"] + store)
+        #expect(nothing.status == 0 && nothing.stdout.hasPrefix("no lanes match --level/--carrier"))
+        let wrongLevel = try await CLIRun.detached(["lanes", "--level", "postcode"] + store)
+        #expect(wrongLevel.status == 2 && wrongLevel.stderr.contains("--level 'postcode' is not one of lane, destination, carrier"), "\(wrongLevel.stderr)")
 
         // The backtest: the pure one's figures, the model beating the promise alone on MAE.
         let backtest = try await CLIRun.detached(["lanes", "backtest", "--json"] + store)

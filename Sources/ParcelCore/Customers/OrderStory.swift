@@ -73,8 +73,7 @@ public struct OrderStory: Sendable, Equatable, Codable {
             if parcel.replacement { line += " (\(phrases["order.replacement"]))" }
             line += ": " + phrases.status(TrackingStatus(rawValue: parcel.status) ?? .unknown)
             // A date only for a parcel still coming: a damaged, lost or returning one has none to keep.
-            let coming: Set<String> = ["pending", "infoReceived", "inTransit", "outForDelivery", "availableForPickup", "attemptFailed"]
-            if coming.contains(parcel.status), let expected = parcel.estimatedDelivery ?? parcel.promisedDate {
+            if TrackingStatus(rawValue: parcel.status)?.isComing == true, let expected = parcel.estimatedDelivery ?? parcel.promisedDate {
                 line += ", \(phrases["order.expected"]) \(dates(expected))"
             }
             lines.append(line)

@@ -36,12 +36,12 @@ public struct ParcelEstimator: Sendable {
             carrierEstimate: shipment.estimatedDelivery.map { CivilDate($0, in: CountryZone.zone(destination)) })
     }
 
-    /// The estimate for `shipment` at `now`; nil once it is delivered or on its way back (nothing
-    /// left to estimate), or when neither a lane nor a promise gives one.
+    /// The estimate for `shipment` at `now`; nil unless it is still coming
+    /// (``TrackingStatus/isComing``): a delivered, damaged, lost or returning parcel has no day
+    /// left to promise, and a date beside "your parcel was lost" would contradict the case. Nil
+    /// also when neither a lane nor a promise gives one.
     public func estimate(_ shipment: Shipment, order: Order, eventTimes: [Date], now: Date) -> DeliveryEstimate? {
-        switch shipment.status {
-        case .delivered, .returning, .returned, .expired: return nil
-        default: return model.estimate(for: inFlight(shipment, order: order, eventTimes: eventTimes), now: now)
-        }
+        guard shipment.status.isComing else { return nil }
+        return model.estimate(for: inFlight(shipment, order: order, eventTimes: eventTimes), now: now)
     }
 }

@@ -32,6 +32,18 @@ public enum TrackingStatus: String, Sendable, Codable, CaseIterable, Hashable {
     public var isTerminal: Bool {
         self == .delivered || self == .returned || self == .expired
     }
+
+    /// True while the parcel is still coming to the customer, so that a date for it means
+    /// something: from `pending` to `attemptFailed`. Not once delivered, and not in an exception
+    /// (damaged, lost, held), on its way back or expired: what the customer hears then is the case
+    /// and what the shop does about it, never a delivery day. The order story's lines and every
+    /// estimate follow this one rule, so the two cannot disagree.
+    public var isComing: Bool {
+        switch self {
+        case .pending, .infoReceived, .inTransit, .outForDelivery, .availableForPickup, .attemptFailed: return true
+        case .delivered, .exception, .returning, .returned, .expired, .unknown: return false
+        }
+    }
 }
 
 /// Why a shipment is in `exception`.

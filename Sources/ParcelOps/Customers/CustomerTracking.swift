@@ -44,7 +44,6 @@ public struct CustomerTracking: Sendable {
         }
         let estimator = ParcelEstimator(
             model: model, originCountry: config.country, carrierCountries: carrierCountries, carrierNames: carrierNames)
-        let estimate = estimator.estimate(shipment, order: order, eventTimes: stored.map(\.time.date), now: now)
         let events = stored.map {
             TrackingReport.Event(
                 time: $0.time.utcText, status: $0.status.rawValue, reason: $0.reason?.rawValue,
@@ -55,6 +54,9 @@ public struct CustomerTracking: Sendable {
             .filter { $0.customerFacing && ($0.shipmentId == shipment.id || $0.shipmentId == nil) }
         let urgent = cases.sorted { ($0.priority, $1.nextDeadline) > ($1.priority, $0.nextDeadline) }.first
         let story = try await store.read { try $0.cases.orderStory(orderId: order.id) }
+        // No date for a parcel of a refunded order: the customer has their money back, and a
+        // delivery day beside "refund issued" would be news about a parcel already settled.
+        let estimate = story.refunded ? nil : estimator.estimate(shipment, order: order, eventTimes: stored.map(\.time.date), now: now)
         return CustomerParcel(
             trackingNumber: shipment.trackingNumber, carrier: shipment.carrier, status: shipment.status.rawValue,
             reason: shipment.reason?.rawValue, promisedDate: shipment.promise(order: order), language: phrases.language, events: events,
