@@ -11,14 +11,15 @@ extension Store.Cases {
     /// (start from `(-1, 0)`), with their orders.
     public func shipmentsDueForRules(at now: Date, after: (due: Double, id: Int64), limit: Int) throws -> [ShipmentRulesDue] {
         try tx.step("selecting parcels whose incident rules are due", .read)
-        return try db.fetchAll(
-            sql: """
-                SELECT s.*, \(Store.orderColumns),
-                    CASE WHEN s.status NOT IN ('delivered', 'expired') AND o.cancelled_at IS NULL THEN 1 ELSE 0 END AS rules_watched
-                FROM shipments s JOIN orders o ON o.id = s.order_id
-                WHERE s.rules_due <= ? AND (s.rules_due, s.id) > (?, ?) ORDER BY s.rules_due, s.id LIMIT ?
-                """, arguments: [now.timeIntervalSince1970, after.due, after.id, limit]
-        ).map { row in
+        return try keysetPage(key: "s.rules_due", id: "s.id", after: (after.due, after.id), limit: limit) { condition, arguments, limit in
+            try db.fetchAll(
+                sql: """
+                    SELECT s.*, \(Store.orderColumns),
+                        CASE WHEN s.status NOT IN ('delivered', 'expired') AND o.cancelled_at IS NULL THEN 1 ELSE 0 END AS rules_watched
+                    FROM shipments s JOIN orders o ON o.id = s.order_id
+                    WHERE s.rules_due <= ? AND \(condition) ORDER BY s.rules_due, s.id LIMIT ?
+                    """, arguments: SQLArguments([now.timeIntervalSince1970] + arguments + [limit]))
+        }.map { row in
             ShipmentRulesDue(
                 candidate: DetectionCandidate(shipment: try Store.decodeShipment(row), order: try Store.decodeOrder(row, prefix: "o_")),
                 watched: try row["rules_watched"] as Int64 == 1, version: try row["rules_version"], due: try row["rules_due"])
@@ -29,11 +30,13 @@ extension Store.Cases {
     /// `after` (start from `(-1, "")`), each with its parcels.
     public func ordersDueForRules(at now: Date, after: (due: Double, id: String), limit: Int) throws -> [OrderRulesDue] {
         try tx.step("selecting orders whose incident rules are due", .read)
-        let rows = try db.fetchAll(
-            sql: """
-                SELECT o.*, CASE WHEN o.paid_at IS NOT NULL AND o.cancelled_at IS NULL THEN 1 ELSE 0 END AS rules_watched FROM orders o
-                WHERE o.rules_due <= ? AND (o.rules_due, o.id) > (?, ?) ORDER BY o.rules_due, o.id LIMIT ?
-                """, arguments: [now.timeIntervalSince1970, after.due, after.id, limit])
+        let rows = try keysetPage(key: "o.rules_due", id: "o.id", after: (after.due, after.id), limit: limit) { condition, arguments, limit in
+            try db.fetchAll(
+                sql: """
+                    SELECT o.*, CASE WHEN o.paid_at IS NOT NULL AND o.cancelled_at IS NULL THEN 1 ELSE 0 END AS rules_watched FROM orders o
+                    WHERE o.rules_due <= ? AND \(condition) ORDER BY o.rules_due, o.id LIMIT ?
+                    """, arguments: SQLArguments([now.timeIntervalSince1970] + arguments + [limit]))
+        }
         let ids = try rows.map { try $0["id"] as String }
         var parcels: [String: [Shipment]] = [:]
         if !ids.isEmpty {

@@ -116,17 +116,20 @@ extension Store.Shipments {
         let time = now.timeIntervalSince1970
         // Due parcels come in the order of the due index (next check, then id), so a sweep with
         // few due reads only those, whatever the table's size; `--all` takes every parcel by id.
-        let (selection, order): (String, String) =
+        func select(_ selection: String, _ order: String, _ arguments: [(any SQLBindable)?], limit: Int) throws -> [Int64] {
+            try db.scalars(
+                Int64.self,
+                sql: """
+                    SELECT id FROM shipments WHERE \(selection) AND (lease_until IS NULL OR lease_until <= ?)
+                    ORDER BY \(order) LIMIT ?\(db.dialect.skipLocked)
+                    """, arguments: SQLArguments(arguments + [time, limit]))
+        }
+        let ids =
             all
-            ? ("id > ? \(Store.notCancelled)", "id")
-            : ("next_check_at IS NOT NULL AND next_check_at <= ? AND (next_check_at, id) > (?, ?)", "next_check_at, id")
-        let arguments: [(any SQLBindable)?] = (all ? [after.id] : [time, after.dueAt, after.id]) + [time, limit]
-        let ids = try db.scalars(
-            Int64.self,
-            sql: """
-                SELECT id FROM shipments WHERE \(selection) AND (lease_until IS NULL OR lease_until <= ?)
-                ORDER BY \(order) LIMIT ?\(db.dialect.skipLocked)
-                """, arguments: SQLArguments(arguments))
+            ? try select("id > ? \(Store.notCancelled)", "id", [after.id], limit: limit)
+            : try keysetPage(key: "next_check_at", id: "id", after: (after.dueAt, after.id), limit: limit) { condition, arguments, limit in
+                try select("next_check_at IS NOT NULL AND next_check_at <= ? AND \(condition)", "next_check_at, id", [time] + arguments, limit: limit)
+            }
         guard !ids.isEmpty else { return [] }
         let list = ids.map { _ in "?" }.joined(separator: ", ")
         try db.execute(

@@ -38,7 +38,9 @@ import Testing
         try await Task.sleep(for: .milliseconds(4000))
         _ = try await world.track("OA000011", carrier: "sim-oauth")
         let stats = try await world.authStats("sim-oauth")
-        #expect(stats["tokensIssued"] == 2)
+        // At least one replacement: on a machine loaded enough that the first track itself
+        // outlived its token, that track got a second one too (3 seen in a full parallel run).
+        #expect((stats["tokensIssued"] ?? 0) >= 2)
         #expect(stats["tokenLifetime"] == 3)
     }
 

@@ -137,6 +137,52 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         #expect(try await store.read { try $0.shipments.countDue(now: fixtureNow, all: true) } == 1)
     }
 
+    /// Keyset paging split in two index ranges (``keysetPage``): pages that end inside a run of
+    /// shared due times and pages that cross from one time to the next each give every parcel once,
+    /// in (due, id) order, for the sweep's claim and the rules' selection alike.
+    @Test(arguments: StoreKind.all) func pagesCrossSharedAndDistinctDueTimesInOrder(kind: StoreKind) async throws {
+        let store = try await kind.open()
+        let rows = (0..<30).map { index in
+            ImportRow(line: index + 2, order: order("k\(index)"), carrier: "seur", trackingNumber: String(format: "100000000001%02d", index))
+        }
+        _ = try await store.write { try $0.shipments.importRows(rows, dryRun: false, actor: "test", at: fixtureNow) }
+        // Odd parcels share one time, every third even one another, the rest a time each.
+        let parcels = try await store.read { try $0.shipments.shipments(ShipmentFilter()) }
+        var due: [Int64: Double] = [:]
+        for (index, parcel) in parcels.enumerated() {
+            due[parcel.id] =
+                index % 2 == 1 ? fixtureNow.timeIntervalSince1970 - 300
+                : index % 3 == 0 ? fixtureNow.timeIntervalSince1970 - 200 : fixtureNow.timeIntervalSince1970 - 100 + Double(30 - index)
+        }
+        _ = try await store.unchecked { [due] db in
+            for (id, time) in due { try db.execute(sql: "UPDATE shipments SET next_check_at = ?, rules_due = ? WHERE id = ?", arguments: [time, time, id]) }
+        }
+        let expected = due.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map(\.key)
+
+        var claimed: [Int64] = []
+        var after = ClaimCursor.start
+        while true {
+            let page = try await store.write(serialized: false) { [after] tx in
+                try tx.shipments.claimDueShipments(now: fixtureNow, all: false, after: after, limit: 4, worker: "k", lease: 600)
+            }
+            guard let last = page.last else { break }
+            #expect(page.count <= 4)
+            claimed += page.map(\.shipment.id)
+            after = ClaimCursor(after: last.shipment)
+        }
+        #expect(claimed == expected)
+        var selected: [Int64] = []
+        var position: (due: Double, id: Int64) = (-1, 0)
+        while true {
+            let page = try await store.read { [position] tx in try tx.cases.shipmentsDueForRules(at: fixtureNow, after: position, limit: 4) }
+            guard let last = page.last else { break }
+            #expect(page.count <= 4)
+            selected += page.map(\.candidate.shipment.id)
+            position = (last.due, last.candidate.shipment.id)
+        }
+        #expect(selected == expected)
+    }
+
     @Test(arguments: StoreKind.all) func dueShipmentsAreLeasedPageByPageInIdOrder(kind: StoreKind) async throws {
         let store = try await kind.open()
         let rows = (0..<25).map { index in
