@@ -151,7 +151,8 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         var due: [Int64: Double] = [:]
         for (index, parcel) in parcels.enumerated() {
             due[parcel.id] =
-                index % 2 == 1 ? fixtureNow.timeIntervalSince1970 - 300
+                index % 2 == 1
+                ? fixtureNow.timeIntervalSince1970 - 300
                 : index % 3 == 0 ? fixtureNow.timeIntervalSince1970 - 200 : fixtureNow.timeIntervalSince1970 - 100 + Double(30 - index)
         }
         _ = try await store.unchecked { [due] db in

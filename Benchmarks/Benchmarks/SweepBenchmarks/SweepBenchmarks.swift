@@ -39,7 +39,10 @@ let benchmarks: @Sendable () -> Void = {
                                 firstSummary.newEvents, secondSummary.durationSeconds,
                                 Double(secondSummary.checked) / secondSummary.durationSeconds, secondSummary.notModified)
             FileHandle.standardError.write(Data((report + "\n").utf8))
-            guard firstSummary.checked == count, firstSummary.errors.isEmpty, secondSummary.notModified == count else {
+            // Two of the three carriers keep validators (SEUR's page, InPost's API); Poczta
+            // Polska's SOAP service is a POST with none, so its third is downloaded again.
+            guard firstSummary.checked == count, firstSummary.errors.isEmpty, secondSummary.checked == count, secondSummary.errors.isEmpty,
+                  secondSummary.notModified >= count * 2 / 3 else {
                 throw SweepFixture.Failure(message: "sweep did not check every shipment cleanly: \(firstSummary.errors) \(secondSummary.errors)")
             }
         }
@@ -73,9 +76,9 @@ func workerBenchmarks(root: String, now: Date, postgres: String) {
             }
             benchmark.stopMeasurement()
             let checked = summaries.map(\.checked)
-            FileHandle.standardError.write(Data("postgres 10k, \(workers) worker(s): checked \(checked)\n".utf8))
+            FileHandle.standardError.write(Data("postgres 10k, \(workers) worker(s): checked \(checked), errors \(summaries.map(\.errors))\n".utf8))
             guard checked.reduce(0, +) == 10_000, summaries.allSatisfy({ $0.errors.isEmpty }) else {
-                throw SweepFixture.Failure(message: "the workers checked \(checked), not 10,000 between them")
+                throw SweepFixture.Failure(message: "the workers checked \(checked) with errors \(summaries.map(\.errors)), not 10,000 cleanly")
             }
         }
     }
@@ -126,8 +129,12 @@ struct SweepFixture {
         for start in stride(from: 0, to: rows.count, by: 20_000) {
             _ = try await store.write { [rows] tx in try tx.shipments.importRows(Array(rows[start..<min(rows.count, start + 20_000)]), dryRun: false, actor: "bench", at: now) }
         }
-        let registry = try CarrierRegistry.load(directory: root + "/carriers")
-        let fetcher = CarrierFetcher(client: try HTTPClient(), endpoints: try EndpointOverrides([simulator.baseURL]))
+        // Poczta Polska reads only through its official (WS-Security) service: the simulator's
+        // own credentials, as the tests use them, or a third of the parcels fail unfetched.
+        let loaded = try CarrierRegistry.load(directory: root + "/carriers", credentials: CarrierCredentials(environment: [:]))
+        let credentials = CarrierCredentials(environment: SimCredentials.environment(for: loaded))
+        let registry = try CarrierRegistry.load(directory: root + "/carriers", credentials: credentials)
+        let fetcher = CarrierFetcher(client: try HTTPClient(), endpoints: try EndpointOverrides([simulator.baseURL]), credentials: credentials)
         return SweepFixture(simulator: simulator, store: store, databaseURL: databaseURL, registry: registry, fetcher: fetcher)
     }
 
