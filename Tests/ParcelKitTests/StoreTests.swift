@@ -137,6 +137,22 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         #expect(try await store.read { try $0.shipments.countDue(now: fixtureNow, all: true) } == 1)
     }
 
+    /// Every parcel due at ``fixtureNow``, claimed by `worker` `limit` at a time as a sweep does,
+    /// in claim order; each page holds at most `limit`.
+    static func claimEveryDue(_ store: Store, limit: Int, worker: String) async throws -> [Shipment] {
+        var claimed: [Shipment] = []
+        var after = ClaimCursor.start
+        while true {
+            let page = try await store.write(serialized: false) { [after] tx in
+                try tx.shipments.claimDueShipments(now: fixtureNow, all: false, after: after, limit: limit, worker: worker, lease: 600)
+            }
+            guard let last = page.last else { return claimed }
+            #expect(page.count <= limit)
+            claimed += page.map(\.shipment)
+            after = ClaimCursor(after: last.shipment)
+        }
+    }
+
     /// Keyset paging split in two index ranges (``keysetPage``): pages that end inside a run of
     /// shared due times and pages that cross from one time to the next each give every parcel once,
     /// in (due, id) order, for the sweep's claim and the rules' selection alike.
@@ -160,18 +176,7 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
         }
         let expected = due.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map(\.key)
 
-        var claimed: [Int64] = []
-        var after = ClaimCursor.start
-        while true {
-            let page = try await store.write(serialized: false) { [after] tx in
-                try tx.shipments.claimDueShipments(now: fixtureNow, all: false, after: after, limit: 4, worker: "k", lease: 600)
-            }
-            guard let last = page.last else { break }
-            #expect(page.count <= 4)
-            claimed += page.map(\.shipment.id)
-            after = ClaimCursor(after: last.shipment)
-        }
-        #expect(claimed == expected)
+        #expect(try await Self.claimEveryDue(store, limit: 4, worker: "k").map(\.id) == expected)
         var selected: [Int64] = []
         var position: (due: Double, id: Int64) = (-1, 0)
         while true {
@@ -190,17 +195,7 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
             ImportRow(line: index + 2, order: order("o\(index)"), carrier: "seur", trackingNumber: String(format: "100000000000%02d", index))
         }
         _ = try await store.write { try $0.shipments.importRows(rows, dryRun: false, actor: "test", at: fixtureNow) }
-        var seen: [String] = []
-        var after = ClaimCursor.start
-        while true {
-            let page = try await store.write(serialized: false) { [after] tx in
-                try tx.shipments.claimDueShipments(now: fixtureNow, all: false, after: after, limit: 10, worker: "a", lease: 600)
-            }
-            guard let last = page.last else { break }
-            #expect(page.count <= 10)
-            seen += page.map(\.shipment.trackingNumber)
-            after = ClaimCursor(after: last.shipment)
-        }
+        let seen = try await Self.claimEveryDue(store, limit: 10, worker: "a").map(\.trackingNumber)
         #expect(seen == rows.compactMap(\.trackingNumber))
         // Worker b finds nothing while a holds every lease, and nothing is counted as due.
         #expect(
