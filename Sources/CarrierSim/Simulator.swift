@@ -56,7 +56,8 @@ public enum CarrierSimulator {
     }
 }
 
-/// A simulator running inside this process, for tests and the demo.
+/// A simulator running inside this process, for tests and the demo, on threads of its own
+/// (``DedicatedExecutor``).
 public final class RunningSimulator: Sendable {
     /// The bound port.
     public let port: Int
@@ -73,7 +74,8 @@ public final class RunningSimulator: Sendable {
     /// Starts a simulator and waits until it listens.
     public static func start(_ options: SimulatorOptions) async throws -> RunningSimulator {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let task = Task {
+        // Off the cooperative pool: a host blocking its threads must not silence the simulator.
+        let task = Task(executorPreference: DedicatedExecutor.shared) {
             defer { continuation.finish() }
             try await CarrierSimulator.run(options) { port in continuation.yield(port) }
         }

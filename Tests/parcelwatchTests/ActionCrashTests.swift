@@ -32,12 +32,13 @@ import Testing
         let incident = try #require(try await store.read { try $0.cases.incidents(IncidentFilter(kinds: [.lost])) }.first)
         try await store.write { try $0.console.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "t", at: fixtureNow) }
 
-        // The backend answers only after 4 s, long after it has carried the refund out.
+        // The backend answers only after 10 s, long after it has carried the refund out: the kill
+        // below must land inside that window even when a loaded machine is slow to poll (4 s was not).
         let config = directory + "/parcelwatch.yaml"
         try Data(
             """
             workflows:
-              webhook: { url: "\(base)/_sim/webhook?_fault=delay=4000", secret_env: CRASH_TEST_SECRET }
+              webhook: { url: "\(base)/_sim/webhook?_fault=delay=10000", secret_env: CRASH_TEST_SECRET }
             """.utf8
         ).write(to: URL(fileURLWithPath: config))
         let common = ["--db", db, "--config", config, "--carrier-endpoint", base]
@@ -49,7 +50,7 @@ import Testing
         let sweep = try CLIRun.start(["sweep"] + common + ["--now", "2026-11-20T12:00:00Z"], environment: secret)
         let key = "incident-\(incident.id)-refund"
         var sent = false
-        for _ in 0..<100 {
+        for _ in 0..<600 {  // up to 30 s for a loaded machine to start the sweep
             try await Task.sleep(for: .milliseconds(50))
             if try await SimControl(baseURL: base).webhookExecutions(key: key).isEmpty == false { sent = true; break }
         }

@@ -10,26 +10,26 @@ import Darwin
 /// (`127.0.0.x`), so a test can be many clients at once: the server tells clients apart by the
 /// connected peer, never by a header. The exchange blocks a thread of its own (not the test's
 /// executor) and sends `Connection: close`, so the answer ends where the connection does.
-enum BoundHTTP {
+public enum BoundHTTP {
     /// What came back.
-    struct Reply: Sendable {
-        var status: Int
-        var headers: [(name: String, value: String)]
-        var body: [UInt8]
+    public struct Reply: Sendable {
+        public var status: Int
+        public var headers: [(name: String, value: String)]
+        public var body: [UInt8]
 
         /// The first header called `name` (any case).
-        func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+        public func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
         /// The body as UTF-8 text.
-        var text: String { String(decoding: body, as: UTF8.self) }
+        public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
     /// Why an exchange failed.
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// Sends `method path` with `headers` and `body` from `source` to `127.0.0.1:port`.
-    static func request(
+    public static func request(
         port: Int, from source: String, _ method: String, _ path: String, headers: [(String, String)] = [], body: String? = nil
     ) async throws -> Reply {
         let reply: Result<Reply, any Error> = await withCheckedContinuation { continuation in
@@ -41,7 +41,7 @@ enum BoundHTTP {
     }
 
     /// ``request(port:from:_:_:headers:body:)`` on the calling thread, blocking it until the answer is in.
-    static func blockingRequest(
+    public static func blockingRequest(
         port: Int, from source: String, _ method: String, _ path: String, headers: [(String, String)] = [], body: String? = nil
     ) throws -> Reply {
         var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
