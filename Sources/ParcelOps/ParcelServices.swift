@@ -70,7 +70,8 @@ public struct ParcelServices: Sendable {
             store: store, registry: registry, fetcher: fetcher, clock: clock, options: options,
             incidents: IncidentEngine(store: store, config: config, registry: registry, templates: templates),
             actions: actions(client: client), notices: deliverer(defaultDirectory: defaultOutbox, client: client),
-            milestones: composer, originCountry: config.country, progress: progress, shouldStop: shouldStop)
+            milestones: composer, originCountry: config.country, reportTimeZone: config.timeZone, progress: progress,
+            shouldStop: shouldStop)
     }
 }
 

@@ -16,7 +16,9 @@ import ParcelCore
 /// keeps as the outer loop and PostgreSQL plans freely), pages start at the window's first id,
 /// cases by `incidents_opened`, a parcel's cases through `incidents_by_shipment` and its events'
 /// statuses, reasons and times through the covering `events_shipment_status`. So the report
-/// costs what the window holds, whatever the store's age.
+/// costs what the window holds, whatever the store's age; and once the per-day summaries are
+/// kept in the report's zone (Store+ReportSummaries.swift), the carrier figures cost the days and
+/// the changes not yet folded, not the parcels.
 extension Store.Reports {
     /// The shop's figures for shipments and cases created at or after `since` (see
     /// ``ShopReport`` for every definition): per carrier on-time, damage and loss rates, cases by
@@ -29,7 +31,8 @@ extension Store.Reports {
         let time = now.timeIntervalSince1970
         return ShopReport(
             since: since, generatedAt: now, timeZone: timeZone.identifier,
-            carriers: try Store.carrierFigures(db, since: start, now: now, timeZone: timeZone),
+            carriers: try Store.summarizedCarrierFigures(db, since: start, now: now, timeZone: timeZone)
+                ?? Store.carrierFigures(db, since: start, now: now, timeZone: timeZone),
             incidents: try Store.incidentCounts(db, since: start),
             firstNotice: try Store.firstNotice(db, since: start),
             sla: try Store.clockCompliance(db, since: start, now: time),

@@ -86,6 +86,12 @@ import Testing
         let money = try #require((object["money"] as? [[String: Any]])?.first)
         #expect(money["currency"] as? String == "PLN" && money["refundedMinor"] as? Int == 4550 && money["refunds"] as? Int == 1)
 
+        // Once a sweep has kept the per-day summaries in the shop's zone, the same report, byte for byte.
+        let folded = try await Store.sqlite(path: db).refreshReportSummaries(timeZone: try #require(TimeZone(identifier: "Europe/Warsaw")))
+        #expect(folded == 3)
+        let summarized = try await CLIRun.detached(["report", "--json", "--db", db, "--config", config, "--now", "2026-11-20T12:00:00Z"])
+        #expect(summarized.status == 0 && summarized.stdout == run.stdout, "\(summarized.stderr)")
+
         // A day is midnight in the shop's zone.
         let november = try await CLIRun.detached([
             "report", "--json", "--since", "2026-11-01", "--db", db, "--config", config,

@@ -23,22 +23,26 @@ public struct Sweeper: Sendable {
     private let milestones: NoticeComposer?
     /// The shop's country, where parcels are handed over: the lane model's origin.
     private let originCountry: String?
+    /// The shop's zone, the report's summaries are kept in.
+    private let reportTimeZone: TimeZone?
 
     /// Creates a sweeper. `shouldStop` is asked before each new shipment starts (a signal sets
     /// it); in-flight work always finishes and commits.
     /// With `incidents`, the incident rules run over all open orders and shipments after the
     /// fetches, and breached SLA clocks are escalated; with `notices`, the outbox is delivered.
     /// `originCountry` is the shop's country, the origin of the lanes deliveries are learnt in
-    /// (nil: each carrier's own country, for a shop shipping within one country).
+    /// (nil: each carrier's own country, for a shop shipping within one country). With
+    /// `reportTimeZone` (the shop's), the report's per-day summaries take in what the sweep changed.
     public init(
         store: Store, registry: CarrierRegistry, fetcher: CarrierFetcher, clock: ParcelClock, options: SweepOptions = SweepOptions(),
         incidents: IncidentEngine? = nil, actions: ActionExecutor? = nil, notices: NoticeDeliverer? = nil,
-        milestones: NoticeComposer? = nil, originCountry: String? = nil,
+        milestones: NoticeComposer? = nil, originCountry: String? = nil, reportTimeZone: TimeZone? = nil,
         progress: (@Sendable (SweepProgress) -> Void)? = nil, shouldStop: @escaping @Sendable () -> Bool = { false }
     ) {
         self.incidents = incidents
         self.milestones = milestones
         self.originCountry = originCountry
+        self.reportTimeZone = reportTimeZone
         self.actions = actions
         self.notices = notices
         self.store = store
@@ -85,6 +89,8 @@ public struct Sweeper: Sendable {
             summary.quotas[usage.carrier, default: [:]][usage.window] = "\(usage.used)/\(usage.quota)"
         }
         if !summary.interrupted { try await decideActDeliver(&summary, tally: tally, now: now) }
+        // What changed goes into the report's summaries, so `report` reads days, not parcels.
+        if !summary.interrupted, let reportTimeZone { try await store.refreshReportSummaries(timeZone: reportTimeZone) }
         summary.durationSeconds = started.duration(to: .now).inSeconds
         try await store.write { [summary] tx in
             try tx.console.audit(

@@ -117,7 +117,88 @@ enum PostgresSchema {
             ]
         ),
         ("v9-lanes", lanesStatements),
+        ("v10-report-summaries", reportSummaryStatements),
     ]
+
+    /// The shop report's per-day summaries (Store+ReportSummaries.swift; SQLite's v16 says the
+    /// same): each parcel's facts, their sums per creation day and carrier, the parcels still
+    /// owed by promised day, the zone they are judged in, and the parcels changed since the last
+    /// fold. The triggers mark with an upsert that locks the mark until the change commits, so a
+    /// fold running meanwhile skips it (`SKIP LOCKED`) or the change waits and marks again.
+    static let reportSummaryStatements = [
+        "CREATE TABLE report_dirty (shipment_id BIGINT PRIMARY KEY, changes BIGINT NOT NULL DEFAULT 1)",
+        """
+        CREATE TABLE report_facts (
+            shipment_id BIGINT PRIMARY KEY, day BIGINT NOT NULL, carrier TEXT NOT NULL, delivered BIGINT NOT NULL, damaged BIGINT NOT NULL,
+            lost BIGINT NOT NULL, delivered_at DOUBLE PRECISION, promised_date TEXT, owed BIGINT NOT NULL)
+        """,
+        """
+        CREATE TABLE report_days (
+            day BIGINT NOT NULL, carrier TEXT NOT NULL, shipments BIGINT NOT NULL, delivered BIGINT NOT NULL, damaged BIGINT NOT NULL,
+            lost BIGINT NOT NULL, judged BIGINT NOT NULL, on_time BIGINT NOT NULL, PRIMARY KEY (day, carrier))
+        """,
+        """
+        CREATE TABLE report_owed (
+            day BIGINT NOT NULL, carrier TEXT NOT NULL, promised_date TEXT NOT NULL, parcels BIGINT NOT NULL,
+            PRIMARY KEY (day, carrier, promised_date))
+        """,
+        "CREATE TABLE report_state (id BIGINT PRIMARY KEY CHECK (id = 1), time_zone TEXT NOT NULL)",
+        reportMarkFunction("parcelwatch_report_shipment", old: "VALUES (OLD.id)", new: "VALUES (NEW.id)"),
+        reportMarkFunction("parcelwatch_report_event", old: "VALUES (OLD.shipment_id)", new: "VALUES (NEW.shipment_id)"),
+        reportMarkFunction(
+            "parcelwatch_report_case", old: "SELECT id FROM shipments WHERE id = OLD.shipment_id OR order_id = OLD.order_id",
+            new: "SELECT id FROM shipments WHERE id = NEW.shipment_id OR order_id = NEW.order_id"),
+        reportMarkFunction(
+            "parcelwatch_report_action",
+            old: "SELECT s.id FROM incidents i CROSS JOIN shipments s WHERE i.id = OLD.incident_id AND (s.id = i.shipment_id OR s.order_id = i.order_id)",
+            new: "SELECT s.id FROM incidents i CROSS JOIN shipments s WHERE i.id = NEW.incident_id AND (s.id = i.shipment_id OR s.order_id = i.order_id)"),
+        reportMarkFunction(
+            "parcelwatch_report_order", old: "SELECT id FROM shipments WHERE order_id = OLD.id", new: "SELECT id FROM shipments WHERE order_id = NEW.id"),
+        "CREATE TRIGGER report_shipment_added AFTER INSERT OR DELETE ON shipments FOR EACH ROW EXECUTE FUNCTION parcelwatch_report_shipment()",
+        """
+        CREATE TRIGGER report_shipment_changed AFTER UPDATE ON shipments FOR EACH ROW
+        WHEN (\(distinct(["carrier", "status", "created_at", "promised_date", "replaces_shipment_id", "order_id"])))
+        EXECUTE FUNCTION parcelwatch_report_shipment()
+        """,
+        "CREATE TRIGGER report_event_added AFTER INSERT OR DELETE ON events FOR EACH ROW EXECUTE FUNCTION parcelwatch_report_event()",
+        """
+        CREATE TRIGGER report_event_changed AFTER UPDATE ON events FOR EACH ROW
+        WHEN (\(distinct(["shipment_id", "status", "reason", "time"]))) EXECUTE FUNCTION parcelwatch_report_event()
+        """,
+        "CREATE TRIGGER report_case_added AFTER INSERT OR DELETE ON incidents FOR EACH ROW EXECUTE FUNCTION parcelwatch_report_case()",
+        """
+        CREATE TRIGGER report_case_changed AFTER UPDATE ON incidents FOR EACH ROW
+        WHEN (\(distinct(["state", "kind", "evidence", "shipment_id", "order_id"]))) EXECUTE FUNCTION parcelwatch_report_case()
+        """,
+        "CREATE TRIGGER report_action_added AFTER INSERT OR DELETE ON actions FOR EACH ROW EXECUTE FUNCTION parcelwatch_report_action()",
+        """
+        CREATE TRIGGER report_action_changed AFTER UPDATE ON actions FOR EACH ROW
+        WHEN (\(distinct(["state", "kind", "incident_id"]))) EXECUTE FUNCTION parcelwatch_report_action()
+        """,
+        """
+        CREATE TRIGGER report_order_changed AFTER UPDATE ON orders FOR EACH ROW
+        WHEN (\(distinct(["promised_date", "cancelled_at"]))) EXECUTE FUNCTION parcelwatch_report_order()
+        """,
+    ]
+
+    /// A trigger function that marks the parcels `old` selects (on update and delete) and those
+    /// `new` selects (on insert and update) as changed for the report's summaries.
+    static func reportMarkFunction(_ name: String, old: String, new: String) -> String {
+        let mark = "ON CONFLICT (shipment_id) DO UPDATE SET changes = report_dirty.changes + 1"
+        return """
+            CREATE FUNCTION \(name)() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP <> 'INSERT' THEN INSERT INTO report_dirty (shipment_id) \(old) \(mark); END IF;
+                IF TG_OP <> 'DELETE' THEN INSERT INTO report_dirty (shipment_id) \(new) \(mark); END IF;
+                RETURN NULL;
+            END $$
+            """
+    }
+
+    /// `OLD.c IS DISTINCT FROM NEW.c OR …` for `columns`.
+    static func distinct(_ columns: [String]) -> String {
+        columns.map { "OLD.\($0) IS DISTINCT FROM NEW.\($0)" }.joined(separator: " OR ")
+    }
 
     /// Delivery estimates (issue 18; SQLite's v15 says the same): one row per delivered parcel the
     /// lane model learns from and the model as one JSON value. `folded` marks rows already in the
@@ -236,9 +317,9 @@ enum PostgresSchema {
     ]
 
     /// A change to a fact the incident rules read of a parcel.
-    static let shipmentFactsChanged = [
+    static let shipmentFactsChanged = distinct([
         "status", "reason", "last_event_at", "estimated_delivery", "promised_date", "replaces_shipment_id", "order_id",
-    ].map { "OLD.\($0) IS DISTINCT FROM NEW.\($0)" }.joined(separator: " OR ")
+    ])
 
     /// One story per order (SQLite's step v9 says the same in its types): notices know their order and
     /// can be superseded before they are sent; a replacement parcel carries its own promise.

@@ -402,6 +402,105 @@ enum SQLiteSchema {
                     );
                     """)
         }
+        migrator.registerMigration("v16-report-summaries") { db in
+            // The shop report's per-day summaries (Store+ReportSummaries.swift; PostgreSQL's v10
+            // says the same): each parcel's facts, their sums per creation day and carrier, the
+            // parcels still owed by promised day, the zone they are judged in, and the parcels
+            // changed since the last fold, marked by a trigger on every table a fact is read from.
+            try db.execute(
+                sql: """
+                    CREATE TABLE report_dirty (shipment_id INTEGER PRIMARY KEY, changes INTEGER NOT NULL DEFAULT 1);
+                    CREATE TABLE report_facts (
+                        shipment_id INTEGER PRIMARY KEY,
+                        day INTEGER NOT NULL,
+                        carrier TEXT NOT NULL,
+                        delivered INTEGER NOT NULL,
+                        damaged INTEGER NOT NULL,
+                        lost INTEGER NOT NULL,
+                        delivered_at REAL,
+                        promised_date TEXT,
+                        owed INTEGER NOT NULL
+                    );
+                    CREATE TABLE report_days (
+                        day INTEGER NOT NULL,
+                        carrier TEXT NOT NULL,
+                        shipments INTEGER NOT NULL,
+                        delivered INTEGER NOT NULL,
+                        damaged INTEGER NOT NULL,
+                        lost INTEGER NOT NULL,
+                        judged INTEGER NOT NULL,
+                        on_time INTEGER NOT NULL,
+                        PRIMARY KEY (day, carrier)
+                    );
+                    CREATE TABLE report_owed (
+                        day INTEGER NOT NULL,
+                        carrier TEXT NOT NULL,
+                        promised_date TEXT NOT NULL,
+                        parcels INTEGER NOT NULL,
+                        PRIMARY KEY (day, carrier, promised_date)
+                    );
+                    CREATE TABLE report_state (id INTEGER PRIMARY KEY CHECK (id = 1), time_zone TEXT NOT NULL);
+
+                    CREATE TRIGGER report_shipment_inserted AFTER INSERT ON shipments BEGIN
+                        INSERT OR IGNORE INTO report_dirty (shipment_id) VALUES (NEW.id);
+                    END;
+                    CREATE TRIGGER report_shipment_changed
+                    AFTER UPDATE OF carrier, status, created_at, promised_date, replaces_shipment_id, order_id ON shipments
+                    WHEN OLD.carrier IS NOT NEW.carrier OR OLD.status IS NOT NEW.status OR OLD.created_at IS NOT NEW.created_at
+                        OR OLD.promised_date IS NOT NEW.promised_date OR OLD.replaces_shipment_id IS NOT NEW.replaces_shipment_id
+                        OR OLD.order_id IS NOT NEW.order_id
+                    BEGIN
+                        INSERT OR IGNORE INTO report_dirty (shipment_id) VALUES (NEW.id);
+                    END;
+                    CREATE TRIGGER report_shipment_deleted AFTER DELETE ON shipments BEGIN
+                        INSERT OR IGNORE INTO report_dirty (shipment_id) VALUES (OLD.id);
+                    END;
+                    CREATE TRIGGER report_event_inserted AFTER INSERT ON events BEGIN
+                        INSERT OR IGNORE INTO report_dirty (shipment_id) VALUES (NEW.shipment_id);
+                    END;
+                    CREATE TRIGGER report_event_changed AFTER UPDATE OF shipment_id, status, reason, time ON events
+                    WHEN OLD.shipment_id IS NOT NEW.shipment_id OR OLD.status IS NOT NEW.status OR OLD.reason IS NOT NEW.reason
+                        OR OLD.time IS NOT NEW.time
+                    BEGIN
+                        INSERT OR IGNORE INTO report_dirty (shipment_id) VALUES (OLD.shipment_id), (NEW.shipment_id);
+                    END;
+                    CREATE TRIGGER report_event_deleted AFTER DELETE ON events BEGIN
+                        INSERT OR IGNORE INTO report_dirty (shipment_id) VALUES (OLD.shipment_id);
+                    END;
+                    CREATE TRIGGER report_case_inserted AFTER INSERT ON incidents BEGIN
+                        INSERT OR IGNORE INTO report_dirty (shipment_id) SELECT id FROM shipments WHERE id = NEW.shipment_id OR order_id = NEW.order_id;
+                    END;
+                    CREATE TRIGGER report_case_changed AFTER UPDATE OF state, kind, evidence, shipment_id, order_id ON incidents
+                    WHEN OLD.state IS NOT NEW.state OR OLD.kind IS NOT NEW.kind OR OLD.evidence IS NOT NEW.evidence
+                        OR OLD.shipment_id IS NOT NEW.shipment_id OR OLD.order_id IS NOT NEW.order_id
+                    BEGIN
+                        INSERT OR IGNORE INTO report_dirty (shipment_id) SELECT id FROM shipments
+                        WHERE id IN (OLD.shipment_id, NEW.shipment_id) OR order_id IN (OLD.order_id, NEW.order_id);
+                    END;
+                    CREATE TRIGGER report_case_deleted AFTER DELETE ON incidents BEGIN
+                        INSERT OR IGNORE INTO report_dirty (shipment_id) SELECT id FROM shipments WHERE id = OLD.shipment_id OR order_id = OLD.order_id;
+                    END;
+                    CREATE TRIGGER report_action_inserted AFTER INSERT ON actions BEGIN
+                        INSERT OR IGNORE INTO report_dirty (shipment_id) SELECT s.id FROM incidents i CROSS JOIN shipments s
+                        WHERE i.id = NEW.incident_id AND (s.id = i.shipment_id OR s.order_id = i.order_id);
+                    END;
+                    CREATE TRIGGER report_action_changed AFTER UPDATE OF state, kind, incident_id ON actions
+                    WHEN OLD.state IS NOT NEW.state OR OLD.kind IS NOT NEW.kind OR OLD.incident_id IS NOT NEW.incident_id
+                    BEGIN
+                        INSERT OR IGNORE INTO report_dirty (shipment_id) SELECT s.id FROM incidents i CROSS JOIN shipments s
+                        WHERE i.id IN (OLD.incident_id, NEW.incident_id) AND (s.id = i.shipment_id OR s.order_id = i.order_id);
+                    END;
+                    CREATE TRIGGER report_action_deleted AFTER DELETE ON actions BEGIN
+                        INSERT OR IGNORE INTO report_dirty (shipment_id) SELECT s.id FROM incidents i CROSS JOIN shipments s
+                        WHERE i.id = OLD.incident_id AND (s.id = i.shipment_id OR s.order_id = i.order_id);
+                    END;
+                    CREATE TRIGGER report_order_changed AFTER UPDATE OF promised_date, cancelled_at ON orders
+                    WHEN OLD.promised_date IS NOT NEW.promised_date OR OLD.cancelled_at IS NOT NEW.cancelled_at
+                    BEGIN
+                        INSERT OR IGNORE INTO report_dirty (shipment_id) SELECT id FROM shipments WHERE order_id = NEW.id;
+                    END;
+                    """)
+        }
         return migrator
     }
 }
