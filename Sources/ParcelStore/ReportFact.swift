@@ -2,12 +2,13 @@ import Foundation
 import ParcelCore
 
 /// What the shop report counts of one parcel (``ShopReport/CarrierFigures``), read by one
-/// statement: the day it was created (UTC, days since 1970), its carrier, whether it was
+/// statement: when it was created, its carrier, whether it was
 /// delivered, damaged or lost, when it was first delivered, the promise it is judged by and
 /// whether the customer is still owed it. The report's per-day summaries are sums of these, and
 /// a parcel whose facts change moves its old facts out of its day and its new ones in.
 struct ReportFact: Equatable {
-    var day: Int64
+    /// Seconds since 1970.
+    var createdAt: Double
     var carrier: String
     var delivered: Bool
     var damaged: Bool
@@ -16,12 +17,15 @@ struct ReportFact: Equatable {
     var promisedDate: String?
     var owed: Bool
 
+    /// The UTC day it was created, days since 1970: the summary it counts in.
+    var day: Int64 { Self.day(of: createdAt) }
+
     /// The UTC day (days since 1970) of `time`, seconds since 1970.
     static func day(of time: Double) -> Int64 { Int64((time / 86_400).rounded(.down)) }
 
-    /// Reads one row of ``Store/factsSQL(where:)`` or of `report_facts`, for a parcel created on `day`.
-    init(row: SQLRow, day: Int64) throws {
-        self.day = day
+    /// Reads one row of ``Store/factsSQL(where:)`` or of `report_facts`.
+    init(row: SQLRow) throws {
+        createdAt = try row["created_at"]
         carrier = try row["carrier"]
         delivered = try row["delivered"]
         damaged = try row["damaged"]

@@ -11,10 +11,11 @@ import ParcelCore
 /// parcels a change touches into `report_dirty`; a fold (``Store/refreshReportSummaries(timeZone:batch:)``,
 /// at the end of each sweep) reads their facts again and moves the difference into their days.
 ///
-/// The report stays a read: it adds up the summaries of the whole days in its window, corrects
-/// them for the parcels changed since the last fold (their stored facts out, their facts now
-/// in), and reads the window's first, partial day live. So it costs the days, the changes not
-/// yet folded and one day of parcels, not the window's parcels. In another time zone than the
+/// The report stays a read: it adds up the summaries of the whole days in its window and the
+/// stored facts of the parcels of its first, partial day (`report_facts_created`), then corrects
+/// both for the parcels changed since the last fold (their stored facts out, their facts now
+/// in). So it costs the days, the changes not yet folded and one day's stored facts, not the
+/// window's parcels. In another time zone than the
 /// summaries', or before the first fold, it reads every parcel as before.
 ///
 /// A fold claims the changed parcels by deleting their marks first and only then reads their
@@ -98,6 +99,9 @@ extension Store {
         }
     }
 
+    /// What `report_facts` holds of a parcel, as ``ReportFact`` reads it.
+    static let storedFactColumns = "shipment_id, created_at, carrier, delivered, damaged, lost, delivered_at, promised_date, owed"
+
     /// Rows of changed parcels read per page by a report.
     static let summaryPageSize = 500
 
@@ -153,26 +157,26 @@ extension Store {
             let ids = try db.scalars(
                 Int64.self, sql: "SELECT shipment_id FROM report_dirty WHERE shipment_id > ? ORDER BY shipment_id LIMIT ?",
                 arguments: [after, summaryPageSize])
-            for fact in try storedFacts(db, ids: ids).values where fact.day >= firstDay { tally.add(fact, sign: -1) }
-            for fact in try liveFacts(db, ids: ids).values where fact.day >= firstDay { tally.add(fact) }
+            for fact in try storedFacts(db, ids: ids).values where fact.createdAt >= since { tally.add(fact, sign: -1) }
+            for fact in try liveFacts(db, ids: ids).values where fact.createdAt >= since { tally.add(fact) }
             guard ids.count == summaryPageSize, let last = ids.last else { break }
             after = last
         }
-        // The window's first day, when it starts within one, read live.
+        // The window's first day, when it starts within one: the facts folded of its parcels
+        // created in the window (those changed since were corrected above).
         let boundary = Double(firstDay) * 86_400
-        if since < boundary,
-            let first = try db.scalar(
-                Int64.self, sql: "SELECT MIN(id + 0) FROM shipments WHERE created_at >= ? AND created_at < ?", arguments: [since, boundary])
-        {
-            after = first - 1
-            while true {
-                let rows = try db.fetchAll(
-                    sql: factsSQL(where: "s.created_at >= ? AND s.created_at < ? AND s.id > ? ORDER BY s.id LIMIT ?"),
-                    arguments: [since, boundary, after, reportPageSize])
-                for row in rows { tally.add(try ReportFact(row: row, day: ReportFact.day(of: try row["created_at"]))) }
-                guard rows.count == reportPageSize, let last = rows.last else { break }
-                after = try last["id"]
+        var position: (key: Double, id: any SQLBindable) = (since, Int64.min)
+        while since < boundary {
+            let rows = try keysetPage(key: "created_at", id: "shipment_id", after: position, limit: reportPageSize) { condition, arguments, limit in
+                try db.fetchAll(
+                    sql: """
+                        SELECT \(storedFactColumns) FROM report_facts WHERE \(condition) AND created_at < ?
+                        ORDER BY created_at, shipment_id LIMIT ?
+                        """, arguments: SQLArguments(arguments + [boundary, limit]))
             }
+            for row in rows { tally.add(try ReportFact(row: row)) }
+            guard rows.count == reportPageSize, let last = rows.last else { break }
+            position = (try last["created_at"], try last["shipment_id"] as Int64)
         }
         return tally.figures(now: now)
     }
@@ -200,7 +204,7 @@ extension Store {
         guard !ids.isEmpty else { return [:] }
         var facts: [Int64: ReportFact] = [:]
         for row in try db.fetchAll(sql: factsSQL(where: "s.id IN (\(placeholders(ids.count)))"), arguments: SQLArguments(ids)) {
-            facts[try row["id"]] = try ReportFact(row: row, day: ReportFact.day(of: try row["created_at"]))
+            facts[try row["id"]] = try ReportFact(row: row)
         }
         return facts
     }
@@ -211,10 +215,9 @@ extension Store {
         var facts: [Int64: ReportFact] = [:]
         let rows = try db.fetchAll(
             sql: """
-                SELECT shipment_id, day, carrier, delivered, damaged, lost, delivered_at, promised_date, owed
-                FROM report_facts WHERE shipment_id IN (\(placeholders(ids.count)))
+                SELECT \(storedFactColumns) FROM report_facts WHERE shipment_id IN (\(placeholders(ids.count)))
                 """, arguments: SQLArguments(ids))
-        for row in rows { facts[try row["shipment_id"]] = try ReportFact(row: row, day: try row["day"]) }
+        for row in rows { facts[try row["shipment_id"]] = try ReportFact(row: row) }
         return facts
     }
 
@@ -229,11 +232,11 @@ extension Store {
             let chunk = rows[start..<min(rows.count, start + factsPerInsert)]
             var values: [(any SQLBindable)?] = []
             for (id, fact) in chunk {
-                values += [id, fact.day, fact.carrier, fact.delivered, fact.damaged, fact.lost, fact.deliveredAt, fact.promisedDate, fact.owed]
+                values += [id, fact.createdAt, fact.carrier, fact.delivered, fact.damaged, fact.lost, fact.deliveredAt, fact.promisedDate, fact.owed]
             }
             try db.execute(
                 sql: """
-                    INSERT INTO report_facts (shipment_id, day, carrier, delivered, damaged, lost, delivered_at, promised_date, owed)
+                    INSERT INTO report_facts (shipment_id, created_at, carrier, delivered, damaged, lost, delivered_at, promised_date, owed)
                     VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
                     """, arguments: SQLArguments(values))
         }

@@ -129,9 +129,10 @@ enum PostgresSchema {
         "CREATE TABLE report_dirty (shipment_id BIGINT PRIMARY KEY, changes BIGINT NOT NULL DEFAULT 1)",
         """
         CREATE TABLE report_facts (
-            shipment_id BIGINT PRIMARY KEY, day BIGINT NOT NULL, carrier TEXT NOT NULL, delivered BIGINT NOT NULL, damaged BIGINT NOT NULL,
-            lost BIGINT NOT NULL, delivered_at DOUBLE PRECISION, promised_date TEXT, owed BIGINT NOT NULL)
+            shipment_id BIGINT PRIMARY KEY, created_at DOUBLE PRECISION NOT NULL, carrier TEXT NOT NULL, delivered BIGINT NOT NULL,
+            damaged BIGINT NOT NULL, lost BIGINT NOT NULL, delivered_at DOUBLE PRECISION, promised_date TEXT, owed BIGINT NOT NULL)
         """,
+        "CREATE INDEX report_facts_created ON report_facts (created_at, shipment_id)",
         """
         CREATE TABLE report_days (
             day BIGINT NOT NULL, carrier TEXT NOT NULL, shipments BIGINT NOT NULL, delivered BIGINT NOT NULL, damaged BIGINT NOT NULL,

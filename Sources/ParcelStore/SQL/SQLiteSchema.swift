@@ -412,7 +412,7 @@ enum SQLiteSchema {
                     CREATE TABLE report_dirty (shipment_id INTEGER PRIMARY KEY, changes INTEGER NOT NULL DEFAULT 1);
                     CREATE TABLE report_facts (
                         shipment_id INTEGER PRIMARY KEY,
-                        day INTEGER NOT NULL,
+                        created_at REAL NOT NULL,
                         carrier TEXT NOT NULL,
                         delivered INTEGER NOT NULL,
                         damaged INTEGER NOT NULL,
@@ -421,6 +421,7 @@ enum SQLiteSchema {
                         promised_date TEXT,
                         owed INTEGER NOT NULL
                     );
+                    CREATE INDEX report_facts_created ON report_facts(created_at, shipment_id);
                     CREATE TABLE report_days (
                         day INTEGER NOT NULL,
                         carrier TEXT NOT NULL,
