@@ -155,6 +155,14 @@ import Testing
             #expect(committed[shipment.id, default: []].isSubset(of: Set(events.map(\.fingerprint))))
             #expect(shipment.status == .inTransit)
         }
+        // Each finished sweep folded what it changed into the report's summaries, in the shop's zone.
+        let (waiting, folded, zone) = try await store.unchecked { db in
+            (
+                try db.scalar(Int.self, sql: "SELECT COUNT(*) FROM report_dirty"), try db.scalar(Int.self, sql: "SELECT COUNT(*) FROM report_facts"),
+                try db.scalar(String.self, sql: "SELECT time_zone FROM report_state")
+            )
+        }
+        #expect(waiting == 0 && folded == numbers.count && zone == ShopConfig.defaults.timeZone.identifier)
     }
 
     /// `--every` sweeps again and again until SIGTERM, which ends it with exit 0.

@@ -1,5 +1,7 @@
 import Benchmark
 import Foundation
+import ParcelCore
+import ParcelStore
 
 #if canImport(Glibc)
 import Glibc
@@ -23,6 +25,9 @@ func commandBenchmarks() {
         ("find by e-mail", ["find", "t424242@example.com", "--json"], 10),
         ("find by name", ["find", "Steady 424242", "--json"], 10),
         ("report over 30 days", ["report", "--since", "30d", "--now", now, "--json"], 5),
+        // The worst window: it starts inside the day all 1M were created, so that day is read from
+        // the 1M parcels' stored facts instead of its summary.
+        ("report over 30 hours, from inside the busiest day", ["report", "--since", "30h", "--now", now, "--json"], 3),
         ("shipments --json", ["shipments", "--json"], 1),
     ]
     for command in commands {
@@ -43,6 +48,22 @@ func commandBenchmarks() {
             }
             benchmark.measurement(childRSS, result.peakResidentKilobytes / 1024)
         }
+    }
+}
+
+/// The report's summaries built from nothing over the steady 1M store: what the first sweep after
+/// upgrading does once (every parcel's facts read and folded, 1,000 per transaction).
+func reportSummaryBenchmarks() {
+    Benchmark("report summaries built from nothing, 1000k shipments in SQLite",
+              configuration: .init(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0,
+                                   maxDuration: .seconds(1), maxIterations: 1)) { benchmark in
+        let store = try await SteadyFixture.store(count: 1_000_000)
+        // Kept in another zone: emptied, every parcel marked again, nothing folded yet.
+        _ = try await store.write { try $0.reports.prepareSummaries(timeZone: .gmt) }
+        benchmark.startMeasurement()
+        let folded = try await store.refreshReportSummaries(timeZone: ShopConfig.defaults.timeZone)
+        benchmark.stopMeasurement()
+        guard folded >= 1_000_000 else { throw SteadyFixture.Failure(message: "folded \(folded) parcels, expected every one") }
     }
 }
 

@@ -14,6 +14,7 @@ import ParcelStore
 let benchmarks: @Sendable () -> Void = {
     sweepCostBenchmarks()
     commandBenchmarks()
+    reportSummaryBenchmarks()
     for count in [100_000, 1_000_000] {
         Benchmark("select due shipments, \(count / 1000)k in SQLite, 1,000 a page",
                   configuration: .init(metrics: [.wallClock, .peakMemoryResident], warmupIterations: 0,
