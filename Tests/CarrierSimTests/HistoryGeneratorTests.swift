@@ -1,13 +1,16 @@
 import CarrierSim
 import Foundation
 import ParcelCore
+import TestSupport
 import Testing
 
 /// Issue 18: the generated history is deterministic, big and long enough, realistic where the
 /// lane model cares (business days only, a degraded week), and survives JSON Lines.
 @Suite struct HistoryGeneratorTests {
-    /// The default history (20,000 parcels, 120 days, seed 42), made once.
-    static let history = HistoryGenerator().generate()
+    /// The default history (20,000 parcels, 120 days, seed 42), made once, off the cooperative
+    /// pool the other tests share (it takes seconds).
+    static func history() async -> [DeliveredParcel] { await offThePool { made } }
+    private static let made = HistoryGenerator().generate()
 
     @Test func theSameSeedGivesTheSameHistoryAndAnotherSeedAnother() {
         let small = HistoryGenerator.Configuration(parcels: 500, days: 30, seed: 7)
@@ -22,8 +25,8 @@ import Testing
         #expect(first.first?.id == "h000001")
     }
 
-    @Test func theDefaultHistoryHasTwentyThousandParcelsOverAHundredAndTwentyDays() throws {
-        let parcels = Self.history
+    @Test func theDefaultHistoryHasTwentyThousandParcelsOverAHundredAndTwentyDays() async throws {
+        let parcels = await Self.history()
         #expect(parcels.count == 20_000)
         let paid = parcels.compactMap(\.paidAt)
         #expect(paid.count == parcels.count)
@@ -43,10 +46,10 @@ import Testing
         #expect(Set(parcels.map(\.destinationCountry)) == ["PL", "LT", "ES"])
     }
 
-    @Test func parcelsMoveOnBusinessDaysOnlyAndInOrder() throws {
+    @Test func parcelsMoveOnBusinessDaysOnlyAndInOrder() async throws {
         let warsaw = try #require(TimeZone(identifier: "Europe/Warsaw"))
         let promiseDays = ["PL": 3, "LT": 5, "ES": 6]
-        for parcel in Self.history {
+        for parcel in await Self.history() {
             let calendar = BusinessCalendar(country: parcel.destinationCountry)
             #expect(calendar.isBusinessDay(parcel.deliveredDay), "\(parcel.id) delivered on \(parcel.deliveredDay)")
             #expect(BusinessCalendar(country: "PL").isBusinessDay(parcel.firstScanDay), "\(parcel.id) scanned on \(parcel.firstScanDay)")
@@ -58,12 +61,13 @@ import Testing
         }
     }
 
-    @Test func theDegradedWeekShowsAndTheOthersStayPut() throws {
+    @Test func theDegradedWeekShowsAndTheOthersStayPut() async throws {
+        let history = await Self.history()
         let configuration = HistoryGenerator.Configuration()
         let from = configuration.degradedStart
         let to = from.adding(days: 7)
         func mean(_ carrier: String, inWeek: Bool) -> Double {
-            let transits = Self.history.filter { $0.carrier == carrier && (($0.firstScanDay >= from && $0.firstScanDay < to) == inWeek) }
+            let transits = history.filter { $0.carrier == carrier && (($0.firstScanDay >= from && $0.firstScanDay < to) == inWeek) }
                 .map(\.transitBusinessDays)
             return Double(transits.reduce(0, +)) / Double(max(1, transits.count))
         }
@@ -73,7 +77,7 @@ import Testing
         #expect(degraded - usual > 1.5)
         #expect(abs(mean("inpost", inWeek: true) - mean("inpost", inWeek: false)) < 0.5)
         // Friday hand-overs are slower than Tuesday ones.
-        let inpost = Self.history.filter { $0.carrier == "inpost" }
+        let inpost = history.filter { $0.carrier == "inpost" }
         func weekday(_ day: Int) -> Double {
             let transits = inpost.filter { $0.firstScanDay.weekday == day }.map(\.transitBusinessDays)
             return Double(transits.reduce(0, +)) / Double(max(1, transits.count))
@@ -81,8 +85,8 @@ import Testing
         #expect(weekday(5) > weekday(2) + 0.2)
     }
 
-    @Test func theHistoryRoundTripsThroughJSONLines() throws {
-        let parcels = Array(Self.history.prefix(200))
+    @Test func theHistoryRoundTripsThroughJSONLines() async throws {
+        let parcels = Array(await Self.history().prefix(200))
         let text = try HistoryGenerator.jsonLines(parcels)
         #expect(text.split(separator: "\n").count == 200)
         let back = try DeliveredParcel.parseJSONLines(text)

@@ -25,10 +25,25 @@ import Testing
     /// broken page (`unreadable`, `formatChanged`), or an error the carrier file itself declares
     /// (a truncated "unknown number" page is still one). Never a network or setup error.
     @Test(arguments: carriers)
-    func everyAdapterSurvivesHostilePages(carrier id: String) throws {
+    func everyAdapterSurvivesHostilePages(carrier id: String) async throws {
+        // A thousand parses take seconds: off the cooperative pool the other tests share.
+        let (outcomes, unexpected) = try await offThePool { try Self.fuzz(id) }
+        #expect(unexpected.isEmpty, "\(id): \(unexpected.count) outcomes no answer may have, e.g. \(unexpected.prefix(5))")
+        let totals = outcomes.values.reduce(into: [String: Int]()) { totals, counts in totals.merge(counts, uniquingKeysWith: +) }
+        // The variants both pass and fail: a parser that refuses everything (or accepts anything) is broken too.
+        #expect(totals["parsed", default: 0] > 0, "\(id): no variant parsed: \(outcomes)")
+        #expect(totals.filter { $0.key != "parsed" }.values.reduce(0, +) > 0, "\(id): every variant parsed: \(outcomes)")
+        // Random bytes are a broken page, nearly always said so: not a result, not the carrier's own error.
+        let garbage = outcomes["garbage", default: [:]]
+        let broken = garbage["unreadable", default: 0] + garbage["formatChanged", default: 0]
+        #expect(garbage.values.reduce(0, +) > 0 && Double(broken) >= 0.9 * Double(garbage.values.reduce(0, +)), "\(id): garbage gave \(garbage)")
+    }
+
+    /// Parses the variants of every fixture of carrier `id`: the outcome ("parsed" or an error
+    /// kind) counts per mutation kind, and the outcomes no real answer may have.
+    static func fuzz(_ id: String) throws -> (outcomes: [String: [String: Int]], unexpected: [String]) {
         let file = try CarrierRegistry.load(directory: PackagePaths.carriers).carrier(id)
         let number = "FUZZ0000000000"
-        /// Outcome ("parsed" or an error kind) counts per mutation kind.
         var outcomes: [String: [String: Int]] = [:]
         var unexpected: [String] = []
         for source in file.sources {
@@ -37,8 +52,8 @@ import Testing
             let directory = PackagePaths.fixtures + "/" + carrier.fixtureFolder
             let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
                 .filter { !$0.hasSuffix(".expected.json") && ["html", "xml", "json"].contains(($0 as NSString).pathExtension) }
-            try #require(!names.isEmpty, "\(id)/\(source.name): no fixtures in \(directory)")
-            let pattern = try #require(carrier.timePatterns.first)
+            guard !names.isEmpty else { throw FuzzSetupError(message: "\(id)/\(source.name): no fixtures in \(directory)") }
+            guard let pattern = carrier.timePatterns.first else { throw FuzzSetupError(message: "\(id)/\(source.name): no time pattern") }
             let parser = CarrierParser(definition: carrier)
             let share = Self.count / file.sources.count / names.count + 1
             for (index, name) in names.enumerated() {
@@ -63,14 +78,12 @@ import Testing
                 }
             }
         }
-        #expect(unexpected.isEmpty, "\(id): \(unexpected.count) outcomes no answer may have, e.g. \(unexpected.prefix(5))")
-        let totals = outcomes.values.reduce(into: [String: Int]()) { totals, counts in totals.merge(counts, uniquingKeysWith: +) }
-        // The variants both pass and fail: a parser that refuses everything (or accepts anything) is broken too.
-        #expect(totals["parsed", default: 0] > 0, "\(id): no variant parsed: \(outcomes)")
-        #expect(totals.filter { $0.key != "parsed" }.values.reduce(0, +) > 0, "\(id): every variant parsed: \(outcomes)")
-        // Random bytes are a broken page, nearly always said so: not a result, not the carrier's own error.
-        let garbage = outcomes["garbage", default: [:]]
-        let broken = garbage["unreadable", default: 0] + garbage["formatChanged", default: 0]
-        #expect(garbage.values.reduce(0, +) > 0 && Double(broken) >= 0.9 * Double(garbage.values.reduce(0, +)), "\(id): garbage gave \(garbage)")
+        return (outcomes, unexpected)
     }
+}
+
+/// A carrier without the fixtures or time pattern the fuzzing starts from.
+struct FuzzSetupError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }

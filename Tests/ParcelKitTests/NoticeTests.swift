@@ -271,9 +271,7 @@ import Testing
         sink.standardInput = input
         try sink.run()
         defer { try? input.fileHandleForWriting.close(); sink.waitUntilExit() }
-        let line = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
-            Thread { continuation.resume(returning: String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)) }.start()
-        }
+        let line = await offThePool { String(decoding: output.fileHandleForReading.availableData, as: UTF8.self) }
         let port = try #require(line.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }, "sink said \(line)")
 
         let (store, _) = try await NoticeOutboxTests.store(StoreKind.all[0])

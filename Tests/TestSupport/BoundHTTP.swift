@@ -32,12 +32,7 @@ public enum BoundHTTP {
     public static func request(
         port: Int, from source: String, _ method: String, _ path: String, headers: [(String, String)] = [], body: String? = nil
     ) async throws -> Reply {
-        let reply: Result<Reply, any Error> = await withCheckedContinuation { continuation in
-            Thread {
-                continuation.resume(returning: Result { try blockingRequest(port: port, from: source, method, path, headers: headers, body: body) })
-            }.start()
-        }
-        return try reply.get()
+        try await offThePool { try blockingRequest(port: port, from: source, method, path, headers: headers, body: body) }
     }
 
     /// ``request(port:from:_:_:headers:body:)`` on the calling thread, blocking it until the answer is in.

@@ -19,13 +19,13 @@ import Testing
             X2,Eve,eve@example.com,,en,SW1A 1AA,10,GBP,,,seur,12345678901234' OR '1'='1
             """.utf8
         ).write(to: URL(fileURLWithPath: csv))
-        let imported = try await CLIRun.detached(["import", csv, "--db", db, "--json"])
+        let imported = try await CLIRun.run(["import", csv, "--db", db, "--json"])
         #expect(imported.stdout.contains("\"imported\" : 1") && imported.stdout.contains("invalid tracking number"))
-        let found = try await CLIRun.detached(["find", "Robert'); DROP", "--db", db, "--json"])
+        let found = try await CLIRun.run(["find", "Robert'); DROP", "--db", db, "--json"])
         #expect(found.status == 0 && found.stdout.contains("1; DELETE FROM shipments"))
-        let shipments = try await CLIRun.detached(["shipments", "--db", db, "--json"])
+        let shipments = try await CLIRun.run(["shipments", "--db", db, "--json"])
         #expect(shipments.stdout.contains("12345678901234"))
-        #expect(try await CLIRun.detached(["find", "%", "--db", db]).status == 1)  // LIKE wildcards are escaped
+        #expect(try await CLIRun.run(["find", "%", "--db", db]).status == 1)  // LIKE wildcards are escaped
     }
 
     @Test func secretsNeverReachTheOutputOrTheStore() async throws {
@@ -41,18 +41,18 @@ import Testing
             S1,Sam,sam@example.com,,en,10001,10,USD,,,ups,\(number)
             """.utf8
         ).write(to: URL(fileURLWithPath: csv))
-        #expect(try await CLIRun.detached(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
+        #expect(try await CLIRun.run(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
         // UPS's OAuth client id and secret, as the simulator accepts them; the token it issues is secret too.
         let environment = SimCredentials.environment(for: try CarrierRegistry.load(directory: PackagePaths.carriers))
-        let good = try await CLIRun.detached(
+        let good = try await CLIRun.run(
             ["sweep", "--db", db, "--carrier-endpoint", base, "--json", "--now", "2026-11-20T12:00:00Z"],
             environment: environment)
         // A dead endpoint makes every error path print too.
-        let dead = try await CLIRun.detached(
+        let dead = try await CLIRun.run(
             ["sweep", "--db", db, "--carrier-endpoint", "http://127.0.0.1:1", "--json", "--all", "--now", "2026-11-20T18:00:00Z"],
             environment: environment)
-        let shipments = try await CLIRun.detached(["shipments", "--db", db, "--json"])
-        let audit = try await CLIRun.detached(["audit", "--db", db, "--json"])
+        let shipments = try await CLIRun.run(["shipments", "--db", db, "--json"])
+        let audit = try await CLIRun.run(["audit", "--db", db, "--json"])
         let dump = try Data(contentsOf: URL(fileURLWithPath: db))
         for text in [good.stdout, good.stderr, dead.stdout, dead.stderr, shipments.stdout, audit.stdout, String(decoding: dump, as: UTF8.self)] {
             for secret in [environment["UPS_CLIENT_ID"] ?? "?", environment["UPS_CLIENT_SECRET"] ?? "?", "simtok-"] { #expect(!text.contains(secret)) }

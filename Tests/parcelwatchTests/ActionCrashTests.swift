@@ -43,7 +43,7 @@ import Testing
         ).write(to: URL(fileURLWithPath: config))
         let common = ["--db", db, "--config", config, "--carrier-endpoint", base]
         #expect(
-            try await CLIRun.detached(["incident", "approve", String(incident.id), "--as", "anna"] + common.prefix(4) + ["--now", "2026-11-20T12:00:00Z"])
+            try await CLIRun.run(["incident", "approve", String(incident.id), "--as", "anna"] + common.prefix(4) + ["--now", "2026-11-20T12:00:00Z"])
                 .status == 0)
 
         let secret = ["CRASH_TEST_SECRET": "sim-webhook-secret"]
@@ -60,7 +60,7 @@ import Testing
         #expect(try await store.read { try $0.actions.actions(incidentId: incident.id, states: [.sending]) }.count == 1)
 
         // Five minutes later the lease has run out: the next sweep sends the same key again.
-        let again = try await CLIRun.detached(["sweep", "--json"] + common + ["--now", "2026-11-20T12:06:00Z"], environment: secret)
+        let again = try await CLIRun.run(["sweep", "--json"] + common + ["--now", "2026-11-20T12:06:00Z"], environment: secret)
         #expect(again.status == 0, "\(again.stderr)")
         let executions = try await SimControl(baseURL: base).webhookExecutions(key: key)
         #expect(executions.count == 1 && executions.first?["requests"] as? Int == 2)

@@ -75,7 +75,7 @@ extension LoadTests {
             let banner = await CustomerServerCLITests.firstLine(of: server)
             let url = try #require(banner.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init), "serve printed \(banner)")
             let shots = PackagePaths.root + "/.build/test-output/browser"
-            let check = try await CLIRun.detachedCommand([PackagePaths.python, PackagePaths.root + "/Tests/Support/browser_check.py", url, shots, scenarioFile])
+            let check = try await CLIRun.command([PackagePaths.python, PackagePaths.root + "/Tests/Support/browser_check.py", url, shots, scenarioFile])
             #expect(check.status == 0, "\(check.stdout)\n\(check.stderr)")
             for name in ["customer-pl.png", "customer-es.png", "staff-queue.png", "staff-incident.png"] {
                 #expect(FileManager.default.fileExists(atPath: shots + "/" + name), "screenshot \(name)")

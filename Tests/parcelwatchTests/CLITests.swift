@@ -12,44 +12,40 @@ struct CLIRun {
     var stdout: String
     var stderr: String
 
-    static func run(_ arguments: [String], executable: String? = nil, environment: [String: String] = [:]) throws -> CLIRun {
-        let process = try start(arguments, executable: executable, environment: environment)
-        // Both pipes are drained at once: a child that fills one while we wait on the other would never end.
-        let errors = Thread.detachedRead { process.readErrors() }
-        let stdout = process.readAll()
-        let stderr = errors.wait()
-        process.waitUntilExit()
+    /// Runs the binary (or `executable`) with `arguments` to its end, on a thread of its own:
+    /// a test never blocks one of the few threads of Swift's cooperative pool while a child
+    /// runs (two on this project's machine), where it would hold up every other test's
+    /// continuations, such as a curl transfer's timeout being reported.
+    static func run(
+        _ arguments: [String], executable: String? = nil, directory: String = PackagePaths.root, environment: [String: String] = [:]
+    ) async throws -> CLIRun {
+        let process = try start(arguments, executable: executable, directory: directory, environment: environment)
+        let (stdout, stderr) = await process.finishWithErrors()
         return CLIRun(status: process.terminationStatus, stdout: stdout, stderr: stderr)
     }
 
-    /// `run` on a thread of its own. Async tests must use this: blocking the few threads of
-    /// Swift's cooperative pool would starve the in-process simulator the command is talking to.
-    static func detached(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLIRun {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try run(arguments, environment: environment) }) }.start()
-        }
-    }
-
-    /// `detached` for another program (`["python3", "script.py"]`), found on the PATH.
-    static func detachedCommand(_ arguments: [String]) async throws -> CLIRun {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try run(arguments, executable: "/usr/bin/env") }) }.start()
-        }
+    /// `run` for another program (`["python3", "script.py"]`), found on the PATH.
+    static func command(_ arguments: [String]) async throws -> CLIRun {
+        try await run(arguments, executable: "/usr/bin/env")
     }
 
     /// Starts the binary without waiting; read its output with `finish()` once it ends.
     /// `extra` is added to the child's environment only: tests running in parallel never share a `setenv`.
     /// Without `executable`, the `parcelwatch` this test run built (``ParcelwatchBinary``): never a stale one.
-    static func start(_ arguments: [String], executable: String? = nil, environment extra: [String: String] = [:]) throws -> Process {
+    /// The child starts in `directory`, without the caller's `PARCELWATCH_*` settings.
+    static func start(
+        _ arguments: [String], executable: String? = nil, directory: String = PackagePaths.root, environment extra: [String: String] = [:]
+    ) throws -> Process {
         let binary = URL(fileURLWithPath: try executable ?? ParcelwatchBinary.path())
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: PackagePaths.root)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         environment.removeValue(forKey: "PARCELWATCH_DB")
         environment.removeValue(forKey: "PARCELWATCH_NOW")
+        environment.removeValue(forKey: "PARCELWATCH_CARRIERS")
         environment.merge(extra) { _, new in new }
         process.environment = environment
         process.standardOutput = Pipe()
@@ -104,14 +100,12 @@ extension Process {
     /// Waits on a thread of its own for the process to end; returns both its outputs, drained
     /// at once (a child that fills its stderr pipe while we wait on stdout would never end).
     func finishWithErrors() async -> (stdout: String, stderr: String) {
-        await withCheckedContinuation { continuation in
-            Thread {
-                let errors = Thread.detachedRead { self.readErrors() }
-                let output = self.readAll()
-                let stderr = errors.wait()
-                self.waitUntilExit()
-                continuation.resume(returning: (output, stderr))
-            }.start()
+        await offThePool {
+            let errors = Thread.detachedRead { self.readErrors() }
+            let output = self.readAll()
+            let stderr = errors.wait()
+            self.waitUntilExit()
+            return (output, stderr)
         }
     }
 
@@ -123,26 +117,26 @@ extension Process {
 }
 
 @Suite struct CLITests {
-    @Test func carriersListJSON() throws {
-        let run = try CLIRun.run(["carriers", "list", "--json"])
+    @Test func carriersListJSON() async throws {
+        let run = try await CLIRun.run(["carriers", "list", "--json"])
         #expect(run.status == 0)
         let rows = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]] ?? []
         #expect(rows.count >= 14)
         #expect(rows.contains { $0["id"] as? String == "poczta-polska" && $0["format"] as? String == "xml" })
     }
 
-    @Test func detectExplainsRejections() throws {
-        let valid = try CLIRun.run(["detect", "RR123456785PL", "--json"])
+    @Test func detectExplainsRejections() async throws {
+        let valid = try await CLIRun.run(["detect", "RR123456785PL", "--json"])
         #expect(valid.status == 0)
         #expect(valid.stdout.contains("\"valid\" : true"))
-        let invalid = try CLIRun.run(["detect", "RR123456784PL"])
+        let invalid = try await CLIRun.run(["detect", "RR123456784PL"])
         #expect(invalid.status == 1)
         #expect(invalid.stdout.contains("s10 check digit expected 5, got 4"))
     }
 
-    @Test func parsePrintsTheExactJSONShape() throws {
+    @Test func parsePrintsTheExactJSONShape() async throws {
         let page = try renderedFixture("correos", "delivered", ext: "json", number: "CP482915304ES")
-        let run = try CLIRun.run(["parse", "--carrier", "correos", page, "--json"])
+        let run = try await CLIRun.run(["parse", "--carrier", "correos", page, "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] ?? [:]
         #expect(Set(object.keys) == ["carrier", "trackingNumber", "status", "reason", "source", "events"])
@@ -152,66 +146,66 @@ extension Process {
         #expect(events.first?["assumedZone"] as? String == "Europe/Madrid")
     }
 
-    @Test func parseFindsTheSourceFromTheFilesShapeAndNamesIt() throws {
+    @Test func parseFindsTheSourceFromTheFilesShapeAndNamesIt() async throws {
         // SEUR's official API answers JSON, its public page HTML: the file says which one it is.
-        let official = try CLIRun.run([
+        let official = try await CLIRun.run([
             "parse", "--carrier", "seur", "fixtures/seur/official/in-transit.json", "--fixture-time", "2026-11-20T12:00:00Z",
             "--number", "08215690051596", "--json",
         ])
         #expect(official.status == 0, "\(official.stderr)")
         #expect(official.stdout.contains("\"source\" : \"official\""))
-        let page = try CLIRun.run([
+        let page = try await CLIRun.run([
             "parse", "--carrier", "seur", "fixtures/seur/public/in-transit.html", "--fixture-time", "2026-11-20T12:00:00Z",
             "--number", "08215690051596", "--json",
         ])
         #expect(page.status == 0, "\(page.stderr)")
         #expect(page.stdout.contains("\"source\" : \"public\""))
         // Named explicitly, a source that cannot read the file says so; an unknown source is a usage error.
-        let wrong = try CLIRun.run(["parse", "--carrier", "seur", "--source", "official", "fixtures/seur/public/in-transit.html"])
+        let wrong = try await CLIRun.run(["parse", "--carrier", "seur", "--source", "official", "fixtures/seur/public/in-transit.html"])
         #expect(wrong.status == 3)
-        let unknown = try CLIRun.run(["parse", "--carrier", "seur", "--source", "partner", "fixtures/seur/public/in-transit.html"])
+        let unknown = try await CLIRun.run(["parse", "--carrier", "seur", "--source", "partner", "fixtures/seur/public/in-transit.html"])
         #expect(unknown.status == 2 && unknown.stderr.contains("its sources: official, public"))
     }
 
-    @Test func malformedPageGivesAClearErrorAndExitCode() throws {
+    @Test func malformedPageGivesAClearErrorAndExitCode() async throws {
         let path = NSTemporaryDirectory() + "broken-\(UUID().uuidString).json"
         try Data("{\"not\": \"what correos sends\"}".utf8).write(to: URL(fileURLWithPath: path))
-        let run = try CLIRun.run(["parse", "--carrier", "correos", path])
+        let run = try await CLIRun.run(["parse", "--carrier", "correos", path])
         #expect(run.status == 3)
         #expect(run.stderr.contains("no longer matches carriers/correos.yaml"))
-        let unknown = try CLIRun.run(["parse", "--carrier", "nope", path])
+        let unknown = try await CLIRun.run(["parse", "--carrier", "nope", path])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("no carrier 'nope'"))
     }
 
     @Test func trackFetchesThroughTheSimulator() async throws {
         let base = try await SharedSimulator.shared.baseURL()
-        let run = try await CLIRun.detached(["track", "98765432109876", "--carrier", "seur", "--carrier-endpoint", "seur=\(base)", "--json"])
+        let run = try await CLIRun.run(["track", "98765432109876", "--carrier", "seur", "--carrier-endpoint", "seur=\(base)", "--json"])
         // Unregistered numbers get SEUR's not-found page: exit 1 with the carrier's words.
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stderr.contains("seur does not know tracking number 98765432109876"))
     }
 
-    @Test func trackRejectsAnInvalidNumber() throws {
-        let run = try CLIRun.run(["track", "RR123456784PL", "--carrier-endpoint", "http://127.0.0.1:1"])
+    @Test func trackRejectsAnInvalidNumber() async throws {
+        let run = try await CLIRun.run(["track", "RR123456784PL", "--carrier-endpoint", "http://127.0.0.1:1"])
         #expect(run.status == 2)
         #expect(run.stderr.contains("check digit expected 5, got 4"))
     }
 
-    @Test func aBadCarrierEndpointIsReportedAsABadEndpoint() throws {
+    @Test func aBadCarrierEndpointIsReportedAsABadEndpoint() async throws {
         let db = try temporaryDirectory("bad-endpoint") + "/p.sqlite"
         for endpoint in ["not a url", "ftp://x", "seur=ftp://x", "http://", "=http://127.0.0.1:1"] {
             for command in [["track", "RR123456785PL"], ["sweep", "--db", db]] {
-                let run = try CLIRun.run(command + ["--carrier-endpoint", endpoint])
+                let run = try await CLIRun.run(command + ["--carrier-endpoint", endpoint])
                 #expect(run.status == 2, "\(command) \(endpoint): \(run.stderr)")
                 #expect(run.stderr.hasPrefix("error: --carrier-endpoint '\(endpoint)' "), "\(command) \(endpoint): \(run.stderr)")
                 #expect(run.stderr.contains("[ID=]http(s)://HOST[:PORT]") && !run.stderr.contains("tracking number"), "\(run.stderr)")
             }
         }
-        let scheme = try CLIRun.run(["track", "RR123456785PL", "--carrier-endpoint", "ftp://x"])
+        let scheme = try await CLIRun.run(["track", "RR123456785PL", "--carrier-endpoint", "ftp://x"])
         #expect(scheme.stderr.contains("uses ftp://; only http:// and https:// are allowed"), "\(scheme.stderr)")
         // A password in a rejected value is not repeated.
-        let secret = try CLIRun.run(["track", "RR123456785PL", "--carrier-endpoint", "ftp://user:s3cret@x"])
+        let secret = try await CLIRun.run(["track", "RR123456785PL", "--carrier-endpoint", "ftp://user:s3cret@x"])
         #expect(secret.status == 2 && secret.stderr.contains("'ftp://x'") && !secret.stderr.contains("s3cret"), "\(secret.stderr)")
     }
 

@@ -43,7 +43,7 @@ import Testing
             let rows = numbers.map { "A\($0),Anna Nowak,a\($0)@example.com,,pl,00-950,20.00,EUR,2026-12-20,2026-11-19T10:00:00Z,\(carrier),\($0)" }
             let csv = directory + "/orders.csv"
             try Data(([CarrierAccessTests.header] + rows).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: csv))
-            let imported = try await CLIRun.detached(["import", csv, "--db", db, "--carriers", carriersDirectory, "--now", "2026-11-20T12:00:00Z"])
+            let imported = try await CLIRun.run(["import", csv, "--db", db, "--carriers", carriersDirectory, "--now", "2026-11-20T12:00:00Z"])
             #expect(imported.status == 0, "\(imported.stderr)")
             try await control.register(
                 (known ?? numbers).map {
@@ -56,7 +56,7 @@ import Testing
             at now: String, carriersDirectory: String = PackagePaths.carriers, extra: [String] = [],
             environment override: [String: String]? = nil
         ) async throws -> (run: CLIRun, summary: [String: Any]) {
-            let run = try await CLIRun.detached(
+            let run = try await CLIRun.run(
                 [
                     "sweep", "--db", db, "--carriers", carriersDirectory, "--carrier-endpoint", simulator.baseURL,
                     "--json", "--now", now,
@@ -122,14 +122,14 @@ import Testing
         #expect(asked.count == 1, "\(asked.map { "\($0.path) \($0.status)" }) \(refused.run.stdout)")
         let errors = (refused.summary["errors"] as? [String: [String: Int]])?["dhl"] ?? [:]
         #expect(errors == ["credentialsRejected": 1, "skippedAfterRefusal": 4], "\(errors)")
-        let cases = try await CLIRun.detached(["incidents", "--db", setup.db, "--kind", "trackingBroken", "--json"])
+        let cases = try await CLIRun.run(["incidents", "--db", setup.db, "--kind", "trackingBroken", "--json"])
         let open = (try? JSONSerialization.jsonObject(with: Data(cases.stdout.utf8))) as? [[String: Any]] ?? []
         #expect(open.count == 1 && open.first?["carrier"] as? String == "dhl", "\(cases.stdout) \(cases.stderr)")
         // The next sweep inside the cool-down asks DHL nothing at all.
         let paused = try await setup.sweep(at: "2026-11-20T18:10:00Z", extra: ["--all"])
         #expect(paused.run.status == 0)
         #expect(try await setup.requests("dhl").count == 1)
-        let again = try await CLIRun.detached(["incidents", "--db", setup.db, "--kind", "trackingBroken", "--json"])
+        let again = try await CLIRun.run(["incidents", "--db", setup.db, "--kind", "trackingBroken", "--json"])
         #expect(((try? JSONSerialization.jsonObject(with: Data(again.stdout.utf8))) as? [[String: Any]] ?? []).count == 1)
     }
 
@@ -160,7 +160,7 @@ import Testing
         let later = try await setup.sweep(at: "2026-11-20T20:00:00Z", carriersDirectory: carriers, extra: ["--carrier-rate", "dhl=50"])
         #expect(try await setup.requests("dhl").count == 7)
         #expect((later.summary["quotas"] as? [String: [String: String]])?["dhl"]?["day:2026-11-20"] == "7/7", "\(later.run.stdout)")
-        let list = try await CLIRun.detached(
+        let list = try await CLIRun.run(
             ["carriers", "list", "--db", setup.db, "--carriers", carriers, "--json", "--now", "2026-11-20T20:00:00Z"],
             environment: setup.environment)
         let rows = (try? JSONSerialization.jsonObject(with: Data(list.stdout.utf8))) as? [[String: Any]] ?? []
@@ -183,7 +183,7 @@ import Testing
         #expect(asked.count == 1, "\(asked.map { "\($0.path) \($0.number ?? "") \($0.status)" }) \(run.stdout)")
         #expect(summary["changed"] as? Int == 2, "\(run.stdout)")
         #expect((summary["errors"] as? [String: [String: Int]])?["gls"] == ["notFound": 1])
-        let list = try await CLIRun.detached(["shipments", "--db", setup.db, "--json"])
+        let list = try await CLIRun.run(["shipments", "--db", setup.db, "--json"])
         let rows = (try? JSONSerialization.jsonObject(with: Data(list.stdout.utf8))) as? [[String: Any]] ?? []
         let unknown = rows.first { $0["trackingNumber"] as? String == numbers[2] }
         #expect(unknown?["status"] as? String == "pending")
@@ -193,19 +193,19 @@ import Testing
     @Test func carriersCheckSaysPlainlyWhatIsWrongAndNeverPrintsASecret() async throws {
         let setup = try await Setup(carrier: "ups", numbers: [])
         defer { setup.simulator.stop() }
-        let good = try await CLIRun.detached(["carriers", "check", "ups", "--carrier-endpoint", setup.simulator.baseURL], environment: setup.environment)
+        let good = try await CLIRun.run(["carriers", "check", "ups", "--carrier-endpoint", setup.simulator.baseURL], environment: setup.environment)
         #expect(good.status == 0, "\(good.stdout) \(good.stderr)")
         #expect(good.stdout.contains("token: fetched") && good.stdout.contains("ok: "))
         var wrong = setup.environment
         wrong["UPS_CLIENT_SECRET"] = "not-the-secret-4711"
-        let refused = try await CLIRun.detached(["carriers", "check", "ups", "--carrier-endpoint", setup.simulator.baseURL, "--json"], environment: wrong)
+        let refused = try await CLIRun.run(["carriers", "check", "ups", "--carrier-endpoint", setup.simulator.baseURL, "--json"], environment: wrong)
         #expect(refused.status == 3)
         #expect(refused.stdout.contains("\"problem\" : \"credentialsRejected\""), "\(refused.stdout)")
         var missing = setup.environment
         missing.removeValue(forKey: "UPS_CLIENT_ID")
-        let unset = try await CLIRun.detached(["carriers", "check", "ups", "--carrier-endpoint", setup.simulator.baseURL], environment: missing)
+        let unset = try await CLIRun.run(["carriers", "check", "ups", "--carrier-endpoint", setup.simulator.baseURL], environment: missing)
         #expect(unset.status == 2 && unset.stdout.contains("UPS_CLIENT_ID"))
-        let dead = try await CLIRun.detached(["carriers", "check", "ups", "--carrier-endpoint", "http://127.0.0.1:1"], environment: setup.environment)
+        let dead = try await CLIRun.run(["carriers", "check", "ups", "--carrier-endpoint", "http://127.0.0.1:1"], environment: setup.environment)
         #expect(dead.status == 3 && dead.stdout.contains("unreachable"))
         for run in [good, refused, unset, dead] {
             for secret in setup.environment.values + ["not-the-secret-4711", "simtok-"] {
@@ -223,15 +223,15 @@ import Testing
         var wrong = setup.environment
         wrong["UPS_CLIENT_SECRET"] = "wrong-secret-0815"
         let refused = try await setup.sweep(at: "2026-11-20T18:00:00Z", extra: ["--all"], environment: wrong)
-        let dead = try await CLIRun.detached(
+        let dead = try await CLIRun.run(
             [
                 "sweep", "--db", setup.db, "--carrier-endpoint", "http://127.0.0.1:1", "--json", "--all",
                 "--now", "2026-11-21T18:00:00Z",
             ], environment: setup.environment)
-        let shipments = try await CLIRun.detached(["shipments", "--db", setup.db, "--json"])
-        let audit = try await CLIRun.detached(["audit", "--db", setup.db, "--json"])
-        let incidents = try await CLIRun.detached(["incidents", "--db", setup.db, "--all", "--json"])
-        let list = try await CLIRun.detached(["carriers", "list", "--db", setup.db, "--json"], environment: setup.environment)
+        let shipments = try await CLIRun.run(["shipments", "--db", setup.db, "--json"])
+        let audit = try await CLIRun.run(["audit", "--db", setup.db, "--json"])
+        let incidents = try await CLIRun.run(["incidents", "--db", setup.db, "--all", "--json"])
+        let list = try await CLIRun.run(["carriers", "list", "--db", setup.db, "--json"], environment: setup.environment)
         var texts = [
             good.run.stdout, good.run.stderr, refused.run.stdout, refused.run.stderr, dead.stdout, dead.stderr,
             shipments.stdout, audit.stdout, incidents.stdout, list.stdout, list.stderr,

@@ -8,23 +8,8 @@ import Testing
 /// beside its `bin`, through a symbolic link too.
 @Suite struct CarrierDirectoryCLITests {
     /// Runs `./parcelwatch arguments` with `directory` as the working directory and no carrier settings.
-    static func run(_ executable: String, _ arguments: [String], in directory: String) throws -> CLIRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: directory + "/" + executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "PARCELWATCH_CARRIERS")
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return CLIRun(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+    static func run(_ executable: String, _ arguments: [String], in directory: String) async throws -> CLIRun {
+        try await CLIRun.run(arguments, executable: directory + "/" + executable, directory: directory)
     }
 
     /// The binary at `path` as a file of its own (a hard link, which path resolution does not
@@ -36,16 +21,16 @@ import Testing
         }
     }
 
-    @Test func aBareRelativeNameWithoutCarrierFilesIsAnErrorNotACrash() throws {
+    @Test func aBareRelativeNameWithoutCarrierFilesIsAnErrorNotACrash() async throws {
         let directory = try temporaryDirectory("carriers-bare")
         try Self.place(try ParcelwatchBinary.path(), at: directory + "/parcelwatch")
-        let result = try Self.run("parcelwatch", ["carriers", "list"], in: directory)
+        let result = try await Self.run("parcelwatch", ["carriers", "list"], in: directory)
         #expect(result.status == 2 || result.status == 1, "\(result.status): \(result.stderr)")
         #expect(result.stderr.contains("no carrier files found: pass --carriers DIR or set PARCELWATCH_CARRIERS"), "\(result.stderr)")
         #expect(!result.stderr.contains("crashed"))
     }
 
-    @Test func anInstalledCopyFindsItsSharedCarriersThroughASymlink() throws {
+    @Test func anInstalledCopyFindsItsSharedCarriersThroughASymlink() async throws {
         let prefix = try temporaryDirectory("carriers-installed")
         let manager = FileManager.default
         try manager.createDirectory(atPath: prefix + "/bin", withIntermediateDirectories: true)
@@ -55,7 +40,7 @@ import Testing
         // Started through a link in another directory, as /usr/local/bin links often are.
         let elsewhere = try temporaryDirectory("carriers-link")
         try manager.createSymbolicLink(atPath: elsewhere + "/pw", withDestinationPath: prefix + "/bin/parcelwatch")
-        let result = try Self.run("pw", ["carriers", "list", "--json"], in: elsewhere)
+        let result = try await Self.run("pw", ["carriers", "list", "--json"], in: elsewhere)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("\"seur\"") && result.stdout.contains("\"inpost\""), "\(result.stdout.prefix(300))")
     }

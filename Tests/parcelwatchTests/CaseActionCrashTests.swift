@@ -19,7 +19,7 @@ import Testing
         let numbers = (0..<3).map { "5\(String(format: "%05d%08d", ProcessInfo.processInfo.processIdentifier % 100_000, $0))" }
         try await sim.register(numbers.map { ParcelScript(carrier: "seur", number: $0, timeline: [.init(afterHours: 0, fixture: "damaged-or-lost")]) })
         let csv = try TestFiles.seurOrders(numbers, in: directory, name: label, language: "es")
-        #expect(try await CLIRun.detached(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
+        #expect(try await CLIRun.run(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
         return (db, ["--db", db, "--carrier-endpoint", base, "--carrier-rate", "1000"], numbers)
     }
 
@@ -50,7 +50,7 @@ import Testing
 
     @Test func killedRightAfterOpeningACaseLeavesItsActionToo() async throws {
         let (db, common, _) = try await Self.setup("case-crash")
-        let killed = try await CLIRun.detached(
+        let killed = try await CLIRun.run(
             ["sweep", "--now", "2026-11-20T13:00:00Z"] + common, environment: ["PARCELWATCH_FAILPOINT": "case-opened"])
         #expect(killed.status != 0, "the failpoint must have killed the sweep")
         let store = try Store.sqlite(path: db)
@@ -63,13 +63,13 @@ import Testing
 
     @Test func aCaseLeftWithoutItsActionGetsItAtTheNextSweepOnce() async throws {
         let (db, common, numbers) = try await Self.setup("case-repair")
-        #expect(try await CLIRun.detached(["sweep", "--now", "2026-11-20T13:00:00Z"] + common).status == 0)
+        #expect(try await CLIRun.run(["sweep", "--now", "2026-11-20T13:00:00Z"] + common).status == 0)
         // What an older version's crash between the two commits left: cases, no actions.
         let store = try Store.sqlite(path: db)
         _ = try await store.unchecked { db in try db.execute(sql: "DELETE FROM actions") }
         #expect(try await Self.omissions(db).count == numbers.count)
         for hour in [14, 15] {
-            #expect(try await CLIRun.detached(["sweep", "--now", "2026-11-20T\(hour):00:00Z"] + common).status == 0)
+            #expect(try await CLIRun.run(["sweep", "--now", "2026-11-20T\(hour):00:00Z"] + common).status == 0)
             #expect(try await Self.omissions(db) == [], "after the sweep at \(hour):00")
         }
         let history = try await store.read { try $0.console.auditLog(limit: 200) }
@@ -79,7 +79,7 @@ import Testing
     /// The repair reads the cases page by page: with one case a page, one run still repairs all.
     @Test func theRepairReachesEveryPage() async throws {
         let (db, common, numbers) = try await Self.setup("case-repair-pages")
-        #expect(try await CLIRun.detached(["sweep", "--now", "2026-11-20T13:00:00Z"] + common).status == 0)
+        #expect(try await CLIRun.run(["sweep", "--now", "2026-11-20T13:00:00Z"] + common).status == 0)
         let store = try Store.sqlite(path: db)
         _ = try await store.unchecked { db in try db.execute(sql: "DELETE FROM actions") }
         let registry = try CarrierRegistry.load(directory: PackagePaths.carriers, credentials: CarrierCredentials(environment: [:]))

@@ -22,7 +22,7 @@ import Testing
         let directory = try temporaryDirectory("config-cli")
         let config = directory + "/parcelwatch.yaml"
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: config))
-        let run = try await CLIRun.detached(["sweep", "--db", directory + "/p.sqlite", "--config", config, "--now", "2026-11-20T12:00:00Z"])
+        let run = try await CLIRun.run(["sweep", "--db", directory + "/p.sqlite", "--config", config, "--now", "2026-11-20T12:00:00Z"])
         #expect(run.status == 2, "\(run.stderr)")
         #expect(run.stderr == "error: \(config)\(says)\n")
         #expect(!FileManager.default.fileExists(atPath: directory + "/p.sqlite"), "the store was opened before the config was read")

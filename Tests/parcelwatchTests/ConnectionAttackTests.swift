@@ -42,7 +42,7 @@ extension LoadTests {
                 descriptorLimit: "1024", flags: ["--header-timeout", "60", "--max-connections-per-client", "16", "--max-connections", "40"])
             defer { server.stop() }
             let port = server.port
-            let report = await onThread {
+            let report = await offThePool {
                 var lines: [String] = []
                 func status(_ value: Int?) -> String { value.map(String.init) ?? "-" }
                 let attacker = LoopbackAttacker(port: port)
@@ -85,11 +85,11 @@ extension LoadTests {
             let directory = try temporaryDirectory("conn-cap")
             _ = try Store.sqlite(path: directory + "/p.sqlite")
             let binary = try ParcelwatchBinary.path()
-            let run = try await CLIRun.detachedCommand([
+            let run = try await CLIRun.command([
                 "sh", "-c", "ulimit -n 1024; exec \"$0\" serve --listen 127.0.0.1:0 --db \"$1\" --max-connections 5000", binary, directory + "/p.sqlite",
             ])
             #expect(run.status == 2 && run.stderr.contains("--max-connections 5000 does not fit") && run.stderr.contains("at most 896"), "\(run.stderr)")
-            let help = try await CLIRun.detached(["serve", "--help"])
+            let help = try await CLIRun.run(["serve", "--help"])
             for flag in ["--header-timeout", "--idle-timeout", "--max-connections-per-client", "--max-connections"] {
                 #expect(help.stdout.contains(flag), "\(flag) in serve --help")
             }
@@ -107,7 +107,7 @@ extension LoadTests {
                 descriptorLimit: descriptorLimit, flags: ["--header-timeout", String(headerTimeout), "--idle-timeout", "20"] + flags)
             defer { server.stop() }
             let port = server.port
-            let outcome = await onThread { () -> (opened: Int, failed: Int, closed: Int, probes: [Int?], slow: [Duration], established: [Int?]) in
+            let outcome = await offThePool { () -> (opened: Int, failed: Int, closed: Int, probes: [Int?], slow: [Duration], established: [Int?]) in
                 let attacker = LoopbackAttacker(port: port)
                 defer { attacker.closeAll() }
                 let established = LoopbackAttacker.KeepAlive(port: port)
@@ -141,12 +141,6 @@ extension LoadTests {
             #expect(outcome.established.allSatisfy { $0 == 200 }, "the connection opened before the attack: \(outcome.established)")
             #expect(outcome.closed == outcome.opened, "half-sent requests closed by the server: \(outcome.closed) of \(outcome.opened)")
             #expect(server.isAlive, "serve died: \(server.errors())")
-        }
-
-        /// `body` on a thread of its own: the attack's blocking socket calls must not hold
-        /// threads of Swift's cooperative pool, which other tests share.
-        private func onThread<Value: Sendable>(_ body: @escaping @Sendable () -> Value) async -> Value {
-            await withCheckedContinuation { continuation in Thread { continuation.resume(returning: body()) }.start() }
         }
     }
 }

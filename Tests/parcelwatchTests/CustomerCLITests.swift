@@ -42,7 +42,7 @@ import Testing
 
     @Test func theCustomerSeesTheirParcelInTheirLanguageAndNothingInternal() async throws {
         let (db, number) = try await Self.store()
-        let json = try await CLIRun.detached(["track", number, "--postcode", "28 045", "--db", db, "--now", "2026-11-20T12:00:00Z", "--json"])
+        let json = try await CLIRun.run(["track", number, "--postcode", "28 045", "--db", db, "--now", "2026-11-20T12:00:00Z", "--json"])
         #expect(json.status == 0, "\(json.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any] ?? [:]
         #expect(Set(object.keys) == ["trackingNumber", "carrier", "status", "reason", "promisedDate", "events", "incident", "order", "estimate"])
@@ -54,7 +54,7 @@ import Testing
         #expect(Set(incident.keys) == ["kind", "message", "nextUpdateBy"])
         #expect(incident["kind"] as? String == "damagedOrLost")
         #expect((incident["message"] as? String)?.hasPrefix("El transportista informa") == true)
-        let text = try await CLIRun.detached(["track", number, "--email", "ALEJANDRO@example.com", "--db", db, "--now", "2026-11-20T12:00:00Z"])
+        let text = try await CLIRun.run(["track", number, "--email", "ALEJANDRO@example.com", "--db", db, "--now", "2026-11-20T12:00:00Z"])
         #expect(text.stdout.contains("Qué estamos haciendo") && text.stdout.contains("Deterioro o extravío"))
         #expect(!text.stdout.contains("Entrega prevista"), "\(text.stdout)")
         for output in [json.stdout, text.stdout] {
@@ -64,7 +64,7 @@ import Testing
 
     @Test func aParcelStillComingCarriesThePromiseAsItsEstimateInTheCustomersLanguage() async throws {
         let (db, number) = try await Self.store(damaged: false)
-        let json = try await CLIRun.detached(["track", number, "--postcode", "28045", "--db", db, "--now", "2026-11-20T12:00:00Z", "--json"])
+        let json = try await CLIRun.run(["track", number, "--postcode", "28045", "--db", db, "--now", "2026-11-20T12:00:00Z", "--json"])
         #expect(json.status == 0, "\(json.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any] ?? [:]
         #expect(object["status"] as? String == "inTransit")
@@ -73,7 +73,7 @@ import Testing
         #expect(estimate["p50"] as? String == "2026-11-22" && estimate["p90"] as? String == "2026-11-22" && estimate["confidence"] as? Int == 0)
         #expect((estimate["source"] as? [String: Any])?["kind"] as? String == "promise" && estimate["probabilityByPromise"] is NSNull)
         #expect(estimate["explanation"] as? String == "la fecha prometida por la tienda")
-        let text = try await CLIRun.detached(["track", number, "--postcode", "28045", "--db", db, "--now", "2026-11-20T12:00:00Z"])
+        let text = try await CLIRun.run(["track", number, "--postcode", "28045", "--db", db, "--now", "2026-11-20T12:00:00Z"])
         #expect(text.stdout.contains("Entrega prevista") && text.stdout.contains("la fecha prometida por la tienda"), "\(text.stdout)")
     }
 
@@ -82,7 +82,7 @@ import Testing
         let base = try await SharedSimulator.shared.baseURL()
         let unknown = "0821569" + String(format: "%07d", Int.random(in: 0..<9_999_999))
         func ask(_ asked: String, _ postcode: String) async throws -> CLIRun {
-            try await CLIRun.detached([
+            try await CLIRun.run([
                 "track", asked, "--carrier", "seur", "--postcode", postcode, "--db", db, "--carrier-endpoint", base, "--now", "2026-11-20T12:00:00Z",
             ])
         }
@@ -96,11 +96,11 @@ import Testing
 
     @Test func aCustomerReportOpensACaseWithAnOwnerAndADeadline() async throws {
         let (db, number) = try await Self.store()
-        let refused = try await CLIRun.detached([
+        let refused = try await CLIRun.run([
             "report-problem", number, "--postcode", "99999", "--kind", "notReceived", "--db", db, "--now", "2026-11-20T12:00:00Z",
         ])
         #expect(refused.status == 1 && refused.stderr.contains("could not find a parcel"))
-        let reported = try await CLIRun.detached([
+        let reported = try await CLIRun.run([
             "report-problem", number, "--postcode", "28045", "--kind", "damagedOnArrival",
             "--message", "La caja llegó aplastada", "--db", db, "--now", "2026-11-20T12:00:00Z", "--json",
         ])
@@ -111,7 +111,7 @@ import Testing
         let cases = try await store.read { try $0.cases.incidents(IncidentFilter(kinds: [.customerReport])) }
         #expect(cases.count == 1 && cases.first?.owner == "lucia" && cases.first?.customerFacing == true)
         #expect(cases.first?.summary.contains("La caja llegó aplastada") == true)
-        #expect(try await CLIRun.detached(["report-problem", number, "--postcode", "28045", "--kind", "nonsense", "--db", db]).status == 2)
+        #expect(try await CLIRun.run(["report-problem", number, "--postcode", "28045", "--kind", "nonsense", "--db", db]).status == 2)
     }
 }
 
@@ -120,16 +120,16 @@ import Testing
     @Test func dataRightsAreForStaffAndLeaveNoPersonalDataBehind() async throws {
         let (db, _) = try await CustomerCLITests.store()
         let now = ["--db", db, "--now", "2026-11-20T12:00:00Z"]
-        let stranger = try await CLIRun.detached(["customer", "export", "alejandro@example.com", "--as", "mallory"] + now)
+        let stranger = try await CLIRun.run(["customer", "export", "alejandro@example.com", "--as", "mallory"] + now)
         #expect(stranger.status == 2 && stranger.stderr.contains("mallory is not a member of staff"))
-        let export = try await CLIRun.detached(["customer", "export", "alejandro@example.com", "--as", "lucia"] + now)
+        let export = try await CLIRun.run(["customer", "export", "alejandro@example.com", "--as", "lucia"] + now)
         #expect(export.status == 0 && export.stdout.contains("Alejandro Sánchez") && !export.stdout.contains("INTERNAL"))
-        #expect(try await CLIRun.detached(["customer", "erase", "alejandro@example.com", "--as", "lucia"] + now).status == 0)
-        #expect(try await CLIRun.detached(["customer", "export", "alejandro@example.com", "--as", "lucia"] + now).status == 1)
-        #expect(try await CLIRun.detached(["purge", "--older-than", "18 months", "--as", "lucia"] + now).status == 2)
-        let purge = try await CLIRun.detached(["purge", "--older-than", "18mo", "--as", "lucia"] + now)
+        #expect(try await CLIRun.run(["customer", "erase", "alejandro@example.com", "--as", "lucia"] + now).status == 0)
+        #expect(try await CLIRun.run(["customer", "export", "alejandro@example.com", "--as", "lucia"] + now).status == 1)
+        #expect(try await CLIRun.run(["purge", "--older-than", "18 months", "--as", "lucia"] + now).status == 2)
+        let purge = try await CLIRun.run(["purge", "--older-than", "18mo", "--as", "lucia"] + now)
         #expect(purge.status == 0 && purge.stdout.contains("purged 0"))
-        let audit = try await CLIRun.detached(["audit", "--json"] + now)
+        let audit = try await CLIRun.run(["audit", "--json"] + now)
         #expect(audit.stdout.contains("customer.erase") && audit.stdout.contains("customer.export") && !audit.stdout.contains("alejandro@"))
     }
 }
@@ -141,9 +141,9 @@ import Testing
         let store = try Store.sqlite(path: db)
         let incident = try #require(try await store.read { try $0.cases.incidents(IncidentFilter(kinds: [.damagedOrLost])) }.first)
         let now = ["--db", db, "--now", "2026-11-20T13:00:00Z", "--as", "lucia"]
-        let bad = try await CLIRun.detached(["incident", "reship", String(incident.id), "--carrier", "poczta-polska", "--tracking", "RR123456784PL"] + now)
+        let bad = try await CLIRun.run(["incident", "reship", String(incident.id), "--carrier", "poczta-polska", "--tracking", "RR123456784PL"] + now)
         #expect(bad.status == 2 && bad.stderr.contains("check digit expected 5, got 4"))
-        let good = try await CLIRun.detached(["incident", "reship", String(incident.id), "--carrier", "poczta-polska", "--tracking", "RR123456785PL"] + now)
+        let good = try await CLIRun.run(["incident", "reship", String(incident.id), "--carrier", "poczta-polska", "--tracking", "RR123456785PL"] + now)
         #expect(good.status == 0, "\(good.stderr)")
         let notices = try await store.read { try $0.outbox.notices(.all, limit: 20) }.filter { $0.template == "reshipSent" }
         #expect(notices.count == 1 && notices.first?.language == "es" && notices.first?.body.contains("RR123456785PL") == true)
@@ -161,40 +161,38 @@ import Testing
         let url = try #require(banner.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init), "serve printed \(banner)")
 
         // Same words as the local command, in the order's language; --json is the API's JSON.
-        let shown = try await CLIRun.detached(["track", number, "--postcode", "28045", "--server", url])
+        let shown = try await CLIRun.run(["track", number, "--postcode", "28045", "--server", url])
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.contains("Deterioro o extravío") && shown.stdout.contains("Su paquete") && !shown.stdout.contains("INTERNAL"))
-        let json = try await CLIRun.detached(["track", number, "--postcode", "28045", "--server", url, "--json"])
-        let local = try await CLIRun.detached(["track", number, "--postcode", "28045", "--db", db, "--now", "2026-11-20T12:00:00Z", "--json"])
+        let json = try await CLIRun.run(["track", number, "--postcode", "28045", "--server", url, "--json"])
+        let local = try await CLIRun.run(["track", number, "--postcode", "28045", "--db", db, "--now", "2026-11-20T12:00:00Z", "--json"])
         #expect(json.status == 0 && json.stdout == local.stdout)
 
-        let wrong = try await CLIRun.detached(["track", number, "--postcode", "99999", "--server", url])
+        let wrong = try await CLIRun.run(["track", number, "--postcode", "99999", "--server", url])
         #expect(wrong.status == 1 && wrong.stderr.contains("could not find"))
-        let noProof = try await CLIRun.detached(["track", number, "--server", url])
+        let noProof = try await CLIRun.run(["track", number, "--server", url])
         #expect(noProof.status == 2 && noProof.stderr.contains("--postcode or --email"))
-        let down = try await CLIRun.detached(["track", number, "--postcode", "28045", "--server", "http://127.0.0.1:1"])
+        let down = try await CLIRun.run(["track", number, "--postcode", "28045", "--server", "http://127.0.0.1:1"])
         #expect(down.status == 3 && down.stderr.contains("cannot reach the shop's server"))
         // A scan from this address runs into the limit: exit 5, with when to try again.
         var last = wrong
         for attempt in 0..<12 where last.status != 5 {
-            last = try await CLIRun.detached(["track", "1999999999990\(attempt % 10)", "--postcode", "00000", "--server", url])
+            last = try await CLIRun.run(["track", "1999999999990\(attempt % 10)", "--postcode", "00000", "--server", url])
         }
         #expect(last.status == 5 && last.stderr.contains("try again in"), "\(last.stderr)")
     }
 
     /// The first line a process prints (the server's banner), read on a thread of its own.
     static func firstLine(of process: Process) async -> String {
-        await withCheckedContinuation { continuation in
-            Thread {
-                guard let pipe = process.standardOutput as? Pipe else { return continuation.resume(returning: "") }
-                var bytes: [UInt8] = []
-                while !bytes.contains(0x0A) {
-                    let chunk = pipe.fileHandleForReading.availableData
-                    if chunk.isEmpty { break }
-                    bytes += chunk
-                }
-                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
-            }.start()
+        await offThePool {
+            guard let pipe = process.standardOutput as? Pipe else { return "" }
+            var bytes: [UInt8] = []
+            while !bytes.contains(0x0A) {
+                let chunk = pipe.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                bytes += chunk
+            }
+            return String(decoding: bytes, as: UTF8.self)
         }
     }
 }

@@ -41,10 +41,10 @@ import Testing
             """.utf8
         ).write(to: URL(fileURLWithPath: csv))
         let now = ["--db", directory + "/p.sqlite", "--now", "2026-11-20T12:00:00Z"]
-        #expect(try await CLIRun.detached(["import", csv] + now).status == 0)
-        #expect(try await CLIRun.detached(["staff", "add", "anna"] + now).status == 0)
+        #expect(try await CLIRun.run(["import", csv] + now).status == 0)
+        #expect(try await CLIRun.run(["staff", "add", "anna"] + now).status == 0)
         // Never dispatched: the sweep opens a case with history and a proposed refund, and sends a notice.
-        #expect(try await CLIRun.detached(["sweep"] + now).status == 0)
+        #expect(try await CLIRun.run(["sweep"] + now).status == 0)
 
         let commands: [[String]] = [
             ["find", "anna.nowak@example.com", "--json"],
@@ -54,7 +54,7 @@ import Testing
             ["notices", "--all", "--json"],
         ]
         for command in commands {
-            let run = try await CLIRun.detached(command + now)
+            let run = try await CLIRun.run(command + now)
             #expect(run.status == 0, "\(command): \(run.stderr)")
             let json = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8))
             var times: [(path: String, value: Any)] = []
@@ -69,13 +69,13 @@ import Testing
         }
 
         // The order's payment (09:00 in Warsaw) in UTC, in all three.
-        let found = try JSONSerialization.jsonObject(with: Data(try await CLIRun.detached(commands[0] + now).stdout.utf8)) as? [String: Any]
+        let found = try JSONSerialization.jsonObject(with: Data(try await CLIRun.run(commands[0] + now).stdout.utf8)) as? [String: Any]
         #expect((found?["orders"] as? [[String: Any]])?.first?["paidAt"] as? String == "2026-11-16T08:00:00Z")
-        let shown = try JSONSerialization.jsonObject(with: Data(try await CLIRun.detached(commands[1] + now).stdout.utf8)) as? [String: Any]
+        let shown = try JSONSerialization.jsonObject(with: Data(try await CLIRun.run(commands[1] + now).stdout.utf8)) as? [String: Any]
         #expect((shown?["order"] as? [String: Any])?["paidAt"] as? String == "2026-11-16T08:00:00Z")
         #expect((shown?["history"] as? [[String: Any]])?.first?["at"] as? String == "2026-11-20T12:00:00Z")
         #expect((shown?["actions"] as? [[String: Any]])?.first?["createdAt"] as? String == "2026-11-20T12:00:00Z")
-        let export = try JSONSerialization.jsonObject(with: Data(try await CLIRun.detached(commands[2] + now).stdout.utf8)) as? [String: Any]
+        let export = try JSONSerialization.jsonObject(with: Data(try await CLIRun.run(commands[2] + now).stdout.utf8)) as? [String: Any]
         let exported = (export?["orders"] as? [[String: Any]])?.first?["order"] as? [String: Any]
         #expect(exported?["paidAt"] as? String == "2026-11-16T08:00:00Z")
     }

@@ -63,7 +63,7 @@ extension LoadTests.BrowserTests {
         try JSONSerialization.data(withJSONObject: scenario).write(to: URL(fileURLWithPath: scenarioFile))
         let shots = PackagePaths.root + "/.build/test-output/browser"
         for name in ["staff-lanes.png", "customer-estimate.png"] { try? FileManager.default.removeItem(atPath: shots + "/" + name) }
-        let check = try await CLIRun.detachedCommand(
+        let check = try await CLIRun.command(
             [PackagePaths.python, PackagePaths.root + "/Tests/Support/browser_check.py", server.baseURL, shots, scenarioFile])
         #expect(check.status == 0, "\(check.stdout)\n\(check.stderr)")
         for name in ["staff-lanes.png", "customer-estimate.png"] {

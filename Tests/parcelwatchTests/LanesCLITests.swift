@@ -31,18 +31,18 @@ import Testing
         let (file, parcels) = try Self.history(in: directory)
         let store = ["--db", db, "--now", Self.now]
 
-        let first = try await CLIRun.detached(["lanes", "import", file, "--json"] + store)
+        let first = try await CLIRun.run(["lanes", "import", file, "--json"] + store)
         #expect(first.status == 0, "\(first.stderr)")
         let imported = try Self.json(first)
         #expect(imported["parcels"] as? Int == 3000 && imported["imported"] as? Int == 3000 && imported["alreadyStored"] as? Int == 0)
-        let again = try await CLIRun.detached(["lanes", "import", file] + store)
+        let again = try await CLIRun.run(["lanes", "import", file] + store)
         #expect(again.status == 0 && again.stdout.contains("imported 0 delivered parcel(s)") && again.stdout.contains("(3000 already stored)"))
 
         // The lanes are the pure model's over the same parcels.
         var model = LaneModel()
         for parcel in parcels { model.record(parcel) }
         let expected = model.lanes(asOf: try Self.time(Self.now))
-        let listed = try Self.json(try await CLIRun.detached(["lanes", "--json"] + store))
+        let listed = try Self.json(try await CLIRun.run(["lanes", "--json"] + store))
         #expect(listed["windowDays"] as? Int == 90 && listed["asOf"] as? String == Self.now)
         let lanes = try #require(listed["lanes"] as? [[String: Any]])
         #expect(lanes.count == expected.count)
@@ -51,31 +51,31 @@ import Testing
         #expect(inpost["parcels"] as? Int == pure.parcels && inpost["p50"] as? Int == pure.p50 && inpost["p90"] as? Int == pure.p90)
         #expect(inpost["level"] as? String == "destination" && inpost["destination"] as? String == "PL" && inpost["service"] is NSNull)
         #expect((inpost["onTimeRate"] as? Double).map { abs($0 - (pure.onTimeRate ?? -1)) < 1e-9 } == true)
-        let table = try await CLIRun.detached(["lanes"] + store)
+        let table = try await CLIRun.run(["lanes"] + store)
         #expect(table.status == 0 && table.stdout.hasPrefix("LANE") && table.stdout.contains("inpost/*/*>PL/*/*"))
         // --level and --carrier keep only the rows asked for, in --json as in the table.
-        let carriers = try #require(try Self.json(try await CLIRun.detached(["lanes", "--level", "carrier", "--json"] + store))["lanes"] as? [[String: Any]])
+        let carriers = try #require(try Self.json(try await CLIRun.run(["lanes", "--level", "carrier", "--json"] + store))["lanes"] as? [[String: Any]])
         #expect(carriers.count == expected.filter { $0.key.level == .carrier }.count && carriers.allSatisfy { $0["level"] as? String == "carrier" })
-        let inpostOnly = try await CLIRun.detached(["lanes", "--level", "destination", "--level", "carrier", "--carrier", "inpost"] + store)
+        let inpostOnly = try await CLIRun.run(["lanes", "--level", "destination", "--level", "carrier", "--carrier", "inpost"] + store)
         let rows = inpostOnly.stdout.split(separator: "\n").dropFirst()
         #expect(inpostOnly.status == 0 && rows.count == expected.filter { $0.key.carrier == "inpost" && $0.key.level != .lane }.count)
         #expect(rows.allSatisfy { $0.hasPrefix("inpost/") } && !rows.isEmpty, "\(inpostOnly.stdout)")
-        let nothing = try await CLIRun.detached(["lanes", "--carrier", "nobody"] + store)
+        let nothing = try await CLIRun.run(["lanes", "--carrier", "nobody"] + store)
         #expect(nothing.status == 0 && nothing.stdout.hasPrefix("no lanes match --level/--carrier"))
-        let wrongLevel = try await CLIRun.detached(["lanes", "--level", "postcode"] + store)
+        let wrongLevel = try await CLIRun.run(["lanes", "--level", "postcode"] + store)
         #expect(wrongLevel.status == 2 && wrongLevel.stderr.contains("--level 'postcode' is not one of lane, destination, carrier"), "\(wrongLevel.stderr)")
 
         // The backtest: the pure one's figures, the model beating the promise alone on MAE.
-        let backtest = try await CLIRun.detached(["lanes", "backtest", "--json"] + store)
+        let backtest = try await CLIRun.run(["lanes", "backtest", "--json"] + store)
         #expect(backtest.status == 0, "\(backtest.stderr)")
         let report = try JSONDecoder().decode(BacktestReport.self, from: Data(backtest.stdout.utf8))
         #expect(report == Backtest().run(parcels))
         let modelMAE = try #require(report.headline(.model)?.meanAbsoluteError)
         let promiseMAE = try #require(report.headline(.promise)?.meanAbsoluteError)
         #expect(report.headlineParcels > 1000 && modelMAE < promiseMAE)
-        let text = try await CLIRun.detached(["lanes", "backtest", "--since", "30d"] + store)
+        let text = try await CLIRun.run(["lanes", "backtest", "--since", "30d"] + store)
         #expect(text.status == 0 && text.stdout.hasPrefix("backtest: ") && text.stdout.contains("lateRisk: "))
-        let bad = try await CLIRun.detached(["lanes", "backtest", "--since", "soon"] + store)
+        let bad = try await CLIRun.run(["lanes", "backtest", "--since", "soon"] + store)
         #expect(bad.status == 2 && bad.stderr.contains("--since 'soon'"))
     }
 
@@ -86,14 +86,14 @@ import Testing
         let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").prefix(3).map(String.init)
         let good = directory + "/good.jsonl"
         try Data(lines[0].utf8).write(to: URL(fileURLWithPath: good))
-        #expect(try await CLIRun.detached(["lanes", "import", good, "--db", db, "--now", Self.now]).status == 0)
+        #expect(try await CLIRun.run(["lanes", "import", good, "--db", db, "--now", Self.now]).status == 0)
         // Two good new lines, then one without its times: nothing of the file goes in.
         let broken = directory + "/broken.jsonl"
         try Data((lines[1...2] + ["{\"id\": \"x\", \"carrier\": \"inpost\"}"]).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: broken))
-        let run = try await CLIRun.detached(["lanes", "import", broken, "--db", db, "--now", Self.now])
+        let run = try await CLIRun.run(["lanes", "import", broken, "--db", db, "--now", Self.now])
         #expect(run.status == 2 && run.stderr.contains("broken.jsonl: line 3: not a delivered parcel") && run.stderr.contains("nothing imported"))
         #expect(try await Store.sqlite(path: db).read { try $0.lanes.deliveryCount() } == 1)
-        let missing = try await CLIRun.detached(["lanes", "import", directory + "/none.jsonl", "--db", db])
+        let missing = try await CLIRun.run(["lanes", "import", directory + "/none.jsonl", "--db", db])
         #expect(missing.status == 2 && missing.stderr.contains("none.jsonl"))
     }
 
@@ -101,7 +101,7 @@ import Testing
         let directory = try temporaryDirectory("cli-lanes-track")
         let db = directory + "/p.sqlite"
         let (file, parcels) = try Self.history(in: directory)
-        #expect(try await CLIRun.detached(["lanes", "import", file, "--db", db, "--now", Self.now]).status == 0)
+        #expect(try await CLIRun.run(["lanes", "import", file, "--db", db, "--now", Self.now]).status == 0)
 
         // An InPost parcel to 00-950 handed over this morning, promised for Wednesday.
         let store = try Store.sqlite(path: db)
@@ -137,7 +137,7 @@ import Testing
                     paidAt: theOrder.paidAt, firstScanAt: scanned, lastScanAt: scanned, promisedDate: CivilDate("2026-12-02")), now: now))
         guard case .lane(let level, let count) = estimate.source else { throw StoreError.rejected("expected a lane estimate, got \(estimate.source)") }
 
-        let local = try await CLIRun.detached(["track", "620000000000000000000001", "--postcode", "00-950", "--db", db, "--now", Self.now, "--json"])
+        let local = try await CLIRun.run(["track", "620000000000000000000001", "--postcode", "00-950", "--db", db, "--now", Self.now, "--json"])
         #expect(local.status == 0, "\(local.stderr)")
         let tracked = try #require(try Self.json(local)["estimate"] as? [String: Any])
         #expect(tracked["p50"] as? String == estimate.p50.description && tracked["p90"] as? String == estimate.p90.description)
@@ -150,17 +150,17 @@ import Testing
         let probability = try #require(tracked["probabilityByPromise"] as? Double)
         #expect(abs(probability - (estimate.probabilityByPromise ?? -1)) < 1e-9)
 
-        let people = try await CLIRun.detached(["track", "620000000000000000000001", "--postcode", "00-950", "--db", db, "--now", Self.now])
+        let people = try await CLIRun.run(["track", "620000000000000000000001", "--postcode", "00-950", "--db", db, "--now", Self.now])
         #expect(people.stdout.contains("Spodziewana dostawa: \(estimate.p50)") && people.stdout.contains(explanation))
 
         // Staff see the same estimate in `shipments` and `incident show`.
-        let listed = try await CLIRun.detached(["shipments", "--json", "--db", db, "--now", Self.now])
+        let listed = try await CLIRun.run(["shipments", "--json", "--db", db, "--now", Self.now])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]], "\(listed.stderr)")
         let row = try #require(rows.first { $0["trackingNumber"] as? String == "620000000000000000000001" })
         let listedEstimate = try #require(row["estimate"] as? [String: Any])
         #expect(listedEstimate["p50"] as? String == estimate.p50.description && listedEstimate["explanation"] as? String == explanation)
         #expect(row["status"] as? String == "inTransit" && row["orderId"] as? String == "E-1")
-        let table = try await CLIRun.detached(["shipments", "--db", db, "--now", Self.now])
+        let table = try await CLIRun.run(["shipments", "--db", db, "--now", Self.now])
         let expectedCell = estimate.p50 == estimate.p90 ? "\(estimate.p50)" : "\(estimate.p50)..\(estimate.p90)"
         #expect(table.stdout.contains("EXPECTED") && table.stdout.contains(expectedCell))
         let trigger = IncidentTrigger(
@@ -171,10 +171,10 @@ import Testing
                 try $0.cases.raise(trigger, plan: IncidentPlanner(config: .defaults).plan(kind: .stalled, value: nil, now: now), at: now)
             })
         else { throw StoreError.rejected("no case opened") }
-        let shown = try await CLIRun.detached(["incident", "show", String(incident.id), "--json", "--db", db, "--now", Self.now])
+        let shown = try await CLIRun.run(["incident", "show", String(incident.id), "--json", "--db", db, "--now", Self.now])
         let caseEstimate = try #require(try Self.json(shown)["estimate"] as? [String: Any])
         #expect(caseEstimate["p90"] as? String == estimate.p90.description && caseEstimate["confidence"] as? Int == count)
-        let caseText = try await CLIRun.detached(["incident", "show", String(incident.id), "--db", db, "--now", Self.now])
+        let caseText = try await CLIRun.run(["incident", "show", String(incident.id), "--db", db, "--now", Self.now])
         #expect(caseText.stdout.contains("expected \(estimate.p50)") && caseText.stdout.contains(estimate.explanation.en))
 
         // The shop's server answers the API with the same JSON, estimate included.
@@ -182,7 +182,7 @@ import Testing
         defer { server.terminate() }
         let banner = await CustomerServerCLITests.firstLine(of: server)
         let url = try #require(banner.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init), "serve printed \(banner)")
-        let api = try await CLIRun.detached(["track", "620000000000000000000001", "--postcode", "00-950", "--server", url, "--json"])
+        let api = try await CLIRun.run(["track", "620000000000000000000001", "--postcode", "00-950", "--server", url, "--json"])
         #expect(api.status == 0 && api.stdout == local.stdout, "\(api.stderr)")
     }
 }

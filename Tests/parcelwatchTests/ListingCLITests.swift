@@ -46,7 +46,7 @@ import Testing
         var cursor: String?
         var runs = 0
         repeat {
-            let run = try await CLIRun.detached(arguments + ["--limit", String(limit)] + (cursor.map { ["--after", $0] } ?? []))
+            let run = try await CLIRun.run(arguments + ["--limit", String(limit)] + (cursor.map { ["--after", $0] } ?? []))
             #expect(run.status == 0, "\(arguments) after \(cursor ?? "-"): \(run.stderr)")
             let page = try Self.elements(run, field: field)
             #expect(page.count <= limit)
@@ -63,7 +63,7 @@ import Testing
         let stored = try await store.read { try $0.shipments.shipments(ShipmentFilter()) }
 
         // More than two store pages in one run: one valid document, every shipment once, by id.
-        let whole = try await CLIRun.detached(["shipments", "--db", db, "--json"])
+        let whole = try await CLIRun.run(["shipments", "--db", db, "--json"])
         #expect(whole.status == 0, "\(whole.stderr)")
         let all = try Self.elements(whole)
         #expect(all.count == 2_500 && Self.next(whole) == nil)
@@ -74,31 +74,31 @@ import Testing
         // --limit 1200 three times over, each --after the last: the same rows, each once.
         let paged = try await Self.paged(["shipments", "--db", db, "--json"], limit: 1_200)
         #expect(paged.elements == all && paged.runs == 3)
-        let first = try await CLIRun.detached(["shipments", "--db", db, "--json", "--limit", "1200"])
+        let first = try await CLIRun.run(["shipments", "--db", db, "--json", "--limit", "1200"])
         #expect(Self.next(first) == "shipments:\(stored[1_199].id)")
 
         // A filter holds across pages and cursors.
         let ups = try await Self.paged(["shipments", "--db", db, "--json", "--carrier", "ups"], limit: 500)
-        let upsWhole = try Self.elements(try await CLIRun.detached(["shipments", "--db", db, "--json", "--carrier", "ups"]))
+        let upsWhole = try Self.elements(try await CLIRun.run(["shipments", "--db", db, "--json", "--carrier", "ups"]))
         #expect(ups.elements == upsWhole && upsWhole.count == 1_250 && ups.runs == 3)
 
         // The table pages too: header, rows, count; the cursor on standard error.
-        let table = try await CLIRun.detached(["shipments", "--db", db, "--limit", "3"])
+        let table = try await CLIRun.run(["shipments", "--db", db, "--limit", "3"])
         let lines = table.stdout.split(separator: "\n")
         #expect(lines.count == 5 && lines[0].hasPrefix("ORDER") && lines[1].hasPrefix("L-0001") && lines[4].hasPrefix("3 shipment(s)"), "\(table.stdout)")
         #expect(Self.next(table) == "shipments:\(stored[2].id)")
-        let longTable = try await CLIRun.detached(["shipments", "--db", db])
+        let longTable = try await CLIRun.run(["shipments", "--db", db])
         #expect(longTable.stdout.split(separator: "\n").count == 2_502 && longTable.stdout.contains("\n2500 shipment(s) in "))
 
         // A cursor of another listing, or none at all, is a usage error (exit 2) that says what to pass.
         for bad in ["audit:3", "12x", "shipments:abc", "queue:1,2,3"] {
-            let refused = try await CLIRun.detached(["shipments", "--db", db, "--json", "--after", bad])
+            let refused = try await CLIRun.run(["shipments", "--db", db, "--json", "--after", bad])
             #expect(refused.status == 2 && refused.stdout.isEmpty, "\(bad): \(refused.stdout)")
             #expect(refused.stderr.contains("--after '\(bad)' is not a cursor of the shipments listing"), "\(refused.stderr)")
         }
-        #expect(try await CLIRun.detached(["shipments", "--db", db, "--limit", "0"]).status == 2)
+        #expect(try await CLIRun.run(["shipments", "--db", db, "--limit", "0"]).status == 2)
         // Past the end: an empty list, no cursor.
-        let past = try await CLIRun.detached(["shipments", "--db", db, "--json", "--after", "shipments:\(stored[2_499].id)"])
+        let past = try await CLIRun.run(["shipments", "--db", db, "--json", "--after", "shipments:\(stored[2_499].id)"])
         let pastElements = try Self.elements(past)
         #expect(past.status == 0 && pastElements.isEmpty && Self.next(past) == nil)
     }
@@ -128,7 +128,7 @@ import Testing
         let now = ["--db", db, "--now", ISOTime.utc(fixtureNow.addingTimeInterval(3600))]
 
         // The queue: by deadline then priority then id, page after page.
-        let queue = try await CLIRun.detached(["incidents", "--json"] + now)
+        let queue = try await CLIRun.run(["incidents", "--json"] + now)
         let queueIds = try #require(try JSONSerialization.jsonObject(with: Data(queue.stdout.utf8)) as? [[String: Any]]).compactMap { $0["id"] as? Int }
         #expect(queueIds == [open[5], open[2], open[6], open[1], open[4], open[0]].map { Int($0.id) }, "\(queue.stdout.prefix(200))")
         let queueElements = try Self.elements(queue)
@@ -137,47 +137,47 @@ import Testing
             #expect(paged.elements == queueElements, "pages of \(limit)")
         }
         let later = ["incidents", "--json", "--overdue", "--db", db, "--now", ISOTime.utc(fixtureNow.addingTimeInterval(4 * 3600))]
-        let overdue = try await CLIRun.detached(later)
+        let overdue = try await CLIRun.run(later)
         let overduePaged = try await Self.paged(later, limit: 1)
         let overdueElements = try Self.elements(overdue)
         #expect(overduePaged.elements == overdueElements)
         #expect(overdueElements.count == 3, "the 1h, 2h and 3h cases")
 
         // --all: every case by id, the dismissed one too; a queue cursor is not its cursor.
-        let every = try await CLIRun.detached(["incidents", "--all", "--json"] + now)
+        let every = try await CLIRun.run(["incidents", "--all", "--json"] + now)
         let everyIds = try #require(try JSONSerialization.jsonObject(with: Data(every.stdout.utf8)) as? [[String: Any]]).compactMap { $0["id"] as? Int }
         #expect(everyIds == open.map { Int($0.id) })
         let everyPaged = try await Self.paged(["incidents", "--all", "--json"] + now, limit: 3)
         let everyElements = try Self.elements(every)
         #expect(everyPaged.elements == everyElements && everyPaged.runs == 3)
-        let queueCursor = try #require(Self.next(try await CLIRun.detached(["incidents", "--json", "--limit", "1"] + now)))
+        let queueCursor = try #require(Self.next(try await CLIRun.run(["incidents", "--json", "--limit", "1"] + now)))
         #expect(queueCursor.hasPrefix("queue:"))
-        let mixed = try await CLIRun.detached(["incidents", "--all", "--json", "--after", queueCursor] + now)
+        let mixed = try await CLIRun.run(["incidents", "--all", "--json", "--after", queueCursor] + now)
         #expect(mixed.status == 2 && mixed.stderr.contains("continues the queue listing"), "\(mixed.stderr)")
 
         // Notices and the audit log: newest first, page after page.
-        let notices = try await CLIRun.detached(["notices", "--all", "--json"] + now)
+        let notices = try await CLIRun.run(["notices", "--all", "--json"] + now)
         let noticeElements = try Self.elements(notices)
         let noticesPaged = try await Self.paged(["notices", "--all", "--json"] + now, limit: 2)
         #expect(noticeElements.count == 7 && noticesPaged.elements == noticeElements)
-        #expect(Self.next(try await CLIRun.detached(["notices", "--all", "--json", "--limit", "7"] + now)) == nil, "exactly the last one: nothing remains")
-        let audit = try await CLIRun.detached(["audit", "--json", "--limit", "1000"] + now)
+        #expect(Self.next(try await CLIRun.run(["notices", "--all", "--json", "--limit", "7"] + now)) == nil, "exactly the last one: nothing remains")
+        let audit = try await CLIRun.run(["audit", "--json", "--limit", "1000"] + now)
         let entries = try Self.elements(audit)
         #expect(entries.count >= 10, "import, staff, seven cases opened, a dismissal")
         let auditPaged = try await Self.paged(["audit", "--json"] + now, limit: 3)
         #expect(auditPaged.elements == entries)
-        #expect(Self.next(try await CLIRun.detached(["audit", "--json", "--limit", "3"] + now))?.hasPrefix("audit:") == true)
+        #expect(Self.next(try await CLIRun.run(["audit", "--json", "--limit", "3"] + now))?.hasPrefix("audit:") == true)
 
         // A customer's export: orders by id, each run one document.
         let staff = ["--as", "anna"] + now
-        let export = try await CLIRun.detached(["customer", "export", "ewa@example.com"] + staff)
+        let export = try await CLIRun.run(["customer", "export", "ewa@example.com"] + staff)
         #expect(export.status == 0, "\(export.stderr)")
         let orders = try Self.elements(export, field: "orders")
         #expect(orders.count == 5 && Self.next(export) == nil)
         let exportPaged = try await Self.paged(["customer", "export", "ewa@example.com"] + staff, limit: 2, field: "orders")
         #expect(exportPaged.elements == orders && exportPaged.runs == 3)
-        let refused = try await CLIRun.detached(["customer", "export", "ewa@example.com", "--after", "shipments:1"] + staff)
+        let refused = try await CLIRun.run(["customer", "export", "ewa@example.com", "--after", "shipments:1"] + staff)
         #expect(refused.status == 2 && refused.stderr.contains("not a cursor of the orders listing"))
-        #expect(try await CLIRun.detached(["customer", "export", "nobody@example.com"] + staff).status == 1)
+        #expect(try await CLIRun.run(["customer", "export", "nobody@example.com"] + staff).status == 1)
     }
 }

@@ -29,7 +29,7 @@ extension LoadTests {
             let backend = "workers-\(prefix)"
             let (config, secrets) = try TestFiles.webhookConfig(url: "\(base)/_sim/webhook/\(backend)", secretEnv: "WORKERS_SECRET", in: directory)
             let now = "2026-11-20T12:00:00Z"
-            let imported = try await CLIRun.detached(["import", csv, "--db", url, "--now", now])
+            let imported = try await CLIRun.run(["import", csv, "--db", url, "--now", now])
             #expect(imported.status == 0, "\(imported.stderr)")
 
             let sweep = [

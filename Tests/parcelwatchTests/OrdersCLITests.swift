@@ -22,23 +22,23 @@ import Testing
         let now = ["--db", db, "--now", "2026-11-20T12:00:00Z"]
         // No carrier is asked: every fetch is refused before it leaves the machine.
         let offline = ["PARCELWATCH_LOOPBACK_ONLY": "1"]
-        #expect(try await CLIRun.detached(["import", csv] + now).status == 0)
-        #expect(try await CLIRun.detached(["staff", "add", "anna"] + now).status == 0)
+        #expect(try await CLIRun.run(["import", csv] + now).status == 0)
+        #expect(try await CLIRun.run(["staff", "add", "anna"] + now).status == 0)
         // O-1: the customer reports it missing, staff send a replacement; the sweep finds O-1 and O-2
         // without a carrier scan (notDispatched, refund proposed); staff refund O-2 and dismiss O-1's.
-        let report = try await CLIRun.detached(["report-problem", "08215690051372", "--postcode", "28045", "--kind", "notReceived"] + now)
+        let report = try await CLIRun.run(["report-problem", "08215690051372", "--postcode", "28045", "--kind", "notReceived"] + now)
         #expect(report.status == 0, "\(report.stderr)")
-        #expect(try await CLIRun.detached(["incident", "reship", "1", "--carrier", "seur", "--tracking", "08215690051489", "--as", "anna"] + now).status == 0)
-        #expect(try await CLIRun.detached(["sweep"] + now, environment: offline).status == 0)
-        let queue = try await CLIRun.detached(["incidents", "--json"] + now)
+        #expect(try await CLIRun.run(["incident", "reship", "1", "--carrier", "seur", "--tracking", "08215690051489", "--as", "anna"] + now).status == 0)
+        #expect(try await CLIRun.run(["sweep"] + now, environment: offline).status == 0)
+        let queue = try await CLIRun.run(["incidents", "--json"] + now)
         let cases = (try? JSONSerialization.jsonObject(with: Data(queue.stdout.utf8))) as? [[String: Any]] ?? []
         let unshipped = try #require(cases.first { $0["kind"] as? String == "notDispatched" && $0["orderId"] as? String == "O-2" }?["id"] as? Int)
         let labelOnly = try #require(cases.first { $0["kind"] as? String == "notDispatched" && $0["orderId"] as? String == "O-1" }?["id"] as? Int)
-        #expect(try await CLIRun.detached(["incident", "refund", String(unshipped), "--as", "anna"] + now).status == 0)
-        #expect(try await CLIRun.detached(["incident", "dismiss", String(labelOnly), "--reason", "handed to SEUR today", "--as", "anna"] + now).status == 0)
-        #expect(try await CLIRun.detached(["notices", "deliver"] + now).status == 0)
+        #expect(try await CLIRun.run(["incident", "refund", String(unshipped), "--as", "anna"] + now).status == 0)
+        #expect(try await CLIRun.run(["incident", "dismiss", String(labelOnly), "--reason", "handed to SEUR today", "--as", "anna"] + now).status == 0)
+        #expect(try await CLIRun.run(["notices", "deliver"] + now).status == 0)
 
-        let listed = try await CLIRun.detached(["orders", "--json"] + now)
+        let listed = try await CLIRun.run(["orders", "--json"] + now)
         #expect(listed.status == 0, "\(listed.stderr)")
         let orders = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
         #expect(orders.map { $0["orderId"] as? String } == ["O-1", "O-2", "O-3"])
@@ -73,7 +73,7 @@ import Testing
         #expect((third["shop"] as? [Any])?.isEmpty == true)
 
         // One line per order, the same facts.
-        let table = try await CLIRun.detached(["orders"] + now)
+        let table = try await CLIRun.run(["orders"] + now)
         let lines = table.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 5, "header, three orders, the count: \(table.stdout)")
         let line = try #require(lines.first { $0.hasPrefix("O-1") })
@@ -85,11 +85,11 @@ import Testing
         #expect(lines.first { $0.hasPrefix("O-2") }?.contains("refund pending 59.00 PLN") == true)
         #expect(lines.last?.contains("3 order(s)") == true)
 
-        let one = try await CLIRun.detached(["orders", "--order", "O-2", "--json"] + now)
+        let one = try await CLIRun.run(["orders", "--order", "O-2", "--json"] + now)
         #expect((try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [[String: Any]])?.map { $0["orderId"] as? String } == ["O-2"])
-        let missing = try await CLIRun.detached(["orders", "--order", "NOPE"] + now)
+        let missing = try await CLIRun.run(["orders", "--order", "NOPE"] + now)
         #expect(missing.status == 1 && missing.stdout.contains("no order NOPE"))
-        let help = try await CLIRun.detached(["orders", "--help"])
+        let help = try await CLIRun.run(["orders", "--help"])
         #expect(help.stdout.contains("replacement") && help.stdout.contains("--json") && help.stdout.contains("parcelwatch orders --order PW-1034"))
     }
 }

@@ -30,16 +30,8 @@ import Glibc
 
     /// The built binary with `arguments`, as a user file modes apply to.
     static func runAsReader(_ arguments: [String]) async throws -> CLIRun {
-        let binary = try ParcelwatchBinary.path()
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(
-                    with: Result {
-                        guard isRoot else { return try CLIRun.run(arguments) }
-                        return try CLIRun.run(["--reuid=65534", "--regid=65534", "--clear-groups", binary] + arguments, executable: setpriv)
-                    })
-            }.start()
-        }
+        guard isRoot else { return try await CLIRun.run(arguments) }
+        return try await CLIRun.run(["--reuid=65534", "--regid=65534", "--clear-groups", try ParcelwatchBinary.path()] + arguments, executable: setpriv)
     }
 
     @Test(.enabled(if: canDropPrivileges, "running as root without setpriv, chmod would not stop writes"), arguments: Directory.allCases)
@@ -83,9 +75,9 @@ import Glibc
         }
     }
 
-    @Test func aReadCommandNeverCreatesAStore() throws {
+    @Test func aReadCommandNeverCreatesAStore() async throws {
         let db = try temporaryDirectory("read-only-missing") + "/p.sqlite"
-        let run = try CLIRun.run(["shipments", "--db", db])
+        let run = try await CLIRun.run(["shipments", "--db", db])
         #expect(run.status == 4 && run.stderr.contains("does not exist"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: db))
     }

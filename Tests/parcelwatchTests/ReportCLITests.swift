@@ -72,7 +72,7 @@ import Testing
 
     @Test func jsonHasTheDocumentedShapeAndFigures() async throws {
         let (db, config) = try await Self.shop()
-        let run = try await CLIRun.detached(["report", "--json", "--db", db, "--config", config, "--now", "2026-11-20T12:00:00Z"])
+        let run = try await CLIRun.run(["report", "--json", "--db", db, "--config", config, "--now", "2026-11-20T12:00:00Z"])
         #expect(run.status == 0, "\(run.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(Set(object.keys) == ["since", "generatedAt", "timeZone", "carriers", "incidents", "firstNotice", "sla", "money"])
@@ -89,11 +89,11 @@ import Testing
         // Once a sweep has kept the per-day summaries in the shop's zone, the same report, byte for byte.
         let folded = try await Store.sqlite(path: db).refreshReportSummaries(timeZone: try #require(TimeZone(identifier: "Europe/Warsaw")))
         #expect(folded == 3)
-        let summarized = try await CLIRun.detached(["report", "--json", "--db", db, "--config", config, "--now", "2026-11-20T12:00:00Z"])
+        let summarized = try await CLIRun.run(["report", "--json", "--db", db, "--config", config, "--now", "2026-11-20T12:00:00Z"])
         #expect(summarized.status == 0 && summarized.stdout == run.stdout, "\(summarized.stderr)")
 
         // A day is midnight in the shop's zone.
-        let november = try await CLIRun.detached([
+        let november = try await CLIRun.run([
             "report", "--json", "--since", "2026-11-01", "--db", db, "--config", config,
             "--now", "2026-11-20T12:00:00Z",
         ])
@@ -102,7 +102,7 @@ import Testing
 
     @Test func csvIsOneRectangleWithASectionColumn() async throws {
         let (db, config) = try await Self.shop()
-        let run = try await CLIRun.detached(["report", "--csv", "--since", "30d", "--db", db, "--config", config, "--now", "2026-11-20T12:00:00Z"])
+        let run = try await CLIRun.run(["report", "--csv", "--since", "30d", "--db", db, "--config", config, "--now", "2026-11-20T12:00:00Z"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasSuffix("\r\n"))
         let lines = run.stdout.components(separatedBy: "\r\n").dropLast()
@@ -125,13 +125,13 @@ import Testing
         #expect(cell("money", "PLN", "refunded") == "45.50" && cell("money", "PLN", "shipments") == "")
     }
 
-    @Test func aBadWindowOrTwoFormatsExitTwo() throws {
+    @Test func aBadWindowOrTwoFormatsExitTwo() async throws {
         let db = try temporaryDirectory("cli-report-bad") + "/p.sqlite"
         for since in ["2026-02-30", "last month", "30x", "2099-01-01"] {
-            let run = try CLIRun.run(["report", "--since", since, "--db", db, "--now", "2026-11-20T12:00:00Z"])
+            let run = try await CLIRun.run(["report", "--since", since, "--db", db, "--now", "2026-11-20T12:00:00Z"])
             #expect(run.status == 2 && run.stderr.contains("--since"), "\(since): \(run.stderr)")
         }
-        let both = try CLIRun.run(["report", "--json", "--csv", "--db", db])
+        let both = try await CLIRun.run(["report", "--json", "--csv", "--db", db])
         #expect(both.status == 2 && both.stderr.contains("--json and --csv"))
     }
 }

@@ -28,7 +28,7 @@ extension LoadTests {
             // Notices and reships go to the simulator's sink, which answers slowly: kills land mid-request.
             let (config, secrets) = try TestFiles.webhookConfig(url: "\(base)/_sim/webhook/soak?_fault=delay=150", secretEnv: "SOAK_SECRET", in: directory)
             let common = ["--db", db, "--config", config, "--carrier-endpoint", base, "--carrier-rate", "1000"]
-            #expect(try await CLIRun.detached(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
+            #expect(try await CLIRun.run(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
 
             var random = FuzzCorpus.Generator(seed: 0x50A4)
             for round in 0..<Self.kills {
@@ -43,7 +43,7 @@ extension LoadTests {
                 // Omissions, as the kill left them: every open case has the action its policy calls for.
                 #expect(try await CaseActionCrashTests.omissions(db) == [], "after kill \(round)")
             }
-            let final = try await CLIRun.detached(["sweep", "--all", "--now", "2026-11-21T12:00:00Z", "--json"] + common, environment: secrets)
+            let final = try await CLIRun.run(["sweep", "--all", "--now", "2026-11-21T12:00:00Z", "--json"] + common, environment: secrets)
             #expect(final.status == 0, "\(final.stderr)")
 
             let store = try Store.sqlite(path: db)

@@ -38,46 +38,46 @@ import Testing
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
     }
 
-    @Test func importIsIdempotentAndReportsBadRows() throws {
+    @Test func importIsIdempotentAndReportsBadRows() async throws {
         let (csv, db) = try Self.orderFile(Self.numbers(3))
         var text = try String(contentsOfFile: csv, encoding: .utf8)
         text += "\nC9,Bad,bad@example.com,,es,28001,1,EUR,2026-11-31,,seur,123\n"
         try Data(text.utf8).write(to: URL(fileURLWithPath: csv))
-        let dry = try CLIRun.run(["import", csv, "--db", db, "--dry-run", "--json"])
+        let dry = try await CLIRun.run(["import", csv, "--db", db, "--dry-run", "--json"])
         #expect(dry.status == 0, "\(dry.stderr)")
         #expect(Self.json(dry.stdout)["imported"] as? Int == 3 && Self.json(dry.stdout)["dryRun"] as? Bool == true)
-        let first = try CLIRun.run(["import", csv, "--db", db, "--json"])
+        let first = try await CLIRun.run(["import", csv, "--db", db, "--json"])
         let summary = Self.json(first.stdout)
         #expect(summary["imported"] as? Int == 3 && summary["unchanged"] as? Int == 0)
         let rejected = summary["rejected"] as? [[String: Any]] ?? []
         #expect(rejected.count == 1 && rejected.first?["line"] as? Int == 5)
         #expect((rejected.first?["reason"] as? String)?.hasPrefix("bad date: promised_date '2026-11-31'") == true)
-        let second = try CLIRun.run(["import", csv, "--db", db, "--json"])
+        let second = try await CLIRun.run(["import", csv, "--db", db, "--json"])
         #expect(Self.json(second.stdout)["imported"] as? Int == 0 && Self.json(second.stdout)["unchanged"] as? Int == 3)
 
-        let list = try CLIRun.run(["shipments", "--db", db, "--json"])
+        let list = try await CLIRun.run(["shipments", "--db", db, "--json"])
         let rows = (try? JSONSerialization.jsonObject(with: Data(list.stdout.utf8))) as? [[String: Any]] ?? []
         #expect(rows.count == 3)
         #expect(Set((rows.first ?? [:]).keys).isSuperset(of: ["carrier", "trackingNumber", "orderId", "status", "reason", "lastEventAt", "nextCheckAt"]))
 
-        let unusable = try CLIRun.run(["shipments", "--db", "/nonexistent-dir/p.sqlite"])
+        let unusable = try await CLIRun.run(["shipments", "--db", "/nonexistent-dir/p.sqlite"])
         #expect(unusable.status == 4 && unusable.stderr.contains("does not exist"))
-        let missing = try CLIRun.run(["import", "/nonexistent-dir/orders.csv", "--db", db])
+        let missing = try await CLIRun.run(["import", "/nonexistent-dir/orders.csv", "--db", db])
         #expect(missing.status == 2)
     }
 
-    @Test func addTakesOneOrderAndItsNumbers() throws {
+    @Test func addTakesOneOrderAndItsNumbers() async throws {
         let db = try temporaryDirectory("cli") + "/p.sqlite"
         let numbers = Self.numbers(2)
         let (first, second) = (numbers[0], numbers[1])
-        let new = try CLIRun.run([
+        let new = try await CLIRun.run([
             "add", "--db", db, "--order", "A1", "--name", "Anna Nowak", "--email", "anna@example.com", "--postcode", "00-950",
             "--language", "pl", "--value", "129.99", "--currency", "PLN", "--carrier", "seur", first,
         ])
         #expect(new.status == 0, "\(new.stderr)")
-        let more = try CLIRun.run(["add", "--db", db, "--order", "A1", "--carrier", "seur", second, "--json"])
+        let more = try await CLIRun.run(["add", "--db", db, "--order", "A1", "--carrier", "seur", second, "--json"])
         #expect(Self.json(more.stdout)["imported"] as? Int == 1, "\(more.stderr)")
-        let bad = try CLIRun.run(["add", "--db", db, "--order", "A1", "RR123456784PL"])
+        let bad = try await CLIRun.run(["add", "--db", db, "--order", "A1", "RR123456784PL"])
         #expect(bad.status == 2 && bad.stderr.contains("check digit expected 5, got 4"))
     }
 
@@ -100,7 +100,7 @@ import Testing
                 TrackingUpdate(
                     shipmentID: shipment.id, events: [unknown], estimatedDelivery: nil, checkedAt: fixtureNow, schedule: .standard))
         }
-        let run = try await CLIRun.detached(["carriers", "unmapped", "--db", db, "--json"])
+        let run = try await CLIRun.run(["carriers", "unmapped", "--db", db, "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let rows = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [[String: Any]] ?? []
         #expect(rows.count == 1 && rows.first?["rawStatus"] as? String == "Situación desconocida" && rows.first?["count"] as? Int == 1)
@@ -114,8 +114,8 @@ import Testing
         let base = try await SharedSimulator.shared.baseURL()
         let sim = try SimControl(baseURL: base)
         try await sim.register(numbers.map { ParcelScript(carrier: "seur", number: $0, timeline: [.init(afterHours: 0, fixture: "in-transit")]) })
-        for number in numbers { try await sim.addFault(StickyFault(carrier: "seur", number: number, fault: "delay=120")) }
-        #expect(try await CLIRun.detached(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
+        for number in numbers { try await sim.addFault(StickyFault(carrier: "seur", number: number, fault: "delay=400")) }
+        #expect(try await CLIRun.run(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
         let store = try Store.sqlite(path: db)
 
         let sweep = ["sweep", "--db", db, "--now", "2026-11-20T12:00:00Z", "--carrier-endpoint", base, "--carrier-rate", "1000", "--json"]
@@ -136,15 +136,15 @@ import Testing
         #expect(checkedBeforeKill >= 1 && checkedBeforeKill < numbers.count, "killed after \(checkedBeforeKill) shipments")
 
         // The dead worker's leases hold what it had claimed for --lease (10 minutes): a sweep at once takes none of it,
-        let early = try await CLIRun.detached(sweep)
+        let early = try await CLIRun.run(sweep)
         #expect(early.status == 0 && Self.json(early.stdout)["checked"] as? Int == 0, "\(early.stdout)")
         // and once they have run out, the next sweep checks exactly what was left.
         let later = sweep.map { $0 == "2026-11-20T12:00:00Z" ? "2026-11-20T12:11:00Z" : $0 }
-        let rerun = try await CLIRun.detached(later)
+        let rerun = try await CLIRun.run(later)
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(Self.json(rerun.stdout)["checked"] as? Int == numbers.count - checkedBeforeKill)
         // Fetch everything once more, unconditionally: still no duplicates.
-        #expect(try await CLIRun.detached(later + ["--all"]).status == 0)
+        #expect(try await CLIRun.run(later + ["--all"]).status == 0)
 
         let expected = try JSONDecoder().decode(
             TrackingReport.self, from: Data(contentsOf: URL(fileURLWithPath: PackagePaths.fixtures + "/seur/public/in-transit.expected.json")))
@@ -172,7 +172,7 @@ import Testing
         let base = try await SharedSimulator.shared.baseURL()
         try await SimControl(baseURL: base).register(
             numbers.map { ParcelScript(carrier: "seur", number: $0, timeline: [.init(afterHours: 0, fixture: "in-transit")]) })
-        #expect(try await CLIRun.detached(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
+        #expect(try await CLIRun.run(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
         let process = try CLIRun.start(["sweep", "--every", "0.3s", "--db", db, "--carrier-endpoint", base, "--json"])
         let store = try Store.sqlite(path: db)
         for _ in 0..<200 {
@@ -194,7 +194,7 @@ import Testing
         let sim = try SimControl(baseURL: base)
         try await sim.register(numbers.map { ParcelScript(carrier: "seur", number: $0, timeline: [.init(afterHours: 0, fixture: "in-transit")]) })
         for number in numbers { try await sim.addFault(StickyFault(carrier: "seur", number: number, fault: "delay=150")) }
-        #expect(try await CLIRun.detached(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
+        #expect(try await CLIRun.run(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
         let store = try Store.sqlite(path: db)
         let process = try CLIRun.start([
             "sweep", "--db", db, "--now", "2026-11-20T12:00:00Z", "--carrier-endpoint", base,
