@@ -9,6 +9,11 @@ PREFIX ?= /usr/local
 # (the Swift runtime linked in; libcurl, libxml2, ICU and SQLite stay shared: Debian has no
 # static libcurl dependencies such as nghttp2, libssh2, librtmp, libpsl or Kerberos).
 RELEASE_BUILD = $(SWIFT) build -c release --static-swift-stdlib
+# The one debug build: `make build`, `make check`, `make test` and `make soak` all compile with
+# these flags into `.build`, so CI (`make check && make test`) compiles the package once, not once
+# per flag set (the two builds were most of a 40-minute CI run). A plain `swift build` or `swift test`
+# uses other flags and rebuilds `.build` once when you switch back.
+DEBUG_FLAGS = -Xswiftc -warnings-as-errors
 # The tests' Python helpers (Tests/Support/*.py) need modules from Debian packages, so they run
 # under Debian's interpreter, /usr/bin/python3, never a python3 that comes first on the PATH.
 TEST_APT_PACKAGES := postgresql chromium chromium-driver python3-aiosmtpd python3-selenium
@@ -24,15 +29,14 @@ deps:
 	fi
 
 build: deps
-	$(SWIFT) build
+	$(SWIFT) build $(DEBUG_FLAGS)
 
 ## What CI checks before the tests: the format lint (`.swift-format` at the root; `swift format
 ## -i -r Sources Tests Package.swift` fixes what it reports) and a build of every target and test
-## that fails on any compiler warning. That build has a directory of its own, so switching the
-## flag does not rebuild `make test`'s `.build` from scratch.
+## that fails on any compiler warning, the build `make test` then runs.
 check: deps
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
-	$(SWIFT) build --build-tests --scratch-path .build-check -Xswiftc -warnings-as-errors
+	$(SWIFT) build --build-tests $(DEBUG_FLAGS)
 
 ## The real servers and browser the tests use, all Debian packages (stock Debian 12's pip refuses
 ## to install into the system python: PEP 668): PostgreSQL (`postgresql`), an SMTP server
@@ -48,12 +52,12 @@ test-deps: deps
 ## Run every test suite against real parts on 127.0.0.1: a throwaway PostgreSQL server is
 ## started in a temporary directory for the run and removed after it, pass or fail.
 test: test-deps
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests $(DEBUG_FLAGS)
 	@pgdir=$$(mktemp -d /tmp/parcelwatch-pg.XXXXXX); \
 	trap 'scripts/test-postgres.sh stop '"$$pgdir" EXIT INT TERM; \
 	eval "$$(scripts/test-postgres.sh start $$pgdir)" && \
 	echo "==> PostgreSQL for the tests at $$PARCELWATCH_TEST_POSTGRES" && \
-	$(SWIFT) test
+	$(SWIFT) test --skip-build
 
 ## The tools scripts/demo.sh calls besides the build: curl and python3 (its standard library only).
 demo-deps:
@@ -74,8 +78,8 @@ serve-demo: build
 
 ## 50 sweeps killed with SIGKILL at random moments, then the store's invariants (CI runs 5).
 soak: test-deps
-	$(SWIFT) build --build-tests
-	SOAK_KILLS=50 $(SWIFT) test --filter SoakTests
+	$(SWIFT) build --build-tests $(DEBUG_FLAGS)
+	SOAK_KILLS=50 $(SWIFT) test --skip-build --filter SoakTests
 
 ## The peers the benchmarks compare against, Debian packages: xmllint (`libxml2-utils`), hyperfine
 ## and lxml (`python3-lxml`, for /usr/bin/python3); valgrind counts instructions per parcel.
@@ -103,4 +107,4 @@ install: deps
 	install -m 644 carriers/*.yaml $(DESTDIR)$(PREFIX)/share/parcelwatch/carriers/
 
 clean:
-	rm -rf .build .build-check .demo
+	rm -rf .build .demo
