@@ -32,10 +32,20 @@ public final class Store: Sendable {
 
     /// Opens (creating when missing) and migrates the SQLite database at `path`; with
     /// ``StoreAccess/readOnly``, opens the existing file read-only without migrating.
+    ///
+    /// The open runs on a thread of its own, as every unit of work does: migrating writes and
+    /// syncs the file, and a server or a test run opening stores on the few threads of Swift's
+    /// cooperative pool held up every other task waiting for one (a CI run saw sign-ins and
+    /// curl timeouts wait 30 s while tests opened their stores).
     /// - Throws: ``StoreError/cannotOpen(location:detail:)`` naming the file, or
     ///   ``StoreError/schemaVersion(location:found:expected:)`` for a read-only open of another schema.
-    public static func sqlite(path: String, access: StoreAccess = .readWrite) throws(StoreError) -> Store {
-        Store(backend: try SQLiteBackend(path: path, access: access), access: access)
+    public static func sqlite(path: String, access: StoreAccess = .readWrite) async throws(StoreError) -> Store {
+        let opened: Result<SQLiteBackend, StoreError> = await withCheckedContinuation { continuation in
+            DispatchQueue(label: "parcelwatch.sqlite.open").async {
+                continuation.resume(returning: Result { () throws(StoreError) in try SQLiteBackend(path: path, access: access) })
+            }
+        }
+        return Store(backend: try opened.get(), access: access)
     }
 
     /// Connects to the PostgreSQL database at `location` (`postgres://user[:password]@host[:port]/db`,

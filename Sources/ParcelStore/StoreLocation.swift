@@ -33,6 +33,6 @@ public enum StoreLocation {
                 throw .cannotOpen(location: path, detail: "the directory \(directory) does not exist")
             }
         }
-        return try Store.sqlite(path: path, access: access)
+        return try await Store.sqlite(path: path, access: access)
     }
 }

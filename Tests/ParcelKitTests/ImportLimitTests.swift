@@ -28,7 +28,7 @@ import Testing
     static func run(_ text: String, limits: ImportLimits = .defaults) async throws -> (ImportSummary, Store) {
         let importer = try importer(limits)
         let read = try importer.records(file: try write(text))
-        let store = try Store.sqlite(path: try temporaryDirectory("import-limits") + "/p.sqlite")
+        let store = try await Store.sqlite(path: try temporaryDirectory("import-limits") + "/p.sqlite")
         return (try await importer.run(read.records, readRejections: read.rejected, store: store, dryRun: false, actor: "test", at: fixtureNow), store)
     }
 

@@ -119,11 +119,11 @@ import Testing
         let path = try Self.write(Array(text.utf8))
         let importer = try Self.importer()
         let read = try importer.records(file: path)
-        let wholeStore = try Store.sqlite(path: try temporaryDirectory("import-stream") + "/whole.sqlite")
+        let wholeStore = try await Store.sqlite(path: try temporaryDirectory("import-stream") + "/whole.sqlite")
         let whole = try await importer.run(read.records, readRejections: read.rejected, store: wholeStore, dryRun: false, actor: "test", at: fixtureNow)
         #expect(whole.imported == 5 && whole.rejected.count == 9 && whole.notes.count == 1, "\(whole)")
 
-        let streamStore = try Store.sqlite(path: try temporaryDirectory("import-stream") + "/stream.sqlite")
+        let streamStore = try await Store.sqlite(path: try temporaryDirectory("import-stream") + "/stream.sqlite")
         let source = try importer.prepare(file: path, bufferSize: 7)
         guard case .csv = source else {
             Issue.record("a CSV file was not streamed")

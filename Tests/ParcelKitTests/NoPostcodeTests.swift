@@ -19,7 +19,7 @@ import Testing
             }
         let importer = try ImportLimitTests.importer()
         let read = try importer.records(file: try ImportLimitTests.write(lines.joined(separator: "\n") + "\n"))
-        let store = try Store.sqlite(path: try temporaryDirectory("no-postcode") + "/p.sqlite")
+        let store = try await Store.sqlite(path: try temporaryDirectory("no-postcode") + "/p.sqlite")
         return (try await importer.run(read.records, store: store, dryRun: false, actor: "test", at: fixtureNow), store)
     }
 

@@ -13,7 +13,7 @@ import Testing
     /// A closed store at a fresh path holding one order with one parcel.
     static func written() async throws -> String {
         let path = try temporaryDirectory("read-only-store") + "/p.sqlite"
-        let store = try Store.sqlite(path: path)
+        let store = try await Store.sqlite(path: path)
         _ = try await store.write {
             try $0.shipments.importRows(
                 [ImportRow(line: 2, order: order("RO-1"), carrier: "seur", trackingNumber: "RO1")], dryRun: false, actor: "t", at: fixtureNow)
@@ -23,7 +23,7 @@ import Testing
 
     @Test func readsWhatAWriterStoredAndRefusesWrites() async throws {
         let path = try await Self.written()
-        let store = try Store.sqlite(path: path, access: .readOnly)
+        let store = try await Store.sqlite(path: path, access: .readOnly)
         #expect(try await store.read { try $0.shipments.shipments(ShipmentFilter()) }.map(\.trackingNumber) == ["RO1"])
         #expect(try await store.read { try $0.shipments.order(id: "RO-1") }?.customerName == "Anna Nowak")
         let row = ImportRow(line: 2, order: order("RO-2"), carrier: "seur", trackingNumber: "RO2")
@@ -42,8 +42,8 @@ import Testing
 
     @Test func aMissingFileIsNotCreated() async throws {
         let path = try temporaryDirectory("read-only-store") + "/absent.sqlite"
-        #expect {
-            _ = try Store.sqlite(path: path, access: .readOnly)
+        await #expect {
+            _ = try await Store.sqlite(path: path, access: .readOnly)
         } throws: { error in
             "\(error)".contains(path) && "\(error)".contains("does not exist")
         }
@@ -53,15 +53,15 @@ import Testing
 
     @Test func anOlderOrNewerSchemaIsNamedNotMigrated() async throws {
         let path = try await Self.written()
-        let writer = try Store.sqlite(path: path)
+        let writer = try await Store.sqlite(path: path)
         // The newest two steps this binary knows, as it applied them.
         let steps = try await writer.unchecked { db in try db.scalars(String.self, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") }
         try #require(steps.count >= 2)
         let (previous, newest) = (steps[steps.count - 2], steps[steps.count - 1])
         // Older: the newest step is not applied yet.
         try await writer.unchecked { db in try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [newest]) }
-        #expect {
-            _ = try Store.sqlite(path: path, access: .readOnly)
+        await #expect {
+            _ = try await Store.sqlite(path: path, access: .readOnly)
         } throws: { error in
             guard case .schemaVersion(let location, let found, let expected) = error as? StoreError else { return false }
             return location == path && found.hasPrefix("\(previous), older") && expected == newest && "\(error)".contains("never migrates")
@@ -74,8 +74,8 @@ import Testing
         try await writer.unchecked { db in
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?), ('v99-from-the-future')", arguments: [newest])
         }
-        #expect {
-            _ = try Store.sqlite(path: path, access: .readOnly)
+        await #expect {
+            _ = try await Store.sqlite(path: path, access: .readOnly)
         } throws: { error in
             guard case .schemaVersion(_, let found, let expected) = error as? StoreError else { return false }
             return found.hasPrefix("v99-from-the-future, newer") && expected == newest

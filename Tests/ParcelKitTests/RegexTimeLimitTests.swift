@@ -98,7 +98,7 @@ import Testing
             ParcelScript(carrier: "slowpoke", number: "53700000002", timeline: [.init(afterHours: 0, fixture: "stuck")])
         ])
         let registry = try CarrierRegistry.load(directory: root + "/carriers")
-        let store = try Store.sqlite(path: root + "/p.sqlite")
+        let store = try await Store.sqlite(path: root + "/p.sqlite")
         _ = try await store.write {
             try $0.shipments.importRows(
                 [ImportRow(line: 2, order: order("SP-1"), carrier: "slowpoke", trackingNumber: "53700000002")], dryRun: false, actor: "t", at: fixtureNow)

@@ -115,7 +115,7 @@ import Testing
     /// Another threshold in the config makes everything due at once: instants computed under
     /// the old one would be days late.
     @Test func changedSettingsMakeEverythingDue() async throws {
-        let store = try Store.sqlite(path: try temporaryDirectory("rules") + "/parcelwatch.sqlite")
+        let store = try await Store.sqlite(path: try temporaryDirectory("rules") + "/parcelwatch.sqlite")
         let registry = try CarrierRegistry.load(directory: PackagePaths.carriers)
         _ = try await store.write {
             try $0.shipments.importRows(

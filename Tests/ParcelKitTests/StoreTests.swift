@@ -16,7 +16,7 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
     /// SQLite always; PostgreSQL when `make test` started a server (each test its own database).
     static let all: [StoreKind] =
         [
-            StoreKind(name: "sqlite") { try Store.sqlite(path: try temporaryDirectory("store") + "/parcelwatch.sqlite") }
+            StoreKind(name: "sqlite") { try await Store.sqlite(path: try temporaryDirectory("store") + "/parcelwatch.sqlite") }
         ] + (PostgresTestServer.isAvailable ? [StoreKind(name: "postgres") { try await Store.postgres(try await PostgresTestServer.freshDatabase()) }] : [])
 }
 
@@ -326,18 +326,18 @@ struct StoreKind: Sendable, CustomTestStringConvertible {
     @Test func reopeningAFileKeepsItsDataAndSchema() async throws {
         let path = try temporaryDirectory("store") + "/p.sqlite"
         do {
-            let store = try Store.sqlite(path: path)
+            let store = try await Store.sqlite(path: path)
             _ = try await store.write {
                 try $0.shipments.importRows(
                     [ImportRow(line: 2, order: order("1001"), carrier: nil, trackingNumber: nil)], dryRun: false, actor: "t", at: fixtureNow)
             }
         }
-        let reopened = try Store.sqlite(path: path)
+        let reopened = try await Store.sqlite(path: path)
         #expect(try await reopened.read { try $0.shipments.order(id: "1001") }?.customerName == "Anna Nowak")
         await #expect(throws: StoreError.self) { try await StoreLocation.open("/nonexistent-dir/x.sqlite") }
         let garbage = try temporaryDirectory("store") + "/garbage.sqlite"
         try Data("this is not a database, just text that is long enough to look like a header".utf8).write(to: URL(fileURLWithPath: garbage))
-        #expect(throws: StoreError.self) { try Store.sqlite(path: garbage) }
+        await #expect(throws: StoreError.self) { try await Store.sqlite(path: garbage) }
     }
 }
 

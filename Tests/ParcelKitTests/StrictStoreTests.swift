@@ -373,12 +373,12 @@ import Testing
         return schema
     }
 
-    static func sqlite() throws -> Store {
-        try Store.sqlite(path: try temporaryDirectory("schema") + "/parcelwatch.sqlite")
+    static func sqlite() async throws -> Store {
+        try await Store.sqlite(path: try temporaryDirectory("schema") + "/parcelwatch.sqlite")
     }
 
     @Test func sqliteDeclaresItsOwnTypes() async throws {
-        let store = try Self.sqlite()
+        let store = try await Self.sqlite()
         let types = try await store.unchecked { db in
             try db.scalars(
                 String.self,
@@ -391,7 +391,7 @@ import Testing
     }
 
     @Test func sqliteLooksUpEmailsThroughTheLowercaseIndex() async throws {
-        let store = try Self.sqlite()
+        let store = try await Self.sqlite()
         let plan = try await store.unchecked { db in
             try db.fetchAll(sql: "EXPLAIN QUERY PLAN SELECT * FROM orders WHERE lower(email) = lower(?)", arguments: ["Anna@Example.com"])
                 .map { row throws -> String in try row["detail"] }
@@ -400,7 +400,7 @@ import Testing
     }
 
     @Test(.enabled(if: PostgresTestServer.isAvailable)) func sqliteAndPostgresReachTheSameSchema() async throws {
-        let sqlite = try await Self.sqliteSchema(try Self.sqlite())
+        let sqlite = try await Self.sqliteSchema(try await Self.sqlite())
         let postgres = try await Self.postgresSchema(try await Store.postgres(try await PostgresTestServer.freshDatabase("schema")))
         #expect(sqlite.tables.count >= 15 && sqlite.tables == postgres.tables)
         #expect(sqlite.indexes["orders_email"] == "orders(lower(email))")

@@ -54,7 +54,7 @@ import Testing
         let base = try await SharedSimulator.shared.baseURL()
         let sim = try SimControl(baseURL: base)
         try await sim.register(parcels.map { ParcelScript(carrier: $0.carrier, number: $0.number, timeline: [.init(afterHours: 0, fixture: $0.fixture)]) })
-        let store = try Store.sqlite(path: try temporaryDirectory("sweep") + "/p.sqlite")
+        let store = try await Store.sqlite(path: try temporaryDirectory("sweep") + "/p.sqlite")
         let rows = parcels.enumerated().map { index, parcel in
             ImportRow(line: index + 2, order: order("o-\(parcel.number)"), carrier: parcel.carrier, trackingNumber: parcel.number)
         }

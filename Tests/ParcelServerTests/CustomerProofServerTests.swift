@@ -21,7 +21,7 @@ import Testing
     static let marker = "MARKER-EVENT-TEXT"
 
     static func serve() async throws -> (RunningParcelServer, Store, HTTPClient) {
-        let store = try Store.sqlite(path: try temporaryDirectory("proof") + "/p.sqlite")
+        let store = try await Store.sqlite(path: try temporaryDirectory("proof") + "/p.sqlite")
         let importer = OrderImporter(registry: try CarrierRegistry.load(directory: PackagePaths.carriers), config: .defaults)
         let fields = [
             "order_id": "NP-1", "customer_name": "Ona Petraitė", "email": "ona@example.lt", "phone": "", "language": "lt", "postcode": "-",

@@ -15,7 +15,7 @@ import Testing
     /// A store with one Spanish order whose parcel is damaged (a case with a staff note on it),
     /// one Polish order, and a server over it with limits fast enough for tests.
     static func serve(burst: Double = 10, perSecond: Double = 0.5) async throws -> (RunningParcelServer, Store, HTTPClient) {
-        let store = try Store.sqlite(path: try temporaryDirectory("serve") + "/p.sqlite")
+        let store = try await Store.sqlite(path: try temporaryDirectory("serve") + "/p.sqlite")
         var spanish = order("ES-1", email: "ana@example.es")
         spanish.language = "es"
         spanish.postcode = "28001"

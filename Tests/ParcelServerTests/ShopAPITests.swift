@@ -10,7 +10,7 @@ import Testing
 /// The shop API over loopback: bearer tokens, the import's validation, updates, cancellation.
 @Suite struct ShopAPITests {
     static func serve() async throws -> (RunningParcelServer, Store, HTTPClient, String) {
-        let store = try Store.sqlite(path: try temporaryDirectory("shop-api") + "/p.sqlite")
+        let store = try await Store.sqlite(path: try temporaryDirectory("shop-api") + "/p.sqlite")
         try await store.write { try $0.console.addStaff(StaffMember(name: "anna", displayName: "Anna"), actor: "setup", at: fixtureNow) }
         let token = APITokenSecret.generate()
         try await store.write { try $0.console.addToken(name: "shop-backend", tokenHash: token.hash, actor: "anna", at: fixtureNow) }

@@ -31,7 +31,7 @@ import Testing
     /// status) with a case detected a week ago whose clocks all ran out, one lost with a
     /// case detected now; staff anna and marek with console passwords (bcrypt cost 4).
     static func serve(secureCookies: Bool = false, fastLimits: Bool = false, configure: (inout ServerOptions) -> Void = { _ in }) async throws -> Setup {
-        let store = try Store.sqlite(path: try temporaryDirectory("staff-console") + "/p.sqlite")
+        let store = try await Store.sqlite(path: try temporaryDirectory("staff-console") + "/p.sqlite")
         var spanish = order("ES-1", email: "ana@example.es")
         spanish.language = "es"
         spanish.customerName = "Ana Ruiz"

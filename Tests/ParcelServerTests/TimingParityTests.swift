@@ -45,7 +45,7 @@ import Testing
 
     /// A real SQLite file with `orders` orders, one parcel each (numbers `2000000` + index).
     static func store() async throws -> Store {
-        let store = try Store.sqlite(path: try temporaryDirectory("timing") + "/p.sqlite")
+        let store = try await Store.sqlite(path: try temporaryDirectory("timing") + "/p.sqlite")
         for chunk in stride(from: 0, to: orders, by: 5_000) {
             let rows = (chunk..<min(chunk + 5_000, orders)).map { index in
                 ImportRow(

@@ -13,7 +13,7 @@ import Testing
         let base = try await SharedSimulator.shared.baseURL()
         let directory = try temporaryDirectory("crash")
         let db = directory + "/p.sqlite"
-        let store = try Store.sqlite(path: db)
+        let store = try await Store.sqlite(path: db)
         let number = "4\(String(format: "%013d", Int.random(in: 0..<9_999_999_999_999)))"
         var theOrder = order("K-\(number)", value: 90_000)  // 900 PLN: proposed, then approved by staff
         theOrder.reshippable = false

@@ -19,7 +19,7 @@ extension LoadTests {
         @Test func customerPagesAndTheStaffConsoleInABrowser() async throws {
             let directory = try temporaryDirectory("browser")
             let db = directory + "/p.sqlite"
-            let store = try Store.sqlite(path: db)
+            let store = try await Store.sqlite(path: db)
             var polish = order("B-PL", email: "jan@example.pl")
             polish.postcode = "00-950"
             var spanish = order("B-ES", email: "ana@example.es")

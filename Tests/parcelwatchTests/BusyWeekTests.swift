@@ -43,7 +43,7 @@ extension LoadTests {
             let sim = try SimControl(baseURL: simulator.baseURL)
             // Public sources only (no credentials in this environment).
             let registry = try CarrierRegistry.load(directory: PackagePaths.carriers, credentials: CarrierCredentials(environment: [:]))
-            let store = try Store.sqlite(path: try temporaryDirectory("busy") + "/p.sqlite")
+            let store = try await Store.sqlite(path: try temporaryDirectory("busy") + "/p.sqlite")
             for name in ["anna", "lucia", "marek"] {
                 try await store.write {
                     try $0.console.addStaff(

@@ -30,7 +30,7 @@ import Testing
 
     /// The open cases whose policy calls for an action, and those of them without exactly one.
     static func check(_ db: String) async throws -> (needing: Int, missing: [String]) {
-        let store = try Store.sqlite(path: db)
+        let store = try await Store.sqlite(path: db)
         let policy = ShopConfig.defaults.workflows
         var missing: [String] = [], needing = 0
         for incident in try await store.read({ try $0.cases.incidents(IncidentFilter()) }) where !incident.status.isClosed {
@@ -53,7 +53,7 @@ import Testing
         let killed = try await CLIRun.run(
             ["sweep", "--now", "2026-11-20T13:00:00Z"] + common, environment: ["PARCELWATCH_FAILPOINT": "case-opened"])
         #expect(killed.status != 0, "the failpoint must have killed the sweep")
-        let store = try Store.sqlite(path: db)
+        let store = try await Store.sqlite(path: db)
         #expect(try await store.read { try $0.cases.incidents(IncidentFilter()) }.count == 1, "the sweep died at its first case")
         // No sweep ran since: what the crash left must already be whole.
         let (needing, missing) = try await Self.check(db)
@@ -65,7 +65,7 @@ import Testing
         let (db, common, numbers) = try await Self.setup("case-repair")
         #expect(try await CLIRun.run(["sweep", "--now", "2026-11-20T13:00:00Z"] + common).status == 0)
         // What an older version's crash between the two commits left: cases, no actions.
-        let store = try Store.sqlite(path: db)
+        let store = try await Store.sqlite(path: db)
         _ = try await store.unchecked { db in try db.execute(sql: "DELETE FROM actions") }
         #expect(try await Self.omissions(db).count == numbers.count)
         for hour in [14, 15] {
@@ -80,7 +80,7 @@ import Testing
     @Test func theRepairReachesEveryPage() async throws {
         let (db, common, numbers) = try await Self.setup("case-repair-pages")
         #expect(try await CLIRun.run(["sweep", "--now", "2026-11-20T13:00:00Z"] + common).status == 0)
-        let store = try Store.sqlite(path: db)
+        let store = try await Store.sqlite(path: db)
         _ = try await store.unchecked { db in try db.execute(sql: "DELETE FROM actions") }
         let registry = try CarrierRegistry.load(directory: PackagePaths.carriers, credentials: CarrierCredentials(environment: [:]))
         let engine = IncidentEngine(store: store, config: .defaults, registry: registry, templates: try NoticeTemplates(), pageSize: 1)

@@ -83,7 +83,7 @@ extension LoadTests {
 
         @Test func aTotalCapAboveTheDescriptorLimitIsRefusedAtStart() async throws {
             let directory = try temporaryDirectory("conn-cap")
-            _ = try Store.sqlite(path: directory + "/p.sqlite")
+            _ = try await Store.sqlite(path: directory + "/p.sqlite")
             let binary = try ParcelwatchBinary.path()
             let run = try await CLIRun.command([
                 "sh", "-c", "ulimit -n 1024; exec \"$0\" serve --listen 127.0.0.1:0 --db \"$1\" --max-connections 5000", binary, directory + "/p.sqlite",

@@ -13,7 +13,7 @@ import Testing
     /// member lucia with an internal note; with `damaged` false the parcel is still in transit.
     static func store(damaged: Bool = true) async throws -> (db: String, number: String) {
         let db = try temporaryDirectory("customer") + "/p.sqlite"
-        let store = try Store.sqlite(path: db)
+        let store = try await Store.sqlite(path: db)
         let number = "0821569\(String(format: "%07d", Int.random(in: 0..<9_999_999)))"
         let order = Order(
             id: "PW-7", customerName: "Alejandro Sánchez", email: "alejandro@example.com", phone: "+34611223344", language: "es",
@@ -107,7 +107,7 @@ import Testing
         #expect(reported.status == 0, "\(reported.stderr)")
         let answer = try JSONSerialization.jsonObject(with: Data(reported.stdout.utf8)) as? [String: Any] ?? [:]
         #expect(answer["reported"] as? Bool == true && answer["nextUpdateBy"] as? String == "2026-11-20T13:00:00Z")
-        let store = try Store.sqlite(path: db)
+        let store = try await Store.sqlite(path: db)
         let cases = try await store.read { try $0.cases.incidents(IncidentFilter(kinds: [.customerReport])) }
         #expect(cases.count == 1 && cases.first?.owner == "lucia" && cases.first?.customerFacing == true)
         #expect(cases.first?.summary.contains("La caja llegó aplastada") == true)
@@ -138,7 +138,7 @@ import Testing
 @Suite struct ReplacementCLITests {
     @Test func aLinkedReplacementIsValidatedAndAnnounced() async throws {
         let (db, _) = try await CustomerCLITests.store()
-        let store = try Store.sqlite(path: db)
+        let store = try await Store.sqlite(path: db)
         let incident = try #require(try await store.read { try $0.cases.incidents(IncidentFilter(kinds: [.damagedOrLost])) }.first)
         let now = ["--db", db, "--now", "2026-11-20T13:00:00Z", "--as", "lucia"]
         let bad = try await CLIRun.run(["incident", "reship", String(incident.id), "--carrier", "poczta-polska", "--tracking", "RR123456784PL"] + now)

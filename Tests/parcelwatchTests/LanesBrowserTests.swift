@@ -17,7 +17,7 @@ import Testing
 extension LoadTests.BrowserTests {
     @Test func theLanesPageAndAnEstimateInABrowser() async throws {
         let directory = try temporaryDirectory("browser-lanes")
-        let store = try Store.sqlite(path: directory + "/p.sqlite")
+        let store = try await Store.sqlite(path: directory + "/p.sqlite")
         try await store.write { try $0.console.addStaff(StaffMember(name: "lucia", displayName: "Lucía Fernández"), actor: "test", at: fixtureNow) }
         try await store.write {
             try $0.console.setStaffPassword(

@@ -104,7 +104,7 @@ import Testing
         #expect(try await CLIRun.run(["lanes", "import", file, "--db", db, "--now", Self.now]).status == 0)
 
         // An InPost parcel to 00-950 handed over this morning, promised for Wednesday.
-        let store = try Store.sqlite(path: db)
+        let store = try await Store.sqlite(path: db)
         var theOrder = order("E-1", postcode: "00-950")
         theOrder.promisedDate = "2026-12-02"
         theOrder.paidAt = try Self.time("2026-11-29T18:00:00Z")

@@ -13,7 +13,7 @@ import Testing
     /// Ewa's. Staff member anna.
     static func store(count: Int) async throws -> (db: String, store: Store) {
         let db = try temporaryDirectory("cli-listing") + "/p.sqlite"
-        let store = try Store.sqlite(path: db)
+        let store = try await Store.sqlite(path: db)
         let rows = (1...count).map { index in
             ImportRow(
                 line: index + 1,

@@ -15,7 +15,7 @@ import Testing
         let db = directory + "/p.sqlite"
         let config = directory + "/parcelwatch.yaml"
         try Data("shop: { name: Report test, timezone: Europe/Warsaw }\n".utf8).write(to: URL(fileURLWithPath: config))
-        let store = try Store.sqlite(path: db)
+        let store = try await Store.sqlite(path: db)
         let created = fixtureNow.addingTimeInterval(-10 * 86_400)
         var rows: [ImportRow] = []
         for (id, carrier, number) in [("R-1", "seur", "R1"), ("R-2", "seur", "R2"), ("R-3", "inpost", "R3")] {

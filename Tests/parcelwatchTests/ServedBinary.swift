@@ -18,7 +18,7 @@ struct ServedBinary {
     static func start(descriptorLimit: String, flags: [String]) async throws -> ServedBinary {
         let directory = try temporaryDirectory("conn-attack")
         let db = directory + "/p.sqlite"
-        _ = try Store.sqlite(path: db)
+        _ = try await Store.sqlite(path: db)
         let errors = directory + "/serve.stderr"
         // sh -c SCRIPT BINARY DB ERRORS FLAGS…: the limit applies to the shell, then to serve, which it becomes.
         let script =

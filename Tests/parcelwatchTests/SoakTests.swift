@@ -46,7 +46,7 @@ extension LoadTests {
             let final = try await CLIRun.run(["sweep", "--all", "--now", "2026-11-21T12:00:00Z", "--json"] + common, environment: secrets)
             #expect(final.status == 0, "\(final.stderr)")
 
-            let store = try Store.sqlite(path: db)
+            let store = try await Store.sqlite(path: db)
             // Every parcel has exactly its page's events, each once.
             for number in numbers {
                 let shipment = try #require(try await store.read { try $0.shipments.shipment(carrier: "seur", trackingNumber: number) })

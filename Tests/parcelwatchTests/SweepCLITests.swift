@@ -83,7 +83,7 @@ import Testing
 
     @Test func unmappedStatusesComeFromTheStoreWhenNoFileIsGiven() async throws {
         let db = try temporaryDirectory("cli") + "/p.sqlite"
-        let store = try Store.sqlite(path: db)
+        let store = try await Store.sqlite(path: db)
         let number = Self.numbers(1)[0]
         let order = Order(
             id: "U1", customerName: "Ana", email: "ana@example.es", phone: nil, language: "es", postcode: "28001",
@@ -116,7 +116,7 @@ import Testing
         try await sim.register(numbers.map { ParcelScript(carrier: "seur", number: $0, timeline: [.init(afterHours: 0, fixture: "in-transit")]) })
         for number in numbers { try await sim.addFault(StickyFault(carrier: "seur", number: number, fault: "delay=400")) }
         #expect(try await CLIRun.run(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
-        let store = try Store.sqlite(path: db)
+        let store = try await Store.sqlite(path: db)
 
         let sweep = ["sweep", "--db", db, "--now", "2026-11-20T12:00:00Z", "--carrier-endpoint", base, "--carrier-rate", "1000", "--json"]
         let process = try CLIRun.start(sweep)
@@ -174,7 +174,7 @@ import Testing
             numbers.map { ParcelScript(carrier: "seur", number: $0, timeline: [.init(afterHours: 0, fixture: "in-transit")]) })
         #expect(try await CLIRun.run(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
         let process = try CLIRun.start(["sweep", "--every", "0.3s", "--db", db, "--carrier-endpoint", base, "--json"])
-        let store = try Store.sqlite(path: db)
+        let store = try await Store.sqlite(path: db)
         for _ in 0..<200 {
             try await Task.sleep(for: .milliseconds(50))
             if try await store.read({ try $0.console.auditLog(limit: 10) }).filter({ $0.action == "sweep" }).count >= 3 { break }
@@ -195,7 +195,7 @@ import Testing
         try await sim.register(numbers.map { ParcelScript(carrier: "seur", number: $0, timeline: [.init(afterHours: 0, fixture: "in-transit")]) })
         for number in numbers { try await sim.addFault(StickyFault(carrier: "seur", number: number, fault: "delay=150")) }
         #expect(try await CLIRun.run(["import", csv, "--db", db, "--now", "2026-11-20T12:00:00Z"]).status == 0)
-        let store = try Store.sqlite(path: db)
+        let store = try await Store.sqlite(path: db)
         let process = try CLIRun.start([
             "sweep", "--db", db, "--now", "2026-11-20T12:00:00Z", "--carrier-endpoint", base,
             "--carrier-rate", "1000", "--concurrency", "2", "--json",

@@ -57,9 +57,9 @@ enum SelectionFixture {
     static func store(count: Int) async throws -> Store {
         let path = NSTemporaryDirectory() + "parcelwatch-bench-select-\(count).sqlite"
         let ready = path + ".ready"
-        if FileManager.default.fileExists(atPath: ready) { return try Store.sqlite(path: path) }
+        if FileManager.default.fileExists(atPath: ready) { return try await Store.sqlite(path: path) }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        let store = try Store.sqlite(path: path)
+        let store = try await Store.sqlite(path: path)
         let created = Date(timeIntervalSince1970: 1_795_176_000)
         // Imported 20,000 rows at a time: the fixture itself must not need the memory the benchmark watches.
         for start in stride(from: 0, to: count, by: 20_000) {

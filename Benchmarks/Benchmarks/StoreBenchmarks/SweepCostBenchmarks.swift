@@ -123,12 +123,12 @@ enum SteadyFixture {
         let ready = path + ".ready"
         if FileManager.default.fileExists(atPath: ready) {
             // A store built before the report's summaries gets them here, once; as a sweep does.
-            let store = try Store.sqlite(path: path)
+            let store = try await Store.sqlite(path: path)
             try await store.refreshReportSummaries(timeZone: ShopConfig.defaults.timeZone)
             return store
         }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        let store = try Store.sqlite(path: path)
+        let store = try await Store.sqlite(path: path)
         // Labels paid an hour ago and promised next summer: no rule fires, each has an instant.
         for start in stride(from: 0, to: count, by: 20_000) {
             let rows = (start..<min(count, start + 20_000)).map { index in

@@ -124,7 +124,7 @@ struct SweepFixture {
         if let databaseURL {
             store = try await Store.postgres(databaseURL, connections: 8)
         } else {
-            store = try Store.sqlite(path: directory + "/bench.sqlite")
+            store = try await Store.sqlite(path: directory + "/bench.sqlite")
         }
         for start in stride(from: 0, to: rows.count, by: 20_000) {
             _ = try await store.write { [rows] tx in try tx.shipments.importRows(Array(rows[start..<min(rows.count, start + 20_000)]), dryRun: false, actor: "bench", at: now) }
