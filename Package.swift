@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -96,10 +97,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // How servers run and end (no parcels): in-process servers on threads of their own, and a
+        // graceful stop instead of a cancellation that traps with connections still queued.
+        .target(
+            name: "Serving",
+            dependencies: [
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CarrierSim",
             dependencies: [
-                "ParcelCore",
+                "ParcelCore", "Serving",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -109,7 +121,7 @@ let package = Package(
         .target(
             name: "ParcelServer",
             dependencies: [
-                "ParcelOps", "ParcelStore", "ParcelCore",
+                "ParcelOps", "ParcelStore", "ParcelCore", "Serving",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -132,7 +144,8 @@ let package = Package(
         .executableTarget(
             name: "parcelwatch",
             dependencies: [
-                "ParcelServer", "ParcelOps", "ParcelStore", "ParcelCore", "Curl", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ParcelServer", "ParcelOps", "ParcelStore", "ParcelCore", "Curl", "Serving",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import ParcelCore
+import Serving
 
 /// How to start a simulator.
 public struct SimulatorOptions: Sendable {
@@ -40,7 +41,8 @@ public struct SimulatorOptions: Sendable {
 /// Control endpoints live under `/_sim/` (health, clock, parcels, faults, requests, fixtures,
 /// webhook, and `auth` and `quota`, documented on the responder and in `carriers/README.md`).
 public enum CarrierSimulator {
-    /// Runs until the task is cancelled; `onReady` gets the bound port.
+    /// Runs until it is shut down gracefully (``ServerLifecycle``) or its task is cancelled;
+    /// `onReady` gets the bound port.
     public static func run(_ options: SimulatorOptions, onReady: @escaping @Sendable (Int) async -> Void) async throws {
         let registry = try options.carriersDirectory.map { directory throws in try CarrierRegistry.load(directory: directory) }
         let state = SimState(options: options, carriers: registry)
@@ -56,41 +58,26 @@ public enum CarrierSimulator {
     }
 }
 
-/// A simulator running inside this process, for tests and the demo, on threads of its own
-/// (``DedicatedExecutor``).
+/// A simulator running inside this process, for tests and the demo, on threads of its own and
+/// stopped gracefully (``InProcessServer``).
 public final class RunningSimulator: Sendable {
+    private let server: InProcessServer
+
     /// The bound port.
-    public let port: Int
-    private let task: Task<Void, any Error>
-
+    public var port: Int { server.port }
     /// `http://127.0.0.1:<port>`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { server.baseURL }
 
-    private init(port: Int, task: Task<Void, any Error>) {
-        self.port = port
-        self.task = task
-    }
+    private init(server: InProcessServer) { self.server = server }
 
     /// Starts a simulator and waits until it listens.
     public static func start(_ options: SimulatorOptions) async throws -> RunningSimulator {
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        // Off the cooperative pool: a host blocking its threads must not silence the simulator.
-        let task = Task(executorPreference: DedicatedExecutor.shared) {
-            defer { continuation.finish() }
-            try await CarrierSimulator.run(options) { port in continuation.yield(port) }
-        }
-        for await port in stream { return RunningSimulator(port: port, task: task) }
-        // The server stopped before it listened: surface why.
-        try await task.value
-        throw CancellationError()
+        RunningSimulator(
+            server: try await InProcessServer.start(label: "carrier-sim") { onReady in
+                try await CarrierSimulator.run(options, onReady: onReady)
+            })
     }
 
-    /// Stops the server.
-    public func stop() {
-        task.cancel()
-    }
-
-    deinit {
-        task.cancel()
-    }
+    /// Stops the server: it serves what it accepted, then ends.
+    public func stop() { server.stop() }
 }

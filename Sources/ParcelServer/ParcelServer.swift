@@ -6,11 +6,13 @@ import NIOCore
 import ParcelCore
 import ParcelOps
 import ParcelStore
+import Serving
 
 /// `parcelwatch serve`: the customer tracking API and page, `/metrics` and `/healthz`, over
 /// the shop's store (SQLite or PostgreSQL) with Hummingbird.
 public enum ParcelServer {
-    /// Serves until the task is cancelled; `onReady` gets the port once it listens (useful with port 0).
+    /// Serves until it is shut down gracefully (``ServerLifecycle``) or its task is cancelled;
+    /// `onReady` gets the port once it listens (useful with port 0).
     public static func run(store: Store, options: ServerOptions, onReady: @escaping @Sendable (Int) async -> Void) async throws {
         let services: ParcelServices
         do { services = try ParcelServices(store: store, config: options.config, registry: options.registry) } catch {
@@ -55,32 +57,26 @@ public enum ParcelServer {
     }
 }
 
-/// A server started in this process (tests, the demo): its port and a way to stop it.
+/// A server started in this process (tests, the demo), on threads of its own and stopped
+/// gracefully (``InProcessServer``): its port and a way to stop it.
 public final class RunningParcelServer: Sendable {
+    private let server: InProcessServer
+
     /// The port it listens on.
-    public let port: Int
-    private let task: Task<Void, any Error>
-
+    public var port: Int { server.port }
     /// `http://127.0.0.1:<port>`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { server.baseURL }
 
-    private init(port: Int, task: Task<Void, any Error>) {
-        self.port = port
-        self.task = task
-    }
+    private init(server: InProcessServer) { self.server = server }
 
     /// Starts a server and returns once it listens.
     public static func start(store: Store, options: ServerOptions) async throws -> RunningParcelServer {
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let task = Task {
-            defer { continuation.finish() }
-            try await ParcelServer.run(store: store, options: options) { port in continuation.yield(port) }
-        }
-        for await port in stream { return RunningParcelServer(port: port, task: task) }
-        try await task.value
-        throw ServerError.listen("the server stopped before it listened")
+        RunningParcelServer(
+            server: try await InProcessServer.start(label: "parcelwatch.serve") { onReady in
+                try await ParcelServer.run(store: store, options: options, onReady: onReady)
+            })
     }
 
-    /// Stops it.
-    public func stop() { task.cancel() }
+    /// Stops it: it serves what it accepted, then ends.
+    public func stop() { server.stop() }
 }

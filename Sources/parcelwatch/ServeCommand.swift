@@ -4,6 +4,7 @@ import ParcelCore
 import ParcelOps
 import ParcelServer
 import ParcelStore
+import Serving
 
 /// `parcelwatch serve`: the shop's customer-facing server.
 struct ServeCommand: AsyncParsableCommand {
@@ -94,22 +95,13 @@ struct ServeCommand: AsyncParsableCommand {
             options.metricsToken = token
         }
         let serving = options
-        let stop = StopSignal()
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    try await ParcelServer.run(store: database, options: serving) { port in
-                        let line = "parcelwatch serving on http://\(host):\(port) (customer page /track, API /api/track, /metrics, /healthz)\n"
-                        FileHandle.standardOutput.write(Data(line.utf8))
-                    }
+            // SIGINT/SIGTERM stop it gracefully: no new connections, the accepted ones served.
+            try await ServerLifecycle.runUntilSignalled(label: "parcelwatch.serve") {
+                try await ParcelServer.run(store: database, options: serving) { port in
+                    let line = "parcelwatch serving on http://\(host):\(port) (customer page /track, API /api/track, /metrics, /healthz)\n"
+                    FileHandle.standardOutput.write(Data(line.utf8))
                 }
-                // SIGINT/SIGTERM end the server: the watcher's cancellation stops the group.
-                group.addTask {
-                    while !stop.isRequested { try await Task.sleep(for: .milliseconds(200)) }
-                    throw CancellationError()
-                }
-                try await group.next()
-                group.cancelAll()
             }
         } catch is CancellationError {
             return

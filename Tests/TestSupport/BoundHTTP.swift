@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -117,5 +118,39 @@ public enum BoundHTTP {
             index = lineEnd + 2 + size + 2
         }
         return result
+    }
+}
+
+extension BoundHTTP {
+    /// `clients` clients asking for `path` on `port` again and again, each until the server
+    /// stops answering it; `stop` runs once, as soon as the first answer is in, so connections
+    /// keep arriving while the server stops. Returns the status of every answer.
+    public static func keepAsking(port: Int, path: String, clients: Int, stop: @escaping @Sendable () -> Void) async -> [Int] {
+        let first = FirstAnswer()
+        return await withTaskGroup(of: [Int].self) { group in
+            for _ in 0..<clients {
+                group.addTask {
+                    var statuses: [Int] = []
+                    while let status = try? await request(port: port, from: "127.0.0.1", "GET", path).status {
+                        statuses.append(status)
+                        if first.claim() { stop() }
+                    }
+                    return statuses
+                }
+            }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+    }
+}
+
+/// True for the first answer only.
+private final class FirstAnswer: Sendable {
+    private let seen = Mutex(false)
+
+    /// Whether this is the first call.
+    func claim() -> Bool {
+        seen.withLock { seen in
+            defer { seen = true }; return !seen
+        }
     }
 }
