@@ -166,7 +166,7 @@ let package = Package(
         .testTarget(
             name: "ParcelKitTests", dependencies: ["ParcelCore", "ParcelStore", "ParcelOps", "CarrierSim", "Curl", "TestSupport"],
             exclude: ["Feeds"], swiftSettings: swiftSettings),
-        .testTarget(name: "CarrierSimTests", dependencies: ["CarrierSim", "Curl", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CarrierSimTests", dependencies: ["CarrierSim", "Serving", "Curl", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ParcelServerTests", dependencies: ["ParcelServer", "ParcelCore", "ParcelStore", "ParcelOps", "Curl", "Markup", "TestSupport"],
             swiftSettings: swiftSettings),
