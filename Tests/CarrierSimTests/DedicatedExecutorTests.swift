@@ -18,8 +18,13 @@ import Testing
                 release.signal()
             }
         }
-        var sum = 0
-        for value in 1...16 { sum += await Task(executorPreference: executor) { value }.value }
+        // Sixteen jobs, each waited for on the executor itself (never on the test's pool, which a
+        // full test run keeps busy): each needs the one thread left free.
+        let sum = await Task(executorPreference: executor) {
+            var sum = 0
+            for value in 1...16 { sum += await Task(executorPreference: executor) { value }.value }
+            return sum
+        }.value
         rescue.cancel()
         let waited = gaveUp.load(ordering: .relaxed)
         #expect(!waited, "a job waited for the blocked one")
