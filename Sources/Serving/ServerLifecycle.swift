@@ -10,7 +10,10 @@ import UnixSignals
 /// swift-http-server#137): a test run died that way when a test stopped its server while probes
 /// kept connecting. A graceful shutdown closes the listening socket first, then serves every
 /// connection already accepted and waits for the requests in flight; only one that outlives
-/// ``gracePeriod`` is cancelled, when no connection is waiting any more.
+/// ``gracePeriod`` is cancelled, when no connection is waiting any more. A narrower window stays
+/// open upstream (swift-nio#2813: a connection accepted in the very moment the listener closes
+/// can still trap); `ServeStopTests` hammers `serve` while it stops, in a child process, so that
+/// window can fail one test but never take a test run down with it.
 public enum ServerLifecycle {
     /// How long requests in flight may take to finish once a stop was asked for.
     public static let gracePeriod: Duration = .seconds(10)

@@ -5,7 +5,8 @@ import Testing
 /// `parcelwatch serve` stopped by SIGTERM while clients are still connecting ends with exit 0,
 /// having answered what it accepted. Cancelling the server instead trapped the process (signal 4,
 /// "Deinited NIOAsyncWriter without calling finish()") whenever an accepted connection was still
-/// waiting for a handler.
+/// waiting for a handler. (In a child process on purpose: the narrower race left upstream,
+/// swift-nio#2813, must not be able to crash the test run; an in-process version did once in CI.)
 @Suite struct ServeStopTests {
     @Test func sigtermDuringABurstOfConnectionsExitsZero() async throws {
         let server = try await ServedBinary.start(descriptorLimit: "1024", flags: [])
